@@ -1,0 +1,20 @@
+"""Reflex configuration. Every other setting lives in vigor_app/settings.py."""
+
+import os
+
+import reflex as rx
+
+os.environ.setdefault("REFLEX_TELEMETRY_ENABLED", "false")
+os.environ.setdefault("REFLEX_CHECK_LATEST_VERSION", "false")
+os.environ.setdefault("REFLEX_USE_NPM", "1")
+
+from vigor_app.settings import get_settings  # noqa: E402
+
+config = rx.Config(
+    app_name="vigor_app",
+    db_url=get_settings().resolved_database_url,
+    telemetry_enabled=False,
+    show_built_with_reflex=False,
+    plugins=[rx.plugins.RadixThemesPlugin()],
+    disable_plugins=[rx.plugins.SitemapPlugin],
+)

@@ -1,0 +1,10 @@
+"""The clock. Everything is stored in UTC as timezone-aware datetimes."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+
+def utcnow() -> datetime:
+    """Now, in UTC (aware). Services take `now` as a parameter where a test must fix it."""
+    return datetime.now(UTC)

@@ -1,0 +1,58 @@
+"""Form pieces: every control has a visible label tied to it, and its error right below."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+
+def field_error(message: rx.Var[str], field_id: str) -> rx.Component:
+    return rx.cond(
+        message != "",
+        rx.text(message, id=f"{field_id}-error", color_scheme="red", size="2", role="alert"),
+    )
+
+
+def text_field(
+    label: str,
+    name: str,
+    *,
+    error: rx.Var[str] | None = None,
+    type: str = "text",
+    autocomplete: str = "off",
+    hint: str = "",
+    required: bool = True,
+    default_value: str | rx.Var[str] | None = None,
+    max_length: int = 254,
+) -> rx.Component:
+    """A labelled input. Its id is `name`, so `get_by_label(label)` finds it."""
+    children: list[rx.Component] = [
+        rx.el.label(label, html_for=name, class_name="vigor-label"),
+        rx.input(
+            id=name,
+            name=name,
+            type=type,
+            auto_complete=autocomplete,
+            required=required,
+            max_length=max_length,
+            size="3",
+            width="100%",
+            aria_describedby=f"{name}-error" if error is not None else None,
+            **({"default_value": default_value} if default_value is not None else {}),
+        ),
+    ]
+    if hint:
+        children.append(rx.text(hint, size="1", color_scheme="gray"))
+    if error is not None:
+        children.append(field_error(error, name))
+    return rx.vstack(*children, spacing="1", width="100%", align="stretch")
+
+
+def form_error(message: rx.Var[str]) -> rx.Component:
+    return rx.cond(
+        message != "",
+        rx.callout(message, icon="triangle_alert", color_scheme="red", role="alert", width="100%"),
+    )
+
+
+def submit_button(label: str) -> rx.Component:
+    return rx.button(label, type="submit", size="3", width="100%")

@@ -1,0 +1,23 @@
+"""SQLModel tables, one module per aggregate. Importing this package registers them all."""
+
+from vigor_app.models.audit import AuditEntry
+from vigor_app.models.user import (
+    AuthSession,
+    LoginAttempt,
+    LoginTicket,
+    OidcIdentity,
+    OidcLoginFlow,
+    PasswordResetToken,
+    User,
+)
+
+__all__ = [
+    "AuditEntry",
+    "AuthSession",
+    "LoginAttempt",
+    "LoginTicket",
+    "OidcIdentity",
+    "OidcLoginFlow",
+    "PasswordResetToken",
+    "User",
+]

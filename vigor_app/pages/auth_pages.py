@@ -1,0 +1,188 @@
+"""Sign in, register, forgot password, reset password and the end of single sign-on."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from vigor_app.components.forms import form_error, submit_button, text_field
+from vigor_app.components.shell import logo
+from vigor_app.state.auth import AuthState
+from vigor_app.state.password_reset import SENT_MESSAGE, ForgotPasswordState, ResetPasswordState
+from vigor_app.state.sign_in import RegisterState, SignInState, SingleSignOnState
+
+
+def auth_card(title: str, *children: rx.Component) -> rx.Component:
+    return rx.center(
+        rx.vstack(
+            rx.hstack(logo(), rx.spacer(),
+                      rx.color_mode.button(variant="soft", size="2",
+                                           aria_label="Switch light or dark mode"),
+                      width="100%", align="center"),
+            rx.card(
+                rx.vstack(rx.heading(title, size="6", as_="h1"), *children, spacing="4", width="100%"),
+                size="4",
+                width="100%",
+            ),
+            spacing="5",
+            width="100%",
+            max_width="420px",
+        ),
+        min_height="100vh",
+        padding="16px",
+        background=rx.color("gray", 2),
+    )
+
+
+@rx.page(route="/signin", title="Sign in · Vigor", on_load=AuthState.redirect_signed_in)
+def signin_page() -> rx.Component:
+    return auth_card(
+        "Sign in",
+        form_error(SignInState.form_error),
+        rx.form(
+            rx.vstack(
+                text_field("E-mail or username", "login", error=SignInState.login_error,
+                           autocomplete="username"),
+                text_field("Password", "password", type="password", error=SignInState.password_error,
+                           autocomplete="current-password", max_length=128),
+                submit_button("Sign in"),
+                spacing="4",
+                width="100%",
+            ),
+            on_submit=SignInState.sign_in,
+            reset_on_submit=False,
+            width="100%",
+        ),
+        rx.cond(
+            SignInState.sso_url != "",
+            rx.vstack(
+                rx.hstack(rx.divider(), rx.text("or", size="2", color_scheme="gray"), rx.divider(),
+                          align="center", width="100%"),
+                rx.link(rx.button(rx.icon("key-round", size=16), "Sign in with ", SignInState.sso_name,
+                                  variant="outline", size="3", width="100%"),
+                        href=SignInState.sso_url, width="100%"),
+                width="100%",
+            ),
+        ),
+        rx.hstack(
+            rx.link("Forgot your password?", href="/forgot-password", size="2"),
+            rx.spacer(),
+            rx.link("Create an account", href="/register", size="2"),
+            width="100%",
+            wrap="wrap",
+        ),
+    )
+
+
+@rx.page(route="/register", title="Create your account · Vigor", on_load=AuthState.redirect_signed_in)
+def register_page() -> rx.Component:
+    return auth_card(
+        "Create your account",
+        form_error(RegisterState.form_error),
+        rx.form(
+            rx.vstack(
+                text_field("E-mail", "email", type="email", error=RegisterState.email_error,
+                           autocomplete="email"),
+                text_field("Username", "username", error=RegisterState.username_error,
+                           autocomplete="username", max_length=30,
+                           hint="3–30 letters, digits, dots, dashes or underscores."),
+                text_field("Password", "password", type="password", error=RegisterState.password_error,
+                           autocomplete="new-password", max_length=128,
+                           hint="At least 8 characters; common passwords are refused."),
+                text_field("Confirm password", "confirm_password", type="password",
+                           error=RegisterState.confirm_error, autocomplete="new-password",
+                           max_length=128),
+                submit_button("Create account"),
+                spacing="4",
+                width="100%",
+            ),
+            on_submit=RegisterState.register,
+            reset_on_submit=False,
+            width="100%",
+        ),
+        rx.text("Already have an account? ", rx.link("Sign in", href="/signin"), size="2"),
+    )
+
+
+@rx.page(route="/forgot-password", title="Forgot password · Vigor", on_load=ForgotPasswordState.start)
+def forgot_password_page() -> rx.Component:
+    return auth_card(
+        "Forgot your password?",
+        rx.cond(
+            ForgotPasswordState.sent,
+            rx.callout(SENT_MESSAGE, icon="mail-check", color_scheme="green", role="status"),
+            rx.vstack(
+                rx.text("Enter the e-mail of your account and we will send you a link to choose a new "
+                        "password.", size="2", color_scheme="gray"),
+                form_error(ForgotPasswordState.form_error),
+                rx.form(
+                    rx.vstack(
+                        text_field("E-mail", "email", type="email", error=ForgotPasswordState.email_error,
+                                   autocomplete="email"),
+                        submit_button("Send reset link"),
+                        spacing="4",
+                        width="100%",
+                    ),
+                    on_submit=ForgotPasswordState.request_link,
+                    reset_on_submit=False,
+                    width="100%",
+                ),
+                spacing="4",
+                width="100%",
+            ),
+        ),
+        rx.link("Back to sign in", href="/signin", size="2"),
+    )
+
+
+@rx.page(route="/reset-password", title="Choose a new password · Vigor",
+         on_load=ResetPasswordState.start)
+def reset_password_page() -> rx.Component:
+    return auth_card(
+        "Choose a new password",
+        rx.cond(
+            ResetPasswordState.done,
+            rx.vstack(
+                rx.callout("Your password has been changed. Sign in with it now.", icon="check",
+                           color_scheme="green", role="status"),
+                rx.link(rx.button("Sign in", size="3", width="100%"), href="/signin", width="100%"),
+                width="100%",
+            ),
+            rx.vstack(
+                form_error(ResetPasswordState.form_error),
+                rx.form(
+                    rx.vstack(
+                        text_field("New password", "password", type="password",
+                                   error=ResetPasswordState.password_error, autocomplete="new-password",
+                                   max_length=128),
+                        text_field("Confirm new password", "confirm_password", type="password",
+                                   error=ResetPasswordState.confirm_error, autocomplete="new-password",
+                                   max_length=128),
+                        submit_button("Set new password"),
+                        spacing="4",
+                        width="100%",
+                    ),
+                    on_submit=ResetPasswordState.set_new_password,
+                    reset_on_submit=False,
+                    width="100%",
+                ),
+                width="100%",
+            ),
+        ),
+        rx.link("Back to sign in", href="/signin", size="2"),
+    )
+
+
+@rx.page(route="/auth/finish", title="Signing in · Vigor", on_load=SingleSignOnState.finish)
+def sso_finish_page() -> rx.Component:
+    return auth_card(
+        "Signing you in",
+        rx.cond(
+            SingleSignOnState.error != "",
+            rx.vstack(
+                rx.callout(SingleSignOnState.error, icon="triangle_alert", color_scheme="red", role="alert"),
+                rx.link("Back to sign in", href="/signin"),
+                width="100%",
+            ),
+            rx.hstack(rx.spinner(), rx.text("One moment…"), align="center"),
+        ),
+    )

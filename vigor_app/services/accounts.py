@@ -1,0 +1,185 @@
+"""Accounts: register, sign in, change password, and the first administrator."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, select
+
+from vigor_app import db
+from vigor_app.clock import utcnow
+from vigor_app.models import User
+from vigor_app.models.user import ROLE_ADMIN, ROLE_USER
+from vigor_app.services import audit, auth_sessions, passwords, sign_in_throttle
+from vigor_app.services.auth_sessions import CurrentUser, current_user_of
+from vigor_app.services.errors import AuthenticationError, ValidationError
+
+EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]+\.[^@\s]{2,}$")
+USERNAME_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{2,29}$")
+MAX_EMAIL_LENGTH = 254
+WRONG_CREDENTIALS = "That e-mail or username and password do not match an account."
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    user: CurrentUser
+    token: str
+
+
+def normalize_email(email: str) -> str:
+    email = (email or "").strip().lower()
+    if not email:
+        raise ValidationError("Enter your e-mail address.", field="email")
+    if len(email) > MAX_EMAIL_LENGTH or not EMAIL_RE.match(email):
+        raise ValidationError("Enter a valid e-mail address, like name@example.com.", field="email")
+    return email
+
+
+def check_username(username: str) -> str:
+    username = (username or "").strip()
+    if not USERNAME_RE.match(username):
+        raise ValidationError(
+            "Usernames are 3–30 letters, digits, dots, dashes or underscores, "
+            "starting with a letter or digit.",
+            field="username",
+        )
+    return username
+
+
+def find_user(session: Session, login: str) -> User | None:
+    """The user whose e-mail or username (case-insensitive) is `login`."""
+    key = (login or "").strip().lower()
+    if not key:
+        return None
+    column = User.email if "@" in key else User.username_key
+    return session.exec(select(User).where(column == key)).first()
+
+
+def _add_user(
+    session: Session, *, email: str, username: str, password: str | None, role: str
+) -> User:
+    if session.exec(select(User.id).where(User.email == email)).first() is not None:
+        raise ValidationError("An account with this e-mail already exists. Sign in instead.", "email")
+    if session.exec(select(User.id).where(User.username_key == username.lower())).first():
+        raise ValidationError("That username is taken. Try another one.", field="username")
+    user = User(
+        email=email,
+        username=username,
+        username_key=username.lower(),
+        password_hash=passwords.hash_password(password) if password else None,
+        role=role,
+        password_changed_at=utcnow() if password else None,
+    )
+    session.add(user)
+    session.flush()
+    return user
+
+
+def register(
+    email: str, username: str, password: str, *, client_ip: str = "", now: datetime | None = None
+) -> SignedIn:
+    """Create an account and sign it in. Raises ValidationError naming the field at fault."""
+    email = normalize_email(email)
+    username = check_username(username)
+    passwords.check_strength(password, email=email, username=username)
+    now = now or utcnow()
+    try:
+        with db.transaction() as session:
+            user = _add_user(session, email=email, username=username, password=password, role=ROLE_USER)
+            assert user.id is not None
+            token = auth_sessions.start_session(session, user.id, client_ip=client_ip, now=now)
+            audit.record(
+                session, actor_user_id=user.id, action="account.register", target_type="user",
+                target_id=user.id, after={"email": email, "username": username}, client_ip=client_ip,
+                now=now,
+            )
+            return SignedIn(user=current_user_of(user), token=token)
+    except IntegrityError as exc:  # two sign-ups racing for the same e-mail or username
+        raise ValidationError("An account with this e-mail or username already exists.", "email") from exc
+
+
+def sign_in(login: str, password: str, *, client_ip: str = "", now: datetime | None = None) -> SignedIn:
+    """Check the credentials (with throttling) and start a session."""
+    login = (login or "").strip()
+    if not login:
+        raise ValidationError("Enter your e-mail or username.", field="login")
+    if not password:
+        raise ValidationError("Enter your password.", field="password")
+    if len(login) > MAX_EMAIL_LENGTH or len(password) > passwords.MAX_LENGTH:
+        raise AuthenticationError(WRONG_CREDENTIALS)
+    now = now or utcnow()
+    account_key = login.lower()
+    with db.transaction() as session:
+        sign_in_throttle.check_allowed(session, account_key, client_ip, now)
+        user = find_user(session, login)
+        if user is None:
+            passwords.dummy_verify()
+            password_ok = False
+        else:
+            password_ok = passwords.verify_password(user.password_hash, password)
+        ok = password_ok and user is not None and user.is_active
+        sign_in_throttle.record_attempt(session, account_key, client_ip, ok, now)
+        if ok:
+            assert user is not None and user.id is not None
+            if user.password_hash and passwords.needs_rehash(user.password_hash):
+                user.password_hash = passwords.hash_password(password)
+            user.last_seen_at = now
+            session.add(user)
+            token = auth_sessions.start_session(session, user.id, client_ip=client_ip, now=now)
+            signed_in = SignedIn(user=current_user_of(user), token=token)
+    if not ok:
+        if password_ok:  # right password, disabled account
+            raise AuthenticationError("This account has been disabled. Contact an administrator.")
+        raise AuthenticationError(WRONG_CREDENTIALS)
+    return signed_in
+
+
+def change_password(
+    user_id: int, current_password: str, new_password: str, *, keep_token: str | None = None,
+    client_ip: str = "", now: datetime | None = None,
+) -> None:
+    """Change a password; every other session of the user is signed out."""
+    now = now or utcnow()
+    with db.transaction() as session:
+        user = session.get(User, user_id)
+        if user is None:
+            raise AuthenticationError("Your session has ended. Sign in again.")
+        if user.password_hash and not passwords.verify_password(user.password_hash, current_password):
+            raise ValidationError("Your current password is not right.", field="current_password")
+        passwords.check_strength(new_password, email=user.email, username=user.username)
+        user.password_hash = passwords.hash_password(new_password)
+        user.password_changed_at = now
+        session.add(user)
+        auth_sessions.end_all_sessions(session, user_id, keep_token=keep_token, now=now)
+        audit.record(session, actor_user_id=user_id, action="account.password_change",
+                     target_type="user", target_id=user_id, client_ip=client_ip, now=now)
+
+
+def create_admin(email: str, password: str, username: str = "admin") -> CurrentUser:
+    """Make an administrator (the CLI's create-admin). An existing account is promoted."""
+    email = normalize_email(email)
+    username = check_username(username)
+    passwords.check_strength(password, email=email, username=username)
+    with db.transaction() as session:
+        user = session.exec(select(User).where(User.email == email)).first()
+        if user is None:
+            user = _add_user(session, email=email, username=username, password=password, role=ROLE_ADMIN)
+            before = None
+        else:
+            before = {"role": user.role}
+            user.role = ROLE_ADMIN
+            user.password_hash = passwords.hash_password(password)
+            user.password_changed_at = utcnow()
+            session.add(user)
+            session.flush()
+        audit.record(session, actor_user_id=None, action="admin.create", target_type="user",
+                     target_id=user.id or "", before=before, after={"role": ROLE_ADMIN, "email": email})
+        return current_user_of(user)
+
+
+def admin_exists() -> bool:
+    with db.read_only() as session:
+        return session.exec(select(User.id).where(User.role == ROLE_ADMIN)).first() is not None

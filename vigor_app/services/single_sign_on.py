@@ -1,0 +1,163 @@
+"""Single sign-on with an OpenID Connect provider, on top of the protocol code in `oidc`.
+
+1. `start` remembers the state, nonce and PKCE verifier server-side and gives the URL to
+   send the browser to.
+2. The provider sends the browser back to /auth/oidc/callback; `finish` checks everything
+   (see `oidc.complete_login`), finds or creates the Vigor account and issues a one-time
+   ticket, valid for a minute.
+3. The /auth/finish page trades the ticket for a session (`redeem_ticket`), so the session
+   token never appears in a URL.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, select
+
+from vigor_app import db
+from vigor_app.clock import utcnow
+from vigor_app.models import LoginTicket, OidcIdentity, OidcLoginFlow, User
+from vigor_app.models.user import ROLE_USER
+from vigor_app.services import audit, auth_sessions, oidc
+from vigor_app.services.accounts import SignedIn
+from vigor_app.services.auth_sessions import current_user_of
+from vigor_app.services.errors import AuthenticationError
+from vigor_app.services.tokens import new_token, token_hash
+from vigor_app.settings import get_settings
+
+log = logging.getLogger(__name__)
+
+FLOW_TTL = timedelta(minutes=10)
+TICKET_TTL = timedelta(minutes=1)
+CALLBACK_PATH = "/auth/oidc/callback"
+
+
+def enabled() -> bool:
+    return get_settings().oidc_enabled
+
+
+def provider_name() -> str:
+    return get_settings().oidc_provider_name
+
+
+def client_config() -> oidc.OidcClientConfig:
+    settings = get_settings()
+    if not settings.oidc_enabled:
+        raise AuthenticationError("Single sign-on is not set up on this server.")
+    secret = settings.oidc_client_secret.get_secret_value() if settings.oidc_client_secret else None
+    return oidc.OidcClientConfig(
+        issuer=settings.oidc_issuer,
+        client_id=settings.oidc_client_id,
+        client_secret=secret or None,
+        redirect_uri=settings.app_url.rstrip("/") + CALLBACK_PATH,
+    )
+
+
+async def start(return_to: str, *, now: datetime | None = None) -> str:
+    """Begin a sign-in; returns the provider URL to redirect the browser to."""
+    pending = await oidc.begin_login(client_config())
+    now = now or utcnow()
+    with db.transaction() as session:
+        for stale in session.exec(select(OidcLoginFlow).where(OidcLoginFlow.expires_at < now)).all():
+            session.delete(stale)
+        session.add(
+            OidcLoginFlow(state=pending.state, nonce=pending.nonce, code_verifier=pending.code_verifier,
+                          authorization_url=pending.authorization_url, return_to=return_to,
+                          created_at=now, expires_at=now + FLOW_TTL)
+        )
+    return pending.authorization_url
+
+
+def _take_flow(state: str | None, now: datetime) -> OidcLoginFlow:
+    """The pending flow for `state`, removed so it can be used once only."""
+    with db.transaction() as session:
+        flow = session.exec(select(OidcLoginFlow).where(OidcLoginFlow.state == (state or ""))).first()
+        if flow is None:
+            raise AuthenticationError("This sign-in link is not valid any more. Start again.")
+        session.delete(flow)
+    if flow.expires_at <= now:
+        raise AuthenticationError("The sign-in took too long. Start again.")
+    return flow
+
+
+def _unique_username(session: Session, wanted: str) -> str:
+    base = re.sub(r"[^A-Za-z0-9_.-]", "", wanted)[:24] or "athlete"
+    if not base[0].isalnum():
+        base = "u" + base
+    base = base.ljust(3, "0")
+    candidate, n = base, 1
+    while session.exec(select(User.id).where(User.username_key == candidate.lower())).first():
+        n += 1
+        candidate = f"{base}{n}"
+    return candidate
+
+
+def _account_for(session: Session, identity: oidc.VerifiedIdentity, now: datetime) -> User:
+    linked = session.exec(
+        select(User).join(OidcIdentity, OidcIdentity.user_id == User.id).where(
+            OidcIdentity.issuer == identity.issuer, OidcIdentity.subject == identity.subject
+        )
+    ).first()
+    if linked is not None:
+        return linked
+    email = (identity.email or "").strip().lower()
+    if not email or not identity.email_verified:
+        raise AuthenticationError(
+            "Your provider did not share a verified e-mail address, which Vigor needs for an account."
+        )
+    user = session.exec(select(User).where(User.email == email)).first()
+    if user is None:
+        username = _unique_username(session, identity.name or email.split("@")[0])
+        user = User(email=email, username=username, username_key=username.lower(), role=ROLE_USER,
+                    created_at=now)
+        session.add(user)
+        session.flush()
+        audit.record(session, actor_user_id=user.id, action="account.register_sso",
+                     target_type="user", target_id=user.id or "",
+                     after={"email": email, "issuer": identity.issuer}, now=now)
+    session.add(OidcIdentity(user_id=user.id, issuer=identity.issuer, subject=identity.subject,
+                             email=email, created_at=now))
+    return user
+
+
+async def finish(code: str | None, state: str | None, error: str | None = None,
+                 *, now: datetime | None = None) -> str:
+    """Complete the provider's callback; returns a one-time ticket for /auth/finish."""
+    now = now or utcnow()
+    flow = _take_flow(state, now)
+    pending = oidc.PendingLogin(state=flow.state, nonce=flow.nonce, code_verifier=flow.code_verifier,
+                                authorization_url=flow.authorization_url)
+    identity = await oidc.complete_login(client_config(), pending, code=code, state=state, error=error)
+    ticket = new_token()
+    with db.transaction() as session:
+        user = _account_for(session, identity, now)
+        if not user.is_active:
+            raise AuthenticationError("This account has been disabled. Contact an administrator.")
+        session.add(LoginTicket(user_id=user.id, ticket_hash=token_hash(ticket), return_to=flow.return_to,
+                                created_at=now, expires_at=now + TICKET_TTL))
+    return ticket
+
+
+def redeem_ticket(ticket: str, *, client_ip: str = "", now: datetime | None = None) -> tuple[SignedIn, str]:
+    """Trade a one-time ticket for a session; returns it and where to go next."""
+    now = now or utcnow()
+    if not ticket or len(ticket) > 200:
+        raise AuthenticationError("This sign-in link is not valid. Start again.")
+    with db.transaction() as session:
+        row = session.exec(select(LoginTicket).where(LoginTicket.ticket_hash == token_hash(ticket))).first()
+        if row is None or row.used_at is not None or row.expires_at <= now:
+            raise AuthenticationError("This sign-in link is not valid any more. Start again.")
+        row.used_at = now
+        session.add(row)
+        user = session.get(User, row.user_id)
+        if user is None or not user.is_active:
+            raise AuthenticationError("This account has been disabled. Contact an administrator.")
+        user.last_seen_at = now
+        session.add(user)
+        token = auth_sessions.start_session(session, row.user_id, client_ip=client_ip, now=now)
+        audit.record(session, actor_user_id=user.id, action="account.sign_in_sso", target_type="user",
+                     target_id=user.id or "", client_ip=client_ip, now=now)
+        return SignedIn(user=current_user_of(user), token=token), row.return_to

@@ -1,0 +1,98 @@
+"""Every setting Vigor reads from the environment, in one place.
+
+Values come from environment variables (or a `.env` file in the working directory).
+`.env.example` lists each one. No secret has a default: a missing SECRET_KEY is
+generated once and kept in the data directory.
+"""
+
+from __future__ import annotations
+
+import secrets
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+SECRET_KEY_FILE = "secret_key"  # noqa: S105  (a file name, not a secret)
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", env_prefix="")
+
+    # Where Vigor keeps its files: the embedded SQLite database and the generated secret key.
+    data_dir: Path = Field(default=Path("data"), alias="VIGOR_DATA_DIR")
+    # SQLAlchemy URL; empty means SQLite at <data_dir>/vigor.db.
+    database_url: str = Field(default="", alias="DATABASE_URL")
+    secret_key: SecretStr | None = Field(default=None, alias="SECRET_KEY")
+    # Public address people use to reach the app: used in e-mailed links and OIDC redirects.
+    app_url: str = Field(default="http://localhost:3000", alias="APP_URL")
+    log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+
+    # Accounts and sessions.
+    session_ttl_hours: int = Field(default=24 * 14, ge=1, alias="SESSION_TTL_HOURS")
+    login_max_failures: int = Field(default=5, ge=1, alias="LOGIN_MAX_FAILURES")
+    login_window_minutes: int = Field(default=15, ge=1, alias="LOGIN_WINDOW_MINUTES")
+    login_lockout_minutes: int = Field(default=15, ge=1, alias="LOGIN_LOCKOUT_MINUTES")
+    password_reset_ttl_minutes: int = Field(default=60, ge=5, alias="PASSWORD_RESET_TTL_MINUTES")
+
+    # First administrator, created on start when both are set and no admin exists yet.
+    admin_email: str = Field(default="", alias="ADMIN_EMAIL")
+    admin_username: str = Field(default="admin", alias="ADMIN_USERNAME")
+    admin_password: SecretStr | None = Field(default=None, alias="ADMIN_PASSWORD")
+
+    # Outgoing e-mail; without SMTP_HOST, e-mails (password-reset links) go to the server log.
+    smtp_host: str = Field(default="", alias="SMTP_HOST")
+    smtp_port: int = Field(default=587, alias="SMTP_PORT")
+    smtp_username: str = Field(default="", alias="SMTP_USERNAME")
+    smtp_password: SecretStr | None = Field(default=None, alias="SMTP_PASSWORD")
+    smtp_from: str = Field(default="Vigor <no-reply@localhost>", alias="SMTP_FROM")
+    smtp_security: str = Field(default="starttls", alias="SMTP_SECURITY")  # starttls | ssl | none
+
+    # Sign-in with an OpenID Connect provider (Microsoft Entra ID, Google, any issuer).
+    oidc_issuer: str = Field(default="", alias="OIDC_ISSUER")
+    oidc_client_id: str = Field(default="", alias="OIDC_CLIENT_ID")
+    oidc_client_secret: SecretStr | None = Field(default=None, alias="OIDC_CLIENT_SECRET")
+    oidc_provider_name: str = Field(default="single sign-on", alias="OIDC_PROVIDER_NAME")
+
+    @field_validator("smtp_security")
+    @classmethod
+    def _known_security(cls, value: str) -> str:
+        value = value.lower().strip()
+        if value not in {"starttls", "ssl", "none"}:
+            raise ValueError("SMTP_SECURITY must be starttls, ssl or none")
+        return value
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'vigor.db').resolve()}"
+
+    @property
+    def oidc_enabled(self) -> bool:
+        return bool(self.oidc_issuer and self.oidc_client_id)
+
+    def resolved_secret_key(self) -> str:
+        """SECRET_KEY, or the one generated on first use and kept in the data directory."""
+        if self.secret_key is not None and self.secret_key.get_secret_value():
+            return self.secret_key.get_secret_value()
+        path = self.data_dir / SECRET_KEY_FILE
+        if path.exists():
+            return path.read_text().strip()
+        self.data_dir.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(48)
+        path.touch(mode=0o600)
+        path.write_text(key)
+        return key
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
+
+
+def reload_settings() -> Settings:
+    """Forget the cached settings (tests change the environment between cases)."""
+    get_settings.cache_clear()
+    return get_settings()

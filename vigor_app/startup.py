@@ -1,0 +1,49 @@
+"""What happens once when the server starts: migrations, logging, the first admin."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from alembic.config import Config
+
+from alembic import command
+from vigor_app.services import accounts
+from vigor_app.services.errors import VigorError
+from vigor_app.settings import get_settings
+
+log = logging.getLogger(__name__)
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def alembic_config(database_url: str | None = None) -> Config:
+    config = Config(str(ROOT / "alembic.ini"))
+    config.set_main_option("script_location", str(ROOT / "alembic"))
+    config.attributes["configure_logging"] = False
+    if database_url:
+        config.attributes["database_url"] = database_url
+    return config
+
+
+def migrate(database_url: str | None = None, revision: str = "head") -> None:
+    """Bring the database schema to `revision` (Alembic is the only way the schema changes)."""
+    command.upgrade(alembic_config(database_url), revision)
+
+
+def configure_logging() -> None:
+    level = get_settings().log_level.upper()
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("vigor_app").setLevel(level)
+
+
+def ensure_first_admin() -> None:
+    """Create the admin from ADMIN_EMAIL / ADMIN_PASSWORD when set and no admin exists yet."""
+    settings = get_settings()
+    if not settings.admin_email or settings.admin_password is None or accounts.admin_exists():
+        return
+    try:
+        accounts.create_admin(settings.admin_email, settings.admin_password.get_secret_value(),
+                              settings.admin_username)
+        log.info("Created the first administrator, %s", settings.admin_email)
+    except VigorError as exc:
+        log.error("Could not create the first administrator from ADMIN_EMAIL: %s", exc.message)

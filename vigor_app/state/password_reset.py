@@ -1,0 +1,70 @@
+"""Forgot password and choose a new one."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from vigor_app.services import password_reset
+from vigor_app.services.errors import ValidationError, VigorError
+from vigor_app.services.mailer import MailError
+from vigor_app.state.auth import AuthState
+
+SENT_MESSAGE = (
+    "If an account uses that e-mail, a reset link is on its way. It works once, for a limited time."
+)
+
+
+class ForgotPasswordState(AuthState):
+    email_error: str = ""
+    form_error: str = ""
+    sent: bool = False
+
+    @rx.event
+    def start(self):
+        self.sent = False
+        self.email_error = self.form_error = ""
+
+    @rx.event
+    def request_link(self, form_data: dict):
+        self.email_error = self.form_error = ""
+        try:
+            password_reset.request_reset(str(form_data.get("email", "")), client_ip=self._client_ip())
+        except ValidationError as exc:
+            self.email_error = exc.message
+            return
+        except MailError as exc:
+            self.form_error = str(exc)
+            return
+        self.sent = True
+
+
+class ResetPasswordState(AuthState):
+    password_error: str = ""
+    confirm_error: str = ""
+    form_error: str = ""
+    done: bool = False
+
+    @rx.event
+    def start(self):
+        self.done = False
+        self.password_error = self.confirm_error = self.form_error = ""
+        if not self.router.url.query_parameters.get("token"):
+            self.form_error = "This reset link is incomplete. Ask for a new one."
+
+    @rx.event
+    def set_new_password(self, form_data: dict):
+        self.password_error = self.confirm_error = self.form_error = ""
+        password = str(form_data.get("password", ""))
+        if password != str(form_data.get("confirm_password", "")):
+            self.confirm_error = "The two passwords do not match."
+            return
+        token = self.router.url.query_parameters.get("token", "")
+        try:
+            password_reset.reset_password(token, password, client_ip=self._client_ip())
+        except VigorError as exc:
+            if exc.field == "password":
+                self.password_error = exc.message
+            else:
+                self.form_error = exc.message
+            return
+        self.done = True

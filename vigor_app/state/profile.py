@@ -1,0 +1,42 @@
+"""The Profile page's account section: who you are and changing your password."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from vigor_app.services import accounts
+from vigor_app.services.errors import VigorError
+from vigor_app.state.auth import AuthState
+
+
+class AccountState(AuthState):
+    current_password_error: str = ""
+    password_error: str = ""
+    confirm_error: str = ""
+    form_error: str = ""
+
+    @rx.event
+    def change_password(self, form_data: dict):
+        self.current_password_error = self.password_error = ""
+        self.confirm_error = self.form_error = ""
+        user = self._current_user()
+        if user is None:
+            return self._sign_in_redirect()
+        new_password = str(form_data.get("new_password", ""))
+        if new_password != str(form_data.get("confirm_password", "")):
+            self.confirm_error = "The two passwords do not match."
+            return None
+        try:
+            accounts.change_password(
+                user.id, str(form_data.get("current_password", "")), new_password,
+                keep_token=self.session_token, client_ip=self._client_ip(),
+            )
+        except VigorError as exc:
+            if exc.field == "current_password":
+                self.current_password_error = exc.message
+            elif exc.field == "password":
+                self.password_error = exc.message
+            else:
+                self.form_error = exc.message
+            return None
+        return rx.toast.success("Password changed. Your other devices were signed out.")

@@ -1,0 +1,107 @@
+"""Sign in, register, and sign in with an OpenID Connect provider."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import reflex as rx
+
+from vigor_app.services import accounts, single_sign_on
+from vigor_app.services.errors import ValidationError, VigorError
+from vigor_app.state.auth import AuthState, safe_return_path
+
+
+class SignInState(AuthState):
+    login_error: str = ""
+    password_error: str = ""
+    form_error: str = ""
+
+    @rx.var
+    def sso_name(self) -> str:
+        return single_sign_on.provider_name()
+
+    @rx.var
+    def sso_url(self) -> str:
+        if not single_sign_on.enabled():
+            return ""
+        next_path = safe_return_path(self.router.url.query_parameters.get("next"))
+        return f"/auth/oidc/login?next={quote(next_path, safe='')}"
+
+    def _clear_errors(self) -> None:
+        self.login_error = self.password_error = self.form_error = ""
+
+    @rx.event
+    def sign_in(self, form_data: dict):
+        self._clear_errors()
+        try:
+            signed_in = accounts.sign_in(
+                str(form_data.get("login", "")), str(form_data.get("password", "")),
+                client_ip=self._client_ip(),
+            )
+        except ValidationError as exc:
+            if exc.field == "login":
+                self.login_error = exc.message
+            elif exc.field == "password":
+                self.password_error = exc.message
+            else:
+                self.form_error = exc.message
+            return None
+        except VigorError as exc:
+            self.form_error = exc.message
+            return None
+        self._start_session(signed_in.user, signed_in.token)
+        return rx.redirect(safe_return_path(self.router.url.query_parameters.get("next")))
+
+
+_REGISTER_ERROR_FIELDS = {
+    "email": "email_error", "username": "username_error", "password": "password_error",
+}
+
+
+class RegisterState(AuthState):
+    email_error: str = ""
+    username_error: str = ""
+    password_error: str = ""
+    confirm_error: str = ""
+    form_error: str = ""
+
+    @rx.event
+    def register(self, form_data: dict):
+        self.email_error = self.username_error = self.password_error = ""
+        self.confirm_error = self.form_error = ""
+        password = str(form_data.get("password", ""))
+        if password != str(form_data.get("confirm_password", "")):
+            self.confirm_error = "The two passwords do not match."
+            return None
+        try:
+            signed_in = accounts.register(
+                str(form_data.get("email", "")), str(form_data.get("username", "")), password,
+                client_ip=self._client_ip(),
+            )
+        except VigorError as exc:
+            setattr(self, _REGISTER_ERROR_FIELDS.get(exc.field or "", "form_error"), exc.message)
+            return None
+        self._start_session(signed_in.user, signed_in.token)
+        return rx.redirect("/dashboard")
+
+
+class SingleSignOnState(AuthState):
+    """The last step of single sign-on: trade the one-time ticket for a session."""
+
+    error: str = ""
+
+    @rx.event
+    def finish(self):
+        self.error = ""
+        ticket = self.router.url.query_parameters.get("ticket", "")
+        problem = self.router.url.query_parameters.get("error", "")
+        if problem:
+            self.error = problem[:300]
+            return None
+        try:
+            signed_in, return_to = single_sign_on.redeem_ticket(ticket, client_ip=self._client_ip())
+        except VigorError as exc:
+            self.error = exc.message
+            return None
+        self._start_session(signed_in.user, signed_in.token)
+        return rx.redirect(safe_return_path(return_to), replace=True)
