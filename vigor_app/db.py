@@ -83,9 +83,6 @@ def transaction() -> Iterator[Session]:
 
 @contextmanager
 def read_only() -> Iterator[Session]:
-    """A session for reads; nothing it does is committed."""
+    """A session for reads; nothing it does is committed (closing it ends the transaction)."""
     with Session(get_engine(), expire_on_commit=False) as session:
-        try:
-            yield session
-        finally:
-            session.rollback()
+        yield session

@@ -142,7 +142,9 @@ class FakeOidcProvider:
         if self.token_endpoint_auth_method not in AUTH_METHODS:
             raise ValueError(f"token_endpoint_auth_method must be one of {AUTH_METHODS}")
         self._lock = threading.Lock()
-        self._key = RSAKey.generate_key(2048, parameters={"use": "sig", "alg": "RS256"}, auto_kid=True)
+        self._key = RSAKey.generate_key(
+            2048, parameters={"use": "sig", "alg": "RS256"}, auto_kid=True
+        )
         self._forged_key: RSAKey | None = None
         self._codes: dict[str, _Grant] = {}
         self._used_codes: set[str] = set()
@@ -181,7 +183,9 @@ class FakeOidcProvider:
 
     def rotate_keys(self) -> str:
         """Replace the signing key (the old one leaves the JWKS); returns the new kid."""
-        self._key = RSAKey.generate_key(2048, parameters={"use": "sig", "alg": "RS256"}, auto_kid=True)
+        self._key = RSAKey.generate_key(
+            2048, parameters={"use": "sig", "alg": "RS256"}, auto_kid=True
+        )
         return str(self._key.kid)
 
     @property
@@ -217,8 +221,17 @@ class FakeOidcProvider:
                 ),
                 "code_challenge_methods_supported": ["S256"],
                 "claims_supported": [
-                    "iss", "sub", "aud", "exp", "iat", "auth_time", "nonce",
-                    "email", "email_verified", "name", "at_hash",
+                    "iss",
+                    "sub",
+                    "aud",
+                    "exp",
+                    "iat",
+                    "auth_time",
+                    "nonce",
+                    "email",
+                    "email_verified",
+                    "name",
+                    "at_hash",
                 ],
             }
         )
@@ -258,7 +271,9 @@ class FakeOidcProvider:
         if "openid" not in scope.split():
             return back(error="invalid_scope", error_description="The openid scope is required.")
         challenge = params.get("code_challenge", "")
-        if params.get("code_challenge_method") != "S256" or not _PKCE_CHALLENGE.fullmatch(challenge):
+        if params.get("code_challenge_method") != "S256" or not _PKCE_CHALLENGE.fullmatch(
+            challenge
+        ):
             return back(error="invalid_request", error_description="PKCE with S256 is required.")
 
         code = secrets.token_urlsafe(32)
@@ -290,12 +305,18 @@ class FakeOidcProvider:
                 and not hmac.compare_digest((secret or "").encode(), self.client_secret.encode())
             )
         ):
-            headers = {"WWW-Authenticate": 'Basic realm="fake-oidc"'} if method == "client_secret_basic" else {}
+            headers = (
+                {"WWW-Authenticate": 'Basic realm="fake-oidc"'}
+                if method == "client_secret_basic"
+                else {}
+            )
             return self._refuse("invalid_client", "Client authentication failed.", 401, headers)
 
         behaviour = self.behaviour
         if behaviour.token_error:
-            return self._refuse(behaviour.token_error, "Scripted failure.", behaviour.token_error_status)
+            return self._refuse(
+                behaviour.token_error, "Scripted failure.", behaviour.token_error_status
+            )
         if form.get("grant_type") != "authorization_code":
             return self._refuse("unsupported_grant_type", "Only authorization_code is supported.")
 
@@ -349,7 +370,9 @@ class FakeOidcProvider:
         scheme, _, token = authorization.partition(" ")
         user = self._access_tokens.get(token) if scheme.lower() == "bearer" else None
         if user is None:
-            return Response(status_code=401, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'})
+            return Response(
+                status_code=401, headers={"WWW-Authenticate": 'Bearer error="invalid_token"'}
+            )
         return JSONResponse(_user_claims(user))
 
     # --- the ID token ----------------------------------------------------------------
@@ -384,7 +407,9 @@ class FakeOidcProvider:
                 self._forged_key = RSAKey.generate_key(2048)
             header = {"alg": "RS256", "kid": behaviour.forged_kid or self.kid}
             return jwt.encode(header, claims, self._forged_key, algorithms=["RS256"])
-        return jwt.encode({"alg": "RS256", "kid": self.kid}, claims, self._key, algorithms=["RS256"])
+        return jwt.encode(
+            {"alg": "RS256", "kid": self.kid}, claims, self._key, algorithms=["RS256"]
+        )
 
 
 # --- running it ---------------------------------------------------------------------------
@@ -524,7 +549,9 @@ def _form(body: bytes) -> dict[str, str]:
     return dict(parse_qsl(body.decode("utf-8", "replace"), keep_blank_values=True))
 
 
-def _client_credentials(request: Request, form: dict[str, str]) -> tuple[str | None, str | None, str]:
+def _client_credentials(
+    request: Request, form: dict[str, str]
+) -> tuple[str | None, str | None, str]:
     """(client_id, secret, method) as presented by the client."""
     authorization = request.headers.get("authorization", "")
     scheme, _, encoded = authorization.partition(" ")
@@ -578,7 +605,9 @@ def _unsigned_jwt(claims: dict[str, Any]) -> str:
 
 
 def _hmac_jwt(claims: dict[str, Any], secret: bytes, *, kid: str) -> str:
-    signing_input = f"{_json_segment({'alg': 'HS256', 'typ': 'JWT', 'kid': kid})}.{_json_segment(claims)}"
+    signing_input = (
+        f"{_json_segment({'alg': 'HS256', 'typ': 'JWT', 'kid': kid})}.{_json_segment(claims)}"
+    )
     signature = hmac.new(secret, signing_input.encode("ascii"), hashlib.sha256).digest()
     return f"{signing_input}.{_b64url(signature)}"
 

@@ -422,7 +422,9 @@ async def test_token_endpoint_error_is_refused(
 
     assert caught.value.reason == "token_refused"
     assert caught.value.provider_error == "server_error"
-    assert caught.value.message == "Sign-in with Test ID failed: the provider had an internal error."
+    assert (
+        caught.value.message == "Sign-in with Test ID failed: the provider had an internal error."
+    )
     assert oidc_provider.token_errors == [("server_error", "Scripted failure.")]
 
 
@@ -641,7 +643,9 @@ async def test_no_token_code_or_secret_in_logs_or_messages(
 
     pending = await begin_login(config, http=oidc_http)
     params = await authorize(oidc_http, pending)
-    await complete_login(config, pending, code=params["code"], state=params["state"], http=oidc_http)
+    await complete_login(
+        config, pending, code=params["code"], state=params["state"], http=oidc_http
+    )
     secrets_seen.extend([params["code"], pending.code_verifier, pending.nonce])
 
     oidc_provider.misbehave(nonce="another")

@@ -193,9 +193,7 @@ async def fetch_metadata(
     for field in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
         value = document.get(field)
         if not isinstance(value, str) or not value:
-            raise _error(
-                config, "bad_metadata", f"the provider's configuration has no {field}"
-            )
+            raise _error(config, "bad_metadata", f"the provider's configuration has no {field}")
         _require_safe_url(config, value)
 
     _metadata_cache[config.issuer] = (time.monotonic(), document)
@@ -206,6 +204,8 @@ async def begin_login(
     config: OidcClientConfig, *, http: httpx.AsyncClient | None = None
 ) -> PendingLogin:
     """Start a sign-in: fresh state, nonce and PKCE verifier, and the URL to redirect to."""
+    if "openid" not in config.scopes.split():
+        raise _error(config, "bad_config", "the sign-in is misconfigured (no openid scope)")
     metadata = await fetch_metadata(config, http=http)
     state = secrets.token_urlsafe(32)
     nonce = secrets.token_urlsafe(32)
@@ -248,9 +248,7 @@ async def complete_login(
         raise _error(config, "missing_code", "the provider did not send a sign-in code")
     if not state or not hmac.compare_digest(state.encode(), pending.state.encode()):
         logger.warning("OIDC callback state mismatch for %s", config.issuer)
-        raise _error(
-            config, "state_mismatch", "the sign-in response did not match the request"
-        )
+        raise _error(config, "state_mismatch", "the sign-in response did not match the request")
 
     async with _http_client(config, http) as client:
         metadata = await fetch_metadata(config, http=client)
@@ -275,9 +273,7 @@ async def _http_client(
     if http is not None:
         yield http
         return
-    async with httpx.AsyncClient(
-        timeout=config.timeout_seconds, follow_redirects=False
-    ) as client:
+    async with httpx.AsyncClient(timeout=config.timeout_seconds, follow_redirects=False) as client:
         yield client
 
 
@@ -458,11 +454,7 @@ async def _signing_keys(
 
 def _candidate_keys(keys: list[Key], kid: object, algorithm: str) -> list[Key]:
     key_type = _KEY_TYPE_FOR_ALGORITHM[algorithm]
-    return [
-        key
-        for key in keys
-        if key.key_type == key_type and (kid is None or key.kid == kid)
-    ]
+    return [key for key in keys if key.key_type == key_type and (kid is None or key.kid == kid)]
 
 
 def _accepted_algorithms(metadata: dict[str, Any]) -> set[str]:
@@ -515,11 +507,7 @@ async def _verify_id_token(
 
 
 def _is_number(value: object) -> bool:
-    return (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-    )
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _check_claims(
@@ -580,9 +568,7 @@ def _check_claims(
         ).digest()
         expected = base64.urlsafe_b64encode(digest[: len(digest) // 2]).rstrip(b"=").decode()
         if not hmac.compare_digest(expected.encode(), at_hash.encode()):
-            raise _error(
-                config, "bad_token", "the tokens from the provider do not belong together"
-            )
+            raise _error(config, "bad_token", "the tokens from the provider do not belong together")
 
 
 def _identity_from_claims(config: OidcClientConfig, claims: dict[str, Any]) -> VerifiedIdentity:
@@ -619,7 +605,11 @@ def _describe_error_code(code: str) -> str:
     if words is not None:
         return words
     printable = _printable(code)
-    return f"the provider reported the error “{printable}”" if printable else "the provider reported an error"
+    return (
+        f"the provider reported the error “{printable}”"
+        if printable
+        else "the provider reported an error"
+    )
 
 
 def _error(

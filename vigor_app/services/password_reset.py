@@ -55,7 +55,16 @@ def request_reset(email: str, *, client_ip: str = "", now: datetime | None = Non
         f"{minutes} minutes to choose a new one:\n\n{reset_url(token)}\n\n"
         "If you did not ask for this, ignore this e-mail: your password stays as it is.\n"
     )
-    mailer.send_email(user.email, "Reset your Vigor password", body)
+    try:
+        mailer.send_email(user.email, "Reset your Vigor password", body)
+    except mailer.MailError:
+        # A link nobody received must not stay valid: take it back, then report the failure.
+        with db.transaction() as session:
+            unsent = session.exec(
+                select(PasswordResetToken).where(PasswordResetToken.token_hash == token_hash(token))
+            ).one()
+            session.delete(unsent)
+        raise
 
 
 def reset_password(token: str, new_password: str, *, client_ip: str = "",

@@ -1,0 +1,55 @@
+"""Shared fixtures: every test that touches the database gets its own, migrated by Alembic."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from vigor_app import db, startup
+from vigor_app.settings import reload_settings
+
+# Settings a developer's shell or .env might carry; tests start from none of them.
+_ENV_TO_CLEAR = [
+    "DATABASE_URL", "SECRET_KEY", "APP_URL", "ADMIN_EMAIL", "ADMIN_PASSWORD", "ADMIN_USERNAME",
+    "SMTP_HOST", "SMTP_PORT", "SMTP_USERNAME", "SMTP_PASSWORD", "SMTP_FROM", "SMTP_SECURITY",
+    "OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_PROVIDER_NAME",
+    "SESSION_TTL_HOURS", "LOGIN_MAX_FAILURES", "LOGIN_WINDOW_MINUTES", "LOGIN_LOCKOUT_MINUTES",
+]
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory) -> Path:
+    """A SQLite database migrated to head once; each test gets a copy."""
+    path = tmp_path_factory.mktemp("template") / "vigor.db"
+    startup.migrate(f"sqlite:///{path}")
+    return path
+
+
+@pytest.fixture
+def vigor_env(tmp_path, monkeypatch):
+    """A clean environment with its own data directory and settings."""
+    for name in _ENV_TO_CLEAR:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("VIGOR_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("SECRET_KEY", "test-secret-key-not-for-production")
+    monkeypatch.chdir(tmp_path)  # no stray .env file is read
+    reload_settings()
+    db.dispose_engine()
+    yield monkeypatch
+    db.dispose_engine()
+    reload_settings()
+
+
+@pytest.fixture
+def database(vigor_env, migrated_template, tmp_path) -> str:
+    """A fresh, migrated SQLite database for one test; returns its URL."""
+    path = tmp_path / "data" / "vigor.db"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy(migrated_template, path)
+    url = f"sqlite:///{path}"
+    vigor_env.setenv("DATABASE_URL", url)
+    reload_settings()
+    db.dispose_engine()
+    return url

@@ -1,0 +1,55 @@
+"""State handlers are tested directly: build the root state, take the substate, call the handler."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+import pytest
+import reflex as rx
+from reflex.istate.data import RouterData
+
+import vigor_app.vigor_app  # noqa: F401  (registers every state and page)
+
+
+def _router(path: str, query: dict[str, str], ip: str) -> RouterData:
+    as_path = path + (f"?{urlencode(query)}" if query else "")
+    return RouterData.from_router_data(
+        {"pathname": path, "asPath": as_path, "query": query, "ip": ip,
+         "headers": {"origin": "http://testserver"}}
+    )
+
+
+class Browser:
+    """One browser tab: its own root state and local storage (the session token)."""
+
+    def __init__(self, ip: str = "192.0.2.10") -> None:
+        self.root = rx.State(_reflex_internal_init=True)
+        self.ip = ip
+
+    def state(self, state_cls, path: str = "/", **query: str):
+        substate = self.root.get_substate(state_cls.get_full_name().split(".")[1:])
+        self.root.router = _router(path, query, self.ip)
+        return substate
+
+    def call(self, state_cls, handler: str, *args, path: str = "/", query: dict | None = None):
+        """Run `state_cls.handler(*args)` as if the browser on `path` sent the event."""
+        substate = self.state(state_cls, path, **(query or {}))
+        return substate, getattr(state_cls, handler).fn(substate, *args)
+
+
+def redirect_path(result) -> str | None:
+    """The path of an `rx.redirect(...)` a handler returned, or None when it did not redirect."""
+    if result is None:
+        return None
+    args = {name._js_expr: value for name, value in result.args}
+    if set(args) != {"path", "external", "popup", "replace"}:  # the shape of rx.redirect's event
+        return None
+    return args["path"]._var_value
+
+
+@pytest.fixture
+def browser(database):
+    return Browser
+
+
+__all__ = ["Browser", "redirect_path"]

@@ -1,0 +1,115 @@
+import pytest
+from sqlmodel import select
+
+from tests.factories import DEFAULT_PASSWORD, make_user
+from vigor_app import db
+from vigor_app.models import AuditEntry, User
+from vigor_app.services import accounts, auth_sessions
+from vigor_app.services.errors import AuthenticationError, ValidationError
+
+pytestmark = pytest.mark.usefixtures("database")
+
+
+def _count_users() -> int:
+    with db.read_only() as session:
+        return len(session.exec(select(User)).all())
+
+
+def test_register_creates_account_session_and_audit_entry():
+    signed_in = accounts.register("  Alice@Example.COM ", "Alice", DEFAULT_PASSWORD)
+    assert signed_in.user.email == "alice@example.com"
+    assert signed_in.user.username == "Alice"
+    assert signed_in.user.role == "user"
+    assert auth_sessions.resolve(signed_in.token) == signed_in.user
+    with db.read_only() as session:
+        user = session.exec(select(User)).one()
+        assert user.password_hash.startswith("$argon2id$")
+        assert DEFAULT_PASSWORD not in user.password_hash
+        actions = [e.action for e in session.exec(select(AuditEntry)).all()]
+    assert actions == ["account.register"]
+
+
+def test_email_is_unique_case_insensitively():
+    make_user("alice")
+    with pytest.raises(ValidationError) as caught:
+        accounts.register("ALICE@example.com", "alice2", DEFAULT_PASSWORD)
+    assert caught.value.field == "email"
+    assert _count_users() == 1
+
+
+def test_username_is_unique_case_insensitively():
+    make_user("alice")
+    with pytest.raises(ValidationError) as caught:
+        accounts.register("other@example.com", "ALICE", DEFAULT_PASSWORD)
+    assert caught.value.field == "username"
+    assert _count_users() == 1
+
+
+@pytest.mark.parametrize(
+    ("email", "username", "password", "field"),
+    [
+        ("not-an-email", "bob", DEFAULT_PASSWORD, "email"),
+        ("", "bob", DEFAULT_PASSWORD, "email"),
+        ("bob@example.com", "b", DEFAULT_PASSWORD, "username"),
+        ("bob@example.com", "bob smith", DEFAULT_PASSWORD, "username"),
+        ("bob@example.com", "bob", "12345678", "password"),
+        ("bob@example.com", "bob", "short", "password"),
+    ],
+)
+def test_bad_registration_names_the_field_and_changes_nothing(email, username, password, field):
+    with pytest.raises(ValidationError) as caught:
+        accounts.register(email, username, password)
+    assert caught.value.field == field
+    assert caught.value.message
+    assert _count_users() == 0
+
+
+def test_sign_in_with_email_or_username():
+    make_user("alice")
+    by_email = accounts.sign_in("ALICE@example.com", DEFAULT_PASSWORD)
+    by_name = accounts.sign_in("Alice", DEFAULT_PASSWORD)
+    assert by_email.user.id == by_name.user.id
+    assert by_email.token != by_name.token
+
+
+def test_wrong_password_and_unknown_account_get_the_same_answer():
+    make_user("alice")
+    with pytest.raises(AuthenticationError) as wrong:
+        accounts.sign_in("alice", "Not-The-Password-1")
+    with pytest.raises(AuthenticationError) as unknown:
+        accounts.sign_in("nobody", "Not-The-Password-1")
+    assert wrong.value.message == unknown.value.message == accounts.WRONG_CREDENTIALS
+
+
+def test_change_password_signs_out_other_sessions_but_keeps_this_one():
+    first = make_user("alice")
+    other = accounts.sign_in("alice", DEFAULT_PASSWORD)
+    accounts.change_password(first.user.id, DEFAULT_PASSWORD, "Brand-New-Lift-8", keep_token=first.token)
+    assert auth_sessions.resolve(first.token) is not None
+    assert auth_sessions.resolve(other.token) is None
+    with pytest.raises(AuthenticationError):
+        accounts.sign_in("alice", DEFAULT_PASSWORD)
+    assert accounts.sign_in("alice", "Brand-New-Lift-8").user.id == first.user.id
+
+
+def test_change_password_needs_the_current_one_and_changes_nothing_otherwise():
+    me = make_user("alice")
+    with pytest.raises(ValidationError) as caught:
+        accounts.change_password(me.user.id, "Wrong-Current-1", "Brand-New-Lift-8")
+    assert caught.value.field == "current_password"
+    assert accounts.sign_in("alice", DEFAULT_PASSWORD).user.id == me.user.id
+
+
+def test_create_admin_makes_an_admin_and_promotes_an_existing_account():
+    admin = accounts.create_admin("root@example.com", "Admin-Pass-4321", "root")
+    assert admin.is_admin
+    make_user("carol")
+    promoted = accounts.create_admin("carol@example.com", "Strong-Admin-99", "carol")
+    assert promoted.is_admin
+    assert accounts.sign_in("carol", "Strong-Admin-99").user.is_admin
+
+
+def test_no_admin_is_inferred_from_a_username():
+    signed_in = accounts.register("admin@example.com", "admin", DEFAULT_PASSWORD)
+    assert signed_in.user.role == "user"
+    assert not accounts.admin_exists()

@@ -1,0 +1,39 @@
+import pytest
+
+from vigor_app.services import passwords
+from vigor_app.services.errors import ValidationError
+
+
+def test_hash_is_argon2id_and_verifies():
+    hashed = passwords.hash_password("Deadlift-Day-77")
+    assert hashed.startswith("$argon2id$")
+    assert passwords.verify_password(hashed, "Deadlift-Day-77")
+    assert not passwords.verify_password(hashed, "deadlift-day-77")
+    assert not passwords.verify_password(None, "anything")
+    assert not passwords.verify_password("not-a-hash", "anything")
+
+
+@pytest.mark.parametrize(
+    ("password", "fragment"),
+    [
+        ("short1!", "at least 8"),
+        ("password123", "too common"),
+        ("PASSWORD123", "too common"),
+        ("aaaaaaaaaaaa", "too common"),
+        ("x" * 129, "at most 128"),
+    ],
+)
+def test_weak_passwords_are_refused(password, fragment):
+    with pytest.raises(ValidationError) as caught:
+        passwords.check_strength(password)
+    assert fragment in caught.value.message
+    assert caught.value.field == "password"
+
+
+def test_password_containing_username_is_refused():
+    with pytest.raises(ValidationError, match="username or e-mail"):
+        passwords.check_strength("mightyjoe-2026", email="joe@example.com", username="mightyjoe")
+
+
+def test_good_password_passes():
+    passwords.check_strength("Kettlebell-Swing-9", email="kim@example.com", username="kim")
