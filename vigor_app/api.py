@@ -14,14 +14,9 @@ from starlette.routing import Route
 from vigor_app.services import health, single_sign_on
 from vigor_app.services.errors import VigorError
 from vigor_app.services.oidc import OidcError
+from vigor_app.services.return_paths import safe_return_path
 
 log = logging.getLogger(__name__)
-
-
-def _safe_next(value: str | None) -> str:
-    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
-        return "/dashboard"
-    return value[:500]
 
 
 async def health_endpoint(_request: Request) -> JSONResponse:
@@ -36,7 +31,7 @@ def _back_to_sign_in(message: str) -> RedirectResponse:
 
 async def oidc_login(request: Request) -> RedirectResponse:
     try:
-        url = await single_sign_on.start(_safe_next(request.query_params.get("next")))
+        url = await single_sign_on.start(safe_return_path(request.query_params.get("next")))
     except (OidcError, VigorError) as exc:
         log.warning("Single sign-on could not start: %s", exc.message)
         return _back_to_sign_in(exc.message)

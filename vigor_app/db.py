@@ -18,6 +18,7 @@ from sqlmodel import Session, create_engine
 from vigor_app.settings import get_settings
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
+POSTGRES_CONNECT_TIMEOUT_S = 5
 
 _engine: Engine | None = None
 _engine_url: str | None = None
@@ -44,7 +45,8 @@ def make_engine(url: str) -> Engine:
         )
         event.listen(engine, "connect", _set_sqlite_pragmas)
         return engine
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10)
+    connect_args = {"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S} if parsed.get_backend_name() == "postgresql" else {}
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, connect_args=connect_args)
 
 
 def get_engine() -> Engine:

@@ -32,6 +32,7 @@ class Settings(BaseSettings):
     # Accounts and sessions.
     session_ttl_hours: int = Field(default=24 * 14, ge=1, alias="SESSION_TTL_HOURS")
     login_max_failures: int = Field(default=5, ge=1, alias="LOGIN_MAX_FAILURES")
+    login_max_failures_per_address: int = Field(default=5, ge=1, alias="LOGIN_MAX_FAILURES_PER_ADDRESS")
     login_window_minutes: int = Field(default=15, ge=1, alias="LOGIN_WINDOW_MINUTES")
     login_lockout_minutes: int = Field(default=15, ge=1, alias="LOGIN_LOCKOUT_MINUTES")
     password_reset_ttl_minutes: int = Field(default=60, ge=5, alias="PASSWORD_RESET_TTL_MINUTES")

@@ -280,7 +280,7 @@ async def test_ticket_expires_after_a_minute(
     assert count(AuthSession) == 0
 
 
-async def test_unknown_or_oversized_ticket_is_refused(sso: FakeOidcProvider) -> None:
+async def test_unknown_or_oversized_ticket_is_refused(database: str) -> None:
     for ticket in ("", "not-a-ticket", "x" * 500):
         with pytest.raises(AuthenticationError):
             single_sign_on.redeem_ticket(ticket)
@@ -462,8 +462,17 @@ async def test_disabled_account_is_refused(
 
 @pytest.mark.parametrize(
     "next_path",
-    ["//evil.example", "//evil.example/progress", "https://evil.example/", "/\\evil.example",
-     "progress", "", None],
+    [
+        "//evil.example",
+        "//evil.example/progress",
+        "https://evil.example/",
+        "/\\evil.example",
+        "progress",
+        "",
+        None,
+        # Browsers (and urllib) drop tabs and newlines inside a URL: "/\t/x" is "//x".
+        "/\t/evil.example",
+    ],
 )
 async def test_open_redirect_is_replaced_by_the_dashboard(
     sso: FakeOidcProvider, vigor: httpx.AsyncClient, browser: httpx.AsyncClient,

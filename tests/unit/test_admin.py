@@ -7,7 +7,12 @@ from tests.factories import DEFAULT_PASSWORD, make_admin, make_user
 from vigor_app import db
 from vigor_app.models import AuditEntry, User
 from vigor_app.services import accounts, admin, auth_sessions
-from vigor_app.services.errors import AuthenticationError, NotFound, PermissionDenied, ValidationError
+from vigor_app.services.errors import (
+    AuthenticationError,
+    NotFound,
+    PermissionDenied,
+    ValidationError,
+)
 
 pytestmark = pytest.mark.usefixtures("database")
 

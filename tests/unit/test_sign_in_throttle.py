@@ -30,7 +30,7 @@ def test_sixth_attempt_for_an_account_is_refused_even_with_the_right_password():
 def test_lockout_ends_after_fifteen_minutes():
     make_user("alice")
     start = utcnow()
-    for i in range(5):
+    for _ in range(5):
         _fail("alice", "10.0.0.1", start)
     with pytest.raises(ThrottledError):
         accounts.sign_in("alice", DEFAULT_PASSWORD, client_ip="10.0.0.2", now=start + timedelta(minutes=14))

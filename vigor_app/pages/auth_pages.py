@@ -57,9 +57,10 @@ def signin_page() -> rx.Component:
             rx.vstack(
                 rx.hstack(rx.divider(), rx.text("or", size="2", color_scheme="gray"), rx.divider(),
                           align="center", width="100%"),
-                rx.link(rx.button(rx.icon("key-round", size=16), "Sign in with ", SignInState.sso_name,
-                                  variant="outline", size="3", width="100%"),
-                        href=SignInState.sso_url, width="100%"),
+                # A plain anchor: the browser must leave the app for the provider (a full load).
+                rx.el.a(rx.button(rx.icon("key-round", size=16), "Sign in with ", SignInState.sso_name,
+                                  variant="outline", size="3", width="100%", tab_index=-1),
+                        href=SignInState.sso_url, width="100%", style={"width": "100%"}),
                 width="100%",
             ),
         ),

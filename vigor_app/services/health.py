@@ -12,9 +12,11 @@ from vigor_app import __version__, db
 def check() -> tuple[bool, dict]:
     """(healthy, report). Never raises: an unreachable database is a report, not an error."""
     started = time.perf_counter()
-    database: dict = {"backend": db.get_engine().dialect.name}
+    database: dict = {"backend": "unknown"}
     try:
-        with db.get_engine().connect() as connection:
+        engine = db.get_engine()
+        database["backend"] = engine.dialect.name
+        with engine.connect() as connection:
             connection.execute(text("SELECT 1"))
             revision = connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
         database.update(status="ok", schema_revision=revision)

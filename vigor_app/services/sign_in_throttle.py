@@ -2,7 +2,7 @@
 
 After LOGIN_MAX_FAILURES failed attempts for one account within LOGIN_WINDOW_MINUTES,
 further attempts for it are refused for LOGIN_LOCKOUT_MINUTES; the same holds for one
-client address across accounts. A success does not wipe the record of failures: the
+client address across accounts (LOGIN_MAX_FAILURES_PER_ADDRESS, also 5 by default). A success does not wipe the record of failures: the
 lock-out ends with time, so a guesser cannot reset it by signing in to their own account.
 """
 
@@ -19,7 +19,9 @@ from vigor_app.services.errors import ThrottledError
 from vigor_app.settings import get_settings
 
 
-def _locked_until(session: Session, column, value: str, now: datetime) -> datetime | None:
+def _locked_until(
+    session: Session, column, value: str, limit: int, now: datetime
+) -> datetime | None:
     settings = get_settings()
     window = timedelta(minutes=settings.login_window_minutes)
     lockout = timedelta(minutes=settings.login_lockout_minutes)
@@ -31,7 +33,6 @@ def _locked_until(session: Session, column, value: str, now: datetime) -> dateti
         .where(column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.created_at > since)
         .order_by(LoginAttempt.created_at)
     ).all()
-    limit = settings.login_max_failures
     # Find the latest run of `limit` failures that fits inside one window.
     for end in range(len(failures) - 1, limit - 2, -1):
         start = end - limit + 1
@@ -43,10 +44,15 @@ def _locked_until(session: Session, column, value: str, now: datetime) -> dateti
 
 def check_allowed(session: Session, account_key: str, client_ip: str, now: datetime) -> None:
     """Raise ThrottledError when this account or address is locked out right now."""
-    for column, value in ((LoginAttempt.account_key, account_key), (LoginAttempt.client_ip, client_ip)):
+    settings = get_settings()
+    checks = (
+        (LoginAttempt.account_key, account_key, settings.login_max_failures),
+        (LoginAttempt.client_ip, client_ip, settings.login_max_failures_per_address),
+    )
+    for column, value, limit in checks:
         if not value:
             continue
-        until = _locked_until(session, column, value, now)
+        until = _locked_until(session, column, value, limit, now)
         if until is not None:
             minutes = max(1, math.ceil((until - now).total_seconds() / 60))
             raise ThrottledError(

@@ -15,6 +15,7 @@ import logging
 import re
 from datetime import datetime, timedelta
 
+from sqlalchemy import delete
 from sqlmodel import Session, select
 
 from vigor_app import db
@@ -53,6 +54,7 @@ def client_config() -> oidc.OidcClientConfig:
         client_id=settings.oidc_client_id,
         client_secret=secret or None,
         redirect_uri=settings.app_url.rstrip("/") + CALLBACK_PATH,
+        display_name=settings.oidc_provider_name,
     )
 
 
@@ -75,9 +77,11 @@ def _take_flow(state: str | None, now: datetime) -> OidcLoginFlow:
     """The pending flow for `state`, removed so it can be used once only."""
     with db.transaction() as session:
         flow = session.exec(select(OidcLoginFlow).where(OidcLoginFlow.state == (state or ""))).first()
-        if flow is None:
+        # Delete by statement and insist on exactly one row: of two identical callbacks racing,
+        # only one can take the flow.
+        taken = session.exec(delete(OidcLoginFlow).where(OidcLoginFlow.state == (state or "")))
+        if flow is None or taken.rowcount != 1:
             raise AuthenticationError("This sign-in link is not valid any more. Start again.")
-        session.delete(flow)
     if flow.expires_at <= now:
         raise AuthenticationError("The sign-in took too long. Start again.")
     return flow

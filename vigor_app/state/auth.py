@@ -13,17 +13,9 @@ import reflex as rx
 
 from vigor_app.services import auth_sessions
 from vigor_app.services.auth_sessions import CurrentUser
+from vigor_app.services.return_paths import safe_return_path
 
 SESSION_STORAGE_KEY = "vigor_session"
-
-
-def safe_return_path(path: str | None, default: str = "/dashboard") -> str:
-    """Only same-site paths are followed after sign-in (no open redirects)."""
-    if not path or not path.startswith("/") or path.startswith("//") or "\\" in path:
-        return default
-    if path.startswith(("/signin", "/register", "/forgot-password", "/reset-password", "/auth/")):
-        return default
-    return path[:500]
 
 
 class AuthState(rx.State):

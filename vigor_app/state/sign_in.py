@@ -8,7 +8,8 @@ import reflex as rx
 
 from vigor_app.services import accounts, single_sign_on
 from vigor_app.services.errors import ValidationError, VigorError
-from vigor_app.state.auth import AuthState, safe_return_path
+from vigor_app.services.return_paths import safe_return_path
+from vigor_app.state.auth import AuthState
 
 
 class SignInState(AuthState):

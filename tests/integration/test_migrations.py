@@ -1,0 +1,255 @@
+"""Alembic is the only way the schema changes: up, down and up again, with no drift.
+
+Each case runs on a fresh SQLite file and, when PostgreSQL answers at 127.0.0.1:5432 (trust
+auth as `postgres` or `root`), on a throwaway PostgreSQL database created for the test and
+dropped after it.
+"""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterator
+from datetime import timedelta
+from pathlib import Path
+
+import psycopg
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from psycopg import sql
+from sqlalchemy import MetaData, delete, inspect, text
+from sqlalchemy.exc import IntegrityError
+from sqlmodel import Session, SQLModel, select
+
+import vigor_app.models  # noqa: F401  (registers every table on SQLModel.metadata)
+from alembic import command
+from tests.factories import make_user
+from vigor_app import db, startup
+from vigor_app.clock import utcnow
+from vigor_app.models import AuthSession, LoginTicket, User
+
+PG_HOST = "127.0.0.1"
+PG_PORT = 5432
+# (user, maintenance database) pairs tried in order, with trust authentication.
+PG_CANDIDATES = (("postgres", "postgres"), ("postgres", "test"), ("root", "test"),
+                 ("root", "postgres"))
+
+MODEL_TABLES = frozenset(SQLModel.metadata.tables)
+
+
+# --- databases ----------------------------------------------------------------------------
+
+
+def _postgres_admin() -> tuple[str, str] | None:
+    """(user, database) of a PostgreSQL login that may create databases, or None."""
+    for user, dbname in PG_CANDIDATES:
+        try:
+            with psycopg.connect(host=PG_HOST, port=PG_PORT, user=user, dbname=dbname,
+                                 connect_timeout=3, autocommit=True) as conn:
+                row = conn.execute(
+                    "SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user"
+                ).fetchone()
+        except psycopg.Error:
+            continue
+        if row and row[0]:
+            return user, dbname
+    return None
+
+
+@pytest.fixture
+def postgres_url(vigor_env: pytest.MonkeyPatch) -> Iterator[str]:
+    """A brand-new, empty PostgreSQL database for one test, dropped afterwards."""
+    admin = _postgres_admin()
+    if admin is None:
+        pytest.skip(
+            f"PostgreSQL is not reachable at {PG_HOST}:{PG_PORT} with trust authentication "
+            f"as a user allowed to create databases (tried {', '.join(map('/'.join, PG_CANDIDATES))})"
+        )
+    user, maintenance_db = admin
+    name = f"vigor_migrations_{secrets.token_hex(6)}"
+
+    def run(statement: sql.Composable) -> None:
+        with psycopg.connect(host=PG_HOST, port=PG_PORT, user=user, dbname=maintenance_db,
+                             connect_timeout=3, autocommit=True) as conn:
+            conn.execute(statement)
+
+    run(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    try:
+        yield f"postgresql+psycopg://{user}@{PG_HOST}:{PG_PORT}/{name}"
+    finally:
+        db.dispose_engine()
+        run(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@pytest.fixture
+def sqlite_url(vigor_env: pytest.MonkeyPatch, tmp_path: Path) -> str:
+    """A SQLite file that does not exist yet."""
+    path = tmp_path / "fresh" / "vigor.db"
+    assert not path.exists()
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def fresh_url(request: pytest.FixtureRequest) -> str:
+    """An empty database, on each backend Vigor supports."""
+    return request.getfixturevalue("postgres_url" if request.param == "postgresql" else "sqlite_url")
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+
+def head_revision() -> str:
+    head = ScriptDirectory.from_config(startup.alembic_config()).get_current_head()
+    assert head
+    return head
+
+
+def schema_of(url: str) -> tuple[set[str], list[str]]:
+    """(tables, revisions recorded in alembic_version) of the database at `url`."""
+    engine = db.make_engine(url)
+    try:
+        with engine.connect() as connection:
+            tables = set(inspect(connection).get_table_names())
+            revisions = []
+            if "alembic_version" in tables:
+                revisions = list(
+                    connection.execute(text("SELECT version_num FROM alembic_version")).scalars()
+                )
+            return tables, revisions
+    finally:
+        engine.dispose()
+
+
+def postgres_leftovers(url: str) -> set[str]:
+    """Sequences and user-defined types still in the public schema (PostgreSQL only)."""
+    engine = db.make_engine(url)
+    try:
+        with engine.connect() as connection:
+            sequences = connection.execute(text(
+                "SELECT sequence_name FROM information_schema.sequences "
+                "WHERE sequence_schema = 'public'"
+            )).scalars()
+            types = connection.execute(text(
+                "SELECT t.typname FROM pg_type t JOIN pg_namespace n ON n.oid = t.typnamespace "
+                "WHERE n.nspname = 'public' AND t.typtype IN ('e', 'd')"
+            )).scalars()
+            return {*sequences, *types}
+    finally:
+        engine.dispose()
+
+
+def differences(url: str, metadata: MetaData) -> list:
+    """What Alembic's autogenerate would change to make the database match `metadata`."""
+    engine = db.make_engine(url)
+    try:
+        with engine.connect() as connection:
+            context = MigrationContext.configure(
+                connection, opts={"compare_type": True, "compare_server_default": True}
+            )
+            return compare_metadata(context, metadata)
+    finally:
+        engine.dispose()
+
+
+# --- up, down, up -------------------------------------------------------------------------
+
+
+def test_the_models_define_the_tables_we_expect() -> None:
+    assert MODEL_TABLES >= {"users", "auth_sessions", "login_tickets", "oidc_identities",
+                            "oidc_login_flows", "password_reset_tokens", "login_attempts",
+                            "audit_log"}
+
+
+def test_upgrade_downgrade_upgrade(fresh_url: str) -> None:
+    head = head_revision()
+    assert schema_of(fresh_url) == (set(), [])
+
+    startup.migrate(fresh_url)
+    assert schema_of(fresh_url) == (MODEL_TABLES | {"alembic_version"}, [head])
+
+    startup.migrate(fresh_url)  # at head already: nothing to do, nothing breaks
+    assert schema_of(fresh_url) == (MODEL_TABLES | {"alembic_version"}, [head])
+
+    command.downgrade(startup.alembic_config(fresh_url), "base")
+    assert schema_of(fresh_url) == ({"alembic_version"}, [])
+    if fresh_url.startswith("postgresql"):
+        assert postgres_leftovers(fresh_url) == set()
+
+    startup.migrate(fresh_url)
+    assert schema_of(fresh_url) == (MODEL_TABLES | {"alembic_version"}, [head])
+
+
+def test_every_revision_steps_down_and_up_one_at_a_time(sqlite_url: str) -> None:
+    script = ScriptDirectory.from_config(startup.alembic_config())
+    revisions = [r.revision for r in reversed(list(script.walk_revisions()))]
+    config = startup.alembic_config(sqlite_url)
+
+    for revision in revisions:
+        command.upgrade(config, revision)
+        assert schema_of(sqlite_url)[1] == [revision]
+    for revision in reversed(revisions):
+        command.downgrade(config, "-1")
+        assert revision not in schema_of(sqlite_url)[1]
+    assert schema_of(sqlite_url) == ({"alembic_version"}, [])
+
+
+# --- no drift -----------------------------------------------------------------------------
+
+
+def test_migrated_schema_matches_the_models(fresh_url: str) -> None:
+    startup.migrate(fresh_url)
+
+    assert differences(fresh_url, SQLModel.metadata) == []
+    # The comparison does look at the database: against no models at all it sees every table.
+    removed = {diff[1].name for diff in differences(fresh_url, MetaData()) if diff[0] == "remove_table"}
+    assert removed == set(MODEL_TABLES)
+
+
+# --- SQLite connection settings -----------------------------------------------------------
+
+
+def test_sqlite_connections_use_wal_foreign_keys_and_a_busy_timeout(sqlite_url: str) -> None:
+    engine = db.make_engine(sqlite_url)
+    try:
+        # Two connections held at once: every connection the pool opens gets the pragmas.
+        with engine.connect() as first, engine.connect() as second:
+            for connection in (first, second):
+                assert connection.execute(text("PRAGMA journal_mode")).scalar() == "wal"
+                assert connection.execute(text("PRAGMA foreign_keys")).scalar() == 1
+                assert connection.execute(text("PRAGMA busy_timeout")).scalar() > 0
+    finally:
+        engine.dispose()
+
+
+def test_sqlite_refuses_a_row_that_references_a_missing_user(database: str) -> None:
+    now = utcnow()
+    with pytest.raises(IntegrityError):
+        with db.transaction() as session:
+            session.add(AuthSession(user_id=424242, token_hash="0" * 64, expires_at=now + timedelta(hours=1)))
+
+    engine = db.make_engine(database)  # a separate engine made the same way
+    try:
+        with pytest.raises(IntegrityError), engine.begin() as connection:
+            connection.execute(
+                text("INSERT INTO login_tickets (user_id, ticket_hash, return_to, created_at, "
+                     "expires_at) VALUES (:user_id, :hash, '/', :now, :now)"),
+                {"user_id": 424242, "hash": "1" * 64, "now": now.isoformat()},
+            )
+        with Session(engine) as session:
+            assert session.exec(select(AuthSession)).all() == []
+            assert session.exec(select(LoginTicket)).all() == []
+    finally:
+        engine.dispose()
+
+
+def test_sqlite_cascades_deletes_to_a_users_rows(database: str) -> None:
+    user_id = make_user("carol").user.id  # registering starts a session
+    with db.read_only() as session:
+        assert len(session.exec(select(AuthSession).where(AuthSession.user_id == user_id)).all()) == 1
+
+    with db.transaction() as session:
+        session.connection().execute(delete(User).where(User.id == user_id))
+
+    with db.read_only() as session:
+        assert session.exec(select(AuthSession)).all() == []

@@ -1,0 +1,106 @@
+"""The weekly plan the engine returns: plain dataclasses whose ``to_dict`` is the stored JSON.
+
+Schema (also what an LLM must produce, and what ``validation.validate_plan`` reads)::
+
+    {"engine": "builtin", "seed": 0, "split": "full_body", "inputs": {...},
+     "days": [{"name": "Day 1 — Full body A", "weekday": "mon", "focus": "...",
+               "estimated_minutes": 45,
+               "warmup":    [{"exercise_id", "name", "sets", "reps"}],
+               "exercises": [{"exercise_id", "name", "sets", "reps", "rest_seconds", "rpe",
+                              "reason", "easier", "harder", "progression"}],
+               "cooldown":  [{"exercise_id", "name", "sets", "reps"}]}],
+     "rest_days": ["tue", ...]}
+
+``reps`` is a count ("10"), a range ("8-12") or seconds ("30s"); unilateral exercises
+are per side. ``easier``/``harder`` are catalogue ids or null.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class DrillItem:
+    """A warm-up or cool-down drill: no rest, no effort target."""
+
+    exercise_id: str
+    name: str
+    sets: int
+    reps: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"exercise_id": self.exercise_id, "name": self.name, "sets": self.sets, "reps": self.reps}
+
+
+@dataclass(frozen=True)
+class PlanItem:
+    """One exercise of a session's main part."""
+
+    exercise_id: str
+    name: str
+    sets: int
+    reps: str
+    rest_seconds: int
+    rpe: float
+    reason: str
+    easier: str | None
+    harder: str | None
+    progression: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "exercise_id": self.exercise_id,
+            "name": self.name,
+            "sets": self.sets,
+            "reps": self.reps,
+            "rest_seconds": self.rest_seconds,
+            "rpe": self.rpe,
+            "reason": self.reason,
+            "easier": self.easier,
+            "harder": self.harder,
+            "progression": self.progression,
+        }
+
+
+@dataclass(frozen=True)
+class PlanDay:
+    name: str
+    weekday: str | None
+    focus: str
+    estimated_minutes: int
+    warmup: tuple[DrillItem, ...]
+    exercises: tuple[PlanItem, ...]
+    cooldown: tuple[DrillItem, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "weekday": self.weekday,
+            "focus": self.focus,
+            "estimated_minutes": self.estimated_minutes,
+            "warmup": [item.to_dict() for item in self.warmup],
+            "exercises": [item.to_dict() for item in self.exercises],
+            "cooldown": [item.to_dict() for item in self.cooldown],
+        }
+
+
+@dataclass(frozen=True)
+class WeeklyPlan:
+    seed: int
+    split: str
+    inputs: dict[str, Any]
+    days: tuple[PlanDay, ...]
+    rest_days: tuple[str, ...]
+    engine: str = "builtin"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "engine": self.engine,
+            "seed": self.seed,
+            "split": self.split,
+            "inputs": dict(self.inputs),
+            "days": [day.to_dict() for day in self.days],
+            "rest_days": list(self.rest_days),
+        }
