@@ -19,6 +19,7 @@ app = rx.App(
     head_components=[
         rx.el.meta(name="description", content="Vigor: your AI fitness companion."),
         rx.el.link(rel="manifest", href="/manifest.json"),
+        rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
     ],
 )
 

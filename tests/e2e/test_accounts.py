@@ -90,12 +90,14 @@ def test_sign_in_with_the_openid_connect_provider(page: Page, app):
     expect(link).to_have_attribute("href", re.compile(r"next=%2Fprofile"))
     link.click()
     expect(page).to_have_url(re.compile(r"/profile/?$"))
-    expect(page.get_by_text(app.sso_user.email)).to_be_visible()
+    expect(page.get_by_role("main").get_by_text(app.sso_user.email)).to_be_visible()
 
 
-def test_light_and_dark_mode(page: Page):
+def test_light_and_dark_mode_is_remembered(page: Page):
     page.goto("/")
     html = page.locator("html")
-    before = html.get_attribute("class") or ""
-    page.get_by_role("button", name="Switch light or dark mode").first.click()
-    expect(html).not_to_have_class(before) if before else expect(html).to_have_class(re.compile("dark|light"))
+    expect(html).to_have_class(re.compile(r"\blight\b"))
+    page.get_by_role("button", name="Switch light or dark mode").click()
+    expect(html).to_have_class(re.compile(r"\bdark\b"))
+    page.reload()
+    expect(html).to_have_class(re.compile(r"\bdark\b"))

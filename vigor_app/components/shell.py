@@ -118,9 +118,6 @@ def mobile_bar() -> rx.Component:
         align="center",
         border_bottom=f"1px solid {rx.color('gray', 5)}",
         background=rx.color("gray", 2),
-        position="sticky",
-        top="0",
-        z_index="10",
     )
 
 
@@ -130,16 +127,19 @@ def checking() -> rx.Component:
 
 
 def shell(content: rx.Component) -> rx.Component:
-    """Sidebar on wide screens, a top bar with a menu on phones; content once signed in."""
+    """Sidebar on wide screens, a top bar with a menu on phones; the content is rendered once."""
     body = rx.cond(AuthState.signed_in, content, checking())
-    return rx.box(
-        rx.desktop_only(
-            rx.hstack(sidebar(), rx.box(rx.el.main(body), padding="32px", width="100%", max_width="1100px"),
-                      spacing="0", align="start"),
+    return rx.flex(
+        rx.box(sidebar(), display=rx.breakpoints(initial="none", md="block")),
+        rx.box(mobile_bar(), display=rx.breakpoints(initial="block", md="none"), width="100%",
+               position="sticky", top="0", z_index="10"),
+        rx.el.main(
+            body,
+            padding=rx.breakpoints(initial="16px", md="32px"),
+            width="100%",
+            max_width="1100px",
         ),
-        rx.mobile_and_tablet(
-            rx.vstack(mobile_bar(), rx.box(rx.el.main(body), padding="16px", width="100%"), spacing="0"),
-        ),
+        direction=rx.breakpoints(initial="column", md="row"),
         min_height="100vh",
     )
 

@@ -60,7 +60,8 @@ def signin_page() -> rx.Component:
                 # A plain anchor: the browser must leave the app for the provider (a full load).
                 rx.el.a(rx.button(rx.icon("key-round", size=16), "Sign in with ", SignInState.sso_name,
                                   variant="outline", size="3", width="100%", tab_index=-1),
-                        href=SignInState.sso_url, width="100%", style={"width": "100%"}),
+                        href=SignInState.sso_url, custom_attrs={"reloadDocument": True},
+                        style={"width": "100%"}),
                 width="100%",
             ),
         ),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
 from vigor_app.services import password_reset
@@ -24,18 +26,25 @@ class ForgotPasswordState(AuthState):
         self.sent = False
         self.email_error = self.form_error = ""
 
-    @rx.event
-    def request_link(self, form_data: dict):
-        self.email_error = self.form_error = ""
+    @rx.event(background=True)
+    async def request_link(self, form_data: dict):
+        """Sending e-mail waits on the network, so it runs off the state lock."""
+        async with self:
+            self.email_error = self.form_error = ""
+            client_ip = self._client_ip()
+        email = str(form_data.get("email", ""))
         try:
-            password_reset.request_reset(str(form_data.get("email", "")), client_ip=self._client_ip())
+            await asyncio.to_thread(password_reset.request_reset, email, client_ip=client_ip)
         except ValidationError as exc:
-            self.email_error = exc.message
+            async with self:
+                self.email_error = exc.message
             return
         except MailError as exc:
-            self.form_error = str(exc)
+            async with self:
+                self.form_error = str(exc)
             return
-        self.sent = True
+        async with self:
+            self.sent = True
 
 
 class ResetPasswordState(AuthState):

@@ -116,7 +116,7 @@ VOLUME_TARGET: dict[str, dict[str, int]] = {
     "maintain": {"beginner": 6, "intermediate": 9, "advanced": 12},
 }
 FOCUS_EXTRA_SETS = 4
-DESIRED_DIFFICULTY: dict[str, float] = {"beginner": 2.5, "intermediate": 5.0, "advanced": 7.0}
+DESIRED_DIFFICULTY: dict[str, float] = {"beginner": 2.5, "intermediate": 4.5, "advanced": 6.0}
 # Strength main lifts prefer loadable free weights.
 STRENGTH_EQUIPMENT_RANK: dict[str, float] = {
     "barbell": 0.0,
@@ -143,7 +143,14 @@ FILLER_ORDER: dict[str, list[str]] = {
     "muscle_gain": ["small"],
     "general_fitness": ["interval", "mobility"],
 }
-FLOOR_MAX_SETS = 8  # an exercise may go past its base sets when a group's floor needs it
+ROLE_PRIORITY: tuple[tuple[str, ...], ...] = (
+    ("main",),
+    ("secondary", "focus", "conditioning", "mobility"),
+    ("core", "carry", "coverage"),
+    ("accessory",),
+)
+FLOOR_MAX_SETS = 8
+PROTECTED_ROLES = frozenset({"main", "conditioning", "mobility", "focus"})  # an exercise may go past its base sets when a group's floor needs it
 JITTER = 2.0
 
 GOAL_PHRASE: dict[str, str] = {
@@ -265,6 +272,11 @@ class _Week:
             g: max(self.floor, min(self.cap, base_target + (FOCUS_EXTRA_SETS if g in focus_groups else 0)))
             for g in self.trainable
         }
+        self.prefers_load = bool(
+            {"strength", "muscle_gain"} & set(self.goals)
+            and progression.LOADABLE & set(inputs.equipment)
+        )
+        self.long_work = inputs.session_minutes * 60 // 6
         self.volume: Counter[str] = Counter()
         self.used_week: Counter[str] = Counter()
         minutes = inputs.session_minutes
@@ -336,8 +348,9 @@ class _Week:
                 seconds = self.timed_seconds(exercise, position)
                 reps = Reps(seconds, seconds, True)
             elif goal == "strength" and kind == "main":
-                low, high = self.count_reps(exercise, STRENGTH_MAIN_REPS[self.level])
-                fixed = self.rng.randint(low, min(high, low + 2))
+                preferred = STRENGTH_MAIN_REPS[self.level]
+                low, high = self.count_reps(exercise, preferred)
+                fixed = self.rng.randint(low, high) if high <= preferred[1] else low
                 reps = Reps(fixed, fixed, False)
             else:
                 reps = Reps(*self.count_reps(exercise, scheme.reps), False)
@@ -405,8 +418,12 @@ class _Week:
                     score += 3.0
         else:
             score += 0.3 * difficulty_gap
+        if self.prefers_load and not exercise.equipment_set & progression.LOADABLE:
+            score += 1.5  # strength and muscle goals: loadable work progresses in small steps
         if slot_muscles:
             score += -4.0 if slot_muscles & set(exercise.primary_muscles) else 2.0
+        if exercise.timed and exercise.seconds_range and exercise.seconds_range[0] > self.long_work:
+            score += 8.0  # a ten-minute walk does not fit a fifteen-minute session
         if role == "conditioning":
             if "endurance" in self.goals and "steady_state" in exercise.tags:
                 score -= 2.0
@@ -589,37 +606,33 @@ def _limits(day: _Day) -> tuple[int, int]:
 
 
 def _allocate(week: _Week, days: list[_Day]) -> None:
-    # 1. One set for every group not yet trained this week, then main lifts and goal slots.
+    # 1. One set for main lifts, goal and focus slots, and every group not yet trained.
     for day in days:
         _, upper = _limits(day)
         for entry in day.entries:
             uncovered = any(g in week.trainable and not week.volume[g] for g in entry.groups)
-            if uncovered and _can_add(week, day, entry, upper):
-                _add(week, entry)
-    for day in days:
-        _, upper = _limits(day)
-        for entry in day.entries:
-            wanted = entry.role in ("main", "focus", "conditioning", "mobility")
-            if wanted and not entry.sets and _can_add(week, day, entry, upper):
+            if (uncovered or entry.role in PROTECTED_ROLES) and _can_add(week, day, entry, upper):
                 _add(week, entry)
     # 2. The weekly floor for every trainable group.
     _meet_floors(week, days)
-    # 3. Base sets, round robin in slot order, while groups are under target.
-    changed = True
-    while changed:
-        changed = False
-        for day in days:
-            aim, _ = _limits(day)
-            for entry in day.entries:
-                if entry.sets >= entry.base_sets:
-                    continue
-                reached = all(week.volume[g] >= week.target.get(g, 0) for g in entry.groups)
-                if entry.role != "main" and entry.groups and reached:
-                    continue  # main lifts get their base sets; the rest stop at the target
-                count = min(2, entry.base_sets) if entry.sets == 0 else 1
-                if _can_add(week, day, entry, aim, count=count):
-                    _add(week, entry, count)
-                    changed = True
+    # 3. Base sets, role by role across the week (main lifts first), round robin in slot
+    #    order; main lifts always get their base sets, the rest stop at the group target.
+    for roles in ROLE_PRIORITY:
+        changed = True
+        while changed:
+            changed = False
+            for day in days:
+                aim, _ = _limits(day)
+                for entry in day.entries:
+                    if entry.role not in roles or entry.sets >= entry.base_sets:
+                        continue
+                    reached = all(week.volume[g] >= week.target.get(g, 0) for g in entry.groups)
+                    if entry.role != "main" and entry.groups and reached:
+                        continue
+                    count = min(2, entry.base_sets) if entry.sets == 0 else 1
+                    if _can_add(week, day, entry, aim, count=count):
+                        _add(week, entry, count)
+                        changed = True
     for day in days:
         day.entries = [e for e in day.entries if e.sets]
 
@@ -655,19 +668,26 @@ def _meet_floors(week: _Week, days: list[_Day]) -> None:
 def _make_room(week: _Week, days: list[_Day], group: str) -> bool:
     """Short sessions: give up one set that no floor needs, in a day that can train ``group``.
 
-    Sets of exercises that do not train ``group`` go first (last slots first), then whole
-    exercises, so every group keeps its floor. Returns False when nothing can go.
+    In order: a set from an exercise that keeps at least one; then a whole exercise that is
+    neither a main lift nor there for a goal or focus; then any. Exercises training
+    ``group`` and sets a floor needs are never taken. False when nothing can go.
     """
     ranked = sorted(days, key=lambda d: not any(group in e.groups for e in d.entries))
-    for day in ranked:
-        for entry in reversed(day.entries):
-            if group in entry.groups or not entry.sets:
-                continue
-            if all(week.volume[g] - 1 >= week.floor for g in entry.groups):
-                entry.sets -= 1
-                for g in entry.groups:
-                    week.volume[g] -= 1
-                return True
+    passes = (
+        lambda e: e.sets > 1,
+        lambda e: e.role not in PROTECTED_ROLES,
+        lambda e: True,
+    )
+    for allowed in passes:
+        for day in ranked:
+            for entry in reversed(day.entries):
+                if group in entry.groups or not entry.sets or not allowed(entry):
+                    continue
+                if all(week.volume[g] - 1 >= week.floor for g in entry.groups):
+                    entry.sets -= 1
+                    for g in entry.groups:
+                        week.volume[g] -= 1
+                    return True
     return False
 
 
@@ -702,13 +722,20 @@ def _filler_kind(exercise: Exercise) -> str:
 def _filler_candidates(week: _Week, day: _Day) -> list[Exercise]:
     """Work that uses time without adding muscle-group volume, in goal order."""
     used = day.used_ids() | {d.exercise_id for d in day.warmup} | {d.exercise_id for d in day.cooldown}
+    used -= {e.id for e in week.pool if "steady_state" in e.tags and e.id not in day.used_ids()}
     desired = DESIRED_DIFFICULTY[week.level]
     buckets: dict[str, list[Exercise]] = {"steady": [], "interval": [], "mobility": [], "small": []}
     for exercise in week.pool:
         if not exercise.groups and exercise.id not in used:
             buckets[_filler_kind(exercise)].append(exercise)
+    day_patterns = {p for slot in day.slots for p in slot.patterns}
     for bucket in buckets.values():
-        keys = {e.id: 0.5 * abs(e.difficulty - desired) + week.rng.random() * JITTER for e in bucket}
+        keys = {
+            e.id: 0.5 * abs(e.difficulty - desired)
+            - (1.5 if e.pattern in day_patterns else 0.0)  # biceps on pull days, calves on leg days
+            + week.rng.random() * JITTER
+            for e in bucket
+        }
         bucket.sort(key=lambda e: (keys[e.id], e.id))
     order: list[str] = []
     for goal in week.goals:

@@ -140,7 +140,6 @@ PUSH = DayTemplate(
         _s("core", "core"),
         _s("accessory", "vertical_push", "shoulders"),
         _s("accessory", "horizontal_push vertical_push", "triceps"),
-        _s("accessory", "squat lunge", "quads glutes"),
     ),
 )
 PULL = DayTemplate(
@@ -166,7 +165,7 @@ LEGS = DayTemplate(
         _s("core", "core"),
         _s("accessory", "hinge", "hamstrings"),
         _s("accessory", "squat", "calves quads"),
-        _s("accessory", "vertical_push horizontal_pull", "shoulders"),
+        _s("carry", "carry"),
     ),
 )
 
