@@ -2,10 +2,10 @@
 
 from logging.config import fileConfig
 
+from alembic import context
 from sqlmodel import SQLModel
 
 import vigor_app.models  # noqa: F401  (registers every table on SQLModel.metadata)
-from alembic import context
 from vigor_app.db import make_engine
 from vigor_app.settings import get_settings
 

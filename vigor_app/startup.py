@@ -5,9 +5,9 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from alembic import command
 from alembic.config import Config
 
-from alembic import command
 from vigor_app.services import accounts
 from vigor_app.services.errors import VigorError
 from vigor_app.settings import get_settings

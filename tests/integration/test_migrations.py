@@ -14,6 +14,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -23,7 +24,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 
 import vigor_app.models  # noqa: F401  (registers every table on SQLModel.metadata)
-from alembic import command
 from tests.factories import make_user
 from vigor_app import db, startup
 from vigor_app.clock import utcnow

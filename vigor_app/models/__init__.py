@@ -1,6 +1,8 @@
 """SQLModel tables, one module per aggregate. Importing this package registers them all."""
 
 from vigor_app.models.audit import AuditEntry
+from vigor_app.models.plan import WorkoutPlan
+from vigor_app.models.profile import FitnessProfile
 from vigor_app.models.user import (
     AuthSession,
     LoginAttempt,
@@ -14,10 +16,12 @@ from vigor_app.models.user import (
 __all__ = [
     "AuditEntry",
     "AuthSession",
+    "FitnessProfile",
     "LoginAttempt",
     "LoginTicket",
     "OidcIdentity",
     "OidcLoginFlow",
     "PasswordResetToken",
     "User",
+    "WorkoutPlan",
 ]

@@ -150,6 +150,7 @@ ROLE_PRIORITY: tuple[tuple[str, ...], ...] = (
     ("accessory",),
 )
 FLOOR_MAX_SETS = 8
+FALLBACK_SPAN = 2
 PROTECTED_ROLES = frozenset({"main", "conditioning", "mobility", "focus"})  # an exercise may go past its base sets when a group's floor needs it
 JITTER = 2.0
 
@@ -308,10 +309,10 @@ class _Week:
         a, b = max(preferred[0], low), min(preferred[1], high)
         if a <= b:
             return a, b
-        span = preferred[1] - preferred[0]
+        # No overlap: the narrow window of the allowed range nearest to the preferred one.
         if preferred[1] < low:
-            return low, min(high, low + span)
-        return max(low, high - span), high
+            return low, min(high, low + FALLBACK_SPAN)
+        return max(low, high - FALLBACK_SPAN), high
 
     def entry(self, exercise: Exercise, role: str, reason: str) -> _Entry:
         """Prescribe an exercise for a role under the person's goals."""
