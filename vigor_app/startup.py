@@ -7,8 +7,10 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlmodel import Session
 
-from vigor_app.services import accounts
+from vigor_app.db import make_engine
+from vigor_app.services import accounts, catalogue_store
 from vigor_app.services.errors import VigorError
 from vigor_app.settings import get_settings
 
@@ -26,8 +28,20 @@ def alembic_config(database_url: str | None = None) -> Config:
 
 
 def migrate(database_url: str | None = None, revision: str = "head") -> None:
-    """Bring the database schema to `revision` (Alembic is the only way the schema changes)."""
+    """Bring the database schema to `revision` (Alembic is the only way the schema changes),
+    then bring the exercise catalogue table in step with the catalogue file."""
     command.upgrade(alembic_config(database_url), revision)
+    if revision == "head":
+        engine = make_engine(database_url or get_settings().resolved_database_url)
+        try:
+            with Session(engine) as session:
+                report = catalogue_store.sync_catalogue(session)
+                session.commit()
+        finally:
+            engine.dispose()
+        if report.added or report.updated or report.retired:
+            log.info("Exercise catalogue: %d added, %d updated, %d retired",
+                     report.added, report.updated, report.retired)
 
 
 def configure_logging() -> None:

@@ -1,6 +1,7 @@
 """SQLModel tables, one module per aggregate. Importing this package registers them all."""
 
 from vigor_app.models.audit import AuditEntry
+from vigor_app.models.exercise import Exercise
 from vigor_app.models.plan import WorkoutPlan
 from vigor_app.models.profile import FitnessProfile
 from vigor_app.models.user import (
@@ -16,6 +17,7 @@ from vigor_app.models.user import (
 __all__ = [
     "AuditEntry",
     "AuthSession",
+    "Exercise",
     "FitnessProfile",
     "LoginAttempt",
     "LoginTicket",
