@@ -102,7 +102,9 @@ def test_catalogue_problems_catch_each_kind_of_mistake(change, expected):
 
 
 def test_catalogue_problems_reject_a_non_list():
-    assert catalogue_problems({"id": "x"}) == ["the catalogue must be a JSON list of exercise objects"]
+    assert catalogue_problems({"id": "x"}) == [
+        "the catalogue must be a JSON list of exercise objects"
+    ]
 
 
 def test_reading_a_broken_file_raises_catalogue_error(tmp_path):
@@ -139,7 +141,9 @@ def test_filter_by_muscle_equipment_pattern_and_level():
     chest = catalogue.filter_exercises(muscle="chest")
     assert chest and all("chest" in e.primary_muscles for e in chest)
     kettlebell = catalogue.filter_exercises(equipment="kettlebells", pattern="hinge")
-    assert kettlebell and all(e.pattern == "hinge" and "kettlebells" in e.equipment for e in kettlebell)
+    assert kettlebell and all(
+        e.pattern == "hinge" and "kettlebells" in e.equipment for e in kettlebell
+    )
     beginner = catalogue.filter_exercises(level="beginner")
     assert beginner and all(e.level == "beginner" for e in beginner)
     assert len(catalogue.filter_exercises(level="advanced")) == len(load_catalogue())
@@ -194,7 +198,9 @@ def test_substitutes_are_valid_swaps(exercise_id, equipment, injuries, level):
         shared = set(swap.primary_muscles) & set(original.primary_muscles)
         assert shared
         assert swap.id in pool
-        overlaps.append(len(shared) / len(set(swap.primary_muscles) | set(original.primary_muscles)))
+        overlaps.append(
+            len(shared) / len(set(swap.primary_muscles) | set(original.primary_muscles))
+        )
     assert overlaps == sorted(overlaps, reverse=True), "ranked by primary-muscle overlap first"
 
 

@@ -32,7 +32,15 @@ from vigor_app.services.plans.vocabulary import (
 )
 
 SINGLE_KITS = [("bodyweight",)] + [("bodyweight", e) for e in EQUIPMENT if e != "bodyweight"]
-FULL_GYM = ("barbell", "dumbbells", "bench", "pull_up_bar", "cable_machine", "machines", "cardio_machine")
+FULL_GYM = (
+    "barbell",
+    "dumbbells",
+    "bench",
+    "pull_up_bar",
+    "cable_machine",
+    "machines",
+    "cardio_machine",
+)
 
 profiles = st.builds(
     Profile,
@@ -51,7 +59,9 @@ requests = st.one_of(
     st.none(),
     st.builds(
         PlanRequest,
-        goals=st.one_of(st.none(), st.lists(st.sampled_from(GOALS), min_size=1, max_size=2, unique=True)),
+        goals=st.one_of(
+            st.none(), st.lists(st.sampled_from(GOALS), min_size=1, max_size=2, unique=True)
+        ),
         days_per_week=st.one_of(st.none(), st.integers(2, 6)),
         session_minutes=st.one_of(st.none(), st.integers(15, 120)),
         focus=st.lists(st.sampled_from(FOCUS_AREAS), max_size=2, unique=True),
@@ -89,7 +99,12 @@ def test_every_generated_plan_is_valid(profile, request, seed):
         assert day["exercises"], "every session has a main part"
         for item in day["exercises"]:
             assert item["reason"].strip()
-            assert item["progression"] in {"double_progression", "load_step", "time_step", "rep_step"}
+            assert item["progression"] in {
+                "double_progression",
+                "load_step",
+                "time_step",
+                "rep_step",
+            }
 
 
 # --- goals shape the plan ----------------------------------------------------------------------
@@ -125,8 +140,16 @@ def test_strength_goal_brings_low_rep_loaded_compound_lifts(profile, seed):
 
 
 def test_strength_with_a_barbell_trains_heavy_and_rests_long():
-    plan = generate_plan(Profile(fitness_level="intermediate", goals=["strength"], equipment=["barbell", "bench"],
-                                 days_per_week=3, session_minutes=60), seed=5).to_dict()
+    plan = generate_plan(
+        Profile(
+            fitness_level="intermediate",
+            goals=["strength"],
+            equipment=["barbell", "bench"],
+            days_per_week=3,
+            session_minutes=60,
+        ),
+        seed=5,
+    ).to_dict()
     mains = [i for i in _items(plan) if i["reason"].startswith("Main")]
     assert mains and all(_reps(i).high <= 6 for i in mains if not _reps(i).timed)
     assert any("barbell" in get_exercise(i["exercise_id"]).equipment for i in mains)
@@ -139,13 +162,17 @@ def test_strength_with_a_barbell_trains_heavy_and_rests_long():
 def test_muscle_gain_uses_moderate_reps(profile, seed):
     profile = Profile(**{**profile.__dict__, "goals": ("muscle_gain",)})
     plan = generate_plan(profile, seed=seed).to_dict()
-    counted = [i for i in _items(plan) if get_exercise(i["exercise_id"]).groups and not _reps(i).timed]
+    counted = [
+        i for i in _items(plan) if get_exercise(i["exercise_id"]).groups and not _reps(i).timed
+    ]
     in_band = [i for i in counted if 5 <= _reps(i).low and _reps(i).high <= 20]
     assert len(in_band) == len(counted)
     # Exercises whose own range reaches moderate reps are prescribed 6-15 reps.
     can_be_moderate = [
-        i for i in counted
-        if get_exercise(i["exercise_id"]).rep_range[0] <= 13 and get_exercise(i["exercise_id"]).rep_range[1] >= 8
+        i
+        for i in counted
+        if get_exercise(i["exercise_id"]).rep_range[0] <= 13
+        and get_exercise(i["exercise_id"]).rep_range[1] >= 8
     ]
     assert all(6 <= _reps(i).low and _reps(i).high <= 15 for i in can_be_moderate)
 
@@ -168,15 +195,24 @@ def test_endurance_and_fat_loss_bring_conditioning_and_short_rests(profile, seed
 
 
 def test_endurance_rests_shorter_and_reps_higher_than_strength():
-    base = dict(fitness_level="intermediate", equipment=["dumbbells", "bench"], days_per_week=3, session_minutes=45)
+    base = dict(
+        fitness_level="intermediate",
+        equipment=["dumbbells", "bench"],
+        days_per_week=3,
+        session_minutes=45,
+    )
     strength = _items(generate_plan(Profile(goals=["strength"], **base), seed=1).to_dict())
     endurance = _items(generate_plan(Profile(goals=["endurance"], **base), seed=1).to_dict())
 
     def counted(items):
         return [i for i in items if get_exercise(i["exercise_id"]).groups and not _reps(i).timed]
 
-    assert mean(i["rest_seconds"] for i in counted(endurance)) < mean(i["rest_seconds"] for i in counted(strength))
-    assert mean(_reps(i).middle for i in counted(endurance)) > mean(_reps(i).middle for i in counted(strength))
+    assert mean(i["rest_seconds"] for i in counted(endurance)) < mean(
+        i["rest_seconds"] for i in counted(strength)
+    )
+    assert mean(_reps(i).middle for i in counted(endurance)) > mean(
+        _reps(i).middle for i in counted(strength)
+    )
 
 
 @settings(max_examples=200, deadline=None)
@@ -194,21 +230,35 @@ def test_mobility_goal_puts_drills_in_the_main_part(profile, seed):
 
 
 def test_focus_adds_work_for_the_named_muscle():
-    profile = Profile(fitness_level="intermediate", goals=["muscle_gain"], equipment=["dumbbells", "bench"],
-                      days_per_week=4, session_minutes=60)
+    profile = Profile(
+        fitness_level="intermediate",
+        goals=["muscle_gain"],
+        equipment=["dumbbells", "bench"],
+        days_per_week=4,
+        session_minutes=60,
+    )
 
     def biceps_sets(request):
         plan = generate_plan(profile, request, seed=2).to_dict()
-        return sum(i["sets"] for i in _items(plan) if "biceps" in get_exercise(i["exercise_id"]).primary_muscles)
+        return sum(
+            i["sets"]
+            for i in _items(plan)
+            if "biceps" in get_exercise(i["exercise_id"]).primary_muscles
+        )
 
     assert biceps_sets(PlanRequest(focus=["biceps"])) > biceps_sets(None)
 
 
 def test_intensity_moves_the_effort_target():
-    profile = Profile(fitness_level="intermediate", goals=["general_fitness"], equipment=["dumbbells"])
+    profile = Profile(
+        fitness_level="intermediate", goals=["general_fitness"], equipment=["dumbbells"]
+    )
 
     def effort(intensity):
-        return mean(i["rpe"] for i in _items(generate_plan(profile, PlanRequest(intensity=intensity), 4).to_dict()))
+        return mean(
+            i["rpe"]
+            for i in _items(generate_plan(profile, PlanRequest(intensity=intensity), 4).to_dict())
+        )
 
     assert effort("easy") < effort("normal") < effort("hard")
 
@@ -227,27 +277,49 @@ def test_request_overrides_profile_goals_days_and_length():
 
 @pytest.mark.parametrize(
     ("days", "split"),
-    [(2, "full_body"), (3, "full_body"), (4, "upper_lower"), (5, "push_pull_legs_upper_lower"), (6, "push_pull_legs")],
+    [
+        (2, "full_body"),
+        (3, "full_body"),
+        (4, "upper_lower"),
+        (5, "push_pull_legs_upper_lower"),
+        (6, "push_pull_legs"),
+    ],
 )
 def test_split_follows_days_per_week(days, split):
     plan = generate_plan(Profile(days_per_week=days, equipment=list(FULL_GYM)), seed=0).to_dict()
     assert plan["split"] == split
     assert len(plan["days"]) == days
-    assert [d["name"].split(" \u2014 ")[0] for d in plan["days"]] == [f"Day {n}" for n in range(1, days + 1)]
+    assert [d["name"].split(" \u2014 ")[0] for d in plan["days"]] == [
+        f"Day {n}" for n in range(1, days + 1)
+    ]
     assert len(set(plan["rest_days"]) | {d["weekday"] for d in plan["days"]}) == 7
 
 
 def test_same_inputs_and_seed_give_the_same_plan():
-    profile = Profile(fitness_level="advanced", goals=["muscle_gain", "fat_loss"], equipment=list(FULL_GYM),
-                      injuries=["knee"], days_per_week=5, session_minutes=70)
+    profile = Profile(
+        fitness_level="advanced",
+        goals=["muscle_gain", "fat_loss"],
+        equipment=list(FULL_GYM),
+        injuries=["knee"],
+        days_per_week=5,
+        session_minutes=70,
+    )
     request = PlanRequest(focus=["glutes"], intensity="hard")
-    assert generate_plan(profile, request, 11).to_dict() == generate_plan(profile, request, 11).to_dict()
+    assert (
+        generate_plan(profile, request, 11).to_dict()
+        == generate_plan(profile, request, 11).to_dict()
+    )
 
 
 @pytest.mark.parametrize("kit", [("bodyweight",), FULL_GYM, ("dumbbells", "resistance_bands")])
 def test_different_seeds_give_different_valid_plans(kit):
-    profile = Profile(fitness_level="intermediate", goals=["general_fitness"], equipment=list(kit),
-                      days_per_week=3, session_minutes=45)
+    profile = Profile(
+        fitness_level="intermediate",
+        goals=["general_fitness"],
+        equipment=list(kit),
+        days_per_week=3,
+        session_minutes=45,
+    )
     plans = [generate_plan(profile, seed=seed).to_dict() for seed in range(8)]
     assert all(validate_plan(p, profile) == [] for p in plans)
     distinct = {json.dumps(p["days"], sort_keys=True) for p in plans}
@@ -258,8 +330,14 @@ def test_different_seeds_give_different_valid_plans(kit):
 @pytest.mark.parametrize("level", LEVELS)
 def test_every_injury_at_once_still_gives_a_valid_safe_plan(kit, level):
     for days, minutes in ((2, 15), (4, 45), (6, 120)):
-        profile = Profile(fitness_level=level, goals=["general_fitness"], equipment=list(kit), injuries=list(INJURIES),
-                          days_per_week=days, session_minutes=minutes)
+        profile = Profile(
+            fitness_level=level,
+            goals=["general_fitness"],
+            equipment=list(kit),
+            injuries=list(INJURIES),
+            days_per_week=days,
+            session_minutes=minutes,
+        )
         plan = generate_plan(profile, seed=days).to_dict()
         assert validate_plan(plan, profile) == []
         for day in plan["days"]:
@@ -269,19 +347,38 @@ def test_every_injury_at_once_still_gives_a_valid_safe_plan(kit, level):
 
 @pytest.mark.parametrize("kit", SINGLE_KITS, ids=lambda kit: "+".join(kit))
 @pytest.mark.parametrize("level", LEVELS)
-@pytest.mark.parametrize("injuries", [(), ("knee",), ("shoulder", "wrist"), ("lower_back", "hip", "ankle")])
+@pytest.mark.parametrize(
+    "injuries", [(), ("knee",), ("shoulder", "wrist"), ("lower_back", "hip", "ankle")]
+)
 def test_every_single_piece_of_kit_builds_a_valid_week(kit, level, injuries):
-    for goals, days, minutes in ((["strength"], 3, 45), (["muscle_gain", "mobility"], 5, 75), (["fat_loss"], 2, 20)):
-        profile = Profile(fitness_level=level, goals=goals, equipment=list(kit), injuries=list(injuries),
-                          days_per_week=days, session_minutes=minutes)
+    for goals, days, minutes in (
+        (["strength"], 3, 45),
+        (["muscle_gain", "mobility"], 5, 75),
+        (["fat_loss"], 2, 20),
+    ):
+        profile = Profile(
+            fitness_level=level,
+            goals=goals,
+            equipment=list(kit),
+            injuries=list(injuries),
+            days_per_week=days,
+            session_minutes=minutes,
+        )
         assert validate_plan(generate_plan(profile, seed=1).to_dict(), profile) == []
 
 
 @pytest.mark.parametrize("minutes", [15, 16, 20])
-@pytest.mark.parametrize("goals", [["strength"], ["endurance"], ["mobility", "muscle_gain", "fat_loss"]])
+@pytest.mark.parametrize(
+    "goals", [["strength"], ["endurance"], ["mobility", "muscle_gain", "fat_loss"]]
+)
 def test_very_short_sessions_stay_on_time(minutes, goals):
-    profile = Profile(fitness_level="advanced", goals=goals, equipment=list(FULL_GYM), days_per_week=2,
-                      session_minutes=minutes)
+    profile = Profile(
+        fitness_level="advanced",
+        goals=goals,
+        equipment=list(FULL_GYM),
+        days_per_week=2,
+        session_minutes=minutes,
+    )
     plan = generate_plan(profile, PlanRequest(focus=["chest", "carry"]), seed=3).to_dict()
     low, high = timing.time_window(minutes)
     for day in plan["days"]:
@@ -303,9 +400,13 @@ def _day_times(day):
 
 
 def test_estimated_minutes_come_from_the_time_model():
-    plan = generate_plan(Profile(goals=["muscle_gain"], equipment=["dumbbells"], session_minutes=50), seed=9).to_dict()
+    plan = generate_plan(
+        Profile(goals=["muscle_gain"], equipment=["dumbbells"], session_minutes=50), seed=9
+    ).to_dict()
     for day in plan["days"]:
-        assert day["estimated_minutes"] == timing.estimated_minutes(timing.session_seconds(*_day_times(day)))
+        assert day["estimated_minutes"] == timing.estimated_minutes(
+            timing.session_seconds(*_day_times(day))
+        )
 
 
 @settings(max_examples=200, deadline=None)
@@ -316,7 +417,9 @@ def test_preferred_weekdays_and_rest_days(profile, seed):
     assert len(set(chosen)) == len(chosen)
     assert schedule.honours_preferences(chosen, profile.days_per_week, profile.preferred_weekdays)
     assert set(plan["rest_days"]) == set(WEEKDAYS) - set(chosen)
-    assert schedule.longest_run(chosen) <= schedule.max_run_allowed(profile.days_per_week, profile.preferred_weekdays)
+    assert schedule.longest_run(chosen) <= schedule.max_run_allowed(
+        profile.days_per_week, profile.preferred_weekdays
+    )
 
 
 def test_default_weekdays_spread_the_week():
@@ -338,7 +441,12 @@ def test_longest_run_wraps_over_the_weekend():
 
 
 def test_variations_are_easier_and_harder_versions():
-    profile = Profile(fitness_level="intermediate", goals=["muscle_gain"], equipment=list(FULL_GYM), days_per_week=4)
+    profile = Profile(
+        fitness_level="intermediate",
+        goals=["muscle_gain"],
+        equipment=list(FULL_GYM),
+        days_per_week=4,
+    )
     for item in _items(generate_plan(profile, seed=6).to_dict()):
         exercise = get_exercise(item["exercise_id"])
         if item["easier"]:
@@ -350,8 +458,13 @@ def test_variations_are_easier_and_harder_versions():
 
 
 def test_progression_rules_match_the_prescription():
-    profile = Profile(fitness_level="advanced", goals=["strength", "endurance"], equipment=list(FULL_GYM),
-                      days_per_week=4, session_minutes=75)
+    profile = Profile(
+        fitness_level="advanced",
+        goals=["strength", "endurance"],
+        equipment=list(FULL_GYM),
+        days_per_week=4,
+        session_minutes=75,
+    )
     for item in _items(generate_plan(profile, seed=8).to_dict()):
         exercise, reps = get_exercise(item["exercise_id"]), _reps(item)
         if reps.timed:
@@ -373,8 +486,13 @@ def test_profile_defaults():
 
 
 def test_profile_normalises_lists():
-    profile = Profile.from_dict({"goals": ["strength", "strength"], "equipment": ["barbell"],
-                                 "preferred_weekdays": ["fri", "mon"]})
+    profile = Profile.from_dict(
+        {
+            "goals": ["strength", "strength"],
+            "equipment": ["barbell"],
+            "preferred_weekdays": ["fri", "mon"],
+        }
+    )
     assert profile.goals == ("strength",)
     assert profile.equipment == ("bodyweight", "barbell")
     assert profile.preferred_weekdays == ("mon", "fri")
@@ -422,6 +540,10 @@ def test_coerce_inputs_accepts_profiles_dicts_and_inputs():
 
 
 def test_plan_accepts_a_profile_dict():
-    plan = generate_plan({"fitness_level": "intermediate", "equipment": ["kettlebells"]}, seed=1).to_dict()
+    plan = generate_plan(
+        {"fitness_level": "intermediate", "equipment": ["kettlebells"]}, seed=1
+    ).to_dict()
     assert plan["inputs"]["fitness_level"] == "intermediate"
-    assert validate_plan(plan, {"fitness_level": "intermediate", "equipment": ["kettlebells"]}) == []
+    assert (
+        validate_plan(plan, {"fitness_level": "intermediate", "equipment": ["kettlebells"]}) == []
+    )

@@ -60,6 +60,7 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_REPS = 50
 MAX_SECONDS = 3600
 MAX_CUE_LENGTH = 200
+CACHE_LIMIT = 4096  # entries per query cache before it is cleared
 
 
 class CatalogueError(ValueError):
@@ -259,6 +260,8 @@ class Catalogue:
         key = (normalise_equipment(equipment), normalise_injuries(injuries), _check_level(level))
         cached = self._available.get(key)
         if cached is None:
+            if len(self._available) >= CACHE_LIMIT:
+                self._available.clear()  # bounded: a long-running server meets many kits
             have, hurt, rank = key
             cached = tuple(
                 e
@@ -333,6 +336,8 @@ class Catalogue:
                 if harder is None or rank < harder[0]:
                     harder = (rank, candidate)
         result = (easier[1] if easier else None, harder[1] if harder else None)
+        if len(self._variations) >= CACHE_LIMIT * 8:
+            self._variations.clear()
         self._variations[key] = result
         return result
 
@@ -406,7 +411,9 @@ def _record_problems(record: dict[str, Any]) -> list[str]:
         problems.append(f"unknown pattern {record['pattern']!r}")
     problems += _words(record["primary_muscles"], MUSCLES, "primary muscle", required=True)
     problems += _words(record["secondary_muscles"], MUSCLES, "secondary muscle", required=False)
-    if isinstance(record["primary_muscles"], list) and isinstance(record["secondary_muscles"], list):
+    if isinstance(record["primary_muscles"], list) and isinstance(
+        record["secondary_muscles"], list
+    ):
         both = set(record["primary_muscles"]) & set(record["secondary_muscles"])
         if both:
             problems.append(f"muscles both primary and secondary: {', '.join(sorted(both))}")

@@ -44,7 +44,9 @@ def _parser() -> argparse.ArgumentParser:
         description="Print a built-in weekly training plan for a profile, as JSON.",
     )
     parser.add_argument("--profile", required=True, help='profile JSON file, or "-" for stdin')
-    parser.add_argument("--seed", type=int, default=0, help="seed for the plan's choices (default 0)")
+    parser.add_argument(
+        "--seed", type=int, default=0, help="seed for the plan's choices (default 0)"
+    )
     return parser
 
 

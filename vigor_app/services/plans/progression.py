@@ -137,10 +137,17 @@ def suggest_next(rule: str, target: Target, logged_sets: Sequence[Mapping[str, A
             seconds = min(reps.low + TIME_STEP_SECONDS, longest)
             if seconds > reps.low:
                 return Suggestion(
-                    "increase_reps", weight, f"{seconds}s", f"Every hold reached {reps.low}s: go for {seconds}s."
+                    "increase_reps",
+                    weight,
+                    f"{seconds}s",
+                    f"Every hold reached {reps.low}s: go for {seconds}s.",
                 )
-            return Suggestion("hold", weight, str(reps), "At the longest hold: try the harder variation.")
-        return Suggestion("hold", weight, str(reps), f"Keep {reps.low}s until every hold is complete.")
+            return Suggestion(
+                "hold", weight, str(reps), "At the longest hold: try the harder variation."
+            )
+        return Suggestion(
+            "hold", weight, str(reps), f"Keep {reps.low}s until every hold is complete."
+        )
 
     if rule == "load_step":
         if completed and effort_ok and _all_reached(done, reps.high, planned, timed=False):
@@ -151,16 +158,26 @@ def suggest_next(rule: str, target: Target, logged_sets: Sequence[Mapping[str, A
                 str(reps),
                 f"All sets of {reps.high} done: add {target.load_step_kg:g} kg.",
             )
-        return Suggestion("hold", weight, str(reps), "Repeat this load until every set is complete.")
+        return Suggestion(
+            "hold", weight, str(reps), "Repeat this load until every set is complete."
+        )
 
     if rule == "double_progression":
-        if completed and effort_ok and _all_reached(done, reps.high, planned, timed=False):
+        at_top = completed and _all_reached(done, reps.high, planned, timed=False)
+        if at_top and effort_ok:
             new_weight = (weight or 0.0) + target.load_step_kg
             return Suggestion(
                 "increase_load",
                 round(new_weight, 2),
-                str(Reps(reps.low, reps.high, False)),
+                str(reps.low),
                 f"Top of the range on every set: add {target.load_step_kg:g} kg and restart at {reps.low} reps.",
+            )
+        if at_top:
+            return Suggestion(
+                "hold",
+                weight,
+                str(reps.high),
+                "Top of the range but harder than planned: repeat this load.",
             )
         if completed and _all_reached(done, reps.low, planned, timed=False):
             fewest = int(min(_amount(s, False) for s in done))
@@ -168,7 +185,9 @@ def suggest_next(rule: str, target: Target, logged_sets: Sequence[Mapping[str, A
             return Suggestion(
                 "increase_reps", weight, str(aim), f"Same load: aim for {aim} reps on every set."
             )
-        return Suggestion("hold", weight, str(reps), "Stay at this load until every set reaches the range.")
+        return Suggestion(
+            "hold", weight, str(reps), "Stay at this load until every set reaches the range."
+        )
 
     if rule == "rep_step":
         goal = reps.low
@@ -177,9 +196,15 @@ def suggest_next(rule: str, target: Target, logged_sets: Sequence[Mapping[str, A
             if reps.high > reps.low:
                 aim = min(aim, reps.high)
             if aim > goal:
-                return Suggestion("increase_reps", weight, str(aim), f"Every set reached {goal}: aim for {aim}.")
-            return Suggestion("hold", weight, str(reps), "Top of the range: move to the harder variation.")
-        return Suggestion("hold", weight, str(reps), f"Keep working towards {goal} reps on every set.")
+                return Suggestion(
+                    "increase_reps", weight, str(aim), f"Every set reached {goal}: aim for {aim}."
+                )
+            return Suggestion(
+                "hold", weight, str(reps), "Top of the range: move to the harder variation."
+            )
+        return Suggestion(
+            "hold", weight, str(reps), f"Keep working towards {goal} reps on every set."
+        )
 
     raise ValueError(f"unknown progression rule {rule!r}")
 
@@ -191,7 +216,12 @@ def deload(rule: str, target: Target) -> Suggestion:
         raise ValueError(f"target reps {target.reps!r} is not a count, range or seconds")
     if rule == "time_step":
         seconds = max(5, round(reps.low * DELOAD_FACTOR / 5) * 5)
-        return Suggestion("deload", target.weight_kg, f"{seconds}s", "Stalled three times: shorten the hold and rebuild.")
+        return Suggestion(
+            "deload",
+            target.weight_kg,
+            f"{seconds}s",
+            "Stalled three times: shorten the hold and rebuild.",
+        )
     if target.weight_kg:
         lighter = _round_down(target.weight_kg * DELOAD_FACTOR, target.load_step_kg)
         return Suggestion(
@@ -202,7 +232,10 @@ def deload(rule: str, target: Target) -> Suggestion:
         )
     fewer = max(1, math.floor(reps.low * DELOAD_FACTOR))
     return Suggestion(
-        "deload", target.weight_kg, str(fewer), "Stalled three sessions: fewer reps or the easier variation."
+        "deload",
+        target.weight_kg,
+        str(fewer),
+        "Stalled three sessions: fewer reps or the easier variation.",
     )
 
 
@@ -211,7 +244,8 @@ def stalled(rule: str, target: Target, sessions: Sequence[Sequence[Mapping[str, 
     if len(sessions) < STALL_SESSIONS:
         return False
     return all(
-        suggest_next(rule, target, session).action == "hold" for session in sessions[-STALL_SESSIONS:]
+        suggest_next(rule, target, session).action == "hold"
+        for session in sessions[-STALL_SESSIONS:]
     )
 
 

@@ -47,7 +47,9 @@ class PlanInputError(ValueError):
         super().__init__(f"{key}: {message}")
 
 
-def _words(key: str, value: Any, vocabulary: tuple[str, ...], *, allow_empty: bool) -> tuple[str, ...]:
+def _words(
+    key: str, value: Any, vocabulary: tuple[str, ...], *, allow_empty: bool
+) -> tuple[str, ...]:
     if isinstance(value, str) or not isinstance(value, Iterable):
         raise PlanInputError(key, "must be a list of strings")
     items = list(value)
@@ -116,7 +118,9 @@ class Profile:
         set_(self, "goals", _words("goals", self.goals, GOALS, allow_empty=False))
         set_(self, "equipment", _equipment(self.equipment))
         set_(self, "injuries", _words("injuries", self.injuries, INJURIES, allow_empty=True))
-        set_(self, "days_per_week", _int_in("days_per_week", self.days_per_week, DAYS_PER_WEEK_RANGE))
+        set_(
+            self, "days_per_week", _int_in("days_per_week", self.days_per_week, DAYS_PER_WEEK_RANGE)
+        )
         set_(
             self,
             "session_minutes",
@@ -160,7 +164,11 @@ class PlanRequest:
         if self.goals is not None:
             set_(self, "goals", _words("goals", self.goals, GOALS, allow_empty=False))
         if self.days_per_week is not None:
-            set_(self, "days_per_week", _int_in("days_per_week", self.days_per_week, DAYS_PER_WEEK_RANGE))
+            set_(
+                self,
+                "days_per_week",
+                _int_in("days_per_week", self.days_per_week, DAYS_PER_WEEK_RANGE),
+            )
         if self.session_minutes is not None:
             set_(
                 self,

@@ -1,9 +1,12 @@
 """Weekly splits and their day templates.
 
 The split follows the number of days: 2-3 full body, 4 upper/lower, 5 push/pull/legs plus
-upper and lower, 6 push/pull/legs twice. A day template is an ordered list of slots; the
-engine fills slots in order while the session has time, so the first slots are the ones
-that matter most (main lifts first, then secondary lifts, accessories, core, carries).
+upper and lower, 6 push/pull/legs twice. Labels repeat across a split ("Upper", "Upper");
+the engine letters them A, B, C.
+
+A day template is an ordered list of slots; the engine fills slots in order while the
+session has time, so the first slots are the ones that matter most (main lifts first,
+then secondary lifts, core, accessories, carries).
 
 Accessory slots may name muscles; the engine then prefers exercises whose primary muscles
 include them (isolation work is filed in the catalogue under its nearest pattern: curls
@@ -34,7 +37,7 @@ def _s(role: str, patterns: str, muscles: str = "") -> Slot:
 
 
 FULL_BODY_A = DayTemplate(
-    "Full body A",
+    "Full body",
     "Full body: squat, horizontal push and pull, hinge",
     (
         _s("main", "squat lunge"),
@@ -49,7 +52,7 @@ FULL_BODY_A = DayTemplate(
     ),
 )
 FULL_BODY_B = DayTemplate(
-    "Full body B",
+    "Full body",
     "Full body: hinge, vertical push and pull, single-leg work",
     (
         _s("main", "hinge"),
@@ -63,7 +66,7 @@ FULL_BODY_B = DayTemplate(
     ),
 )
 FULL_BODY_C = DayTemplate(
-    "Full body C",
+    "Full body",
     "Full body: squat, row, press, hinge",
     (
         _s("main", "squat"),
@@ -77,7 +80,7 @@ FULL_BODY_C = DayTemplate(
     ),
 )
 UPPER_A = DayTemplate(
-    "Upper A",
+    "Upper",
     "Upper body: horizontal push and pull",
     (
         _s("main", "horizontal_push"),
@@ -91,7 +94,7 @@ UPPER_A = DayTemplate(
     ),
 )
 UPPER_B = DayTemplate(
-    "Upper B",
+    "Upper",
     "Upper body: vertical push and pull",
     (
         _s("main", "vertical_pull"),
@@ -105,7 +108,7 @@ UPPER_B = DayTemplate(
     ),
 )
 LOWER_A = DayTemplate(
-    "Lower A",
+    "Lower",
     "Lower body: squat and hinge",
     (
         _s("main", "squat"),
@@ -118,7 +121,7 @@ LOWER_A = DayTemplate(
     ),
 )
 LOWER_B = DayTemplate(
-    "Lower B",
+    "Lower",
     "Lower body: hinge and single-leg work",
     (
         _s("main", "hinge"),

@@ -48,7 +48,18 @@ from vigor_app.services.plans.timing import (
 from vigor_app.services.plans.vocabulary import LEVEL_RANK, PROGRESSION_RULES, WEEKDAYS
 
 ESTIMATE_SLACK_MINUTES = 2
-ITEM_KEYS = ("exercise_id", "name", "sets", "reps", "rest_seconds", "rpe", "reason", "easier", "harder", "progression")
+ITEM_KEYS = (
+    "exercise_id",
+    "name",
+    "sets",
+    "reps",
+    "rest_seconds",
+    "rpe",
+    "reason",
+    "easier",
+    "harder",
+    "progression",
+)
 DRILL_KEYS = ("exercise_id", "name", "sets", "reps")
 
 
@@ -148,7 +159,9 @@ class _Checker:
             return None
         return weekday
 
-    def day_time(self, day: Mapping[str, Any], times: dict[str, list[ItemTime] | None], where: str) -> None:
+    def day_time(
+        self, day: Mapping[str, Any], times: dict[str, list[ItemTime] | None], where: str
+    ) -> None:
         warmup, main, cooldown = times["warmup"], times["exercises"], times["cooldown"]
         if warmup is None or main is None or cooldown is None:
             return  # the broken items are already reported; the time cannot be computed
@@ -163,7 +176,11 @@ class _Checker:
             )
         stated = day.get("estimated_minutes")
         if not _is_int(stated):
-            self.add("malformed", "estimated_minutes must be a whole number", f"{where}.estimated_minutes")
+            self.add(
+                "malformed",
+                "estimated_minutes must be a whole number",
+                f"{where}.estimated_minutes",
+            )
         elif abs(stated - estimated_minutes(seconds)) > ESTIMATE_SLACK_MINUTES:
             self.add(
                 "time",
@@ -185,7 +202,9 @@ class _Checker:
         sets = item.get("sets")
         sets_ok = _is_int(sets) and rules.SETS_RANGE[0] <= sets <= rules.SETS_RANGE[1]
         if not sets_ok:
-            self.add("sets", f"sets must be a whole number from 1 to 10, got {sets!r}", f"{where}.sets")
+            self.add(
+                "sets", f"sets must be a whole number from 1 to 10, got {sets!r}", f"{where}.sets"
+            )
         rest = item.get("rest_seconds", 0) if main else 0
         rest_ok = True
         if main:
@@ -195,7 +214,11 @@ class _Checker:
             self.effort(item, exercise, where)
         reps = parse_reps(item.get("reps"))
         if reps is None:
-            self.add("reps", f"reps must look like '10', '8-12' or '30s', got {item.get('reps')!r}", f"{where}.reps")
+            self.add(
+                "reps",
+                f"reps must look like '10', '8-12' or '30s', got {item.get('reps')!r}",
+                f"{where}.reps",
+            )
         elif exercise is not None:
             self.reps(exercise, reps, where, main=main)
         if exercise is None or reps is None or not sets_ok or not rest_ok:
@@ -208,17 +231,27 @@ class _Checker:
         exercise_id = item.get("exercise_id")
         exercise = self.catalogue.find(exercise_id)
         if exercise is None:
-            self.add("unknown_exercise", f"{exercise_id!r} is not in the catalogue", f"{where}.exercise_id")
+            self.add(
+                "unknown_exercise",
+                f"{exercise_id!r} is not in the catalogue",
+                f"{where}.exercise_id",
+            )
             return None
         name = item.get("name")
         if not isinstance(name, str) or name.strip().casefold() != exercise.name.casefold():
-            self.add("name_mismatch", f"{exercise_id!r} is called {exercise.name!r}, not {name!r}", f"{where}.name")
+            self.add(
+                "name_mismatch",
+                f"{exercise_id!r} is called {exercise.name!r}, not {name!r}",
+                f"{where}.name",
+            )
         missing = sorted(exercise.equipment_set - self.equipment)
         if missing:
             self.add("equipment", f"{exercise.name} needs {', '.join(missing)}", where)
         unsafe = sorted(exercise.unsafe_set & self.injuries)
         if unsafe:
-            self.add("unsafe", f"{exercise.name} is unsafe with a {', '.join(unsafe)} injury", where)
+            self.add(
+                "unsafe", f"{exercise.name} is unsafe with a {', '.join(unsafe)} injury", where
+            )
         if exercise.level_rank > self.level_rank:
             self.add("level", f"{exercise.name} is for {exercise.level} level and up", where)
         return exercise
@@ -248,7 +281,11 @@ class _Checker:
         rpe = item.get("rpe")
         top = rules.RPE_MAX[self.inputs.level]
         if not _is_number(rpe) or not rules.RPE_MIN <= rpe <= top:
-            self.add("rpe", f"rpe must be a number from {rules.RPE_MIN:g} to {top:g}, got {rpe!r}", f"{where}.rpe")
+            self.add(
+                "rpe",
+                f"rpe must be a number from {rules.RPE_MIN:g} to {top:g}, got {rpe!r}",
+                f"{where}.rpe",
+            )
         reason = item.get("reason")
         if not isinstance(reason, str) or not reason.strip():
             self.add("malformed", "reason must be a short sentence", f"{where}.reason")
@@ -260,26 +297,42 @@ class _Checker:
             if variant is None:
                 self.add("variation", f"{key} {value!r} is not in the catalogue", f"{where}.{key}")
             elif not variant.doable_with(self.equipment) or not variant.safe_for(self.injuries):
-                self.add("variation", f"{key} {variant.name} is not doable or not safe for this person", f"{where}.{key}")
+                self.add(
+                    "variation",
+                    f"{key} {variant.name} is not doable or not safe for this person",
+                    f"{where}.{key}",
+                )
         rule = item.get("progression")
         if rule not in PROGRESSION_RULES:
             self.add("progression", f"unknown progression rule {rule!r}", f"{where}.progression")
         elif exercise is not None and exercise.timed and rule != "time_step":
-            self.add("progression", f"{exercise.name} is timed: use time_step", f"{where}.progression")
+            self.add(
+                "progression", f"{exercise.name} is timed: use time_step", f"{where}.progression"
+            )
 
     # -- the week ------------------------------------------------------------------------
 
     def week_volume(self) -> None:
         volume = rules.weekly_hard_sets(self.week_entries)
         cap = rules.volume_cap(self.inputs.level)
-        floor = rules.volume_floor(self.inputs.level, self.inputs.days_per_week, self.inputs.session_minutes)
+        floor = rules.volume_floor(
+            self.inputs.level, self.inputs.days_per_week, self.inputs.session_minutes
+        )
         pool = self.catalogue.available_for(self.equipment, self.injuries, self.inputs.level)
         for group in sorted(rules.trainable_groups(pool)):
             if volume[group] < floor:
-                self.add("volume_low", f"{group}: {volume[group]} hard sets this week, at least {floor} needed", "days")
+                self.add(
+                    "volume_low",
+                    f"{group}: {volume[group]} hard sets this week, at least {floor} needed",
+                    "days",
+                )
         for group, sets in sorted(volume.items()):
             if sets > cap:
-                self.add("volume_high", f"{group}: {sets} hard sets this week, at most {cap} allowed", "days")
+                self.add(
+                    "volume_high",
+                    f"{group}: {sets} hard sets this week, at most {cap} allowed",
+                    "days",
+                )
 
     def schedule(self, plan: Mapping[str, Any], days: list[Any], weekdays: list[str]) -> None:
         preferred = self.inputs.preferred_weekdays
@@ -293,7 +346,11 @@ class _Checker:
             return
         chosen = tuple(sorted(weekdays, key=WEEKDAYS.index))
         if len(chosen) == count and not schedule.honours_preferences(chosen, count, preferred):
-            self.add("weekday", f"training days {', '.join(chosen)} ignore the preferred weekdays", "days")
+            self.add(
+                "weekday",
+                f"training days {', '.join(chosen)} ignore the preferred weekdays",
+                "days",
+            )
         if len(chosen) == count:
             limit = schedule.max_run_allowed(count, preferred)
             run = schedule.longest_run(chosen)
@@ -303,7 +360,9 @@ class _Checker:
         if not isinstance(rest, list) or not all(isinstance(d, str) for d in rest):
             self.add("malformed", "rest_days must be a list of weekdays", "rest_days")
         elif set(rest) != set(schedule.rest_days(chosen)):
-            self.add("rest_days", "rest_days must be exactly the weekdays without training", "rest_days")
+            self.add(
+                "rest_days", "rest_days must be exactly the weekdays without training", "rest_days"
+            )
 
 
 def validate_plan(

@@ -118,7 +118,12 @@ WEEKDAY_INDEX: dict[str, int] = {day: index for index, day in enumerate(WEEKDAYS
 DAYS_PER_WEEK_RANGE: tuple[int, int] = (2, 6)
 SESSION_MINUTES_RANGE: tuple[int, int] = (15, 120)
 
-SPLITS: tuple[str, ...] = ("full_body", "upper_lower", "push_pull_legs_upper_lower", "push_pull_legs")
+SPLITS: tuple[str, ...] = (
+    "full_body",
+    "upper_lower",
+    "push_pull_legs_upper_lower",
+    "push_pull_legs",
+)
 
 PROGRESSION_RULES: tuple[str, ...] = ("double_progression", "load_step", "time_step", "rep_step")
 

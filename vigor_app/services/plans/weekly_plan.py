@@ -31,7 +31,12 @@ class DrillItem:
     reps: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {"exercise_id": self.exercise_id, "name": self.name, "sets": self.sets, "reps": self.reps}
+        return {
+            "exercise_id": self.exercise_id,
+            "name": self.name,
+            "sets": self.sets,
+            "reps": self.reps,
+        }
 
 
 @dataclass(frozen=True)
