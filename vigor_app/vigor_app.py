@@ -4,12 +4,26 @@ import reflex as rx
 
 from vigor_app import startup
 from vigor_app.api import api
-from vigor_app.pages import admin, auth_pages, landing, profile, sections  # noqa: F401 (registers pages)
+from vigor_app.pages import (  # noqa: F401 (registers pages)
+    admin,
+    auth_pages,
+    exercises,
+    landing,
+    onboarding,
+    profile,
+    sections,
+    workouts,
+)
 
 startup.configure_logging()
 
 STYLE = {
     ".vigor-label": {"font-weight": "500", "font-size": "var(--font-size-2)"},
+    ".vigor-select": {
+        "font-size": "var(--font-size-3)", "padding": "8px 10px", "border-radius": "var(--radius-3)",
+        "border": "1px solid var(--gray-7)", "background": "var(--color-surface)", "color": "inherit",
+        "max-width": "320px", "width": "100%",
+    },
 }
 
 app = rx.App(

@@ -9,13 +9,17 @@ from playwright.sync_api import Page, expect
 PASSWORD = "Bench-Press-2026"
 
 
-def register(page: Page, name: str, password: str = PASSWORD) -> None:
+def register(page: Page, name: str, password: str = PASSWORD, *, skip_onboarding: bool = True) -> None:
     page.goto("/register")
-    page.get_by_label("E-mail").fill(f"{name}@vigor.test")
+    page.get_by_label("E-mail", exact=True).fill(f"{name}@vigor.test")
     page.get_by_label("Username").fill(name)
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_label("Confirm password").fill(password)
     page.get_by_role("button", name="Create account").click()
+    expect(page).to_have_url(re.compile(r"/onboarding/?$"))
+    if not skip_onboarding:
+        return
+    page.get_by_role("link", name="Skip set-up for now").click()
     expect(page).to_have_url(re.compile(r"/dashboard/?$"))
     expect(page.get_by_role("heading", name=f"Welcome, {name}!")).to_be_visible()
 

@@ -25,13 +25,13 @@ def test_register_sign_out_and_return_to_the_protected_page(page: Page):
 
 def test_registration_errors_sit_next_to_the_field_and_keep_what_was_typed(page: Page):
     page.goto("/register")
-    page.get_by_label("E-mail").fill("shorty@vigor.test")
+    page.get_by_label("E-mail", exact=True).fill("shorty@vigor.test")
     page.get_by_label("Username").fill("shorty")
     page.get_by_label("Password", exact=True).fill("password123")
     page.get_by_label("Confirm password").fill("password123")
     page.get_by_role("button", name="Create account").click()
     expect(page.locator("#password-error")).to_contain_text("too common")
-    expect(page.get_by_label("E-mail")).to_have_value("shorty@vigor.test")
+    expect(page.get_by_label("E-mail", exact=True)).to_have_value("shorty@vigor.test")
     expect(page.get_by_label("Username")).to_have_value("shorty")
     expect(page).to_have_url(re.compile(r"/register/?$"))
 
@@ -61,7 +61,8 @@ def test_forgotten_password_is_reset_through_the_emailed_link(page: Page, app):
     register(page, "runner4")
     sign_out(page)
     page.get_by_role("link", name="Forgot your password?").click()
-    page.get_by_label("E-mail").fill("runner4@vigor.test")
+    expect(page.get_by_role("heading", name="Forgot your password?")).to_be_visible()
+    page.get_by_label("E-mail", exact=True).fill("runner4@vigor.test")
     page.get_by_role("button", name="Send reset link").click()
     expect(page.get_by_role("status")).to_contain_text("a reset link is on its way")
     message = next(m for m in app.mailbox if m["To"] == "runner4@vigor.test")

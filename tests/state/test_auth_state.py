@@ -77,7 +77,7 @@ def test_register_with_errors_keeps_the_field_messages_apart(browser):
         "email": "new@example.com", "username": "newbie", "password": DEFAULT_PASSWORD,
         "confirm_password": DEFAULT_PASSWORD,
     }, path="/register")
-    assert redirect_path(result) == "/dashboard"
+    assert redirect_path(result) == "/onboarding"
     assert state.signed_in and state.email == "new@example.com"
 
 

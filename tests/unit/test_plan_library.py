@@ -80,3 +80,13 @@ def test_another_persons_plan_is_not_found_and_untouched(me):
             call()
     assert plan_library.get_plan(me, plan.id).name == plan.name
     assert plan_library.list_plans(mallory) == []
+
+
+def test_regenerate_replaces_the_plan_in_place_with_a_new_seed(me):
+    plan = plan_library.create_plan(me, seed=1, name="Block A")
+    again = plan_library.regenerate_plan(me, plan.id, seed=2)
+    assert (again.id, again.name, again.seed) == (plan.id, "Block A", 2)
+    assert again.plan != plan.plan
+    assert validate_plan(again.plan, plan_library._stored_inputs(again.inputs)) == []
+    with pytest.raises(NotFound):
+        plan_library.regenerate_plan(make_user("mallory").user.id, plan.id)

@@ -37,6 +37,8 @@ def text_field(
             size="3",
             width="100%",
             aria_describedby=f"{name}-error" if error is not None else None,
+            # Until the page is live, typing would be lost when it takes over the markup.
+            disabled=~rx.State.is_hydrated,
             **({"default_value": default_value} if default_value is not None else {}),
         ),
     ]
@@ -55,4 +57,10 @@ def form_error(message: rx.Var[str]) -> rx.Component:
 
 
 def submit_button(label: str) -> rx.Component:
-    return rx.button(label, type="submit", size="3", width="100%")
+    return rx.button(label, type="submit", size="3", width="100%", disabled=~rx.State.is_hydrated)
+
+
+def color_mode_button() -> rx.Component:
+    """Light or dark; enabled once the page is live so a click is never lost."""
+    return rx.color_mode.button(variant="soft", size="2", aria_label="Switch light or dark mode",
+                                disabled=~rx.State.is_hydrated)

@@ -6,11 +6,13 @@ from collections.abc import Callable
 
 import reflex as rx
 
+from vigor_app.components.forms import color_mode_button
 from vigor_app.state.auth import AuthState
 
 NAV_ITEMS = [
     ("Dashboard", "/dashboard", "layout-dashboard"),
     ("Workouts", "/workouts", "dumbbell"),
+    ("Exercises", "/exercises", "book-open"),
     ("Coach", "/coach", "message-circle"),
     ("Progress", "/progress", "trending-up"),
     ("Profile", "/profile", "user"),
@@ -66,7 +68,7 @@ def _account_box() -> rx.Component:
             spacing="2",
         ),
         rx.hstack(
-            rx.color_mode.button(variant="soft", size="2", aria_label="Switch light or dark mode"),
+            color_mode_button(),
             rx.button(
                 rx.icon("log-out", size=16), "Sign out", variant="soft", color_scheme="gray",
                 size="2", on_click=AuthState.sign_out,
@@ -102,7 +104,7 @@ def mobile_bar() -> rx.Component:
     return rx.hstack(
         logo(),
         rx.spacer(),
-        rx.color_mode.button(variant="soft", size="2", aria_label="Switch light or dark mode"),
+        color_mode_button(),
         rx.menu.root(
             rx.menu.trigger(rx.button(rx.icon("menu", size=18), "Menu", variant="soft", size="2")),
             rx.menu.content(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vigor_app.components.forms import form_error, submit_button, text_field
+from vigor_app.components.forms import color_mode_button, form_error, submit_button, text_field
 from vigor_app.components.shell import logo
 from vigor_app.state.auth import AuthState
 from vigor_app.state.password_reset import SENT_MESSAGE, ForgotPasswordState, ResetPasswordState
@@ -15,8 +15,7 @@ def auth_card(title: str, *children: rx.Component) -> rx.Component:
     return rx.center(
         rx.vstack(
             rx.hstack(logo(), rx.spacer(),
-                      rx.color_mode.button(variant="soft", size="2",
-                                           aria_label="Switch light or dark mode"),
+                      color_mode_button(),
                       width="100%", align="center"),
             rx.card(
                 rx.vstack(rx.heading(title, size="6", as_="h1"), *children, spacing="4", width="100%"),

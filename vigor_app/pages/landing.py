@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from vigor_app.components.forms import color_mode_button
 from vigor_app.components.shell import logo
 from vigor_app.state.auth import AuthState
 
@@ -51,7 +52,7 @@ def landing_page() -> rx.Component:
         rx.hstack(
             logo(),
             rx.spacer(),
-            rx.color_mode.button(variant="soft", size="2", aria_label="Switch light or dark mode"),
+            color_mode_button(),
             rx.cond(~AuthState.signed_in, rx.link("Sign in", href="/signin", weight="medium")),
             padding="16px 24px",
             align="center",

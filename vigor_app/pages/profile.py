@@ -5,7 +5,17 @@ from __future__ import annotations
 import reflex as rx
 
 from vigor_app.components.forms import form_error, text_field
-from vigor_app.components.shell import app_page, not_built_yet, page_header
+from vigor_app.components.profile_fields import (
+    equipment_field,
+    form_errors,
+    goals_field,
+    injuries_field,
+    level_field,
+    schedule_fields,
+    units_fields,
+)
+from vigor_app.components.shell import app_page, page_header
+from vigor_app.state.fitness_profile import FitnessProfileState
 from vigor_app.state.profile import AccountState
 
 
@@ -14,7 +24,29 @@ def _row(label: str, value) -> rx.Component:
                      spacing="3", wrap="wrap")
 
 
-@app_page("/profile", "Profile")
+def _fitness_profile() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("Fitness profile", size="4", as_="h2"),
+            rx.text("Your plan is built from these answers. Changes apply to the next plan you generate.",
+                    size="2", color_scheme="gray"),
+            form_errors(),
+            level_field(),
+            goals_field(),
+            equipment_field(),
+            injuries_field(),
+            schedule_fields(),
+            units_fields(),
+            rx.button("Save profile", size="3", on_click=FitnessProfileState.save_all),
+            spacing="5",
+            width="100%",
+        ),
+        size="3",
+        width="100%",
+    )
+
+
+@app_page("/profile", "Profile", on_load=[FitnessProfileState.load])
 def profile_page() -> rx.Component:
     return rx.vstack(
         page_header("Profile"),
@@ -61,8 +93,7 @@ def profile_page() -> rx.Component:
             size="3",
             width="100%",
         ),
-        not_built_yet("Fitness profile",
-                      "Your level, goals, equipment, injuries and schedule will be set here."),
+        _fitness_profile(),
         spacing="4",
         width="100%",
     )

@@ -1,4 +1,4 @@
-"""Dashboard, Workouts, Coach and Progress: the sections every signed-in person has.
+"""Dashboard, Coach and Progress: the sections every signed-in person has.
 
 Their features arrive in their own issues; until then each page says so plainly.
 """
@@ -49,16 +49,6 @@ def dashboard_page() -> rx.Component:
                       "Once plans and logging arrive, this page shows today's planned session, your "
                       "streak and this week against your target."),
         spacing="4",
-        width="100%",
-    )
-
-
-@app_page("/workouts", "Workouts")
-def workouts_page() -> rx.Component:
-    return rx.vstack(
-        page_header("Workouts", "Your weekly plan and every session you log."),
-        not_built_yet("Plans and workout logging",
-                      "You will generate a weekly plan from your profile and log each set in one tap."),
         width="100%",
     )
 

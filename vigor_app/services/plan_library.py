@@ -99,6 +99,22 @@ def create_plan(user_id: int, request: dict[str, Any] | None = None, *, seed: in
         return _stored(row)
 
 
+def regenerate_plan(user_id: int, plan_id: int, *, seed: int | None = None) -> StoredPlan:
+    """A fresh plan from the same inputs and a new seed, in place of the old one (same name)."""
+    stored = get_plan(user_id, plan_id)
+    inputs = _stored_inputs(stored.inputs)
+    seed = secrets.randbelow(1_000_000) if seed is None else seed
+    plan = generate_plan(inputs, seed=seed).to_dict()
+    problems = validate_plan(plan, inputs)
+    if problems:
+        raise RuntimeError(f"built-in plan broke a rule: {problems[0]}")
+    with db.transaction() as session:
+        row = _owned(session, user_id, plan_id)
+        row.plan, row.seed, row.engine, row.updated_at = plan, seed, BUILTIN_ENGINE, utcnow()
+        session.add(row)
+        return _stored(row)
+
+
 def _stored_inputs(inputs: dict[str, Any]) -> PlanInputs:
     """The inputs a stored plan was built from, as the validator reads them."""
     return coerce_inputs(

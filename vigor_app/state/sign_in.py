@@ -83,7 +83,7 @@ class RegisterState(AuthState):
             setattr(self, _REGISTER_ERROR_FIELDS.get(exc.field or "", "form_error"), exc.message)
             return None
         self._start_session(signed_in.user, signed_in.token)
-        return rx.redirect("/dashboard")
+        return rx.redirect("/onboarding")
 
 
 class SingleSignOnState(AuthState):

@@ -1,0 +1,94 @@
+"""The Workouts page's handlers: view, swap, rename, regenerate, activate, delete — own plans only."""
+
+import pytest
+
+from tests.factories import make_user
+from vigor_app.services import plan_library, profiles
+from vigor_app.state.workouts import WorkoutsState
+
+
+@pytest.fixture
+def alice(browser):
+    me = make_user("alice")
+    profiles.update_profile(me.user.id, {"equipment": ["dumbbells", "bench"], "days_per_week": 3},
+                            finish_onboarding=True)
+    plan = plan_library.create_plan(me.user.id, seed=11, name="Base block")
+    tab = browser()
+    tab.state(WorkoutsState).session_token = me.token
+    tab.call(WorkoutsState, "load", path="/workouts")
+    return tab, me.user.id, plan
+
+
+def test_load_shows_the_active_plan_day_by_day(alice):
+    tab, _, plan = alice
+    state = tab.state(WorkoutsState, "/workouts")
+    assert state.selected_id == str(plan.id) and state.plan_name == "Base block" and state.plan_active
+    assert len(state.days) == 3
+    first = state.days[0].exercises[0]
+    assert first.name == plan.plan["days"][0]["exercises"][0]["name"]
+    assert "×" in first.prescription and "rest" in first.prescription
+    assert first.cue  # the catalogue's how-to
+    assert first.reason
+
+
+def test_swap_from_the_offered_choices_persists(alice):
+    tab, user_id, plan = alice
+    state, _ = tab.call(WorkoutsState, "open_swap", 0, 0, path="/workouts")
+    assert state.swap_open and state.swap_choices
+    choice = state.swap_choices[0]
+    state, _ = tab.call(WorkoutsState, "choose_swap", choice["id"], path="/workouts")
+    assert not state.swap_open and state.error == ""
+    assert state.days[0].exercises[0].name == choice["name"]
+    assert plan_library.get_plan(user_id, plan.id).plan["days"][0]["exercises"][0]["exercise_id"] == choice["id"]
+
+
+def test_a_swap_outside_the_choices_is_refused(alice):
+    tab, user_id, plan = alice
+    tab.call(WorkoutsState, "open_swap", 0, 0, path="/workouts")
+    state, _ = tab.call(WorkoutsState, "choose_swap", "barbell-back-squat", path="/workouts")
+    assert state.error
+    assert plan_library.get_plan(user_id, plan.id).plan == plan.plan
+
+
+def test_rename_regenerate_activate_delete(alice):
+    tab, user_id, plan = alice
+    second = plan_library.create_plan(user_id, seed=12, name="Second")
+    tab.call(WorkoutsState, "select_plan", str(second.id), path="/workouts")
+    state, _ = tab.call(WorkoutsState, "rename", {"plan_name": "Peaking"}, path="/workouts")
+    assert state.plan_name == "Peaking"
+    state, _ = tab.call(WorkoutsState, "rename", {"plan_name": "   "}, path="/workouts")
+    assert state.error and plan_library.get_plan(user_id, second.id).name == "Peaking"
+    state, _ = tab.call(WorkoutsState, "activate", path="/workouts")
+    assert state.plan_active
+    assert [p.id for p in plan_library.list_plans(user_id) if p.is_active] == [second.id]
+    before = plan_library.get_plan(user_id, second.id).seed
+    tab.call(WorkoutsState, "regenerate", path="/workouts")
+    assert plan_library.get_plan(user_id, second.id).seed != before
+    state, _ = tab.call(WorkoutsState, "delete", path="/workouts")
+    assert [p.id for p in plan_library.list_plans(user_id)] == [plan.id]
+    assert state.selected_id == str(plan.id)
+
+
+def test_another_persons_plan_cannot_be_opened_or_changed(alice, browser):
+    _, user_id, plan = alice
+    mallory = make_user("mallory")
+    tab = browser()
+    tab.state(WorkoutsState).session_token = mallory.token
+    state, _ = tab.call(WorkoutsState, "load", path="/workouts")
+    state, _ = tab.call(WorkoutsState, "select_plan", str(plan.id), path="/workouts")
+    assert state.days == [] and state.plan_name == ""
+    state = tab.state(WorkoutsState, "/workouts")
+    state.selected_id = str(plan.id)  # whatever the browser claims to be looking at
+    for handler, args in (("rename", ({"plan_name": "stolen"},)), ("regenerate", ()), ("delete", ()),
+                          ("open_swap", (0, 0))):
+        tab.call(WorkoutsState, handler, *args, path="/workouts")
+        state = tab.state(WorkoutsState, "/workouts")
+        state.selected_id = str(plan.id)
+    after = plan_library.get_plan(user_id, plan.id)
+    assert (after.name, after.plan, after.seed) == (plan.name, plan.plan, plan.seed)
+
+
+def test_anonymous_tab_gets_nothing(browser):
+    tab = browser()
+    state, _ = tab.call(WorkoutsState, "load", path="/workouts")
+    assert state.plans == [] and state.days == []

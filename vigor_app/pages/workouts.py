@@ -1,0 +1,211 @@
+"""Workouts: generate a weekly plan and see it day by day; swap, rename, regenerate, delete."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from vigor_app.components.shell import app_page, page_header
+from vigor_app.state.workouts import FOCUS_OPTIONS, INTENSITY_OPTIONS, DayView, ItemView
+from vigor_app.state.workouts import WorkoutsState as S
+
+
+def _select(label: str, field_id: str, value, options, on_change) -> rx.Component:
+    return rx.vstack(
+        rx.el.label(label, html_for=field_id, class_name="vigor-label"),
+        rx.el.select(*[rx.el.option(text, value=v) for v, text in options], id=field_id, value=value,
+                     on_change=on_change, class_name="vigor-select"),
+        spacing="1",
+    )
+
+
+def _new_plan_card() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("New plan", size="4", as_="h2"),
+            rx.text("Built from your profile. Change a setting here for this plan only.", size="2",
+                    color_scheme="gray"),
+            rx.flex(
+                _select("Days this week", "req_days", S.req_days,
+                        [("", "As in my profile")] + [(str(n), f"{n} days") for n in range(2, 7)],
+                        lambda v: S.set_request("req_days", v)),
+                rx.vstack(
+                    rx.el.label("Minutes per session", html_for="req_minutes", class_name="vigor-label"),
+                    rx.input(id="req_minutes", type="number", min=15, max=120, step=5, value=S.req_minutes,
+                             placeholder="As in my profile", on_change=lambda v: S.set_request("req_minutes", v),
+                             size="3", width="170px"),
+                    spacing="1",
+                ),
+                _select("Intensity", "req_intensity", S.req_intensity, INTENSITY_OPTIONS,
+                        lambda v: S.set_request("req_intensity", v)),
+                _select("Focus", "req_focus", S.req_focus, FOCUS_OPTIONS,
+                        lambda v: S.set_request("req_focus", v)),
+                spacing="4",
+                wrap="wrap",
+                direction=rx.breakpoints(initial="column", sm="row"),
+            ),
+            rx.button(
+                rx.cond(S.generating, rx.hstack(rx.spinner(size="2"), rx.text("Building your plan…")),
+                        rx.text("Generate plan")),
+                size="3", on_click=S.generate, disabled=S.generating,
+            ),
+            spacing="4",
+            width="100%",
+        ),
+        size="3",
+        width="100%",
+    )
+
+
+def _item(day: DayView, item: ItemView) -> rx.Component:
+    return rx.box(
+        rx.hstack(
+            rx.vstack(
+                rx.text(item.name, weight="bold", size="3"),
+                rx.text(item.prescription, size="2"),
+                spacing="0",
+            ),
+            rx.spacer(),
+            rx.button(rx.icon("repeat", size=14), "Swap", size="1", variant="soft",
+                      aria_label="Swap " + item.name, on_click=S.open_swap(day.index, item.index)),
+            align="start",
+            width="100%",
+        ),
+        rx.text(item.reason, size="2", color_scheme="gray"),
+        rx.cond(item.cue != "", rx.text(rx.text.strong("How: "), item.cue, size="2")),
+        rx.cond(item.variations != "", rx.text(item.variations, size="1", color_scheme="gray")),
+        padding_y="10px",
+        border_top=f"1px solid {rx.color('gray', 4)}",
+        width="100%",
+    )
+
+
+def _day(day: DayView) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading(day.name, size="4", as_="h3"),
+                rx.spacer(),
+                rx.cond(day.weekday != "", rx.badge(day.weekday)),
+                rx.badge(day.minutes, color_scheme="gray"),
+                align="center",
+                width="100%",
+                wrap="wrap",
+            ),
+            rx.cond(day.warmup != "", rx.text(rx.text.strong("Warm-up: "), day.warmup, size="2")),
+            rx.foreach(day.exercises, lambda item: _item(day, item)),
+            rx.cond(day.cooldown != "", rx.text(rx.text.strong("Cool-down: "), day.cooldown, size="2")),
+            spacing="2",
+            width="100%",
+        ),
+        size="2",
+        width="100%",
+    )
+
+
+def _plan_actions() -> rx.Component:
+    return rx.vstack(
+        rx.hstack(
+            rx.heading(S.plan_name, size="6", as_="h2"),
+            rx.cond(S.plan_active, rx.badge("Active", color_scheme="green"), rx.fragment()),
+            rx.badge(S.plan_engine, color_scheme="gray"),
+            align="center",
+            wrap="wrap",
+        ),
+        rx.cond(S.rest_days != "", rx.text("Rest days: ", S.rest_days, size="2", color_scheme="gray")),
+        rx.flex(
+            rx.cond(~S.plan_active, rx.button("Make active", size="2", on_click=S.activate)),
+            rx.button(rx.icon("refresh-cw", size=14), "Regenerate", size="2", variant="soft",
+                      on_click=S.regenerate),
+            rx.form(
+                rx.hstack(
+                    rx.el.label("Plan name", html_for="plan_name", class_name="vigor-label"),
+                    rx.input(id="plan_name", name="plan_name", default_value=S.plan_name, key=S.selected_id,
+                             max_length=80, size="2"),
+                    rx.button("Rename", type="submit", size="2", variant="soft"),
+                    align="center",
+                ),
+                on_submit=S.rename,
+                reset_on_submit=False,
+                width="auto",
+            ),
+            rx.alert_dialog.root(
+                rx.alert_dialog.trigger(rx.button("Delete", size="2", variant="soft", color_scheme="red")),
+                rx.alert_dialog.content(
+                    rx.alert_dialog.title("Delete this plan?"),
+                    rx.alert_dialog.description("The plan is removed for good. Logged workouts stay."),
+                    rx.hstack(
+                        rx.alert_dialog.cancel(rx.button("Keep it", variant="soft", color_scheme="gray")),
+                        rx.alert_dialog.action(rx.button("Delete plan", color_scheme="red", on_click=S.delete)),
+                        justify="end",
+                        spacing="3",
+                    ),
+                ),
+            ),
+            spacing="3",
+            wrap="wrap",
+            align="center",
+        ),
+        spacing="2",
+        width="100%",
+    )
+
+
+def _swap_dialog() -> rx.Component:
+    return rx.dialog.root(
+        rx.dialog.content(
+            rx.dialog.title("Swap ", S.swap_for),
+            rx.dialog.description("Each choice trains the same movement with your equipment, and is safe "
+                                  "for your injuries.", size="2"),
+            rx.vstack(
+                rx.cond(S.swap_choices.length() == 0,
+                        rx.text("No other exercise fits here without breaking your plan's rules.")),
+                rx.foreach(S.swap_choices, lambda choice: rx.button(
+                    rx.vstack(rx.text("Use " + choice["name"], weight="bold"),
+                              rx.text(choice["cue"], size="1", color_scheme="gray", text_align="left"),
+                              spacing="0", align="start"),
+                    variant="soft", width="100%", height="auto", padding="8px",
+                    on_click=S.choose_swap(choice["id"]),
+                )),
+                rx.dialog.close(rx.button("Cancel", variant="soft", color_scheme="gray")),
+                spacing="2",
+                margin_top="12px",
+            ),
+        ),
+        open=S.swap_open,
+        on_open_change=S.close_swap,
+    )
+
+
+@app_page("/workouts", "Workouts", on_load=[S.load])
+def workouts_page() -> rx.Component:
+    return rx.vstack(
+        page_header("Workouts", "Your weekly plan, built for your level, goals, equipment and schedule."),
+        rx.cond(~S.onboarded, rx.callout(
+            rx.text("Tell Vigor about yourself first so the plan fits you: ",
+                    rx.link("set up your profile", href="/onboarding"), "."),
+            icon="info", width="100%")),
+        rx.cond(S.error != "", rx.callout(S.error, icon="triangle_alert", color_scheme="red", role="alert",
+                                          width="100%")),
+        _new_plan_card(),
+        rx.cond(
+            S.plans.length() > 0,
+            rx.vstack(
+                rx.cond(S.plans.length() > 1, rx.vstack(
+                    rx.el.label("Your plans", html_for="plan_picker", class_name="vigor-label"),
+                    rx.el.select(rx.foreach(S.plans, lambda p: rx.el.option(p["name"], value=p["id"])),
+                                 id="plan_picker", value=S.selected_id, on_change=S.select_plan,
+                                 class_name="vigor-select"),
+                    spacing="1",
+                )),
+                _plan_actions(),
+                rx.grid(rx.foreach(S.days, _day), columns=rx.breakpoints(initial="1", lg="2"), spacing="4",
+                        width="100%"),
+                spacing="4",
+                width="100%",
+            ),
+            rx.text("No plan yet. Generate your first one above.", color_scheme="gray"),
+        ),
+        _swap_dialog(),
+        spacing="4",
+        width="100%",
+    )

@@ -1,0 +1,245 @@
+"""The Workouts page: generate, view, swap, rename, regenerate, delete and activate plans."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+
+import reflex as rx
+
+from vigor_app.services import catalogue, plan_library, profiles
+from vigor_app.services.auth_sessions import CurrentUser
+from vigor_app.services.errors import VigorError
+from vigor_app.services.plans.vocabulary import FOCUS_AREAS, INTENSITIES
+from vigor_app.services.vocabulary_labels import label
+from vigor_app.state.auth import AuthState
+
+FOCUS_OPTIONS = [("", "No particular focus")] + [(w, label(w)) for w in FOCUS_AREAS]
+INTENSITY_OPTIONS = [(w, label(w)) for w in INTENSITIES]
+
+
+@dataclass
+class ItemView:
+    index: int = 0
+    exercise_id: str = ""
+    name: str = ""
+    prescription: str = ""
+    reason: str = ""
+    cue: str = ""
+    variations: str = ""
+
+
+@dataclass
+class DayView:
+    index: int = 0
+    name: str = ""
+    weekday: str = ""
+    minutes: str = ""
+    warmup: str = ""
+    cooldown: str = ""
+    exercises: list[ItemView] = field(default_factory=list)
+
+
+def _names(items) -> str:
+    return ", ".join(i.get("name", "") for i in items if isinstance(i, dict))
+
+
+def _exercise_name(exercise_id) -> str:
+    found = catalogue.find_exercise(exercise_id) if exercise_id else None
+    return found.name if found else ""
+
+
+def _item_view(index: int, item: dict) -> ItemView:
+    found = catalogue.find_exercise(item.get("exercise_id"))
+    reps = str(item.get("reps", ""))
+    parts = [f"{item.get('sets', '?')} × {reps}{'' if reps.endswith('s') else ' reps'}",
+             f"{item.get('rest_seconds', '?')} s rest"]
+    if item.get("rpe"):
+        parts.append(f"RPE {item['rpe']}")
+    easier, harder = _exercise_name(item.get("easier")), _exercise_name(item.get("harder"))
+    variations = " · ".join(p for p in (f"Easier: {easier}" if easier else "",
+                                        f"Harder: {harder}" if harder else "") if p)
+    return ItemView(index=index, exercise_id=str(item.get("exercise_id", "")), name=str(item.get("name", "")),
+                    prescription=" · ".join(parts), reason=str(item.get("reason", "")),
+                    cue=found.cue if found else "", variations=variations)
+
+
+def day_views(plan: dict) -> list[DayView]:
+    views = []
+    for index, day in enumerate(plan.get("days", [])):
+        views.append(DayView(
+            index=index, name=str(day.get("name", f"Day {index + 1}")),
+            weekday=label(day["weekday"]) if day.get("weekday") else "",
+            minutes=f"about {day.get('estimated_minutes', '?')} min",
+            warmup=_names(day.get("warmup", [])), cooldown=_names(day.get("cooldown", [])),
+            exercises=[_item_view(i, item) for i, item in enumerate(day.get("exercises", []))],
+        ))
+    return views
+
+
+class WorkoutsState(AuthState):
+    onboarded: bool = True
+    plans: list[dict[str, str]] = []
+    selected_id: str = ""
+    plan_name: str = ""
+    plan_active: bool = False
+    plan_engine: str = ""
+    rest_days: str = ""
+    days: list[DayView] = []
+    generating: bool = False
+    error: str = ""
+    # The "new plan" request; empty means "as in my profile".
+    req_days: str = ""
+    req_minutes: str = ""
+    req_intensity: str = "normal"
+    req_focus: str = ""
+    # Swapping one exercise.
+    swap_open: bool = False
+    swap_day: int = 0
+    swap_item: int = 0
+    swap_for: str = ""
+    swap_choices: list[dict[str, str]] = []
+
+    def _show_plan(self, stored: plan_library.StoredPlan | None) -> None:
+        if stored is None:
+            self.selected_id, self.plan_name, self.plan_engine, self.rest_days = "", "", "", ""
+            self.plan_active, self.days = False, []
+            return
+        self.selected_id = str(stored.id)
+        self.plan_name = stored.name
+        self.plan_active = stored.is_active
+        self.plan_engine = "Built-in plan engine" if stored.engine == "builtin" else stored.engine
+        self.rest_days = ", ".join(label(d) for d in stored.plan.get("rest_days", []))
+        self.days = day_views(stored.plan)
+
+    def _refresh(self, user: CurrentUser, show_id: int | None = None) -> None:
+        stored = plan_library.list_plans(user.id)
+        self.plans = [{"id": str(p.id), "name": p.name + (" (active)" if p.is_active else "")} for p in stored]
+        wanted = show_id if show_id is not None else (int(self.selected_id) if self.selected_id else None)
+        chosen = next((p for p in stored if p.id == wanted), None) or (stored[0] if stored else None)
+        self._show_plan(chosen)
+
+    def _user(self) -> CurrentUser | None:
+        user = self._current_user()
+        if user is None:
+            self.plans, self.days = [], []
+        return user
+
+    def _selected(self) -> int:
+        return int(self.selected_id) if self.selected_id.isdigit() else 0
+
+    @rx.event
+    def load(self):
+        user = self._user()
+        if user is None:
+            return
+        self.error = ""
+        self.swap_open = False
+        self.onboarded = profiles.get_profile(user.id).onboarded
+        self._refresh(user)
+
+    @rx.event
+    def set_request(self, field: str, value: str):
+        if field in ("req_days", "req_minutes", "req_intensity", "req_focus"):
+            setattr(self, field, str(value)[:32])
+
+    def _request(self) -> dict:
+        request: dict = {"intensity": self.req_intensity}
+        for key, raw in (("days_per_week", self.req_days), ("session_minutes", self.req_minutes)):
+            if raw.strip():
+                request[key] = int(raw) if raw.strip().isdigit() else raw
+        if self.req_focus:
+            request["focus"] = [self.req_focus]
+        return request
+
+    @rx.event(background=True)
+    async def generate(self):
+        """Building may wait on an AI provider later, so it runs off the state lock."""
+        async with self:
+            user = self._user()
+            if user is None or self.generating:
+                return
+            self.generating, self.error = True, ""
+            request = self._request()
+        try:
+            stored = await asyncio.to_thread(plan_library.create_plan, user.id, request)
+        except VigorError as exc:
+            async with self:
+                self.generating, self.error = False, exc.message
+            return
+        async with self:
+            self.generating = False
+            self._refresh(user, show_id=stored.id)
+        yield rx.toast.success(f"New plan: {stored.name}")
+
+    @rx.event
+    def select_plan(self, plan_id: str):
+        user = self._user()
+        if user is None or not str(plan_id).isdigit():
+            return
+        self._refresh(user, show_id=int(plan_id))
+
+    def _act(self, action, *args, done: str = ""):
+        user = self._user()
+        if user is None:
+            return None
+        self.error = ""
+        try:
+            result = action(user.id, self._selected(), *args)
+        except VigorError as exc:
+            self.error = exc.message
+            return None
+        show = result.id if isinstance(result, plan_library.StoredPlan) else None
+        self._refresh(user, show_id=show)
+        return rx.toast.success(done) if done else None
+
+    @rx.event
+    def regenerate(self):
+        return self._act(plan_library.regenerate_plan, done="Plan rebuilt with new choices.")
+
+    @rx.event
+    def activate(self):
+        return self._act(plan_library.activate_plan, done="This is now your active plan.")
+
+    @rx.event
+    def rename(self, form_data: dict):
+        return self._act(plan_library.rename_plan, str(form_data.get("plan_name", "")), done="Plan renamed.")
+
+    @rx.event
+    def delete(self):
+        self.selected_id, deleted = "", self.selected_id
+        user = self._user()
+        if user is None or not deleted.isdigit():
+            return None
+        try:
+            plan_library.delete_plan(user.id, int(deleted))
+        except VigorError as exc:
+            self.error = exc.message
+        self._refresh(user)
+        return rx.toast.success("Plan deleted.")
+
+    @rx.event
+    def open_swap(self, day_index: int, item_index: int):
+        user = self._user()
+        if user is None:
+            return
+        self.error = ""
+        try:
+            options = plan_library.swap_options(user.id, self._selected(), int(day_index), int(item_index))
+        except (VigorError, TypeError, ValueError):
+            self.error = "That exercise is not in the plan any more."
+            return
+        self.swap_day, self.swap_item = int(day_index), int(item_index)
+        self.swap_for = self.days[self.swap_day].exercises[self.swap_item].name
+        self.swap_choices = [{"id": e.id, "name": e.name, "cue": e.cue} for e in options]
+        self.swap_open = True
+
+    @rx.event
+    def close_swap(self, _open: bool = False):
+        self.swap_open = False
+
+    @rx.event
+    def choose_swap(self, exercise_id: str):
+        self.swap_open = False
+        return self._act(plan_library.swap_exercise, self.swap_day, self.swap_item, str(exercise_id),
+                         done="Exercise swapped.")
