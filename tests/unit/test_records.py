@@ -1,0 +1,213 @@
+"""Personal records: Epley estimates, what a new set beats, and the bests per exercise."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from vigor_app.services.records import (
+    RecordHit,
+    SetFact,
+    best_records,
+    estimated_1rm,
+    records_for_new_set,
+)
+
+START = datetime(2026, 11, 2, 18, 0, tzinfo=UTC)
+_clock = {"minutes": 0}
+
+
+def lift(weight, reps, session=1, exercise="squat", done=True, seconds=None):
+    """A set, each one a minute after the one made before it."""
+    _clock["minutes"] += 1
+    return SetFact(exercise, session, weight, reps, seconds, done,
+                   START + timedelta(minutes=_clock["minutes"]))
+
+
+def hold(seconds, session=1, exercise="plank", done=True):
+    return lift(None, None, session, exercise, done, seconds)
+
+
+def kinds(hits):
+    return {hit.kind for hit in hits}
+
+
+def hit_of(hits, kind):
+    return next(hit for hit in hits if hit.kind == kind)
+
+
+# --- Epley ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("weight", "reps", "expected"), [
+    (100, 5, 116.7),
+    (100, 1, 100.0),
+    (100, 10, 133.3),
+    (60, 12, 84.0),
+    (102.5, 3, 112.8),
+    (20, 2, 21.3),
+])
+def test_epley_estimates(weight, reps, expected):
+    assert estimated_1rm(weight, reps) == expected
+
+
+@pytest.mark.parametrize(("weight", "reps"), [
+    (100, 13), (100, 20), (0, 5), (-10, 5), (100, 0), (100, -3),
+])
+def test_epley_gives_nothing_outside_its_range(weight, reps):
+    assert estimated_1rm(weight, reps) == 0.0
+
+
+# --- records for a new set --------------------------------------------------------------------
+
+
+def test_the_first_session_of_an_exercise_sets_no_records():
+    history = [lift(60, 5), lift(80, 5)]
+    assert records_for_new_set(history, lift(100, 5)) == []
+    assert records_for_new_set([], lift(100, 5)) == []
+    assert records_for_new_set([lift(100, 5, exercise="bench")], lift(50, 5)) == []
+
+
+def test_a_heavier_set_for_the_same_reps_sets_every_record_it_beats():
+    history = [lift(100, 5, session=1)]
+    hits = records_for_new_set(history, lift(105, 5, session=2))
+    assert hit_of(hits, "weight_for_reps") == RecordHit("weight_for_reps", "squat", 105, 5, 100)
+    assert hit_of(hits, "e1rm") == RecordHit("e1rm", "squat", 122.5, 5, 116.7)
+    assert hit_of(hits, "session_volume") == RecordHit("session_volume", "squat", 525, None, 500)
+    assert kinds(hits) == {"weight_for_reps", "e1rm", "session_volume"}
+
+
+def test_ties_are_not_records():
+    history = [lift(100, 5, session=1), lift(100, 5, session=1)]
+    assert records_for_new_set(history, lift(100, 5, session=2)) == []
+
+
+def test_undone_sets_never_count():
+    history = [lift(100, 5, session=1), lift(140, 5, session=1, done=False)]
+    hits = records_for_new_set(history, lift(105, 5, session=2))
+    assert hit_of(hits, "weight_for_reps").previous == 100
+    assert records_for_new_set(history, lift(200, 5, session=2, done=False)) == []
+
+
+def test_undone_history_alone_is_no_first_session():
+    history = [lift(100, 5, session=1, done=False)]
+    assert records_for_new_set(history, lift(105, 5, session=2)) == []
+
+
+def test_a_heavier_set_at_another_rep_count_is_not_a_record_for_this_one():
+    history = [lift(80, 5, session=1), lift(120, 3, session=1)]
+    hits = records_for_new_set(history, lift(90, 5, session=2))
+    assert hit_of(hits, "weight_for_reps") == RecordHit("weight_for_reps", "squat", 90, 5, 80)
+
+    # 110 × 3 is heavier than any five but lighter than the earlier triple: no record.
+    hits = records_for_new_set(history, lift(110, 3, session=2))
+    assert "weight_for_reps" not in kinds(hits)
+
+
+def test_a_rep_count_never_done_before_has_nothing_to_beat():
+    history = [lift(100, 5, session=1)]
+    hits = records_for_new_set(history, lift(100, 8, session=2))
+    assert "weight_for_reps" not in kinds(hits)
+    assert hit_of(hits, "e1rm") == RecordHit("e1rm", "squat", 126.7, 8, 116.7)
+
+
+def test_e1rm_record_without_a_weight_record():
+    history = [lift(100, 3, session=1), lift(90, 8, session=1)]  # e1rm 110.0 and 114.0
+    hits = records_for_new_set(history, lift(95, 6, session=2))  # e1rm 114.0: a tie
+    assert "e1rm" not in kinds(hits)
+    hits = records_for_new_set(history, lift(95, 7, session=2))  # e1rm 117.2
+    assert hit_of(hits, "e1rm").previous == 114.0
+
+
+def test_high_rep_sets_give_no_e1rm_record():
+    history = [lift(60, 10, session=1)]  # e1rm 80.0
+    hits = records_for_new_set(history, lift(70, 15, session=2))
+    assert "e1rm" not in kinds(hits)
+
+
+def test_sets_earlier_in_the_same_session_are_beaten_too():
+    history = [lift(100, 5, session=1), lift(105, 5, session=2)]
+    assert "weight_for_reps" not in kinds(records_for_new_set(history, lift(105, 5, session=2)))
+    hits = records_for_new_set(history, lift(107.5, 5, session=2))
+    assert hit_of(hits, "weight_for_reps").previous == 105
+
+
+def test_session_volume_record_across_sessions():
+    history = [
+        lift(100, 5, session=1), lift(100, 5, session=1), lift(100, 5, session=1),  # 1500
+        lift(100, 5, session=2), lift(100, 5, session=2),  # 1000
+        lift(90, 5, session=3), lift(90, 5, session=3), lift(90, 5, session=3),  # 1350
+    ]
+    # Session 3 reaches 1800 with a fourth set of 90 × 5: more than session 1's 1500.
+    hits = records_for_new_set(history, lift(90, 5, session=3))
+    assert hits == [RecordHit("session_volume", "squat", 1800, None, 1500)]
+    # Session 3 at 1350 + 100 = 1450 stays below 1500: no record.
+    assert records_for_new_set(history, lift(20, 5, session=3)) == []
+    # Equal to the best is a tie.
+    assert records_for_new_set(history, lift(30, 5, session=3)) == []
+
+
+def test_session_volume_ignores_other_exercises_and_undone_sets():
+    history = [
+        lift(100, 10, session=1),  # 1000
+        lift(200, 10, session=1, exercise="deadlift"),
+        lift(100, 5, session=2), lift(100, 5, session=2, done=False),
+    ]
+    hits = records_for_new_set(history, lift(90, 5, session=2))  # 500 + 450 = 950
+    assert "session_volume" not in kinds(hits)
+    hits = records_for_new_set(history, lift(110, 5, session=2))  # 500 + 550 = 1050
+    assert hit_of(hits, "session_volume") == RecordHit("session_volume", "squat", 1050, None,
+                                                       1000)
+
+
+def test_a_set_without_weight_sets_no_weight_or_volume_record():
+    history = [lift(20, 10, session=1)]
+    assert records_for_new_set(history, lift(None, 20, session=2)) == []
+    assert records_for_new_set(history, lift(0, 20, session=2)) == []
+
+
+def test_longest_hold_for_timed_sets():
+    history = [hold(60, session=1), hold(75, session=1)]
+    assert records_for_new_set(history, hold(90, session=1)) == [], "still the first session"
+    assert records_for_new_set(history, hold(75, session=2)) == [], "a tie"
+    hits = records_for_new_set(history, hold(80, session=2))
+    assert hits == [RecordHit("longest_hold", "plank", 80, None, 75)]
+
+
+def test_later_sets_in_history_are_not_compared():
+    first = lift(100, 5, session=1)
+    new_set = lift(105, 5, session=2)
+    later = lift(120, 5, session=3)
+    history = [first, new_set, later]  # history may hold the new set itself
+    hits = records_for_new_set(history, new_set)
+    assert hit_of(hits, "weight_for_reps").previous == 100
+
+
+# --- best records -----------------------------------------------------------------------------
+
+
+def test_best_records_per_exercise():
+    history = [
+        lift(100, 5, session=1), lift(110, 3, session=1), lift(60, 15, session=1),
+        lift(105, 5, session=2), lift(200, 5, session=2, done=False),
+        lift(40, 10, session=1, exercise="bench"),
+        hold(60, session=1), hold(95, session=2),
+        lift(None, 12, session=1, exercise="push_up"),
+    ]
+    assert best_records(history) == {
+        "squat": {
+            "weight_for_reps:5": 105,
+            "weight_for_reps:3": 110,
+            "weight_for_reps:15": 60,
+            "e1rm": 122.5,
+            "session_volume": 1730,  # 500 + 330 + 900 in session 1
+        },
+        "bench": {"weight_for_reps:10": 40, "e1rm": 53.3, "session_volume": 400},
+        "plank": {"longest_hold": 95},
+    }
+
+
+def test_best_records_of_nothing():
+    assert best_records([]) == {}
+    assert best_records([lift(100, 5, done=False)]) == {}
