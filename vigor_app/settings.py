@@ -56,6 +56,31 @@ class Settings(BaseSettings):
     oidc_client_secret: SecretStr | None = Field(default=None, alias="OIDC_CLIENT_SECRET")
     oidc_provider_name: str = Field(default="single sign-on", alias="OIDC_PROVIDER_NAME")
 
+    # AI gateway. The provider keys below only seed the provider table on first start
+    # (services/ai/providers.bootstrap_from_env); after that admins manage providers in the app.
+    openai_api_key: SecretStr | None = Field(default=None, alias="OPENAI_API_KEY")
+    openai_model: str = Field(default="gpt-4o-mini", alias="OPENAI_MODEL")
+    # Empty: https://api.openai.com/v1. Any other URL without OPENAI_API_KEY (Ollama, vLLM,
+    # llama.cpp) becomes an "openai_compatible" provider.
+    openai_base_url: str = Field(default="", alias="OPENAI_BASE_URL")
+    azure_openai_endpoint: str = Field(default="", alias="AZURE_OPENAI_ENDPOINT")
+    azure_openai_api_key: SecretStr | None = Field(default=None, alias="AZURE_OPENAI_API_KEY")
+    azure_openai_deployment: str = Field(default="", alias="AZURE_OPENAI_DEPLOYMENT")
+    azure_openai_api_version: str = Field(default="2024-10-21", alias="AZURE_OPENAI_API_VERSION")
+    gemini_api_key: SecretStr | None = Field(default=None, alias="GEMINI_API_KEY")
+    gemini_model: str = Field(default="gemini-2.0-flash", alias="GEMINI_MODEL")
+    perplexity_api_key: SecretStr | None = Field(default=None, alias="PERPLEXITY_API_KEY")
+    perplexity_model: str = Field(default="sonar", alias="PERPLEXITY_MODEL")
+    # Seconds one provider call may take before the gateway moves on (new providers' default).
+    ai_timeout_seconds: float = Field(default=30.0, gt=0, le=600, alias="AI_TIMEOUT_SECONDS")
+    # Identical requests (same person, same context) within this many seconds are served from cache.
+    ai_cache_ttl_seconds: int = Field(default=3600, ge=0, alias="AI_CACHE_TTL_SECONDS")
+    # A provider's circuit opens after this many consecutive failures, and lets one trial
+    # call through after the cooldown.
+    ai_circuit_failures: int = Field(default=5, ge=1, alias="AI_CIRCUIT_FAILURES")
+    ai_circuit_cooldown_seconds: int = Field(default=60, ge=1, alias="AI_CIRCUIT_COOLDOWN_SECONDS")
+    # End of the AI gateway block.
+
     @field_validator("smtp_security")
     @classmethod
     def _known_security(cls, value: str) -> str:

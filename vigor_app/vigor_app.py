@@ -8,9 +8,12 @@ from vigor_app.pages import (  # noqa: F401 (registers pages)
     admin,
     auth_pages,
     exercises,
+    history,
     landing,
+    log_workout,
     onboarding,
     profile,
+    progress,
     sections,
     workouts,
 )
@@ -18,6 +21,10 @@ from vigor_app.pages import (  # noqa: F401 (registers pages)
 startup.configure_logging()
 
 STYLE = {
+    ".sr-only": {
+        "position": "absolute", "width": "1px", "height": "1px", "padding": "0", "margin": "-1px",
+        "overflow": "hidden", "clip": "rect(0, 0, 0, 0)", "white-space": "nowrap", "border": "0",
+    },
     ".vigor-label": {"font-weight": "500", "font-size": "var(--font-size-2)"},
     ".vigor-select": {
         "font-size": "var(--font-size-3)", "padding": "8px 10px", "border-radius": "var(--radius-3)",

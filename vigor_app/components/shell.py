@@ -12,6 +12,8 @@ from vigor_app.state.auth import AuthState
 NAV_ITEMS = [
     ("Dashboard", "/dashboard", "layout-dashboard"),
     ("Workouts", "/workouts", "dumbbell"),
+    ("Log", "/log", "notebook-pen"),
+    ("History", "/history", "history"),
     ("Exercises", "/exercises", "book-open"),
     ("Coach", "/coach", "message-circle"),
     ("Progress", "/progress", "trending-up"),

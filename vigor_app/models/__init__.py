@@ -1,5 +1,15 @@
 """SQLModel tables, one module per aggregate. Importing this package registers them all."""
 
+from vigor_app.models.ai import (
+    AiAttempt,
+    AiBudgetSettings,
+    AiCacheEntry,
+    AiCircuit,
+    AiCounter,
+    AiProvider,
+    AiQuotaOverride,
+    AiTierLimit,
+)
 from vigor_app.models.audit import AuditEntry
 from vigor_app.models.exercise import Exercise
 from vigor_app.models.plan import WorkoutPlan
@@ -13,17 +23,39 @@ from vigor_app.models.user import (
     PasswordResetToken,
     User,
 )
+from vigor_app.models.workout import (
+    BodyMetric,
+    EarnedMilestone,
+    PersonalRecord,
+    SessionExercise,
+    WorkoutSession,
+    WorkoutSet,
+)
 
 __all__ = [
+    "AiAttempt",
+    "AiBudgetSettings",
+    "AiCacheEntry",
+    "AiCircuit",
+    "AiCounter",
+    "AiProvider",
+    "AiQuotaOverride",
+    "AiTierLimit",
     "AuditEntry",
     "AuthSession",
+    "BodyMetric",
+    "EarnedMilestone",
     "Exercise",
     "FitnessProfile",
     "LoginAttempt",
     "LoginTicket",
     "OidcIdentity",
     "OidcLoginFlow",
+    "PersonalRecord",
+    "SessionExercise",
     "PasswordResetToken",
     "User",
     "WorkoutPlan",
+    "WorkoutSession",
+    "WorkoutSet",
 ]

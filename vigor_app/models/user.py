@@ -27,6 +27,7 @@ class User(SQLModel, table=True):
     username_key: str = Field(max_length=30, unique=True, index=True)  # lower-case, for uniqueness
     password_hash: str | None = Field(default=None, max_length=255)  # None: single sign-on only
     role: str = Field(default=ROLE_USER, max_length=16)
+    tier: str = Field(default="free", max_length=16, sa_column_kwargs={"server_default": "free"})
     is_active: bool = Field(default=True)
     created_at: datetime = Field(default_factory=utcnow)
     last_seen_at: datetime | None = Field(default=None)

@@ -1,4 +1,4 @@
-"""Dashboard, Coach and Progress: the sections every signed-in person has.
+"""Dashboard and Coach: the sections every signed-in person has.
 
 Their features arrive in their own issues; until then each page says so plainly.
 """
@@ -9,45 +9,74 @@ import reflex as rx
 
 from vigor_app.components.shell import app_page, not_built_yet, page_header
 from vigor_app.state.auth import AuthState
+from vigor_app.state.dashboard import DashboardState as D
 
 
-def _next_step(icon: str, title: str, text: str, href: str) -> rx.Component:
-    return rx.link(
-        rx.card(
-            rx.hstack(
-                rx.icon(icon, size=22, color=rx.color("accent", 9)),
-                rx.vstack(rx.text(title, weight="bold"), rx.text(text, size="2", color_scheme="gray"),
-                          spacing="1"),
-                align="start",
-                spacing="3",
-            ),
-            size="2",
-            width="100%",
-        ),
-        href=href,
-        underline="none",
-        color="inherit",
+def _stat(label: str, value, detail="") -> rx.Component:
+    return rx.card(
+        rx.vstack(rx.text(label, size="2", color_scheme="gray"), rx.heading(value, size="7"),
+                  rx.text(detail, size="1", color_scheme="gray"), spacing="1"),
+        size="2", width="100%",
     )
 
 
-@app_page("/dashboard", "Dashboard")
+def _today() -> rx.Component:
+    return rx.card(
+        rx.cond(
+            D.has_plan,
+            rx.cond(
+                D.week_complete,
+                rx.text("Every day of your plan is done this week. Rest, or log something extra."),
+                rx.vstack(
+                    rx.text(D.today_detail, size="2", color_scheme="gray"),
+                    rx.heading(D.today_name, size="5", as_="h2"),
+                    rx.foreach(D.today_exercises, lambda e: rx.text(e, size="2")),
+                    rx.cond(D.today_done, rx.badge("Done today", color_scheme="green"),
+                            rx.button(rx.icon("play", size=16), "Start workout", size="3",
+                                      on_click=D.start_today)),
+                    spacing="2",
+                ),
+            ),
+            rx.vstack(
+                rx.text("No plan yet."),
+                rx.link(rx.button("Build my weekly plan", size="3"), href="/workouts"),
+            ),
+        ),
+        size="3", width="100%",
+    )
+
+
+@app_page("/dashboard", "Dashboard", on_load=[D.load])
 def dashboard_page() -> rx.Component:
     return rx.vstack(
         page_header("Dashboard"),
         rx.heading(f"Welcome, {AuthState.username}!", size="5", as_="h2"),
-        rx.text("Your account is ready. Here is what each part of Vigor will hold:", color_scheme="gray"),
+        rx.cond(~D.onboarded, rx.callout(
+            rx.text("Tell Vigor about your training so your plan fits you: ",
+                    rx.link("set up your profile", href="/onboarding"), "."), icon="info", width="100%")),
+        rx.cond(D.open_session != "", rx.callout(
+            rx.text("Workout in progress: ", rx.text.strong(D.open_session), ". ",
+                    rx.link("Resume it", href="/log"), "."), icon="timer", color_scheme="orange", width="100%")),
+        rx.cond(D.error != "", rx.callout(D.error, icon="triangle_alert", color_scheme="red", role="alert")),
+        _today(),
         rx.grid(
-            _next_step("dumbbell", "Workouts", "Your weekly plan and session logging.", "/workouts"),
-            _next_step("trending-up", "Progress", "Streaks, records and charts.", "/progress"),
-            _next_step("message-circle", "Coach", "Questions answered from your own data.", "/coach"),
-            _next_step("user", "Profile", "Your account and password.", "/profile"),
-            columns=rx.breakpoints(initial="1", sm="2"),
-            spacing="3",
-            width="100%",
+            _stat("Current streak", D.current_streak.to_string() + " days", "Days in a row with a workout"),
+            _stat("Longest streak", D.longest_streak.to_string() + " days"),
+            _stat("This week", D.week_sessions.to_string() + " of " + D.week_target.to_string(), "workouts"),
+            _stat("Workouts", D.total_workouts.to_string(), "finished in all"),
+            columns=rx.breakpoints(initial="2", md="4"), spacing="3", width="100%",
         ),
-        not_built_yet("Today's session, streaks and records",
-                      "Once plans and logging arrive, this page shows today's planned session, your "
-                      "streak and this week against your target."),
+        rx.card(
+            rx.vstack(
+                rx.heading("Recent records", size="4", as_="h2"),
+                rx.cond(D.records.length() == 0, rx.text("No records yet: they come from beating last time.",
+                                                         size="2", color_scheme="gray")),
+                rx.foreach(D.records, lambda r: rx.hstack(rx.icon("trophy", size=16), rx.text(r, size="2"))),
+                spacing="2",
+            ),
+            size="3", width="100%",
+        ),
+        not_built_yet("The coach", "Once the coach arrives, its latest message shows here."),
         spacing="4",
         width="100%",
     )
@@ -58,15 +87,5 @@ def coach_page() -> rx.Component:
     return rx.vstack(
         page_header("Coach", "Ask about your training; answers come from your own log."),
         not_built_yet("The AI coach", "You will chat with a coach that knows your plan, log and records."),
-        width="100%",
-    )
-
-
-@app_page("/progress", "Progress")
-def progress_page() -> rx.Component:
-    return rx.vstack(
-        page_header("Progress", "Streaks, personal records and charts."),
-        not_built_yet("Progress tracking",
-                      "Once you log workouts, your streaks, records and charts appear here."),
         width="100%",
     )

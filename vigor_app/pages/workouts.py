@@ -87,6 +87,8 @@ def _day(day: DayView) -> rx.Component:
                 rx.spacer(),
                 rx.cond(day.weekday != "", rx.badge(day.weekday)),
                 rx.badge(day.minutes, color_scheme="gray"),
+                rx.button(rx.icon("play", size=14), "Start", size="2", aria_label="Start " + day.name,
+                          on_click=S.start_day(day.index)),
                 align="center",
                 width="100%",
                 wrap="wrap",
@@ -186,6 +188,10 @@ def workouts_page() -> rx.Component:
             icon="info", width="100%")),
         rx.cond(S.error != "", rx.callout(S.error, icon="triangle_alert", color_scheme="red", role="alert",
                                           width="100%")),
+        rx.cond(S.in_progress != "", rx.callout(
+            rx.text("Workout in progress: ", rx.text.strong(S.in_progress), ". ",
+                    rx.link("Resume it", href="/log"), "."),
+            icon="timer", color_scheme="orange", width="100%")),
         _new_plan_card(),
         rx.cond(
             S.plans.length() > 0,

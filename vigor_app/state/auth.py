@@ -30,7 +30,7 @@ class AuthState(rx.State):
     def _client_ip(self) -> str:
         return (self.router.session.client_ip or "")[:64]
 
-    def _show(self, user: CurrentUser | None) -> None:
+    def _show_user(self, user: CurrentUser | None) -> None:
         self.signed_in = user is not None
         self.username = user.username if user else ""
         self.email = user.email if user else ""
@@ -39,7 +39,7 @@ class AuthState(rx.State):
     def _current_user(self) -> CurrentUser | None:
         """The user behind this browser's session token, looked up in the database now."""
         user = auth_sessions.resolve(self.session_token)
-        self._show(user)
+        self._show_user(user)
         return user
 
     def _sign_in_redirect(self):
@@ -50,7 +50,7 @@ class AuthState(rx.State):
 
     def _start_session(self, user: CurrentUser, token: str) -> None:
         self.session_token = token
-        self._show(user)
+        self._show_user(user)
 
     @rx.event
     def require_login(self):
@@ -80,5 +80,5 @@ class AuthState(rx.State):
     def sign_out(self):
         auth_sessions.end_session(self.session_token)
         self.session_token = ""
-        self._show(None)
+        self._show_user(None)
         return rx.redirect("/signin")

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 import reflex as rx
 
-from vigor_app.services import catalogue, plan_library, profiles
+from vigor_app.services import catalogue, plan_library, profiles, workouts
 from vigor_app.services.auth_sessions import CurrentUser
 from vigor_app.services.errors import VigorError
 from vigor_app.services.plans.vocabulary import FOCUS_AREAS, INTENSITIES
@@ -99,6 +99,7 @@ class WorkoutsState(AuthState):
     swap_item: int = 0
     swap_for: str = ""
     swap_choices: list[dict[str, str]] = []
+    in_progress: str = ""  # the name of an unfinished workout, to resume it
 
     def _show_plan(self, stored: plan_library.StoredPlan | None) -> None:
         if stored is None:
@@ -136,6 +137,8 @@ class WorkoutsState(AuthState):
         self.error = ""
         self.swap_open = False
         self.onboarded = profiles.get_profile(user.id).onboarded
+        current = workouts.open_session(user.id)
+        self.in_progress = current.name if current else ""
         self._refresh(user)
 
     @rx.event
@@ -217,6 +220,20 @@ class WorkoutsState(AuthState):
             self.error = exc.message
         self._refresh(user)
         return rx.toast.success("Plan deleted.")
+
+    @rx.event
+    def start_day(self, day_index: int):
+        """Start logging this day of the plan (or resume the workout already in progress)."""
+        user = self._user()
+        if user is None:
+            return None
+        if workouts.open_session(user.id) is None:
+            try:
+                workouts.start_from_plan(user.id, self._selected(), int(day_index))
+            except (VigorError, TypeError, ValueError) as exc:
+                self.error = getattr(exc, "message", "That day is not in the plan.")
+                return None
+        return rx.redirect("/log")
 
     @rx.event
     def open_swap(self, day_index: int, item_index: int):

@@ -1,0 +1,92 @@
+"""Logging through the State handlers: tick sets, reload, finish; nobody else's sets."""
+
+import pytest
+
+from tests.factories import make_user
+from tests.state.conftest import redirect_path
+from vigor_app.services import plan_library, profiles, workouts
+from vigor_app.state.history import HistoryState
+from vigor_app.state.logging import LoggingState
+
+
+@pytest.fixture
+def logging_tab(browser):
+    me = make_user("alice")
+    profiles.update_profile(me.user.id, {"equipment": ["dumbbells", "bench"], "units": "lb"},
+                            finish_onboarding=True)
+    plan = plan_library.create_plan(me.user.id, seed=2)
+    workouts.start_from_plan(me.user.id, plan.id, 0)
+    tab = browser()
+    tab.state(LoggingState).session_token = me.token
+    tab.call(LoggingState, "load", path="/log")
+    return tab, me.user.id
+
+
+def _first_counted(state):
+    card = next(c for c in state.cards if not c.timed)
+    return card, card.rows[0]
+
+
+def test_ticking_a_set_saves_it_in_kilograms_and_starts_the_rest(logging_tab):
+    tab, user_id = logging_tab
+    state = tab.state(LoggingState, "/log")
+    card, row = _first_counted(state)
+    tab.call(LoggingState, "edit", row.id, "reps", "9", path="/log")
+    tab.call(LoggingState, "edit", row.id, "weight", "45", path="/log")  # pounds
+    tab.call(LoggingState, "edit", row.id, "rpe", "8.5", path="/log")
+    state, events = tab.call(LoggingState, "toggle_done", row.id, path="/log")
+    saved = next(s for e in workouts.open_session(user_id).entries for s in e.sets if s.id == row.id)
+    assert (saved.reps, saved.rpe, saved.done) == (9, 8.5, True)
+    assert saved.weight_kg == pytest.approx(20.41, abs=0.01)
+    assert state.done_sets == 1
+    assert any("start_rest" in str(e) for e in events)
+    # A reload shows the same set done, in pounds.
+    state, _ = tab.call(LoggingState, "load", path="/log")
+    _, again = _first_counted(state)
+    assert again.done and again.weight == "45"
+
+
+def test_bad_input_is_shown_at_the_set_and_nothing_is_saved(logging_tab):
+    tab, user_id = logging_tab
+    state = tab.state(LoggingState, "/log")
+    _, row = _first_counted(state)
+    for field, value in (("reps", "-3"), ("reps", "ten"), ("weight", "5000")):
+        tab.call(LoggingState, "edit", row.id, "reps", "8", path="/log")
+        tab.call(LoggingState, "edit", row.id, "weight", "", path="/log")
+        tab.call(LoggingState, "edit", row.id, field, value, path="/log")
+        state, _ = tab.call(LoggingState, "toggle_done", row.id, path="/log")
+        _, shown = _first_counted(state)
+        assert shown.error and not shown.done
+    saved = next(s for e in workouts.open_session(user_id).entries for s in e.sets if s.id == row.id)
+    assert not saved.done
+
+
+def test_finish_goes_to_history_with_a_summary(logging_tab):
+    tab, user_id = logging_tab
+    state = tab.state(LoggingState, "/log")
+    _, row = _first_counted(state)
+    tab.call(LoggingState, "toggle_done", row.id, path="/log")
+    session_id = state.session_id
+    state, events = tab.call(LoggingState, "finish", path="/log")
+    assert redirect_path(events[0]) == f"/history?finished={session_id}"
+    assert len(events) == 2  # and a toast for the first-workout milestone
+    assert workouts.open_session(user_id) is None
+    tab.state(HistoryState).session_token = state.session_token
+    history, _ = tab.call(HistoryState, "load", path="/history", query={"finished": str(session_id)})
+    assert history.total == 1 and "1 sets" in history.finished_summary
+
+
+def test_another_persons_set_ids_do_nothing(logging_tab, browser):
+    tab, user_id = logging_tab
+    _, row = _first_counted(tab.state(LoggingState, "/log"))
+    mallory = make_user("mallory")
+    other = browser()
+    other.state(LoggingState).session_token = mallory.token
+    state, _ = other.call(LoggingState, "load", path="/log")
+    assert state.session_id == 0 and state.cards == []
+    for handler, args in (("toggle_done", (row.id,)), ("remove_set", (row.id,)), ("add_set", (1,)),
+                          ("remove_exercise", (1,))):
+        other.call(LoggingState, handler, *args, path="/log")
+    view = workouts.open_session(user_id)
+    assert any(s.id == row.id and not s.done for e in view.entries for s in e.sets)
+    assert workouts.open_session(mallory.user.id) is None

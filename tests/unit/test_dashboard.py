@@ -1,0 +1,170 @@
+"""The dashboard summary: today's plan day, streaks, this week, records, the open session.
+
+The person lives in Los Angeles (UTC-8 in November). "Now" is Wednesday 18 November 2026,
+noon local time; the ISO week runs from Monday 16th to Sunday 22nd.
+"""
+
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+
+from tests import seeding
+from tests.factories import make_user
+from tests.seeding import local_time, plan_day
+from vigor_app.services import dashboard
+
+pytestmark = pytest.mark.usefixtures("database")
+
+LA = "America/Los_Angeles"
+NOW = datetime(2026, 11, 18, 20, 0, tzinfo=UTC)  # Wednesday 12:00 in Los Angeles
+MON, TUE, WED = date(2026, 11, 16), date(2026, 11, 17), date(2026, 11, 18)
+LIFT = {"barbell-back-squat": [(5, 100)] * 3}
+
+
+def la(day: date, hour: int, minute: int = 0) -> datetime:
+    return local_time(day, hour, minute, LA)
+
+
+@pytest.fixture
+def me() -> int:
+    user_id = make_user("alice").user.id
+    seeding.set_profile(user_id, timezone=LA, days_per_week=3, units="lb")
+    return user_id
+
+
+@pytest.fixture
+def plan(me) -> int:
+    return seeding.add_plan(me, [
+        plan_day("Full body A", "mon", ["barbell-back-squat", "barbell-bench-press"]),
+        plan_day("Full body B", "wed", ["barbell-deadlift", "lat-pulldown"], reps="5"),
+        plan_day("Full body C", "fri", ["barbell-front-squat"]),
+    ], name="Three days")
+
+
+def train(user_id: int, when: datetime, plan_id: int | None = None, day: int | None = None,
+          minutes: int = 60, finished: bool = True) -> int:
+    return seeding.add_session(user_id, when, LIFT, timezone=LA, plan_id=plan_id,
+                               plan_day_index=day, minutes=minutes, finished=finished)
+
+
+def test_a_new_person_sees_an_empty_dashboard():
+    user_id = make_user("newbie").user.id
+    summary = dashboard.summary(user_id, now=NOW)
+    assert summary == dashboard.DashboardSummary(
+        today="2026-11-18", timezone="UTC", units="kg", has_plan=False, today_plan=None,
+        week_complete=False, current_streak=0, longest_streak=0, week_sessions=0,
+        week_target=3, recent_records=[], open_session=None, total_workouts=0,
+        coach_message=None,
+    )
+
+
+def test_todays_plan_day_matches_the_weekday(me, plan):
+    today = dashboard.summary(me, now=NOW).today_plan
+    assert today is not None
+    assert (today.plan_id, today.day_index, today.name, today.weekday) == (plan, 1, "Full body B", "wed")
+    assert today.plan_name == "Three days" and today.scheduled and not today.done
+    assert [e["exercise_id"] for e in today.exercises] == ["barbell-deadlift", "lat-pulldown"]
+    assert today.exercises[0] == {"exercise_id": "barbell-deadlift", "name": "Barbell deadlift",
+                                  "sets": 3, "reps": "5"}
+
+
+def test_today_is_the_persons_local_day_not_utc(me, plan):
+    # Tuesday 23:30 in Los Angeles is already Wednesday in UTC: today is Tuesday, a rest
+    # day, so the first day not trained this week (Monday's) is up next.
+    now = la(TUE, 23, 30)
+    assert now.astimezone(UTC).date() == WED
+    summary = dashboard.summary(me, now=now)
+    assert summary.today == "2026-11-17"
+    assert summary.today_plan.day_index == 0 and not summary.today_plan.scheduled
+
+
+def test_a_day_trained_today_stays_todays_day_marked_done(me, plan):
+    train(me, la(WED, 7), plan, 1)
+    today = dashboard.summary(me, now=NOW).today_plan
+    assert (today.day_index, today.scheduled, today.done) == (1, True, True)
+
+
+def test_a_day_already_trained_earlier_this_week_gives_way_to_the_next_one(me, plan):
+    train(me, la(MON, 18), plan, 1)  # Wednesday's day done on Monday
+    today = dashboard.summary(me, now=NOW).today_plan
+    assert (today.day_index, today.scheduled, today.done) == (0, False, False)  # catch up on A
+    train(me, la(TUE, 18), plan, 0)
+    today = dashboard.summary(me, now=NOW).today_plan
+    assert (today.day_index, today.scheduled) == (2, False)
+
+
+def test_the_week_is_complete_once_every_plan_day_is_trained(me, plan):
+    for day_index, day in enumerate((MON, TUE, WED)):
+        train(me, la(day, 6), plan, day_index)
+    summary = dashboard.summary(me, now=NOW)
+    assert summary.today_plan is None and summary.week_complete
+    assert summary.week_sessions == 3 and summary.week_target == 3
+
+
+def test_last_weeks_training_and_other_plans_do_not_count_as_trained(me, plan):
+    other_plan = seeding.add_plan(me, [plan_day("Other", "wed", ["push-up"])], active=False)
+    # Sunday 15th, 23:30 local (Monday 16th in UTC): last week.
+    train(me, la(date(2026, 11, 15), 23, 30), plan, 0)
+    train(me, la(TUE, 9), other_plan, 0)
+    train(me, la(TUE, 18), None, None)  # a freestyle session
+    summary = dashboard.summary(me, now=NOW)
+    assert summary.today_plan.day_index == 1 and summary.today_plan.scheduled
+    assert summary.week_sessions == 2  # both Tuesday sessions; Sunday's is last week
+
+
+def test_a_plan_without_weekdays_offers_the_next_untrained_day(me):
+    plan = seeding.add_plan(me, [plan_day("A", None, ["push-up"]), plan_day("B", None, ["pull-up"])])
+    assert dashboard.summary(me, now=NOW).today_plan.day_index == 0
+    train(me, la(MON, 18), plan, 0)
+    today = dashboard.summary(me, now=NOW).today_plan
+    assert (today.plan_id, today.day_index, today.scheduled) == (plan, 1, False)
+
+
+def test_only_the_active_plan_is_offered(me, plan):
+    seeding.add_plan(me, [plan_day("Old", "wed", ["push-up"])], name="Old plan", active=False)
+    assert dashboard.summary(me, now=NOW).today_plan.plan_id == plan
+
+
+def test_streaks_count_local_days(me):
+    # An old run of five days in October, then Sunday to Tuesday this week - Tuesday's
+    # session at 23:30 local time (Wednesday in UTC) counts on Tuesday.
+    for offset in range(5):
+        train(me, la(date(2026, 10, 5) + timedelta(days=offset), 18))
+    train(me, la(date(2026, 11, 15), 18))
+    train(me, la(MON, 18))
+    train(me, la(TUE, 23, 30))
+    train(me, la(WED, 9), minutes=10)  # too short to count
+    summary = dashboard.summary(me, now=NOW)
+    assert (summary.current_streak, summary.longest_streak) == (3, 5)
+    assert summary.week_sessions == 3  # Monday, Tuesday, today's short one
+    assert summary.total_workouts == 9
+
+
+def test_recent_records_open_session_and_totals(me):
+    base = la(date(2026, 11, 1), 18)
+    for n in range(7):
+        seeding.add_record(me, "barbell-back-squat", 100.0 + n, base + timedelta(days=n))
+    open_id = train(me, la(WED, 11), finished=False)
+    summary = dashboard.summary(me, now=NOW)
+    assert [r.value for r in summary.recent_records] == [106.0, 105.0, 104.0, 103.0, 102.0]
+    assert summary.recent_records[0].exercise_name == "Barbell back squat"
+    assert summary.open_session is not None and summary.open_session.id == open_id
+    assert summary.total_workouts == 0 and summary.week_sessions == 0
+    assert summary.units == "lb" and summary.timezone == LA and summary.coach_message is None
+
+
+def test_another_persons_data_never_shows(me, plan):
+    bob = make_user("bob").user.id
+    seeding.set_profile(bob, timezone=LA)
+    bob_plan = seeding.add_plan(bob, [plan_day("Bob A", "mon", ["push-up"]),
+                                      plan_day("Bob B", "wed", ["pull-up"])])
+    train(bob, la(MON, 18), bob_plan, 0)
+    train(bob, la(TUE, 18), finished=False)
+    seeding.add_record(bob, "push-up", 40.0, la(TUE, 18), kind="weight_for_reps")
+    mine = dashboard.summary(me, now=NOW)
+    assert mine.today_plan.plan_id == plan
+    assert mine.recent_records == [] and mine.open_session is None
+    assert (mine.total_workouts, mine.week_sessions, mine.current_streak) == (0, 0, 0)
+    theirs = dashboard.summary(bob, now=NOW)
+    assert (theirs.today_plan.plan_id, theirs.today_plan.day_index) == (bob_plan, 1)
+    assert theirs.total_workouts == 1 and theirs.open_session is not None

@@ -1,0 +1,196 @@
+from datetime import timedelta
+
+import pytest
+from sqlmodel import select
+
+from tests.factories import make_user
+from vigor_app import db
+from vigor_app.clock import utcnow
+from vigor_app.models import PersonalRecord, WorkoutSet
+from vigor_app.services import plan_library, profiles, workouts
+from vigor_app.services.errors import NotFound, ValidationError
+
+pytestmark = pytest.mark.usefixtures("database")
+
+
+@pytest.fixture
+def me():
+    user = make_user("alice").user.id
+    profiles.update_profile(user, {"equipment": ["dumbbells", "bench"], "days_per_week": 3,
+                                   "timezone": "Europe/Berlin"}, finish_onboarding=True)
+    return user
+
+
+@pytest.fixture
+def plan(me):
+    return plan_library.create_plan(me, seed=4)
+
+
+def _tick_all(user_id, view, weight=20, reps=8, now=None):
+    result = None
+    for entry in view.entries:
+        for s in entry.sets:
+            if entry.timed:
+                result = workouts.save_set(user_id, s.id, seconds=30, done=True, now=now)
+            else:
+                result = workouts.save_set(user_id, s.id, reps=reps, weight_kg=weight, rpe=8, done=True, now=now)
+    return result
+
+
+def test_start_from_a_plan_day_prefills_exercises_and_targets(me, plan):
+    view = workouts.start_from_plan(me, plan.id, 0)
+    day = plan.plan["days"][0]
+    assert [e.exercise_id for e in view.entries] == [i["exercise_id"] for i in day["exercises"]]
+    first = view.entries[0]
+    assert len(first.sets) == day["exercises"][0]["sets"]
+    assert first.target.startswith(f"{day['exercises'][0]['sets']} × {day['exercises'][0]['reps']}")
+    assert workouts.open_session(me).id == view.id
+
+
+def test_only_one_workout_at_a_time(me, plan):
+    workouts.start_from_plan(me, plan.id, 0)
+    with pytest.raises(ValidationError, match="already have a workout"):
+        workouts.start_freestyle(me)
+
+
+def test_each_set_is_saved_at_once_and_survives(me, plan):
+    view = workouts.start_from_plan(me, plan.id, 0)
+    counted = next(e for e in view.entries if not e.timed)
+    workouts.save_set(me, counted.sets[0].id, reps=10, weight_kg=22.5, rpe=7.5, done=True)
+    again = workouts.open_session(me)  # a reload, a new tab, a lost connection
+    saved = next(e for e in again.entries if e.id == counted.id).sets[0]
+    assert (saved.reps, saved.weight_kg, saved.rpe, saved.done) == (10, 22.5, 7.5, True)
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [({"reps": -1}, "reps"), ({"reps": 5, "weight_kg": 2000}, "weight"), ({"reps": 5, "rpe": 14}, "rpe"),
+     ({"reps": "ten"}, "reps"), ({"reps": 5, "rpe": 7.3}, "rpe"), ({"reps": 2.5}, "reps"),
+     ({"reps": 5, "weight_kg": "heavy"}, "weight"), ({}, "reps")],
+)
+def test_bad_numbers_get_a_clear_message_and_change_nothing(me, plan, values, field):
+    view = workouts.start_from_plan(me, plan.id, 0)
+    target = view.entries[0].sets[0]
+    with pytest.raises(ValidationError) as caught:
+        workouts.save_set(me, target.id, done=True, **values)
+    assert caught.value.field == field
+    after = workouts.get_session(me, view.id).entries[0].sets[0]
+    assert after == target
+
+
+def test_finish_records_times_and_drops_unticked_sets(me, plan):
+    start = utcnow() - timedelta(minutes=50)
+    view = workouts.start_from_plan(me, plan.id, 0, now=start)
+    entry = view.entries[0]
+    workouts.save_set(me, entry.sets[0].id, reps=8, seconds=30, weight_kg=20, done=True, now=start)
+    result = workouts.finish(me, view.id, intensity=7, now=start + timedelta(minutes=45))
+    done = result.session
+    assert [m.key for m in result.milestones] == ["first_workout"]
+    assert done.status == "finished" and done.duration_seconds == 45 * 60 and done.intensity == 7
+    assert done.done_sets == 1 and sum(len(e.sets) for e in done.entries) == 1
+    assert workouts.open_session(me) is None
+
+
+def test_finishing_without_a_ticked_set_is_refused(me, plan):
+    view = workouts.start_from_plan(me, plan.id, 0)
+    with pytest.raises(ValidationError, match="at least one set"):
+        workouts.finish(me, view.id)
+
+
+def test_next_time_is_prefilled_with_last_time(me, plan):
+    first = workouts.start_from_plan(me, plan.id, 0, now=utcnow() - timedelta(days=2))
+    _tick_all(me, first, weight=24, reps=9, now=utcnow() - timedelta(days=2))
+    workouts.finish(me, first.id, now=utcnow() - timedelta(days=2) + timedelta(minutes=40))
+    second = workouts.start_from_plan(me, plan.id, 0)
+    counted = next(e for e in second.entries if not e.timed)
+    assert (counted.sets[0].reps, counted.sets[0].weight_kg) == (9, 24)
+
+
+def test_a_heavier_set_next_time_is_a_record(me, plan):
+    earlier = utcnow() - timedelta(days=3)
+    first = workouts.start_from_plan(me, plan.id, 0, now=earlier)
+    _tick_all(me, first, weight=20, reps=8, now=earlier)
+    workouts.finish(me, first.id, now=earlier + timedelta(minutes=40))
+    second = workouts.start_from_plan(me, plan.id, 0)
+    counted = next(e for e in second.entries if not e.timed)
+    result = workouts.save_set(me, counted.sets[0].id, reps=8, weight_kg=25, rpe=8, done=True)
+    kinds = {hit.kind for hit in result.records}
+    assert "weight_for_reps" in kinds and "e1rm" in kinds
+    with db.read_only() as session:
+        stored = session.exec(select(PersonalRecord).where(PersonalRecord.user_id == me)).all()
+    assert {r.kind for r in stored} >= {"weight_for_reps", "e1rm"}
+    # Un-ticking the set takes its records back.
+    workouts.save_set(me, counted.sets[0].id, reps=8, weight_kg=25, done=False)
+    with db.read_only() as session:
+        assert session.exec(select(PersonalRecord).where(PersonalRecord.set_id == counted.sets[0].id)).all() == []
+
+
+def test_freestyle_add_remove_reorder_and_sets(me):
+    view = workouts.start_freestyle(me, "Hotel gym")
+    view = workouts.add_exercise(me, view.id, "push-up")
+    view = workouts.add_exercise(me, view.id, "goblet-squat")
+    assert [e.exercise_id for e in view.entries] == ["push-up", "goblet-squat"]
+    view = workouts.move_exercise(me, view.entries[1].id, -1)
+    assert [e.exercise_id for e in view.entries] == ["goblet-squat", "push-up"]
+    entry = view.entries[0]
+    view = workouts.add_set(me, entry.id)
+    assert len(view.entries[0].sets) == len(entry.sets) + 1
+    view = workouts.remove_set(me, view.entries[0].sets[-1].id)
+    assert len(view.entries[0].sets) == len(entry.sets)
+    view = workouts.remove_exercise(me, entry.id)
+    assert [e.exercise_id for e in view.entries] == ["push-up"]
+    with pytest.raises(ValidationError):
+        workouts.add_exercise(me, view.id, "no-such-exercise")
+
+
+def test_history_newest_first_paginated_and_filtered(me, plan):
+    base = utcnow() - timedelta(days=30)
+    for day in range(5):
+        at = base + timedelta(days=day * 2)
+        view = workouts.start_from_plan(me, plan.id, day % 3, now=at)
+        _tick_all(me, view, now=at)
+        workouts.finish(me, view.id, now=at + timedelta(minutes=40))
+    page = workouts.history(me, page=1, per_page=2)
+    assert (page.total, page.pages, len(page.items)) == (5, 3, 2)
+    assert page.items[0].started_at > page.items[1].started_at
+    assert page.items[0].sets > 0
+    only = plan.plan["days"][1]["exercises"][0]["exercise_id"]
+    filtered = workouts.history(me, exercise_id=only)
+    assert 1 <= filtered.total <= 5
+    ranged = workouts.history(me, start=base + timedelta(days=3), end=base + timedelta(days=7))
+    assert ranged.total == 2
+
+
+def test_delete_and_edit_a_past_workout(me, plan):
+    at = utcnow() - timedelta(days=1)
+    view = workouts.start_from_plan(me, plan.id, 0, now=at)
+    _tick_all(me, view, now=at)
+    workouts.finish(me, view.id, now=at + timedelta(minutes=30))
+    edited = workouts.edit_finished(me, view.id, duration_minutes=55)
+    assert edited.duration_seconds == 55 * 60
+    with pytest.raises(ValidationError):
+        workouts.edit_finished(me, view.id, started_at=utcnow() + timedelta(days=1))
+    workouts.delete_session(me, view.id)
+    with pytest.raises(NotFound):
+        workouts.get_session(me, view.id)
+    with db.read_only() as session:
+        assert session.exec(select(WorkoutSet).where(WorkoutSet.session_id == view.id)).all() == []
+
+
+def test_nobody_else_can_touch_my_workout(me, plan):
+    view = workouts.start_from_plan(me, plan.id, 0)
+    mallory = make_user("mallory").user.id
+    set_id, entry_id = view.entries[0].sets[0].id, view.entries[0].id
+    for call in (
+        lambda: workouts.get_session(mallory, view.id),
+        lambda: workouts.save_set(mallory, set_id, reps=1, done=True),
+        lambda: workouts.add_set(mallory, entry_id),
+        lambda: workouts.remove_exercise(mallory, entry_id),
+        lambda: workouts.finish(mallory, view.id),
+        lambda: workouts.delete_session(mallory, view.id),
+        lambda: workouts.start_from_plan(mallory, plan.id, 0),
+    ):
+        with pytest.raises(NotFound):
+            call()
+    assert workouts.get_session(me, view.id) == view
+    assert workouts.open_session(mallory) is None

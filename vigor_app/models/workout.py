@@ -1,0 +1,140 @@
+"""Logged training: sessions, the exercises in them, their sets, records and milestones;
+and body metrics. Weights are stored in kilograms; times in UTC."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Column,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlmodel import Field, SQLModel
+
+from vigor_app.clock import utcnow
+
+SESSION_OPEN = "open"
+SESSION_FINISHED = "finished"
+
+
+def _fk(target: str, *, nullable: bool = False, ondelete: str = "CASCADE", index: bool = False) -> Column:
+    return Column(Integer, ForeignKey(target, ondelete=ondelete), nullable=nullable, index=index)
+
+
+class WorkoutSession(SQLModel, table=True):
+    __tablename__ = "workout_sessions"
+    __table_args__ = (
+        Index("ix_workout_sessions_user_started", "user_id", "started_at"),
+        Index("ix_workout_sessions_user_status", "user_id", "status"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=_fk("users.id"))
+    plan_id: int | None = Field(default=None, sa_column=_fk("workout_plans.id", nullable=True,
+                                                            ondelete="SET NULL"))
+    plan_day_index: int | None = Field(default=None)
+    name: str = Field(max_length=120)
+    status: str = Field(default=SESSION_OPEN, max_length=16)
+    started_at: datetime = Field(default_factory=utcnow)
+    ended_at: datetime | None = Field(default=None)
+    duration_seconds: int | None = Field(default=None)
+    intensity: int | None = Field(default=None)  # the person's overall effort, 1-10
+    note: str = Field(default="", sa_column=Column(Text, nullable=False, default=""))
+    timezone: str = Field(default="UTC", max_length=64)  # the person's zone when they trained
+    analysis: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow)
+    updated_at: datetime = Field(default_factory=utcnow)
+
+
+class SessionExercise(SQLModel, table=True):
+    __tablename__ = "workout_exercises"
+    __table_args__ = (
+        Index("ix_workout_exercises_session_position", "session_id", "position"),
+        Index("ix_workout_exercises_user_exercise", "user_id", "exercise_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_id: int = Field(sa_column=_fk("workout_sessions.id"))
+    user_id: int = Field(sa_column=_fk("users.id"))
+    exercise_id: str = Field(sa_column=Column(String(80), ForeignKey("exercises.id"), nullable=False))
+    position: int = Field(default=0)
+    note: str = Field(default="", max_length=500)
+    target_sets: int | None = Field(default=None)
+    target_reps: str = Field(default="", max_length=16)  # "8-12", "10" or "30s"
+    target_rpe: float | None = Field(default=None)
+    rest_seconds: int = Field(default=90)
+
+
+class WorkoutSet(SQLModel, table=True):
+    __tablename__ = "workout_sets"
+    __table_args__ = (
+        Index("ix_workout_sets_user_exercise_completed", "user_id", "exercise_id", "completed_at"),
+        Index("ix_workout_sets_entry_position", "session_exercise_id", "position"),
+        Index("ix_workout_sets_session", "session_id"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    session_exercise_id: int = Field(sa_column=_fk("workout_exercises.id"))
+    session_id: int = Field(sa_column=_fk("workout_sessions.id"))
+    user_id: int = Field(sa_column=_fk("users.id"))
+    exercise_id: str = Field(max_length=80)
+    position: int = Field(default=0)
+    reps: int | None = Field(default=None)
+    seconds: int | None = Field(default=None)
+    weight_kg: float | None = Field(default=None)
+    rpe: float | None = Field(default=None)
+    done: bool = Field(default=False)
+    completed_at: datetime | None = Field(default=None)
+
+
+class PersonalRecord(SQLModel, table=True):
+    __tablename__ = "personal_records"
+    __table_args__ = (Index("ix_personal_records_user_achieved", "user_id", "achieved_at"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=_fk("users.id"))
+    exercise_id: str = Field(max_length=80)
+    kind: str = Field(max_length=32)  # weight_for_reps | e1rm | session_volume | longest_hold
+    reps: int | None = Field(default=None)
+    value: float
+    previous: float | None = Field(default=None)
+    set_id: int | None = Field(default=None, sa_column=_fk("workout_sets.id", nullable=True,
+                                                           ondelete="CASCADE"))
+    session_id: int | None = Field(default=None, sa_column=_fk("workout_sessions.id", nullable=True,
+                                                               ondelete="CASCADE"))
+    achieved_at: datetime = Field(default_factory=utcnow)
+
+
+class EarnedMilestone(SQLModel, table=True):
+    __tablename__ = "milestones"
+    __table_args__ = (UniqueConstraint("user_id", "key", name="uq_milestone_user_key"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=_fk("users.id", index=True))
+    key: str = Field(max_length=32)
+    earned_at: datetime = Field(default_factory=utcnow)
+    seen: bool = Field(default=False)
+
+
+class BodyMetric(SQLModel, table=True):
+    __tablename__ = "body_metrics"
+    __table_args__ = (UniqueConstraint("user_id", "measured_on", name="uq_body_metric_user_day"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    user_id: int = Field(sa_column=_fk("users.id", index=True))
+    measured_on: date = Field(sa_column=Column(Date, nullable=False))
+    weight_kg: float | None = Field(default=None)
+    body_fat_pct: float | None = Field(default=None)
+    waist_cm: float | None = Field(default=None)
+    chest_cm: float | None = Field(default=None)
+    arms_cm: float | None = Field(default=None)
+    thighs_cm: float | None = Field(default=None)
+    created_at: datetime = Field(default_factory=utcnow)

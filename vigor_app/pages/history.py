@@ -1,0 +1,115 @@
+"""History: every finished workout, newest first, with filters, edit and delete."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from vigor_app.components.shell import app_page, page_header
+from vigor_app.state.history import HistoryState as S
+
+
+def _filters() -> rx.Component:
+    return rx.flex(
+        rx.vstack(
+            rx.el.label("Exercise", html_for="history-exercise", class_name="vigor-label"),
+            rx.el.select(rx.el.option("All exercises", value=""),
+                         rx.foreach(S.exercise_options, lambda o: rx.el.option(o["name"], value=o["id"])),
+                         id="history-exercise", value=S.exercise,
+                         on_change=lambda v: S.set_filter("exercise", v), class_name="vigor-select"),
+            spacing="1",
+        ),
+        rx.vstack(
+            rx.el.label("From", html_for="history-from", class_name="vigor-label"),
+            rx.input(id="history-from", type="date", value=S.date_from,
+                     on_change=lambda v: S.set_filter("date_from", v), size="2"),
+            spacing="1",
+        ),
+        rx.vstack(
+            rx.el.label("To", html_for="history-to", class_name="vigor-label"),
+            rx.input(id="history-to", type="date", value=S.date_to,
+                     on_change=lambda v: S.set_filter("date_to", v), size="2"),
+            spacing="1",
+        ),
+        spacing="4",
+        wrap="wrap",
+    )
+
+
+def _item(item: rx.Var[dict]) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.heading(item["name"], size="4", as_="h2"),
+                rx.spacer(),
+                rx.text(item["when"], size="2", color_scheme="gray"),
+                wrap="wrap",
+                width="100%",
+            ),
+            rx.text(item["minutes"], " min · ", item["exercises"], " exercises · ", item["sets"], " sets · ",
+                    item["volume"], " kg lifted · effort ", item["intensity"], size="2"),
+            rx.hstack(
+                rx.form(
+                    rx.hstack(
+                        rx.input(type="hidden", name="session_id", value=item["id"]),
+                        rx.el.label("Minutes", html_for="minutes-" + item["id"], class_name="vigor-label"),
+                        rx.input(id="minutes-" + item["id"], name="minutes", default_value=item["minutes"],
+                                 input_mode="numeric", size="1", width="64px"),
+                        rx.button("Save", type="submit", size="1", variant="soft"),
+                        align="center",
+                    ),
+                    on_submit=S.edit_duration,
+                    reset_on_submit=False,
+                ),
+                rx.spacer(),
+                rx.alert_dialog.root(
+                    rx.alert_dialog.trigger(rx.button("Delete", size="1", variant="soft", color_scheme="red",
+                                                      aria_label="Delete " + item["name"])),
+                    rx.alert_dialog.content(
+                        rx.alert_dialog.title("Delete this workout?"),
+                        rx.alert_dialog.description("Its sets and any records they set are removed."),
+                        rx.hstack(
+                            rx.alert_dialog.cancel(rx.button("Keep it", variant="soft", color_scheme="gray")),
+                            rx.alert_dialog.action(rx.button("Delete workout", color_scheme="red",
+                                                             on_click=S.delete(item["id"]))),
+                            justify="end", spacing="3",
+                        ),
+                    ),
+                ),
+                width="100%",
+                align="center",
+            ),
+            spacing="2",
+            width="100%",
+        ),
+        size="2",
+        width="100%",
+    )
+
+
+@app_page("/history", "History", on_load=[S.load])
+def history_page() -> rx.Component:
+    return rx.vstack(
+        page_header("History", "Every workout you have finished, newest first."),
+        rx.cond(S.finished_summary != "", rx.callout(
+            rx.vstack(
+                rx.text(rx.text.strong("Workout saved. "), S.finished_summary),
+                rx.foreach(S.finished_records, lambda r: rx.text("🏆 New record — ", r)),
+                spacing="1",
+            ),
+            icon="party-popper", color_scheme="green", role="status", width="100%")),
+        rx.cond(S.error != "", rx.callout(S.error, icon="triangle_alert", color_scheme="red", role="alert",
+                                          width="100%")),
+        _filters(),
+        rx.text(S.total.to_string() + " workouts", size="2", color_scheme="gray"),
+        rx.foreach(S.items, _item),
+        rx.cond(S.total == 0, rx.text("No workouts here yet. ", rx.link("Start one", href="/workouts"), ".")),
+        rx.hstack(
+            rx.button("Newer", size="2", variant="soft", disabled=S.page <= 1, on_click=S.go_to(S.page - 1)),
+            rx.text("Page ", S.page.to_string(), " of ", S.pages.to_string(), size="2"),
+            rx.button("Older", size="2", variant="soft", disabled=S.page >= S.pages, on_click=S.go_to(S.page + 1)),
+            align="center",
+        ),
+        spacing="4",
+        width="100%",
+        max_width="760px",
+    )

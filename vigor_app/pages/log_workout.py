@@ -1,0 +1,207 @@
+"""Logging a workout: one card per exercise, one row per set, one tap to tick a set done."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from vigor_app.components.shell import app_page, page_header
+from vigor_app.state.logging import RPE_CHOICES, EntryCard, SetRow
+from vigor_app.state.logging import LoggingState as S
+
+
+def _set_row(card: EntryCard, row: SetRow) -> rx.Component:
+    ident = row.id.to_string()
+    amount_label = rx.cond(card.timed, "Seconds", "Reps")
+    return rx.vstack(
+        rx.hstack(
+            rx.text(row.number, weight="bold", width="20px", aria_hidden="true"),
+            rx.vstack(
+                rx.el.label(amount_label, " set ", row.number, " of ", card.name, html_for="amount-" + ident,
+                            class_name="sr-only"),
+                rx.input(id="amount-" + ident, value=row.reps, input_mode="numeric", placeholder=amount_label,
+                         on_change=lambda v: S.edit(row.id, "reps", v), disabled=row.done, size="2",
+                         width=rx.breakpoints(initial="56px", sm="72px")),
+                spacing="0",
+            ),
+            rx.vstack(
+                rx.el.label("Weight (", S.units, ") set ", row.number, " of ", card.name,
+                            html_for="weight-" + ident, class_name="sr-only"),
+                rx.input(id="weight-" + ident, value=row.weight, input_mode="decimal", placeholder=S.units,
+                         on_change=lambda v: S.edit(row.id, "weight", v), disabled=row.done, size="2",
+                         width=rx.breakpoints(initial="60px", sm="80px")),
+                spacing="0",
+            ),
+            rx.vstack(
+                rx.el.label("RPE set ", row.number, " of ", card.name, html_for="rpe-" + ident,
+                            class_name="sr-only"),
+                rx.el.select(*[rx.el.option(c or "RPE", value=c) for c in RPE_CHOICES], id="rpe-" + ident,
+                             value=row.rpe, on_change=lambda v: S.edit(row.id, "rpe", v), disabled=row.done,
+                             class_name="vigor-select", style={"width": "76px", "min_width": "76px", "padding": "6px"}),
+                spacing="0",
+            ),
+            rx.button(
+                rx.cond(row.done, rx.icon("check", size=16), rx.text("Done")),
+                aria_label=rx.cond(row.done, "Undo set ", "Done set ") + row.number.to_string() + " of " + card.name,
+                color_scheme=rx.cond(row.done, "green", "gray"), variant=rx.cond(row.done, "solid", "outline"),
+                size="2", on_click=S.toggle_done(row.id),
+            ),
+            rx.icon_button(rx.icon("x", size=14), variant="ghost", color_scheme="gray", size="1",
+                           aria_label="Remove set " + row.number.to_string() + " of " + card.name,
+                           on_click=S.remove_set(row.id)),
+            align="center",
+            spacing="2",
+        ),
+        rx.cond(row.error != "", rx.text(row.error, color_scheme="red", size="2", role="alert")),
+        spacing="1",
+    )
+
+
+def _card(card: EntryCard) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.hstack(
+                rx.vstack(
+                    rx.heading(card.name, size="4", as_="h2"),
+                    rx.cond(card.target != "", rx.text("Target: ", card.target, size="2", color_scheme="gray")),
+                    spacing="0",
+                ),
+                rx.spacer(),
+                rx.icon_button(rx.icon("arrow-up", size=14), variant="ghost", size="1", disabled=card.first,
+                               aria_label="Move " + card.name + " up", on_click=S.move(card.id, -1)),
+                rx.icon_button(rx.icon("arrow-down", size=14), variant="ghost", size="1", disabled=card.last,
+                               aria_label="Move " + card.name + " down", on_click=S.move(card.id, 1)),
+                rx.icon_button(rx.icon("trash-2", size=14), variant="ghost", color_scheme="red", size="1",
+                               aria_label="Remove " + card.name, on_click=S.remove_exercise(card.id)),
+                align="start",
+                width="100%",
+            ),
+            rx.foreach(card.rows, lambda row: _set_row(card, row)),
+            rx.hstack(
+                rx.button(rx.icon("plus", size=14), "Add set", size="1", variant="soft",
+                          on_click=S.add_set(card.id)),
+                rx.el.label("Note for " + card.name, html_for="note-" + card.id.to_string(), class_name="sr-only"),
+                rx.input(id="note-" + card.id.to_string(), default_value=card.note, placeholder="Note",
+                         on_blur=lambda v: S.save_note(card.id, v), size="1", max_length=500, width="100%"),
+                width="100%",
+                align="center",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        size="2",
+        width="100%",
+    )
+
+
+def _rest_timer() -> rx.Component:
+    return rx.cond(
+        S.rest_left > 0,
+        rx.card(
+            rx.hstack(
+                rx.icon("timer", size=20),
+                rx.text("Rest ", rx.text.strong(S.rest_left.to_string() + " s"), role="timer",
+                        aria_live="off"),
+                rx.progress(value=S.rest_left, max=S.rest_total, width="120px"),
+                rx.spacer(),
+                rx.button("−15 s", size="1", variant="soft", on_click=S.adjust_rest(-15)),
+                rx.button("+15 s", size="1", variant="soft", on_click=S.adjust_rest(15)),
+                rx.button("Skip", size="1", variant="soft", color_scheme="gray", on_click=S.skip_rest),
+                align="center",
+                wrap="wrap",
+                width="100%",
+            ),
+            position="sticky", top="64px", z_index="5", width="100%",
+        ),
+    )
+
+
+def _add_exercise() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.el.label("Add an exercise", html_for="exercise-search", class_name="vigor-label"),
+            rx.input(id="exercise-search", value=S.search, placeholder="Search the library, e.g. lunge",
+                     on_change=S.set_search.debounce(250), max_length=100, size="2", width="100%"),
+            rx.foreach(S.search_results, lambda r: rx.button(
+                rx.icon("plus", size=14), "Add " + r["name"], size="1", variant="soft",
+                on_click=S.add_exercise(r["id"]))),
+            spacing="2",
+            width="100%",
+        ),
+        size="2",
+        width="100%",
+    )
+
+
+def _finish() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.el.label("Session notes", html_for="session-note", class_name="vigor-label"),
+            rx.text_area(id="session-note", default_value=S.session_note, key=S.session_id.to_string(),
+                         on_blur=S.save_session_note, max_length=2000, width="100%"),
+            rx.hstack(
+                rx.el.label("How hard was it overall? (1–10)", html_for="intensity", class_name="vigor-label"),
+                rx.el.select(*[rx.el.option(str(v) if v else "—", value=str(v) if v else "") for v in range(0, 11)],
+                             id="intensity", value=S.intensity, on_change=S.set_intensity, class_name="vigor-select",
+                             style={"width": "80px"}),
+                align="center",
+                wrap="wrap",
+            ),
+            rx.hstack(
+                rx.button("Finish workout", size="3", on_click=S.finish),
+                rx.alert_dialog.root(
+                    rx.alert_dialog.trigger(rx.button("Discard", size="3", variant="soft", color_scheme="red")),
+                    rx.alert_dialog.content(
+                        rx.alert_dialog.title("Discard this workout?"),
+                        rx.alert_dialog.description("Every set you logged in it is deleted."),
+                        rx.hstack(
+                            rx.alert_dialog.cancel(rx.button("Keep it", variant="soft", color_scheme="gray")),
+                            rx.alert_dialog.action(rx.button("Discard workout", color_scheme="red",
+                                                             on_click=S.discard)),
+                            justify="end", spacing="3",
+                        ),
+                    ),
+                ),
+                spacing="3",
+            ),
+            spacing="3",
+            width="100%",
+        ),
+        size="2",
+        width="100%",
+    )
+
+
+@app_page("/log", "Log workout", on_load=[S.load])
+def log_page() -> rx.Component:
+    return rx.vstack(
+        rx.cond(
+            S.session_id > 0,
+            rx.vstack(
+                page_header("Log workout"),
+                rx.hstack(rx.heading(S.session_name, size="5", as_="h2"),
+                          rx.badge(S.done_sets.to_string() + " of " + S.total_sets.to_string() + " sets done"),
+                          align="center", wrap="wrap"),
+                rx.cond(S.error != "", rx.callout(S.error, icon="triangle_alert", color_scheme="red",
+                                                  role="alert", width="100%")),
+                _rest_timer(),
+                rx.foreach(S.cards, _card),
+                _add_exercise(),
+                _finish(),
+                spacing="4",
+                width="100%",
+                max_width="720px",
+            ),
+            rx.vstack(
+                page_header("Log workout", "No workout in progress."),
+                rx.text("Start one from a day of your plan on the Workouts page, or log freely."),
+                rx.hstack(
+                    rx.link(rx.button("Go to my plan", size="3"), href="/workouts"),
+                    rx.button("Start a freestyle workout", size="3", variant="soft", on_click=S.start_freestyle),
+                    wrap="wrap",
+                ),
+                rx.cond(S.error != "", rx.callout(S.error, icon="triangle_alert", color_scheme="red", role="alert")),
+                spacing="4",
+            ),
+        ),
+        width="100%",
+    )

@@ -1,0 +1,162 @@
+"""Progress: interactive charts of strength, volume, consistency and body metrics; records."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from vigor_app.components.shell import app_page, page_header
+from vigor_app.services.plans.vocabulary import MAJOR_GROUPS
+from vigor_app.services.vocabulary_labels import label
+from vigor_app.state.progress import ProgressState as S
+
+PALETTE = ["#f76b15", "#3e63dd", "#30a46c", "#e5484d", "#8e4ec6", "#12a594", "#ffc53d", "#6e6e6e"]
+
+
+def _chart_card(title: str, subtitle, chart: rx.Component, empty: rx.Var[bool], empty_text: str,
+                *extra: rx.Component) -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading(title, size="4", as_="h2"),
+            subtitle,
+            *extra,
+            rx.cond(empty, rx.text(empty_text, color_scheme="gray", size="2"), chart),
+            spacing="3",
+            width="100%",
+        ),
+        size="3",
+        width="100%",
+    )
+
+
+def _axes() -> list[rx.Component]:
+    return [rx.recharts.cartesian_grid(stroke_dasharray="3 3", opacity=0.4), rx.recharts.x_axis(data_key="x"),
+            rx.recharts.y_axis(), rx.recharts.graphing_tooltip(), rx.recharts.legend()]
+
+
+def _strength() -> rx.Component:
+    picker = rx.vstack(
+        rx.el.label("Exercise", html_for="progress-exercise", class_name="vigor-label"),
+        rx.el.select(rx.foreach(S.exercise_options, lambda o: rx.el.option(o["name"], value=o["id"])),
+                     id="progress-exercise", value=S.exercise, on_change=S.choose_exercise,
+                     class_name="vigor-select"),
+        spacing="1",
+    )
+    chart = rx.recharts.line_chart(
+        rx.recharts.line(data_key="e1rm", name="Estimated 1RM", stroke=PALETTE[0], stroke_width=2),
+        rx.recharts.line(data_key="top", name="Top set", stroke=PALETTE[1], stroke_width=2),
+        *_axes(),
+        data=S.strength, width="100%", height=260,
+    )
+    return _chart_card("Strength", rx.text("Estimated one-rep max (Epley: weight × (1 + reps ÷ 30)) and your "
+                                           "heaviest set, per workout, in ", S.units, ".", size="2",
+                                           color_scheme="gray"),
+                       chart, S.strength.length() == 0, "Log a few workouts to see your strength grow.", picker)
+
+
+def _volume() -> rx.Component:
+    chart = rx.recharts.bar_chart(
+        *[rx.recharts.bar(data_key=g, name=label(g), stack_id="sets", fill=PALETTE[i % len(PALETTE)])
+          for i, g in enumerate(MAJOR_GROUPS)],
+        *_axes(),
+        data=S.volume, width="100%", height=260,
+    )
+    return _chart_card("Weekly volume", rx.text("Hard sets per muscle group, per week.", size="2",
+                                                color_scheme="gray"),
+                       chart, S.volume.length() == 0, "No sets logged in the last weeks.")
+
+
+def _sessions() -> rx.Component:
+    chart = rx.recharts.composed_chart(
+        rx.recharts.bar(data_key="sessions", name="Workouts", fill=PALETTE[2]),
+        rx.recharts.line(data_key="target", name="Target", stroke=PALETTE[3], stroke_dasharray="5 5", dot=False),
+        *_axes(),
+        data=S.sessions, width="100%", height=220,
+    )
+    return _chart_card("Workouts per week", rx.text("Against your target of ", S.week_target.to_string(),
+                                                    " a week.", size="2", color_scheme="gray"),
+                       chart, S.sessions.length() == 0, "Nothing logged yet.")
+
+
+def _metric_input(label_text: str, name: str) -> rx.Component:
+    return rx.vstack(
+        rx.el.label(label_text, html_for="metric-" + name, class_name="vigor-label"),
+        rx.input(id="metric-" + name, name=name, input_mode="decimal", size="2", width="110px"),
+        rx.cond(S.metric_errors.contains(name),
+                rx.text(S.metric_errors[name], color_scheme="red", size="1", role="alert")),
+        spacing="1",
+    )
+
+
+def _body() -> rx.Component:
+    form = rx.form(
+        rx.flex(
+            rx.vstack(
+                rx.el.label("Date", html_for="metric-date", class_name="vigor-label"),
+                rx.input(id="metric-date", name="measured_on", type="date", default_value=S.metric_date,
+                         key=S.metric_date, size="2"),
+                spacing="1",
+            ),
+            rx.vstack(
+                rx.el.label("Body weight (", S.units, ")", html_for="metric-weight", class_name="vigor-label"),
+                rx.input(id="metric-weight", name="weight", input_mode="decimal", size="2", width="110px"),
+                rx.cond(S.metric_errors.contains("weight_kg"),
+                        rx.text(S.metric_errors["weight_kg"], color_scheme="red", size="1", role="alert")),
+                spacing="1",
+            ),
+            _metric_input("Body fat (%)", "body_fat_pct"),
+            _metric_input("Waist (cm)", "waist_cm"),
+            _metric_input("Chest (cm)", "chest_cm"),
+            _metric_input("Arms (cm)", "arms_cm"),
+            _metric_input("Thighs (cm)", "thighs_cm"),
+            rx.button("Save measurements", type="submit", size="2", align_self="end"),
+            spacing="3",
+            wrap="wrap",
+        ),
+        on_submit=S.log_metrics,
+        reset_on_submit=True,
+    )
+    chart = rx.recharts.line_chart(
+        rx.recharts.line(data_key="weight", name="Body weight", stroke=PALETTE[0], stroke_width=2, connect_nulls=True),
+        rx.recharts.line(data_key="waist", name="Waist (cm)", stroke=PALETTE[1], connect_nulls=True),
+        rx.recharts.line(data_key="body_fat", name="Body fat (%)", stroke=PALETTE[2], connect_nulls=True),
+        *_axes(),
+        data=S.body, width="100%", height=240,
+    )
+    return _chart_card("Body", rx.text("Log your weight and measurements; one entry per day.", size="2",
+                                       color_scheme="gray"),
+                       chart, S.body.length() == 0, "No measurements yet.", form)
+
+
+def _records() -> rx.Component:
+    return rx.card(
+        rx.vstack(
+            rx.heading("Personal records", size="4", as_="h2"),
+            rx.cond(S.records.length() == 0,
+                    rx.text("Records appear from your second workout of an exercise: beat last time!",
+                            color_scheme="gray", size="2")),
+            rx.foreach(S.records, lambda r: rx.hstack(
+                rx.icon("trophy", size=16, color=rx.color("accent", 9)),
+                rx.text(rx.text.strong(r["name"]), " — ", r["kind"], ": ", r["value"]),
+                rx.spacer(),
+                rx.text(r["on"], size="1", color_scheme="gray"),
+                width="100%", align="center",
+            )),
+            spacing="2",
+            width="100%",
+        ),
+        size="3",
+        width="100%",
+    )
+
+
+@app_page("/progress", "Progress", on_load=[S.load])
+def progress_page() -> rx.Component:
+    return rx.vstack(
+        page_header("Progress", "Strength, volume, consistency and your body, over time."),
+        _strength(),
+        rx.grid(_volume(), _sessions(), columns=rx.breakpoints(initial="1", lg="2"), spacing="4", width="100%"),
+        _records(),
+        _body(),
+        spacing="4",
+        width="100%",
+    )

@@ -1,0 +1,120 @@
+"""Deleting an account: the person and everything they own, in one transaction.
+
+Rules:
+
+- The person types their username to confirm (case and surrounding spaces ignored) and, when
+  the account has a password, gives it; accounts that only sign in through single sign-on
+  confirm with the username alone.
+- The last active administrator cannot delete their account (the installation would be
+  left without one); they promote someone else first.
+- Every row that refers to the user is handled, found from the schema itself so tables added
+  later are covered too: rows whose reference is ``ON DELETE SET NULL`` (the audit log's
+  actor, AI attempts kept for cost accounting, quota grants an admin made) keep existing
+  without the person; every other row is deleted (owned data, custom exercises, sessions and
+  tokens). Children are deleted before parents, so this does not depend on the database
+  enforcing ``ON DELETE CASCADE``.
+- The person's AI quota and spend counters (keyed by user id, which SQLite can hand out
+  again) and their sign-in attempt records go too.
+- An audit entry ``account.delete`` (actor None, target the user id, before: the e-mail)
+  commits with the deletion. Any error changes nothing.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Column, Table, delete, func, inspect, or_, update
+from sqlmodel import Session, SQLModel, col, select
+
+import vigor_app.models  # noqa: F401  (registers every table in SQLModel.metadata)
+from vigor_app import db
+from vigor_app.clock import utcnow
+from vigor_app.models import LoginAttempt, User
+from vigor_app.models.user import ROLE_ADMIN
+from vigor_app.services import audit, auth_sessions, passwords
+from vigor_app.services.errors import AuthenticationError, NotFound, ValidationError
+
+ACTION = "account.delete"
+USERS_TABLE = "users"
+# AI counters named after a person (services/ai/quotas.py and budgets.py).
+_COUNTER_PREFIXES = ("quota:{id}:", "spend:user:{id}:")
+
+
+def _references_to_users() -> list[tuple[Table, Column, str | None]]:
+    """(table, column, ondelete) for every column that points at users.id, children first."""
+    found: list[tuple[Table, Column, str | None]] = []
+    for table in reversed(SQLModel.metadata.sorted_tables):
+        if table.name == USERS_TABLE:
+            continue
+        for column in table.columns:
+            for key in column.foreign_keys:
+                if key.column.table.name == USERS_TABLE:
+                    found.append((table, column, (key.ondelete or "").upper() or None))
+    return found
+
+
+def _existing_tables(session: Session) -> set[str]:
+    return set(inspect(session.connection()).get_table_names())
+
+
+def _remove_rows(session: Session, user_id: int) -> None:
+    present = _existing_tables(session)
+    for table, column, ondelete in _references_to_users():
+        if table.name not in present:
+            continue
+        if ondelete == "SET NULL" and column.nullable:
+            session.execute(update(table).where(column == user_id).values({column.name: None}))
+        else:
+            session.execute(delete(table).where(column == user_id))
+    if "ai_counters" in present:
+        counters = SQLModel.metadata.tables["ai_counters"]
+        patterns = [prefix.format(id=user_id) + "%" for prefix in _COUNTER_PREFIXES]
+        session.execute(delete(counters).where(or_(*(counters.c.key.like(p) for p in patterns))))
+
+
+def _check_not_last_admin(session: Session, user: User) -> None:
+    if user.role != ROLE_ADMIN or not user.is_active:
+        return
+    admins = session.exec(
+        select(func.count()).select_from(User).where(
+            User.role == ROLE_ADMIN, col(User.is_active).is_(True), User.id != user.id)
+    ).one()
+    if not admins:
+        raise ValidationError(
+            "You are the only administrator. Make someone else an administrator before you "
+            "delete your account.", field="confirm")
+
+
+def delete_account(
+    user_id: int,
+    password: str | None,
+    *,
+    confirm: str,
+    client_ip: str = "",
+    now: datetime | None = None,
+) -> None:
+    """Delete the account and everything it owns, after the person confirmed (see module doc)."""
+    now = now or utcnow()
+    with db.transaction() as session:
+        user = session.get(User, user_id)
+        if user is None:
+            raise NotFound("That account does not exist.")
+        if (confirm or "").strip().lower() != user.username_key:
+            raise ValidationError(
+                "Type your username exactly as shown to confirm that you want your account deleted.",
+                field="confirm")
+        if user.password_hash:
+            if not password:
+                raise ValidationError("Enter your password to delete your account.", field="password")
+            if not passwords.verify_password(user.password_hash, password):
+                raise AuthenticationError("That password is not right.", field="password")
+        _check_not_last_admin(session, user)
+        email, username_key = user.email, user.username_key
+        auth_sessions.end_all_sessions(session, user_id, now=now)
+        session.flush()
+        _remove_rows(session, user_id)
+        session.execute(delete(LoginAttempt).where(
+            col(LoginAttempt.account_key).in_([email, username_key])))
+        session.execute(delete(User).where(col(User.id) == user_id))
+        audit.record(session, actor_user_id=None, action=ACTION, target_type="user", target_id=user_id,
+                     before={"email": email}, client_ip=client_ip, now=now)

@@ -1,0 +1,86 @@
+"""Money: token usage to exact cost, in integer micro-dollars (1 USD = 1 000 000 micros).
+
+Prices are stored as integer micro-dollars per million tokens ($0.15 per million tokens is
+150 000). The cost of a call is
+
+    cost = (input_tokens x input_price + output_tokens x output_price) / 1 000 000
+
+rounded half-up to a whole micro-dollar, once, on the sum (so a call never loses or gains
+more than half a micro-dollar). Reservations round up instead: they are a ceiling.
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+
+MICROS_PER_USD = 1_000_000
+TOKENS_PER_PRICE = 1_000_000  # prices are per million tokens
+
+
+def cost_micros(input_tokens: int, output_tokens: int, input_price: int, output_price: int) -> int:
+    """The exact cost of a call, rounded half-up to a micro-dollar."""
+    if min(input_tokens, output_tokens, input_price, output_price) < 0:
+        raise ValueError("tokens and prices cannot be negative")
+    total = input_tokens * input_price + output_tokens * output_price
+    return (total + TOKENS_PER_PRICE // 2) // TOKENS_PER_PRICE
+
+
+def worst_case_micros(
+    input_tokens: int, max_output_tokens: int, input_price: int, output_price: int
+) -> int:
+    """What a call may cost at most: every output token used. Rounded up."""
+    total = input_tokens * input_price + max_output_tokens * output_price
+    return -(-total // TOKENS_PER_PRICE)
+
+
+def usd_to_micros(value: str | int | Decimal) -> int:
+    """Dollars ("2.50", 3, Decimal) to micro-dollars, exactly; refuses floats and sub-micro digits."""
+    if isinstance(value, float) or isinstance(value, bool):
+        raise TypeError("give dollars as a string, int or Decimal, not a float")
+    try:
+        amount = Decimal(str(value).strip().lstrip("$"))
+    except InvalidOperation as exc:
+        raise ValueError(f"not an amount of dollars: {value!r}") from exc
+    if not amount.is_finite():
+        raise ValueError(f"not an amount of dollars: {value!r}")
+    micros = amount * MICROS_PER_USD
+    if micros != micros.to_integral_value():
+        raise ValueError("amounts are kept to the micro-dollar (6 decimal places)")
+    return int(micros)
+
+
+def micros_to_usd(micros: int) -> Decimal:
+    return Decimal(micros) / MICROS_PER_USD
+
+
+def format_usd(micros: int) -> str:
+    """`$1.25`, `$0.000525`: cents when whole, otherwise every micro-dollar shown."""
+    amount = micros_to_usd(micros)
+    cents = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if cents == amount:
+        return f"${cents}"
+    return f"${amount.normalize():f}"
+
+
+# List prices (micro-dollars per million input / output tokens) used when providers are
+# created from the environment; admins edit them per provider. Longest prefix wins.
+KNOWN_PRICES: dict[str, tuple[int, int]] = {
+    "gpt-4o-mini": (150_000, 600_000),
+    "gpt-4o": (2_500_000, 10_000_000),
+    "gpt-4.1-nano": (100_000, 400_000),
+    "gpt-4.1-mini": (400_000, 1_600_000),
+    "gpt-4.1": (2_000_000, 8_000_000),
+    "gemini-2.0-flash-lite": (75_000, 300_000),
+    "gemini-2.0-flash": (100_000, 400_000),
+    "gemini-2.5-flash": (300_000, 2_500_000),
+    "sonar-pro": (3_000_000, 15_000_000),
+    "sonar": (1_000_000, 1_000_000),
+}
+# A model we do not know is priced high rather than free, so budgets still protect.
+UNKNOWN_CLOUD_PRICE: tuple[int, int] = (5_000_000, 15_000_000)
+
+
+def known_price(model: str) -> tuple[int, int] | None:
+    model = model.lower()
+    matches = [prefix for prefix in KNOWN_PRICES if model.startswith(prefix)]
+    return KNOWN_PRICES[max(matches, key=len)] if matches else None

@@ -1,0 +1,67 @@
+"""The dashboard: today's session, streaks, this week, recent records, a workout to resume."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from vigor_app.services import dashboard, profiles, workouts
+from vigor_app.services.errors import VigorError
+from vigor_app.state.auth import AuthState
+
+
+class DashboardState(AuthState):
+    onboarded: bool = True
+    has_plan: bool = False
+    today_name: str = ""
+    today_detail: str = ""
+    today_exercises: list[str] = []
+    today_done: bool = False
+    today_plan_id: int = 0
+    today_day_index: int = 0
+    week_complete: bool = False
+    current_streak: int = 0
+    longest_streak: int = 0
+    week_sessions: int = 0
+    week_target: int = 0
+    total_workouts: int = 0
+    records: list[str] = []
+    open_session: str = ""
+    error: str = ""
+
+    @rx.event
+    def load(self):
+        user = self._current_user()
+        if user is None:
+            return
+        self.onboarded = profiles.get_profile(user.id).onboarded
+        summary = dashboard.summary(user.id)
+        self.has_plan = summary.has_plan
+        today = summary.today_plan
+        self.today_name = today.name if today else ""
+        self.today_detail = (("Today's session" if today.scheduled else "Next up")
+                             + (f" · about {today.estimated_minutes} min" if today.estimated_minutes else "")
+                             ) if today else ""
+        self.today_exercises = [f"{e['name']} — {e['sets']} × {e['reps']}" for e in today.exercises] if today else []
+        self.today_done = bool(today and today.done)
+        self.today_plan_id = today.plan_id if today else 0
+        self.today_day_index = today.day_index if today else 0
+        self.week_complete = summary.week_complete
+        self.current_streak, self.longest_streak = summary.current_streak, summary.longest_streak
+        self.week_sessions, self.week_target = summary.week_sessions, summary.week_target
+        self.total_workouts = summary.total_workouts
+        self.records = [f"{r.exercise_name}: {r.value:g}" + (f" × {r.reps}" if r.reps else "")
+                        + f" ({r.kind.replace('_', ' ')})" for r in summary.recent_records]
+        self.open_session = summary.open_session.name if summary.open_session else ""
+
+    @rx.event
+    def start_today(self):
+        user = self._current_user()
+        if user is None:
+            return None
+        if workouts.open_session(user.id) is None:
+            try:
+                workouts.start_from_plan(user.id, self.today_plan_id, self.today_day_index)
+            except VigorError as exc:
+                self.error = exc.message
+                return None
+        return rx.redirect("/log")

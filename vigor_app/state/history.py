@@ -1,0 +1,136 @@
+"""The History page: finished workouts, newest first, a page at a time, with filters."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import reflex as rx
+
+from vigor_app.services import catalogue, profiles, workouts
+from vigor_app.services.errors import VigorError
+from vigor_app.state.auth import AuthState
+
+PER_PAGE = 10
+
+
+def _local(moment: datetime, zone: ZoneInfo) -> str:
+    return moment.astimezone(zone).strftime("%a %d %b %Y, %H:%M")
+
+
+def _parse_day(text: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+
+
+class HistoryState(AuthState):
+    items: list[dict[str, str]] = []
+    page: int = 1
+    pages: int = 1
+    total: int = 0
+    exercise: str = ""
+    exercise_options: list[dict[str, str]] = []
+    date_from: str = ""
+    date_to: str = ""
+    error: str = ""
+    finished_summary: str = ""
+    finished_records: list[str] = []
+
+    def _refresh(self) -> None:
+        user = self._current_user()
+        if user is None:
+            self.items = []
+            return
+        zone = ZoneInfo(profiles.get_profile(user.id).timezone)
+        start, end = _parse_day(self.date_from), _parse_day(self.date_to)
+        result = workouts.history(
+            user.id, page=self.page, per_page=PER_PAGE, exercise_id=self.exercise or None,
+            start=datetime.combine(start, time.min, zone) if start else None,
+            end=datetime.combine(end + timedelta(days=1), time.min, zone) if end else None,
+        )
+        self.page, self.pages, self.total = result.page, result.pages, result.total
+        self.items = [
+            {"id": str(i.id), "name": i.name, "when": _local(i.started_at, zone),
+             "minutes": str(round((i.duration_seconds or 0) / 60)), "sets": str(i.sets),
+             "exercises": str(i.exercises), "volume": f"{i.volume_kg:g}",
+             "intensity": str(i.intensity) if i.intensity else "—"}
+            for i in result.items
+        ]
+
+    @rx.event
+    def load(self):
+        user = self._current_user()
+        if user is None:
+            return
+        self.error = ""
+        logged = workouts.logged_exercises(user.id)
+        self.exercise_options = [{"id": e, "name": catalogue.find_exercise(e).name if catalogue.find_exercise(e)
+                                  else e} for e in logged]
+        self.finished_summary, self.finished_records = "", []
+        finished = self.router.url.query_parameters.get("finished", "")
+        if finished.isdigit():
+            self._summarise(user.id, int(finished))
+        self.page = 1
+        self._refresh()
+
+    def _summarise(self, user_id: int, session_id: int) -> None:
+        try:
+            view = workouts.get_session(user_id, session_id)
+        except VigorError:
+            return
+        minutes = round((view.duration_seconds or 0) / 60)
+        self.finished_summary = (f"{view.name}: {view.done_sets} sets across {len(view.entries)} exercises "
+                                 f"in {minutes} minutes.")
+        hits = workouts.session_records(user_id, session_id)
+        names = {e.exercise_id: e.name for e in view.entries}
+        self.finished_records = sorted({f"{names.get(h.exercise_id, h.exercise_id)}: "
+                                        f"{h.kind.replace('_', ' ')} {h.value:g}" for h in hits})
+
+    @rx.event
+    def set_filter(self, field: str, value: str):
+        if field not in ("exercise", "date_from", "date_to"):
+            return
+        value = str(value)[:80]
+        if field == "exercise" and value and value not in {o["id"] for o in self.exercise_options}:
+            return
+        if field != "exercise" and value and _parse_day(value) is None:
+            self.error = "Dates look like 2026-11-22."
+            return
+        self.error = ""
+        setattr(self, field, value)
+        self.page = 1
+        self._refresh()
+
+    @rx.event
+    def go_to(self, page: int):
+        self.page = max(1, min(int(page), self.pages))
+        self._refresh()
+
+    @rx.event
+    def delete(self, session_id: str):
+        user = self._current_user()
+        if user is None or not str(session_id).isdigit():
+            return None
+        try:
+            workouts.delete_session(user.id, int(session_id))
+        except VigorError as exc:
+            self.error = exc.message
+            return None
+        self._refresh()
+        return rx.toast.success("Workout deleted.")
+
+    @rx.event
+    def edit_duration(self, form_data: dict):
+        user = self._current_user()
+        session_id = str(form_data.get("session_id", ""))
+        if user is None or not session_id.isdigit():
+            return None
+        try:
+            workouts.edit_finished(user.id, int(session_id), duration_minutes=form_data.get("minutes"))
+        except VigorError as exc:
+            self.error = exc.message
+            return None
+        self._refresh()
+        return rx.toast.success("Workout updated.")

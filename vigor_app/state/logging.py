@@ -1,0 +1,296 @@
+"""Logging a workout: the open session, saved set by set, with a rest timer.
+
+Everything shown comes from the server's copy of the session (`workouts.*` returns it after
+every change), so a reload or a second tab resumes exactly where the person was.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from dataclasses import dataclass, field
+
+import reflex as rx
+
+from vigor_app.services import catalogue, profiles, workouts
+from vigor_app.services.auth_sessions import CurrentUser
+from vigor_app.services.errors import VigorError
+from vigor_app.state.auth import AuthState
+
+KG_PER_LB = 0.45359237
+RPE_CHOICES = [""] + [f"{v / 2:g}" for v in range(12, 21)]  # 6 … 10 in half steps
+MAX_REST = 600
+
+
+@dataclass
+class SetRow:
+    id: int = 0
+    number: int = 0
+    reps: str = ""
+    weight: str = ""
+    rpe: str = ""
+    done: bool = False
+    error: str = ""
+
+
+@dataclass
+class EntryCard:
+    id: int = 0
+    name: str = ""
+    target: str = ""
+    note: str = ""
+    timed: bool = False
+    rest_seconds: int = 90
+    first: bool = False
+    last: bool = False
+    rows: list[SetRow] = field(default_factory=list)
+
+
+def _weight_text(kg: float | None, units: str) -> str:
+    if kg is None:
+        return ""
+    value = kg / KG_PER_LB if units == "lb" else kg
+    return f"{round(value * 2) / 2:g}"
+
+
+def _amount_text(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def _cards(view: workouts.SessionView, units: str, errors: dict[int, str]) -> list[EntryCard]:
+    cards = []
+    for i, entry in enumerate(view.entries):
+        rows = [SetRow(id=s.id, number=n + 1, reps=_amount_text(s.seconds if entry.timed else s.reps),
+                       weight=_weight_text(s.weight_kg, units), rpe=f"{s.rpe:g}" if s.rpe else "", done=s.done,
+                       error=errors.get(s.id, ""))
+                for n, s in enumerate(entry.sets)]
+        cards.append(EntryCard(id=entry.id, name=entry.name, target=entry.target, note=entry.note,
+                               timed=entry.timed, rest_seconds=entry.rest_seconds, first=i == 0,
+                               last=i == len(view.entries) - 1, rows=rows))
+    return cards
+
+
+class LoggingState(AuthState):
+    session_id: int = 0
+    session_name: str = ""
+    session_note: str = ""
+    units: str = "kg"
+    cards: list[EntryCard] = []
+    done_sets: int = 0
+    total_sets: int = 0
+    error: str = ""
+    intensity: str = ""
+    # Freestyle: add an exercise by searching the catalogue.
+    search: str = ""
+    search_results: list[dict[str, str]] = []
+    # Rest timer.
+    rest_left: int = 0
+    rest_total: int = 0
+    _rest_until: float = 0.0
+    _rest_generation: int = 0
+    _set_errors: dict[int, str] = {}
+
+    def _display(self, view: workouts.SessionView | None) -> None:
+        if view is None:
+            self.session_id, self.session_name, self.session_note, self.cards = 0, "", "", []
+            self.done_sets = self.total_sets = 0
+            return
+        self.session_id = view.id
+        self.session_name = view.name
+        self.session_note = view.note
+        self.cards = _cards(view, self.units, self._set_errors)
+        self.done_sets = view.done_sets
+        self.total_sets = sum(len(e.sets) for e in view.entries)
+
+    def _user(self) -> CurrentUser | None:
+        user = self._current_user()
+        if user is None:
+            self._display(None)
+        return user
+
+    def _run(self, action, *args, **kwargs):
+        """Call a service for the signed-in person and show the session it returns."""
+        user = self._user()
+        if user is None:
+            return None
+        self.error = ""
+        try:
+            result = action(user.id, *args, **kwargs)
+        except VigorError as exc:
+            self.error = exc.message
+            return None
+        if isinstance(result, workouts.SessionView):
+            self._display(result)
+        return result
+
+    @rx.event
+    def load(self):
+        user = self._user()
+        if user is None:
+            return
+        self.units = profiles.get_profile(user.id).units
+        self._set_errors = {}
+        self.error = ""
+        self._display(workouts.open_session(user.id))
+
+    @rx.event
+    def start_freestyle(self):
+        self._run(workouts.start_freestyle)
+
+    # -- sets --------------------------------------------------------------------------------
+
+    def _row(self, set_id: int) -> tuple[EntryCard, SetRow] | None:
+        for card in self.cards:
+            for row in card.rows:
+                if row.id == set_id:
+                    return card, row
+        return None
+
+    @rx.event
+    def edit(self, set_id: int, field_name: str, value: str):
+        """Typing only changes the screen; ticking the set saves it."""
+        found = self._row(int(set_id))
+        if found is None or field_name not in ("reps", "weight", "rpe"):
+            return
+        setattr(found[1], field_name, str(value)[:12])
+        self.cards = list(self.cards)
+
+    @rx.event
+    def toggle_done(self, set_id: int):
+        found = self._row(int(set_id))
+        if found is None:
+            return None
+        card, row = found
+        weight = row.weight.strip()
+        weight_kg: str | float = weight
+        if weight and self.units == "lb":
+            try:
+                weight_kg = float(weight.replace(",", ".")) * KG_PER_LB
+            except ValueError:
+                weight_kg = weight  # the service explains what is wrong with it
+        amount = {"seconds": row.reps} if card.timed else {"reps": row.reps}
+        user = self._user()
+        if user is None:
+            return None
+        try:
+            result = workouts.save_set(user.id, row.id, weight_kg=weight_kg, rpe=row.rpe or None,
+                                       done=not row.done, **amount)
+        except VigorError as exc:
+            self._set_errors = {row.id: exc.message}
+            row.error = exc.message
+            self.cards = list(self.cards)
+            return None
+        self._set_errors = {}
+        self._display(result.session)
+        events = [rx.toast.success(_record_text(hit, card.name, self.units)) for hit in result.records]
+        events += [rx.toast.success(f"{m.title} — {m.message}") for m in result.milestones]
+        if not row.done:  # it was just ticked: rest
+            events.append(LoggingState.start_rest(card.rest_seconds))
+        return events
+
+    @rx.event
+    def add_set(self, entry_id: int):
+        self._run(workouts.add_set, int(entry_id))
+
+    @rx.event
+    def remove_set(self, set_id: int):
+        self._run(workouts.remove_set, int(set_id))
+
+    # -- exercises ---------------------------------------------------------------------------
+
+    @rx.event
+    def move(self, entry_id: int, offset: int):
+        self._run(workouts.move_exercise, int(entry_id), int(offset))
+
+    @rx.event
+    def remove_exercise(self, entry_id: int):
+        self._run(workouts.remove_exercise, int(entry_id))
+
+    @rx.event
+    def save_note(self, entry_id: int, note: str):
+        self._run(workouts.set_entry_note, int(entry_id), str(note))
+
+    @rx.event
+    def set_search(self, text: str):
+        self.search = str(text)[:100]
+        if not self._user():
+            return
+        found = catalogue.search(self.search) if self.search.strip() else []
+        self.search_results = [{"id": e.id, "name": e.name} for e in found[:8]]
+
+    @rx.event
+    def add_exercise(self, exercise_id: str):
+        if self._run(workouts.add_exercise, self.session_id, str(exercise_id)) is not None:
+            self.search, self.search_results = "", []
+
+    # -- the session -------------------------------------------------------------------------
+
+    @rx.event
+    def save_session_note(self, note: str):
+        self._run(workouts.set_session_details, self.session_id, note=str(note))
+
+    @rx.event
+    def set_intensity(self, value: str):
+        self.intensity = str(value)[:2]
+
+    @rx.event
+    def finish(self):
+        result = self._run(workouts.finish, self.session_id, intensity=self.intensity or None)
+        if result is None:
+            return None
+        finished_id = result.session.id
+        self._display(None)
+        self.rest_left = 0
+        return [rx.redirect(f"/history?finished={finished_id}"),
+                *[rx.toast.success(f"{m.title} — {m.message}") for m in result.milestones]]
+
+    @rx.event
+    def discard(self):
+        if self._run(workouts.delete_session, self.session_id) is None and self.error:
+            return None
+        self._display(None)
+        self.rest_left = 0
+        return rx.toast.info("Workout discarded.")
+
+    # -- rest timer --------------------------------------------------------------------------
+
+    @rx.event
+    def adjust_rest(self, seconds: int):
+        if self.rest_left <= 0:
+            return
+        self._rest_until = max(time.monotonic(), self._rest_until + int(seconds))
+        self.rest_left = max(0, min(MAX_REST, int(round(self._rest_until - time.monotonic()))))
+
+    @rx.event
+    def skip_rest(self):
+        self._rest_until = 0.0
+        self.rest_left = 0
+
+    @rx.event(background=True)
+    async def start_rest(self, seconds: int):
+        """Count down on the server, a second at a time; a newer timer replaces this one."""
+        async with self:
+            seconds = max(0, min(MAX_REST, int(seconds)))
+            self._rest_generation += 1
+            generation = self._rest_generation
+            self._rest_until = time.monotonic() + seconds
+            self.rest_total = self.rest_left = seconds
+        while True:
+            await asyncio.sleep(1)
+            async with self:
+                if self._rest_generation != generation or self._rest_until == 0.0:
+                    return
+                self.rest_left = max(0, int(round(self._rest_until - time.monotonic())))
+                if self.rest_left == 0:
+                    self._rest_until = 0.0
+                    return
+
+
+def _record_text(hit, name: str, units: str) -> str:
+    if hit.kind == "weight_for_reps":
+        return f"New record! {name}: {_weight_text(hit.value, units)} {units} × {hit.reps}"
+    if hit.kind == "e1rm":
+        return f"New best estimated 1RM on {name}: {_weight_text(hit.value, units)} {units}"
+    if hit.kind == "session_volume":
+        return f"Most volume ever on {name}: {_weight_text(hit.value, units)} {units}"
+    return f"Longest hold on {name}: {hit.value:g} s"

@@ -1,0 +1,113 @@
+"""The Progress page: strength over time, weekly volume, consistency, body metrics, records."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import reflex as rx
+
+from vigor_app.services import body_metrics, profiles, progress
+from vigor_app.services.errors import VigorError
+from vigor_app.services.vocabulary_labels import label
+from vigor_app.state.auth import AuthState
+
+LB_PER_KG = 2.2046226218
+RECORD_KINDS = {"weight_for_reps": "Heaviest for reps", "e1rm": "Best estimated 1RM",
+                "session_volume": "Most volume in a session", "longest_hold": "Longest hold"}
+
+
+def _mass(value: float | None, units: str) -> float | None:
+    if value is None:
+        return None
+    return round(value * LB_PER_KG, 1) if units == "lb" else round(value, 1)
+
+
+class ProgressState(AuthState):
+    units: str = "kg"
+    exercise: str = ""
+    exercise_options: list[dict[str, str]] = []
+    strength: list[dict[str, Any]] = []
+    volume: list[dict[str, Any]] = []
+    volume_groups: list[dict[str, str]] = []
+    sessions: list[dict[str, Any]] = []
+    week_target: int = 0
+    body: list[dict[str, Any]] = []
+    records: list[dict[str, str]] = []
+    metric_errors: dict[str, str] = {}
+    metric_date: str = ""
+
+    def _load_strength(self, user_id: int) -> None:
+        if not self.exercise:
+            self.strength = []
+            return
+        series = progress.strength_series(user_id, self.exercise)
+        self.strength = [{"x": p["x"], "e1rm": _mass(p.get("e1rm_kg"), self.units),
+                          "top": _mass(p.get("top_weight_kg"), self.units)} for p in series.points]
+
+    def _load_body(self, user_id: int) -> None:
+        series = progress.body_series(user_id)
+        self.body = [{"x": p["x"], "weight": _mass(p.get("weight_kg"), self.units),
+                      "waist": p.get("waist_cm"), "body_fat": p.get("body_fat_pct")} for p in series.points]
+
+    @rx.event
+    def load(self):
+        user = self._current_user()
+        if user is None:
+            return
+        self.units = profiles.get_profile(user.id).units
+        options = progress.exercise_options(user.id)
+        self.exercise_options = [{"id": o.exercise_id, "name": o.name} for o in options]
+        if self.exercise not in {o.exercise_id for o in options}:
+            self.exercise = options[0].exercise_id if options else ""
+        self._load_strength(user.id)
+        volume = progress.weekly_volume_by_muscle(user.id)
+        self.volume_groups = [{"key": g, "name": label(g)} for g in volume.groups]
+        self.volume = [{"x": p["week"], **{g: p.get(g, 0) for g in volume.groups}} for p in volume.points]
+        weekly = progress.sessions_per_week(user.id)
+        self.week_target = weekly.target
+        self.sessions = [{"x": p["week"], "sessions": p["sessions"], "target": p["target"]} for p in weekly.points]
+        self._load_body(user.id)
+        self.records = [
+            {"name": r.exercise_name, "kind": RECORD_KINDS.get(r.kind, r.kind), "on": r.achieved_on,
+             "value": (f"{r.value:g} s" if r.kind == "longest_hold" else
+                       f"{_mass(r.value, self.units):g} {self.units}" + (f" × {r.reps}" if r.kind == "weight_for_reps"
+                                                                         and r.reps else ""))}
+            for r in progress.records_list(user.id)
+        ]
+        self.metric_date = date.today().isoformat()
+
+    @rx.event
+    def choose_exercise(self, exercise_id: str):
+        user = self._current_user()
+        if user is None or exercise_id not in {o["id"] for o in self.exercise_options}:
+            return
+        self.exercise = exercise_id
+        self._load_strength(user.id)
+
+    @rx.event
+    def log_metrics(self, form_data: dict):
+        user = self._current_user()
+        if user is None:
+            return None
+        self.metric_errors = {}
+        values = {name: form_data.get(name, "") for name in body_metrics.FIELDS if name != "weight_kg"}
+        weight = str(form_data.get("weight", "")).strip()
+        if weight and self.units == "lb":
+            try:
+                weight = str(float(weight.replace(",", ".")) / LB_PER_KG)
+            except ValueError:
+                pass  # the service names the problem
+        values["weight_kg"] = weight
+        try:
+            measured_on = date.fromisoformat(str(form_data.get("measured_on", "")))
+        except ValueError:
+            self.metric_errors = {"measured_on": "Pick the date of the measurement."}
+            return None
+        try:
+            body_metrics.record(user.id, measured_on, values)
+        except VigorError as exc:
+            self.metric_errors = {exc.field or "form": exc.message}
+            return None
+        self._load_body(user.id)
+        return rx.toast.success("Measurements saved.")
