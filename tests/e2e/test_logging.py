@@ -1,0 +1,68 @@
+"""Logging a session from a plan day: sets survive a reload; streak, record and charts follow."""
+
+from __future__ import annotations
+
+import re
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.journeys import register
+
+
+def _start_day_one(page: Page) -> str:
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Workouts").click()
+    page.get_by_role("button", name=re.compile(r"^Start Day 1")).click()
+    expect(page).to_have_url(re.compile(r"/log/?$"))
+    first = page.get_by_role("heading", level=2).nth(1)  # the session name, then the first exercise
+    expect(first).to_be_visible()
+    return first.inner_text()
+
+
+def _finish(page: Page) -> None:
+    page.get_by_role("button", name="Finish workout").click()
+    expect(page).to_have_url(re.compile(r"/history/?\?finished=\d+$"))
+    expect(page.get_by_role("status")).to_contain_text("Workout saved")
+
+
+def test_log_a_session_reload_finish_then_streak_record_and_charts(page: Page):
+    register(page, "runner5")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Workouts").click()
+    page.get_by_role("button", name="Generate plan").click()
+    expect(page.get_by_role("heading", name=re.compile(r"^Day 1"))).to_be_visible()
+
+    exercise = _start_day_one(page)
+    page.get_by_label(f"Weight (kg) set 1 of {exercise}").fill("20")
+    page.get_by_role("button", name=f"Done set 1 of {exercise}").click()
+    expect(page.get_by_role("button", name=f"Undo set 1 of {exercise}")).to_be_visible()
+
+    page.reload()  # mid-session: nothing is lost
+    expect(page.get_by_role("button", name=f"Undo set 1 of {exercise}")).to_be_visible()
+    expect(page.get_by_label(f"Weight (kg) set 1 of {exercise}")).to_have_value("20")
+    page.get_by_role("button", name=f"Done set 2 of {exercise}").click()
+    expect(page.get_by_role("button", name=f"Undo set 2 of {exercise}")).to_be_visible()
+    expect(page.get_by_role("timer")).to_contain_text("Rest")
+    _finish(page)
+
+    # The session took seconds here; say it took 45 minutes, so it counts toward the streak.
+    page.get_by_label("Minutes").first.fill("45")
+    page.get_by_role("button", name="Save").first.click()
+    expect(page.get_by_text(re.compile(r"^45 min"))).to_be_visible()
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard").click()
+    expect(page.get_by_text("1 days", exact=True)).to_have_count(2)  # current and longest streak
+
+    # Next time: last time's numbers are filled in; a heavier set is a record.
+    exercise_again = _start_day_one(page)
+    assert exercise_again == exercise
+    weight = page.get_by_label(f"Weight (kg) set 1 of {exercise}")
+    expect(weight).to_have_value("20")
+    weight.fill("25")
+    page.get_by_role("button", name=f"Done set 1 of {exercise}").click()
+    expect(page.get_by_text(re.compile(r"^New record!"))).to_be_visible()
+    _finish(page)
+    expect(page.get_by_role("status")).to_contain_text("New record")
+
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Progress").click()
+    page.get_by_label("Exercise").select_option(label=exercise)
+    expect(page.get_by_text("Log a few workouts to see your strength grow.")).to_have_count(0)
+    expect(page.locator(".recharts-line").first).to_be_visible()
+    expect(page.get_by_role("heading", name="Personal records").locator("..")).to_contain_text(exercise)
