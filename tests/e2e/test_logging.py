@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from playwright.sync_api import Page, expect
 
@@ -62,7 +63,25 @@ def test_log_a_session_reload_finish_then_streak_record_and_charts(page: Page):
     expect(page.get_by_role("status")).to_contain_text("New record")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Progress").click()
-    page.get_by_label("Exercise").select_option(label=exercise)
+    picker = page.get_by_label("Exercise")
+    expect(picker.locator("option", has_text=exercise)).to_have_count(1)
+    picker.select_option(label=exercise)
     expect(page.get_by_text("Log a few workouts to see your strength grow.")).to_have_count(0)
     expect(page.locator(".recharts-line").first).to_be_visible()
     expect(page.get_by_role("heading", name="Personal records").locator("..")).to_contain_text(exercise)
+
+
+def test_import_from_strong_and_download_my_data(page: Page):
+    register(page, "importer1")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Profile").click()
+    fixture = Path(__file__).resolve().parents[1] / "fixtures" / "strong_kg.csv"
+    page.locator("#import-upload input[type=file]").set_input_files(str(fixture))
+    page.get_by_role("button", name="Import workouts").click()
+    expect(page.get_by_role("status")).to_contain_text("Imported 2 workouts")
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Download workouts (CSV)").click()
+    content = Path(download.value.path()).read_text()
+    assert content.splitlines()[0].startswith("date,")
+    assert len(content.splitlines()) > 10
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="History").click()
+    expect(page.get_by_text("2 workouts", exact=True)).to_be_visible()

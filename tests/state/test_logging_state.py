@@ -31,6 +31,7 @@ def test_ticking_a_set_saves_it_in_kilograms_and_starts_the_rest(logging_tab):
     tab, user_id = logging_tab
     state = tab.state(LoggingState, "/log")
     card, row = _first_counted(state)
+    assert card.suggestion  # next-session advice from the progression rule
     tab.call(LoggingState, "edit", row.id, "reps", "9", path="/log")
     tab.call(LoggingState, "edit", row.id, "weight", "45", path="/log")  # pounds
     tab.call(LoggingState, "edit", row.id, "rpe", "8.5", path="/log")

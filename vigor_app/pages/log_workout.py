@@ -63,6 +63,8 @@ def _card(card: EntryCard) -> rx.Component:
                 rx.vstack(
                     rx.heading(card.name, size="4", as_="h2"),
                     rx.cond(card.target != "", rx.text("Target: ", card.target, size="2", color_scheme="gray")),
+                    rx.cond(card.suggestion != "", rx.text(rx.icon("lightbulb", size=12), " ", card.suggestion,
+                                                           size="1", color_scheme="orange")),
                     spacing="0",
                 ),
                 rx.spacer(),

@@ -15,6 +15,7 @@ from vigor_app.components.profile_fields import (
     units_fields,
 )
 from vigor_app.components.shell import app_page, page_header
+from vigor_app.components.your_data import your_data_card
 from vigor_app.state.fitness_profile import FitnessProfileState
 from vigor_app.state.profile import AccountState
 
@@ -94,6 +95,7 @@ def profile_page() -> rx.Component:
             width="100%",
         ),
         _fitness_profile(),
+        your_data_card(),
         spacing="4",
         width="100%",
     )

@@ -43,7 +43,6 @@ from vigor_app.models import (
     Exercise,
     FitnessProfile,
     PersonalRecord,
-    SessionExercise,
     WorkoutSession,
     WorkoutSet,
 )
@@ -141,12 +140,12 @@ class ExerciseOption:
 
 
 def exercise_options(user_id: int) -> list[ExerciseOption]:
-    """Exercises the person has logged, most-logged first (then by name)."""
+    """Exercises the person has done sets of, most-logged first (then by name)."""
     with db.read_only() as session:
         rows = session.exec(
-            select(SessionExercise.exercise_id, func.count(func.distinct(SessionExercise.session_id)))
-            .where(SessionExercise.user_id == user_id)
-            .group_by(SessionExercise.exercise_id)
+            select(WorkoutSet.exercise_id, func.count(func.distinct(WorkoutSet.session_id)))
+            .where(WorkoutSet.user_id == user_id, WorkoutSet.done)
+            .group_by(WorkoutSet.exercise_id)
         ).all()
         names = exercise_names(session, (r[0] for r in rows))
     options = [ExerciseOption(exercise_id, names[exercise_id], count) for exercise_id, count in rows]

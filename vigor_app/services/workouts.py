@@ -63,6 +63,8 @@ class EntryView:
     target: str
     rest_seconds: int
     sets: list[SetView] = field(default_factory=list)
+    target_reps: str = ""
+    target_rpe: float | None = None
 
 
 @dataclass
@@ -149,7 +151,8 @@ def _view(session: Session, row: WorkoutSession) -> SessionView:
             target += f" @ RPE {e.target_rpe:g}"
         views.append(EntryView(id=e.id or 0, exercise_id=e.exercise_id, name=name, position=e.position,
                                note=e.note, timed=timed, target=target, rest_seconds=e.rest_seconds,
-                               sets=by_entry.get(e.id or 0, [])))
+                               sets=by_entry.get(e.id or 0, []), target_reps=e.target_reps,
+                               target_rpe=e.target_rpe))
     return SessionView(id=row.id or 0, name=row.name, status=row.status, started_at=row.started_at,
                        ended_at=row.ended_at, duration_seconds=row.duration_seconds, intensity=row.intensity,
                        note=row.note, plan_id=row.plan_id, plan_day_index=row.plan_day_index, entries=views)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import reflex as rx
 
-from vigor_app.services import catalogue, profiles, workouts
+from vigor_app.services import catalogue, profiles, suggestions, workouts
 from vigor_app.services.auth_sessions import CurrentUser
 from vigor_app.services.errors import VigorError
 from vigor_app.state.auth import AuthState
@@ -43,6 +43,7 @@ class EntryCard:
     rest_seconds: int = 90
     first: bool = False
     last: bool = False
+    suggestion: str = ""
     rows: list[SetRow] = field(default_factory=list)
 
 
@@ -53,11 +54,26 @@ def _weight_text(kg: float | None, units: str) -> str:
     return f"{round(value * 2) / 2:g}"
 
 
+def _suggestions_for(user_id: int, view: workouts.SessionView) -> dict[int, str]:
+    """Next-session advice per exercise from the progression rule and what was logged before."""
+    advice = {}
+    for entry in view.entries:
+        if not entry.target_reps:
+            continue
+        try:
+            advice[entry.id] = suggestions.next_targets(user_id, entry.exercise_id, entry.target_reps,
+                                                        entry.target_rpe).message
+        except VigorError:
+            continue
+    return advice
+
+
 def _amount_text(value: int | None) -> str:
     return "" if value is None else str(value)
 
 
-def _cards(view: workouts.SessionView, units: str, errors: dict[int, str]) -> list[EntryCard]:
+def _cards(view: workouts.SessionView, units: str, errors: dict[int, str],
+           suggestions: dict[int, str]) -> list[EntryCard]:
     cards = []
     for i, entry in enumerate(view.entries):
         rows = [SetRow(id=s.id, number=n + 1, reps=_amount_text(s.seconds if entry.timed else s.reps),
@@ -66,7 +82,8 @@ def _cards(view: workouts.SessionView, units: str, errors: dict[int, str]) -> li
                 for n, s in enumerate(entry.sets)]
         cards.append(EntryCard(id=entry.id, name=entry.name, target=entry.target, note=entry.note,
                                timed=entry.timed, rest_seconds=entry.rest_seconds, first=i == 0,
-                               last=i == len(view.entries) - 1, rows=rows))
+                               last=i == len(view.entries) - 1, suggestion=suggestions.get(entry.id, ""),
+                               rows=rows))
     return cards
 
 
@@ -89,6 +106,7 @@ class LoggingState(AuthState):
     _rest_until: float = 0.0
     _rest_generation: int = 0
     _set_errors: dict[int, str] = {}
+    _suggestions: dict[int, str] = {}
 
     def _display(self, view: workouts.SessionView | None) -> None:
         if view is None:
@@ -98,7 +116,7 @@ class LoggingState(AuthState):
         self.session_id = view.id
         self.session_name = view.name
         self.session_note = view.note
-        self.cards = _cards(view, self.units, self._set_errors)
+        self.cards = _cards(view, self.units, self._set_errors, self._suggestions)
         self.done_sets = view.done_sets
         self.total_sets = sum(len(e.sets) for e in view.entries)
 
@@ -131,7 +149,9 @@ class LoggingState(AuthState):
         self.units = profiles.get_profile(user.id).units
         self._set_errors = {}
         self.error = ""
-        self._display(workouts.open_session(user.id))
+        view = workouts.open_session(user.id)
+        self._suggestions = _suggestions_for(user.id, view) if view else {}
+        self._display(view)
 
     @rx.event
     def start_freestyle(self):

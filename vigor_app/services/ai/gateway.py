@@ -873,7 +873,10 @@ async def generate_plan(user_id: int, profile: Profile, request: PlanRequest | N
 async def stream_chat(user_id: int, feature: str, messages: list[dict[str, str]], *,
                       builtin: BuiltinReply, context: str = "") -> AsyncIterator[ChatChunk]:
     """The coach's reply, piece by piece; the last chunk (``done``) says who answered and
-    carries any notice. ``builtin`` gives the reply when no AI can."""
+    carries any notice. ``builtin`` gives the reply when no AI can.
+
+    Read it to the end, or close it (``async with contextlib.aclosing(...)``) when the
+    person leaves early: closing settles the call at once."""
     async with aclosing(default_gateway().stream_chat(user_id, feature, messages, builtin=builtin,
                                                       context=context)) as chunks:
         async for chunk in chunks:

@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 from pydantic import SecretStr
 from sqlalchemy import func
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, col, select
 
 from vigor_app import db
@@ -354,7 +355,10 @@ def create_provider(actor_id: int, data: ProviderInput, *, client_ip: str = "") 
         now = utcnow()
         row = AiProvider(**values, created_at=now, updated_at=now)
         session.add(row)
-        session.flush()
+        try:
+            session.flush()
+        except IntegrityError as exc:  # the same name, created a moment ago elsewhere
+            raise ValidationError("Another provider has that name.", field="name") from exc
         audit.record(session, actor_user_id=actor_id, action="ai.provider_created",
                      target_type="ai_provider", target_id=row.id or 0, after=_public(row),
                      client_ip=client_ip, now=now)
@@ -496,6 +500,16 @@ def bootstrap_from_env(settings: Settings | None = None) -> list[str]:
     wanted = _from_env(settings)
     if not wanted:
         return []
+    try:
+        created = _create_from_env(wanted)
+    except IntegrityError:  # another worker started at the same moment and did it
+        return []
+    if created:
+        log.info("AI providers created from the environment: %s", ", ".join(created))
+    return created
+
+
+def _create_from_env(wanted: list[ProviderInput]) -> list[str]:
     with db.transaction() as session:
         if session.exec(select(AiProvider.id)).first() is not None:
             return []
@@ -513,6 +527,4 @@ def bootstrap_from_env(settings: Settings | None = None) -> list[str]:
             audit.record(session, actor_user_id=None, action="ai.provider_created",
                          target_type="ai_provider", target_id=row.id or 0, after=_public(row), now=now)
             created.append(row.name)
-    if created:
-        log.info("AI providers created from the environment: %s", ", ".join(created))
     return created

@@ -1,0 +1,90 @@
+"""Your data is yours: download it, import from Strong or Hevy, or delete the account."""
+
+from __future__ import annotations
+
+import json
+
+import reflex as rx
+
+from vigor_app.services import account_deletion, auth_sessions, data_export, data_import
+from vigor_app.services.errors import VigorError
+from vigor_app.state.auth import AuthState
+
+UPLOAD_ID = "import-upload"
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+class YourDataState(AuthState):
+    import_source: str = ""
+    import_unit: str = ""
+    import_message: str = ""
+    import_error: str = ""
+    importing: bool = False
+    delete_error: str = ""
+
+    @rx.event
+    def download_json(self):
+        user = self._current_user()
+        if user is None:
+            return None
+        data = json.dumps(data_export.export_json(user.id), indent=2, ensure_ascii=False)
+        return rx.download(data=data, filename="vigor-export.json")
+
+    @rx.event
+    def download_csv(self):
+        user = self._current_user()
+        if user is None:
+            return None
+        return rx.download(data=data_export.export_sets_csv(user.id), filename="vigor-sets.csv")
+
+    @rx.event
+    def set_import_option(self, field: str, value: str):
+        if field == "import_source" and value in ("", "strong", "hevy"):
+            self.import_source = value
+        elif field == "import_unit" and value in ("", "kg", "lb"):
+            self.import_unit = value
+
+    def _import(self, user_id: int, content: bytes) -> None:
+        self.import_message = self.import_error = ""
+        if len(content) > MAX_UPLOAD_BYTES:
+            self.import_error = "That file is over 5 MB. Export a shorter period and try again."
+            return
+        try:
+            report = data_import.import_csv(user_id, content, source=self.import_source or None,
+                                            weight_unit=self.import_unit or None)
+        except VigorError as exc:
+            self.import_error = exc.message
+            return
+        skipped = f" ({report.skipped_sessions} already here were skipped)" if report.skipped_sessions else ""
+        custom = f", {report.custom_exercises} kept as your own exercises" if report.custom_exercises else ""
+        self.import_message = (f"Imported {report.sessions} workouts and {report.sets} sets from "
+                               f"{report.source.title()}{skipped}{custom}.")
+
+    @rx.event
+    async def handle_upload(self, files: list[rx.UploadFile]):
+        user = self._current_user()
+        if user is None:
+            return
+        if not files:
+            self.import_error = "Choose a CSV file first."
+            return
+        content = await files[0].read()
+        self._import(user.id, content)
+
+    @rx.event
+    def delete_account(self, form_data: dict):
+        self.delete_error = ""
+        user = self._current_user()
+        if user is None:
+            return None
+        try:
+            account_deletion.delete_account(user.id, str(form_data.get("password", "")) or None,
+                                            confirm=str(form_data.get("confirm", "")),
+                                            client_ip=self._client_ip())
+        except VigorError as exc:
+            self.delete_error = exc.message
+            return None
+        auth_sessions.end_session(self.session_token)
+        self.session_token = ""
+        self._show_user(None)
+        return rx.redirect("/")
