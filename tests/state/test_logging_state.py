@@ -91,3 +91,19 @@ def test_another_persons_set_ids_do_nothing(logging_tab, browser):
     view = workouts.open_session(user_id)
     assert any(s.id == row.id and not s.done for e in view.entries for s in e.sets)
     assert workouts.open_session(mallory.user.id) is None
+
+
+def test_a_finished_workout_opens_for_correction_and_nobody_elses(logging_tab, browser):
+    tab, user_id = logging_tab
+    state = tab.state(LoggingState, "/log")
+    _, row = _first_counted(state)
+    tab.call(LoggingState, "toggle_done", row.id, path="/log")
+    session_id = state.session_id
+    tab.call(LoggingState, "finish", path="/log")
+    state, _ = tab.call(LoggingState, "load", path="/log", query={"session": str(session_id)})
+    assert state.editing_past and state.session_id == session_id
+    mallory = make_user("mallory")
+    other = browser()
+    other.state(LoggingState).session_token = mallory.token
+    state, _ = other.call(LoggingState, "load", path="/log", query={"session": str(session_id)})
+    assert state.session_id == 0 and state.error

@@ -194,3 +194,25 @@ def test_nobody_else_can_touch_my_workout(me, plan):
             call()
     assert workouts.get_session(me, view.id) == view
     assert workouts.open_session(mallory) is None
+
+
+def test_sets_can_be_reordered(me, plan):
+    view = workouts.start_from_plan(me, plan.id, 0)
+    entry = view.entries[0]
+    workouts.save_set(me, entry.sets[1].id, reps=12, weight_kg=10, done=True)
+    moved = workouts.move_set(me, entry.sets[1].id, -1)
+    assert [s.id for s in moved.entries[0].sets][:2] == [entry.sets[1].id, entry.sets[0].id]
+    assert moved.entries[0].sets[0].reps == 12
+    with pytest.raises(NotFound):
+        workouts.move_set(make_user("mallory").user.id, entry.sets[0].id, 1)
+
+
+def test_a_finished_workout_can_be_corrected_set_by_set(me, plan):
+    at = utcnow() - timedelta(days=1)
+    view = workouts.start_from_plan(me, plan.id, 0, now=at)
+    _tick_all(me, view, weight=20, reps=8, now=at)
+    finished = workouts.finish(me, view.id, now=at + timedelta(minutes=40)).session
+    first = finished.entries[0].sets[0]
+    workouts.save_set(me, first.id, reps=first.reps or 10, seconds=first.seconds, weight_kg=22.5, done=True)
+    again = workouts.get_session(me, view.id)
+    assert again.status == "finished" and again.entries[0].sets[0].weight_kg == 22.5

@@ -61,6 +61,8 @@ def _item(item: rx.Var[dict]) -> rx.Component:
                     reset_on_submit=False,
                 ),
                 rx.spacer(),
+                rx.link(rx.button("Edit sets", size="1", variant="soft", aria_label="Edit sets of " + item["name"]),
+                        href="/log?session=" + item["id"]),
                 rx.alert_dialog.root(
                     rx.alert_dialog.trigger(rx.button("Delete", size="1", variant="soft", color_scheme="red",
                                                       aria_label="Delete " + item["name"])),

@@ -45,6 +45,9 @@ def _set_row(card: EntryCard, row: SetRow) -> rx.Component:
                 color_scheme=rx.cond(row.done, "green", "gray"), variant=rx.cond(row.done, "solid", "outline"),
                 size="2", on_click=S.toggle_done(row.id),
             ),
+            rx.icon_button(rx.icon("chevron-up", size=14), variant="ghost", color_scheme="gray", size="1",
+                           aria_label="Move set " + row.number.to_string() + " of " + card.name + " up",
+                           disabled=row.number == 1, on_click=S.move_set(row.id, -1)),
             rx.icon_button(rx.icon("x", size=14), variant="ghost", color_scheme="gray", size="1",
                            aria_label="Remove set " + row.number.to_string() + " of " + card.name,
                            on_click=S.remove_set(row.id)),
@@ -148,7 +151,7 @@ def _finish() -> rx.Component:
                 align="center",
                 wrap="wrap",
             ),
-            rx.hstack(
+            rx.cond(S.editing_past, rx.link(rx.button("Done editing", size="3"), href="/history"), rx.hstack(
                 rx.button("Finish workout", size="3", on_click=S.finish),
                 rx.alert_dialog.root(
                     rx.alert_dialog.trigger(rx.button("Discard", size="3", variant="soft", color_scheme="red")),
@@ -164,7 +167,7 @@ def _finish() -> rx.Component:
                     ),
                 ),
                 spacing="3",
-            ),
+            )),
             spacing="3",
             width="100%",
         ),
@@ -179,7 +182,9 @@ def log_page() -> rx.Component:
         rx.cond(
             S.session_id > 0,
             rx.vstack(
-                page_header("Log workout"),
+                rx.heading(rx.cond(S.editing_past, "Edit workout", "Log workout"), size="8", as_="h1"),
+                rx.cond(S.editing_past, rx.text("Correcting a finished workout: each change is saved at once.",
+                                                color_scheme="gray")),
                 rx.hstack(rx.heading(S.session_name, size="5", as_="h2"),
                           rx.badge(S.done_sets.to_string() + " of " + S.total_sets.to_string() + " sets done"),
                           align="center", wrap="wrap"),

@@ -316,6 +316,25 @@ def move_exercise(user_id: int, entry_id: int, offset: int) -> SessionView:
         return _view(session, row)
 
 
+def move_set(user_id: int, set_id: int, offset: int) -> SessionView:
+    """Move a set up (-1) or down (+1) among its exercise's sets."""
+    with db.transaction() as session:
+        row_set = _owned_set(session, user_id, set_id)
+        row = _owned_session(session, user_id, row_set.session_id)
+        sets = list(session.exec(select(WorkoutSet).where(WorkoutSet.session_exercise_id == row_set.session_exercise_id)
+                                 .order_by(WorkoutSet.position)).all())
+        index = next(i for i, s in enumerate(sets) if s.id == row_set.id)
+        target = index + (1 if offset > 0 else -1)
+        if 0 <= target < len(sets):
+            sets[index], sets[target] = sets[target], sets[index]
+            for position, s in enumerate(sets):
+                s.position = position
+                session.add(s)
+        _touch(row, session)
+        session.flush()
+        return _view(session, row)
+
+
 def add_set(user_id: int, entry_id: int) -> SessionView:
     """Another set, pre-filled with the previous set's numbers."""
     with db.transaction() as session:

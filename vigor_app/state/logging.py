@@ -91,6 +91,7 @@ class LoggingState(AuthState):
     session_id: int = 0
     session_name: str = ""
     session_note: str = ""
+    editing_past: bool = False  # correcting a finished workout rather than logging one
     units: str = "kg"
     cards: list[EntryCard] = []
     done_sets: int = 0
@@ -149,8 +150,18 @@ class LoggingState(AuthState):
         self.units = profiles.get_profile(user.id).units
         self._set_errors = {}
         self.error = ""
-        view = workouts.open_session(user.id)
-        self._suggestions = _suggestions_for(user.id, view) if view else {}
+        wanted = self.router.url.query_parameters.get("session", "")
+        view = None
+        self.editing_past = False
+        if wanted.isdigit():
+            try:
+                view = workouts.get_session(user.id, int(wanted))
+            except VigorError as exc:
+                self.error = exc.message
+            self.editing_past = view is not None and view.status == "finished"
+        else:
+            view = workouts.open_session(user.id)
+        self._suggestions = _suggestions_for(user.id, view) if view and not self.editing_past else {}
         self._display(view)
 
     @rx.event
@@ -204,9 +215,13 @@ class LoggingState(AuthState):
         self._display(result.session)
         events = [rx.toast.success(_record_text(hit, card.name, self.units)) for hit in result.records]
         events += [rx.toast.success(f"{m.title} — {m.message}") for m in result.milestones]
-        if not row.done:  # it was just ticked: rest
+        if not row.done and not self.editing_past:  # it was just ticked: rest
             events.append(LoggingState.start_rest(card.rest_seconds))
         return events
+
+    @rx.event
+    def move_set(self, set_id: int, offset: int):
+        self._run(workouts.move_set, int(set_id), int(offset))
 
     @rx.event
     def add_set(self, entry_id: int):
