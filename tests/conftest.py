@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
@@ -17,6 +18,8 @@ _ENV_TO_CLEAR = [
     "OIDC_ISSUER", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_PROVIDER_NAME",
     "SESSION_TTL_HOURS", "LOGIN_MAX_FAILURES", "LOGIN_WINDOW_MINUTES", "LOGIN_LOCKOUT_MINUTES",
 ]
+# AI provider settings: the suite never talks to a real provider.
+_ENV_PREFIXES_TO_CLEAR = ("OPENAI_", "AZURE_OPENAI_", "GEMINI_", "PERPLEXITY_", "AI_")
 
 
 @pytest.fixture(scope="session")
@@ -30,7 +33,7 @@ def migrated_template(tmp_path_factory) -> Path:
 @pytest.fixture
 def vigor_env(tmp_path, monkeypatch):
     """A clean environment with its own data directory and settings."""
-    for name in _ENV_TO_CLEAR:
+    for name in _ENV_TO_CLEAR + [n for n in os.environ if n.startswith(_ENV_PREFIXES_TO_CLEAR)]:
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("VIGOR_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("SECRET_KEY", "test-secret-key-not-for-production")

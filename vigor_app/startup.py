@@ -11,6 +11,7 @@ from sqlmodel import Session
 
 from vigor_app.db import make_engine
 from vigor_app.services import accounts, catalogue_store
+from vigor_app.services.ai import providers
 from vigor_app.services.errors import VigorError
 from vigor_app.settings import get_settings
 
@@ -48,6 +49,13 @@ def configure_logging() -> None:
     level = get_settings().log_level.upper()
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("vigor_app").setLevel(level)
+
+
+def bootstrap_ai_providers() -> None:
+    """Providers from OPENAI_API_KEY and friends, the first time the server starts."""
+    created = providers.bootstrap_from_env()
+    if created:
+        log.info("AI providers created from the environment: %s", ", ".join(created))
 
 
 def ensure_first_admin() -> None:

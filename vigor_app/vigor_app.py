@@ -46,5 +46,6 @@ app = rx.App(
 
 
 @app.register_lifespan_task
-def first_admin() -> None:
+def first_admin_and_providers() -> None:
     startup.ensure_first_admin()
+    startup.bootstrap_ai_providers()

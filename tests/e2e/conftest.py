@@ -73,7 +73,9 @@ def app(tmp_path_factory) -> Iterator[RunningApp]:
     with smtp_server() as (smtp_port, mailbox), \
             run_oidc_provider(redirect_uris=[f"{url}/auth/oidc/callback"], user=sso_user) as idp:
         env = {
-            **os.environ,
+            # The app under test never talks to a real AI provider.
+            **{k: v for k, v in os.environ.items()
+               if not k.startswith(("OPENAI_", "AZURE_OPENAI_", "GEMINI_", "PERPLEXITY_", "AI_"))},
             "PATH": f"{ROOT / '.venv' / 'bin'}:{os.environ.get('PATH', '')}",
             "REFLEX_USE_NPM": "1",
             "REFLEX_TELEMETRY_ENABLED": "false",

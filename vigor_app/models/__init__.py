@@ -11,6 +11,7 @@ from vigor_app.models.ai import (
     AiTierLimit,
 )
 from vigor_app.models.audit import AuditEntry
+from vigor_app.models.coach import CoachConversation, CoachMessage, DailyMotivationRun
 from vigor_app.models.exercise import Exercise
 from vigor_app.models.plan import WorkoutPlan
 from vigor_app.models.profile import FitnessProfile
@@ -43,6 +44,9 @@ __all__ = [
     "AiTierLimit",
     "AuditEntry",
     "AuthSession",
+    "CoachConversation",
+    "CoachMessage",
+    "DailyMotivationRun",
     "BodyMetric",
     "EarnedMilestone",
     "Exercise",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Column, ForeignKey, Integer
+from sqlalchemy import JSON, Column, ForeignKey, Integer, false
 from sqlmodel import Field, SQLModel
 
 from vigor_app.clock import utcnow
@@ -26,5 +26,8 @@ class FitnessProfile(SQLModel, table=True):
     session_minutes: int = Field(default=45)
     units: str = Field(default="kg", max_length=2)  # kg | lb; weights are stored in kg
     timezone: str = Field(default="UTC", max_length=64)
+    # A message from the coach each day, at this local hour (0-23).
+    daily_motivation: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
+    motivation_hour: int = Field(default=8, sa_column_kwargs={"server_default": "8"})
     onboarded_at: datetime | None = Field(default=None)
     updated_at: datetime = Field(default_factory=utcnow)

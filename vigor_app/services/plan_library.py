@@ -6,6 +6,7 @@ a plan id belonging to someone else is "not found".
 
 from __future__ import annotations
 
+import asyncio
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +18,7 @@ from vigor_app import db
 from vigor_app.clock import utcnow
 from vigor_app.models import WorkoutPlan
 from vigor_app.services import catalogue, profiles
+from vigor_app.services.ai import gateway
 from vigor_app.services.errors import NotFound, ValidationError
 from vigor_app.services.plans import rules, timing
 from vigor_app.services.plans.engine import generate_plan
@@ -26,6 +28,7 @@ from vigor_app.services.plans.request import (
     PlanInputs,
     PlanRequest,
     coerce_inputs,
+    resolve_inputs,
 )
 from vigor_app.services.plans.validation import validate_plan
 
@@ -67,23 +70,19 @@ def _clean_name(name: str) -> str:
     return name
 
 
-def create_plan(user_id: int, request: dict[str, Any] | None = None, *, seed: int | None = None,
-                name: str = "", now: datetime | None = None) -> StoredPlan:
-    """Build a plan with the built-in engine from the person's profile and store it.
-
-    The first plan becomes the active one.
-    """
-    profile = profiles.get_profile(user_id).plan_profile()
+def _plan_request(request: dict[str, Any] | None) -> PlanRequest:
     try:
-        plan_request = PlanRequest.from_dict(request or {})
+        return PlanRequest.from_dict(request or {})
     except PlanInputError as exc:
         raise ValidationError(f"{exc.key}: {exc.detail}", field=exc.key) from exc
-    seed = secrets.randbelow(1_000_000) if seed is None else seed
-    built = generate_plan(profile, plan_request, seed)
-    plan = built.to_dict()
-    problems = validate_plan(plan, profile, plan_request)
-    if problems:  # the engine's own output breaking a rule is a bug; never store or show it
-        raise RuntimeError(f"built-in plan broke a rule: {problems[0]}")
+
+
+def _store(user_id: int, plan: dict[str, Any], *, engine: str, seed: int, name: str,
+           inputs: PlanInputs, now: datetime | None = None) -> StoredPlan:
+    """Keep a plan that passed every rule; the first plan becomes the active one."""
+    problems = validate_plan(plan, inputs)
+    if problems:  # never store or show a plan that breaks a rule, whoever wrote it
+        raise RuntimeError(f"plan from {engine} broke a rule: {problems[0]}")
     now = now or utcnow()
     with db.transaction() as session:
         has_active = session.exec(
@@ -91,12 +90,41 @@ def create_plan(user_id: int, request: dict[str, Any] | None = None, *, seed: in
         ).first() is not None
         row = WorkoutPlan(
             user_id=user_id, name=_clean_name(name or _default_name(plan)), is_active=not has_active,
-            engine=BUILTIN_ENGINE, seed=seed, inputs=plan.get("inputs", {}), plan=plan,
-            created_at=now, updated_at=now,
+            engine=engine, seed=seed, inputs=inputs.to_dict(), plan=plan, created_at=now, updated_at=now,
         )
         session.add(row)
         session.flush()
         return _stored(row)
+
+
+def create_plan(user_id: int, request: dict[str, Any] | None = None, *, seed: int | None = None,
+                name: str = "", now: datetime | None = None) -> StoredPlan:
+    """Build a plan with the built-in engine from the person's profile and store it."""
+    profile = profiles.get_profile(user_id).plan_profile()
+    plan_request = _plan_request(request)
+    seed = secrets.randbelow(1_000_000) if seed is None else seed
+    plan = generate_plan(profile, plan_request, seed).to_dict()
+    return _store(user_id, plan, engine=BUILTIN_ENGINE, seed=seed, name=name,
+                  inputs=resolve_inputs(profile, plan_request), now=now)
+
+
+@dataclass(frozen=True)
+class GeneratedPlan:
+    plan: StoredPlan
+    notice: str | None  # why the built-in engine answered, when it did
+
+
+async def create_plan_via_gateway(user_id: int, request: dict[str, Any] | None = None, *,
+                                  seed: int | None = None, name: str = "") -> GeneratedPlan:
+    """Build a plan through the AI gateway (a provider, or the built-in engine) and store it."""
+    profile = (await asyncio.to_thread(profiles.get_profile, user_id)).plan_profile()
+    plan_request = _plan_request(request)
+    seed = secrets.randbelow(1_000_000) if seed is None else seed
+    answer = await gateway.generate_plan(user_id, profile, plan_request, seed)
+    stored = await asyncio.to_thread(
+        lambda: _store(user_id, answer.plan, engine=answer.engine, seed=seed, name=name,
+                       inputs=resolve_inputs(profile, plan_request)))
+    return GeneratedPlan(plan=stored, notice=answer.notice)
 
 
 def regenerate_plan(user_id: int, plan_id: int, *, seed: int | None = None) -> StoredPlan:

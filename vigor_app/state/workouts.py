@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import dataclass, field
 
 import reflex as rx
@@ -109,7 +108,8 @@ class WorkoutsState(AuthState):
         self.selected_id = str(stored.id)
         self.plan_name = stored.name
         self.plan_active = stored.is_active
-        self.plan_engine = "Built-in plan engine" if stored.engine == "builtin" else stored.engine
+        self.plan_engine = ("Built-in plan engine" if stored.engine == plan_library.BUILTIN_ENGINE
+                            else f"Written by {stored.engine}")
         self.rest_days = ", ".join(label(d) for d in stored.plan.get("rest_days", []))
         self.days = day_views(stored.plan)
 
@@ -157,7 +157,7 @@ class WorkoutsState(AuthState):
 
     @rx.event(background=True)
     async def generate(self):
-        """Building may wait on an AI provider later, so it runs off the state lock."""
+        """A provider may take seconds to answer, so this runs off the state lock."""
         async with self:
             user = self._user()
             if user is None or self.generating:
@@ -165,15 +165,17 @@ class WorkoutsState(AuthState):
             self.generating, self.error = True, ""
             request = self._request()
         try:
-            stored = await asyncio.to_thread(plan_library.create_plan, user.id, request)
+            generated = await plan_library.create_plan_via_gateway(user.id, request)
         except VigorError as exc:
             async with self:
                 self.generating, self.error = False, exc.message
             return
         async with self:
             self.generating = False
-            self._refresh(user, show_id=stored.id)
-        yield rx.toast.success(f"New plan: {stored.name}")
+            self._refresh(user, show_id=generated.plan.id)
+        yield rx.toast.success(f"New plan: {generated.plan.name}")
+        if generated.notice:
+            yield rx.toast.info(generated.notice)
 
     @rx.event
     def select_plan(self, plan_id: str):
