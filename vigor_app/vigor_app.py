@@ -7,6 +7,8 @@ from vigor_app.api import api
 from vigor_app.pages import (  # noqa: F401 (registers pages)
     admin,
     auth_pages,
+    coach,
+    dashboard,
     exercises,
     history,
     landing,
@@ -14,7 +16,6 @@ from vigor_app.pages import (  # noqa: F401 (registers pages)
     onboarding,
     profile,
     progress,
-    sections,
     workouts,
 )
 

@@ -21,6 +21,7 @@ import httpx
 import pytest
 
 from tests.fakes.oidc_provider import FakeUser, run_oidc_provider
+from tests.fakes.openai_server import FakeOpenAI, Reply, run_openai_server
 from tests.smtp_server import smtp_server
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -39,11 +40,15 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
+AI_MODEL = "e2e-coach"
+
+
 @dataclass
 class RunningApp:
     url: str
     mailbox: list
     sso_user: FakeUser
+    ai: FakeOpenAI
 
 
 def _wait_healthy(url: str, process: subprocess.Popen, log_path: Path) -> None:
@@ -71,7 +76,11 @@ def app(tmp_path_factory) -> Iterator[RunningApp]:
     sso_user = FakeUser(sub="sso-user-1", email="sso.runner@vigor.test", email_verified=True,
                         name="SSO Runner")
     with smtp_server() as (smtp_port, mailbox), \
-            run_oidc_provider(redirect_uris=[f"{url}/auth/oidc/callback"], user=sso_user) as idp:
+            run_oidc_provider(redirect_uris=[f"{url}/auth/oidc/callback"], user=sso_user) as idp, \
+            run_openai_server() as ai:
+        # An OpenAI-compatible server on 127.0.0.1: plans come back as the built-in draft, chat
+        # replies arrive in pieces a fraction of a second apart, as a real model's do.
+        ai.default(AI_MODEL, Reply(echo_draft=True, chunks=12, chunk_delay=0.15))
         env = {
             # The app under test never talks to a real AI provider.
             **{k: v for k, v in os.environ.items()
@@ -94,6 +103,8 @@ def app(tmp_path_factory) -> Iterator[RunningApp]:
             "OIDC_CLIENT_ID": idp.client_id,
             "OIDC_CLIENT_SECRET": idp.client_secret or "",
             "OIDC_PROVIDER_NAME": "Test ID",
+            "OPENAI_BASE_URL": ai.base_url,
+            "OPENAI_MODEL": AI_MODEL,
             # Every browser here shares 127.0.0.1; the per-account limit stays at 5.
             "LOGIN_MAX_FAILURES_PER_ADDRESS": "1000",
         }
@@ -107,7 +118,7 @@ def app(tmp_path_factory) -> Iterator[RunningApp]:
             )
         try:
             _wait_healthy(url, process, log_path)
-            yield RunningApp(url=url, mailbox=mailbox, sso_user=sso_user)
+            yield RunningApp(url=url, mailbox=mailbox, sso_user=sso_user, ai=ai)
         finally:
             os.killpg(process.pid, signal.SIGTERM)
             try:

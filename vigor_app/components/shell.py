@@ -157,16 +157,6 @@ def page_header(title: str, subtitle: str = "") -> rx.Component:
     )
 
 
-def not_built_yet(feature: str, what_it_will_do: str) -> rx.Component:
-    """An honest placeholder: the page works, and says the feature is still to come."""
-    return rx.callout(
-        rx.text(rx.text.strong(f"{feature} is not built yet. "), what_it_will_do),
-        icon="construction",
-        color_scheme="gray",
-        size="2",
-    )
-
-
 def app_page(route: str, title: str, *, on_load: list | None = None) -> Callable:
     """Decorator for a private page: the shell around it, sign-in checked on load first."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vigor_app.services import dashboard, profiles, workouts
+from vigor_app.services import coach_history, dashboard, profiles, workouts
 from vigor_app.services.errors import VigorError
 from vigor_app.state.auth import AuthState
 
@@ -26,6 +26,7 @@ class DashboardState(AuthState):
     total_workouts: int = 0
     records: list[str] = []
     open_session: str = ""
+    coach_message: str = ""
     error: str = ""
 
     @rx.event
@@ -52,6 +53,8 @@ class DashboardState(AuthState):
         self.records = [f"{r.exercise_name}: {r.value:g}" + (f" × {r.reps}" if r.reps else "")
                         + f" ({r.kind.replace('_', ' ')})" for r in summary.recent_records]
         self.open_session = summary.open_session.name if summary.open_session else ""
+        latest = coach_history.latest_from_coach(user.id)
+        self.coach_message = latest.content if latest else ""
 
     @rx.event
     def start_today(self):

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 
 import reflex as rx
 
-from vigor_app.services import catalogue, profiles, workouts
+from vigor_app.services import catalogue, coach_replies, profiles, workouts
 from vigor_app.services.errors import VigorError
 from vigor_app.state.auth import AuthState
 
@@ -37,6 +37,8 @@ class HistoryState(AuthState):
     error: str = ""
     finished_summary: str = ""
     finished_records: list[str] = []
+    analysis: str = ""
+    analysing: bool = False
 
     def _refresh(self) -> None:
         user = self._current_user()
@@ -68,12 +70,15 @@ class HistoryState(AuthState):
         logged = workouts.logged_exercises(user.id)
         self.exercise_options = [{"id": e, "name": catalogue.find_exercise(e).name if catalogue.find_exercise(e)
                                   else e} for e in logged]
-        self.finished_summary, self.finished_records = "", []
+        self.finished_summary, self.finished_records, self.analysis = "", [], ""
         finished = self.router.url.query_parameters.get("finished", "")
-        if finished.isdigit():
-            self._summarise(user.id, int(finished))
         self.page = 1
         self._refresh()
+        if finished.isdigit():
+            self._summarise(user.id, int(finished))
+            if self.finished_summary:
+                return HistoryState.analyse(int(finished))
+        return None
 
     def _summarise(self, user_id: int, session_id: int) -> None:
         try:
@@ -87,6 +92,22 @@ class HistoryState(AuthState):
         names = {e.exercise_id: e.name for e in view.entries}
         self.finished_records = sorted({f"{names.get(h.exercise_id, h.exercise_id)}: "
                                         f"{h.kind.replace('_', ' ')} {h.value:g}" for h in hits})
+
+    @rx.event(background=True)
+    async def analyse(self, session_id: int):
+        """The coach's analysis of the workout just finished (a provider may take seconds)."""
+        async with self:
+            user = self._current_user()
+            if user is None:
+                return
+            self.analysing = True
+        try:
+            message = await coach_replies.write_analysis(user.id, int(session_id))
+            text = message.content
+        except VigorError:
+            text = ""
+        async with self:
+            self.analysis, self.analysing = text, False
 
     @rx.event
     def set_filter(self, field: str, value: str):

@@ -1,13 +1,10 @@
-"""Dashboard and Coach: the sections every signed-in person has.
-
-Their features arrive in their own issues; until then each page says so plainly.
-"""
+"""The dashboard: today's session, streaks, this week, records and the coach's latest word."""
 
 from __future__ import annotations
 
 import reflex as rx
 
-from vigor_app.components.shell import app_page, not_built_yet, page_header
+from vigor_app.components.shell import app_page, page_header
 from vigor_app.state.auth import AuthState
 from vigor_app.state.dashboard import DashboardState as D
 
@@ -76,16 +73,16 @@ def dashboard_page() -> rx.Component:
             ),
             size="3", width="100%",
         ),
-        not_built_yet("The coach", "Once the coach arrives, its latest message shows here."),
+        rx.card(
+            rx.vstack(
+                rx.heading("From your coach", size="4", as_="h2"),
+                rx.cond(D.coach_message != "", rx.markdown(D.coach_message),
+                        rx.text("Nothing yet. ", rx.link("Ask your coach", href="/coach"), " anything about your "
+                                "training.", size="2", color_scheme="gray")),
+                spacing="2",
+            ),
+            size="3", width="100%",
+        ),
         spacing="4",
-        width="100%",
-    )
-
-
-@app_page("/coach", "Coach")
-def coach_page() -> rx.Component:
-    return rx.vstack(
-        page_header("Coach", "Ask about your training; answers come from your own log."),
-        not_built_yet("The AI coach", "You will chat with a coach that knows your plan, log and records."),
         width="100%",
     )

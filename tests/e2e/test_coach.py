@@ -1,0 +1,37 @@
+"""Asking the coach: the reply streams in piece by piece, and the conversation is kept."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.journeys import register
+
+
+def test_ask_the_coach_and_find_the_conversation_after_a_reload(page: Page):
+    register(page, "asker1")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Coach").click()
+    expect(page.get_by_role("button", name="What should I train today?")).to_be_visible()
+    page.get_by_label("Message to the coach").fill("Any tips for my first week?")
+    page.get_by_role("button", name="Send").click()
+
+    reply = page.get_by_role("article", name="Coach said").last
+    expect(page.get_by_role("button", name="Stop")).to_be_visible()  # streaming: the input waits
+    expect(reply).to_contain_text("Hello")
+    partial = reply.inner_text()
+    expect(reply).to_contain_text("you are doing well.")
+    assert len(partial) < len(reply.inner_text())  # it arrived in pieces
+    expect(reply).to_contain_text("Local model")  # who answered
+
+    page.reload()
+    expect(page.get_by_role("article", name="You said")).to_contain_text("Any tips for my first week?")
+    expect(page.get_by_role("article", name="Coach said").last).to_contain_text("you are doing well.")
+    expect(page.get_by_role("button", name="Any tips for my first week?", exact=True)).to_be_visible()  # the list
+
+
+def test_red_flags_get_medical_advice_not_training(page: Page):
+    register(page, "asker2")
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Coach").click()
+    page.get_by_label("Message to the coach").fill("I get chest pain when I run, should I push through?")
+    page.get_by_role("button", name="Send").click()
+    reply = page.get_by_role("article", name="Coach said").last
+    expect(reply).to_contain_text("medical")

@@ -1,0 +1,87 @@
+"""The coach's replies through the gateway, against a real OpenAI-compatible server on 127.0.0.1."""
+
+from datetime import timedelta
+
+import pytest
+
+from tests.factories import make_admin, make_user
+from tests.fakes.openai_server import Failure, Reply, run_openai_server
+from vigor_app.clock import utcnow
+from vigor_app.services import coach_history, coach_replies, plan_library, workouts
+from vigor_app.services.ai import providers
+from vigor_app.services.ai.providers import ProviderInput
+from vigor_app.services.errors import NotFound
+
+
+@pytest.fixture(scope="module")
+def openai_server():
+    with run_openai_server() as server:
+        yield server
+
+
+@pytest.fixture
+def server(openai_server):
+    openai_server.reset()
+    yield openai_server
+    openai_server.reset()
+
+
+@pytest.fixture
+def me(database):
+    return make_user("alice").user.id
+
+
+def _provider(server, model="coach-model"):
+    boss = make_admin().user.id
+    providers.create_provider(boss, ProviderInput(
+        name="Local model", kind="openai_compatible", model=model, base_url=server.base_url,
+        api_key="sk-local-0123456789abcdef", priority=1, timeout_seconds=5.0))
+
+
+async def _collect(user_id, text):
+    pieces = [p async for p in coach_replies.chat_reply(user_id, text, [])]
+    return "".join(p.text for p in pieces if not p.done), pieces[-1], pieces
+
+
+async def test_without_a_provider_the_built_in_coach_answers(me, server):
+    text, last, _ = await _collect(me, "What should I train today?")
+    assert text and last.done and last.engine == "builtin"
+    assert server.calls() == []
+
+
+async def test_a_provider_streams_its_reply_in_pieces(me, server):
+    _provider(server)
+    server.script("coach-model", Reply(content="Squat, then rest well tonight.", chunks=5))
+    text, last, pieces = await _collect(me, "What should I train today?")
+    assert text == "Squat, then rest well tonight."
+    assert len([p for p in pieces if not p.done]) == 5
+    assert last.engine == "Local model"
+
+
+async def test_a_provider_failing_before_the_first_token_falls_back(me, server):
+    _provider(server)
+    server.script("coach-model", Failure(500))
+    text, last, _ = await _collect(me, "How am I progressing?")
+    assert text and last.engine == "builtin"
+
+
+async def test_red_flags_never_reach_a_provider(me, server):
+    _provider(server)
+    text, last, _ = await _collect(me, "I have chest pain and feel dizzy during my sets")
+    assert "medical" in text.lower()
+    assert server.calls("coach-model") == []
+
+
+async def test_the_analysis_is_written_once_and_kept_in_the_history(me, server):
+    plan = plan_library.create_plan(me, seed=1)
+    at = utcnow() - timedelta(hours=2)
+    view = workouts.start_from_plan(me, plan.id, 0, now=at)
+    entry = view.entries[0]
+    workouts.save_set(me, entry.sets[0].id, reps=10, seconds=30, weight_kg=10, done=True, now=at)
+    workouts.finish(me, view.id, now=at + timedelta(minutes=30))
+    first = await coach_replies.write_analysis(me, view.id)
+    again = await coach_replies.write_analysis(me, view.id)
+    assert first.id == again.id and first.content
+    assert coach_history.latest_from_coach(me).id == first.id
+    with pytest.raises(NotFound):
+        await coach_replies.write_analysis(make_user("mallory").user.id, view.id)

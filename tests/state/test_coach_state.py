@@ -1,0 +1,50 @@
+"""The Coach page's handlers: a question, a stored reply, history kept per person."""
+
+import pytest
+
+from tests.factories import make_user
+from vigor_app.services import coach_history
+from vigor_app.state.coach import CoachState
+
+
+def test_a_question_and_the_built_in_reply_are_kept(browser):
+    me = make_user("alice")
+    tab = browser()
+    tab.state(CoachState).session_token = me.token
+    state, _ = tab.call(CoachState, "load", path="/coach")
+    assert state.messages == [] and state.suggestions
+    conversation = coach_history.start_conversation(me.user.id)
+    coach_history.add_message(me.user.id, conversation.id, "user", "How am I progressing?")
+    coach_history.add_message(me.user.id, conversation.id, "assistant", "Nicely.", engine="builtin")
+    state, _ = tab.call(CoachState, "load", path="/coach")
+    assert [m["role"] for m in state.messages] == ["user", "assistant"]
+    assert state.messages[1]["engine"] == "Built-in coach"
+    assert state.conversations[0]["title"] == "How am I progressing?"
+
+
+def test_another_persons_conversation_cannot_be_opened_or_deleted(browser):
+    alice, mallory = make_user("alice"), make_user("mallory")
+    conversation = coach_history.start_conversation(alice.user.id)
+    coach_history.add_message(alice.user.id, conversation.id, "user", "private question")
+    tab = browser()
+    tab.state(CoachState).session_token = mallory.token
+    state, _ = tab.call(CoachState, "select", str(conversation.id), path="/coach")
+    assert state.messages == [] and state.error
+    tab.call(CoachState, "delete_conversation", str(conversation.id), path="/coach")
+    assert coach_history.messages(alice.user.id, conversation.id)[0].content == "private question"
+
+
+def test_what_the_coach_knows_is_the_persons_own_context(browser):
+    me = make_user("alice")
+    tab = browser()
+    tab.state(CoachState).session_token = me.token
+    state, _ = tab.call(CoachState, "toggle_knows", path="/coach")
+    assert state.show_knows and state.knows
+
+
+@pytest.mark.parametrize("text", ["", "   ", "x" * 1001])
+def test_empty_or_long_messages_are_refused(text):
+    from vigor_app.services.errors import ValidationError
+
+    with pytest.raises(ValidationError):
+        coach_history.check_message(text)

@@ -1,0 +1,191 @@
+"""The Coach page: a conversation whose replies stream in through the AI gateway.
+
+A reply is produced in a background event (the provider may take seconds), changing state
+only under `async with self`. The person's message is stored before the call and the
+coach's reply when it is complete, so a reload finds the whole conversation.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from contextlib import aclosing
+
+import reflex as rx
+
+from vigor_app.services import coach_history, coach_replies
+from vigor_app.services.auth_sessions import CurrentUser
+from vigor_app.services.coach import context
+from vigor_app.services.errors import VigorError
+from vigor_app.state.auth import AuthState
+
+HISTORY_FOR_MODEL = 10  # earlier messages sent along with a question
+SUGGESTED_QUESTIONS = [
+    "What should I train today?",
+    "How am I progressing?",
+    "How do I do a goblet squat?",
+    "What does RPE mean and how do I pick a weight?",
+    "How do I come back after a break?",
+]
+
+
+def _message_dict(m: coach_history.MessageView) -> dict[str, str]:
+    engine = "" if m.role == "user" else ("Built-in coach" if m.engine in ("", "builtin") else m.engine)
+    return {"id": str(m.id), "role": m.role, "content": m.content, "engine": engine, "notice": m.notice}
+
+
+class CoachState(AuthState):
+    conversations: list[dict[str, str]] = []
+    conversation_id: int = 0
+    messages: list[dict[str, str]] = []
+    has_older: bool = False
+    draft: str = ""
+    streaming: bool = False
+    error: str = ""
+    knows: str = ""
+    show_knows: bool = False
+    _stop_requested: bool = False
+
+    @rx.var
+    def suggestions(self) -> list[str]:
+        return SUGGESTED_QUESTIONS
+
+    def _refresh_list(self, user: CurrentUser) -> None:
+        self.conversations = [{"id": str(c.id), "title": c.title} for c in coach_history.conversations(user.id)]
+
+    def _open(self, user: CurrentUser, conversation_id: int) -> None:
+        page = coach_history.messages(user.id, conversation_id)
+        self.conversation_id = conversation_id
+        self.messages = [_message_dict(m) for m in page]
+        self.has_older = len(page) == coach_history.PAGE
+
+    @rx.event
+    def load(self):
+        user = self._current_user()
+        if user is None:
+            self.messages, self.conversations = [], []
+            return
+        self.error = ""
+        self._refresh_list(user)
+        ids = [int(c["id"]) for c in self.conversations]
+        if self.conversation_id not in ids:
+            self.conversation_id = ids[0] if ids else 0
+        if self.conversation_id:
+            self._open(user, self.conversation_id)
+        else:
+            self.messages = []
+
+    @rx.event
+    def select(self, conversation_id: str):
+        user = self._current_user()
+        if user is None or self.streaming:
+            return
+        try:
+            self._open(user, int(conversation_id))
+        except (VigorError, ValueError):
+            self.error = "That conversation does not exist."
+
+    @rx.event
+    def new_conversation(self):
+        if self.streaming:
+            return
+        self.conversation_id, self.messages, self.has_older, self.error = 0, [], False, ""
+
+    @rx.event
+    def delete_conversation(self, conversation_id: str):
+        user = self._current_user()
+        if user is None or self.streaming:
+            return None
+        try:
+            coach_history.delete_conversation(user.id, int(conversation_id))
+        except (VigorError, ValueError):
+            self.error = "That conversation does not exist."
+            return None
+        if int(conversation_id) == self.conversation_id:
+            self.conversation_id, self.messages = 0, []
+        self._refresh_list(user)
+        return rx.toast.success("Conversation deleted.")
+
+    @rx.event
+    def load_older(self):
+        user = self._current_user()
+        if user is None or not self.messages or not self.conversation_id:
+            return
+        first = int(self.messages[0]["id"] or 0)
+        older = coach_history.messages(user.id, self.conversation_id, before_id=first)
+        self.messages = [_message_dict(m) for m in older] + self.messages
+        self.has_older = len(older) == coach_history.PAGE
+
+    @rx.event
+    def toggle_knows(self):
+        user = self._current_user()
+        if user is None:
+            return
+        self.show_knows = not self.show_knows
+        if self.show_knows:
+            self.knows = context.build_context(user.id).as_text()
+
+    @rx.event
+    def set_draft(self, text: str):
+        self.draft = str(text)[: coach_history.MAX_MESSAGE + 1]
+
+    @rx.event
+    def ask(self, question: str):
+        self.draft = str(question)[: coach_history.MAX_MESSAGE]
+        return CoachState.send
+
+    @rx.event
+    def stop(self):
+        self._stop_requested = True
+
+    @rx.event(background=True)
+    async def send(self):
+        async with self:
+            user = self._current_user()
+            if user is None or self.streaming:
+                return
+            try:
+                text = coach_history.check_message(self.draft)
+            except VigorError as exc:
+                self.error = exc.message
+                return
+            self.error, self.streaming, self._stop_requested = "", True, False
+            conversation_id = self.conversation_id
+            earlier = [{"role": m["role"], "content": m["content"]} for m in self.messages[-HISTORY_FOR_MODEL:]]
+        try:
+            if not conversation_id:
+                conversation_id = (await asyncio.to_thread(coach_history.start_conversation, user.id)).id
+            mine = await asyncio.to_thread(coach_history.add_message, user.id, conversation_id, "user", text)
+        except VigorError as exc:
+            async with self:
+                self.streaming, self.error = False, exc.message
+            return
+        async with self:
+            self.conversation_id = conversation_id
+            self.draft = ""
+            self.messages = [*self.messages, _message_dict(mine),
+                             {"id": "", "role": "assistant", "content": "", "engine": "", "notice": ""}]
+            self._refresh_list(user)
+
+        reply, engine, notice = await self._reply(user, text, earlier)
+
+        stored = await asyncio.to_thread(coach_history.add_message, user.id, conversation_id, "assistant",
+                                         reply or "(stopped)", engine=engine, notice=notice)
+        async with self:
+            self.messages = [*self.messages[:-1], _message_dict(stored)]
+            self.streaming = False
+
+    async def _reply(self, user: CurrentUser, text: str, earlier: list[dict]) -> tuple[str, str, str]:
+        """Stream the coach's answer into the last message; returns (text, engine, notice)."""
+        parts: list[str] = []
+        engine, notice = "builtin", ""
+        async with aclosing(coach_replies.chat_reply(user.id, text, earlier)) as pieces:
+            async for piece in pieces:
+                if piece.done:
+                    engine, notice = piece.engine, piece.notice
+                    continue
+                parts.append(piece.text)
+                async with self:
+                    if self._stop_requested:
+                        break
+                    self.messages = [*self.messages[:-1], {**self.messages[-1], "content": "".join(parts)}]
+        return "".join(parts), engine, notice
