@@ -75,3 +75,12 @@ def test_chat_messages_start_with_the_coachs_system_prompt_and_context():
     sent = prompts.chat_messages("chat", [{"role": "user", "content": "hi"}], "Runs twice a week.")
     assert sent[0]["role"] == "system" and sent[0]["content"].endswith("Runs twice a week.")
     assert sent[1:] == [{"role": "user", "content": "hi"}]
+
+
+def test_every_coach_prompt_carries_the_safety_rules():
+    from vigor_app.services.ai import prompts
+    from vigor_app.services.coach.safety import SYSTEM_RULES
+
+    for feature in ("chat", "analysis", "motivation"):
+        system = prompts.chat_messages(feature, [{"role": "user", "content": "hi"}], "")[0]
+        assert system["role"] == "system" and SYSTEM_RULES in system["content"]

@@ -43,7 +43,6 @@ def quick_password_hashing(monkeypatch):
                         PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1, type=Type.ID))
 
 
-
 @pytest.fixture
 def plan(database) -> tuple[int, int]:
     """(alice's id, her plan's id)."""

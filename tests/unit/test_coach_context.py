@@ -30,7 +30,6 @@ def quick_password_hashing(monkeypatch):
                         PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1, type=Type.ID))
 
 
-
 def at(day: date, hour: int = 9) -> datetime:
     return local_time(day, hour)
 

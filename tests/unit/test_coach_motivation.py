@@ -24,7 +24,6 @@ def quick_password_hashing(monkeypatch):
                         PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1, type=Type.ID))
 
 
-
 @pytest.fixture
 def alice() -> int:
     user_id = make_user("alice").user.id

@@ -45,6 +45,8 @@ def test_update_checks_and_stores_every_field():
         ({"session_minutes": "sixty"}, "session_minutes"),
         ({"units": "stone"}, "units"),
         ({"timezone": "Mars/Olympus"}, "timezone"),
+        ({"daily_motivation": "yes"}, "daily_motivation"),
+        ({"motivation_hour": 24}, "motivation_hour"),
         ({"days_per_week": 4, "preferred_weekdays": ["mon", "tue"]}, "preferred_weekdays"),
     ],
 )
@@ -67,3 +69,10 @@ def test_profiles_are_per_person():
     alice, bob = make_user("alice"), make_user("bob")
     profiles.update_profile(alice.user.id, {"fitness_level": "advanced"})
     assert profiles.get_profile(bob.user.id).fitness_level == "beginner"
+
+
+def test_daily_motivation_is_opt_in_at_a_local_hour():
+    me = make_user()
+    assert not profiles.get_profile(me.user.id).daily_motivation
+    view = profiles.update_profile(me.user.id, {"daily_motivation": True, "motivation_hour": "7"})
+    assert view.daily_motivation and view.motivation_hour == 7

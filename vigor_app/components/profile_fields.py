@@ -118,3 +118,15 @@ def units_fields() -> rx.Component:
 def form_errors() -> rx.Component:
     return rx.cond(S.errors.contains("form"),
                    rx.callout(S.errors["form"], icon="triangle_alert", color_scheme="red", role="alert"))
+
+
+def coach_fields() -> rx.Component:
+    return rx.vstack(
+        rx.checkbox("A daily message from my coach", checked=S.daily_motivation,
+                    on_change=S.set_daily_motivation, size="3"),
+        _native_select("At (my local time)", "motivation_hour", S.motivation_hour,
+                       [(str(h), f"{h:02d}:00") for h in range(24)],
+                       lambda value: S.set_field("motivation_hour", value)),
+        spacing="3",
+        width="100%",
+    )

@@ -6,6 +6,7 @@ import reflex as rx
 
 from vigor_app.components.forms import form_error, text_field
 from vigor_app.components.profile_fields import (
+    coach_fields,
     equipment_field,
     form_errors,
     goals_field,
@@ -38,6 +39,7 @@ def _fitness_profile() -> rx.Component:
             injuries_field(),
             schedule_fields(),
             units_fields(),
+            coach_fields(),
             rx.button("Save profile", size="3", on_click=FitnessProfileState.save_all),
             spacing="5",
             width="100%",

@@ -17,7 +17,7 @@ from vigor_app.services.plans.request import PlanInputError, Profile
 
 UNITS = ("kg", "lb")
 EDITABLE = ("fitness_level", "goals", "equipment", "injuries", "days_per_week", "preferred_weekdays",
-            "session_minutes", "units", "timezone")
+            "session_minutes", "units", "timezone", "daily_motivation", "motivation_hour")
 
 
 @dataclass(frozen=True)
@@ -32,6 +32,8 @@ class ProfileView:
     units: str
     timezone: str
     onboarded: bool
+    daily_motivation: bool = False
+    motivation_hour: int = 8
 
     def plan_profile(self) -> Profile:
         """The part the plan engine reads."""
@@ -52,6 +54,7 @@ def _view(row: FitnessProfile | None) -> ProfileView:
         injuries=list(row.injuries), days_per_week=row.days_per_week,
         preferred_weekdays=list(row.preferred_weekdays), session_minutes=row.session_minutes,
         units=row.units, timezone=row.timezone, onboarded=row.onboarded_at is not None,
+        daily_motivation=row.daily_motivation, motivation_hour=row.motivation_hour,
     )
 
 
@@ -85,6 +88,13 @@ def update_profile(
     if merged["units"] not in UNITS:
         raise ValidationError("Units are kg or lb.", field="units")
     merged["timezone"] = _check_timezone(merged["timezone"])
+    if not isinstance(merged["daily_motivation"], bool):
+        raise ValidationError("Daily motivation is on or off.", field="daily_motivation")
+    hour = merged["motivation_hour"]
+    if isinstance(hour, str) and hour.strip().isdigit():
+        hour = int(hour)
+    if isinstance(hour, bool) or not isinstance(hour, int) or not 0 <= hour <= 23:
+        raise ValidationError("Pick an hour between 0 and 23.", field="motivation_hour")
     try:
         checked = Profile(
             fitness_level=merged["fitness_level"], goals=merged["goals"], equipment=merged["equipment"],
@@ -111,6 +121,8 @@ def update_profile(
         row.session_minutes = checked.session_minutes
         row.units = merged["units"]
         row.timezone = merged["timezone"]
+        row.daily_motivation = merged["daily_motivation"]
+        row.motivation_hour = hour
         row.updated_at = now
         if finish_onboarding and row.onboarded_at is None:
             row.onboarded_at = now

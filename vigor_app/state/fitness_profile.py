@@ -30,6 +30,7 @@ STEP_FIELDS = {
     "schedule": ("days_per_week", "preferred_weekdays", "session_minutes"),
     "units": ("units", "timezone"),
 }
+COACH_FIELDS = ("daily_motivation", "motivation_hour")
 OPTIONS = {
     "fitness_level": [(w, label(w)) for w in LEVELS],
     "goals": [(w, label(w)) for w in GOALS],
@@ -38,7 +39,7 @@ OPTIONS = {
     "preferred_weekdays": [(w, label(w)) for w in WEEKDAYS],
 }
 LIST_FIELDS = ("goals", "equipment", "injuries", "preferred_weekdays")
-ALL_FIELDS = tuple(name for fields in STEP_FIELDS.values() for name in fields)
+ALL_FIELDS = (*(name for fields in STEP_FIELDS.values() for name in fields), *COACH_FIELDS)
 
 
 class FitnessProfileState(AuthState):
@@ -51,6 +52,8 @@ class FitnessProfileState(AuthState):
     session_minutes: str = "45"
     units: str = "kg"
     timezone: str = "UTC"
+    daily_motivation: bool = False
+    motivation_hour: str = "8"
     onboarded: bool = False
     step: int = 0
     errors: dict[str, str] = {}
@@ -84,14 +87,17 @@ class FitnessProfileState(AuthState):
         """Show the stored values of `fields` (others keep what the person is editing)."""
         for name in fields:
             value = getattr(view, name)
-            setattr(self, name, list(value) if isinstance(value, list) else str(value))
+            if isinstance(value, list | bool):
+                setattr(self, name, list(value) if isinstance(value, list) else value)
+            else:
+                setattr(self, name, str(value))
         self.onboarded = view.onboarded
 
     def _values(self, fields: tuple[str, ...]) -> dict:
         values = {}
         for field in fields:
             value = getattr(self, field)
-            if field in ("days_per_week", "session_minutes"):
+            if field in ("days_per_week", "session_minutes", "motivation_hour"):
                 value = int(value) if str(value).strip().lstrip("-").isdigit() else value
             values[field] = value
         return values
@@ -141,8 +147,14 @@ class FitnessProfileState(AuthState):
         self.saved = False
 
     @rx.event
+    def set_daily_motivation(self, value: bool):
+        self.daily_motivation = bool(value)
+        self.saved = False
+
+    @rx.event
     def set_field(self, field: str, value: str):
-        if field not in ("fitness_level", "days_per_week", "session_minutes", "units", "timezone"):
+        if field not in ("fitness_level", "days_per_week", "session_minutes", "units", "timezone",
+                         "motivation_hour"):
             return
         setattr(self, field, str(value)[:64])
         self.saved = False

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from vigor_app.services import catalogue
+from vigor_app.services.coach.safety import SYSTEM_RULES
 from vigor_app.services.plans import rules
 from vigor_app.services.plans.request import PlanInputs
 from vigor_app.services.plans.vocabulary import PROGRESSION_RULES, WEEKDAYS
@@ -201,7 +202,8 @@ _CHAT_SYSTEM = {
 
 
 def chat_messages(feature: str, messages: Sequence[dict[str, str]], context: str) -> list[dict[str, str]]:
-    system = _CHAT_SYSTEM[feature]
+    # The same safety rules the built-in coach follows (red flags → medical care; no harmful practices).
+    system = f"{_CHAT_SYSTEM[feature]}\n\n{SYSTEM_RULES}"
     if context:
         system += f"\n\nWhat Vigor knows about this person:\n{context}"
     return [{"role": "system", "content": system},
