@@ -18,6 +18,13 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_table('tier_offers',
+    sa.Column('tier', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('price_text', sqlmodel.sql.sqltypes.AutoString(length=60), nullable=False),
+    sa.Column('unlocks', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
+    sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
+    sa.PrimaryKeyConstraint('tier')
+    )
     op.create_table('upgrade_requests',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('user_id', sa.Integer(), nullable=False),
@@ -40,6 +47,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    op.drop_table('tier_offers')
     with op.batch_alter_table('upgrade_requests', schema=None) as batch_op:
         batch_op.drop_index('ix_upgrade_requests_user_status')
         batch_op.drop_index(batch_op.f('ix_upgrade_requests_status'))

@@ -13,7 +13,7 @@ from vigor_app.models.ai import (
 from vigor_app.models.audit import AuditEntry
 from vigor_app.models.coach import CoachConversation, CoachMessage, DailyMotivationRun
 from vigor_app.models.exercise import Exercise
-from vigor_app.models.membership import UpgradeRequest
+from vigor_app.models.membership import TierOffer, UpgradeRequest
 from vigor_app.models.plan import WorkoutPlan
 from vigor_app.models.profile import FitnessProfile
 from vigor_app.models.user import (
@@ -59,6 +59,7 @@ __all__ = [
     "PersonalRecord",
     "SessionExercise",
     "PasswordResetToken",
+    "TierOffer",
     "UpgradeRequest",
     "User",
     "WorkoutPlan",

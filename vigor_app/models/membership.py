@@ -29,3 +29,14 @@ class UpgradeRequest(SQLModel, table=True):
     reason: str = Field(default="", max_length=500)
     created_at: datetime = Field(default_factory=utcnow)
     decided_at: datetime | None = Field(default=None)
+
+
+class TierOffer(SQLModel, table=True):
+    """How a tier is presented on the Membership page: its price and what it unlocks (admins edit)."""
+
+    __tablename__ = "tier_offers"
+
+    tier: str = Field(primary_key=True, max_length=16)
+    price_text: str = Field(default="", max_length=60)  # e.g. "$9 a month"; empty: free or unpriced
+    unlocks: str = Field(default="", max_length=300)
+    updated_at: datetime = Field(default_factory=utcnow)
