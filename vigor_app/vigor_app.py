@@ -13,11 +13,13 @@ from vigor_app.pages import (  # noqa: F401 (registers pages)
     history,
     landing,
     log_workout,
+    membership,
     onboarding,
     profile,
     progress,
     workouts,
 )
+from vigor_app.services import coach_scheduler
 
 startup.configure_logging()
 
@@ -44,6 +46,9 @@ app = rx.App(
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
     ],
 )
+
+
+app.register_lifespan_task(coach_scheduler.lifespan_task)
 
 
 @app.register_lifespan_task

@@ -15,6 +15,9 @@ from vigor_app.models import (
     AiQuotaOverride,
     AuditEntry,
     BodyMetric,
+    CoachConversation,
+    CoachMessage,
+    DailyMotivationRun,
     EarnedMilestone,
     Exercise,
     LoginAttempt,
@@ -23,6 +26,7 @@ from vigor_app.models import (
     PasswordResetToken,
     PersonalRecord,
     SessionExercise,
+    UpgradeRequest,
     User,
     WorkoutPlan,
     WorkoutSession,
@@ -76,6 +80,14 @@ def fill_account(user_id: int, tag: str, *, admin_id: int | None = None) -> None
         session.add(AiCounter(key=f"quota:{user_id}:day:2024-03-10", used=3))
         session.add(AiCounter(key=f"spend:user:{user_id}:month:2024-03", used=1200))
         session.add(LoginAttempt(account_key=f"{tag}@example.com", client_ip="10.0.0.1"))
+        conversation = CoachConversation(user_id=user_id, title=f"Chat {tag}")
+        session.add(conversation)
+        session.flush()
+        session.add(CoachMessage(conversation_id=conversation.id, user_id=user_id, role="user", content="hi",
+                                 session_id=row.id))
+        session.add(DailyMotivationRun(user_id=user_id, local_date=date(2024, 3, 10)))
+        session.add(UpgradeRequest(user_id=user_id, from_tier="free", to_tier="premium",
+                                   decided_by=admin_id))
 
 
 def tables_with_user_id() -> list:

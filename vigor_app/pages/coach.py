@@ -19,8 +19,9 @@ def _bubble(message: rx.Var[dict]) -> rx.Component:
                         rx.hstack(rx.spinner(size="2"), rx.text("Thinking…", color_scheme="gray"), role="status"),
                         rx.markdown(message["content"])),
                 rx.cond(message["engine"] != "", rx.text(message["engine"], size="1", color_scheme="gray")),
-                rx.cond(message["notice"] != "", rx.callout(message["notice"], icon="info", size="1",
-                                                            color_scheme="orange")),
+                rx.cond(message["notice"] != "", rx.callout(
+                    rx.text(message["notice"], " ", rx.link("Your membership", href="/membership"), "."),
+                    icon="info", size="1", color_scheme="orange")),
                 spacing="1",
                 align="start",
             ),

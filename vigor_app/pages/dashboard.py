@@ -55,6 +55,16 @@ def dashboard_page() -> rx.Component:
             rx.text("Workout in progress: ", rx.text.strong(D.open_session), ". ",
                     rx.link("Resume it", href="/log"), "."), icon="timer", color_scheme="orange", width="100%")),
         rx.cond(D.error != "", rx.callout(D.error, icon="triangle_alert", color_scheme="red", role="alert")),
+        rx.cond(
+            D.allowance_percent >= 100,
+            rx.callout(rx.text("You have reached an AI limit of your tier: the built-in coach and plan engine "
+                               "answer until it resets. ", rx.link("See your membership", href="/membership"),
+                               "."), icon="gauge", color_scheme="orange", width="100%"),
+            rx.cond(D.allowance_percent >= 80, rx.callout(
+                rx.text("Heads-up: you have used ", D.allowance_percent.to_string(), "% of an AI allowance. ",
+                        rx.link("See your membership", href="/membership"), "."),
+                icon="gauge", width="100%")),
+        ),
         _today(),
         rx.grid(
             _stat("Current streak", D.current_streak.to_string() + " days", "Days in a row with a workout"),

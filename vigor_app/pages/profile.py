@@ -59,6 +59,7 @@ def profile_page() -> rx.Component:
                 _row("Username", AccountState.username),
                 _row("E-mail", AccountState.email),
                 _row("Role", rx.cond(AccountState.is_admin, "Administrator", "Member")),
+                rx.link("Membership: your tier, usage and upgrades →", href="/membership", size="2"),
                 spacing="2",
             ),
             size="3",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vigor_app.services import coach_history, dashboard, profiles, workouts
+from vigor_app.services import coach_history, dashboard, membership, profiles, workouts
 from vigor_app.services.errors import VigorError
 from vigor_app.state.auth import AuthState
 
@@ -27,6 +27,7 @@ class DashboardState(AuthState):
     records: list[str] = []
     open_session: str = ""
     coach_message: str = ""
+    allowance_percent: int = 0
     error: str = ""
 
     @rx.event
@@ -53,6 +54,7 @@ class DashboardState(AuthState):
         self.records = [f"{r.exercise_name}: {r.value:g}" + (f" × {r.reps}" if r.reps else "")
                         + f" ({r.kind.replace('_', ' ')})" for r in summary.recent_records]
         self.open_session = summary.open_session.name if summary.open_session else ""
+        self.allowance_percent = membership.overview(user.id).highest_percent
         latest = coach_history.latest_from_coach(user.id)
         self.coach_message = latest.content if latest else ""
 
