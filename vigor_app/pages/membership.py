@@ -12,7 +12,7 @@ def _meter(meter: rx.Var[dict]) -> rx.Component:
     return rx.vstack(
         rx.hstack(rx.text(meter["label"], weight="medium"), rx.spacer(),
                   rx.text(meter["used"], " of ", meter["limit"], " AI requests", size="2"), width="100%"),
-        rx.progress(value=meter["percent"].to(int), width="100%",
+        rx.progress(value=meter["percent"].to(int), max=100, width="100%",
                     aria_label=meter["label"] + " " + meter["used"] + " of " + meter["limit"] + " requests used"),
         rx.text("Resets ", meter["resets"], size="1", color_scheme="gray"),
         spacing="1",
@@ -86,7 +86,7 @@ def membership_page() -> rx.Component:
                 rx.vstack(
                     rx.hstack(rx.text("AI spend this month", weight="medium"), rx.spacer(),
                               rx.text(S.spend, " of ", S.budget, size="2"), width="100%"),
-                    rx.progress(value=S.spend_percent, width="100%", aria_label="AI spend this month"),
+                    rx.progress(value=S.spend_percent, max=100, width="100%", aria_label="AI spend this month"),
                     spacing="1", width="100%",
                 ),
                 rx.text("When a limit is reached, the built-in coach and plan engine keep answering, "

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import reflex as rx
@@ -26,7 +27,7 @@ def _when(moment: datetime, zone: ZoneInfo) -> str:
 class MembershipState(AuthState):
     tier: str = ""
     tier_label: str = ""
-    meters: list[dict[str, str]] = []
+    meters: list[dict[str, Any]] = []
     spend: str = ""
     budget: str = ""
     spend_percent: int = 0
@@ -46,7 +47,7 @@ class MembershipState(AuthState):
         view = membership.overview(user.id)
         self.tier, self.tier_label = view.tier, quotas.TIER_LABELS[view.tier]
         self.meters = [{"label": WINDOW_TEXT[m.window], "used": str(m.used), "limit": str(m.limit),
-                        "percent": str(m.percent), "resets": _when(m.resets_at, zone)} for m in view.meters]
+                        "percent": m.percent, "resets": _when(m.resets_at, zone)} for m in view.meters]
         self.spend, self.budget = _dollars(view.spend_micros), _dollars(view.budget_micros)
         self.spend_percent = 100 if view.budget_micros <= 0 else min(
             100, round(100 * view.spend_micros / view.budget_micros))
