@@ -120,11 +120,12 @@ def app(tmp_path_factory) -> Iterator[RunningApp]:
             _wait_healthy(url, process, log_path)
             yield RunningApp(url=url, mailbox=mailbox, sso_user=sso_user, ai=ai)
         finally:
-            os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+                try:
+                    process.wait(timeout=20)
+                except subprocess.TimeoutExpired:
+                    os.killpg(process.pid, signal.SIGKILL)
             server_log = log_path.read_text()
             assert "Traceback" not in server_log, server_log[-4000:]
 

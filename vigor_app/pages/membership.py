@@ -12,8 +12,7 @@ def _meter(meter: rx.Var[dict]) -> rx.Component:
     return rx.vstack(
         rx.hstack(rx.text(meter["label"], weight="medium"), rx.spacer(),
                   rx.text(meter["used"], " of ", meter["limit"], " AI requests", size="2"), width="100%"),
-        rx.progress(value=meter["percent"].to(int), max=100, width="100%",
-                    aria_label=meter["label"] + " " + meter["used"] + " of " + meter["limit"] + " requests used"),
+        rx.progress(value=meter["percent"].to(int), max=100, width="100%", aria_label=meter["aria"].to(str)),
         rx.text("Resets ", meter["resets"], size="1", color_scheme="gray"),
         spacing="1",
         width="100%",

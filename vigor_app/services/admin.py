@@ -111,17 +111,48 @@ def set_active(actor_id: int, user_id: int, active: bool, *, client_ip: str = ""
                      client_ip=client_ip)
 
 
-def audit_log(actor_id: int, action: str = "", limit: int = 100) -> list[AuditRow]:
+SYSTEM_ACTOR = "system"  # the audit filter for entries no person made (start-up, jobs)
+AUDIT_LIMIT = 500
+
+
+def audit_log(actor_id: int, action: str = "", limit: int = 100, *, by: str = "") -> list[AuditRow]:
+    """The latest audit entries, newest first; `action` and `by` (a user id, or
+    ``"system"``) filter them. Entries are never edited: nothing here writes."""
     with db.read_only() as session:
         require_admin(session, actor_id)
         names = dict(session.exec(select(User.id, User.username)).all())
-        rows: list[AuditEntry] = audit.entries(session, action=action or None, limit=limit)
+        query = select(AuditEntry).order_by(col(AuditEntry.created_at).desc(), col(AuditEntry.id).desc())
+        if action:
+            query = query.where(AuditEntry.action == action)
+        if by == SYSTEM_ACTOR:
+            query = query.where(col(AuditEntry.actor_user_id).is_(None))
+        elif by:
+            try:
+                query = query.where(AuditEntry.actor_user_id == int(by))
+            except ValueError:
+                return []
+        rows: list[AuditEntry] = list(session.exec(query.limit(max(1, min(limit, AUDIT_LIMIT)))).all())
         return [
             AuditRow(
                 id=e.id or 0, created_at=e.created_at,
-                actor=names.get(e.actor_user_id, "system") if e.actor_user_id else "system",
+                actor=names.get(e.actor_user_id, "deleted account") if e.actor_user_id else SYSTEM_ACTOR,
                 action=e.action, target=f"{e.target_type} {e.target_id}".strip(),
                 before=e.before or "", after=e.after or "",
             )
             for e in rows
         ]
+
+
+def audit_filters(actor_id: int) -> tuple[list[str], list[tuple[str, str]]]:
+    """What the audit log can be filtered by: the actions in it, and who acted
+    (``(user id or "system", name)``)."""
+    with db.read_only() as session:
+        require_admin(session, actor_id)
+        actions = sorted(session.exec(select(AuditEntry.action).distinct()).all())
+        actor_ids = set(session.exec(select(AuditEntry.actor_user_id).distinct()).all())
+        names = dict(session.exec(select(User.id, User.username)
+                                  .where(col(User.id).in_([i for i in actor_ids if i is not None]))).all())
+    actors = sorted(((str(i), names[i]) for i in actor_ids if i in names), key=lambda a: a[1].lower())
+    if None in actor_ids:
+        actors.append((SYSTEM_ACTOR, SYSTEM_ACTOR))
+    return actions, actors

@@ -47,7 +47,8 @@ class MembershipState(AuthState):
         view = membership.overview(user.id)
         self.tier, self.tier_label = view.tier, quotas.TIER_LABELS[view.tier]
         self.meters = [{"label": WINDOW_TEXT[m.window], "used": str(m.used), "limit": str(m.limit),
-                        "percent": m.percent, "resets": _when(m.resets_at, zone)} for m in view.meters]
+                        "percent": m.percent, "resets": _when(m.resets_at, zone),
+                        "aria": f"{WINDOW_TEXT[m.window]}: {m.used} of {m.limit} AI requests used"} for m in view.meters]
         self.spend, self.budget = _dollars(view.spend_micros), _dollars(view.budget_micros)
         self.spend_percent = 100 if view.budget_micros <= 0 else min(
             100, round(100 * view.spend_micros / view.budget_micros))

@@ -200,6 +200,11 @@ _ENABLED = (select(_PROVIDERS_T).where(_PROVIDERS_T.c.enabled.is_(True))
             .order_by(_PROVIDERS_T.c.priority, _PROVIDERS_T.c.id))
 
 
+def config_of(row: AiProvider) -> ProviderConfig:
+    """The gateway's view of one provider row (its key decrypted), e.g. to test a connection."""
+    return _config(row)
+
+
 def enabled_configs(session: Session) -> list[ProviderConfig]:
     """Enabled providers in priority order (the built-in engine is not among them)."""
     return [_config(row) for row in session.connection().execute(_ENABLED)]
