@@ -8,7 +8,7 @@ from tests.factories import make_admin, make_user
 from tests.fakes.openai_server import Failure, Reply, run_openai_server
 from vigor_app.clock import utcnow
 from vigor_app.services import coach_history, coach_replies, plan_library, workouts
-from vigor_app.services.ai import providers
+from vigor_app.services.ai import budgets, providers
 from vigor_app.services.ai.providers import ProviderInput
 from vigor_app.services.errors import NotFound
 
@@ -31,11 +31,12 @@ def me(database):
     return make_user("alice").user.id
 
 
-def _provider(server, model="coach-model"):
+def _provider(server, model="coach-model", **prices):
     boss = make_admin().user.id
     providers.create_provider(boss, ProviderInput(
         name="Local model", kind="openai_compatible", model=model, base_url=server.base_url,
-        api_key="sk-local-0123456789abcdef", priority=1, timeout_seconds=5.0))
+        api_key="sk-local-0123456789abcdef", priority=1, timeout_seconds=5.0, **prices))
+    return boss
 
 
 async def _collect(user_id, text):
@@ -63,6 +64,19 @@ async def test_a_provider_failing_before_the_first_token_falls_back(me, server):
     server.script("coach-model", Failure(500))
     text, last, _ = await _collect(me, "How am I progressing?")
     assert text and last.engine == "builtin"
+
+
+async def test_the_budget_running_out_mid_conversation_hands_over_to_the_built_in_coach(me, server):
+    boss = _provider(server, input_price_micros=2_000_000, output_price_micros=8_000_000)
+    server.default("coach-model", Reply(content="Keep the reps smooth and the rest short.", chunks=3))
+    text, last, _ = await _collect(me, "What should I train today?")
+    assert last.engine == "Local model" and text == "Keep the reps smooth and the rest short."
+    # The month's budget is now spent (an admin lowers it below what was used, with auto-disable on).
+    budgets.update_budget_settings(boss, monthly_limit_micros=1, monthly_auto_disable=True)
+    text, last, _ = await _collect(me, "And tomorrow?")
+    assert last.engine == "builtin" and last.notice  # the person is told why
+    assert text  # and still gets an answer
+    assert len(server.calls("coach-model")) == 1
 
 
 async def test_red_flags_never_reach_a_provider(me, server):

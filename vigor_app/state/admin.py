@@ -1,60 +1,230 @@
-"""The admin console's state. Every handler checks on the server that an admin is asking;
-the services check the role again themselves."""
+"""The admin console's state. Every handler checks on the server that an admin is asking
+(``_admin()``, looked up in the database each time); the services check the role again
+themselves. A person who is not an admin gets nothing loaded and changes nothing.
+
+``AdminConsoleState`` is the base of every admin page's state: it holds the budget-alert
+banner. ``AdminState`` is the overview and the people (``/admin``, ``/admin/users``).
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+from datetime import UTC, datetime
+
 import reflex as rx
 
-from vigor_app.services import admin
+from vigor_app.services import admin, admin_analytics, admin_users, budget_alerts
+from vigor_app.services.ai import pricing, quotas
 from vigor_app.services.auth_sessions import CurrentUser
 from vigor_app.services.errors import VigorError
 from vigor_app.state.auth import AuthState
 
+log = logging.getLogger(__name__)
 
-def _when(value) -> str:
-    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "never"
+DENIED = "Only administrators can do this."
+RECENT_AUDIT = 20
+WINDOW_LABELS = {"day": "Today", "week": "This week", "month": "This month"}
 
 
-class AdminState(AuthState):
-    users: list[dict[str, str]] = []
-    user_count: int = 0
-    search: str = ""
-    audit_rows: list[dict[str, str]] = []
+# --- how figures are shown (shared by the admin states) -------------------------------------
+
+
+def when(value: datetime | None) -> str:
+    if value is None:
+        return "never"
+    value = value if value.tzinfo else value.replace(tzinfo=UTC)
+    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def day(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d") if value else ""
+
+
+def money(micros: int | None) -> str:
+    return "none" if micros is None else pricing.format_usd(micros)
+
+
+def percent(value: float | None, digits: int = 0) -> str:
+    return "–" if value is None else f"{value:.{digits}f}%"
+
+
+def rate(value: float | None) -> str:
+    return "–" if value is None else f"{100 * value:.1f}%"
+
+
+def bar(value: float | None) -> int:
+    """A progress bar's value (0–100)."""
+    return 0 if value is None else max(0, min(100, round(value)))
+
+
+def field_errors(exc: VigorError, fields: dict[str, str] | None = None) -> dict[str, str]:
+    """A service error as {form field: message}; an error with no field goes under "form"."""
+    name = (fields or {}).get(exc.field or "", exc.field or "form")
+    return {name: exc.message}
+
+
+# --- the base of every admin page -------------------------------------------------------------
+
+
+class AdminConsoleState(AuthState):
+    """The budget-alert banner every admin page shows, and the admin check."""
+
+    budget_banner: list[str] = []
+
+    def _clear(self) -> None:
+        """Forget whatever a page loaded (a person who is not an admin sees nothing)."""
 
     def _admin(self) -> CurrentUser | None:
         user = self._current_user()
         if user is None or not user.is_admin:
-            self.users, self.audit_rows = [], []
+            self.budget_banner = []
+            self._clear()
             return None
         return user
 
-    def _refresh(self, actor: CurrentUser) -> None:
-        self.users = [
-            {"id": str(u.id), "email": u.email, "username": u.username, "role": u.role,
-             "status": "active" if u.is_active else "disabled", "joined": _when(u.created_at),
-             "last_seen": _when(u.last_seen_at), "is_self": "yes" if u.id == actor.id else ""}
-            for u in admin.list_users(actor.id, self.search)
+    def _refresh_banner(self, actor: CurrentUser) -> bool:
+        try:
+            crossed = budget_alerts.crossed(actor.id)
+        except VigorError:
+            crossed = []
+        self.budget_banner = [
+            f"AI spend is at {percent(b.percent)} of the {b.label} budget for {b.period} "
+            f"({money(b.committed_micros)} of {money(b.limit_micros)}; alert at {b.alert_percent}%)."
+            for b in crossed
         ]
+        return bool(crossed)
+
+    def _load_page(self, refresh):
+        """on_load of an admin page: sign-in, the admin check, the page's data, the banner."""
+        if self._current_user() is None:
+            return self._sign_in_redirect()
+        actor = self._admin()
+        if actor is None:
+            return None
+        refresh(actor)
+        if self._refresh_banner(actor):
+            return AdminConsoleState.notify_budget_alerts
+        return None
+
+    @rx.event(background=True)
+    async def notify_budget_alerts(self):
+        """Send the alert for a crossed budget (once per period; e-mail is slow: off the lock)."""
+        async with self:
+            actor = self._admin()
+        if actor is None:
+            return
+        try:
+            await asyncio.to_thread(budget_alerts.check_and_notify)
+        except Exception:  # noqa: BLE001 - the banner stands; the next page load tries again
+            log.exception("Could not send the AI budget alert")
+
+
+# --- the overview and the people ----------------------------------------------------------
+
+
+def _person(row: admin_users.PersonRow, actor: CurrentUser) -> dict[str, str]:
+    usage = {u.kind: u for u in row.usage}
+
+    def used(kind: str) -> str:
+        found = usage.get(kind)
+        return f"{found.used} / {found.limit}" if found else "–"
+
+    return {
+        "id": str(row.id), "email": row.email, "username": row.username, "role": row.role,
+        "status": "active" if row.is_active else "disabled", "tier": row.tier,
+        "tier_label": quotas.TIER_LABELS.get(row.tier, row.tier),
+        "joined": day(row.created_at), "last_seen": when(row.last_seen_at),
+        "day": used("day"), "week": used("week"), "month": used("month"),
+        "spend": money(row.spend_month_micros), "budget": money(row.budget_month_micros),
+        "override": (f"{row.override_reason} (until {when(row.override_expires_at)})"
+                     if row.override_reason else ""),
+        "is_self": "yes" if row.id == actor.id else "",
+    }
+
+
+class AdminState(AdminConsoleState):
+    users: list[dict[str, str]] = []
+    user_count: int = 0
+    search: str = ""
+    audit_rows: list[dict[str, str]] = []
+    summary: list[dict[str, str]] = []
+
+    # The person being managed (a dialog): who, their overrides, the form's errors.
+    manage_open: bool = False
+    manage: dict[str, str] = {}
+    manage_usage: list[dict[str, str]] = []
+    overrides: list[dict[str, str]] = []
+    override_errors: dict[str, str] = {}
+    override_form_key: int = 0
+    _manage_id: int = 0
+
+    def _clear(self) -> None:
+        self.users, self.audit_rows, self.summary, self.user_count = [], [], [], 0
+        self.manage_open, self.manage, self.manage_usage, self.overrides = False, {}, [], []
+        self._manage_id = 0
+
+    def _refresh(self, actor: CurrentUser) -> None:
+        self.users = [_person(p, actor) for p in admin_users.people(actor.id, self.search)]
         self.user_count = admin.count_users(actor.id)
         self.audit_rows = [
-            {"id": str(a.id), "when": _when(a.created_at), "actor": a.actor, "action": a.action,
+            {"id": str(a.id), "when": when(a.created_at), "actor": a.actor, "action": a.action,
              "target": a.target, "before": a.before, "after": a.after}
-            for a in admin.audit_log(actor.id, limit=50)
+            for a in admin.audit_log(actor.id, limit=RECENT_AUDIT)
+        ]
+        if self._manage_id:
+            self._refresh_manage(actor)
+
+    def _refresh_summary(self, actor: CurrentUser) -> None:
+        report = admin_analytics.usage_report(actor.id, 7)
+        budgets = budget_alerts.overview(actor.id).budgets
+        month = next(b for b in budgets if b.name == "global_month")
+        listed = admin_analytics.provider_overview(actor.id)
+        enabled = [p for p in listed if p.provider.enabled and not p.provider.builtin]
+        open_circuits = [p for p in enabled if p.provider.circuit != "closed"]
+        self.summary = [
+            {"label": "AI requests, 7 days", "value": f"{report.requests:,}",
+             "note": f"{report.cache_hits:,} from the cache"},
+            {"label": "AI spend this month", "value": money(month.committed_micros),
+             "note": (f"of {money(month.limit_micros)} budget" if month.limit_micros is not None
+                      else "no monthly budget set")},
+            {"label": "Built-in coach answered", "value": rate(report.fallback_rate),
+             "note": "of requests, 7 days"},
+            {"label": "Providers", "value": f"{len(enabled)} enabled",
+             "note": (f"{len(open_circuits)} with an open circuit" if open_circuits
+                      else "all circuits closed")},
+        ]
+
+    def _refresh_manage(self, actor: CurrentUser) -> None:
+        row = admin_users.person(actor.id, self._manage_id)
+        self.manage = {**_person(row, actor), "budget": money(row.budget_month_micros)}
+        self.manage_usage = [
+            {"label": WINDOW_LABELS[u.kind], "used": str(u.used), "limit": str(u.limit),
+             "percent": str(bar(100 * u.used / u.limit if u.limit else 100))}
+            for u in row.usage
+        ]
+        self.overrides = [
+            {"id": str(o.id), "limits": ", ".join(f"{name} {value}" for name, value in
+                                                  (("day", o.daily), ("week", o.weekly), ("month", o.monthly))
+                                                  if value is not None),
+             "until": when(o.expires_at), "reason": o.reason, "active": "yes" if o.active else ""}
+            for o in quotas.list_overrides(actor.id, self._manage_id)
         ]
 
     @rx.event
     def load(self):
-        user = self._current_user()
-        if user is None:
-            return self._sign_in_redirect()
-        actor = self._admin()
-        if actor is not None:
+        def refresh(actor: CurrentUser) -> None:
             self._refresh(actor)
-        return None
+            self._refresh_summary(actor)
+        return self._load_page(refresh)
+
+    @rx.event
+    def load_users(self):
+        return self._load_page(self._refresh)
 
     @rx.event
     def set_search(self, value: str):
-        self.search = value[:100]
+        self.search = str(value)[:100]
         actor = self._admin()
         if actor is not None:
             self._refresh(actor)
@@ -62,7 +232,7 @@ class AdminState(AuthState):
     def _change(self, action, user_id: str, value, done: str):
         actor = self._admin()
         if actor is None:
-            return rx.toast.error("Only administrators can do this.")
+            return rx.toast.error(DENIED)
         try:
             action(actor.id, int(user_id), value, client_ip=self._client_ip())
         except (TypeError, ValueError):
@@ -80,3 +250,96 @@ class AdminState(AuthState):
     def set_active(self, user_id: str, active: bool):
         return self._change(admin.set_active, user_id, bool(active),
                             "Account enabled." if active else "Account disabled; its sessions ended.")
+
+    # -- one person --------------------------------------------------------------------------
+
+    @rx.event
+    def open_user(self, user_id: str):
+        actor = self._admin()
+        if actor is None:
+            return rx.toast.error(DENIED)
+        try:
+            self._manage_id = int(user_id)
+            self._refresh_manage(actor)
+        except (TypeError, ValueError):
+            self._manage_id = 0
+            return rx.toast.error("That account does not exist.")
+        except VigorError as exc:
+            self._manage_id = 0
+            return rx.toast.error(exc.message)
+        self.override_errors = {}
+        self.override_form_key += 1
+        self.manage_open = True
+        return None
+
+    @rx.event
+    def set_manage_open(self, value: bool):
+        self.manage_open = bool(value)
+        if not value:
+            self._manage_id, self.manage, self.overrides, self.manage_usage = 0, {}, [], []
+
+    @rx.event
+    def set_tier(self, tier: str):
+        actor = self._admin()
+        if actor is None:
+            return rx.toast.error(DENIED)
+        if not self._manage_id:
+            return rx.toast.error("Choose a person first.")
+        try:
+            quotas.set_user_tier(actor.id, self._manage_id, str(tier), client_ip=self._client_ip())
+        except VigorError as exc:
+            return rx.toast.error(exc.message)
+        self._refresh(actor)
+        return rx.toast.success(f"Tier changed to {quotas.TIER_LABELS.get(tier, tier)}.")
+
+    @rx.event
+    def set_manage_active(self, active: bool):
+        if not self._manage_id:
+            return rx.toast.error("Choose a person first.")
+        return self._change(admin.set_active, str(self._manage_id), bool(active),
+                            "Account enabled." if active else "Account disabled; its sessions ended.")
+
+    @rx.event
+    def grant_override(self, form: dict):
+        actor = self._admin()
+        if actor is None:
+            return rx.toast.error(DENIED)
+        if not self._manage_id:
+            return rx.toast.error("Choose a person first.")
+        try:
+            admin_users.grant_override(actor.id, self._manage_id, dict(form), client_ip=self._client_ip())
+        except VigorError as exc:
+            self.override_errors = field_errors(exc)
+            return None
+        self.override_errors = {}
+        self.override_form_key += 1
+        self._refresh(actor)
+        return rx.toast.success("Temporary limits granted.")
+
+    @rx.event
+    def revoke_override(self, override_id: str):
+        actor = self._admin()
+        if actor is None:
+            return rx.toast.error(DENIED)
+        try:
+            quotas.revoke_override(actor.id, int(override_id), client_ip=self._client_ip())
+        except (TypeError, ValueError):
+            return rx.toast.error("That override does not exist.")
+        except VigorError as exc:
+            return rx.toast.error(exc.message)
+        self._refresh(actor)
+        return rx.toast.success("Temporary limits revoked.")
+
+    @rx.event
+    def download_csv(self, user_id: str):
+        actor = self._admin()
+        if actor is None:
+            return rx.toast.error(DENIED)
+        try:
+            filename, data = admin_users.export_workouts_csv(actor.id, int(user_id),
+                                                             client_ip=self._client_ip())
+        except (TypeError, ValueError):
+            return rx.toast.error("That account does not exist.")
+        except VigorError as exc:
+            return rx.toast.error(exc.message)
+        return rx.download(data=data, filename=filename)
