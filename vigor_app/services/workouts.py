@@ -297,20 +297,24 @@ def remove_exercise(user_id: int, entry_id: int) -> SessionView:
         return _view(session, row)
 
 
+def _move(rows: list, row_id: int | None, offset: int, session: Session) -> None:
+    """Swap one row with its neighbour (up for a negative offset) and renumber positions."""
+    index = next(i for i, r in enumerate(rows) if r.id == row_id)
+    target = index + (1 if offset > 0 else -1)
+    if 0 <= target < len(rows):
+        rows[index], rows[target] = rows[target], rows[index]
+        for position, r in enumerate(rows):
+            r.position = position
+            session.add(r)
+
+
 def move_exercise(user_id: int, entry_id: int, offset: int) -> SessionView:
     """Move an exercise up (-1) or down (+1) in its workout."""
     with db.transaction() as session:
         entry = _owned_entry(session, user_id, entry_id)
         row = _owned_session(session, user_id, entry.session_id)
-        entries = list(session.exec(select(SessionExercise).where(SessionExercise.session_id == row.id)
-                                    .order_by(SessionExercise.position)).all())
-        index = next(i for i, e in enumerate(entries) if e.id == entry.id)
-        target = index + (1 if offset > 0 else -1)
-        if 0 <= target < len(entries):
-            entries[index], entries[target] = entries[target], entries[index]
-            for position, e in enumerate(entries):
-                e.position = position
-                session.add(e)
+        _move(list(session.exec(select(SessionExercise).where(SessionExercise.session_id == row.id)
+                                .order_by(SessionExercise.position)).all()), entry.id, offset, session)
         _touch(row, session)
         session.flush()
         return _view(session, row)
@@ -321,15 +325,8 @@ def move_set(user_id: int, set_id: int, offset: int) -> SessionView:
     with db.transaction() as session:
         row_set = _owned_set(session, user_id, set_id)
         row = _owned_session(session, user_id, row_set.session_id)
-        sets = list(session.exec(select(WorkoutSet).where(WorkoutSet.session_exercise_id == row_set.session_exercise_id)
-                                 .order_by(WorkoutSet.position)).all())
-        index = next(i for i, s in enumerate(sets) if s.id == row_set.id)
-        target = index + (1 if offset > 0 else -1)
-        if 0 <= target < len(sets):
-            sets[index], sets[target] = sets[target], sets[index]
-            for position, s in enumerate(sets):
-                s.position = position
-                session.add(s)
+        _move(list(session.exec(select(WorkoutSet).where(WorkoutSet.session_exercise_id == row_set.session_exercise_id)
+                                .order_by(WorkoutSet.position)).all()), row_set.id, offset, session)
         _touch(row, session)
         session.flush()
         return _view(session, row)
