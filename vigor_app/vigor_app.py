@@ -6,6 +6,9 @@ from vigor_app import startup
 from vigor_app.api import api
 from vigor_app.pages import (  # noqa: F401 (registers pages)
     admin,
+    admin_budgets,
+    admin_providers,
+    admin_usage,
     auth_pages,
     coach,
     dashboard,
@@ -14,6 +17,7 @@ from vigor_app.pages import (  # noqa: F401 (registers pages)
     landing,
     log_workout,
     membership,
+    membership_admin,
     onboarding,
     profile,
     progress,

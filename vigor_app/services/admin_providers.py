@@ -71,6 +71,13 @@ def dollars(text: str, field: str, *, optional: bool = False) -> int | None:
     return micros
 
 
+def plain_dollars(micros: int | None) -> str:
+    """Micro-dollars as a plain dollar figure for a form (``"0.15"``, ``"100"``); "" for None."""
+    if micros is None:
+        return ""
+    return f"{pricing.micros_to_usd(micros).normalize():f}"
+
+
 def _whole(text: str, field: str, message: str) -> int:
     try:
         return int(text)
@@ -144,10 +151,9 @@ def edit_values(actor_id: int, provider_id: int) -> dict[str, str]:
         "name": found.name, "kind": found.kind, "base_url": found.base_url, "model": found.model,
         "api_version": found.api_version or "", "api_key_hint": found.api_key_hint,
         "enabled": "on" if found.enabled else "", "structured_output": "on" if found.structured_output else "",
-        "input_price": str(pricing.micros_to_usd(found.input_price_micros).normalize()),
-        "output_price": str(pricing.micros_to_usd(found.output_price_micros).normalize()),
-        "daily_cap": "" if found.daily_cap_micros is None else
-        str(pricing.micros_to_usd(found.daily_cap_micros).normalize()),
+        "input_price": plain_dollars(found.input_price_micros),
+        "output_price": plain_dollars(found.output_price_micros),
+        "daily_cap": plain_dollars(found.daily_cap_micros),
         "timeout_seconds": f"{found.timeout_seconds:g}" if found.timeout_seconds else "30",
         "max_output_tokens": str(found.max_output_tokens or 4096),
     }

@@ -22,7 +22,7 @@ from vigor_app.clock import utcnow
 from vigor_app.models import AiQuotaOverride, FitnessProfile, User
 from vigor_app.services import audit, data_export
 from vigor_app.services.admin import PAGE_SIZE, require_admin
-from vigor_app.services.ai import budgets, counters, quotas
+from vigor_app.services.ai import budgets, counters, pricing, quotas
 from vigor_app.services.ai.windows import usage_windows, zone
 from vigor_app.services.errors import NotFound, ValidationError
 
@@ -187,3 +187,24 @@ def export_workouts_csv(actor_id: int, user_id: int, *, client_ip: str = "") -> 
                      target_type="user", target_id=user_id, before=None,
                      after={"export": "workout sets (CSV)"}, client_ip=client_ip)
     return f"vigor-sets-{username}.csv", data_export.export_sets_csv(user_id)
+
+
+def set_tier_limits(actor_id: int, tier: str, form: dict[str, Any], *,
+                    client_ip: str = "") -> quotas.TierLimits:
+    """A tier's limits from the console's form (requests as whole numbers, the budget in
+    dollars); they apply to the next request (``quotas.set_tier_limits``, audited)."""
+    numbers = {}
+    for name in ("daily", "weekly", "monthly"):
+        value = _limit(str(form.get(name) or ""), name)
+        if value is None:
+            raise ValidationError("Enter a whole number.", field=name)
+        numbers[name] = value
+    text = str(form.get("monthly_budget") or "").strip()
+    try:
+        budget = pricing.usd_to_micros(text.replace(",", "")) if text else None
+    except (TypeError, ValueError):
+        budget = None
+    if budget is None or budget < 0:
+        raise ValidationError("Enter the monthly AI budget in dollars, e.g. 5.", field="monthly_budget")
+    return quotas.set_tier_limits(actor_id, tier, monthly_budget_micros=budget, client_ip=client_ip,
+                                  **numbers)

@@ -20,6 +20,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -31,6 +32,7 @@ from vigor_app.services import mailer
 from vigor_app.services.admin import require_admin
 from vigor_app.services.ai import budgets, counters, pricing, providers
 from vigor_app.services.ai.windows import Window, usage_windows
+from vigor_app.services.errors import ValidationError
 from vigor_app.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -204,3 +206,65 @@ def check_and_notify(now: datetime | None = None, *,
             except mailer.MailError:
                 log.error("The budget alert could not be e-mailed to %s", address)
     return sent
+
+
+# --- the settings form ----------------------------------------------------------------------
+
+
+def _minute(text: str, field: str) -> int | None:
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        hours, minutes = (int(part) for part in text.split(":")[:2])
+    except ValueError:
+        raise ValidationError("Enter a time of day, e.g. 22:00.", field=field) from None
+    if not (0 <= hours < 24 and 0 <= minutes < 60):
+        raise ValidationError("Enter a time of day, e.g. 22:00.", field=field)
+    return hours * 60 + minutes
+
+
+def _dollars(text: str, field: str) -> int | None:
+    text = text.strip().replace(",", "")
+    if not text:
+        return None
+    try:
+        micros = pricing.usd_to_micros(text)
+    except (TypeError, ValueError):
+        raise ValidationError("Enter an amount in dollars, e.g. 50, or leave it empty.", field=field) from None
+    if micros < 0:
+        raise ValidationError("Enter an amount of zero or more.", field=field)
+    return micros
+
+
+def settings_from_form(form: dict[str, Any]) -> dict[str, Any]:
+    """The budget settings an admin's form gives (dollars, HH:MM), typed for
+    ``budgets.update_budget_settings``; ``ValidationError`` names the field at fault."""
+    def text(name: str) -> str:
+        value = form.get(name)
+        return value if isinstance(value, str) else ""
+
+    def checked(name: str) -> bool:
+        value = form.get(name)
+        return value is True or (isinstance(value, str) and value.lower() in ("on", "true", "yes", "1"))
+
+    try:
+        alert = int(text("alert_percent").strip() or "0")
+    except ValueError:
+        raise ValidationError("Enter a percentage from 1 to 100.", field="alert_percent") from None
+    return {
+        "weekly_limit_micros": _dollars(text("weekly_limit"), "weekly_limit_micros"),
+        "weekly_auto_disable": checked("weekly_auto_disable"),
+        "monthly_limit_micros": _dollars(text("monthly_limit"), "monthly_limit_micros"),
+        "monthly_auto_disable": checked("monthly_auto_disable"),
+        "user_auto_disable": checked("user_auto_disable"),
+        "alert_percent": alert,
+        "offpeak_start_minute": _minute(text("offpeak_start"), "offpeak_start_minute"),
+        "offpeak_end_minute": _minute(text("offpeak_end"), "offpeak_end_minute"),
+        "offpeak_timezone": text("offpeak_timezone").strip() or "UTC",
+    }
+
+
+def update_settings(actor_id: int, form: dict[str, Any], *, client_ip: str = "") -> budgets.BudgetSettings:
+    """Save the budgets from the console's form (``budgets.update_budget_settings``: audited)."""
+    return budgets.update_budget_settings(actor_id, client_ip=client_ip, **settings_from_form(form))

@@ -9,6 +9,7 @@ banner. ``AdminState`` is the overview and the people (``/admin``, ``/admin/user
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 from datetime import UTC, datetime
 
@@ -56,6 +57,46 @@ def rate(value: float | None) -> str:
 def bar(value: float | None) -> int:
     """A progress bar's value (0–100)."""
     return 0 if value is None else max(0, min(100, round(value)))
+
+
+def _lines(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, dict):
+        if not value:
+            return "—"
+        return "\n".join(f"{k}: {json.dumps(v) if isinstance(v, dict | list) else v}"
+                         for k, v in value.items())
+    return str(value)
+
+
+def audit_values(before: str, after: str) -> tuple[str, str]:
+    """An audit entry's before and after (JSON) as short ``key: value`` lines. When both
+    are records, only what changed is shown (the stored entry keeps everything)."""
+    def load(text: str):
+        if not text:
+            return None
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text
+
+    old, new = load(before), load(after)
+    if isinstance(old, dict) and isinstance(new, dict):
+        changed = [k for k in {**old, **new} if old.get(k) != new.get(k)]
+        if changed:
+            old = {k: old[k] for k in changed if k in old}
+            new = {k: new[k] for k in changed if k in new}
+    return _lines(old), _lines(new)
+
+
+def audit_rows(entries: list[admin.AuditRow]) -> list[dict[str, str]]:
+    rows = []
+    for a in entries:
+        before, after = audit_values(a.before, a.after)
+        rows.append({"id": str(a.id), "when": when(a.created_at), "actor": a.actor, "action": a.action,
+                     "target": a.target, "before": before, "after": after})
+    return rows
 
 
 def field_errors(exc: VigorError, fields: dict[str, str] | None = None) -> dict[str, str]:
@@ -167,11 +208,7 @@ class AdminState(AdminConsoleState):
     def _refresh(self, actor: CurrentUser) -> None:
         self.users = [_person(p, actor) for p in admin_users.people(actor.id, self.search)]
         self.user_count = admin.count_users(actor.id)
-        self.audit_rows = [
-            {"id": str(a.id), "when": when(a.created_at), "actor": a.actor, "action": a.action,
-             "target": a.target, "before": a.before, "after": a.after}
-            for a in admin.audit_log(actor.id, limit=RECENT_AUDIT)
-        ]
+        self.audit_rows = audit_rows(admin.audit_log(actor.id, limit=RECENT_AUDIT))
         if self._manage_id:
             self._refresh_manage(actor)
 
@@ -279,7 +316,8 @@ class AdminState(AdminConsoleState):
             self._manage_id, self.manage, self.overrides, self.manage_usage = 0, {}, [], []
 
     @rx.event
-    def set_tier(self, tier: str):
+    def change_tier(self, form: dict):
+        tier = str(dict(form).get("tier") or "")
         actor = self._admin()
         if actor is None:
             return rx.toast.error(DENIED)

@@ -1,0 +1,124 @@
+"""The budgets page (global budgets, alert, off-peak window) and the tiers page (limits)."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from vigor_app.services import admin_users, budget_alerts
+from vigor_app.services.admin_providers import plain_dollars
+from vigor_app.services.ai import quotas
+from vigor_app.services.auth_sessions import CurrentUser
+from vigor_app.services.errors import VigorError
+from vigor_app.state.admin import DENIED, AdminConsoleState, bar, field_errors, money, percent, when
+
+BUDGET_FIELDS = {"weekly_limit_micros": "weekly_limit", "monthly_limit_micros": "monthly_limit",
+                 "offpeak_start_minute": "offpeak_start", "offpeak_end_minute": "offpeak_end"}
+
+
+def _clock(minute: int | None) -> str:
+    return "" if minute is None else f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def _budget_row(b: budget_alerts.BudgetStatus) -> dict[str, str]:
+    has_limit = b.limit_micros is not None
+    return {
+        "name": b.name, "title": f"{b.label.capitalize()} budget", "period": b.period,
+        "ends": when(b.ends_at), "has_limit": "yes" if has_limit else "",
+        "limit": money(b.limit_micros), "spent": money(b.spent_micros),
+        "reserved": money(b.reserved_micros) if b.reserved_micros else "",
+        "percent": percent(b.percent, 1), "bar": str(bar(b.percent)),
+        "forecast": money(b.forecast_micros), "forecast_percent": percent(b.forecast_percent),
+        "forecast_bar": str(bar(b.forecast_percent)),
+        "over": "yes" if b.forecast_percent is not None and b.forecast_percent > 100 else "",
+        "alerting": "yes" if b.alerting else "",
+        "auto": "The AI pauses at the limit (auto-disable)." if b.auto_disable
+        else "Alert only: spend may pass this budget.",
+    }
+
+
+class BudgetsState(AdminConsoleState):
+    budgets: list[dict[str, str]] = []
+    values: dict[str, str] = {}
+    errors: dict[str, str] = {}
+    form_key: int = 0
+    offpeak_provider: str = ""
+
+    def _clear(self) -> None:
+        self.budgets, self.values, self.offpeak_provider = [], {}, ""
+
+    def _refresh(self, actor: CurrentUser) -> None:
+        found = budget_alerts.overview(actor.id)
+        s = found.settings
+        self.budgets = [_budget_row(b) for b in found.budgets]
+        self.values = {
+            "weekly_limit": plain_dollars(s.weekly_limit_micros), "weekly_auto_disable": "on" if s.weekly_auto_disable else "",
+            "monthly_limit": plain_dollars(s.monthly_limit_micros),
+            "monthly_auto_disable": "on" if s.monthly_auto_disable else "",
+            "user_auto_disable": "on" if s.user_auto_disable else "", "alert_percent": str(s.alert_percent),
+            "offpeak_start": _clock(s.offpeak_start_minute), "offpeak_end": _clock(s.offpeak_end_minute),
+            "offpeak_timezone": s.offpeak_timezone,
+        }
+        self.offpeak_provider = found.offpeak_provider
+        self.form_key += 1
+
+    @rx.event
+    def load(self):
+        self.errors = {}
+        return self._load_page(self._refresh)
+
+    @rx.event
+    def save(self, form: dict):
+        actor = self._admin()
+        if actor is None:
+            return rx.toast.error(DENIED)
+        try:
+            budget_alerts.update_settings(actor.id, dict(form), client_ip=self._client_ip())
+        except VigorError as exc:
+            self.errors = field_errors(exc, BUDGET_FIELDS)
+            return None
+        self.errors = {}
+        self._refresh(actor)
+        if self._refresh_banner(actor):
+            return [rx.toast.success("Budgets saved."), AdminConsoleState.notify_budget_alerts]
+        return rx.toast.success("Budgets saved.")
+
+
+class TiersState(AdminConsoleState):
+    tiers: list[dict[str, str]] = []
+    errors: dict[str, str] = {}  # "<tier>.<field>": message
+    form_key: int = 0
+
+    def _clear(self) -> None:
+        self.tiers = []
+
+    def _refresh(self, actor: CurrentUser) -> None:
+        limits = quotas.list_tier_limits(actor.id)
+        self.tiers = [
+            {"tier": tier, "label": quotas.TIER_LABELS[tier], "daily": str(t.daily), "weekly": str(t.weekly),
+             "monthly": str(t.monthly), "monthly_budget": plain_dollars(t.monthly_budget_micros),
+             "budget_text": money(t.monthly_budget_micros)}
+            for tier, t in limits.items()
+        ]
+        self.form_key += 1
+
+    @rx.event
+    def load(self):
+        self.errors = {}
+        return self._load_page(self._refresh)
+
+    @rx.event
+    def save(self, form: dict):
+        actor = self._admin()
+        if actor is None:
+            return rx.toast.error(DENIED)
+        form = dict(form)
+        tier = str(form.get("tier") or "")
+        values = {k.removeprefix(f"{tier}-"): v for k, v in form.items()}
+        try:
+            admin_users.set_tier_limits(actor.id, tier, values, client_ip=self._client_ip())
+        except VigorError as exc:
+            self.errors = {f"{tier}.{k}": v for k, v in field_errors(exc).items()}
+            return None
+        self.errors = {}
+        self._refresh(actor)
+        return rx.toast.success(f"{quotas.TIER_LABELS.get(tier, tier)} limits saved; they apply now.")

@@ -1,0 +1,188 @@
+"""The usage analytics, audit log and system pages."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import reflex as rx
+
+from vigor_app.clock import utcnow
+from vigor_app.services import admin, admin_analytics
+from vigor_app.services.ai import pricing
+from vigor_app.services.auth_sessions import CurrentUser
+from vigor_app.state.admin import AdminConsoleState, audit_rows, money, rate, when
+
+PALETTE = ["#e8590c", "#1c7ed6", "#2f9e44", "#ae3ec9", "#f08c00", "#0c8599", "#e03131", "#5c940d"]
+BUILTIN_COLOR = "#868e96"
+FEATURE_LABELS = {"plan": "Plans", "chat": "Coach chat", "analysis": "Workout analysis",
+                  "motivation": "Daily motivation"}
+REASON_LABELS = {"quota": "the person's quota was used up", "budget": "a budget was reached",
+                 "no_provider": "no provider was available", "all_failed": "every provider failed",
+                 "unavailable": "the gateway could not run", "unknown": "not recorded"}
+
+
+class UsageState(AdminConsoleState):
+    days: str = "30"
+    period: str = ""
+    series: list[dict[str, str]] = []
+    provider_series: list[dict[str, str]] = []
+    calls_chart: list[dict[str, Any]] = []
+    tokens_chart: list[dict[str, Any]] = []
+    cost_chart: list[dict[str, Any]] = []
+    totals: list[dict[str, str]] = []
+    provider_rows: list[dict[str, str]] = []
+    feature_rows: list[dict[str, str]] = []
+    feature_chart: list[dict[str, Any]] = []
+    reason_rows: list[dict[str, str]] = []
+    top_users: list[dict[str, str]] = []
+
+    def _clear(self) -> None:
+        self.series, self.calls_chart, self.tokens_chart, self.cost_chart = [], [], [], []
+        self.provider_series = []
+        self.totals, self.provider_rows, self.feature_rows, self.feature_chart = [], [], [], []
+        self.reason_rows, self.top_users, self.period = [], [], ""
+
+    def _refresh(self, actor: CurrentUser) -> None:
+        days = int(self.days) if self.days.isdigit() and int(self.days) in admin_analytics.PERIODS else 30
+        report = admin_analytics.usage_report(actor.id, days)
+        self.period = f"{report.day_keys[0]} to {report.day_keys[-1]} (UTC days)"
+        keys = {name: f"s{i}" for i, name in enumerate(report.series)}
+        self.series = [
+            {"key": keys[name], "name": name,
+             "color": BUILTIN_COLOR if name == admin_analytics.BUILTIN_LABEL else PALETTE[i % len(PALETTE)]}
+            for i, name in enumerate(report.series)
+        ]
+        provider_series = [s for s in self.series if s["name"] != admin_analytics.BUILTIN_LABEL]
+        self.provider_series = provider_series
+
+        def chart(table: dict[str, dict[str, int]], names: list[dict[str, str]], scale=None) -> list[dict]:
+            rows = []
+            for key in report.day_keys:
+                row: dict[str, Any] = {"day": key[5:]}
+                for s in names:
+                    value = table.get(key, {}).get(s["name"], 0)
+                    row[s["key"]] = float(pricing.micros_to_usd(value)) if scale == "usd" else value
+                rows.append(row)
+            return rows
+
+        self.calls_chart = chart(report.calls_by_day, self.series)
+        self.tokens_chart = chart(report.tokens_by_day, provider_series)
+        self.cost_chart = chart(report.cost_by_day, provider_series, "usd")
+        self.totals = [
+            {"label": "Requests", "value": f"{report.requests:,}", "note": "asked by people"},
+            {"label": "Cost", "value": money(report.cost_micros), "note": f"{report.tokens:,} tokens"},
+            {"label": "Cache hit rate", "value": rate(report.cache_hit_rate),
+             "note": f"{report.cache_hits:,} answered from the cache"},
+            {"label": "Fallback rate", "value": rate(report.fallback_rate),
+             "note": f"{report.builtin_answers:,} answered by the built-in coach"},
+        ]
+        self.provider_rows = [
+            {"name": t.name, "calls": f"{t.calls:,}", "failures": f"{t.failures:,}",
+             "input": f"{t.input_tokens:,}", "output": f"{t.output_tokens:,}", "cost": money(t.cost_micros)}
+            for t in report.providers
+        ]
+        self.feature_rows = [
+            {"feature": FEATURE_LABELS.get(f.feature, f.feature), "requests": f"{f.requests:,}",
+             "cost": money(f.cost_micros)}
+            for f in report.features
+        ]
+        self.feature_chart = [{"feature": FEATURE_LABELS.get(f.feature, f.feature),
+                               "cost": float(pricing.micros_to_usd(f.cost_micros))} for f in report.features]
+        self.reason_rows = [
+            {"reason": REASON_LABELS.get(reason, reason), "count": f"{count:,}",
+             "share": rate(count / report.builtin_answers if report.builtin_answers else None)}
+            for reason, count in sorted(report.builtin_reasons.items(), key=lambda r: -r[1])
+        ]
+        self.top_users = [
+            {"username": u.username, "email": u.email, "requests": f"{u.requests:,}", "cost": money(u.cost_micros)}
+            for u in report.top_users
+        ]
+
+    @rx.event
+    def load(self):
+        return self._load_page(self._refresh)
+
+    @rx.event
+    def set_days(self, value: str):
+        self.days = value if value in {str(d) for d in admin_analytics.PERIODS} else "30"
+        actor = self._admin()
+        if actor is not None:
+            self._refresh(actor)
+
+
+class AuditState(AdminConsoleState):
+    rows: list[dict[str, str]] = []
+    action: str = ""
+    by: str = ""
+    actions: list[str] = []
+    actors: list[dict[str, str]] = []
+
+    def _clear(self) -> None:
+        self.rows, self.actions, self.actors = [], [], []
+
+    def _refresh(self, actor: CurrentUser) -> None:
+        actions, actors = admin.audit_filters(actor.id)
+        self.actions = actions
+        self.actors = [{"id": i, "name": name} for i, name in actors]
+        self.rows = audit_rows(admin.audit_log(actor.id, self.action, limit=200, by=self.by))
+
+    @rx.event
+    def load(self):
+        return self._load_page(self._refresh)
+
+    @rx.event
+    def set_action(self, value: str):
+        self.action = str(value)[:64]
+        actor = self._admin()
+        if actor is not None:
+            self._refresh(actor)
+
+    @rx.event
+    def set_by(self, value: str):
+        self.by = str(value)[:16]
+        actor = self._admin()
+        if actor is not None:
+            self._refresh(actor)
+
+
+class SystemState(AdminConsoleState):
+    version: str = ""
+    healthy: bool = False
+    checks: list[dict[str, str]] = []
+    scheduler: list[dict[str, str]] = []
+    scheduler_running: bool = False
+    provider_health: list[dict[str, str]] = []
+    health_json: str = ""
+    checked_at: str = ""
+
+    def _clear(self) -> None:
+        self.checks, self.scheduler, self.provider_health, self.health_json = [], [], [], ""
+
+    def _refresh(self, actor: CurrentUser) -> None:
+        report = admin_analytics.system_report(actor.id)
+        database = report.health.get("database", {})
+        self.version, self.healthy = report.version, report.healthy
+        self.checks = [
+            {"label": "Database", "value": str(database.get("status", "unknown")),
+             "ok": "yes" if database.get("status") == "ok" else "",
+             "note": f"{database.get('backend', '')}, schema {database.get('schema_revision', '?')}, "
+                     f"{database.get('latency_ms', '?')} ms"},
+            {"label": "App version", "value": report.version, "ok": "yes", "note": ""},
+        ]
+        self.scheduler_running = report.scheduler.running
+        self.scheduler = [{"key": str(k), "value": json.dumps(v, default=str) if isinstance(v, dict | list) else str(v)}
+                          for k, v in report.scheduler.detail.items()]
+        self.provider_health = [
+            {"name": c.name, "enabled": "enabled" if report.enabled.get(c.provider_id, False) else "disabled",
+             "state": c.state.replace("_", "-"), "ok": "yes" if c.state == "closed" else "",
+             "failures": str(c.consecutive_failures), "last_error": c.last_error or "–",
+             "retry_at": when(c.retry_at) if c.retry_at else "–"}
+            for c in report.circuits
+        ]
+        self.health_json = json.dumps(report.health, indent=2, sort_keys=True)
+        self.checked_at = when(utcnow())
+
+    @rx.event
+    def load(self):
+        return self._load_page(self._refresh)

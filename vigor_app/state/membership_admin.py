@@ -1,0 +1,63 @@
+"""Admins answer upgrade requests. The services check the role again themselves."""
+
+from __future__ import annotations
+
+import reflex as rx
+
+from vigor_app.services import membership
+from vigor_app.services.ai import quotas
+from vigor_app.services.errors import VigorError
+from vigor_app.state.auth import AuthState
+
+
+class UpgradeRequestsState(AuthState):
+    pending: list[dict[str, str]] = []
+    error: str = ""
+    _reasons: dict[str, str] = {}
+
+    def _refresh(self, admin_id: int) -> None:
+        self.pending = [
+            {"id": str(r.id), "username": r.username, "from": quotas.TIER_LABELS.get(r.from_tier, r.from_tier),
+             "to": quotas.TIER_LABELS.get(r.to_tier, r.to_tier), "note": r.note,
+             "when": r.created_at.strftime("%Y-%m-%d %H:%M UTC")}
+            for r in membership.pending_requests(admin_id)
+        ]
+
+    @rx.event
+    def load(self):
+        user = self._current_user()
+        self.pending, self.error = [], ""
+        if user is None or not user.is_admin:
+            return
+        self._refresh(user.id)
+
+    @rx.event
+    def set_reason(self, request_id: str, reason: str):
+        self._reasons = {**self._reasons, str(request_id): str(reason)[:500]}
+
+    def _decide(self, request_id: str, approve: bool):
+        user = self._current_user()
+        if user is None:
+            return None
+        self.error = ""
+        reason = self._reasons.get(str(request_id), "")
+        try:
+            if not str(request_id).isdigit():
+                raise VigorError("That request does not exist.")
+            if approve:
+                membership.approve(user.id, int(request_id), reason=reason, client_ip=self._client_ip())
+            else:
+                membership.decline(user.id, int(request_id), reason=reason, client_ip=self._client_ip())
+        except VigorError as exc:
+            self.error = exc.message
+            return None
+        self._refresh(user.id)
+        return rx.toast.success("Approved: the new tier applies now." if approve else "Request declined.")
+
+    @rx.event
+    def approve(self, request_id: str):
+        return self._decide(request_id, True)
+
+    @rx.event
+    def decline(self, request_id: str):
+        return self._decide(request_id, False)
