@@ -14,9 +14,11 @@ def _start_day_one(page: Page) -> str:
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Workouts").click()
     page.get_by_role("button", name=re.compile(r"^Start Day 1")).click()
     expect(page).to_have_url(re.compile(r"/log/?$"))
-    first = page.get_by_role("heading", level=2).nth(1)  # the session name, then the first exercise
-    expect(first).to_be_visible()
-    return first.inner_text()
+    # Wait for the log page's own content: the first exercise's first "Done" button names it.
+    first_done = page.get_by_role("button", name=re.compile(r"^Done set 1 of ")).first
+    expect(first_done).to_be_visible()
+    label = first_done.get_attribute("aria-label") or first_done.inner_text()
+    return label.removeprefix("Done set 1 of ")
 
 
 def _finish(page: Page) -> None:

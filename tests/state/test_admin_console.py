@@ -307,3 +307,13 @@ def test_the_audit_log_cannot_be_edited_from_the_console():
     assert editing == []
     for state_cls in (AdminState, AuditState):
         assert not [h for h in state_cls.event_handlers if "audit" in h and h not in ("load",)]
+
+
+def test_an_audit_change_shows_only_what_changed():
+    from vigor_app.state.admin import audit_values
+
+    before = json.dumps({"name": "A", "model": "small", "api_key": "••••1234"})
+    after = json.dumps({"name": "A", "model": "large", "api_key": "••••1234", "api_key_replaced": True})
+    assert audit_values(before, after) == ("model: small", "model: large\napi_key_replaced: True")
+    assert audit_values("", json.dumps({"role": "admin"})) == ("—", "role: admin")
+    assert audit_values(json.dumps({"tier": "free"}), "") == ("tier: free", "—")

@@ -12,6 +12,7 @@ from vigor_app import db
 from vigor_app.services import admin_analytics
 from vigor_app.services.ai import attempts, outcomes, providers
 from vigor_app.services.errors import PermissionDenied, ValidationError
+from vigor_app.settings import reload_settings
 
 pytestmark = pytest.mark.usefixtures("database")
 
@@ -198,3 +199,20 @@ def test_the_system_report_is_what_health_says_and_the_scheduler_state():
 def test_outcome_names_match_the_gateway():
     assert admin_analytics.CALLED == CALLED
     assert outcomes.FAILURES == FAILED
+
+
+async def test_the_system_page_shows_this_workers_scheduler_and_its_jobs(vigor_env):
+    from vigor_app.services import coach_scheduler
+
+    stopped = admin_analytics.scheduler_status()
+    assert not stopped.running and stopped.detail["reason"] == "not started in this process"
+    async with coach_scheduler.lifespan_task():
+        found = admin_analytics.scheduler_status()
+        assert found.running
+        assert set(found.detail["jobs"]) == {"Daily motivation messages", "Release stale AI reservations",
+                                             "Purge expired AI cache entries", "AI budget alerts"}
+        assert all(v.startswith("next ") for v in found.detail["jobs"].values())
+    assert not admin_analytics.scheduler_status().running
+    vigor_env.setenv("SCHEDULER_ENABLED", "false")
+    reload_settings()
+    assert admin_analytics.scheduler_status().detail["reason"].startswith("SCHEDULER_ENABLED=false")

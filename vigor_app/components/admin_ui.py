@@ -116,7 +116,8 @@ def card(title: str, *children: rx.Component, description: str | rx.Component = 
     elif not isinstance(description, str):
         parts.append(description)
     parts.extend(children)
-    return rx.card(rx.vstack(*parts, spacing="3", width="100%"), size="3", width="100%")
+    return rx.card(rx.vstack(*parts, spacing="3", width="100%"), size=rx.breakpoints(initial="2", md="3"),
+                   width="100%")
 
 
 def stat(item: rx.Var[dict]) -> rx.Component:
@@ -141,16 +142,19 @@ def table(headers: list[str], rows: rx.Var, render_row: Callable, *, label: str 
     """A table that scrolls sideways on a narrow screen instead of squeezing its columns."""
     return rx.box(
         rx.table.root(
+            # The caption names the table for assistive technology (Radix puts aria-label on a div).
+            rx.el.caption(label, class_name="sr-only") if label else rx.fragment(),
             rx.table.header(rx.table.row(*[rx.table.column_header_cell(h, white_space="nowrap")
                                            for h in headers])),
             rx.table.body(rx.foreach(rows, render_row)),
             width="100%",
             min_width=min_width,
             size="2",
-            aria_label=label or None,
         ),
         overflow_x="auto",
         width="100%",
+        # A wide table scrolls inside its box; it must not widen the page around it.
+        style={"contain": "inline-size"},
     )
 
 

@@ -38,7 +38,8 @@ def logo() -> rx.Component:
 
 
 def _nav_link(label: str, href: str, icon: str) -> rx.Component:
-    active = AuthState.router.url.path == href
+    path = AuthState.router.url.path
+    active = (path == href) | path.startswith(href + "/")  # /admin/users belongs to Admin
     return rx.link(
         rx.hstack(rx.icon(icon, size=18), rx.text(label, size="3"), align="center", spacing="3"),
         href=href,

@@ -28,33 +28,34 @@ S = AdminState
 def _user_row(user: rx.Var[dict]) -> rx.Component:
     is_admin = user["role"] == "admin"
     active = user["status"] == "active"
-    actions = rx.hstack(
-        rx.button("Manage", size="1", variant="outline", on_click=S.open_user(user["id"]),
-                  aria_label="Manage " + user["username"]),
-        rx.cond(
-            user["is_self"] == "yes",
-            rx.text("you", size="2", color_scheme="gray"),
-            rx.hstack(
-                rx.button(
-                    rx.cond(is_admin, "Make member", "Make admin"),
-                    size="1", variant="soft",
-                    on_click=S.set_role(user["id"], rx.cond(is_admin, "user", "admin")),
-                ),
-                rx.button(
-                    rx.cond(active, "Disable", "Enable"),
-                    size="1", variant="soft", color_scheme=rx.cond(active, "red", "green"),
-                    on_click=S.set_active(user["id"], ~active),
-                ),
-                spacing="2",
+    manage = rx.button("Manage", size="1", variant="outline", on_click=S.open_user(user["id"]),
+                       aria_label="Manage " + user["username"])
+    actions = rx.cond(
+        user["is_self"] == "yes",
+        rx.flex(manage, rx.text("you", size="2", color_scheme="gray"), gap="6px", align="center"),
+        rx.flex(
+            manage,
+            rx.button(
+                rx.cond(is_admin, "Make member", "Make admin"),
+                size="1", variant="soft",
+                on_click=S.set_role(user["id"], rx.cond(is_admin, "user", "admin")),
             ),
+            rx.button(
+                rx.cond(active, "Disable", "Enable"),
+                size="1", variant="soft", color_scheme=rx.cond(active, "red", "green"),
+                on_click=S.set_active(user["id"], ~active),
+            ),
+            wrap="wrap",
+            gap="6px",
+            max_width="190px",
         ),
-        spacing="2",
     )
     small = {"size": "1", "white_space": "nowrap"}
     return rx.table.row(
         rx.table.cell(rx.vstack(rx.text(user["username"], weight="medium"),
                                 rx.text(user["email"], size="1", color_scheme="gray"),
-                                rx.text("joined ", user["joined"], size="1", color_scheme="gray"),
+                                rx.text("joined ", user["joined"], size="1", color_scheme="gray",
+                                        white_space="nowrap"),
                                 spacing="0")),
         rx.table.cell(rx.badge(user["role"], color_scheme=rx.cond(is_admin, "orange", "gray"))),
         rx.table.cell(rx.badge(user["status"], color_scheme=rx.cond(active, "green", "red"))),
@@ -229,7 +230,7 @@ def recent_audit() -> rx.Component:
         "Audit log",
         table(["When", "Who", "Action", "Target", "Before", "After"], S.audit_rows, _audit_row,
               label="Latest changes", min_width="820px"),
-        description="The latest changes made by admins (and the system). Entries can never be edited.",
+        description="The latest ten changes by admins (and the system). Entries can never be edited.",
         actions=rx.link("Filter the full log", href="/admin/audit", size="2"),
     )
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vigor_app.components.shell import app_page, page_header
+from vigor_app.components.admin_ui import admin_page
 from vigor_app.state.membership_admin import UpgradeRequestsState as S
 
 
@@ -29,22 +29,14 @@ def _request(r: rx.Var[dict]) -> rx.Component:
     )
 
 
-@app_page("/admin/upgrades", "Upgrade requests", on_load=[S.load])
+@admin_page("/admin/upgrades", "Upgrade requests · Admin", "Upgrade requests",
+            "People asking for a higher tier. Approval applies at once.", on_load=[S.load])
 def upgrade_requests_page() -> rx.Component:
     return rx.vstack(
-        page_header("Upgrade requests", "People asking for a higher tier. Approval applies at once."),
-        rx.cond(
-            S.is_admin,
-            rx.vstack(
-                rx.cond(S.error != "", rx.callout(S.error, icon="triangle_alert", color_scheme="red", role="alert")),
-                rx.cond(S.pending.length() == 0, rx.text("No requests waiting.", color_scheme="gray")),
-                rx.foreach(S.pending, _request),
-                spacing="3",
-                width="100%",
-            ),
-            rx.callout("This page is for administrators only.", icon="shield-alert", color_scheme="red",
-                       role="alert"),
-        ),
+        rx.cond(S.error != "", rx.callout(S.error, icon="triangle_alert", color_scheme="red", role="alert")),
+        rx.cond(S.pending.length() == 0, rx.text("No requests waiting.", color_scheme="gray")),
+        rx.foreach(S.pending, _request),
+        spacing="3",
         width="100%",
         max_width="760px",
     )

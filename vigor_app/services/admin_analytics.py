@@ -16,7 +16,6 @@ Days are UTC days; a period of N days is today and the N-1 days before it.
 
 from __future__ import annotations
 
-import dataclasses
 import statistics
 from collections import defaultdict
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from sqlmodel import Session, col, select
 from vigor_app import __version__, db
 from vigor_app.clock import utcnow
 from vigor_app.models import AiAttempt, User
-from vigor_app.services import health
+from vigor_app.services import coach_scheduler, health
 from vigor_app.services.admin import require_admin
 from vigor_app.services.ai import outcomes, providers
 from vigor_app.services.ai.outcomes import BUILTIN_ENGINE
@@ -327,22 +326,11 @@ class SystemReport:
 
 
 def scheduler_status() -> SchedulerStatus:
-    """The scheduler's own report when ``coach_scheduler.status()`` exists; else not running."""
+    """This worker's scheduler, as it reports itself; a failure to report shows as not running."""
     try:
-        from vigor_app.services import coach_scheduler
-    except Exception:  # noqa: BLE001 - a scheduler that cannot even load is not running
-        return SchedulerStatus(False, {})
-    report = getattr(coach_scheduler, "status", None)
-    if not callable(report):
-        return SchedulerStatus(False, {})
-    try:
-        found = report()
+        found = coach_scheduler.status()
     except Exception as exc:  # noqa: BLE001 - shown as a failure, never raised into the page
         return SchedulerStatus(False, {"error": type(exc).__name__})
-    if dataclasses.is_dataclass(found) and not isinstance(found, type):
-        found = dataclasses.asdict(found)
-    if not isinstance(found, dict):
-        found = {"running": bool(found)}
     return SchedulerStatus(bool(found.get("running")), dict(found))
 
 

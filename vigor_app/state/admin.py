@@ -24,7 +24,7 @@ from vigor_app.state.auth import AuthState
 log = logging.getLogger(__name__)
 
 DENIED = "Only administrators can do this."
-RECENT_AUDIT = 20
+RECENT_AUDIT = 10
 WINDOW_LABELS = {"day": "Today", "week": "This week", "month": "This month"}
 
 
@@ -90,10 +90,18 @@ def audit_values(before: str, after: str) -> tuple[str, str]:
     return _lines(old), _lines(new)
 
 
-def audit_rows(entries: list[admin.AuditRow]) -> list[dict[str, str]]:
+def _first_lines(text: str, count: int) -> str:
+    lines = text.split("\n")
+    return text if len(lines) <= count else "\n".join(lines[:count] + [f"… {len(lines) - count} more"])
+
+
+def audit_rows(entries: list[admin.AuditRow], *, lines: int = 0) -> list[dict[str, str]]:
+    """Audit entries for a table; `lines` > 0 keeps that many lines of each value."""
     rows = []
     for a in entries:
         before, after = audit_values(a.before, a.after)
+        if lines:
+            before, after = _first_lines(before, lines), _first_lines(after, lines)
         rows.append({"id": str(a.id), "when": when(a.created_at), "actor": a.actor, "action": a.action,
                      "target": a.target, "before": before, "after": after})
     return rows
@@ -208,7 +216,7 @@ class AdminState(AdminConsoleState):
     def _refresh(self, actor: CurrentUser) -> None:
         self.users = [_person(p, actor) for p in admin_users.people(actor.id, self.search)]
         self.user_count = admin.count_users(actor.id)
-        self.audit_rows = audit_rows(admin.audit_log(actor.id, limit=RECENT_AUDIT))
+        self.audit_rows = audit_rows(admin.audit_log(actor.id, limit=RECENT_AUDIT), lines=4)
         if self._manage_id:
             self._refresh_manage(actor)
 

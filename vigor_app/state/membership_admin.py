@@ -7,13 +7,16 @@ import reflex as rx
 from vigor_app.services import membership
 from vigor_app.services.ai import quotas
 from vigor_app.services.errors import VigorError
-from vigor_app.state.auth import AuthState
+from vigor_app.state.admin import AdminConsoleState
 
 
-class UpgradeRequestsState(AuthState):
+class UpgradeRequestsState(AdminConsoleState):
     pending: list[dict[str, str]] = []
     error: str = ""
     _reasons: dict[str, str] = {}
+
+    def _clear(self) -> None:
+        self.pending, self.error = [], ""
 
     def _refresh(self, admin_id: int) -> None:
         self.pending = [
@@ -25,11 +28,8 @@ class UpgradeRequestsState(AuthState):
 
     @rx.event
     def load(self):
-        user = self._current_user()
-        self.pending, self.error = [], ""
-        if user is None or not user.is_admin:
-            return
-        self._refresh(user.id)
+        self.error = ""
+        return self._load_page(lambda actor: self._refresh(actor.id))
 
     @rx.event
     def set_reason(self, request_id: str, reason: str):
