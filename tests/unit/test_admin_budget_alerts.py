@@ -177,3 +177,15 @@ def test_a_normal_user_is_refused(call):
     with db.read_only() as session:
         assert len(session.exec(select(AuditEntry)).all()) == before
         assert budgets.load_settings(session) == budgets.BudgetSettings()
+
+
+def test_the_scheduler_job_in_every_worker_alerts_once(caplog):
+    from vigor_app.services.coach_scheduler import Scheduler
+
+    boss = make_admin().user.id
+    _limits(boss, 1_000_000, None, alert=50)
+    _spend(600_000)
+    workers = [Scheduler(clock=lambda: NOW) for _ in range(3)]  # each worker runs the same job
+    with caplog.at_level(logging.WARNING, logger="vigor_app.services.budget_alerts"):
+        assert [w.check_budgets() for w in workers] == [1, 0, 0]
+    assert caplog.text.count("AI budget alert: weekly spend for 2026-W47") == 1

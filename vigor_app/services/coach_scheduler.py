@@ -8,6 +8,9 @@ Jobs (``Scheduler``):
 - **stale reservations**, every 5 minutes: ``budgets.release_stale_reservations()`` settles
   the money a crashed worker left reserved.
 - **cache purge**, hourly: ``purge_ai_cache()`` deletes expired AI cache entries.
+- **budget alerts**, every 5 minutes: ``budget_alerts.check_and_notify()`` logs and e-mails the
+  admins once per budget and period when spend crosses the alert threshold (claimed in the
+  database, so one e-mail however many workers look).
 
 **Exactly once, in every worker.** Every Reflex worker runs its lifespan tasks, so every
 worker runs this scheduler; nothing here elects a leader. Exactly-once comes from the
@@ -55,7 +58,7 @@ from vigor_app import db
 from vigor_app.clock import utcnow
 from vigor_app.models import DailyMotivationRun, FitnessProfile, User
 from vigor_app.models.coach import KIND_MOTIVATION
-from vigor_app.services import coach_history
+from vigor_app.services import budget_alerts, coach_history
 from vigor_app.services.ai import budgets, cache
 from vigor_app.services.ai import gateway as ai_gateway
 from vigor_app.services.ai.outcomes import BUILTIN_ENGINE
@@ -70,6 +73,7 @@ FEATURE = "motivation"
 DEFAULT_INTERVAL_SECONDS = 300
 RESERVATIONS_INTERVAL_SECONDS = 300
 CACHE_PURGE_INTERVAL_SECONDS = 3600
+BUDGET_ALERTS_INTERVAL_SECONDS = 300
 DEFAULT_CONCURRENCY = 4  # people one process writes to at once (each is one gateway call)
 START_JITTER_SECONDS = 30  # first runs spread over this many seconds, so workers don't collide
 STOP_GRACE_SECONDS = 10.0
@@ -255,12 +259,14 @@ class Scheduler:
     def __init__(self, *, interval_seconds: int | None = None,
                  reservations_seconds: int = RESERVATIONS_INTERVAL_SECONDS,
                  cache_purge_seconds: int = CACHE_PURGE_INTERVAL_SECONDS,
+                 budget_alerts_seconds: int = BUDGET_ALERTS_INTERVAL_SECONDS,
                  start_jitter_seconds: float = START_JITTER_SECONDS,
                  clock: Callable[[], datetime] = utcnow,
                  gateway: ai_gateway.Gateway | None = None) -> None:
         self.interval_seconds = interval_seconds or get_settings().scheduler_interval_seconds
         self.reservations_seconds = reservations_seconds
         self.cache_purge_seconds = cache_purge_seconds
+        self.budget_alerts_seconds = budget_alerts_seconds
         self.start_jitter_seconds = start_jitter_seconds
         self.clock = clock
         self.gateway = gateway
@@ -297,6 +303,8 @@ class Scheduler:
         add(self.purge_cache, IntervalTrigger(seconds=self.cache_purge_seconds), id="purge-ai-cache",
             name="Purge expired AI cache entries", next_run_time=self._first_run(),
             replace_existing=True)
+        add(self.check_budgets, IntervalTrigger(seconds=self.budget_alerts_seconds), id="budget-alerts",
+            name="AI budget alerts", next_run_time=self._first_run(), replace_existing=True)
         self._scheduler.start()
         log.info("Scheduler started: daily motivation every %d s, stale reservations every %d s, "
                  "cache purge every %d s", self.interval_seconds, self.reservations_seconds,
@@ -343,6 +351,30 @@ class Scheduler:
             log.info("Purged %d expired AI cache entr%s", purged, "y" if purged == 1 else "ies")
         return purged
 
+    def check_budgets(self) -> int:  # runs in the loop's thread pool
+        """Alert the admins about budgets past their threshold (once per budget and period)."""
+        return len(budget_alerts.check_and_notify(self.clock()))
+
+    def status(self) -> dict:
+        """What the admin console's System page shows: running, and each job's next run."""
+        jobs = {}
+        for job in self._scheduler.get_jobs() if self.running else []:
+            nxt = job.next_run_time
+            jobs[job.name] = nxt.astimezone(UTC).strftime("next %Y-%m-%d %H:%M:%S UTC") if nxt else "paused"
+        return {"running": self.running, "daily_interval_seconds": self.interval_seconds, "jobs": jobs}
+
+
+_current: Scheduler | None = None  # this process's scheduler, while the app runs
+
+
+def status() -> dict:
+    """This worker's scheduler: running or not (and why not), with its jobs."""
+    if not get_settings().scheduler_enabled:
+        return {"running": False, "reason": "SCHEDULER_ENABLED=false in this process"}
+    if _current is None:
+        return {"running": False, "reason": "not started in this process"}
+    return _current.status()
+
 
 @asynccontextmanager
 async def lifespan_task() -> AsyncIterator[Scheduler | None]:
@@ -353,9 +385,12 @@ async def lifespan_task() -> AsyncIterator[Scheduler | None]:
         log.info("Scheduler is off in this process (SCHEDULER_ENABLED=false)")
         yield None
         return
+    global _current
     scheduler = Scheduler(interval_seconds=settings.scheduler_interval_seconds)
     scheduler.start()
+    _current = scheduler
     try:
         yield scheduler
     finally:
+        _current = None
         await scheduler.stop()
