@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import inspect
 from urllib.parse import urlencode
 
 import pytest
@@ -32,9 +34,23 @@ class Browser:
         return substate
 
     def call(self, state_cls, handler: str, *args, path: str = "/", query: dict | None = None):
-        """Run `state_cls.handler(*args)` as if the browser on `path` sent the event."""
+        """Run `state_cls.handler(*args)` as if the browser on `path` sent the event.
+
+        An async handler is run to its end here, unless the test itself runs in an event loop
+        (an async test), which then awaits the coroutine it is given back."""
         substate = self.state(state_cls, path, **(query or {}))
-        return substate, getattr(state_cls, handler).fn(substate, *args)
+        result = getattr(state_cls, handler).fn(substate, *args)
+        if inspect.iscoroutine(result) and not _in_event_loop():
+            result = asyncio.run(result)
+        return substate, result
+
+
+def _in_event_loop() -> bool:
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return False
+    return True
 
 
 def redirect_path(result) -> str | None:
