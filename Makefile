@@ -10,7 +10,7 @@ export REFLEX_TELEMETRY_ENABLED := false
 export REFLEX_CHECK_LATEST_VERSION := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test install install-dev lint unit e2e browser clean
+.PHONY: run serve-prod test install install-dev lint unit e2e browser clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,6 +32,10 @@ run: install
 	$(BIN)/python -m vigor_app migrate
 	@echo "Vigor is starting: open http://localhost:$(PORT) once the build finishes."
 	$(BIN)/reflex run --env prod --single-port --frontend-port $(PORT) --backend-port $(PORT)
+
+# Several workers on PostgreSQL (DATABASE_URL) and Redis (REDIS_URL): see docs/operations.md.
+serve-prod: install
+	bash scripts/serve_prod.sh $(PORT)
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -10,9 +10,13 @@ os.environ.setdefault("REFLEX_USE_NPM", "1")
 
 from vigor_app.settings import get_settings  # noqa: E402
 
+settings = get_settings()
+
 config = rx.Config(
     app_name="vigor_app",
-    db_url=get_settings().resolved_database_url,
+    db_url=settings.resolved_database_url,
+    # With REDIS_URL, every tab's state lives in Redis and Reflex runs several workers.
+    redis_url=settings.redis_url or None,
     telemetry_enabled=False,
     show_built_with_reflex=False,
     plugins=[rx.plugins.RadixThemesPlugin()],

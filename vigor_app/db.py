@@ -19,6 +19,8 @@ from vigor_app.settings import get_settings
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
 POSTGRES_CONNECT_TIMEOUT_S = 5
+POOL_SIZE = 5  # connections a worker keeps open (PostgreSQL)
+MAX_OVERFLOW = 10  # more it may open at a peak
 
 _engine: Engine | None = None
 _engine_url: str | None = None
@@ -46,7 +48,19 @@ def make_engine(url: str) -> Engine:
         event.listen(engine, "connect", _set_sqlite_pragmas)
         return engine
     connect_args = {"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S} if parsed.get_backend_name() == "postgresql" else {}
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=10, connect_args=connect_args)
+    pool_size, max_overflow = pool_limits()
+    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow,
+                         connect_args=connect_args)
+
+
+def pool_limits() -> tuple[int, int]:
+    """(pool size, overflow) for this worker: its share of DB_MAX_CONNECTIONS over the
+    instance's workers, at most 5 kept open + 10 more at a peak, unless set directly."""
+    settings = get_settings()
+    share = max(2, settings.db_max_connections // settings.backend_workers)
+    pool_size = settings.db_pool_size or min(POOL_SIZE, share)
+    overflow = settings.db_max_overflow if settings.db_max_overflow >= 0 else min(MAX_OVERFLOW, share - pool_size)
+    return pool_size, max(0, overflow)
 
 
 def get_engine() -> Engine:

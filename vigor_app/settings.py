@@ -7,6 +7,7 @@ generated once and kept in the data directory.
 
 from __future__ import annotations
 
+import os
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -14,6 +15,7 @@ from pathlib import Path
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+MAX_BACKEND_WORKERS = 8  # Reflex's own cap (reflex.utils.processes)
 SECRET_KEY_FILE = "secret_key"  # noqa: S105  (a file name, not a secret)
 
 
@@ -28,6 +30,16 @@ class Settings(BaseSettings):
     # Public address people use to reach the app: used in e-mailed links and OIDC redirects.
     app_url: str = Field(default="http://localhost:3000", alias="APP_URL")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+
+    # Several workers (docs/operations.md). With REDIS_URL set, Reflex keeps every tab's state
+    # in Redis and starts GRANIAN_WORKERS backend processes (default 2 x cores + 1, at most 8);
+    # empty keeps the embedded shape: one process, state on disk.
+    redis_url: str = Field(default="", alias="REDIS_URL")
+    # PostgreSQL connections one instance's workers may open together; each worker's pool gets
+    # its share. DB_POOL_SIZE / DB_MAX_OVERFLOW (0 = from the share) set a worker's pool directly.
+    db_max_connections: int = Field(default=60, ge=1, alias="DB_MAX_CONNECTIONS")
+    db_pool_size: int = Field(default=0, ge=0, alias="DB_POOL_SIZE")
+    db_max_overflow: int = Field(default=-1, ge=-1, alias="DB_MAX_OVERFLOW")
 
     # Accounts and sessions.
     session_ttl_hours: int = Field(default=24 * 14, ge=1, alias="SESSION_TTL_HOURS")
@@ -101,6 +113,16 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'vigor.db').resolve()}"
+
+    @property
+    def backend_workers(self) -> int:
+        """How many backend processes one instance runs (as Reflex counts them)."""
+        explicit = os.environ.get("GRANIAN_WORKERS", "").strip()
+        if explicit.isdigit() and int(explicit) > 0:
+            return int(explicit)
+        if not self.redis_url:
+            return 1
+        return min((os.cpu_count() or 1) * 2 + 1, MAX_BACKEND_WORKERS)
 
     @property
     def oidc_enabled(self) -> bool:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from vigor_app.db import make_engine
@@ -67,5 +68,7 @@ def ensure_first_admin() -> None:
         accounts.create_admin(settings.admin_email, settings.admin_password.get_secret_value(),
                               settings.admin_username)
         log.info("Created the first administrator, %s", settings.admin_email)
+    except IntegrityError:  # another worker starting at the same moment created it first
+        log.info("The first administrator was created by another worker")
     except VigorError as exc:
         log.error("Could not create the first administrator from ADMIN_EMAIL: %s", exc.message)

@@ -41,6 +41,7 @@ import psycopg
 import pytest
 from psycopg import sql
 
+import vigor_app.vigor_app  # noqa: F401  (registers every state, as tests/state does)
 from vigor_app import startup
 
 pytestmark = pytest.mark.postgres
@@ -134,7 +135,7 @@ class Worker:
 @pytest.fixture
 def workers(tmp_path) -> Iterator[tuple[Worker, Worker, str]]:
     pytest.importorskip("aiohttp", reason="aiohttp (socket.io's asyncio client) is not installed: "
-                                          "pip install -r requirements-dev.txt")
+                                          "make install-dev")
     if (why := _redis_reachable()) is not None:
         pytest.skip(why)
     found = _postgres_admin()
@@ -164,7 +165,6 @@ def workers(tmp_path) -> Iterator[tuple[Worker, Worker, str]]:
             "REFLEX_CHECK_LATEST_VERSION": "false",
             "DATABASE_URL": database_url,
             "REDIS_URL": REDIS_URL,
-            "REFLEX_REDIS_URL": REDIS_URL,
             "GRANIAN_WORKERS": "1",
             "SECRET_KEY": "workers-test-secret",
             "VIGOR_DATA_DIR": str(tmp_path / "data"),

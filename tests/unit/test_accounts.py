@@ -113,3 +113,38 @@ def test_no_admin_is_inferred_from_a_username():
     signed_in = accounts.register("admin@example.com", "admin", DEFAULT_PASSWORD)
     assert signed_in.user.role == "user"
     assert not accounts.admin_exists()
+
+
+def test_workers_starting_together_create_the_first_admin_once(vigor_env, caplog):
+    """Every worker runs ensure_first_admin at start-up; racing ones must not fail to start."""
+    import threading
+
+    from sqlmodel import select
+
+    from vigor_app import db, startup
+    from vigor_app.models import User
+    from vigor_app.settings import reload_settings
+
+    vigor_env.setenv("ADMIN_EMAIL", "first@example.com")
+    vigor_env.setenv("ADMIN_PASSWORD", "Harbour-Lantern-Pass-77")
+    reload_settings()
+    start = threading.Barrier(4)
+    failures: list[BaseException] = []
+
+    def worker() -> None:
+        start.wait()
+        try:
+            startup.ensure_first_admin()
+        except BaseException as exc:  # noqa: BLE001 - collected and asserted below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == []
+    with db.read_only() as session:
+        admins = session.exec(select(User).where(User.role == "admin")).all()
+    assert [a.email for a in admins] == ["first@example.com"]
+    assert "Could not create" not in caplog.text
