@@ -864,17 +864,18 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-async def main_async(args: argparse.Namespace, server: Server, out: list[str]) -> list[Tab]:
+async def main_async(args: argparse.Namespace, server: Server, out: list[str], workers: int) -> list[Tab]:
     rng = random.Random(args.seed)
     rounds = [int(n) for n in args.people.split(",") if n.strip()]
     registered = 0
     acknowledged = 0
-    # Warm-up: two people through the whole journey, so lazy imports and caches are loaded
-    # before "idle" memory is read. Their sets are counted at the end like everyone's.
+    # Warm-up: two people per worker through the whole journey, so every worker has loaded its
+    # lazy imports and caches before "idle" memory is read (the kernel spreads connections over
+    # the workers). Their sets are counted at the end like everyone's.
     warm = Tally()
     tabs: list[Tab] = []
     await asyncio.gather(*(one_person(server.url, Person(9000 + i), False, warm, args.time_scale,
-                                      random.Random(i), tabs) for i in range(2)))
+                                      random.Random(i), tabs) for i in range(2 * max(1, workers))))
     await asyncio.gather(*(tab.close() for tab in tabs))
     acknowledged += warm.sets_acknowledged
     args.total_errors += sum(warm.errors.values())
@@ -920,7 +921,7 @@ def main(argv: list[str] | None = None) -> int:
     out.append(line)
     status = 0
     try:
-        asyncio.run(main_async(args, server, out))
+        asyncio.run(main_async(args, server, out, workers))
     finally:
         server.stop()
         log = server.log_path.read_text(errors="replace")

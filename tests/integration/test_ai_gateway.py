@@ -7,16 +7,14 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-import psycopg
 import pytest
-from psycopg import sql
 from sqlmodel import col, select
 
 from tests.fakes.openai_server import Failure, Reply, run_openai_server
+from tests.postgres import throwaway_database
 from vigor_app import db, startup
 from vigor_app.models import AiAttempt, AiCounter, AuditEntry, FitnessProfile, User
 from vigor_app.services.ai import attempts as attempts_service
@@ -76,22 +74,6 @@ def ai(database, vigor_env):
     return vigor_env
 
 
-def _postgres_admin() -> tuple[str, str] | None:
-    """(user, database) of a PostgreSQL login at 127.0.0.1:5432 that may create databases."""
-    for user, dbname in (("postgres", "postgres"), ("postgres", "test"), ("root", "test"),
-                         ("root", "postgres")):
-        try:
-            with psycopg.connect(host="127.0.0.1", port=5432, user=user, dbname=dbname,
-                                 connect_timeout=3, autocommit=True) as conn:
-                row = conn.execute("SELECT rolcreatedb OR rolsuper FROM pg_roles "
-                                   "WHERE rolname = current_user").fetchone()
-        except psycopg.Error:
-            continue
-        if row and row[0]:
-            return user, dbname
-    return None
-
-
 @pytest.fixture
 def backend(request, ai):
     """SQLite (the default), or with ``indirect`` parametrization a fresh PostgreSQL database:
@@ -100,28 +82,12 @@ def backend(request, ai):
     if kind == "sqlite":
         yield kind
         return
-    found = _postgres_admin()
-    if found is None:
-        pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432 with trust authentication")
-    user, maintenance = found
-
-    def run(statement: sql.Composable) -> None:
-        with psycopg.connect(host="127.0.0.1", port=5432, user=user, dbname=maintenance,
-                             connect_timeout=3, autocommit=True) as conn:
-            conn.execute(statement)
-
-    name = f"vigor_ai_{secrets.token_hex(6)}"
-    run(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        url = f"postgresql+psycopg://{user}@127.0.0.1:5432/{name}"
+    with throwaway_database("vigor_ai") as url:
         startup.migrate(url)
         ai.setenv("DATABASE_URL", url)
         reload_settings()
         db.dispose_engine()
         yield kind
-    finally:
-        db.dispose_engine()
-        run(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 BOTH_DATABASES = pytest.mark.parametrize(

@@ -9,20 +9,18 @@ OpenAI-compatible server in tests/fakes).
 from __future__ import annotations
 
 import asyncio
-import secrets
 import threading
 from collections import Counter
 from contextvars import ContextVar
 from datetime import UTC, date, datetime, timedelta
 
-import psycopg
 import pytest
-from psycopg import sql
 from sqlalchemy.engine import Engine
 from sqlmodel import col, select
 
 from tests.factories import make_user
 from tests.fakes.openai_server import Reply, run_openai_server
+from tests.postgres import throwaway_database
 from tests.seeding import add_record, add_session, local_time, set_profile
 from vigor_app import db, startup
 from vigor_app.models import AiCacheEntry, CoachConversation, CoachMessage, DailyMotivationRun, User
@@ -56,22 +54,6 @@ def sqlite_db(database, env) -> str:
     return database
 
 
-def _postgres_admin() -> tuple[str, str] | None:
-    """(user, database) of a PostgreSQL login at 127.0.0.1:5432 that may create databases."""
-    for user, dbname in (("postgres", "postgres"), ("postgres", "test"), ("root", "test"),
-                         ("root", "postgres")):
-        try:
-            with psycopg.connect(host="127.0.0.1", port=5432, user=user, dbname=dbname,
-                                 connect_timeout=3, autocommit=True) as conn:
-                row = conn.execute("SELECT rolcreatedb OR rolsuper FROM pg_roles "
-                                   "WHERE rolname = current_user").fetchone()
-        except psycopg.Error:
-            continue
-        if row and row[0]:
-            return user, dbname
-    return None
-
-
 @pytest.fixture
 def backend(request, env):
     """A migrated SQLite database, or (``postgresql``) a throwaway PostgreSQL database."""
@@ -79,29 +61,12 @@ def backend(request, env):
         request.getfixturevalue("database")
         yield "sqlite"
         return
-    found = _postgres_admin()
-    if found is None:
-        pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432 with trust authentication as a "
-                    "user allowed to create databases (postgres or root)")
-    user, maintenance = found
-
-    def run(statement: sql.Composable) -> None:
-        with psycopg.connect(host="127.0.0.1", port=5432, user=user, dbname=maintenance,
-                             connect_timeout=3, autocommit=True) as conn:
-            conn.execute(statement)
-
-    name = f"vigor_scheduler_{secrets.token_hex(6)}"
-    run(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        url = f"postgresql+psycopg://{user}@127.0.0.1:5432/{name}"
+    with throwaway_database("vigor_scheduler") as url:
         startup.migrate(url)
         env.setenv("DATABASE_URL", url)
         reload_settings()
         db.dispose_engine()
         yield "postgresql"
-    finally:
-        db.dispose_engine()
-        run(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
 
 
 @pytest.fixture

@@ -7,33 +7,25 @@ dropped after it.
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
-import psycopg
 import pytest
 from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from psycopg import sql
 from sqlalchemy import MetaData, delete, inspect, text
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, SQLModel, select
 
 import vigor_app.models  # noqa: F401  (registers every table on SQLModel.metadata)
 from tests.factories import make_user
+from tests.postgres import throwaway_database
 from vigor_app import db, startup
 from vigor_app.clock import utcnow
 from vigor_app.models import AuthSession, LoginTicket, User
-
-PG_HOST = "127.0.0.1"
-PG_PORT = 5432
-# (user, maintenance database) pairs tried in order, with trust authentication.
-PG_CANDIDATES = (("postgres", "postgres"), ("postgres", "test"), ("root", "test"),
-                 ("root", "postgres"))
 
 MODEL_TABLES = frozenset(SQLModel.metadata.tables)
 
@@ -41,45 +33,11 @@ MODEL_TABLES = frozenset(SQLModel.metadata.tables)
 # --- databases ----------------------------------------------------------------------------
 
 
-def _postgres_admin() -> tuple[str, str] | None:
-    """(user, database) of a PostgreSQL login that may create databases, or None."""
-    for user, dbname in PG_CANDIDATES:
-        try:
-            with psycopg.connect(host=PG_HOST, port=PG_PORT, user=user, dbname=dbname,
-                                 connect_timeout=3, autocommit=True) as conn:
-                row = conn.execute(
-                    "SELECT rolcreatedb OR rolsuper FROM pg_roles WHERE rolname = current_user"
-                ).fetchone()
-        except psycopg.Error:
-            continue
-        if row and row[0]:
-            return user, dbname
-    return None
-
-
 @pytest.fixture
 def postgres_url(vigor_env: pytest.MonkeyPatch) -> Iterator[str]:
     """A brand-new, empty PostgreSQL database for one test, dropped afterwards."""
-    admin = _postgres_admin()
-    if admin is None:
-        pytest.skip(
-            f"PostgreSQL is not reachable at {PG_HOST}:{PG_PORT} with trust authentication "
-            f"as a user allowed to create databases (tried {', '.join(map('/'.join, PG_CANDIDATES))})"
-        )
-    user, maintenance_db = admin
-    name = f"vigor_migrations_{secrets.token_hex(6)}"
-
-    def run(statement: sql.Composable) -> None:
-        with psycopg.connect(host=PG_HOST, port=PG_PORT, user=user, dbname=maintenance_db,
-                             connect_timeout=3, autocommit=True) as conn:
-            conn.execute(statement)
-
-    run(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    try:
-        yield f"postgresql+psycopg://{user}@{PG_HOST}:{PG_PORT}/{name}"
-    finally:
-        db.dispose_engine()
-        run(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+    with throwaway_database("vigor_migrations") as url:
+        yield url
 
 
 @pytest.fixture

@@ -39,9 +39,9 @@ from typing import Any
 import httpx
 import psycopg
 import pytest
-from psycopg import sql
 
 import vigor_app.vigor_app  # noqa: F401  (registers every state, as tests/state does)
+from tests.postgres import throwaway_database
 from vigor_app import startup
 
 pytestmark = pytest.mark.postgres
@@ -65,20 +65,6 @@ def _redis_reachable() -> str | None:
         client.close()
     except Exception as exc:  # noqa: BLE001 - any failure means: skip, saying why
         return f"Redis is not reachable at {REDIS_URL}: {exc}"
-    return None
-
-
-def _postgres_admin() -> tuple[str, str] | None:
-    for user, dbname in (("postgres", "postgres"), ("root", "postgres"), ("postgres", "test")):
-        try:
-            with psycopg.connect(host="127.0.0.1", port=5432, user=user, dbname=dbname,
-                                 connect_timeout=3, autocommit=True) as conn:
-                row = conn.execute("SELECT rolcreatedb OR rolsuper FROM pg_roles "
-                                   "WHERE rolname = current_user").fetchone()
-        except psycopg.Error:
-            continue
-        if row and row[0]:
-            return user, dbname
     return None
 
 
@@ -138,20 +124,11 @@ def workers(tmp_path) -> Iterator[tuple[Worker, Worker, str]]:
                                           "make install-dev")
     if (why := _redis_reachable()) is not None:
         pytest.skip(why)
-    found = _postgres_admin()
-    if found is None:
-        pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432 with trust authentication as a "
-                    "user allowed to create databases (postgres or root)")
-    user, maintenance = found
+    with throwaway_database("vigor_workers") as database_url:
+        yield from _run_workers(tmp_path, database_url)
 
-    def run(statement: sql.Composable) -> None:
-        with psycopg.connect(host="127.0.0.1", port=5432, user=user, dbname=maintenance,
-                             connect_timeout=3, autocommit=True) as conn:
-            conn.execute(statement)
 
-    name = f"vigor_workers_{secrets.token_hex(6)}"
-    run(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-    database_url = f"postgresql+psycopg://{user}@127.0.0.1:5432/{name}"
+def _run_workers(tmp_path: Path, database_url: str) -> Iterator[tuple[Worker, Worker, str]]:
     made: list[Worker] = []
     try:
         startup.migrate(database_url)  # once, before any worker starts
@@ -182,7 +159,6 @@ def workers(tmp_path) -> Iterator[tuple[Worker, Worker, str]]:
     finally:
         for worker in made:
             worker.kill(signal.SIGTERM)
-        run(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
     for worker in made:
         assert "Traceback" not in worker.log_path.read_text(), worker.log_path.read_text()[-3000:]
 
