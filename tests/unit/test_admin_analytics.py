@@ -216,3 +216,14 @@ async def test_the_system_page_shows_this_workers_scheduler_and_its_jobs(vigor_e
     vigor_env.setenv("SCHEDULER_ENABLED", "false")
     reload_settings()
     assert admin_analytics.scheduler_status().detail["reason"].startswith("SCHEDULER_ENABLED=false")
+
+
+def test_the_scheduler_report_reads_as_one_line_per_job():
+    from vigor_app.state.admin_usage import scheduler_rows
+
+    rows = scheduler_rows({"running": True, "daily_interval_seconds": 300,
+                           "jobs": {"AI budget alerts": "next 2026-11-22 20:16:07 UTC"}})
+    assert rows == [{"key": "AI budget alerts", "value": "next 2026-11-22 20:16:07 UTC"},
+                    {"key": "Looks for people due a daily message every", "value": "300 s"}]
+    assert scheduler_rows({"running": False, "reason": "not started in this process"}) == [
+        {"key": "Why", "value": "not started in this process"}]

@@ -88,7 +88,7 @@ def users_card() -> rx.Component:
               S.users, _user_row, label="Users", min_width="860px"),
         empty(S.users, "Nobody matches that search."),
         description="AI use is requests against the tier's limits, in each person's time zone.",
-        actions=rx.badge(S.user_count.to_string() + " accounts"),
+        actions=rx.badge(S.user_count.to_string() + rx.cond(S.user_count == 1, " account", " accounts")),
     )
 
 

@@ -146,6 +146,22 @@ class AuditState(AdminConsoleState):
             self._refresh(actor)
 
 
+SCHEDULER_LABELS = {"reason": "Why", "daily_interval_seconds": "Looks for people due a daily message every",
+                    "error": "Could not report"}
+
+
+def scheduler_rows(detail: dict) -> list[dict[str, str]]:
+    """The scheduler's report as label/value rows: one per job (with its next run), then the rest."""
+    rows = [{"key": str(name), "value": str(next_run)} for name, next_run in (detail.get("jobs") or {}).items()]
+    for key, value in detail.items():
+        if key in ("running", "jobs"):
+            continue
+        shown = f"{value} s" if key.endswith("_seconds") else (
+            json.dumps(value, default=str) if isinstance(value, dict | list) else str(value))
+        rows.append({"key": SCHEDULER_LABELS.get(key, key.replace("_", " ")), "value": shown})
+    return rows
+
+
 class SystemState(AdminConsoleState):
     version: str = ""
     healthy: bool = False
@@ -171,8 +187,7 @@ class SystemState(AdminConsoleState):
             {"label": "App version", "value": report.version, "ok": "yes", "note": ""},
         ]
         self.scheduler_running = report.scheduler.running
-        self.scheduler = [{"key": str(k), "value": json.dumps(v, default=str) if isinstance(v, dict | list) else str(v)}
-                          for k, v in report.scheduler.detail.items()]
+        self.scheduler = scheduler_rows(report.scheduler.detail)
         self.provider_health = [
             {"name": c.name, "enabled": "enabled" if report.enabled.get(c.provider_id, False) else "disabled",
              "state": c.state.replace("_", "-"), "ok": "yes" if c.state == "closed" else "",
