@@ -307,8 +307,8 @@ class Scheduler:
             name="AI budget alerts", next_run_time=self._first_run(), replace_existing=True)
         self._scheduler.start()
         log.info("Scheduler started: daily motivation every %d s, stale reservations every %d s, "
-                 "cache purge every %d s", self.interval_seconds, self.reservations_seconds,
-                 self.cache_purge_seconds)
+                 "cache purge every %d s, budget alerts every %d s", self.interval_seconds,
+                 self.reservations_seconds, self.cache_purge_seconds, self.budget_alerts_seconds)
 
     def shutdown(self) -> None:
         """Stop at once: no new runs; a run in progress is cancelled."""
