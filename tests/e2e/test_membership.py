@@ -23,6 +23,11 @@ def test_use_the_allowance_request_an_upgrade_and_get_it(page: Page, chromium, a
             expect(page.get_by_label("Your plans").locator("option")).to_have_count(done)
         else:
             expect(page.get_by_role("heading", name=re.compile(r"^Day 1"))).to_be_visible()
+    # One more: the built-in engine writes it, and the page says why, with the way to more.
+    page.get_by_role("button", name="Generate plan").click()
+    notice = page.get_by_role("status").filter(has_text=f"You've used all {FREE_DAILY} AI requests")
+    expect(notice).to_be_visible()
+    expect(notice.get_by_role("link", name="Your membership")).to_have_attribute("href", "/membership")
 
     page.goto("/membership")
     expect(page.get_by_text(f"{FREE_DAILY} of {FREE_DAILY} AI requests")).to_have_count(1)  # today is full

@@ -7,7 +7,7 @@ from tests.factories import make_user
 from vigor_app import db
 from vigor_app.clock import utcnow
 from vigor_app.models import PersonalRecord, WorkoutSet
-from vigor_app.services import plan_library, profiles, workouts
+from vigor_app.services import plan_library, profiles, progress, workouts
 from vigor_app.services.errors import NotFound, ValidationError
 
 pytestmark = pytest.mark.usefixtures("database")
@@ -123,6 +123,25 @@ def test_a_heavier_set_next_time_is_a_record(me, plan):
     workouts.save_set(me, counted.sets[0].id, reps=8, weight_kg=25, done=False)
     with db.read_only() as session:
         assert session.exec(select(PersonalRecord).where(PersonalRecord.set_id == counted.sets[0].id)).all() == []
+
+
+def test_beating_the_best_volume_is_announced_once_and_listed_once(me):
+    earlier = utcnow() - timedelta(days=3)
+    first = workouts.add_exercise(me, workouts.start_freestyle(me, now=earlier).id, "goblet-squat")
+    for s in first.entries[0].sets[:2]:  # 2 x 10 x 20 kg = 400 kg
+        workouts.save_set(me, s.id, reps=10, weight_kg=20, done=True, now=earlier)
+    workouts.finish(me, first.id, now=earlier + timedelta(minutes=30))
+
+    second = workouts.add_exercise(me, workouts.start_freestyle(me).id, "goblet-squat")
+    second = workouts.add_set(me, second.entries[0].id)
+    told = []
+    for s in second.entries[0].sets[:3]:  # 150, then 300, then 450 kg (past 400), then 600
+        told.append([h.kind for h in workouts.save_set(me, s.id, reps=10, weight_kg=15, done=True).records])
+    fourth = workouts.add_set(me, second.entries[0].id).entries[0].sets[-1]
+    told.append([h.kind for h in workouts.save_set(me, fourth.id, reps=10, weight_kg=15, done=True).records])
+    assert told == [[], [], ["session_volume"], []]  # the fourth set adds volume: kept, not announced again
+    listed = [r for r in progress.records_list(me) if r.kind == "session_volume"]
+    assert [(r.value, r.previous) for r in listed] == [(600, 400)]  # the session's final total
 
 
 def test_freestyle_add_remove_reorder_and_sets(me):

@@ -412,12 +412,22 @@ class RecordView:
 
 def recent_records(session: Session, user_id: int, limit: int, timezone: str) -> list[RecordView]:
     limit = max(1, min(MAX_RECORDS, int(limit)))
-    rows = session.exec(
+    found = session.exec(
         select(PersonalRecord)
         .where(PersonalRecord.user_id == user_id)
         .order_by(col(PersonalRecord.achieved_at).desc(), col(PersonalRecord.id).desc())
-        .limit(limit)
+        .limit(limit * 4)  # room for the session-volume steps dropped below
     ).all()
+    # A session that beat its best volume with several sets shows once, at its final total.
+    seen: set[tuple[int | None, str]] = set()
+    rows = []
+    for r in found:
+        if r.kind == records.SESSION_VOLUME:
+            if (r.session_id, r.exercise_id) in seen:
+                continue
+            seen.add((r.session_id, r.exercise_id))
+        rows.append(r)
+    rows = rows[:limit]
     names = exercise_names(session, (r.exercise_id for r in rows))
     return [
         RecordView(id=r.id or 0, exercise_id=r.exercise_id, exercise_name=names[r.exercise_id],

@@ -20,7 +20,9 @@ Rules for `records_for_new_set`:
   the weight that just set a record is a tie, not a second record.
 - ``session_volume`` compares this session's total for the exercise, including the new
   set, with the best total of every other session. Once the session has passed that best,
-  each further set that adds volume reports the record again with the larger total.
+  each further set that adds volume reports the record again with the larger total
+  (`workouts.save_set` keeps each, announces only the first, and the records list shows the
+  session once, at its final total).
 """
 
 from __future__ import annotations

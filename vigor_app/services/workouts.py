@@ -402,6 +402,16 @@ def _history_facts(session: Session, user_id: int, exercise_id: str, before_set:
             for r in rows]
 
 
+def _volume_record_in(session: Session, row_set: WorkoutSet) -> bool:
+    """Whether this session already holds a session-volume record for the set's exercise."""
+    return session.exec(
+        select(PersonalRecord.id).where(
+            PersonalRecord.session_id == row_set.session_id,
+            PersonalRecord.exercise_id == row_set.exercise_id,
+            PersonalRecord.kind == records.SESSION_VOLUME)
+    ).first() is not None
+
+
 def save_set(user_id: int, set_id: int, *, reps=None, seconds=None, weight_kg=None, rpe=None, done: bool = True,
              now: datetime | None = None) -> SaveResult:
     """Save one set at once (the person ticks it done). Returns any records it set."""
@@ -418,11 +428,18 @@ def save_set(user_id: int, set_id: int, *, reps=None, seconds=None, weight_kg=No
         session.add(row_set)
         session.exec(delete(PersonalRecord).where(PersonalRecord.set_id == row_set.id))
         hits: list[records.RecordHit] = []
+        announced: list[records.RecordHit] = []  # what the person is told about
         if done:
             history = _history_facts(session, user_id, row_set.exercise_id, row_set.id or 0)
             new = records.SetFact(exercise_id=row_set.exercise_id, session_id=row.id or 0, weight_kg=weight_kg,
                                   reps=reps, seconds=seconds, done=True, completed_at=row_set.completed_at)
             hits = records.records_for_new_set(history, new)
+            if any(h.kind == records.SESSION_VOLUME for h in hits) and _volume_record_in(session, row_set):
+                # This session already beat its best volume with an earlier set: the larger total
+                # is kept, but announced once.
+                announced = [h for h in hits if h.kind != records.SESSION_VOLUME]
+            else:
+                announced = hits
             for hit in hits:
                 session.add(PersonalRecord(user_id=user_id, exercise_id=hit.exercise_id, kind=hit.kind,
                                            reps=hit.reps, value=hit.value, previous=hit.previous,
@@ -430,7 +447,7 @@ def save_set(user_id: int, set_id: int, *, reps=None, seconds=None, weight_kg=No
         _touch(row, session)
         session.flush()
         earned = achievements.award(session, user_id, now) if hits else []
-        return SaveResult(session=_view(session, row), records=hits, milestones=earned)
+        return SaveResult(session=_view(session, row), records=announced, milestones=earned)
 
 
 def set_entry_note(user_id: int, entry_id: int, note: str) -> None:

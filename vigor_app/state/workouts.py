@@ -87,6 +87,7 @@ class WorkoutsState(AuthState):
     days: list[DayView] = []
     generating: bool = False
     error: str = ""
+    notice: str = ""  # why the built-in engine wrote the last plan instead of an AI provider
     # The "new plan" request; empty means "as in my profile".
     req_days: str = ""
     req_minutes: str = ""
@@ -134,7 +135,7 @@ class WorkoutsState(AuthState):
         user = self._user()
         if user is None:
             return
-        self.error = ""
+        self.error = self.notice = ""
         self.swap_open = False
         self.onboarded = profiles.get_profile(user.id).onboarded
         current = workouts.open_session(user.id)
@@ -162,7 +163,7 @@ class WorkoutsState(AuthState):
             user = self._user()
             if user is None or self.generating:
                 return
-            self.generating, self.error = True, ""
+            self.generating, self.error, self.notice = True, "", ""
             request = self._request()
         try:
             generated = await plan_library.create_plan_via_gateway(user.id, request)
@@ -172,10 +173,9 @@ class WorkoutsState(AuthState):
             return
         async with self:
             self.generating = False
+            self.notice = generated.notice or ""
             self._refresh(user, show_id=generated.plan.id)
         yield rx.toast.success(f"New plan: {generated.plan.name}")
-        if generated.notice:
-            yield rx.toast.info(generated.notice)
 
     @rx.event
     def select_plan(self, plan_id: str):
