@@ -264,3 +264,16 @@ def test_records_list_newest_first_with_names_and_local_dates(me, someone_else):
     assert records[0].achieved_on == "2026-11-09"  # 04:30 UTC on the 10th
     assert [r.value for r in progress.records_list(me, limit=1)] == [90.0]
     assert progress.records_list(make_user("carol").user.id) == []
+
+
+def test_the_strength_chart_opens_on_a_lifted_exercise_not_a_hold(me):
+    for day in (2, 4, 6):
+        seeding.add_session(me, ny(date(2026, 11, day), 18),
+                            {"forearm-plank": [seeding.LoggedSet(reps=None, weight_kg=None, seconds=45)]},
+                            timezone=NY)
+    seeding.add_session(me, ny(date(2026, 11, 9), 18), {"barbell-back-squat": [(5, 100)]}, timezone=NY)
+    options = progress.exercise_options(me)
+    assert [(o.exercise_id, o.loaded) for o in options] == [("forearm-plank", False), ("barbell-back-squat", True)]
+    assert progress.chart_default(options) == "barbell-back-squat"
+    assert progress.chart_default(options[:1]) == "forearm-plank"  # nothing lifted: the most logged
+    assert progress.chart_default([]) == ""

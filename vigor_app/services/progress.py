@@ -134,6 +134,7 @@ class ExerciseOption:
     exercise_id: str
     name: str
     times_logged: int  # sessions that had the exercise
+    loaded: bool = False  # done with added weight at least once: a strength chart has an e1RM line
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -143,13 +144,21 @@ def exercise_options(user_id: int) -> list[ExerciseOption]:
     """Exercises the person has done sets of, most-logged first (then by name)."""
     with db.read_only() as session:
         rows = session.exec(
-            select(WorkoutSet.exercise_id, func.count(func.distinct(WorkoutSet.session_id)))
+            select(WorkoutSet.exercise_id, func.count(func.distinct(WorkoutSet.session_id)),
+                   func.max(WorkoutSet.weight_kg))
             .where(WorkoutSet.user_id == user_id, WorkoutSet.done)
             .group_by(WorkoutSet.exercise_id)
         ).all()
         names = exercise_names(session, (r[0] for r in rows))
-    options = [ExerciseOption(exercise_id, names[exercise_id], count) for exercise_id, count in rows]
+    options = [ExerciseOption(exercise_id, names[exercise_id], count, bool(heaviest and heaviest > 0))
+               for exercise_id, count, heaviest in rows]
     return sorted(options, key=lambda o: (-o.times_logged, o.name.casefold()))
+
+
+def chart_default(options: list[ExerciseOption]) -> str:
+    """The exercise a strength chart opens on: the most-logged one lifted with weight, else the
+    most-logged one ("" with none)."""
+    return next((o.exercise_id for o in options if o.loaded), options[0].exercise_id if options else "")
 
 
 # --- strength -----------------------------------------------------------------------------

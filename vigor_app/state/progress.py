@@ -59,7 +59,7 @@ class ProgressState(AuthState):
         options = progress.exercise_options(user.id)
         self.exercise_options = [{"id": o.exercise_id, "name": o.name} for o in options]
         if self.exercise not in {o.exercise_id for o in options}:
-            self.exercise = options[0].exercise_id if options else ""
+            self.exercise = progress.chart_default(options)
         self._load_strength(user.id)
         volume = progress.weekly_volume_by_muscle(user.id)
         self.volume_groups = [{"key": g, "name": label(g)} for g in volume.groups]
