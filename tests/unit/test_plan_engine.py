@@ -343,6 +343,12 @@ def test_every_injury_at_once_still_gives_a_valid_safe_plan(kit, level):
         for day in plan["days"]:
             for item in day["warmup"] + day["exercises"] + day["cooldown"]:
                 assert get_exercise(item["exercise_id"]).unsafe_for == ()
+            for item in day["exercises"]:  # the one-line reason says what the exercise is
+                exercise = get_exercise(item["exercise_id"])
+                if item["reason"].startswith(("Main", "Second")):
+                    assert ("movement:" in item["reason"]) == exercise.is_compound, item
+                    if not exercise.is_compound:
+                        assert exercise.primary_muscles[0].replace("_", " ") in item["reason"]
 
 
 @pytest.mark.parametrize("kit", SINGLE_KITS, ids=lambda kit: "+".join(kit))

@@ -211,6 +211,10 @@ def reason_for(week: Week, exercise: Exercise, role: str) -> str:
     if role in ("main", "secondary"):
         goal = scheme_goal(week, ROLE_KIND[role])
         lead = "Main" if role == "main" else "Second"
+        if not exercise.is_compound:  # chosen because no compound lift fits the equipment or injuries
+            muscles = ", ".join(exercise.primary_muscles).replace("_", " ")
+            return (f"{lead} exercise for your {muscles} today, the best fit for your equipment and "
+                    f"injuries: {GOAL_PHRASE[goal]}.")
         return f"{lead} {pattern} movement: {GOAL_PHRASE[goal]}."
     if role == "focus":
         wanted = sorted(
