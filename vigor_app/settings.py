@@ -36,7 +36,7 @@ class Settings(BaseSettings):
     # empty keeps the embedded shape: one process, state on disk.
     redis_url: str = Field(default="", alias="REDIS_URL")
     # PostgreSQL connections one instance's workers may open together; each worker's pool gets
-    # its share. DB_POOL_SIZE / DB_MAX_OVERFLOW (0 = from the share) set a worker's pool directly.
+    # its share. DB_POOL_SIZE / DB_MAX_OVERFLOW set a worker's pool directly (0 / -1: from the share).
     db_max_connections: int = Field(default=60, ge=1, alias="DB_MAX_CONNECTIONS")
     db_pool_size: int = Field(default=0, ge=0, alias="DB_POOL_SIZE")
     db_max_overflow: int = Field(default=-1, ge=-1, alias="DB_MAX_OVERFLOW")
