@@ -52,6 +52,21 @@ def configure_logging() -> None:
     logging.getLogger("vigor_app").setLevel(level)
 
 
+def check_worker_setup() -> list[str]:
+    """Warnings about a several-worker setup that cannot work well; each is also logged."""
+    settings = get_settings()
+    problems = []
+    if settings.backend_workers > 1 and not settings.redis_url:
+        problems.append("GRANIAN_WORKERS is above 1 without REDIS_URL: each worker keeps its own page "
+                        "state, and a tab that lands on another worker loses it. Set REDIS_URL.")
+    if settings.redis_url and settings.resolved_database_url.startswith("sqlite"):
+        problems.append("REDIS_URL is set with the embedded SQLite database: several workers will share "
+                        "one SQLite file. Use PostgreSQL (DATABASE_URL) for several workers.")
+    for problem in problems:
+        log.warning(problem)
+    return problems
+
+
 def bootstrap_ai_providers() -> None:
     """Providers from OPENAI_API_KEY and friends, the first time the server starts."""
     created = providers.bootstrap_from_env()

@@ -57,5 +57,6 @@ app.register_lifespan_task(coach_scheduler.lifespan_task)
 
 @app.register_lifespan_task
 def first_admin_and_providers() -> None:
+    startup.check_worker_setup()
     startup.ensure_first_admin()
     startup.bootstrap_ai_providers()

@@ -26,3 +26,21 @@ def test_with_redis_and_no_worker_count_reflex_s_default_is_assumed(vigor_env):
     assert 1 < settings.backend_workers <= 8
     size, overflow = db.pool_limits()
     assert settings.backend_workers * (size + overflow) <= settings.db_max_connections
+
+
+@pytest.mark.parametrize(("env", "warned"), [
+    ({}, []),
+    ({"GRANIAN_WORKERS": "3"}, ["without REDIS_URL"]),
+    ({"REDIS_URL": "redis://127.0.0.1:6379/0"}, ["embedded SQLite"]),
+    ({"REDIS_URL": "redis://127.0.0.1:6379/0", "DATABASE_URL": "postgresql+psycopg://vigor@db/vigor"}, []),
+])
+def test_a_several_worker_setup_that_cannot_work_is_named_at_start(vigor_env, caplog, env, warned):
+    from vigor_app import startup
+
+    for name, value in env.items():
+        vigor_env.setenv(name, value)
+    reload_settings()
+    problems = startup.check_worker_setup()
+    assert len(problems) == len(warned)
+    for problem, words in zip(problems, warned, strict=True):
+        assert words in problem and problem in caplog.text
