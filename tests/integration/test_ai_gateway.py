@@ -545,6 +545,28 @@ async def test_inside_the_off_peak_window_the_cheaper_provider_answers(
     assert (await plan(gateway, user_id, 2)).engine == "Budget"
 
 
+@BOTH_DATABASES
+async def test_off_peak_the_admins_preferred_provider_answers_first(
+        server, gateway, clock, admin_id, user_id):
+    add_provider(admin_id, server, "Premium", priority=1, input_price_micros=5_000_000,
+                 output_price_micros=15_000_000)
+    add_provider(admin_id, server, "Budget", priority=2, input_price_micros=100_000,
+                 output_price_micros=400_000)
+    local = add_provider(admin_id, server, "Night", priority=3, input_price_micros=1_000_000,
+                         output_price_micros=1_000_000)
+    for model in ("premium", "budget", "night"):
+        server.default(model, Reply(echo_draft=True))
+    budgets.update_budget_settings(admin_id, offpeak_start_minute=22 * 60, offpeak_end_minute=6 * 60,
+                                   offpeak_timezone="Europe/Berlin", offpeak_provider_id=local.id)
+    assert (await plan(gateway, user_id, 1)).engine == "Premium"  # peak: priority order
+    clock.now = datetime(2026, 11, 18, 23, 30, tzinfo=UTC)  # 00:30 in Berlin
+    assert (await plan(gateway, user_id, 2)).engine == "Night"  # preferred, though not the cheapest
+    providers.set_enabled(admin_id, local.id, False)
+    assert (await plan(gateway, user_id, 3)).engine == "Budget"  # a disabled choice: the cheapest
+    providers.delete_provider(admin_id, local.id)
+    assert budgets.get_budget_settings(admin_id).offpeak_provider_id is None  # ON DELETE SET NULL
+
+
 async def test_a_provider_over_its_daily_cap_is_skipped(server, gateway, admin_id, user_id):
     add_provider(admin_id, server, "Capped", priority=1, input_price_micros=1_000_000,
                  output_price_micros=1_000_000, daily_cap_micros=1000)

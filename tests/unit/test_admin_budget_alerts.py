@@ -162,6 +162,30 @@ def test_the_cheapest_enabled_provider_is_the_off_peak_choice():
     assert budget_alerts.overview(boss, now=NOW).offpeak_provider == "Cheap"
 
 
+def test_an_admin_can_prefer_a_provider_off_peak():
+    from vigor_app.services.ai import providers
+
+    boss = make_admin().user.id
+    made = {name: providers.create_provider(boss, providers.ProviderInput(
+        name=name, kind="openai_compatible", model="m", base_url="http://127.0.0.1:9/v1",
+        input_price_micros=price, output_price_micros=price)) for name, price in (("Cheap", 1), ("Local", 5))}
+    form = {"weekly_limit": "", "monthly_limit": "", "alert_percent": "80", "offpeak_start": "22:00",
+            "offpeak_end": "06:00", "offpeak_timezone": "UTC"}
+    budget_alerts.update_settings(boss, {**form, "offpeak_provider": str(made["Local"].id)})
+    found = budget_alerts.overview(boss, now=NOW)
+    assert found.settings.offpeak_provider_id == made["Local"].id
+    assert found.offpeak_provider == "Local"
+    assert [name for _id, name in found.provider_choices] == ["Cheap", "Local"]
+    assert json.loads(admin.audit_log(boss, "ai.budgets")[0].after)["offpeak_provider_id"] == made["Local"].id
+    for bad in ("first", "99999"):
+        with pytest.raises(ValidationError) as caught:
+            budget_alerts.update_settings(boss, {**form, "offpeak_provider": bad})
+        assert caught.value.field == "offpeak_provider_id"
+    assert budget_alerts.overview(boss, now=NOW).settings.offpeak_provider_id == made["Local"].id
+    budget_alerts.update_settings(boss, {**form, "offpeak_provider": ""})  # back to the cheapest
+    assert budget_alerts.overview(boss, now=NOW).offpeak_provider == "Cheap"
+
+
 @pytest.mark.parametrize("call", [
     lambda actor: budget_alerts.overview(actor),
     lambda actor: budget_alerts.crossed(actor),

@@ -138,6 +138,8 @@ class AiBudgetSettings(SQLModel, table=True):
     offpeak_start_minute: int | None = Field(default=None)  # minutes after midnight
     offpeak_end_minute: int | None = Field(default=None)
     offpeak_timezone: str = Field(default="UTC", max_length=64)
+    # Tried first inside the window; None: the cheapest enabled provider.
+    offpeak_provider_id: int | None = Field(default=None, foreign_key="ai_providers.id", ondelete="SET NULL")
     updated_at: datetime = Field(default_factory=utcnow)
 
 

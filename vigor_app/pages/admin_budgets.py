@@ -8,6 +8,7 @@ from vigor_app.components.admin_ui import (
     admin_page,
     card,
     checkbox_field,
+    error_text,
     form_alert,
     input_field,
     number,
@@ -60,6 +61,22 @@ def _budget(b: rx.Var[dict]) -> rx.Component:
     )
 
 
+def _offpeak_provider_picker() -> rx.Component:
+    return rx.vstack(
+        rx.el.label("Preferred provider off-peak", html_for="offpeak_provider", class_name="vigor-label"),
+        rx.el.select(
+            rx.el.option("The cheapest enabled provider", value=""),
+            rx.foreach(B.provider_choices, lambda p: rx.el.option(p["name"], value=p["id"])),
+            id="offpeak_provider", name="offpeak_provider", default_value=B.values["offpeak_provider"],
+            class_name="vigor-select", aria_describedby="offpeak_provider-error",
+        ),
+        rx.text("A local or cheaper model for the night, say. A disabled choice is skipped.", size="1",
+                color_scheme="gray"),
+        error_text(B.errors, "offpeak_provider", "offpeak_provider"),
+        spacing="1", width="100%", align="stretch",
+    )
+
+
 def _settings_form() -> rx.Component:
     v, e = B.values, B.errors
     return card(
@@ -93,9 +110,9 @@ def _settings_form() -> rx.Component:
                 checkbox_field("Pause a person's AI when their tier's monthly budget is used", "user_auto_disable",
                                default_checked=v["user_auto_disable"] == "on"),
                 rx.heading("Off-peak window (optional)", size="3", as_="h3"),
-                rx.text("Inside this window the cheapest provider is tried first",
-                        rx.cond(B.offpeak_provider != "", rx.fragment(" (now: ", rx.text.strong(B.offpeak_provider), ")"),
-                                ""),
+                rx.text("Inside this window the preferred provider is tried first, then the cheapest",
+                        rx.cond(B.offpeak_provider != "", rx.fragment(" (first now: ", rx.text.strong(B.offpeak_provider),
+                                                                      ")"), ""),
                         ". Leave both times empty for none.", size="2", color_scheme="gray"),
                 rx.grid(
                     input_field("Starts at", "offpeak_start", e, default_value=v["offpeak_start"], type="time"),
@@ -106,6 +123,7 @@ def _settings_form() -> rx.Component:
                     spacing="3",
                     width="100%",
                 ),
+                _offpeak_provider_picker(),
                 rx.button("Save budgets", type="submit", size="2", disabled=~rx.State.is_hydrated),
                 spacing="4",
                 width="100%",

@@ -26,7 +26,7 @@ from sqlmodel import Session, col, select
 
 from vigor_app import db
 from vigor_app.clock import utcnow
-from vigor_app.models import User
+from vigor_app.models import AiProvider, User
 from vigor_app.models.user import ROLE_ADMIN
 from vigor_app.services import mailer
 from vigor_app.services.admin import require_admin
@@ -112,7 +112,8 @@ def _statuses(session: Session, now: datetime) -> tuple[budgets.BudgetSettings, 
 class BudgetOverview:
     settings: budgets.BudgetSettings
     budgets: tuple[BudgetStatus, ...]
-    offpeak_provider: str  # the provider the off-peak window prefers (the cheapest), or ""
+    offpeak_provider: str  # the provider the off-peak window tries first now, or ""
+    provider_choices: tuple[tuple[int, str], ...] = ()  # (id, name) of every provider, by priority
 
 
 def cheapest_provider(session: Session) -> str:
@@ -125,12 +126,23 @@ def cheapest_provider(session: Session) -> str:
     return best.name
 
 
+def offpeak_provider(session: Session, settings: budgets.BudgetSettings) -> str:
+    """The provider tried first off-peak: the admin's choice while it is enabled, else the cheapest."""
+    chosen = settings.offpeak_provider_id
+    for config in providers.enabled_configs(session):
+        if config.id == chosen:
+            return config.name
+    return cheapest_provider(session)
+
+
 def overview(actor_id: int, now: datetime | None = None) -> BudgetOverview:
     now = now or utcnow()
     with db.read_only() as session:
         require_admin(session, actor_id)
         settings, found = _statuses(session, now)
-        return BudgetOverview(settings, tuple(found), cheapest_provider(session))
+        choices = tuple((p.id, p.name) for p in session.exec(
+            select(AiProvider).order_by(col(AiProvider.priority), col(AiProvider.id))).all() if p.id is not None)
+        return BudgetOverview(settings, tuple(found), offpeak_provider(session, settings), choices)
 
 
 def crossed(actor_id: int, now: datetime | None = None) -> list[BudgetStatus]:
@@ -262,7 +274,17 @@ def settings_from_form(form: dict[str, Any]) -> dict[str, Any]:
         "offpeak_start_minute": _minute(text("offpeak_start"), "offpeak_start_minute"),
         "offpeak_end_minute": _minute(text("offpeak_end"), "offpeak_end_minute"),
         "offpeak_timezone": text("offpeak_timezone").strip() or "UTC",
+        "offpeak_provider_id": _provider_choice(text("offpeak_provider")),
     }
+
+
+def _provider_choice(value: str) -> int | None:
+    value = value.strip()
+    if not value:
+        return None  # the cheapest enabled provider
+    if not value.isdigit():
+        raise ValidationError("Choose a provider from the list.", field="offpeak_provider_id")
+    return int(value)
 
 
 def update_settings(actor_id: int, form: dict[str, Any], *, client_ip: str = "") -> budgets.BudgetSettings:

@@ -12,7 +12,8 @@ from vigor_app.services.errors import VigorError
 from vigor_app.state.admin import DENIED, AdminConsoleState, bar, field_errors, money, percent, when
 
 BUDGET_FIELDS = {"weekly_limit_micros": "weekly_limit", "monthly_limit_micros": "monthly_limit",
-                 "offpeak_start_minute": "offpeak_start", "offpeak_end_minute": "offpeak_end"}
+                 "offpeak_start_minute": "offpeak_start", "offpeak_end_minute": "offpeak_end",
+                 "offpeak_provider_id": "offpeak_provider"}
 
 
 def _clock(minute: int | None) -> str:
@@ -41,10 +42,11 @@ class BudgetsState(AdminConsoleState):
     values: dict[str, str] = {}
     errors: dict[str, str] = {}
     form_key: int = 0
-    offpeak_provider: str = ""
+    offpeak_provider: str = ""  # the provider tried first off-peak now
+    provider_choices: list[dict[str, str]] = []  # for the "preferred off-peak" picker
 
     def _clear(self) -> None:
-        self.budgets, self.values, self.offpeak_provider = [], {}, ""
+        self.budgets, self.values, self.offpeak_provider, self.provider_choices = [], {}, "", []
 
     def _refresh(self, actor: CurrentUser) -> None:
         found = budget_alerts.overview(actor.id)
@@ -57,8 +59,10 @@ class BudgetsState(AdminConsoleState):
             "user_auto_disable": "on" if s.user_auto_disable else "", "alert_percent": str(s.alert_percent),
             "offpeak_start": _clock(s.offpeak_start_minute), "offpeak_end": _clock(s.offpeak_end_minute),
             "offpeak_timezone": s.offpeak_timezone,
+            "offpeak_provider": str(s.offpeak_provider_id or ""),
         }
         self.offpeak_provider = found.offpeak_provider
+        self.provider_choices = [{"id": str(pid), "name": name} for pid, name in found.provider_choices]
         self.form_key += 1
 
     @rx.event

@@ -8,7 +8,8 @@ call that might cross it is not made. Every budget counts towards the decision:
 
 - ``deny`` when a budget with auto-disable is used up: the built-in engine answers, with a notice;
 - ``downgrade`` when a budget is past the alert threshold (default 80 %), or inside the
-  optional off-peak window: the cheapest enabled provider is tried first;
+  optional off-peak window: the cheapest enabled provider is tried first (off-peak, the
+  admin's preferred provider comes before it, when one is chosen and enabled);
 - ``ok`` otherwise: providers in priority order.
 
 Global budgets run in UTC (ISO week, calendar month); the per-person budget in the person's
@@ -26,7 +27,7 @@ from sqlmodel import Session, col, select
 
 from vigor_app import db
 from vigor_app.clock import utcnow
-from vigor_app.models import AiAttempt, AiBudgetSettings
+from vigor_app.models import AiAttempt, AiBudgetSettings, AiProvider
 from vigor_app.services import audit
 from vigor_app.services.admin import require_admin
 from vigor_app.services.ai import counters, outcomes
@@ -50,6 +51,7 @@ class BudgetSettings:
     offpeak_start_minute: int | None = None
     offpeak_end_minute: int | None = None
     offpeak_timezone: str = "UTC"
+    offpeak_provider_id: int | None = None  # tried first off-peak; None: the cheapest
 
 
 @dataclass(frozen=True)
@@ -88,6 +90,7 @@ class Decision:
     kind: str  # ok | downgrade | deny
     budget: str | None = None  # the budget that decided (None: off-peak or ok)
     offpeak: bool = False
+    prefer: int | None = None  # off-peak: the provider to try first (then the cheapest)
 
 
 _SETTINGS_T = AiBudgetSettings.__table__  # type: ignore[attr-defined]
@@ -101,7 +104,7 @@ def load_settings(session: Session) -> BudgetSettings:
     return BudgetSettings(
         row.weekly_limit_micros, row.weekly_auto_disable, row.monthly_limit_micros,
         row.monthly_auto_disable, row.user_auto_disable, row.alert_percent,
-        row.offpeak_start_minute, row.offpeak_end_minute, row.offpeak_timezone,
+        row.offpeak_start_minute, row.offpeak_end_minute, row.offpeak_timezone, row.offpeak_provider_id,
     )
 
 
@@ -150,7 +153,7 @@ def decide(budgets: Iterable[Budget], settings: BudgetSettings, now: datetime) -
         if percent is not None and percent >= settings.alert_percent:
             return Decision(outcomes.DECISION_DOWNGRADE, budget.name)
     if in_offpeak(settings, now):
-        return Decision(outcomes.DECISION_DOWNGRADE, None, offpeak=True)
+        return Decision(outcomes.DECISION_DOWNGRADE, None, offpeak=True, prefer=settings.offpeak_provider_id)
     return Decision(outcomes.DECISION_OK)
 
 
@@ -226,6 +229,9 @@ def _check(settings: BudgetSettings) -> BudgetSettings:
                               field="offpeak_end_minute")
     if zone(settings.offpeak_timezone).key != (settings.offpeak_timezone or "UTC"):
         raise ValidationError("Unknown time zone.", field="offpeak_timezone")
+    provider = settings.offpeak_provider_id
+    if provider is not None and (not isinstance(provider, int) or isinstance(provider, bool) or provider < 1):
+        raise ValidationError("Choose a provider from the list.", field="offpeak_provider_id")
     return settings
 
 
@@ -245,6 +251,8 @@ def update_budget_settings(actor_id: int, *, client_ip: str = "", **changes: Any
         after = _check(replace(before, **changes))
         if after == before:
             return after
+        if after.offpeak_provider_id is not None and session.get(AiProvider, after.offpeak_provider_id) is None:
+            raise ValidationError("That provider no longer exists.", field="offpeak_provider_id")
         row = session.get(AiBudgetSettings, SETTINGS_ROW_ID) or AiBudgetSettings(id=SETTINGS_ROW_ID)
         for name, value in asdict(after).items():
             setattr(row, name, value)

@@ -7,7 +7,8 @@ One request, in order (docs/ai.md has the operator's view):
    built-in engine answers, with a plain notice.
 3. Cache: the same request with the same context within the TTL is answered from cache
    (the quota unit is given back; no provider call, no spend).
-4. Budget decision: ok, downgrade (cheapest provider first), or deny (built-in, notice).
+4. Budget decision: ok, downgrade (cheapest provider first; off-peak, the admin's preferred one
+   before it), or deny (built-in, notice).
 5. Providers in order, skipping disabled ones, open circuits, and those whose daily cap or
    a hard budget cannot cover the call's worst case (reserved before the call, settled to
    the real cost after). Each call has a timeout; SDK retries are off: this loop is the
@@ -597,7 +598,7 @@ class Gateway:
                     estimate, prompts.output_tokens(flow.feature, p.max_output_tokens),
                     p.input_price_micros, p.output_price_micros)
 
-            found.sort(key=lambda p: (worst_case(p), p.priority, p.id))
+            found.sort(key=lambda p: (p.id != flow.decision.prefer, worst_case(p), p.priority, p.id))
         return found
 
     async def _begin(self, flow: _Flow, provider: ProviderConfig, messages: list[dict[str, str]],
