@@ -57,3 +57,31 @@ def database(vigor_env, migrated_template, tmp_path) -> str:
     reload_settings()
     db.dispose_engine()
     return url
+
+
+# --- the local OpenAI-compatible test server (tests/fakes/openai_server.py) -----------------
+
+
+@pytest.fixture(scope="module")
+def openai_server():
+    """A real HTTP server speaking the OpenAI API on 127.0.0.1, one per test module."""
+    from tests.fakes.openai_server import run_openai_server
+
+    with run_openai_server() as server:
+        yield server
+
+
+@pytest.fixture
+def server(openai_server):
+    """The module's test server, with no scripted replies or recorded calls left over."""
+    openai_server.reset()
+    yield openai_server
+    openai_server.reset()
+
+
+@pytest.fixture
+def ai(database, vigor_env):
+    """A migrated database and a clean AI configuration (`vigor_env` already dropped every
+    OPENAI_/AZURE_OPENAI_/GEMINI_/PERPLEXITY_/AI_ variable)."""
+    return vigor_env
+

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import col, select
 
-from tests.fakes.openai_server import Failure, Reply, run_openai_server
+from tests.fakes.openai_server import Failure, Reply
 from vigor_app import db
 from vigor_app.models import AiAttempt, AiCounter, User
 from vigor_app.services.ai import gateway as gateway_module
@@ -18,35 +18,10 @@ from vigor_app.services.ai import providers, quotas
 from vigor_app.services.ai.gateway import STREAM_CUT_NOTICE, ChatChunk, Gateway
 from vigor_app.services.ai.providers import ProviderInput
 from vigor_app.services.errors import ValidationError
-from vigor_app.settings import reload_settings
 
-AI_ENV = ("OPENAI_API_KEY", "OPENAI_BASE_URL", "AZURE_OPENAI_API_KEY", "GEMINI_API_KEY",
-          "PERPLEXITY_API_KEY", "AI_CACHE_TTL_SECONDS", "AI_CIRCUIT_FAILURES",
-          "AI_CIRCUIT_COOLDOWN_SECONDS")
 START = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
 HELLO = [{"role": "user", "content": "How do I start running?"}]
 REPLY = "Start with ten minutes of easy jogging, three times a week, and build from there."
-
-
-@pytest.fixture(scope="module")
-def openai_server():
-    with run_openai_server() as server:
-        yield server
-
-
-@pytest.fixture
-def server(openai_server):
-    openai_server.reset()
-    yield openai_server
-    openai_server.reset()
-
-
-@pytest.fixture
-def ai(database, vigor_env):
-    for name in AI_ENV:
-        vigor_env.delenv(name, raising=False)
-    reload_settings()
-    return vigor_env
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
-from tests.fakes.openai_server import Failure, Reply, run_openai_server
+from tests.fakes.openai_server import Failure, Reply
 from tests.postgres import throwaway_database
 from vigor_app import db, startup
 from vigor_app.models import AiAttempt, AiCounter, AuditEntry, FitnessProfile, User
@@ -28,11 +28,6 @@ from vigor_app.services.plans.request import PlanRequest, Profile
 from vigor_app.services.plans.validation import validate_plan
 from vigor_app.settings import reload_settings
 
-AI_ENV = ("OPENAI_API_KEY", "OPENAI_MODEL", "OPENAI_BASE_URL", "AZURE_OPENAI_ENDPOINT",
-          "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_DEPLOYMENT", "AZURE_OPENAI_API_VERSION",
-          "GEMINI_API_KEY", "GEMINI_MODEL", "PERPLEXITY_API_KEY", "PERPLEXITY_MODEL",
-          "AI_TIMEOUT_SECONDS", "AI_CACHE_TTL_SECONDS", "AI_CIRCUIT_FAILURES",
-          "AI_CIRCUIT_COOLDOWN_SECONDS")
 PROFILE = Profile(days_per_week=3, equipment=("dumbbells", "bench"))
 REQUEST = PlanRequest()
 START = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)  # a Wednesday
@@ -50,28 +45,6 @@ class Clock:
 
 
 # --- fixtures ---------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def openai_server():
-    with run_openai_server() as server:
-        yield server
-
-
-@pytest.fixture
-def server(openai_server):
-    openai_server.reset()
-    yield openai_server
-    openai_server.reset()
-
-
-@pytest.fixture
-def ai(database, vigor_env):
-    """A clean AI configuration: no provider keys from the environment, default settings."""
-    for name in AI_ENV:
-        vigor_env.delenv(name, raising=False)
-    reload_settings()
-    return vigor_env
 
 
 @pytest.fixture

@@ -5,25 +5,12 @@ from datetime import timedelta
 import pytest
 
 from tests.factories import make_admin, make_user
-from tests.fakes.openai_server import Failure, Reply, run_openai_server
+from tests.fakes.openai_server import Failure, Reply
 from vigor_app.clock import utcnow
 from vigor_app.services import coach_history, coach_replies, plan_library, workouts
 from vigor_app.services.ai import budgets, providers
 from vigor_app.services.ai.providers import ProviderInput
 from vigor_app.services.errors import NotFound
-
-
-@pytest.fixture(scope="module")
-def openai_server():
-    with run_openai_server() as server:
-        yield server
-
-
-@pytest.fixture
-def server(openai_server):
-    openai_server.reset()
-    yield openai_server
-    openai_server.reset()
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 from sqlmodel import select
 
 from tests.factories import make_admin, make_user
-from tests.fakes.openai_server import Reply, run_openai_server
+from tests.fakes.openai_server import Reply
 from vigor_app import db
 from vigor_app.clock import utcnow
 from vigor_app.models import (
@@ -112,12 +112,6 @@ async def _run(tab, state_cls, handler: str, args: tuple, path: str = "/admin"):
     if inspect.iscoroutine(result):
         result = await result
     return state, result
-
-
-@pytest.fixture(scope="module")
-def openai_server():
-    with run_openai_server() as server:
-        yield server
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 
 from tests.factories import make_admin, make_user
-from tests.fakes.openai_server import Failure, Reply, run_openai_server
+from tests.fakes.openai_server import Failure, Reply
 from vigor_app import db
 from vigor_app.models import AiProvider, AuditEntry
 from vigor_app.services import admin_providers
@@ -19,19 +19,6 @@ pytestmark = pytest.mark.usefixtures("database")
 FORM = {"name": "Local", "kind": "openai_compatible", "base_url": "http://127.0.0.1:9/v1", "model": "tiny",
         "api_key": "", "input_price": "0.15", "output_price": "0.6", "daily_cap": "", "timeout_seconds": "5",
         "max_output_tokens": "512", "enabled": "on", "structured_output": "on"}
-
-
-@pytest.fixture(scope="module")
-def openai_server():
-    with run_openai_server() as server:
-        yield server
-
-
-@pytest.fixture
-def server(openai_server):
-    openai_server.reset()
-    yield openai_server
-    openai_server.reset()
 
 
 def _audit(action: str) -> list[AuditEntry]:

@@ -14,9 +14,6 @@ from vigor_app.services.errors import NotFound, PermissionDenied, ValidationErro
 from vigor_app.settings import reload_settings
 
 KEY = "sk-proj-VERYSECRET-a1b2c3d4e5f6wxyz"
-AI_ENV = ("OPENAI_API_KEY", "OPENAI_MODEL", "OPENAI_BASE_URL", "AZURE_OPENAI_ENDPOINT",
-          "AZURE_OPENAI_API_KEY", "AZURE_OPENAI_DEPLOYMENT", "AZURE_OPENAI_API_VERSION",
-          "GEMINI_API_KEY", "GEMINI_MODEL", "PERPLEXITY_API_KEY", "PERPLEXITY_MODEL")
 
 
 def add_user(name: str, role: str = "user", active: bool = True) -> int:
@@ -26,14 +23,6 @@ def add_user(name: str, role: str = "user", active: bool = True) -> int:
         session.add(user)
         session.flush()
         return user.id or 0
-
-
-@pytest.fixture
-def ai(database, vigor_env):
-    for name in AI_ENV:
-        vigor_env.delenv(name, raising=False)
-    reload_settings()
-    return vigor_env
 
 
 @pytest.fixture
