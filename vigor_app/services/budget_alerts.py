@@ -30,7 +30,7 @@ from vigor_app.models import AiProvider, User
 from vigor_app.models.user import ROLE_ADMIN
 from vigor_app.services import mailer
 from vigor_app.services.admin import require_admin
-from vigor_app.services.ai import budgets, counters, pricing, providers
+from vigor_app.services.ai import budgets, counters, pricing
 from vigor_app.services.ai.windows import Window, usage_windows
 from vigor_app.services.errors import ValidationError
 from vigor_app.settings import get_settings
@@ -116,23 +116,14 @@ class BudgetOverview:
     provider_choices: tuple[tuple[int, str], ...] = ()  # (id, name) of every provider, by priority
 
 
-def cheapest_provider(session: Session) -> str:
-    """The enabled provider the gateway tries first when downgrading (off-peak or near a
-    budget): the cheapest per token (a typical call: output priced 4 to 1 over input)."""
-    configs = providers.enabled_configs(session)
-    if not configs:
-        return ""
-    best = min(configs, key=lambda p: (p.input_price_micros + 4 * p.output_price_micros, p.priority, p.id))
-    return best.name
-
-
-def offpeak_provider(session: Session, settings: budgets.BudgetSettings) -> str:
-    """The provider tried first off-peak: the admin's choice while it is enabled, else the cheapest."""
-    chosen = settings.offpeak_provider_id
-    for config in providers.enabled_configs(session):
-        if config.id == chosen:
-            return config.name
-    return cheapest_provider(session)
+def offpeak_first(rows: list[AiProvider], chosen: int | None) -> str:
+    """The provider the gateway tries first off-peak: the admin's choice while it is enabled, else
+    the cheapest enabled one per token (a typical call: output priced 4 to 1 over input); "" with none."""
+    enabled = [p for p in rows if p.enabled]
+    preferred = next((p.name for p in enabled if p.id == chosen), None)
+    if preferred is not None or not enabled:
+        return preferred or ""
+    return min(enabled, key=lambda p: (p.input_price_micros + 4 * p.output_price_micros, p.priority, p.id or 0)).name
 
 
 def overview(actor_id: int, now: datetime | None = None) -> BudgetOverview:
@@ -140,9 +131,9 @@ def overview(actor_id: int, now: datetime | None = None) -> BudgetOverview:
     with db.read_only() as session:
         require_admin(session, actor_id)
         settings, found = _statuses(session, now)
-        choices = tuple((p.id, p.name) for p in session.exec(
-            select(AiProvider).order_by(col(AiProvider.priority), col(AiProvider.id))).all() if p.id is not None)
-        return BudgetOverview(settings, tuple(found), offpeak_provider(session, settings), choices)
+        rows = list(session.exec(select(AiProvider).order_by(col(AiProvider.priority), col(AiProvider.id))).all())
+    choices = tuple((p.id, p.name) for p in rows if p.id is not None)
+    return BudgetOverview(settings, tuple(found), offpeak_first(rows, settings.offpeak_provider_id), choices)
 
 
 def crossed(actor_id: int, now: datetime | None = None) -> list[BudgetStatus]:
