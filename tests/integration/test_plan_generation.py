@@ -3,18 +3,12 @@
 import pytest
 
 from tests.factories import make_admin, make_user
-from tests.fakes.openai_server import Reply, run_openai_server
+from tests.fakes.openai_server import Reply
 from vigor_app.services import plan_library, profiles
 from vigor_app.services.ai import providers
 from vigor_app.services.ai.providers import ProviderInput
 from vigor_app.services.errors import ValidationError
 from vigor_app.services.plans.validation import validate_plan
-
-
-@pytest.fixture(scope="module")
-def openai_server():
-    with run_openai_server() as server:
-        yield server
 
 
 @pytest.fixture
@@ -30,6 +24,7 @@ async def test_without_a_provider_the_built_in_engine_writes_the_plan(me):
     assert generated.plan.engine == "builtin" and generated.plan.is_active
     assert validate_plan(generated.plan.plan, plan_library._stored_inputs(generated.plan.inputs)) == []
     assert plan_library.list_plans(me)[0].id == generated.plan.id
+    assert generated.reason == "no_provider"  # not a limit: the page shows no Membership link
 
 
 async def test_a_provider_answer_is_stored_under_its_name(me, openai_server):
@@ -41,6 +36,7 @@ async def test_a_provider_answer_is_stored_under_its_name(me, openai_server):
     openai_server.script("coach-model", Reply(echo_draft=True))
     generated = await plan_library.create_plan_via_gateway(me, seed=5)
     assert generated.plan.engine == "Local model"
+    assert (generated.reason, generated.notice) == ("provider", None)
     assert len(openai_server.calls("coach-model")) == 1
     assert validate_plan(generated.plan.plan, plan_library._stored_inputs(generated.plan.inputs)) == []
 

@@ -189,7 +189,8 @@ def workouts_page() -> rx.Component:
         rx.cond(S.error != "", rx.callout(S.error, icon="triangle_alert", color_scheme="red", role="alert",
                                           width="100%")),
         rx.cond(S.notice != "", rx.callout(
-            rx.text(S.notice, " ", rx.link("Your membership", href="/membership"), "."),
+            rx.text(S.notice, rx.cond(S.notice_about_limits,
+                                      rx.fragment(" ", rx.link("Your membership", href="/membership"), "."))),
             icon="info", color_scheme="amber", role="status", width="100%")),
         rx.cond(S.in_progress != "", rx.callout(
             rx.text("Workout in progress: ", rx.text.strong(S.in_progress), ". ",

@@ -112,6 +112,7 @@ def create_plan(user_id: int, request: dict[str, Any] | None = None, *, seed: in
 class GeneratedPlan:
     plan: StoredPlan
     notice: str | None  # why the built-in engine answered, when it did
+    reason: str = ""  # the gateway's reason (outcomes.REASON_*): a quota or budget, a failure…
 
 
 async def create_plan_via_gateway(user_id: int, request: dict[str, Any] | None = None, *,
@@ -124,7 +125,7 @@ async def create_plan_via_gateway(user_id: int, request: dict[str, Any] | None =
     stored = await asyncio.to_thread(
         lambda: _store(user_id, answer.plan, engine=answer.engine, seed=seed, name=name,
                        inputs=resolve_inputs(profile, plan_request)))
-    return GeneratedPlan(plan=stored, notice=answer.notice)
+    return GeneratedPlan(plan=stored, notice=answer.notice, reason=answer.reason)
 
 
 def regenerate_plan(user_id: int, plan_id: int, *, seed: int | None = None) -> StoredPlan:

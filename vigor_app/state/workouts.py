@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import reflex as rx
 
 from vigor_app.services import catalogue, plan_library, profiles, workouts
+from vigor_app.services.ai.outcomes import REASON_BUDGET, REASON_QUOTA
 from vigor_app.services.auth_sessions import CurrentUser
 from vigor_app.services.errors import VigorError
 from vigor_app.services.plans.vocabulary import FOCUS_AREAS, INTENSITIES
@@ -15,6 +16,7 @@ from vigor_app.state.auth import AuthState
 
 FOCUS_OPTIONS = [("", "No particular focus")] + [(w, label(w)) for w in FOCUS_AREAS]
 INTENSITY_OPTIONS = [(w, label(w)) for w in INTENSITIES]
+LIMIT_REASONS = frozenset({REASON_QUOTA, REASON_BUDGET})  # the built-in engine answered for a limit
 
 
 @dataclass
@@ -88,6 +90,7 @@ class WorkoutsState(AuthState):
     generating: bool = False
     error: str = ""
     notice: str = ""  # why the built-in engine wrote the last plan instead of an AI provider
+    notice_about_limits: bool = False  # a quota or budget: the Membership page tells more
     # The "new plan" request; empty means "as in my profile".
     req_days: str = ""
     req_minutes: str = ""
@@ -174,6 +177,7 @@ class WorkoutsState(AuthState):
         async with self:
             self.generating = False
             self.notice = generated.notice or ""
+            self.notice_about_limits = generated.reason in LIMIT_REASONS
             self._refresh(user, show_id=generated.plan.id)
         yield rx.toast.success(f"New plan: {generated.plan.name}")
 
