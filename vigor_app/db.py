@@ -6,6 +6,7 @@ PostgreSQL works the same through its URL. The schema only changes through Alemb
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -13,8 +14,10 @@ from threading import Lock
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import DataError
 from sqlmodel import Session, create_engine
 
+from vigor_app.services.errors import ValidationError
 from vigor_app.settings import get_settings
 
 SQLITE_BUSY_TIMEOUT_MS = 5000
@@ -36,6 +39,49 @@ def _set_sqlite_pragmas(dbapi_connection, _record) -> None:
     cursor.close()
 
 
+BIGINT_RANGE = range(-(2**63), 2**63)
+OUT_OF_RANGE = "One of the values is out of range. Check the numbers and dates and try again."
+
+
+def unstorable(value) -> str | None:
+    """Why the database cannot keep `value` the same way on SQLite and PostgreSQL, or None.
+
+    PostgreSQL refuses a NUL in text and SQLite keeps it; both refuse whole numbers beyond
+    64 bits; neither should keep an infinite or not-a-number float. Refusing them here, for
+    every statement, makes both databases answer the same clear error and write nothing."""
+    if isinstance(value, str):
+        return "Text can't contain the NUL character (\\0). Remove it and try again." if "\x00" in value else None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return None if value in BIGINT_RANGE else "That number is too large."
+    if isinstance(value, float) and not math.isfinite(value):
+        return "That is not a number Vigor can keep."
+    return None
+
+
+def _values(parameters) -> Iterator:
+    """Every value in a statement's parameters, however the driver batches them."""
+    if isinstance(parameters, dict):
+        parameters = parameters.values()
+    elif not isinstance(parameters, list | tuple):
+        yield parameters
+        return
+    for value in parameters:
+        if isinstance(value, dict | list | tuple):
+            yield from _values(value)
+        else:
+            yield value
+
+
+def _check_parameters(_conn, _cursor, statement, parameters, _context, _executemany):
+    for value in _values(parameters):
+        problem = unstorable(value)
+        if problem:
+            raise ValidationError(problem)
+    return statement, parameters
+
+
 def make_engine(url: str) -> Engine:
     """A new engine for `url`, with Vigor's connection settings."""
     parsed = make_url(url)
@@ -46,11 +92,14 @@ def make_engine(url: str) -> Engine:
             url, connect_args={"check_same_thread": False, "timeout": SQLITE_BUSY_TIMEOUT_MS / 1000}
         )
         event.listen(engine, "connect", _set_sqlite_pragmas)
+        event.listen(engine, "before_cursor_execute", _check_parameters, retval=True)
         return engine
     connect_args = {"connect_timeout": POSTGRES_CONNECT_TIMEOUT_S} if parsed.get_backend_name() == "postgresql" else {}
     pool_size, max_overflow = pool_limits()
-    return create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow,
-                         connect_args=connect_args)
+    engine = create_engine(url, pool_pre_ping=True, pool_size=pool_size, max_overflow=max_overflow,
+                           connect_args=connect_args)
+    event.listen(engine, "before_cursor_execute", _check_parameters, retval=True)
+    return engine
 
 
 def pool_limits() -> tuple[int, int]:
@@ -92,6 +141,9 @@ def transaction() -> Iterator[Session]:
         try:
             yield session
             session.commit()
+        except DataError as exc:  # a value the database's column cannot hold (PostgreSQL)
+            session.rollback()
+            raise ValidationError(OUT_OF_RANGE) from exc
         except BaseException:
             session.rollback()
             raise
@@ -101,4 +153,7 @@ def transaction() -> Iterator[Session]:
 def read_only() -> Iterator[Session]:
     """A session for reads; nothing it does is committed (closing it ends the transaction)."""
     with Session(get_engine(), expire_on_commit=False) as session:
-        yield session
+        try:
+            yield session
+        except DataError as exc:
+            raise ValidationError(OUT_OF_RANGE) from exc

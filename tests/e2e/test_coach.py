@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e.conftest import AI_MODEL
 from tests.e2e.journeys import register
+from tests.fakes.openai_server import Reply
 
 
 def test_ask_the_coach_and_find_the_conversation_after_a_reload(page: Page):
@@ -35,3 +37,24 @@ def test_red_flags_get_medical_advice_not_training(page: Page):
     page.get_by_role("button", name="Send").click()
     reply = page.get_by_role("article", name="Coach said").last
     expect(reply).to_contain_text("medical")
+
+
+def test_markup_in_an_ai_reply_is_shown_as_text_and_never_runs(page: Page, app):
+    register(page, "asker3")
+    payload = ('Careful with form. <img src=x onerror="window.__vigorPwned=1"> '
+               '<iframe srcdoc="<script>parent.__vigorPwned=2</script>"></iframe> '
+               '![pixel](http://127.0.0.1:9/track.png) **Rest well.**')
+    app.ai.script(AI_MODEL, Reply(content=payload))
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Coach").click()
+    page.get_by_label("Message to the coach").fill("How should I warm up?")
+    page.get_by_role("button", name="Send").click()
+    reply = page.get_by_role("article", name="Coach said").last
+    expect(reply).to_contain_text("Rest well.")
+    expect(reply).to_contain_text("<img src=x")  # shown as the text it is
+    assert reply.locator("img, iframe, script, a").count() == 0
+    assert page.evaluate("window.__vigorPwned") is None
+    page.reload()  # and as kept: the stored reply renders the same way
+    reply = page.get_by_role("article", name="Coach said").last
+    expect(reply).to_contain_text("Rest well.")
+    assert reply.locator("img, iframe, script, a").count() == 0
+    assert page.evaluate("window.__vigorPwned") is None

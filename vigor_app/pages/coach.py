@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from vigor_app.components.ai_text import ai_text
 from vigor_app.components.shell import app_page, page_header
 from vigor_app.state.coach import CoachState as S
 
@@ -17,7 +18,7 @@ def _bubble(message: rx.Var[dict]) -> rx.Component:
             rx.vstack(
                 rx.cond(message["content"] == "",
                         rx.hstack(rx.spinner(size="2"), rx.text("Thinking…", color_scheme="gray"), role="status"),
-                        rx.markdown(message["content"])),
+                        ai_text(message["content"])),
                 rx.cond(message["engine"] != "", rx.text(message["engine"], size="1", color_scheme="gray")),
                 rx.cond(message["notice"] != "", rx.callout(
                     rx.text(message["notice"], " ", rx.link("Your membership", href="/membership"), "."),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from vigor_app.components.ai_text import ai_text
 from vigor_app.components.shell import app_page, page_header
 from vigor_app.state.auth import AuthState
 from vigor_app.state.dashboard import DashboardState as D
@@ -86,7 +87,7 @@ def dashboard_page() -> rx.Component:
         rx.card(
             rx.vstack(
                 rx.heading("From your coach", size="4", as_="h2"),
-                rx.cond(D.coach_message != "", rx.markdown(D.coach_message),
+                rx.cond(D.coach_message != "", ai_text(D.coach_message),
                         rx.text("Nothing yet. ", rx.link("Ask your coach", href="/coach"), " anything about your "
                                 "training.", size="2", color_scheme="gray")),
                 spacing="2",

@@ -127,10 +127,9 @@ def audit_log(actor_id: int, action: str = "", limit: int = 100, *, by: str = ""
         if by == SYSTEM_ACTOR:
             query = query.where(col(AuditEntry.actor_user_id).is_(None))
         elif by:
-            try:
-                query = query.where(AuditEntry.actor_user_id == int(by))
-            except ValueError:
-                return []
+            if not (by.isascii() and by.isdigit() and int(by) < 2**31):
+                return []  # no account has that id
+            query = query.where(AuditEntry.actor_user_id == int(by))
         rows: list[AuditEntry] = list(session.exec(query.limit(max(1, min(limit, AUDIT_LIMIT)))).all())
         return [
             AuditRow(

@@ -56,19 +56,7 @@ def _checked(form: dict[str, Any], name: str) -> bool:
 
 def dollars(text: str, field: str, *, optional: bool = False) -> int | None:
     """``"0.15"`` or ``"$2"`` to micro-dollars; empty is None when optional."""
-    text = text.strip()
-    if not text:
-        if optional:
-            return None
-        raise ValidationError("Enter an amount in dollars, e.g. 0.15.", field=field)
-    try:
-        micros = pricing.usd_to_micros(text.replace(",", ""))
-    except (ValueError, TypeError):
-        raise ValidationError("Enter an amount in dollars with at most 6 decimals, e.g. 0.15.",
-                              field=field) from None
-    if micros < 0:
-        raise ValidationError("Enter an amount of zero or more.", field=field)
-    return micros
+    return pricing.dollars_field(text, field, optional=optional)
 
 
 def plain_dollars(micros: int | None) -> str:

@@ -199,12 +199,7 @@ def set_tier_limits(actor_id: int, tier: str, form: dict[str, Any], *,
         if value is None:
             raise ValidationError("Enter a whole number.", field=name)
         numbers[name] = value
-    text = str(form.get("monthly_budget") or "").strip()
-    try:
-        budget = pricing.usd_to_micros(text.replace(",", "")) if text else None
-    except (TypeError, ValueError):
-        budget = None
-    if budget is None or budget < 0:
-        raise ValidationError("Enter the monthly AI budget in dollars, e.g. 5.", field="monthly_budget")
+    text = form.get("monthly_budget")
+    budget = pricing.dollars_field(text if isinstance(text, str) else "", "monthly_budget", example="5")
     return quotas.set_tier_limits(actor_id, tier, monthly_budget_micros=budget, client_ip=client_ip,
                                   **numbers)

@@ -228,16 +228,7 @@ def _minute(text: str, field: str) -> int | None:
 
 
 def _dollars(text: str, field: str) -> int | None:
-    text = text.strip().replace(",", "")
-    if not text:
-        return None
-    try:
-        micros = pricing.usd_to_micros(text)
-    except (TypeError, ValueError):
-        raise ValidationError("Enter an amount in dollars, e.g. 50, or leave it empty.", field=field) from None
-    if micros < 0:
-        raise ValidationError("Enter an amount of zero or more.", field=field)
-    return micros
+    return pricing.dollars_field(text, field, optional=True, example="50")
 
 
 def settings_from_form(form: dict[str, Any]) -> dict[str, Any]:

@@ -23,6 +23,7 @@ from vigor_app.models.coach import (
     ROLE_PERSON,
 )
 from vigor_app.services.errors import NotFound, ValidationError
+from vigor_app.services.text_rules import check_plain_text
 
 MAX_MESSAGE = 1000
 PAGE = 20
@@ -66,7 +67,7 @@ def check_message(text: str) -> str:
         raise ValidationError("Write a question or a message for the coach.", field="message")
     if len(text) > MAX_MESSAGE:
         raise ValidationError(f"Keep messages under {MAX_MESSAGE} characters.", field="message")
-    return text
+    return check_plain_text(text, label="A message", field="message")
 
 
 def conversations(user_id: int) -> list[ConversationView]:
@@ -125,6 +126,32 @@ def add_message(user_id: int, conversation_id: int, role: str, content: str, *, 
         session.add(conversation)
         session.flush()
         return _view(message)
+
+
+def add_question(user_id: int, conversation_id: int, text: str, *,
+                 now: datetime | None = None) -> tuple[int, MessageView]:
+    """Store the person's question, starting a conversation when `conversation_id` is 0;
+    (conversation id, message). One transaction: a refused question leaves no empty
+    conversation behind."""
+    text = check_message(text)
+    now = now or utcnow()
+    with db.transaction() as session:
+        if conversation_id:
+            conversation = _owned(session, user_id, conversation_id)
+        else:
+            conversation = CoachConversation(user_id=user_id, title="New conversation", created_at=now,
+                                             updated_at=now)
+            session.add(conversation)
+            session.flush()
+        message = CoachMessage(conversation_id=conversation.id, user_id=user_id, role=ROLE_PERSON,
+                               kind=KIND_CHAT, content=text, created_at=now)
+        session.add(message)
+        if conversation.title == "New conversation":
+            conversation.title = text[:60] + ("…" if len(text) > 60 else "")
+        conversation.updated_at = now
+        session.add(conversation)
+        session.flush()
+        return conversation.id or 0, _view(message)
 
 
 def special_conversation(session: Session, user_id: int, kind: str) -> CoachConversation:

@@ -30,6 +30,7 @@ from vigor_app.models.workout import SESSION_FINISHED, SESSION_OPEN
 from vigor_app.services import achievements, catalogue, milestones, records
 from vigor_app.services.errors import NotFound, ValidationError
 from vigor_app.services.plans.timing import parse_reps
+from vigor_app.services.text_rules import check_plain_text
 
 MAX_REPS = 200
 MAX_SECONDS = 4 * 3600
@@ -37,6 +38,7 @@ MAX_WEIGHT_KG = 700.0
 MAX_SETS_PER_EXERCISE = 20
 MAX_EXERCISES = 30
 MAX_NOTE = 500
+MAX_SESSION_NOTE = 2000
 DEFAULT_SETS = 3
 DEFAULT_REST = 90
 
@@ -450,10 +452,20 @@ def save_set(user_id: int, set_id: int, *, reps=None, seconds=None, weight_kg=No
         return SaveResult(session=_view(session, row), records=announced, milestones=earned)
 
 
+def _text(value, label: str, field: str, limit: int, *, multiline: bool = True) -> str:
+    """Free text as typed (without the spaces around it), refused when too long or not text."""
+    if not isinstance(value, str):
+        raise ValidationError(f"{label} must be text.", field=field)
+    value = check_plain_text(value.strip(), label=label, field=field, multiline=multiline)
+    if len(value) > limit:
+        raise ValidationError(f"Keep {label[0].lower() + label[1:]} under {limit:,} characters.", field=field)
+    return value
+
+
 def set_entry_note(user_id: int, entry_id: int, note: str) -> None:
     with db.transaction() as session:
         entry = _owned_entry(session, user_id, entry_id)
-        entry.note = (note or "").strip()[:MAX_NOTE]
+        entry.note = _text(note, "A note", "note", MAX_NOTE)
         session.add(entry)
 
 
@@ -464,9 +476,9 @@ def set_session_details(user_id: int, session_id: int, *, name: str | None = Non
         if name is not None:
             if not name.strip():
                 raise ValidationError("Give the workout a name.", field="name")
-            row.name = name.strip()[:120]
+            row.name = _text(name, "The workout's name", "name", 120, multiline=False)
         if note is not None:
-            row.note = note.strip()[:2000]
+            row.note = _text(note, "The workout's note", "note", MAX_SESSION_NOTE)
         if intensity is not None:
             row.intensity = _number(intensity, "Intensity", "intensity", low=1, high=10, integer=True)
         _touch(row, session)
@@ -520,6 +532,8 @@ def edit_finished(user_id: int, session_id: int, *, started_at: datetime | None 
             row.started_at = started_at
         if duration_minutes is not None:
             minutes = _number(duration_minutes, "Duration", "duration", low=1, high=24 * 60, integer=True)
+            if minutes is None:
+                raise ValidationError("Enter how many minutes the workout took.", field="duration")
             row.duration_seconds = int(minutes) * 60
         row.ended_at = row.started_at + timedelta(seconds=row.duration_seconds or 0)
         _touch(row, session)

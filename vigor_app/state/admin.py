@@ -19,6 +19,8 @@ from vigor_app.services import admin, admin_analytics, admin_users, budget_alert
 from vigor_app.services.ai import pricing, quotas
 from vigor_app.services.auth_sessions import CurrentUser
 from vigor_app.services.errors import VigorError
+from vigor_app.state.arguments import choice, flag, form_field, record_id, text
+from vigor_app.state.arguments import form as form_values
 from vigor_app.state.auth import AuthState
 
 log = logging.getLogger(__name__)
@@ -269,7 +271,7 @@ class AdminState(AdminConsoleState):
 
     @rx.event
     def set_search(self, value: str):
-        self.search = str(value)[:100]
+        self.search = text(value, 100)
         actor = self._admin()
         if actor is not None:
             self._refresh(actor)
@@ -278,10 +280,10 @@ class AdminState(AdminConsoleState):
         actor = self._admin()
         if actor is None:
             return rx.toast.error(DENIED)
+        if value is None:
+            return rx.toast.error("That change is not possible.")
         try:
-            action(actor.id, int(user_id), value, client_ip=self._client_ip())
-        except (TypeError, ValueError):
-            return rx.toast.error("That account does not exist.")
+            action(actor.id, record_id(user_id), value, client_ip=self._client_ip())
         except VigorError as exc:
             return rx.toast.error(exc.message)
         self._refresh(actor)
@@ -289,11 +291,11 @@ class AdminState(AdminConsoleState):
 
     @rx.event
     def set_role(self, user_id: str, role: str):
-        return self._change(admin.set_role, user_id, role, f"Role changed to {role}.")
+        return self._change(admin.set_role, user_id, choice(role, ("user", "admin")), f"Role changed to {role}.")
 
     @rx.event
     def set_active(self, user_id: str, active: bool):
-        return self._change(admin.set_active, user_id, bool(active),
+        return self._change(admin.set_active, user_id, flag(active),
                             "Account enabled." if active else "Account disabled; its sessions ended.")
 
     # -- one person --------------------------------------------------------------------------
@@ -304,11 +306,8 @@ class AdminState(AdminConsoleState):
         if actor is None:
             return rx.toast.error(DENIED)
         try:
-            self._manage_id = int(user_id)
+            self._manage_id = record_id(user_id)
             self._refresh_manage(actor)
-        except (TypeError, ValueError):
-            self._manage_id = 0
-            return rx.toast.error("That account does not exist.")
         except VigorError as exc:
             self._manage_id = 0
             return rx.toast.error(exc.message)
@@ -319,20 +318,20 @@ class AdminState(AdminConsoleState):
 
     @rx.event
     def set_manage_open(self, value: bool):
-        self.manage_open = bool(value)
-        if not value:
+        self.manage_open = flag(value) is True
+        if not self.manage_open:
             self._manage_id, self.manage, self.overrides, self.manage_usage = 0, {}, [], []
 
     @rx.event
     def change_tier(self, form: dict):
-        tier = str(dict(form).get("tier") or "")
+        tier = form_field(form_values(form), "tier")
         actor = self._admin()
         if actor is None:
             return rx.toast.error(DENIED)
         if not self._manage_id:
             return rx.toast.error("Choose a person first.")
         try:
-            quotas.set_user_tier(actor.id, self._manage_id, str(tier), client_ip=self._client_ip())
+            quotas.set_user_tier(actor.id, self._manage_id, tier, client_ip=self._client_ip())
         except VigorError as exc:
             return rx.toast.error(exc.message)
         self._refresh(actor)
@@ -342,7 +341,7 @@ class AdminState(AdminConsoleState):
     def set_manage_active(self, active: bool):
         if not self._manage_id:
             return rx.toast.error("Choose a person first.")
-        return self._change(admin.set_active, str(self._manage_id), bool(active),
+        return self._change(admin.set_active, str(self._manage_id), flag(active),
                             "Account enabled." if active else "Account disabled; its sessions ended.")
 
     @rx.event
@@ -353,7 +352,7 @@ class AdminState(AdminConsoleState):
         if not self._manage_id:
             return rx.toast.error("Choose a person first.")
         try:
-            admin_users.grant_override(actor.id, self._manage_id, dict(form), client_ip=self._client_ip())
+            admin_users.grant_override(actor.id, self._manage_id, form_values(form), client_ip=self._client_ip())
         except VigorError as exc:
             self.override_errors = field_errors(exc)
             return None
@@ -368,9 +367,7 @@ class AdminState(AdminConsoleState):
         if actor is None:
             return rx.toast.error(DENIED)
         try:
-            quotas.revoke_override(actor.id, int(override_id), client_ip=self._client_ip())
-        except (TypeError, ValueError):
-            return rx.toast.error("That override does not exist.")
+            quotas.revoke_override(actor.id, record_id(override_id), client_ip=self._client_ip())
         except VigorError as exc:
             return rx.toast.error(exc.message)
         self._refresh(actor)
@@ -382,10 +379,8 @@ class AdminState(AdminConsoleState):
         if actor is None:
             return rx.toast.error(DENIED)
         try:
-            filename, data = admin_users.export_workouts_csv(actor.id, int(user_id),
+            filename, data = admin_users.export_workouts_csv(actor.id, record_id(user_id),
                                                              client_ip=self._client_ip())
-        except (TypeError, ValueError):
-            return rx.toast.error("That account does not exist.")
         except VigorError as exc:
             return rx.toast.error(exc.message)
         return rx.download(data=data, filename=filename)

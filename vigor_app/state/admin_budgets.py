@@ -10,6 +10,8 @@ from vigor_app.services.ai import quotas
 from vigor_app.services.auth_sessions import CurrentUser
 from vigor_app.services.errors import VigorError
 from vigor_app.state.admin import DENIED, AdminConsoleState, bar, field_errors, money, percent, when
+from vigor_app.state.arguments import form as form_values
+from vigor_app.state.arguments import form_field
 
 BUDGET_FIELDS = {"weekly_limit_micros": "weekly_limit", "monthly_limit_micros": "monthly_limit",
                  "offpeak_start_minute": "offpeak_start", "offpeak_end_minute": "offpeak_end",
@@ -76,7 +78,7 @@ class BudgetsState(AdminConsoleState):
         if actor is None:
             return rx.toast.error(DENIED)
         try:
-            budget_alerts.update_settings(actor.id, dict(form), client_ip=self._client_ip())
+            budget_alerts.update_settings(actor.id, form_values(form), client_ip=self._client_ip())
         except VigorError as exc:
             self.errors = field_errors(exc, BUDGET_FIELDS)
             return None
@@ -115,8 +117,8 @@ class TiersState(AdminConsoleState):
         actor = self._admin()
         if actor is None:
             return rx.toast.error(DENIED)
-        form = dict(form)
-        tier = str(form.get("tier") or "")
+        form = form_values(form)
+        tier = form_field(form, "tier")
         values = {k.removeprefix(f"{tier}-"): v for k, v in form.items()}
         try:
             admin_users.set_tier_limits(actor.id, tier, values, client_ip=self._client_ip())

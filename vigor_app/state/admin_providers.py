@@ -13,6 +13,8 @@ from vigor_app.services.ai import providers as ai_providers
 from vigor_app.services.auth_sessions import CurrentUser
 from vigor_app.services.errors import VigorError
 from vigor_app.state.admin import DENIED, AdminConsoleState, field_errors, money, percent
+from vigor_app.state.arguments import flag, record_id, text
+from vigor_app.state.arguments import form as form_values
 
 # Service field names → the form's.
 FORM_FIELDS = {"input_price_micros": "input_price", "output_price_micros": "output_price",
@@ -44,6 +46,15 @@ def _row(item: admin_analytics.ProviderOverview, place: int, count: int,
         "first": "yes" if place == 1 else "", "last": "yes" if place == count else "",
         "test": test.get("text", ""), "test_ok": test.get("ok", ""), "testing": test.get("testing", ""),
     }
+
+
+
+def _provider(value) -> int:
+    """A provider's id; the built-in coach (no id) cannot be changed."""
+    wanted = record_id(value)
+    if not wanted:
+        raise VigorError("The built-in coach is always on and always last.")
+    return wanted
 
 
 class ProvidersState(AdminConsoleState):
@@ -97,13 +108,14 @@ class ProvidersState(AdminConsoleState):
         actor = self._admin()
         if actor is None:
             return rx.toast.error(DENIED)
-        try:
-            values = admin_providers.edit_values(actor.id, int(provider_id))
-        except (TypeError, ValueError):
+        wanted = record_id(provider_id)
+        if not wanted:
             return rx.toast.error("The built-in coach cannot be edited.")
+        try:
+            values = admin_providers.edit_values(actor.id, wanted)
         except VigorError as exc:
             return rx.toast.error(exc.message)
-        self._editing_id = int(provider_id)
+        self._editing_id = wanted
         self.form_title = f"Edit {values['name']}"
         self.form_values = values
         self.form_kind = values["kind"]
@@ -114,8 +126,8 @@ class ProvidersState(AdminConsoleState):
 
     @rx.event
     def set_form_open(self, value: bool):
-        self.form_open = bool(value)
-        if not value:
+        self.form_open = flag(value) is True
+        if not self.form_open:
             self._editing_id, self.form_errors = 0, {}
 
     @rx.event
@@ -127,7 +139,7 @@ class ProvidersState(AdminConsoleState):
         actor = self._admin()
         if actor is None:
             return rx.toast.error(DENIED)
-        form = dict(form)
+        form = form_values(form)
         try:
             if self._editing_id:
                 view = admin_providers.update(actor.id, self._editing_id, form, client_ip=self._client_ip())
@@ -155,8 +167,6 @@ class ProvidersState(AdminConsoleState):
             return rx.toast.error(DENIED)
         try:
             action(actor)
-        except (TypeError, ValueError):
-            return rx.toast.error("The built-in coach is always on and always last.")
         except VigorError as exc:
             return rx.toast.error(exc.message)
         self._refresh(actor)
@@ -164,37 +174,38 @@ class ProvidersState(AdminConsoleState):
 
     @rx.event
     def set_enabled(self, provider_id: str, enabled: bool):
-        return self._act(lambda a: ai_providers.set_enabled(a.id, int(provider_id), bool(enabled),
+        if flag(enabled) is None:
+            return rx.toast.error("That change is not possible.")
+        return self._act(lambda a: ai_providers.set_enabled(a.id, _provider(provider_id), enabled,
                                                          client_ip=self._client_ip()),
                          "Provider enabled." if enabled else "Provider disabled.")
 
     @rx.event
     def move(self, provider_id: str, direction: str):
-        return self._act(lambda a: admin_providers.move_provider(a.id, int(provider_id), str(direction),
+        return self._act(lambda a: admin_providers.move_provider(a.id, _provider(provider_id), text(direction, 8),
                                                                  client_ip=self._client_ip()),
                          f"Moved {'up' if direction == admin_providers.UP else 'down'}.")
 
     @rx.event
     def reset_circuit(self, provider_id: str):
-        return self._act(lambda a: ai_providers.reset_circuit(a.id, int(provider_id), client_ip=self._client_ip()),
+        return self._act(lambda a: ai_providers.reset_circuit(a.id, _provider(provider_id), client_ip=self._client_ip()),
                          "Circuit closed.")
 
     @rx.event
     def ask_delete(self, provider_id: str, name: str):
         if self._admin() is None:
             return rx.toast.error(DENIED)
-        try:
-            self._delete_id = int(provider_id)
-        except (TypeError, ValueError):
+        self._delete_id = record_id(provider_id)
+        if not self._delete_id:
             return rx.toast.error("The built-in coach is always on and always last.")
-        self.delete_name = str(name)[:64]
+        self.delete_name = text(name, 64)
         self.delete_open = True
         return None
 
     @rx.event
     def set_delete_open(self, value: bool):
-        self.delete_open = bool(value)
-        if not value:
+        self.delete_open = flag(value) is True
+        if not self.delete_open:
             self._delete_id = 0
 
     @rx.event
@@ -209,6 +220,8 @@ class ProvidersState(AdminConsoleState):
 
     @rx.event(background=True)
     async def test_connection(self, provider_id: str):
+        wanted = record_id(provider_id)
+        provider_id = str(wanted)
         async with self:
             actor = self._admin()
             if actor is None:
@@ -217,9 +230,9 @@ class ProvidersState(AdminConsoleState):
             self._refresh(actor)
             client_ip = self._client_ip()
         try:
-            result = await admin_providers.test_connection(actor.id, int(provider_id), client_ip=client_ip)
-        except (TypeError, ValueError):
-            outcome = {"ok": "", "text": "The built-in coach needs no connection."}
+            if not wanted:
+                raise VigorError("The built-in coach needs no connection.")
+            result = await admin_providers.test_connection(actor.id, wanted, client_ip=client_ip)
         except VigorError as exc:
             outcome = {"ok": "", "text": exc.message}
         else:

@@ -12,6 +12,7 @@ from vigor_app.services import admin, admin_analytics
 from vigor_app.services.ai import pricing
 from vigor_app.services.auth_sessions import CurrentUser
 from vigor_app.state.admin import AdminConsoleState, audit_rows, money, rate, when
+from vigor_app.state.arguments import choice, text
 
 PALETTE = ["#e8590c", "#1c7ed6", "#2f9e44", "#ae3ec9", "#f08c00", "#0c8599", "#e03131", "#5c940d"]
 BUILTIN_COLOR = "#868e96"
@@ -44,7 +45,7 @@ class UsageState(AdminConsoleState):
         self.reason_rows, self.top_users, self.period = [], [], ""
 
     def _refresh(self, actor: CurrentUser) -> None:
-        days = int(self.days) if self.days.isdigit() and int(self.days) in admin_analytics.PERIODS else 30
+        days = int(choice(self.days, {str(d) for d in admin_analytics.PERIODS}) or 30)
         report = admin_analytics.usage_report(actor.id, days)
         self.period = f"{report.day_keys[0]} to {report.day_keys[-1]} (UTC days)"
         keys = {name: f"s{i}" for i, name in enumerate(report.series)}
@@ -105,7 +106,7 @@ class UsageState(AdminConsoleState):
 
     @rx.event
     def set_days(self, value: str):
-        self.days = value if value in {str(d) for d in admin_analytics.PERIODS} else "30"
+        self.days = choice(value, {str(d) for d in admin_analytics.PERIODS}) or "30"
         actor = self._admin()
         if actor is not None:
             self._refresh(actor)
@@ -133,14 +134,14 @@ class AuditState(AdminConsoleState):
 
     @rx.event
     def set_action(self, value: str):
-        self.action = str(value)[:64]
+        self.action = text(value, 64)
         actor = self._admin()
         if actor is not None:
             self._refresh(actor)
 
     @rx.event
     def set_by(self, value: str):
-        self.by = str(value)[:16]
+        self.by = text(value, 16)
         actor = self._admin()
         if actor is not None:
             self._refresh(actor)

@@ -26,6 +26,7 @@ class AuthState(rx.State):
     username: str = ""
     email: str = ""
     is_admin: bool = False
+    _shown_for: dict[str, int] = {}  # state name -> the person whose data it holds
 
     def _client_ip(self) -> str:
         return (self.router.session.client_ip or "")[:64]
@@ -40,7 +41,37 @@ class AuthState(rx.State):
         """The user behind this browser's session token, looked up in the database now."""
         user = auth_sessions.resolve(self.session_token)
         self._show_user(user)
+        self._keep_private_to(user.id if user else 0)
         return user
+
+    # -- one person's data stays with that person ---------------------------------------------
+
+    def _keep_private_to(self, user_id: int) -> None:
+        """A page state that holds another person's data (or anyone's, once signed out) forgets
+        it before it answers: the tab may have changed hands since it was filled."""
+        cls = type(self)
+        if cls is AuthState:
+            return
+        name = cls.get_full_name()
+        if self._shown_for.get(name, 0) != user_id:
+            self._forget()
+            self._shown_for = {**self._shown_for, name: user_id}
+
+    def _forget(self) -> None:
+        """Every field this page state declares back to its default (the session token and
+        who is signed in belong to AuthState and stay)."""
+        cls = type(self)
+        for name, field in cls.__fields__.items():
+            if field._owner is cls:
+                setattr(self, name, field.default_value())
+
+    async def _forget_every_page(self) -> None:
+        """At sign-out and sign-in: every private page state of this tab forgets its data,
+        including those not loaded for this event (Reflex loads state lazily)."""
+        for cls in private_states():
+            state = await self.get_state(cls)
+            state._forget()
+        self._shown_for = {}
 
     def _sign_in_redirect(self):
         path = self.router.url.path or "/dashboard"
@@ -77,8 +108,19 @@ class AuthState(rx.State):
         return None
 
     @rx.event
-    def sign_out(self):
+    async def sign_out(self):
         auth_sessions.end_session(self.session_token)
         self.session_token = ""
         self._show_user(None)
+        await self._forget_every_page()
         return rx.redirect("/signin")
+
+
+def private_states() -> list[type[AuthState]]:
+    """Every state class built on AuthState: the pages that may hold a person's data."""
+    found, stack = [], list(AuthState.__subclasses__())
+    while stack:
+        cls = stack.pop()
+        found.append(cls)
+        stack.extend(cls.__subclasses__())
+    return found

@@ -8,6 +8,8 @@ coach's reply when it is complete, so a reload finds the whole conversation.
 from __future__ import annotations
 
 import asyncio
+import logging
+import time
 from contextlib import aclosing
 
 import reflex as rx
@@ -16,9 +18,14 @@ from vigor_app.services import coach_history, coach_replies
 from vigor_app.services.auth_sessions import CurrentUser
 from vigor_app.services.coach import context
 from vigor_app.services.errors import VigorError
+from vigor_app.state.arguments import record_id
+from vigor_app.state.arguments import text as typed_text
 from vigor_app.state.auth import AuthState
 
+logger = logging.getLogger(__name__)
+
 HISTORY_FOR_MODEL = 10  # earlier messages sent along with a question
+STREAM_LIMIT_SECONDS = 300  # longer than the gateway lets any reply take
 SUGGESTED_QUESTIONS = [
     "What should I train today?",
     "How am I progressing?",
@@ -44,6 +51,7 @@ class CoachState(AuthState):
     knows: str = ""
     show_knows: bool = False
     _stop_requested: bool = False
+    _streaming_since: float = 0.0
 
     @rx.var
     def suggestions(self) -> list[str]:
@@ -65,6 +73,8 @@ class CoachState(AuthState):
             self.messages, self.conversations = [], []
             return
         self.error = ""
+        if self.streaming and self._stale():
+            self.streaming = False
         self._refresh_list(user)
         ids = [int(c["id"]) for c in self.conversations]
         if self.conversation_id not in ids:
@@ -80,8 +90,8 @@ class CoachState(AuthState):
         if user is None or self.streaming:
             return
         try:
-            self._open(user, int(conversation_id))
-        except (VigorError, ValueError):
+            self._open(user, record_id(conversation_id))
+        except VigorError:
             self.error = "That conversation does not exist."
 
     @rx.event
@@ -95,12 +105,13 @@ class CoachState(AuthState):
         user = self._current_user()
         if user is None or self.streaming:
             return None
+        wanted = record_id(conversation_id)
         try:
-            coach_history.delete_conversation(user.id, int(conversation_id))
-        except (VigorError, ValueError):
+            coach_history.delete_conversation(user.id, wanted)
+        except VigorError:
             self.error = "That conversation does not exist."
             return None
-        if int(conversation_id) == self.conversation_id:
+        if wanted == self.conversation_id:
             self.conversation_id, self.messages = 0, []
         self._refresh_list(user)
         return rx.toast.success("Conversation deleted.")
@@ -126,11 +137,11 @@ class CoachState(AuthState):
 
     @rx.event
     def set_draft(self, text: str):
-        self.draft = str(text)[: coach_history.MAX_MESSAGE + 1]
+        self.draft = typed_text(text, coach_history.MAX_MESSAGE + 1)
 
     @rx.event
     def ask(self, question: str):
-        self.draft = str(question)[: coach_history.MAX_MESSAGE]
+        self.draft = typed_text(question, coach_history.MAX_MESSAGE + 1)
         return CoachState.send
 
     @rx.event
@@ -141,7 +152,7 @@ class CoachState(AuthState):
     async def send(self):
         async with self:
             user = self._current_user()
-            if user is None or self.streaming:
+            if user is None or (self.streaming and not self._stale()):
                 return
             try:
                 text = coach_history.check_message(self.draft)
@@ -149,16 +160,31 @@ class CoachState(AuthState):
                 self.error = exc.message
                 return
             self.error, self.streaming, self._stop_requested = "", True, False
+            self._streaming_since = time.time()
             conversation_id = self.conversation_id
             earlier = [{"role": m["role"], "content": m["content"]} for m in self.messages[-HISTORY_FOR_MODEL:]]
         try:
-            if not conversation_id:
-                conversation_id = (await asyncio.to_thread(coach_history.start_conversation, user.id)).id
-            mine = await asyncio.to_thread(coach_history.add_message, user.id, conversation_id, "user", text)
+            await self._converse(user, conversation_id, text, earlier)
         except VigorError as exc:
             async with self:
-                self.streaming, self.error = False, exc.message
-            return
+                self.error = exc.message
+        except Exception:  # noqa: BLE001 - whatever failed, the page must stay usable
+            logger.exception("The coach's reply failed")
+            async with self:
+                self.error = "The coach could not answer just now. Try again in a moment."
+                if self.messages and self.messages[-1]["id"] == "":
+                    self.messages = self.messages[:-1]
+        finally:
+            async with self:
+                self.streaming = False
+
+    def _stale(self) -> bool:
+        """A reply that has been 'on its way' for longer than any reply takes (its worker was
+        stopped mid-reply): the page may send again."""
+        return time.time() - self._streaming_since > STREAM_LIMIT_SECONDS
+
+    async def _converse(self, user: CurrentUser, conversation_id: int, text: str, earlier: list[dict]) -> None:
+        conversation_id, mine = await asyncio.to_thread(coach_history.add_question, user.id, conversation_id, text)
         async with self:
             self.conversation_id = conversation_id
             self.draft = ""
@@ -172,7 +198,6 @@ class CoachState(AuthState):
                                          reply or "(stopped)", engine=engine, notice=notice)
         async with self:
             self.messages = [*self.messages[:-1], _message_dict(stored)]
-            self.streaming = False
 
     async def _reply(self, user: CurrentUser, text: str, earlier: list[dict]) -> tuple[str, str, str]:
         """Stream the coach's answer into the last message; returns (text, engine, notice)."""

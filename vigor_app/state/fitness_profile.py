@@ -11,6 +11,7 @@ from vigor_app.services import profiles
 from vigor_app.services.errors import ValidationError
 from vigor_app.services.plans.vocabulary import EQUIPMENT, GOALS, INJURIES, LEVELS, WEEKDAYS
 from vigor_app.services.vocabulary_labels import label
+from vigor_app.state.arguments import flag, text, whole
 from vigor_app.state.auth import AuthState
 
 # (field, title, hint) per wizard step; the schedule step holds three fields.
@@ -98,7 +99,8 @@ class FitnessProfileState(AuthState):
         for field in fields:
             value = getattr(self, field)
             if field in ("days_per_week", "session_minutes", "motivation_hour"):
-                value = int(value) if str(value).strip().lstrip("-").isdigit() else value
+                number = whole(value, -(10**6), 10**6)
+                value = value if number is None else number
             values[field] = value
         return values
 
@@ -139,6 +141,7 @@ class FitnessProfileState(AuthState):
         if field not in LIST_FIELDS:
             return
         current = list(getattr(self, field))
+        value = text(value, 64)
         if value in current:
             current.remove(value)
         elif value in dict(OPTIONS[field]):
@@ -148,7 +151,9 @@ class FitnessProfileState(AuthState):
 
     @rx.event
     def set_daily_motivation(self, value: bool):
-        self.daily_motivation = bool(value)
+        if flag(value) is None:
+            return
+        self.daily_motivation = value
         self.saved = False
 
     @rx.event
@@ -156,7 +161,7 @@ class FitnessProfileState(AuthState):
         if field not in ("fitness_level", "days_per_week", "session_minutes", "units", "timezone",
                          "motivation_hour"):
             return
-        setattr(self, field, str(value)[:64])
+        setattr(self, field, text(value, 64))
         self.saved = False
 
     def _save(self, fields: tuple[str, ...], *, finish: bool = False) -> bool:

@@ -9,6 +9,7 @@ import reflex as rx
 
 from vigor_app.services import catalogue, coach_replies, profiles, workouts
 from vigor_app.services.errors import VigorError
+from vigor_app.state.arguments import form, form_field, record_id, text, whole
 from vigor_app.state.auth import AuthState
 
 PER_PAGE = 10
@@ -71,13 +72,13 @@ class HistoryState(AuthState):
         self.exercise_options = [{"id": e, "name": catalogue.find_exercise(e).name if catalogue.find_exercise(e)
                                   else e} for e in logged]
         self.finished_summary, self.finished_records, self.analysis = "", [], ""
-        finished = self.router.url.query_parameters.get("finished", "")
+        finished = record_id(self.router.url.query_parameters.get("finished", ""))
         self.page = 1
         self._refresh()
-        if finished.isdigit():
-            self._summarise(user.id, int(finished))
+        if finished:
+            self._summarise(user.id, finished)
             if self.finished_summary:
-                return HistoryState.analyse(int(finished))
+                return HistoryState.analyse(finished)
         return None
 
     def _summarise(self, user_id: int, session_id: int) -> None:
@@ -102,7 +103,7 @@ class HistoryState(AuthState):
                 return
             self.analysing = True
         try:
-            message = await coach_replies.write_analysis(user.id, int(session_id))
+            message = await coach_replies.write_analysis(user.id, record_id(session_id))
             text = message.content
         except VigorError:
             text = ""
@@ -113,7 +114,7 @@ class HistoryState(AuthState):
     def set_filter(self, field: str, value: str):
         if field not in ("exercise", "date_from", "date_to"):
             return
-        value = str(value)[:80]
+        value = text(value, 80)
         if field == "exercise" and value and value not in {o["id"] for o in self.exercise_options}:
             return
         if field != "exercise" and value and _parse_day(value) is None:
@@ -126,16 +127,19 @@ class HistoryState(AuthState):
 
     @rx.event
     def go_to(self, page: int):
-        self.page = max(1, min(int(page), self.pages))
+        wanted = whole(page, -(10**9), 10**9)
+        if wanted is None:
+            return
+        self.page = max(1, min(wanted, self.pages))
         self._refresh()
 
     @rx.event
     def delete(self, session_id: str):
         user = self._current_user()
-        if user is None or not str(session_id).isdigit():
+        if user is None:
             return None
         try:
-            workouts.delete_session(user.id, int(session_id))
+            workouts.delete_session(user.id, record_id(session_id))
         except VigorError as exc:
             self.error = exc.message
             return None
@@ -145,11 +149,12 @@ class HistoryState(AuthState):
     @rx.event
     def edit_duration(self, form_data: dict):
         user = self._current_user()
-        session_id = str(form_data.get("session_id", ""))
-        if user is None or not session_id.isdigit():
+        values = form(form_data)
+        if user is None:
             return None
         try:
-            workouts.edit_finished(user.id, int(session_id), duration_minutes=form_data.get("minutes"))
+            workouts.edit_finished(user.id, record_id(form_field(values, "session_id")),
+                                   duration_minutes=form_field(values, "minutes"))
         except VigorError as exc:
             self.error = exc.message
             return None

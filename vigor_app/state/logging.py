@@ -15,7 +15,10 @@ import reflex as rx
 from vigor_app.services import catalogue, profiles, suggestions, workouts
 from vigor_app.services.auth_sessions import CurrentUser
 from vigor_app.services.errors import VigorError
+from vigor_app.state.arguments import record_id, whole
+from vigor_app.state.arguments import text as typed_text
 from vigor_app.state.auth import AuthState
+from vigor_app.state.connection import tab_connected
 
 KG_PER_LB = 0.45359237
 RPE_CHOICES = [""] + [f"{v / 2:g}" for v in range(12, 21)]  # 6 … 10 in half steps
@@ -153,9 +156,9 @@ class LoggingState(AuthState):
         wanted = self.router.url.query_parameters.get("session", "")
         view = None
         self.editing_past = False
-        if wanted.isdigit():
+        if wanted:
             try:
-                view = workouts.get_session(user.id, int(wanted))
+                view = workouts.get_session(user.id, record_id(wanted))
             except VigorError as exc:
                 self.error = exc.message
             self.editing_past = view is not None and view.status == "finished"
@@ -170,6 +173,13 @@ class LoggingState(AuthState):
 
     # -- sets --------------------------------------------------------------------------------
 
+    def _move(self, action, row_id, offset) -> None:
+        steps = whole(offset, -1000, 1000)
+        if steps is None:
+            self.error = "That move is not possible."
+            return
+        self._run(action, record_id(row_id), steps)
+
     def _row(self, set_id: int) -> tuple[EntryCard, SetRow] | None:
         for card in self.cards:
             for row in card.rows:
@@ -180,15 +190,15 @@ class LoggingState(AuthState):
     @rx.event
     def edit(self, set_id: int, field_name: str, value: str):
         """Typing only changes the screen; ticking the set saves it."""
-        found = self._row(int(set_id))
+        found = self._row(record_id(set_id))
         if found is None or field_name not in ("reps", "weight", "rpe"):
             return
-        setattr(found[1], field_name, str(value)[:12])
+        setattr(found[1], field_name, typed_text(value, 12))
         self.cards = list(self.cards)
 
     @rx.event
     def toggle_done(self, set_id: int):
-        found = self._row(int(set_id))
+        found = self._row(record_id(set_id))
         if found is None:
             return None
         card, row = found
@@ -221,33 +231,33 @@ class LoggingState(AuthState):
 
     @rx.event
     def move_set(self, set_id: int, offset: int):
-        self._run(workouts.move_set, int(set_id), int(offset))
+        self._move(workouts.move_set, set_id, offset)
 
     @rx.event
     def add_set(self, entry_id: int):
-        self._run(workouts.add_set, int(entry_id))
+        self._run(workouts.add_set, record_id(entry_id))
 
     @rx.event
     def remove_set(self, set_id: int):
-        self._run(workouts.remove_set, int(set_id))
+        self._run(workouts.remove_set, record_id(set_id))
 
     # -- exercises ---------------------------------------------------------------------------
 
     @rx.event
     def move(self, entry_id: int, offset: int):
-        self._run(workouts.move_exercise, int(entry_id), int(offset))
+        self._move(workouts.move_exercise, entry_id, offset)
 
     @rx.event
     def remove_exercise(self, entry_id: int):
-        self._run(workouts.remove_exercise, int(entry_id))
+        self._run(workouts.remove_exercise, record_id(entry_id))
 
     @rx.event
     def save_note(self, entry_id: int, note: str):
-        self._run(workouts.set_entry_note, int(entry_id), str(note))
+        self._run(workouts.set_entry_note, record_id(entry_id), note)
 
     @rx.event
     def set_search(self, text: str):
-        self.search = str(text)[:100]
+        self.search = typed_text(text, 100)
         if not self._user():
             return
         found = catalogue.search(self.search) if self.search.strip() else []
@@ -255,18 +265,18 @@ class LoggingState(AuthState):
 
     @rx.event
     def add_exercise(self, exercise_id: str):
-        if self._run(workouts.add_exercise, self.session_id, str(exercise_id)) is not None:
+        if self._run(workouts.add_exercise, self.session_id, typed_text(exercise_id, 200)) is not None:
             self.search, self.search_results = "", []
 
     # -- the session -------------------------------------------------------------------------
 
     @rx.event
     def save_session_note(self, note: str):
-        self._run(workouts.set_session_details, self.session_id, note=str(note))
+        self._run(workouts.set_session_details, self.session_id, note=note)
 
     @rx.event
     def set_intensity(self, value: str):
-        self.intensity = str(value)[:2]
+        self.intensity = typed_text(value, 2)
 
     @rx.event
     def finish(self):
@@ -291,9 +301,10 @@ class LoggingState(AuthState):
 
     @rx.event
     def adjust_rest(self, seconds: int):
-        if self.rest_left <= 0:
+        change = whole(seconds, -MAX_REST, MAX_REST)
+        if self.rest_left <= 0 or change is None:
             return
-        self._rest_until = max(time.monotonic(), self._rest_until + int(seconds))
+        self._rest_until = max(time.monotonic(), self._rest_until + change)
         self.rest_left = max(0, min(MAX_REST, int(round(self._rest_until - time.monotonic()))))
 
     @rx.event
@@ -303,15 +314,18 @@ class LoggingState(AuthState):
 
     @rx.event(background=True)
     async def start_rest(self, seconds: int):
-        """Count down on the server, a second at a time; a newer timer replaces this one."""
+        """Count down on the server, a second at a time, for as long as the tab is open; a newer
+        timer replaces this one."""
         async with self:
-            seconds = max(0, min(MAX_REST, int(seconds)))
+            seconds = max(0, min(MAX_REST, whole(seconds, 0, 10**6) or 0))
             self._rest_generation += 1
             generation = self._rest_generation
             self._rest_until = time.monotonic() + seconds
             self.rest_total = self.rest_left = seconds
         while True:
             await asyncio.sleep(1)
+            if not tab_connected(self):  # the tab closed: nobody is left to count down for
+                return
             async with self:
                 if self._rest_generation != generation or self._rest_until == 0.0:
                     return

@@ -8,6 +8,7 @@ from vigor_app.services import membership
 from vigor_app.services.ai import quotas
 from vigor_app.services.errors import VigorError
 from vigor_app.state.admin import AdminConsoleState
+from vigor_app.state.arguments import record_id, text
 
 
 class UpgradeRequestsState(AdminConsoleState):
@@ -33,21 +34,24 @@ class UpgradeRequestsState(AdminConsoleState):
 
     @rx.event
     def set_reason(self, request_id: str, reason: str):
-        self._reasons = {**self._reasons, str(request_id): str(reason)[:500]}
+        wanted = record_id(request_id)
+        if wanted:
+            self._reasons = {**self._reasons, str(wanted): text(reason, 500)}
 
     def _decide(self, request_id: str, approve: bool):
         user = self._current_user()
         if user is None:
             return None
         self.error = ""
-        reason = self._reasons.get(str(request_id), "")
+        wanted = record_id(request_id)
+        reason = self._reasons.get(str(wanted), "")
         try:
-            if not str(request_id).isdigit():
+            if not wanted:
                 raise VigorError("That request does not exist.")
             if approve:
-                membership.approve(user.id, int(request_id), reason=reason, client_ip=self._client_ip())
+                membership.approve(user.id, wanted, reason=reason, client_ip=self._client_ip())
             else:
-                membership.decline(user.id, int(request_id), reason=reason, client_ip=self._client_ip())
+                membership.decline(user.id, wanted, reason=reason, client_ip=self._client_ip())
         except VigorError as exc:
             self.error = exc.message
             return None

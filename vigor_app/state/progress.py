@@ -10,6 +10,7 @@ import reflex as rx
 from vigor_app.services import body_metrics, profiles, progress
 from vigor_app.services.errors import VigorError
 from vigor_app.services.vocabulary_labels import label
+from vigor_app.state.arguments import form, form_field, text
 from vigor_app.state.auth import AuthState
 
 LB_PER_KG = 2.2046226218
@@ -80,9 +81,10 @@ class ProgressState(AuthState):
     @rx.event
     def choose_exercise(self, exercise_id: str):
         user = self._current_user()
-        if user is None or exercise_id not in {o["id"] for o in self.exercise_options}:
+        wanted = text(exercise_id, 200)
+        if user is None or wanted not in {o["id"] for o in self.exercise_options}:
             return
-        self.exercise = exercise_id
+        self.exercise = wanted
         self._load_strength(user.id)
 
     @rx.event
@@ -91,8 +93,9 @@ class ProgressState(AuthState):
         if user is None:
             return None
         self.metric_errors = {}
-        values = {name: form_data.get(name, "") for name in body_metrics.FIELDS if name != "weight_kg"}
-        weight = str(form_data.get("weight", "")).strip()
+        submitted = form(form_data)
+        values = {name: form_field(submitted, name) for name in body_metrics.FIELDS if name != "weight_kg"}
+        weight = form_field(submitted, "weight").strip()
         if weight and self.units == "lb":
             try:
                 weight = str(float(weight.replace(",", ".")) / LB_PER_KG)
@@ -100,7 +103,7 @@ class ProgressState(AuthState):
                 pass  # the service names the problem
         values["weight_kg"] = weight
         try:
-            measured_on = date.fromisoformat(str(form_data.get("measured_on", "")))
+            measured_on = date.fromisoformat(form_field(submitted, "measured_on"))
         except ValueError:
             self.metric_errors = {"measured_on": "Pick the date of the measurement."}
             return None

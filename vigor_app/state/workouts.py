@@ -12,6 +12,7 @@ from vigor_app.services.auth_sessions import CurrentUser
 from vigor_app.services.errors import VigorError
 from vigor_app.services.plans.vocabulary import FOCUS_AREAS, INTENSITIES
 from vigor_app.services.vocabulary_labels import label
+from vigor_app.state.arguments import form, form_field, record_id, text, whole
 from vigor_app.state.auth import AuthState
 
 FOCUS_OPTIONS = [("", "No particular focus")] + [(w, label(w)) for w in FOCUS_AREAS]
@@ -78,6 +79,9 @@ def day_views(plan: dict) -> list[DayView]:
     return views
 
 
+MAX_PLAN_INDEX = 50  # more days or exercises than any plan holds
+
+
 class WorkoutsState(AuthState):
     onboarded: bool = True
     plans: list[dict[str, str]] = []
@@ -120,7 +124,7 @@ class WorkoutsState(AuthState):
     def _refresh(self, user: CurrentUser, show_id: int | None = None) -> None:
         stored = plan_library.list_plans(user.id)
         self.plans = [{"id": str(p.id), "name": p.name + (" (active)" if p.is_active else "")} for p in stored]
-        wanted = show_id if show_id is not None else (int(self.selected_id) if self.selected_id else None)
+        wanted = show_id if show_id is not None else self._selected()
         chosen = next((p for p in stored if p.id == wanted), None) or (stored[0] if stored else None)
         self._show_plan(chosen)
 
@@ -131,7 +135,7 @@ class WorkoutsState(AuthState):
         return user
 
     def _selected(self) -> int:
-        return int(self.selected_id) if self.selected_id.isdigit() else 0
+        return record_id(self.selected_id)
 
     @rx.event
     def load(self):
@@ -148,13 +152,14 @@ class WorkoutsState(AuthState):
     @rx.event
     def set_request(self, field: str, value: str):
         if field in ("req_days", "req_minutes", "req_intensity", "req_focus"):
-            setattr(self, field, str(value)[:32])
+            setattr(self, field, text(value, 32))
 
     def _request(self) -> dict:
         request: dict = {"intensity": self.req_intensity}
         for key, raw in (("days_per_week", self.req_days), ("session_minutes", self.req_minutes)):
             if raw.strip():
-                request[key] = int(raw) if raw.strip().isdigit() else raw
+                number = whole(raw, 0, 10**6)
+                request[key] = raw if number is None else number
         if self.req_focus:
             request["focus"] = [self.req_focus]
         return request
@@ -184,9 +189,9 @@ class WorkoutsState(AuthState):
     @rx.event
     def select_plan(self, plan_id: str):
         user = self._user()
-        if user is None or not str(plan_id).isdigit():
+        if user is None or not record_id(plan_id):
             return
-        self._refresh(user, show_id=int(plan_id))
+        self._refresh(user, show_id=record_id(plan_id))
 
     def _act(self, action, *args, done: str = ""):
         user = self._user()
@@ -212,16 +217,16 @@ class WorkoutsState(AuthState):
 
     @rx.event
     def rename(self, form_data: dict):
-        return self._act(plan_library.rename_plan, str(form_data.get("plan_name", "")), done="Plan renamed.")
+        return self._act(plan_library.rename_plan, form_field(form(form_data), "plan_name"), done="Plan renamed.")
 
     @rx.event
     def delete(self):
         self.selected_id, deleted = "", self.selected_id
         user = self._user()
-        if user is None or not deleted.isdigit():
+        if user is None or not record_id(deleted):
             return None
         try:
-            plan_library.delete_plan(user.id, int(deleted))
+            plan_library.delete_plan(user.id, record_id(deleted))
         except VigorError as exc:
             self.error = exc.message
         self._refresh(user)
@@ -234,10 +239,14 @@ class WorkoutsState(AuthState):
         if user is None:
             return None
         if workouts.open_session(user.id) is None:
+            day = whole(day_index, 0, MAX_PLAN_INDEX)
+            if day is None:
+                self.error = "That day is not in the plan."
+                return None
             try:
-                workouts.start_from_plan(user.id, self._selected(), int(day_index))
-            except (VigorError, TypeError, ValueError) as exc:
-                self.error = getattr(exc, "message", "That day is not in the plan.")
+                workouts.start_from_plan(user.id, self._selected(), day)
+            except VigorError as exc:
+                self.error = exc.message
                 return None
         return rx.redirect("/log")
 
@@ -247,13 +256,16 @@ class WorkoutsState(AuthState):
         if user is None:
             return
         self.error = ""
+        day, item = whole(day_index, 0, MAX_PLAN_INDEX), whole(item_index, 0, MAX_PLAN_INDEX)
         try:
-            options = plan_library.swap_options(user.id, self._selected(), int(day_index), int(item_index))
-        except (VigorError, TypeError, ValueError):
+            if day is None or item is None:
+                raise VigorError("That exercise is not in the plan any more.")
+            options = plan_library.swap_options(user.id, self._selected(), day, item)
+            self.swap_for = self.days[day].exercises[item].name
+        except (VigorError, IndexError):
             self.error = "That exercise is not in the plan any more."
             return
-        self.swap_day, self.swap_item = int(day_index), int(item_index)
-        self.swap_for = self.days[self.swap_day].exercises[self.swap_item].name
+        self.swap_day, self.swap_item = day, item
         self.swap_choices = [{"id": e.id, "name": e.name, "cue": e.cue} for e in options]
         self.swap_open = True
 
@@ -264,5 +276,5 @@ class WorkoutsState(AuthState):
     @rx.event
     def choose_swap(self, exercise_id: str):
         self.swap_open = False
-        return self._act(plan_library.swap_exercise, self.swap_day, self.swap_item, str(exercise_id),
+        return self._act(plan_library.swap_exercise, self.swap_day, self.swap_item, text(exercise_id, 200),
                          done="Exercise swapped.")

@@ -8,6 +8,7 @@ import reflex as rx
 
 from vigor_app.services import account_deletion, auth_sessions, data_export, data_import
 from vigor_app.services.errors import VigorError
+from vigor_app.state.arguments import form, form_field
 from vigor_app.state.auth import AuthState
 
 UPLOAD_ID = "import-upload"
@@ -65,7 +66,7 @@ class YourDataState(AuthState):
         user = self._current_user()
         if user is None:
             return
-        if not files:
+        if not isinstance(files, list) or not files or not hasattr(files[0], "read"):
             self.import_error = "Choose a CSV file first."
             return
         content = await files[0].read()
@@ -78,8 +79,8 @@ class YourDataState(AuthState):
         if user is None:
             return None
         try:
-            account_deletion.delete_account(user.id, str(form_data.get("password", "")) or None,
-                                            confirm=str(form_data.get("confirm", "")),
+            account_deletion.delete_account(user.id, form_field(form(form_data), "password") or None,
+                                            confirm=form_field(form(form_data), "confirm"),
                                             client_ip=self._client_ip())
         except VigorError as exc:
             self.delete_error = exc.message

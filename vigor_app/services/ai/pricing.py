@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from vigor_app.services.errors import ValidationError
+
 MICROS_PER_USD = 1_000_000
 TOKENS_PER_PRICE = 1_000_000  # prices are per million tokens
 
@@ -84,3 +86,27 @@ def known_price(model: str) -> tuple[int, int] | None:
     model = model.lower()
     matches = [prefix for prefix in KNOWN_PRICES if model.startswith(prefix)]
     return KNOWN_PRICES[max(matches, key=len)] if matches else None
+
+
+MAX_DOLLARS = 1_000_000  # no price, cap or budget in Vigor is a million dollars: that is a typo
+
+
+def dollars_field(text: str, field: str, *, optional: bool = False, example: str = "0.15") -> int | None:
+    """What an admin typed in a dollar field ("0.15", "$2", "1,000") as micro-dollars; empty is
+    None when `optional`. The one rule for money typed into a form: ``ValidationError`` names
+    the field when it is not an amount, below zero, past six decimals or over MAX_DOLLARS."""
+    text = (text or "").strip().replace(",", "")
+    if not text:
+        if optional:
+            return None
+        raise ValidationError(f"Enter an amount in dollars, e.g. {example}.", field=field)
+    try:
+        micros = usd_to_micros(text)
+    except (ValueError, TypeError):
+        raise ValidationError(f"Enter an amount in dollars with at most 6 decimals, e.g. {example}.",
+                              field=field) from None
+    if micros < 0:
+        raise ValidationError("Enter an amount of zero or more.", field=field)
+    if micros > MAX_DOLLARS * MICROS_PER_USD:
+        raise ValidationError(f"Enter an amount under ${MAX_DOLLARS:,}.", field=field)
+    return micros

@@ -1,0 +1,156 @@
+"""A small world of people and rows for calling every State handler the way a tampered client would.
+
+Alice is a member with one of everything (a plan, a finished and an open workout, a custom
+exercise from an import, a coach conversation, a body metric, an upgrade request, a temporary
+override); Bob is a member with only an open workout; Boss is the admin, with one provider.
+Alice's private words (`PRIVATE`) must never reach another person's tab.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from sqlalchemy import inspect, text
+
+from tests.factories import DEFAULT_PASSWORD, make_admin, make_user
+from vigor_app import db
+from vigor_app.services import (
+    accounts,
+    admin_providers,
+    admin_users,
+    body_metrics,
+    coach_history,
+    data_import,
+    membership,
+    plan_library,
+    profiles,
+    workouts,
+)
+
+CUSTOM_NAME = "Zercher Alicequest Press"
+PLAN_NAME = "Alicequest Secret Plan"
+MESSAGE = "Alicequest private question about my knee"
+SESSION_NOTE = "Alicequest felt strong today"
+PRIVATE = ("Alicequest", "alice@example.com")
+
+IMPORT = (
+    "Date;Workout Name;Duration;Exercise Name;Set Order;Weight;Reps;Distance;Seconds;Notes;Workout Notes;RPE\n"
+    f"2024-01-15 07:30:00;Alicequest Morning;1h 5m;{CUSTOM_NAME};1;40.0;8;0;0;;;\n"
+    f"2024-01-15 07:30:00;Alicequest Morning;1h 5m;Bench Press (Barbell);1;60.0;8;0;0;;;\n"
+)
+
+
+@dataclass
+class World:
+    tokens: dict[str, str]  # role -> session token ("anonymous" has none)
+    user_ids: dict[str, int]
+    ids: dict[str, int | str] = field(default_factory=dict)
+
+
+def seed() -> World:
+    boss = make_admin()
+    alice = make_user("alice")
+    bob = make_user("bob")
+    ids: dict[str, int | str] = {}
+    a = alice.user.id
+    profiles.update_profile(a, {"fitness_level": "intermediate", "days_per_week": 3, "session_minutes": 60,
+                                "equipment": ["barbell", "dumbbells", "bench", "pull_up_bar"]},
+                            finish_onboarding=True)
+    plan = plan_library.create_plan(a, seed=7)
+    plan_library.rename_plan(a, plan.id, PLAN_NAME)
+    ids["plan"] = plan.id
+    report = data_import.import_csv(a, IMPORT, source="strong", weight_unit="kg")
+    assert report.custom_exercises == 1
+    finished = workouts.history(a).items[0]
+    ids["finished_session"] = finished.id
+    ids["custom_exercise"] = next(e for e in workouts.logged_exercises(a) if e.startswith("custom-"))
+    view = workouts.start_from_plan(a, plan.id, 0)
+    workouts.set_session_details(a, view.id, note=SESSION_NOTE)
+    ids["open_session"] = view.id
+    ids["entry"] = view.entries[0].id
+    ids["set"] = view.entries[0].sets[0].id
+    ids["exercise"] = view.entries[0].exercise_id
+    conversation = coach_history.start_conversation(a, MESSAGE)
+    coach_history.add_message(a, conversation.id, "user", MESSAGE)
+    coach_history.add_message(a, conversation.id, "assistant", "Alicequest answer", engine="builtin")
+    ids["conversation"] = conversation.id
+    body_metrics.record(a, date.today() - timedelta(days=1), {"weight_kg": 71.5})
+    ids["upgrade_request"] = membership.request_upgrade(a, "premium", "Alicequest please").id
+    ids["override"] = admin_users.grant_override(
+        boss.user.id, a, {"daily": "40", "expires_at": (date.today() + timedelta(days=30)).isoformat(),
+                          "reason": "Alicequest trial"}).id
+    ids["provider"] = admin_providers.create(boss.user.id, {
+        "name": "Local Lab", "kind": "openai_compatible", "base_url": "http://127.0.0.1:9/v1",
+        "model": "lab", "api_key": "sk-test-0123456789abcdef0123456789", "input_price": "1",
+        "output_price": "2", "timeout_seconds": "2", "max_output_tokens": "100"}).id
+    workouts.start_freestyle(bob.user.id)
+    assert accounts.sign_in("bob", DEFAULT_PASSWORD)
+    return World(tokens={"admin": boss.token, "alice": alice.token, "bob": bob.token, "anonymous": ""},
+                 user_ids={"admin": boss.user.id, "alice": a, "bob": bob.user.id}, ids=ids)
+
+
+# Rows that change on every call whoever calls (sign-in bookkeeping), not data a handler wrote.
+VOLATILE_TABLES = {"login_attempts", "alembic_version"}
+VOLATILE_COLUMNS = {"last_seen_at", "last_used_at"}
+
+
+_SCHEMAS: dict[str, list[tuple[str, list[str]]]] = {}
+
+
+def _tables(engine) -> list[tuple[str, list[str]]]:
+    """(table, primary-key columns) of the schema, read once per database."""
+    url = str(engine.url)
+    if url not in _SCHEMAS:
+        inspector = inspect(engine)
+        _SCHEMAS[url] = [(t, inspector.get_pk_constraint(t)["constrained_columns"])
+                         for t in inspector.get_table_names() if t not in VOLATILE_TABLES]
+    return _SCHEMAS[url]
+
+
+def snapshot() -> dict[str, dict[tuple, dict]]:
+    """Every row of every table, keyed by table and primary key."""
+    engine = db.get_engine()
+    rows: dict[str, dict[tuple, dict]] = {}
+    with engine.connect() as connection:
+        for table, keys in _tables(engine):
+            found = {}
+            query = text(f'SELECT * FROM "{table}"')  # noqa: S608 - the names come from the schema
+            for row in connection.execute(query).mappings():
+                values = {k: v for k, v in row.items() if k not in VOLATILE_COLUMNS}
+                found[tuple(values[k] for k in keys) if keys else tuple(values.values())] = values
+            rows[table] = found
+    return rows
+
+
+@dataclass
+class Change:
+    table: str
+    key: tuple
+    before: dict | None
+    after: dict | None
+
+    def new_values(self) -> list:
+        if self.after is None:
+            return []
+        return [v for k, v in self.after.items() if self.before is None or self.before.get(k) != v]
+
+    def owner(self) -> int | None:
+        """The person the row belongs to (or who acted, for an audit row)."""
+        row = self.after or self.before or {}
+        if self.table == "users":
+            return row.get("id")
+        for column in ("user_id", "owner_user_id", "actor_user_id"):
+            if row.get(column) is not None:
+                return row[column]
+        return None
+
+
+def changes(before: dict, after: dict) -> list[Change]:
+    found = []
+    for table in set(before) | set(after):
+        old, new = before.get(table, {}), after.get(table, {})
+        for key in set(old) | set(new):
+            if old.get(key) != new.get(key):
+                found.append(Change(table, key, old.get(key), new.get(key)))
+    return found

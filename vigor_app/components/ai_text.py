@@ -1,0 +1,28 @@
+"""Text an AI provider (or the built-in coach) wrote, shown as formatted text and nothing more.
+
+`rx.markdown` renders raw HTML by default (rehype-raw), so a reply holding `<img onerror=…>` or
+`<iframe srcdoc=…>` would become live markup. Here every "<" is written as an entity, so markup
+shows as the text it is; raw HTML is never parsed (no rehype-raw), and any that got through
+would be dropped by react-markdown (`skipHtml`). Images and links are unwrapped to their plain
+text, so a reply cannot load a tracking pixel or send the reader elsewhere; no math plugin.
+Lists, emphasis, headings and code still render.
+"""
+
+from __future__ import annotations
+
+import reflex as rx
+
+FORBIDDEN_ELEMENTS = ["img", "a", "iframe", "script", "style", "object", "embed", "form", "input"]
+
+
+def ai_text(content, **props) -> rx.Component:
+    # "<" becomes the entity "&lt;": Markdown shows it as the character, so markup reads as the
+    # text it is and never reaches the parser as HTML.
+    source = content.to(str).replace("<", "&lt;") if isinstance(content, rx.Var) else content.replace("<", "&lt;")
+    markdown = rx.markdown.root(
+        source,
+        remark_plugins=[rx.markdown.plugin.gfm],  # lists, tables, strike-through
+        rehype_plugins=[],  # no rehype-raw: HTML stays text
+        custom_attrs={"skipHtml": True, "disallowedElements": FORBIDDEN_ELEMENTS, "unwrapDisallowed": True},
+    )
+    return rx.box(markdown, **props)

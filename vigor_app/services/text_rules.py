@@ -1,0 +1,26 @@
+"""What text a person may store: the one home for refusing characters that are not text.
+
+Control characters (NUL, escape, bell …) are never part of what someone meant to write, and
+PostgreSQL refuses a NUL outright; the database layer (`db.unstorable`) refuses a NUL in any
+statement as the last line of defence, and the services that take free text check it here
+first, so the message can name the field.
+"""
+
+from __future__ import annotations
+
+from vigor_app.services.errors import ValidationError
+
+ALLOWED_CONTROLS = {"\n", "\r", "\t"}
+
+
+def has_control_characters(text: str, *, multiline: bool = True) -> bool:
+    allowed = ALLOWED_CONTROLS if multiline else set()
+    return any((ord(c) < 32 or ord(c) == 127) and c not in allowed for c in text)
+
+
+def check_plain_text(text: str, *, label: str, field: str, multiline: bool = True) -> str:
+    """`text` unchanged, or a ValidationError naming `label` when it holds control characters."""
+    if has_control_characters(text, multiline=multiline):
+        raise ValidationError(f"{label} can't contain control characters. Remove them and try again.",
+                              field=field)
+    return text
