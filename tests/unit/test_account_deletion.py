@@ -219,3 +219,42 @@ def test_a_failure_midway_changes_nothing(monkeypatch):
         account_deletion.delete_account(alice.user.id, DEFAULT_PASSWORD, confirm="alice")
     assert rows_of(alice.user.id) == before
     assert auth_sessions.resolve(alice.token) is not None
+
+
+def test_deletion_completes_when_others_rows_point_at_my_custom_exercises():
+    """Nobody else may use a custom exercise, but rows an older version let in (another
+    member's workout entry, sets and record) must not block the owner's deletion."""
+    alice, bob = make_user("alice"), make_user("bob")
+    fill_account(alice.user.id, "alice")
+    fill_account(bob.user.id, "bob")
+    hers = f"custom-{alice.user.id}-sled-push"
+    with db.transaction() as session:
+        row = WorkoutSession(user_id=bob.user.id, name="Borrowed", status=SESSION_FINISHED, started_at=STARTED,
+                             ended_at=STARTED + timedelta(hours=1), duration_seconds=3600)
+        session.add(row)
+        session.flush()
+        entry = SessionExercise(session_id=row.id, user_id=bob.user.id, exercise_id=hers, position=0)
+        session.add(entry)
+        session.flush()
+        borrowed = WorkoutSet(session_exercise_id=entry.id, session_id=row.id, user_id=bob.user.id,
+                              exercise_id=hers, reps=5, weight_kg=60.0, done=True, completed_at=STARTED)
+        session.add(borrowed)
+        session.flush()
+        session.add(PersonalRecord(user_id=bob.user.id, exercise_id=hers, kind="e1rm", value=70.0,
+                                   set_id=borrowed.id, session_id=row.id))
+    bobs_before = rows_of(bob.user.id)
+
+    account_deletion.delete_account(alice.user.id, DEFAULT_PASSWORD, confirm="alice")
+
+    assert set(rows_of(alice.user.id).values()) == {0}
+    with db.read_only() as session:
+        assert session.get(Exercise, hers) is None
+        for model in (SessionExercise, WorkoutSet, PersonalRecord):
+            assert session.exec(select(model).where(model.exercise_id == hers)).all() == []
+    bobs_after = rows_of(bob.user.id)
+    assert bobs_after["workout_exercises"] == bobs_before["workout_exercises"] - 1
+    assert bobs_after["workout_sets"] == bobs_before["workout_sets"] - 1
+    assert bobs_after["personal_records"] == bobs_before["personal_records"] - 1
+    assert bobs_after["exercises"] == bobs_before["exercises"] == 1  # his own custom exercise stays
+    assert bobs_after["workout_sessions"] == bobs_before["workout_sessions"]
+

@@ -13,6 +13,10 @@ Rules:
   without the person; every other row is deleted (owned data, custom exercises, sessions and
   tokens). Children are deleted before parents, so this does not depend on the database
   enforcing ``ON DELETE CASCADE``.
+- Rows of *other* people that point at this person's custom exercises (which nobody else
+  may use, see `catalogue_store`, but which a bug or an old version could have left) are
+  deleted first, so the custom exercises can always go: the deletion never trips over the
+  exercises foreign key.
 - The person's AI quota and spend counters (keyed by user id, which SQLite can hand out
   again) and their sign-in attempt records go too.
 - An audit entry ``account.delete`` (actor None, target the user id, before: the e-mail)
@@ -36,6 +40,7 @@ from vigor_app.services.errors import AuthenticationError, NotFound, ValidationE
 
 ACTION = "account.delete"
 USERS_TABLE = "users"
+EXERCISES_TABLE = "exercises"
 # AI counters named after a person (services/ai/quotas.py and budgets.py).
 _COUNTER_PREFIXES = ("quota:{id}:", "spend:user:{id}:")
 
@@ -57,8 +62,33 @@ def _existing_tables(session: Session) -> set[str]:
     return set(inspect(session.connection()).get_table_names())
 
 
+def _references_to_exercises() -> list[tuple[Table, Column]]:
+    """(table, column) for every column that holds an exercise id (a foreign key to
+    exercises.id or a column named ``exercise_id``), children first."""
+    found: list[tuple[Table, Column]] = []
+    for table in reversed(SQLModel.metadata.sorted_tables):
+        if table.name == EXERCISES_TABLE:
+            continue
+        for column in table.columns:
+            if column.name == "exercise_id" or any(
+                    key.column.table.name == EXERCISES_TABLE for key in column.foreign_keys):
+                found.append((table, column))
+    return found
+
+
+def _remove_others_uses_of_custom_exercises(session: Session, user_id: int, present: set[str]) -> None:
+    """Delete rows of anyone that refer to this person's custom exercises (children first)."""
+    exercises = SQLModel.metadata.tables[EXERCISES_TABLE]
+    custom = select(exercises.c.id).where(exercises.c.owner_user_id == user_id).scalar_subquery()
+    for table, column in _references_to_exercises():
+        if table.name in present:
+            session.execute(delete(table).where(column.in_(custom)))
+
+
 def _remove_rows(session: Session, user_id: int) -> None:
     present = _existing_tables(session)
+    if EXERCISES_TABLE in present:
+        _remove_others_uses_of_custom_exercises(session, user_id, present)
     for table, column, ondelete in _references_to_users():
         if table.name not in present:
             continue
