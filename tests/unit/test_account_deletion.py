@@ -33,7 +33,9 @@ from vigor_app.models import (
     WorkoutSet,
 )
 from vigor_app.models.workout import SESSION_FINISHED
-from vigor_app.services import account_deletion, accounts, auth_sessions, profiles
+from vigor_app.services import account_deletion, accounts, auth_sessions, membership, profiles
+from vigor_app.services import admin as admin_service
+from vigor_app.services.ai import quotas
 from vigor_app.services.errors import AuthenticationError, NotFound, ValidationError
 
 pytestmark = pytest.mark.usefixtures("database")
@@ -145,7 +147,8 @@ def test_deleting_removes_every_row_of_the_person_and_leaves_others_alone():
                                                            AuditEntry.target_id == str(alice.user.id))).one()
     assert entry.actor_user_id is None and entry.target_type == "user"
     assert entry.target_id == str(alice.user.id)
-    assert json.loads(entry.before) == {"email": "alice@example.com"} and entry.client_ip == "10.0.0.9"
+    assert entry.before is None and entry.client_ip == "10.0.0.9"
+    assert json.loads(entry.after) == {"account": f"deleted account #{alice.user.id}"}  # no e-mail kept
     assert registered.actor_user_id is None  # the audit log keeps its history
     assert auth_sessions.resolve(alice.token) is None
     assert auth_sessions.resolve(bob.token) is not None
@@ -258,3 +261,48 @@ def test_deletion_completes_when_others_rows_point_at_my_custom_exercises():
     assert bobs_after["exercises"] == bobs_before["exercises"] == 1  # his own custom exercise stays
     assert bobs_after["workout_sessions"] == bobs_before["workout_sessions"]
 
+
+def test_nothing_left_names_the_deleted_person_and_their_id_is_never_reused():
+    admin = make_admin("boss")
+    alice, bob = make_user("alice"), make_user("bob")
+    me = alice.user.id
+    later = utcnow() + timedelta(days=7)
+    override = quotas.grant_override(admin.user.id, me, expires_at=later, daily=99,
+                                     reason="alice@example.com asked: alice trains twice a day")
+    quotas.revoke_override(admin.user.id, override.id)
+    quotas.grant_override(admin.user.id, me, expires_at=later, daily=50, reason="pilot for alice")
+    admin_service.set_role(admin.user.id, me, "admin", client_ip="203.0.113.5")
+    admin_service.set_role(admin.user.id, me, "user")
+    request = membership.request_upgrade(me, "premium", note="I am alice, please")
+    membership.decline(admin.user.id, request.id, reason="alice (alice@example.com) is on free for now")
+    with db.transaction() as session:
+        session.add(AiAttempt(request_id="req-alice", user_id=me, feature="coach", provider_name="p",
+                              outcome="ok", final=True,
+                              reservation_keys=[f"quota:{me}:day:2024-03-10", "spend:global:week:2024-W10",
+                                                f"spend:user:{me}:month:2024-03"]))
+    markers = ("alice@example.com", "alice", f"user:{me}", f"quota:{me}:")
+
+    account_deletion.delete_account(me, DEFAULT_PASSWORD, confirm="alice", client_ip="10.0.0.9")
+
+    with db.read_only() as session:
+        entries = session.exec(select(AuditEntry)).all()
+        texts = [" ".join(str(v) for v in (e.before, e.after, e.target_type, e.target_id, e.client_ip))
+                 for e in entries]
+        texts += [o.reason for o in session.exec(select(AiQuotaOverride)).all()]
+        attempts = session.exec(select(AiAttempt)).all()
+        texts += [json.dumps(a.reservation_keys) + a.error_message for a in attempts]
+        bobs = session.exec(select(AuditEntry).where(AuditEntry.action == "account.register",
+                                                     AuditEntry.target_id == str(bob.user.id))).one()
+        about_her = [e for e in entries if e.target_type == "user" and e.target_id == str(me)]
+    assert [t for t in texts if any(marker in t for marker in markers)] == []
+    # The events stay, as events about "deleted account #<id>".
+    assert {e.action for e in about_her} >= {"account.register", "ai.quota_override", "ai.quota_override_revoked",
+                                             "user.set_role", "account.delete"}
+    assert all(json.loads(e.after) == {"account": f"deleted account #{me}"} for e in about_her)
+    assert sorted(e.client_ip for e in about_her if e.action == "user.set_role") == ["", "203.0.113.5"]  # admin's
+    assert json.loads(bobs.after) == {"email": "bob@example.com", "username": "bob"}  # others keep theirs
+    [attempt] = attempts
+    assert attempt.reservation_keys == ["spend:global:week:2024-W10"]  # still settles the global budget
+
+    newcomer = make_user("carol").user.id
+    assert newcomer > me  # SQLite would hand out the deleted id again without AUTOINCREMENT
