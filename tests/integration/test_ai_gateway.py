@@ -636,6 +636,23 @@ async def test_an_api_key_never_reaches_logs_answers_or_records(server, gateway,
     assert "6978" in leaky[0].error_message  # redacted to its last four
 
 
+async def test_part_of_an_api_key_echoed_by_a_provider_is_not_stored(server, gateway, admin_id, user_id, caplog):
+    key = "sk-live-TOPSECRET-5f1e2d3c4b5a6978"
+    caplog.set_level(logging.DEBUG)
+    add_provider(admin_id, server, "Leaky", priority=1, api_key=key)
+    add_provider(admin_id, server, "Backup", priority=2)
+    server.script("leaky", Failure(401, f"incorrect API key provided: {key[:24]}"))
+    server.default("backup", Reply(echo_draft=True))
+
+    answer = await plan(gateway, user_id)
+
+    assert answer.engine == "Backup"
+    [leaky] = [r for r in attempts() if r.provider_name == "Leaky"]
+    assert "incorrect API key provided: \u2022\u2022\u2022\u2022" in leaky.error_message
+    runs = [key[i:i + 8] for i in range(len(key) - 7)]
+    assert [run for run in runs if run in leaky.error_message or run in caplog.text] == []
+
+
 async def test_an_unreadable_key_skips_its_provider(server, gateway, admin_id, user_id, ai):
     add_provider(admin_id, server, "Old", priority=1)
     add_provider(admin_id, server, "New", priority=2, kind="openai_compatible", api_key=None)

@@ -211,3 +211,83 @@ def test_sqlite_cascades_deletes_to_a_users_rows(database: str) -> None:
 
     with db.read_only() as session:
         assert session.exec(select(AuthSession)).all() == []
+
+
+# --- ids are never handed out twice (0009) ---------------------------------------------------
+
+
+def _insert_user(connection, name: str) -> int:
+    return connection.execute(
+        text("INSERT INTO users (email, username, username_key, role, tier, is_active, created_at) "
+             "VALUES (:email, :name, :name, 'user', 'free', :active, :now) RETURNING id"),
+        {"email": f"{name}@example.com", "name": name, "active": True, "now": utcnow()},
+    ).scalar_one()
+
+
+def test_a_deleted_users_id_is_never_given_to_the_next_account(fresh_url: str) -> None:
+    startup.migrate(fresh_url)
+    engine = db.make_engine(fresh_url)
+    try:
+        with engine.begin() as connection:
+            first = _insert_user(connection, "first")
+            last = _insert_user(connection, "last")  # the highest id: the one SQLite would reuse
+        with engine.begin() as connection:
+            connection.execute(text("DELETE FROM users WHERE id = :id"), {"id": last})
+        with engine.begin() as connection:
+            after = _insert_user(connection, "after")
+            session_row = connection.execute(
+                text("INSERT INTO workout_sessions (user_id, name, status, started_at, note, timezone, "
+                     "analysis, created_at, updated_at) VALUES (:user, 'w', 'open', :now, '', 'UTC', "
+                     "'{}', :now, :now) RETURNING id"), {"user": first, "now": utcnow()}).scalar_one()
+            connection.execute(text("DELETE FROM workout_sessions WHERE id = :id"), {"id": session_row})
+            again = connection.execute(
+                text("INSERT INTO workout_sessions (user_id, name, status, started_at, note, timezone, "
+                     "analysis, created_at, updated_at) VALUES (:user, 'w', 'open', :now, '', 'UTC', "
+                     "'{}', :now, :now) RETURNING id"), {"user": first, "now": utcnow()}).scalar_one()
+    finally:
+        engine.dispose()
+    assert after > last > first
+    assert again > session_row
+
+
+def test_the_ids_migration_keeps_every_row_and_link_both_ways(fresh_url: str) -> None:
+    """0009 rebuilds parent tables on SQLite: no child row may be lost to a cascade."""
+    config = startup.alembic_config(fresh_url)
+    command.upgrade(config, "0008")
+    engine = db.make_engine(fresh_url)
+    now = utcnow()
+    try:
+        with engine.begin() as connection:
+            alice = _insert_user(connection, "alice")
+            gone = _insert_user(connection, "gone")
+            connection.execute(text("INSERT INTO auth_sessions (user_id, token_hash, created_at, expires_at, "
+                                    "last_used_at, client_ip) VALUES (:user, :hash, :now, :now, :now, '')"),
+                               {"user": alice, "hash": "a" * 64, "now": now})
+            connection.execute(text("INSERT INTO workout_sessions (user_id, name, status, started_at, note, "
+                                    "timezone, analysis, created_at, updated_at) VALUES (:user, 'w', 'open', "
+                                    ":now, '', 'UTC', '{}', :now, :now)"), {"user": alice, "now": now})
+            connection.execute(text("DELETE FROM users WHERE id = :id"), {"id": gone})
+            connection.execute(text("INSERT INTO audit_log (created_at, action, target_type, target_id, "
+                                    "client_ip) VALUES (:now, 'account.delete', 'user', :id, '')"),
+                               {"now": now, "id": str(gone + 5)})
+
+        def counts() -> tuple[int, ...]:
+            with engine.connect() as connection:
+                return tuple(connection.execute(text(f"SELECT COUNT(*) FROM {table}")).scalar_one()  # noqa: S608
+                             for table in ("users", "auth_sessions", "workout_sessions", "audit_log"))
+
+        assert counts() == (1, 1, 1, 1)
+        command.upgrade(config, "0009_ids")
+        assert counts() == (1, 1, 1, 1)
+        with engine.begin() as connection:
+            newcomer = _insert_user(connection, "newcomer")
+        assert newcomer > gone
+        if fresh_url.startswith("sqlite"):  # (PostgreSQL's sequence handed out every id it names)
+            assert newcomer > gone + 5  # above every id the audit log names, too
+        command.downgrade(config, "0008")
+        assert counts() == (2, 1, 1, 1)
+        command.upgrade(config, "head")
+        assert counts() == (2, 1, 1, 1)
+    finally:
+        engine.dispose()
+    assert differences(fresh_url, SQLModel.metadata) == []

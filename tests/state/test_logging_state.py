@@ -4,7 +4,7 @@ import pytest
 
 from tests.factories import make_user
 from tests.state.conftest import redirect_path
-from vigor_app.services import plan_library, profiles, workouts
+from vigor_app.services import data_import, plan_library, profiles, workouts
 from vigor_app.state.history import HistoryState
 from vigor_app.state.logging import LoggingState
 
@@ -107,3 +107,32 @@ def test_a_finished_workout_opens_for_correction_and_nobody_elses(logging_tab, b
     other.state(LoggingState).session_token = mallory.token
     state, _ = other.call(LoggingState, "load", path="/log", query={"session": str(session_id)})
     assert state.session_id == 0 and state.error
+
+
+def test_another_members_custom_exercise_cannot_be_added_found_or_told_apart(browser):
+    alice = make_user("alice")
+    imported = data_import.import_csv(
+        alice.user.id, "title,start_time,end_time,exercise_title,set_index,weight_kg,reps\n"
+                       "Yard,\"15 Jan 2024, 07:30\",\"15 Jan 2024, 08:00\",Secret Sled Shuffle,0,40,10\n")
+    secret = imported.custom["Secret Sled Shuffle"]
+    bob = make_user("bob")
+    tab = browser()
+    tab.state(LoggingState).session_token = bob.token
+    tab.call(LoggingState, "start_freestyle", path="/log")
+
+    state, _ = tab.call(LoggingState, "add_exercise", f"custom-{alice.user.id}-no-such-move", path="/log")
+    unknown_error = state.error
+    state, _ = tab.call(LoggingState, "add_exercise", secret, path="/log")
+    assert state.error == unknown_error == "That exercise is not in the library."
+    assert state.cards == [] and workouts.open_session(bob.user.id).entries == []
+    state, _ = tab.call(LoggingState, "set_search", "Secret Sled", path="/log")
+    assert state.search_results == []
+
+    # The owner finds it and adds it.
+    own = browser()
+    own.state(LoggingState).session_token = alice.token
+    own.call(LoggingState, "start_freestyle", path="/log")
+    state, _ = own.call(LoggingState, "set_search", "Secret Sled", path="/log")
+    assert state.search_results == [{"id": secret, "name": "Secret Sled Shuffle"}]
+    state, _ = own.call(LoggingState, "add_exercise", secret, path="/log")
+    assert [c.name for c in state.cards] == ["Secret Sled Shuffle"] and state.error == ""

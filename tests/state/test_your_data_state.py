@@ -73,3 +73,36 @@ def test_anonymous_tab_downloads_nothing(browser):
     tab = browser()
     _, spec = tab.call(YourDataState, "download_json", path="/profile")
     assert spec is None
+
+
+class CountingUpload:
+    """What the upload handler is given, `size` bytes long, made up as read and counted."""
+
+    def __init__(self, size: int, content: bytes = b"") -> None:
+        self.content, self.left, self.read_bytes = content, size, 0
+        self.size = None  # the browser did not say
+
+    async def read(self, size: int = -1) -> bytes:
+        if self.content:
+            piece, self.content = (self.content, b"") if size < 0 else (self.content[:size], self.content[size:])
+            self.read_bytes += len(piece)
+            return piece
+        size = self.left if size < 0 else min(size, self.left)
+        self.left -= size
+        self.read_bytes += size
+        return b"x" * size
+
+
+def test_an_oversized_upload_is_refused_before_it_is_all_read(browser):
+    tab, me = _tab(browser)
+    upload = CountingUpload(200 * 1024 * 1024)
+    state, _ = tab.call(YourDataState, "handle_upload", [upload], path="/profile")
+    assert "5 MB" in state.import_error and state.import_message == ""
+    assert upload.read_bytes <= 5 * 1024 * 1024 + 1  # not the 200 MB
+    with db.read_only() as session:
+        assert session.exec(select(WorkoutSession).where(WorkoutSession.user_id == me.user.id)).all() == []
+    data = (FIXTURES / "hevy.csv").read_bytes()
+    small = CountingUpload(0, content=data)
+    state, _ = tab.call(YourDataState, "handle_upload", [small], path="/profile")
+    assert state.import_message.startswith("Imported 2 workouts") and state.import_error == ""
+    assert small.read_bytes == len(data)

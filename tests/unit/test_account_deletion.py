@@ -33,7 +33,9 @@ from vigor_app.models import (
     WorkoutSet,
 )
 from vigor_app.models.workout import SESSION_FINISHED
-from vigor_app.services import account_deletion, accounts, auth_sessions, profiles
+from vigor_app.services import account_deletion, accounts, auth_sessions, membership, profiles
+from vigor_app.services import admin as admin_service
+from vigor_app.services.ai import quotas
 from vigor_app.services.errors import AuthenticationError, NotFound, ValidationError
 
 pytestmark = pytest.mark.usefixtures("database")
@@ -145,7 +147,8 @@ def test_deleting_removes_every_row_of_the_person_and_leaves_others_alone():
                                                            AuditEntry.target_id == str(alice.user.id))).one()
     assert entry.actor_user_id is None and entry.target_type == "user"
     assert entry.target_id == str(alice.user.id)
-    assert json.loads(entry.before) == {"email": "alice@example.com"} and entry.client_ip == "10.0.0.9"
+    assert entry.before is None and entry.client_ip == "10.0.0.9"
+    assert json.loads(entry.after) == {"account": f"deleted account #{alice.user.id}"}  # no e-mail kept
     assert registered.actor_user_id is None  # the audit log keeps its history
     assert auth_sessions.resolve(alice.token) is None
     assert auth_sessions.resolve(bob.token) is not None
@@ -219,3 +222,87 @@ def test_a_failure_midway_changes_nothing(monkeypatch):
         account_deletion.delete_account(alice.user.id, DEFAULT_PASSWORD, confirm="alice")
     assert rows_of(alice.user.id) == before
     assert auth_sessions.resolve(alice.token) is not None
+
+
+def test_deletion_completes_when_others_rows_point_at_my_custom_exercises():
+    """Nobody else may use a custom exercise, but rows an older version let in (another
+    member's workout entry, sets and record) must not block the owner's deletion."""
+    alice, bob = make_user("alice"), make_user("bob")
+    fill_account(alice.user.id, "alice")
+    fill_account(bob.user.id, "bob")
+    hers = f"custom-{alice.user.id}-sled-push"
+    with db.transaction() as session:
+        row = WorkoutSession(user_id=bob.user.id, name="Borrowed", status=SESSION_FINISHED, started_at=STARTED,
+                             ended_at=STARTED + timedelta(hours=1), duration_seconds=3600)
+        session.add(row)
+        session.flush()
+        entry = SessionExercise(session_id=row.id, user_id=bob.user.id, exercise_id=hers, position=0)
+        session.add(entry)
+        session.flush()
+        borrowed = WorkoutSet(session_exercise_id=entry.id, session_id=row.id, user_id=bob.user.id,
+                              exercise_id=hers, reps=5, weight_kg=60.0, done=True, completed_at=STARTED)
+        session.add(borrowed)
+        session.flush()
+        session.add(PersonalRecord(user_id=bob.user.id, exercise_id=hers, kind="e1rm", value=70.0,
+                                   set_id=borrowed.id, session_id=row.id))
+    bobs_before = rows_of(bob.user.id)
+
+    account_deletion.delete_account(alice.user.id, DEFAULT_PASSWORD, confirm="alice")
+
+    assert set(rows_of(alice.user.id).values()) == {0}
+    with db.read_only() as session:
+        assert session.get(Exercise, hers) is None
+        for model in (SessionExercise, WorkoutSet, PersonalRecord):
+            assert session.exec(select(model).where(model.exercise_id == hers)).all() == []
+    bobs_after = rows_of(bob.user.id)
+    assert bobs_after["workout_exercises"] == bobs_before["workout_exercises"] - 1
+    assert bobs_after["workout_sets"] == bobs_before["workout_sets"] - 1
+    assert bobs_after["personal_records"] == bobs_before["personal_records"] - 1
+    assert bobs_after["exercises"] == bobs_before["exercises"] == 1  # his own custom exercise stays
+    assert bobs_after["workout_sessions"] == bobs_before["workout_sessions"]
+
+
+def test_nothing_left_names_the_deleted_person_and_their_id_is_never_reused():
+    admin = make_admin("boss")
+    alice, bob = make_user("alice"), make_user("bob")
+    me = alice.user.id
+    later = utcnow() + timedelta(days=7)
+    override = quotas.grant_override(admin.user.id, me, expires_at=later, daily=99,
+                                     reason="alice@example.com asked: alice trains twice a day")
+    quotas.revoke_override(admin.user.id, override.id)
+    quotas.grant_override(admin.user.id, me, expires_at=later, daily=50, reason="pilot for alice")
+    admin_service.set_role(admin.user.id, me, "admin", client_ip="203.0.113.5")
+    admin_service.set_role(admin.user.id, me, "user")
+    request = membership.request_upgrade(me, "premium", note="I am alice, please")
+    membership.decline(admin.user.id, request.id, reason="alice (alice@example.com) is on free for now")
+    with db.transaction() as session:
+        session.add(AiAttempt(request_id="req-alice", user_id=me, feature="coach", provider_name="p",
+                              outcome="ok", final=True,
+                              reservation_keys=[f"quota:{me}:day:2024-03-10", "spend:global:week:2024-W10",
+                                                f"spend:user:{me}:month:2024-03"]))
+    markers = ("alice@example.com", "alice", f"user:{me}", f"quota:{me}:")
+
+    account_deletion.delete_account(me, DEFAULT_PASSWORD, confirm="alice", client_ip="10.0.0.9")
+
+    with db.read_only() as session:
+        entries = session.exec(select(AuditEntry)).all()
+        texts = [" ".join(str(v) for v in (e.before, e.after, e.target_type, e.target_id, e.client_ip))
+                 for e in entries]
+        texts += [o.reason for o in session.exec(select(AiQuotaOverride)).all()]
+        attempts = session.exec(select(AiAttempt)).all()
+        texts += [json.dumps(a.reservation_keys) + a.error_message for a in attempts]
+        bobs = session.exec(select(AuditEntry).where(AuditEntry.action == "account.register",
+                                                     AuditEntry.target_id == str(bob.user.id))).one()
+        about_her = [e for e in entries if e.target_type == "user" and e.target_id == str(me)]
+    assert [t for t in texts if any(marker in t for marker in markers)] == []
+    # The events stay, as events about "deleted account #<id>".
+    assert {e.action for e in about_her} >= {"account.register", "ai.quota_override", "ai.quota_override_revoked",
+                                             "user.set_role", "account.delete"}
+    assert all(json.loads(e.after) == {"account": f"deleted account #{me}"} for e in about_her)
+    assert sorted(e.client_ip for e in about_her if e.action == "user.set_role") == ["", "203.0.113.5"]  # admin's
+    assert json.loads(bobs.after) == {"email": "bob@example.com", "username": "bob"}  # others keep theirs
+    [attempt] = attempts
+    assert attempt.reservation_keys == ["spend:global:week:2024-W10"]  # still settles the global budget
+
+    newcomer = make_user("carol").user.id
+    assert newcomer > me  # SQLite would hand out the deleted id again without AUTOINCREMENT

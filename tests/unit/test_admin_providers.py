@@ -160,6 +160,25 @@ async def test_a_failed_test_shows_the_providers_error_in_plain_words_without_th
     assert "HTTP 500" in result.error and "the model is overloaded" in result.error
 
 
+async def test_a_partial_key_in_the_providers_answer_reaches_neither_the_page_nor_the_audit_log(server):
+    key = "sk-proj-Q7vXk2LmN9pR4sT8wY1zA3bC5dE6fG0hJ"
+    boss = make_admin().user.id
+    pid = _add(boss, "Local", base_url=server.base_url, model="probe", api_key=key)
+    pieces = (f"Incorrect API key provided: {key[:24]}", f"key ...{key[-12:]}", f"slice {key[9:21]}",
+              f"{key[:16]} / {key[16:]}")
+    shown = []
+    for echoed in pieces:
+        server.script("probe", Failure(401, echoed))
+        shown.append((await admin_providers.test_connection(boss, pid)).error)
+    server.script("probe", Reply(content=f"ready {key[4:30]}"))
+    shown.append((await admin_providers.test_connection(boss, pid)).reply)
+    stored = [f"{e.before}{e.after}" for e in _audit("ai.provider_tested")]
+    assert len(stored) == len(pieces) + 1
+    runs = {key[i:i + 8].casefold() for i in range(len(key) - 7)}
+    assert [t for t in shown + stored if any(run in t.casefold() for run in runs)] == []
+    assert "Incorrect API key provided: \u2022\u2022\u2022\u2022" in shown[0]
+
+
 async def test_an_unreachable_server_says_so():
     boss = make_admin().user.id
     with socket.socket() as sock:  # a port nobody listens on

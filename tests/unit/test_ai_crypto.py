@@ -31,3 +31,36 @@ def test_hints_and_redaction_show_at_most_the_last_four():
     assert crypto.redact("bad key sk-abc-0123456789 given", "sk-abc-0123456789") == \
         "bad key \u2022\u2022\u2022\u20226789 given"
     assert crypto.redact("nothing here", "", "abc") == "nothing here"
+
+
+KEY = "sk-proj-Q7vXk2LmN9pR4sT8wY1zA3bC5dE6fG0hJ"
+
+
+def _leaks(text: str, secret: str = KEY, run: int = 8) -> list[str]:
+    """Every run of `run` characters of the secret still in `text` (ignoring case)."""
+    folded = text.casefold()
+    return [secret[i:i + run] for i in range(len(secret) - run + 1) if secret[i:i + run].casefold() in folded]
+
+
+@pytest.mark.parametrize("echoed", [
+    f"Incorrect API key provided: {KEY[:24]}. You can find your API key at ...",  # a prefix
+    f"key ending ...{KEY[-12:]} was revoked",  # a suffix
+    f"bad token [{KEY[9:21]}]",  # a middle slice
+    f"got {KEY[:16]} … {KEY[16:]} in the header",  # split around other text
+    f"got {KEY[:20]}\n{KEY[20:]}",  # split over two lines
+    f"key={KEY[:24].upper()}",  # another case
+    f"{KEY}{KEY[:10]}",  # the whole key, then part of it again
+])
+def test_any_long_piece_of_a_key_is_redacted(echoed):
+    redacted = crypto.redact(echoed, KEY)
+    assert _leaks(redacted) == []
+    assert crypto.MASK in redacted
+
+
+def test_redaction_keeps_the_words_around_a_key_piece():
+    assert crypto.redact(f"Incorrect API key provided: {KEY[:24]}. Check it.", KEY) == \
+        f"Incorrect API key provided: {crypto.MASK}. Check it."
+    assert crypto.redact(f"the key {KEY} was refused", KEY) == f"the key {crypto.MASK}{KEY[-4:]} was refused"
+    assert crypto.redact("sk-proj is how keys start; model gpt-4o-mini", KEY) == \
+        "sk-proj is how keys start; model gpt-4o-mini"  # pieces under 8 characters stay
+    assert crypto.redact("a short key abc12 echoed", "abc12") == "a short key \u2022\u2022\u2022\u2022 echoed"

@@ -36,3 +36,31 @@ def test_sync_is_idempotent_and_repairs_drift():
     rows = _rows()
     assert rows[first].name == catalogue.get_exercise(first).name
     assert rows["dropped-from-file"].retired
+
+
+def test_a_custom_exercise_is_usable_by_its_owner_alone():
+    from tests.factories import make_user
+    from vigor_app.services.errors import ValidationError
+
+    alice, bob = make_user("alice").user.id, make_user("bob").user.id
+    hers = f"custom-{alice}-yoke-walk"
+    with db.transaction() as session:
+        session.add(Exercise(id=hers, name="Yoke walk", pattern="core", level="beginner",
+                             details={"timed": True}, is_custom=True, owner_user_id=alice))
+    squat = catalogue.all_exercises()[0]
+    asked = [hers, squat.id, "dropped-from-file", f"custom-{alice}-nothing", 42, None, "x" * 5000]
+    with db.read_only() as session:
+        mine = catalogue_store.usable_exercises(session, alice, asked)
+        theirs = catalogue_store.usable_exercises(session, bob, asked)
+        assert catalogue_store.search(session, alice, "yoke") == [mine[hers]]
+        assert catalogue_store.search(session, bob, "yoke") == []
+        refusals = []
+        for exercise_id in (hers, f"custom-{alice}-nothing", 42):
+            with pytest.raises(ValidationError) as caught:
+                catalogue_store.require_usable(session, bob, exercise_id)
+            refusals.append(caught.value.message)
+        assert catalogue_store.names(session, bob, [hers, squat.id]) == {squat.id: squat.name}
+    assert set(mine) == {hers, squat.id}
+    assert mine[hers] == catalogue_store.UsableExercise(hers, "Yoke walk", timed=True, custom=True)
+    assert set(theirs) == {squat.id}
+    assert len(set(refusals)) == 1  # the same words for "not yours" and "does not exist"

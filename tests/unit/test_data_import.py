@@ -1,8 +1,10 @@
+import asyncio
+import io
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func
+from sqlalchemy import event, func, insert
 from sqlmodel import select
 
 from tests.factories import make_user
@@ -366,3 +368,113 @@ def test_match_exercise(name, expected):
 def test_every_alias_points_at_a_catalogue_exercise():
     ids = {e.id for e in catalogue.all_exercises()}
     assert set(data_import.ALIASES.values()) <= ids
+
+
+# --- what one import may create, and how long it holds the write lock -------------------------
+
+
+def _strong_file(names: list[str], sets_each: int = 1, day: str = "2024-01-15") -> str:
+    rows = [f"{day} 07:30:00,A,30m,{name},{i + 1},20,8" for name in names for i in range(sets_each)]
+    return "Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps\n" + "\n".join(rows) + "\n"
+
+
+def _own_exercises(user_id: int) -> int:
+    with db.read_only() as session:
+        return session.exec(select(func.count()).select_from(Exercise)
+                            .where(Exercise.owner_user_id == user_id)).one()
+
+
+def test_one_import_may_create_at_most_200_custom_exercises():
+    me = make_user()
+    names = [f"Zorblax Move {n:03d}" for n in range(data_import.MAX_NEW_CUSTOM_EXERCISES + 1)]
+    before = counts()
+    with pytest.raises(ValidationError, match="at most 200 exercises of your own") as caught:
+        import_csv(me.user.id, _strong_file(names), now=NOW)
+    assert caught.value.field == "file" and "Nothing was imported" in caught.value.message
+    assert counts() == before
+    report = import_csv(me.user.id, _strong_file(names[:-1]), now=NOW)
+    assert report.custom_exercises == 200 and _own_exercises(me.user.id) == 200
+
+
+def test_a_person_may_have_at_most_1000_custom_exercises():
+    me = make_user()
+    with db.transaction() as session:
+        session.execute(insert(Exercise.__table__), [
+            {"id": f"custom-{me.user.id}-old-{n}", "name": f"Old move {n}", "pattern": "core", "level": "beginner",
+             "details": {}, "is_custom": True, "owner_user_id": me.user.id, "retired": False, "updated_at": NOW}
+            for n in range(data_import.MAX_CUSTOM_EXERCISES - 10)])
+    names = [f"Zorblax Move {n:03d}" for n in range(11)]
+    before = counts()
+    with pytest.raises(ValidationError, match="at most 1,000, so this import may add 10"):
+        import_csv(me.user.id, _strong_file(names), now=NOW)
+    assert counts() == before
+    assert import_csv(me.user.id, _strong_file(names[:10]), now=NOW).custom_exercises == 10
+    assert _own_exercises(me.user.id) == data_import.MAX_CUSTOM_EXERCISES
+
+
+def test_the_write_is_a_few_bulk_statements_whatever_the_file_holds():
+    """Parsing and matching happen before the write transaction; inside it, a handful of
+    statements (no query per name or per row), so the write lock is held only a moment."""
+    me = make_user()
+    text = _strong_file([f"Zorblax Move {n:03d}" for n in range(150)] + ["Bench Press (Barbell)"], sets_each=20)
+    statements: list[str] = []
+
+    def seen(_conn, _cursor, statement, *_args):
+        statements.append(statement)
+
+    engine = db.get_engine()
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        report = import_csv(me.user.id, text, now=NOW)
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert (report.sessions, report.sets, report.custom_exercises) == (1, 151 * 20, 150)
+    writes = [s for s in statements if s.lstrip().upper().startswith(("INSERT", "UPDATE", "DELETE"))]
+    assert len(writes) == 4  # exercises, sessions, their exercises, sets: one statement each
+    assert len(statements) <= 15
+
+
+@pytest.mark.parametrize(("date", "words"), [
+    ("0001-01-01 07:30:00", "Line 2: the workout on 0001-01-01 is before 1900"),
+    ("1899-12-31 23:00:00", "Line 2: the workout on 1899-12-31 is before 1900"),
+    ("9999-12-31 23:59:00", "Line 2: the workout on 9999-12-31 23:59 is in the future"),
+])
+@pytest.mark.parametrize("zone", ["Asia/Tokyo", "Pacific/Kiritimati", "America/Los_Angeles"])
+def test_dates_outside_1900_to_tomorrow_are_a_row_error_not_a_crash(date, words, zone):
+    me = make_user()
+    profiles.update_profile(me.user.id, {"timezone": zone})
+    text = _strong_file(["Push Up"], day=date.split()[0]).replace("07:30:00", date.split()[1])
+    before = counts()
+    with pytest.raises(ValidationError, match=words) as caught:
+        import_csv(me.user.id, text, now=NOW)
+    assert caught.value.field == "file"
+    assert counts() == before
+
+
+class CountingUpload:
+    """A file-like upload of `size` bytes that are made up as they are read, counting them."""
+
+    def __init__(self, size: int, *, say_size: bool = False) -> None:
+        self.left, self.read_bytes = size, 0
+        self.size = size if say_size else None
+
+    async def read(self, size: int = -1) -> bytes:
+        size = self.left if size < 0 else min(size, self.left)
+        self.left -= size
+        self.read_bytes += size
+        return b"x" * size
+
+
+def test_an_oversized_upload_is_refused_without_reading_it_all():
+    upload = CountingUpload(200 * 1024 * 1024)
+    with pytest.raises(ValidationError, match="5 MB") as caught:
+        asyncio.run(data_import.read_upload(upload))
+    assert caught.value.field == "file"
+    assert upload.read_bytes == data_import.MAX_BYTES + 1  # the limit and one byte, no more
+    told = CountingUpload(200 * 1024 * 1024, say_size=True)
+    with pytest.raises(ValidationError, match="200.0 MB"):
+        asyncio.run(data_import.read_upload(told))
+    assert told.read_bytes == 0  # its size said enough
+    exact = CountingUpload(data_import.MAX_BYTES)
+    assert len(asyncio.run(data_import.read_upload(exact))) == data_import.MAX_BYTES
+    assert asyncio.run(data_import.read_upload(io.BytesIO(b"a,b\n1,2\n"))) == b"a,b\n1,2\n"

@@ -6,8 +6,8 @@ from sqlmodel import select
 from tests.factories import make_user
 from vigor_app import db
 from vigor_app.clock import utcnow
-from vigor_app.models import PersonalRecord, WorkoutSet
-from vigor_app.services import plan_library, profiles, progress, workouts
+from vigor_app.models import PersonalRecord, SessionExercise, WorkoutSet
+from vigor_app.services import data_import, plan_library, profiles, progress, suggestions, workouts
 from vigor_app.services.errors import NotFound, ValidationError
 
 pytestmark = pytest.mark.usefixtures("database")
@@ -235,3 +235,51 @@ def test_a_finished_workout_can_be_corrected_set_by_set(me, plan):
     workouts.save_set(me, first.id, reps=first.reps or 10, seconds=first.seconds, weight_kg=22.5, done=True)
     again = workouts.get_session(me, view.id)
     assert again.status == "finished" and again.entries[0].sets[0].weight_kg == 22.5
+
+
+SLED = ("title,start_time,end_time,exercise_title,set_index,weight_kg,reps\n"
+        "Conditioning,\"15 Jan 2024, 07:30\",\"15 Jan 2024, 08:00\",Secret Sled Shuffle,0,40,10\n")
+
+
+def _custom_exercise_of(user_id: int) -> str:
+    """The id of a custom exercise the person got the only way there is: an import."""
+    report = data_import.import_csv(user_id, SLED, now=utcnow())
+    return report.custom["Secret Sled Shuffle"]
+
+
+def test_someone_elses_custom_exercise_is_refused_like_one_that_does_not_exist(me):
+    bob = make_user("bob").user.id
+    theirs = _custom_exercise_of(bob)
+    view = workouts.start_freestyle(me)
+    refusals = []
+    for exercise_id in (theirs, f"custom-{bob}-no-such-move", "x" * 5000):
+        with pytest.raises(ValidationError) as caught:
+            workouts.add_exercise(me, view.id, exercise_id)
+        refusals.append((caught.value.message, caught.value.field))
+    assert refusals == [("That exercise is not in the library.", "exercise")] * 3  # no oracle
+    assert workouts.get_session(me, view.id).entries == []
+    assert workouts.find_exercises(me, "Secret Sled") == []
+    with db.read_only() as session:
+        assert session.exec(select(SessionExercise).where(SessionExercise.user_id == me)).all() == []
+
+
+def test_my_own_custom_exercise_can_be_found_and_added(me):
+    mine = _custom_exercise_of(me)
+    [found] = workouts.find_exercises(me, "sled shuff")
+    assert (found.id, found.name, found.custom) == (mine, "Secret Sled Shuffle", True)
+    view = workouts.start_freestyle(me)
+    view = workouts.add_exercise(me, view.id, mine)
+    assert [(e.exercise_id, e.name) for e in view.entries] == [(mine, "Secret Sled Shuffle")]
+
+
+def test_names_of_someone_elses_custom_exercise_never_show(me):
+    """Charts, suggestions, coach context and exports name exercises through one rule."""
+    bob = make_user("bob").user.id
+    theirs = _custom_exercise_of(bob)
+    unknown = f"custom-{bob}-no-such-move"
+    for exercise_id in (theirs, unknown):
+        assert "Secret" not in progress.strength_series(me, exercise_id).name
+        assert "Secret" not in suggestions.next_targets(me, exercise_id, "8-12").message
+    with db.read_only() as session:
+        assert progress.exercise_names(session, me, [theirs]) == {theirs: theirs.replace("-", " ").capitalize()}
+        assert progress.exercise_names(session, bob, [theirs]) == {theirs: "Secret Sled Shuffle"}

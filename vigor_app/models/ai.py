@@ -12,6 +12,7 @@ from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, Integer, Tex
 from sqlmodel import Field, SQLModel
 
 from vigor_app.clock import utcnow
+from vigor_app.models.ids import NEVER_REUSED
 
 
 def _user_fk(*, nullable: bool, ondelete: str, index: bool = True) -> Column:
@@ -22,6 +23,7 @@ class AiProvider(SQLModel, table=True):
     """One LLM endpoint admins configured. The API key is Fernet-encrypted (services/ai/crypto)."""
 
     __tablename__ = "ai_providers"
+    __table_args__ = NEVER_REUSED  # audit entries name providers by id
 
     id: int | None = Field(default=None, primary_key=True)
     name: str = Field(max_length=64, unique=True)
@@ -110,6 +112,7 @@ class AiQuotaOverride(SQLModel, table=True):
     """Limits an admin granted one person until ``expires_at`` (None keeps the tier's limit)."""
 
     __tablename__ = "ai_quota_overrides"
+    __table_args__ = NEVER_REUSED  # audit entries name overrides by id
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(sa_column=_user_fk(nullable=False, ondelete="CASCADE"))

@@ -8,6 +8,7 @@ from sqlalchemy import Column, ForeignKey, Index, Integer
 from sqlmodel import Field, SQLModel
 
 from vigor_app.clock import utcnow
+from vigor_app.models.ids import NEVER_REUSED
 
 REQUEST_PENDING = "pending"
 REQUEST_APPROVED = "approved"
@@ -16,7 +17,7 @@ REQUEST_DECLINED = "declined"
 
 class UpgradeRequest(SQLModel, table=True):
     __tablename__ = "upgrade_requests"
-    __table_args__ = (Index("ix_upgrade_requests_user_status", "user_id", "status"),)
+    __table_args__ = (Index("ix_upgrade_requests_user_status", "user_id", "status"), NEVER_REUSED)
 
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(sa_column=Column(Integer, ForeignKey("users.id", ondelete="CASCADE"), nullable=False))

@@ -8,6 +8,7 @@ from sqlalchemy import Column, ForeignKey, Integer, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from vigor_app.clock import utcnow
+from vigor_app.models.ids import NEVER_REUSED
 
 ROLE_USER = "user"
 ROLE_ADMIN = "admin"
@@ -20,6 +21,7 @@ def _owner_fk(**kwargs) -> Column:
 
 class User(SQLModel, table=True):
     __tablename__ = "users"
+    __table_args__ = NEVER_REUSED  # audit entries name people by id
 
     id: int | None = Field(default=None, primary_key=True)
     email: str = Field(max_length=254, unique=True, index=True)  # stored lower-case

@@ -20,6 +20,7 @@ from sqlalchemy import (
 from sqlmodel import Field, SQLModel
 
 from vigor_app.clock import utcnow
+from vigor_app.models.ids import NEVER_REUSED
 
 SESSION_OPEN = "open"
 SESSION_FINISHED = "finished"
@@ -34,6 +35,7 @@ class WorkoutSession(SQLModel, table=True):
     __table_args__ = (
         Index("ix_workout_sessions_user_started", "user_id", "started_at"),
         Index("ix_workout_sessions_user_status", "user_id", "status"),
+        NEVER_REUSED,  # links name workouts by id
     )
 
     id: int | None = Field(default=None, primary_key=True)

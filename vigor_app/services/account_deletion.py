@@ -13,10 +13,19 @@ Rules:
   without the person; every other row is deleted (owned data, custom exercises, sessions and
   tokens). Children are deleted before parents, so this does not depend on the database
   enforcing ``ON DELETE CASCADE``.
-- The person's AI quota and spend counters (keyed by user id, which SQLite can hand out
-  again) and their sign-in attempt records go too.
-- An audit entry ``account.delete`` (actor None, target the user id, before: the e-mail)
-  commits with the deletion. Any error changes nothing.
+- Rows of *other* people that point at this person's custom exercises (which nobody else
+  may use, see `catalogue_store`, but which a bug or an old version could have left) are
+  deleted first, so the custom exercises can always go: the deletion never trips over the
+  exercises foreign key.
+- The person's AI quota and spend counters and their sign-in attempt records go too; the AI
+  attempts kept for cost accounting lose the reservation keys named after them
+  (``quota:<id>:…``, ``spend:user:<id>:…``).
+- The audit log keeps its entries as events without the person's details
+  (`audit.forget_person`: e-mail, username, reasons written about them, their IP address
+  become "deleted account #<id>"); user ids are never reused (AUTOINCREMENT on SQLite, a
+  sequence on PostgreSQL), so "#<id>" names this account alone.
+- An audit entry ``account.delete`` (actor None, target the user id, after: "deleted
+  account #<id>") commits with the deletion. Any error changes nothing.
 """
 
 from __future__ import annotations
@@ -29,13 +38,14 @@ from sqlmodel import Session, SQLModel, col, select
 import vigor_app.models  # noqa: F401  (registers every table in SQLModel.metadata)
 from vigor_app import db
 from vigor_app.clock import utcnow
-from vigor_app.models import LoginAttempt, User
+from vigor_app.models import LoginAttempt, UpgradeRequest, User
 from vigor_app.models.user import ROLE_ADMIN
 from vigor_app.services import audit, auth_sessions, passwords
 from vigor_app.services.errors import AuthenticationError, NotFound, ValidationError
 
 ACTION = "account.delete"
 USERS_TABLE = "users"
+EXERCISES_TABLE = "exercises"
 # AI counters named after a person (services/ai/quotas.py and budgets.py).
 _COUNTER_PREFIXES = ("quota:{id}:", "spend:user:{id}:")
 
@@ -57,8 +67,49 @@ def _existing_tables(session: Session) -> set[str]:
     return set(inspect(session.connection()).get_table_names())
 
 
+def _references_to_exercises() -> list[tuple[Table, Column]]:
+    """(table, column) for every column that holds an exercise id (a foreign key to
+    exercises.id or a column named ``exercise_id``), children first."""
+    found: list[tuple[Table, Column]] = []
+    for table in reversed(SQLModel.metadata.sorted_tables):
+        if table.name == EXERCISES_TABLE:
+            continue
+        for column in table.columns:
+            if column.name == "exercise_id" or any(
+                    key.column.table.name == EXERCISES_TABLE for key in column.foreign_keys):
+                found.append((table, column))
+    return found
+
+
+def _remove_others_uses_of_custom_exercises(session: Session, user_id: int, present: set[str]) -> None:
+    """Delete rows of anyone that refer to this person's custom exercises (children first)."""
+    exercises = SQLModel.metadata.tables[EXERCISES_TABLE]
+    custom = select(exercises.c.id).where(exercises.c.owner_user_id == user_id).scalar_subquery()
+    for table, column in _references_to_exercises():
+        if table.name in present:
+            session.execute(delete(table).where(column.in_(custom)))
+
+
+def _forget_counter_keys(session: Session, user_id: int, present: set[str]) -> None:
+    """Drop the keys named after the person from the AI attempts kept for accounting (the
+    counters they name are deleted; keys of global budgets stay for settling)."""
+    if "ai_attempts" not in present:
+        return
+    prefixes = tuple(prefix.format(id=user_id) for prefix in _COUNTER_PREFIXES)
+    attempts = SQLModel.metadata.tables["ai_attempts"]
+    rows = session.execute(select(attempts.c.id, attempts.c.reservation_keys)
+                           .where(attempts.c.user_id == user_id)).all()
+    for attempt_id, keys in rows:
+        kept = [k for k in keys or [] if not str(k).startswith(prefixes)]
+        if kept != list(keys or []):
+            session.execute(update(attempts).where(attempts.c.id == attempt_id).values(reservation_keys=kept))
+
+
 def _remove_rows(session: Session, user_id: int) -> None:
     present = _existing_tables(session)
+    if EXERCISES_TABLE in present:
+        _remove_others_uses_of_custom_exercises(session, user_id, present)
+    _forget_counter_keys(session, user_id, present)
     for table, column, ondelete in _references_to_users():
         if table.name not in present:
             continue
@@ -110,11 +161,14 @@ def delete_account(
                 raise AuthenticationError("That password is not right.", field="password")
         _check_not_last_admin(session, user)
         email, username_key = user.email, user.username_key
+        requests = list(session.exec(select(UpgradeRequest.id).where(UpgradeRequest.user_id == user_id)).all())
         auth_sessions.end_all_sessions(session, user_id, now=now)
         session.flush()
+        audit.forget_person(session, user_id, email=email,
+                            related={"upgrade_request": [r for r in requests if r is not None]})
         _remove_rows(session, user_id)
         session.execute(delete(LoginAttempt).where(
             col(LoginAttempt.account_key).in_([email, username_key])))
         session.execute(delete(User).where(col(User.id) == user_id))
         audit.record(session, actor_user_id=None, action=ACTION, target_type="user", target_id=user_id,
-                     before={"email": email}, client_ip=client_ip, now=now)
+                     after={"account": audit.deleted_account(user_id)}, client_ip=client_ip, now=now)

@@ -1,4 +1,10 @@
-"""The audit log: every account and admin change, with who, when, before and after."""
+"""The audit log: every account and admin change, with who, when, before and after.
+
+Entries are never edited, with one exception: when a person deletes their account,
+`forget_person` replaces what the entries about them say (e-mail, username, the reasons an
+admin wrote, their IP address) with "deleted account #<id>". The rows stay, as events; user
+ids are never handed out again (AUTOINCREMENT), so "#<id>" keeps naming only that account.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +12,7 @@ import json
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import and_, or_, update
 from sqlmodel import Session, col, select
 
 from vigor_app.clock import utcnow
@@ -50,3 +57,37 @@ def entries(session: Session, *, action: str | None = None, limit: int = 100) ->
     if action:
         query = query.where(AuditEntry.action == action)
     return list(session.exec(query.limit(limit)).all())
+
+
+def deleted_account(user_id: int) -> str:
+    """What the audit log says instead of a deleted person's details."""
+    return f"deleted account #{user_id}"
+
+
+def forget_person(
+    session: Session,
+    user_id: int,
+    *,
+    email: str,
+    related: dict[str, list[int]] | None = None,
+) -> None:
+    """Remove a deleted person's details from the log, inside the deletion's transaction.
+
+    Entries about them (target user `user_id`, or one of the `related` targets, e.g. their
+    upgrade requests, or any entry that quotes their e-mail) keep their action and time;
+    their before and after become ``{"account": "deleted account #<id>"}``. Entries they
+    made lose their IP address (the actor link itself is set to NULL by the foreign key).
+    """
+    note = _dump({"account": deleted_account(user_id)})
+    about = [and_(col(AuditEntry.target_type) == "user", col(AuditEntry.target_id) == str(user_id))]
+    for target_type, ids in (related or {}).items():
+        if ids:
+            about.append(and_(col(AuditEntry.target_type) == target_type,
+                              col(AuditEntry.target_id).in_([str(i) for i in ids])))
+    if email:
+        quoted = {email, json.dumps(email)[1:-1]}  # as written, and as JSON escapes it
+        for text in quoted:
+            about.append(col(AuditEntry.before).contains(text, autoescape=True))
+            about.append(col(AuditEntry.after).contains(text, autoescape=True))
+    session.execute(update(AuditEntry).where(or_(*about)).values(before=None, after=note))
+    session.execute(update(AuditEntry).where(col(AuditEntry.actor_user_id) == user_id).values(client_ip=""))

@@ -38,7 +38,7 @@ from vigor_app.models import (
     WorkoutSession,
     WorkoutSet,
 )
-from vigor_app.services import catalogue
+from vigor_app.services import catalogue_store
 from vigor_app.services.errors import NotFound
 
 EXPORT_FORMAT = "vigor-export"
@@ -100,21 +100,8 @@ def _profile(session: Session, user_id: int) -> FitnessProfile | None:
 
 
 def _exercise_names(session: Session, user_id: int, ids: set[str]) -> dict[str, str]:
-    """Names for exercise ids: the catalogue's, then rows of the table (own custom or retired)."""
-    names: dict[str, str] = {}
-    missing: set[str] = set()
-    for exercise_id in ids:
-        found = catalogue.find_exercise(exercise_id)
-        if found is not None:
-            names[exercise_id] = found.name
-        else:
-            missing.add(exercise_id)
-    if missing:
-        rows = session.exec(select(Exercise).where(col(Exercise.id).in_(missing))).all()
-        for row in rows:
-            if not row.is_custom or row.owner_user_id == user_id:
-                names[row.id] = row.name
-    return names
+    """Names for exercise ids the person may use (catalogue, retired or their own custom)."""
+    return catalogue_store.names(session, user_id, ids)
 
 
 def _sessions(session: Session, user_id: int) -> tuple[list[WorkoutSession], dict[int, list[SessionExercise]],

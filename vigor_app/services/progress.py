@@ -40,14 +40,13 @@ from vigor_app import db
 from vigor_app.clock import utcnow
 from vigor_app.models import (
     BodyMetric,
-    Exercise,
     FitnessProfile,
     PersonalRecord,
     WorkoutSession,
     WorkoutSet,
 )
 from vigor_app.models.workout import SESSION_FINISHED
-from vigor_app.services import catalogue, records
+from vigor_app.services import catalogue, catalogue_store, records
 from vigor_app.services.plans.vocabulary import MAJOR_GROUPS, STRENGTH_PATTERNS
 from vigor_app.services.streaks import local_date, week_start, zone
 
@@ -85,23 +84,14 @@ def person(session: Session, user_id: int) -> Person:
     return Person(timezone=row[0] or "UTC", days_per_week=row[1], units=row[2])
 
 
-def exercise_names(session: Session, exercise_ids: Iterable[str]) -> dict[str, str]:
-    """Display names: the catalogue's, else the exercises table's (custom), else the id."""
-    names: dict[str, str] = {}
-    missing: list[str] = []
-    for exercise_id in set(exercise_ids):
-        found = catalogue.find_exercise(exercise_id)
-        if found is not None:
-            names[exercise_id] = found.name
-        else:
-            missing.append(exercise_id)
-    if missing:
-        for exercise_id, name in session.exec(
-            select(Exercise.id, Exercise.name).where(col(Exercise.id).in_(missing))
-        ).all():
-            names[exercise_id] = name
-        for exercise_id in missing:
-            names.setdefault(exercise_id, exercise_id.replace("-", " ").capitalize())
+def exercise_names(session: Session, user_id: int, exercise_ids: Iterable[str]) -> dict[str, str]:
+    """Display names of exercises the person may use (the catalogue's and their own custom
+    ones, see `catalogue_store`), else the id made readable: an id that names nobody's
+    exercise and another person's custom exercise read the same."""
+    wanted = set(exercise_ids)
+    names = catalogue_store.names(session, user_id, wanted)
+    for exercise_id in wanted - set(names):
+        names[exercise_id] = str(exercise_id).replace("-", " ").capitalize()
     return names
 
 
@@ -149,7 +139,7 @@ def exercise_options(user_id: int) -> list[ExerciseOption]:
             .where(WorkoutSet.user_id == user_id, WorkoutSet.done)
             .group_by(WorkoutSet.exercise_id)
         ).all()
-        names = exercise_names(session, (r[0] for r in rows))
+        names = exercise_names(session, user_id, (r[0] for r in rows))
     options = [ExerciseOption(exercise_id, names[exercise_id], count, bool(heaviest and heaviest > 0))
                for exercise_id, count, heaviest in rows]
     return sorted(options, key=lambda o: (-o.times_logged, o.name.casefold()))
@@ -190,7 +180,7 @@ def strength_series(
     `since` (a UTC datetime, or a date in the person's zone) leaves out earlier sessions.
     """
     with db.read_only() as session:
-        name = exercise_names(session, [exercise_id])[exercise_id]
+        name = exercise_names(session, user_id, [exercise_id])[exercise_id]
         query = (
             select(WorkoutSet.session_id, WorkoutSet.reps, WorkoutSet.weight_kg,
                    WorkoutSet.seconds, WorkoutSession.started_at, WorkoutSession.timezone)
@@ -437,7 +427,7 @@ def recent_records(session: Session, user_id: int, limit: int, timezone: str) ->
             seen.add((r.session_id, r.exercise_id))
         rows.append(r)
     rows = rows[:limit]
-    names = exercise_names(session, (r.exercise_id for r in rows))
+    names = exercise_names(session, user_id, (r.exercise_id for r in rows))
     return [
         RecordView(id=r.id or 0, exercise_id=r.exercise_id, exercise_name=names[r.exercise_id],
                    kind=r.kind, value=r.value, reps=r.reps, previous=r.previous,

@@ -291,7 +291,7 @@ def next_targets(user_id: int, exercise_id: str, target_reps: str,
     history = _history(user_id, exercise_id)
     with db.read_only() as session:
         units = person(session, user_id).units
-        name = exercise_names(session, [exercise_id])[exercise_id]
+        name = exercise_names(session, user_id, [exercise_id])[exercise_id]
     rule = _rule(exercise, reps, history)
     step = _load_step(exercise, history)
 

@@ -2,6 +2,9 @@
 done, finish. Every function takes the owner's user_id first; another person's session,
 exercise entry or set is "not found".
 
+Exercise ids are checked by `catalogue_store` (the catalogue's and the person's own custom
+exercises only; anyone else's is refused like an id that does not exist).
+
 Sets are pre-filled with what the person did last time for that exercise (the most recent
 finished session that has it), else with the plan's target. Weights are kilograms here;
 the page converts pounds at the edge.
@@ -18,7 +21,6 @@ from sqlmodel import Session, col, select
 from vigor_app import db
 from vigor_app.clock import utcnow
 from vigor_app.models import (
-    Exercise,
     FitnessProfile,
     PersonalRecord,
     SessionExercise,
@@ -27,7 +29,7 @@ from vigor_app.models import (
     WorkoutSet,
 )
 from vigor_app.models.workout import SESSION_FINISHED, SESSION_OPEN
-from vigor_app.services import achievements, catalogue, milestones, records
+from vigor_app.services import achievements, catalogue_store, milestones, records
 from vigor_app.services.errors import NotFound, ValidationError
 from vigor_app.services.plans.timing import parse_reps
 from vigor_app.services.text_rules import check_plain_text
@@ -41,6 +43,7 @@ MAX_NOTE = 500
 MAX_SESSION_NOTE = 2000
 DEFAULT_SETS = 3
 DEFAULT_REST = 90
+UNKNOWN_NAME = "Unknown exercise"  # an id in a workout that names no exercise this person may use
 
 
 @dataclass
@@ -125,14 +128,6 @@ def _owned_set(session: Session, user_id: int, set_id: int) -> WorkoutSet:
     return row
 
 
-def _exercise_name(session: Session, exercise_id: str) -> tuple[str, bool]:
-    found = catalogue.find_exercise(exercise_id)
-    if found is not None:
-        return found.name, found.timed
-    row = session.get(Exercise, exercise_id)
-    return (row.name if row else exercise_id), bool(row and row.details.get("timed"))
-
-
 def _view(session: Session, row: WorkoutSession) -> SessionView:
     entries = session.exec(
         select(SessionExercise).where(SessionExercise.session_id == row.id).order_by(SessionExercise.position)
@@ -145,9 +140,11 @@ def _view(session: Session, row: WorkoutSession) -> SessionView:
         by_entry.setdefault(s.session_exercise_id, []).append(
             SetView(id=s.id or 0, position=s.position, reps=s.reps, seconds=s.seconds, weight_kg=s.weight_kg,
                     rpe=s.rpe, done=s.done))
+    known = catalogue_store.usable_exercises(session, row.user_id, {e.exercise_id for e in entries})
     views = []
     for e in entries:
-        name, timed = _exercise_name(session, e.exercise_id)
+        exercise = known.get(e.exercise_id)
+        name, timed = (exercise.name, exercise.timed) if exercise else (UNKNOWN_NAME, False)
         target = " × ".join(p for p in (str(e.target_sets or ""), e.target_reps) if p)
         if e.target_rpe:
             target += f" @ RPE {e.target_rpe:g}"
@@ -212,8 +209,7 @@ def _refuse_second_open(session: Session, user_id: int) -> None:
 def _add_entry(session: Session, user_id: int, row: WorkoutSession, exercise_id: str, position: int, *,
                target_sets: int | None = None, target_reps: str = "", target_rpe: float | None = None,
                rest_seconds: int = DEFAULT_REST) -> None:
-    if session.get(Exercise, exercise_id) is None:
-        raise ValidationError("That exercise is not in the library.", field="exercise")
+    catalogue_store.require_usable(session, user_id, exercise_id)
     entry = SessionExercise(session_id=row.id, user_id=user_id, exercise_id=exercise_id, position=position,
                             target_sets=target_sets, target_reps=target_reps, target_rpe=target_rpe,
                             rest_seconds=rest_seconds)
@@ -273,6 +269,13 @@ def start_freestyle(user_id: int, name: str = "", *, now: datetime | None = None
 def _touch(row: WorkoutSession, session: Session) -> None:
     row.updated_at = utcnow()
     session.add(row)
+
+
+def find_exercises(user_id: int, text: str, limit: int = 8) -> list[catalogue_store.UsableExercise]:
+    """Exercises to add to a workout whose name contains `text`: the catalogue's and the
+    person's own custom ones."""
+    with db.read_only() as session:
+        return catalogue_store.search(session, user_id, text, limit)
 
 
 def add_exercise(user_id: int, session_id: int, exercise_id: str) -> SessionView:

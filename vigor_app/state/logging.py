@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 import reflex as rx
 
-from vigor_app.services import catalogue, profiles, suggestions, workouts
+from vigor_app.services import profiles, suggestions, workouts
 from vigor_app.services.auth_sessions import CurrentUser
 from vigor_app.services.errors import VigorError
 from vigor_app.state.arguments import record_id, whole
@@ -258,9 +258,10 @@ class LoggingState(AuthState):
     @rx.event
     def set_search(self, text: str):
         self.search = typed_text(text, 100)
-        if not self._user():
+        user = self._user()
+        if user is None:
             return
-        found = catalogue.search(self.search) if self.search.strip() else []
+        found = workouts.find_exercises(user.id, self.search) if self.search.strip() else []
         self.search_results = [{"id": e.id, "name": e.name} for e in found[:8]]
 
     @rx.event

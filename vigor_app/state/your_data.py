@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import reflex as rx
@@ -12,7 +13,21 @@ from vigor_app.state.arguments import form, form_field
 from vigor_app.state.auth import AuthState
 
 UPLOAD_ID = "import-upload"
-MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+MAX_UPLOAD_BYTES = data_import.MAX_BYTES
+
+
+def _import_outcome(user_id: int, content: bytes, source: str | None, unit: str | None) -> tuple[str, str]:
+    """(message, error) for importing `content` for the person."""
+    if len(content) > MAX_UPLOAD_BYTES:
+        return "", "That file is over 5 MB. Export a shorter period and try again."
+    try:
+        report = data_import.import_csv(user_id, content, source=source, weight_unit=unit)  # type: ignore[arg-type]
+    except VigorError as exc:
+        return "", exc.message
+    skipped = f" ({report.skipped_sessions} already here were skipped)" if report.skipped_sessions else ""
+    custom = f", {report.custom_exercises} kept as your own exercises" if report.custom_exercises else ""
+    return (f"Imported {report.sessions} workouts and {report.sets} sets from "
+            f"{report.source.title()}{skipped}{custom}."), ""
 
 
 class YourDataState(AuthState):
@@ -46,31 +61,27 @@ class YourDataState(AuthState):
             self.import_unit = value
 
     def _import(self, user_id: int, content: bytes) -> None:
-        self.import_message = self.import_error = ""
-        if len(content) > MAX_UPLOAD_BYTES:
-            self.import_error = "That file is over 5 MB. Export a shorter period and try again."
-            return
-        try:
-            report = data_import.import_csv(user_id, content, source=self.import_source or None,
-                                            weight_unit=self.import_unit or None)
-        except VigorError as exc:
-            self.import_error = exc.message
-            return
-        skipped = f" ({report.skipped_sessions} already here were skipped)" if report.skipped_sessions else ""
-        custom = f", {report.custom_exercises} kept as your own exercises" if report.custom_exercises else ""
-        self.import_message = (f"Imported {report.sessions} workouts and {report.sets} sets from "
-                               f"{report.source.title()}{skipped}{custom}.")
+        self.import_message, self.import_error = _import_outcome(
+            user_id, content, self.import_source or None, self.import_unit or None)
 
     @rx.event
     async def handle_upload(self, files: list[rx.UploadFile]):
         user = self._current_user()
         if user is None:
             return
+        self.import_message = self.import_error = ""
         if not isinstance(files, list) or not files or not hasattr(files[0], "read"):
             self.import_error = "Choose a CSV file first."
             return
-        content = await files[0].read()
-        self._import(user.id, content)
+        try:  # read a chunk at a time: a file over the limit is refused before it is all read
+            content = await data_import.read_upload(files[0])
+        except VigorError as exc:
+            self.import_error = exc.message
+            return
+        # Reading and checking a large file takes a moment: off the event loop, so other
+        # people's events go on meanwhile.
+        self.import_message, self.import_error = await asyncio.to_thread(
+            _import_outcome, user.id, content, self.import_source or None, self.import_unit or None)
 
     @rx.event
     def delete_account(self, form_data: dict):

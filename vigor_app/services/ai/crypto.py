@@ -19,6 +19,7 @@ _SALT = b"vigor/ai-provider-api-keys/v1"
 _INFO = b"fernet"
 MASK = "\u2022\u2022\u2022\u2022"  # ••••
 MIN_LENGTH_TO_SHOW = 12  # shorter keys show no characters at all
+MIN_SECRET_RUN = 8  # this many characters of a secret in a row are redacted wherever they are
 
 
 class KeyUnreadable(Exception):
@@ -58,9 +59,37 @@ def hint(last4: str, has_key: bool) -> str:
     return f"{MASK}{last4}"
 
 
+def _pieces_of(secret: str, text: str) -> list[tuple[int, int]]:
+    """(start, end) spans of `text` made of runs of at least MIN_SECRET_RUN characters that
+    also appear, in that order, in `secret` (ignoring case), merged where they touch."""
+    size = MIN_SECRET_RUN
+    folded_secret, folded = secret.casefold(), text.casefold()
+    if len(folded_secret) != len(secret) or len(folded) != len(text):  # casefold changed lengths
+        folded_secret, folded = secret, text
+    grams = {folded_secret[i:i + size] for i in range(len(folded_secret) - size + 1)}
+    spans: list[tuple[int, int]] = []
+    for start in range(len(folded) - size + 1):
+        if folded[start:start + size] in grams:
+            if spans and start <= spans[-1][1]:
+                spans[-1] = (spans[-1][0], start + size)
+            else:
+                spans.append((start, start + size))
+    return spans
+
+
 def redact(text: str, *secrets: str) -> str:
-    """`text` with every occurrence of each secret replaced (for logs and stored errors)."""
+    """`text` with each secret removed, for logs, stored errors, the admin pages and the audit
+    log. A whole secret becomes ``••••`` and its last four (as the key hint shows); any other
+    run of MIN_SECRET_RUN or more of its characters (a prefix, a suffix, a middle slice, the
+    key split around other text, in any case) becomes ``••••``. Secrets shorter than
+    MIN_SECRET_RUN are only replaced whole."""
     for secret in secrets:
-        if secret and len(secret) >= 4:
-            text = text.replace(secret, f"{MASK}{last_four(secret)}")
+        if not secret or len(secret) < 4:
+            continue
+        text = text.replace(secret, f"{MASK}{last_four(secret)}")
+        if len(secret) < MIN_SECRET_RUN:
+            continue
+        spans = _pieces_of(secret, text)
+        for start, end in reversed(spans):
+            text = text[:start] + MASK + text[end:]
     return text

@@ -197,7 +197,7 @@ def post_workout_analysis(user_id: int, session_id: int) -> str:
         before = {e.exercise_id: e for e in _exercises(session, user_id, previous.id or 0)} \
             if previous is not None else {}
         set_records = _records(session, user_id, session_id)
-        names = exercise_names(session, {*ids, *(r.exercise_id for r in set_records)})
+        names = exercise_names(session, user_id, {*ids, *(r.exercise_id for r in set_records)})
 
     day = streaks.local_date(row.started_at, row.timezone).isoformat()
     done = [e for e in exercises if e.sets]

@@ -479,7 +479,7 @@ def _recent_sessions(user_id: int, today: date, timezone: str, now: datetime) ->
             .order_by(col(WorkoutSet.session_id), col(SessionExercise.position),
                       col(WorkoutSet.position))
         ).all() if ids else []
-        names = exercise_names(session, {r[1] for r in set_rows})
+        names = exercise_names(session, user_id, {r[1] for r in set_rows})
     by_session: dict[int, dict[str, list]] = {}
     for session_id, exercise_id, reps, seconds, weight, rpe in set_rows:
         by_session.setdefault(session_id, {}).setdefault(exercise_id, []).append(
