@@ -67,7 +67,11 @@ class PasswordResetToken(SQLModel, table=True):
 
 
 class LoginAttempt(SQLModel, table=True):
-    """One sign-in attempt, kept for throttling (per account and per client address)."""
+    """One sign-in attempt, kept for throttling (per account and per client address).
+
+    An attempt is recorded before its password is checked, as pending (`checked_at` empty),
+    and counts as a failure until the check marks it `succeeded`.
+    """
 
     __tablename__ = "login_attempts"
 
@@ -76,6 +80,22 @@ class LoginAttempt(SQLModel, table=True):
     client_ip: str = Field(default="", max_length=64, index=True)
     succeeded: bool = Field(default=False)
     created_at: datetime = Field(default_factory=utcnow, index=True)
+    checked_at: datetime | None = Field(default=None)  # None: the password check has not ended
+
+
+class SignInCounter(SQLModel, table=True):
+    """Sign-in attempts seen per account or client address: the row an attempt updates first.
+
+    Updating it takes the row's lock (PostgreSQL) or the database's write lock (SQLite) until
+    the attempt's transaction ends, so attempts for one account or address are counted one
+    after the other, never side by side.
+    """
+
+    __tablename__ = "sign_in_counters"
+
+    key: str = Field(primary_key=True, max_length=300)  # "account:<account key>" or "address:<ip>"
+    attempts: int = Field(default=0)
+    updated_at: datetime = Field(default_factory=utcnow, index=True)
 
 
 class OidcIdentity(SQLModel, table=True):

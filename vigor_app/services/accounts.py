@@ -105,7 +105,12 @@ def register(
 
 
 def sign_in(login: str, password: str, *, client_ip: str = "", now: datetime | None = None) -> SignedIn:
-    """Check the credentials (with throttling) and start a session."""
+    """Check the credentials (with throttling) and start a session.
+
+    The attempt is counted first, in a short transaction of its own (see `sign_in_throttle`);
+    the password is checked after it commits, outside any transaction, so sign-ins do not wait
+    for each other's argon2 work; a second short transaction records the outcome.
+    """
     login = (login or "").strip()
     if not login:
         raise ValidationError("Enter your e-mail or username.", field="login")
@@ -114,27 +119,36 @@ def sign_in(login: str, password: str, *, client_ip: str = "", now: datetime | N
     if len(login) > MAX_EMAIL_LENGTH or len(password) > passwords.MAX_LENGTH:
         raise AuthenticationError(WRONG_CREDENTIALS)
     now = now or utcnow()
-    account_key = login.lower()
     with db.transaction() as session:
-        sign_in_throttle.check_allowed(session, account_key, client_ip, now)
         user = find_user(session, login)
-        if user is None:
-            passwords.dummy_verify()
-            password_ok = False
-        else:
-            password_ok = passwords.verify_password(user.password_hash, password)
-        ok = password_ok and user is not None and user.is_active
-        sign_in_throttle.record_attempt(session, account_key, client_ip, ok, now)
+        user_id = user.id if user is not None else None
+        password_hash = user.password_hash if user is not None else None
+        attempt_id = sign_in_throttle.begin_attempt(
+            session, sign_in_throttle.account_key(user_id, login), client_ip, now)
+    if password_hash is None:  # no such account, or one that signs in with single sign-on only
+        passwords.dummy_verify()
+        password_ok = False
+    else:
+        password_ok = passwords.verify_password(password_hash, password)
+    new_hash = None
+    if password_ok and password_hash and passwords.needs_rehash(password_hash):
+        new_hash = passwords.hash_password(password)
+    with db.transaction() as session:
+        user = session.get(User, user_id) if password_ok else None
+        # The account as it is now: disabled, or its password changed, while this one was checked?
+        ok = user is not None and user.is_active and user.password_hash == password_hash
+        disabled = user is not None and not user.is_active
+        sign_in_throttle.settle_attempt(session, attempt_id, ok, now)
         if ok:
             assert user is not None and user.id is not None
-            if user.password_hash and passwords.needs_rehash(user.password_hash):
-                user.password_hash = passwords.hash_password(password)
+            if new_hash:
+                user.password_hash = new_hash
             user.last_seen_at = now
             session.add(user)
             token = auth_sessions.start_session(session, user.id, client_ip=client_ip, now=now)
             signed_in = SignedIn(user=current_user_of(user), token=token)
     if not ok:
-        if password_ok:  # right password, disabled account
+        if disabled:  # right password, disabled account
             raise AuthenticationError("This account has been disabled. Contact an administrator.")
         raise AuthenticationError(WRONG_CREDENTIALS)
     return signed_in
