@@ -86,4 +86,6 @@ def ensure_first_admin() -> None:
     except IntegrityError:  # another worker starting at the same moment created it first
         log.info("The first administrator was created by another worker")
     except VigorError as exc:
-        log.error("Could not create the first administrator from ADMIN_EMAIL: %s", exc.message)
+        log.error("Could not create the first administrator from ADMIN_EMAIL / ADMIN_USERNAME / "
+                  "ADMIN_PASSWORD%s: %s No administrator exists: fix the setting and restart, or run "
+                  "python -m vigor_app create-admin.", f" ({exc.field})" if exc.field else "", exc.message)

@@ -148,3 +148,58 @@ def test_workers_starting_together_create_the_first_admin_once(vigor_env, caplog
         admins = session.exec(select(User).where(User.role == "admin")).all()
     assert [a.email for a in admins] == ["first@example.com"]
     assert "Could not create" not in caplog.text
+
+
+def test_the_first_admin_from_the_environment_may_have_a_password_containing_admin(vigor_env, caplog):
+    """ADMIN_EMAIL=admin@example.com ADMIN_PASSWORD='Str0ng-Admin-Pass!' with the default
+    ADMIN_USERNAME (admin) used to start with no admin and one log line."""
+    from vigor_app import startup
+    from vigor_app.settings import reload_settings
+
+    vigor_env.setenv("ADMIN_EMAIL", "admin@example.com")
+    vigor_env.setenv("ADMIN_PASSWORD", "Str0ng-Admin-Pass!")
+    reload_settings()
+
+    startup.ensure_first_admin()
+
+    assert accounts.admin_exists()
+    assert accounts.sign_in("admin", "Str0ng-Admin-Pass!").user.is_admin
+    assert "Could not create" not in caplog.text
+
+
+def test_registration_follows_the_same_password_rule():
+    assert accounts.register("admin@example.com", "admin", "Str0ng-Admin-Pass!").user.username == "admin"
+    with pytest.raises(ValidationError) as caught:
+        accounts.register("bob@example.com", "bobbybob", "Bobbybob-2026")
+    assert caught.value.field == "password"
+    assert "without your username, what is left" in caught.value.message
+
+
+def test_create_admin_on_the_command_line_says_why_it_refused(capsys):
+    from vigor_app.__main__ import main
+
+    assert main(["create-admin", "--email", "root@example.com", "--username", "rootadmin",
+                 "--password", "rootadmin-123"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: no administrator was created (password): Your password should not be "
+                          "your username or e-mail with little added: without your username")
+    assert not accounts.admin_exists()
+
+    assert main(["create-admin", "--email", "admin@example.com", "--password", "Str0ng-Admin-Pass!"]) == 0
+    assert "admin@example.com (admin) is an administrator." in capsys.readouterr().out
+
+
+def test_a_refused_first_admin_password_is_logged_with_the_reason(vigor_env, caplog):
+    from vigor_app import startup
+    from vigor_app.settings import reload_settings
+
+    vigor_env.setenv("ADMIN_EMAIL", "admin@example.com")
+    vigor_env.setenv("ADMIN_PASSWORD", "admin-password")
+    reload_settings()
+
+    startup.ensure_first_admin()
+
+    assert not accounts.admin_exists()
+    [record] = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert "ADMIN_PASSWORD (password): Your password should not be your username or e-mail" in record.message
+    assert "No administrator exists" in record.message
