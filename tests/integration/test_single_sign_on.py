@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import socket
+import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
@@ -508,6 +510,68 @@ async def test_unreachable_provider_ends_at_finish_with_a_message(
 
     assert message.endswith("failed: the provider could not be reached.")
     assert count(OidcLoginFlow) == 0
+
+
+# --- sign-ins racing for the same account -------------------------------------------------
+
+RACERS = 8
+ISSUER = "https://id.example.test"
+
+
+def race(work, count: int = RACERS) -> list:
+    """Run work(i) in `count` threads released together; returns each result or exception."""
+    start = threading.Barrier(count)
+    results: list = [None] * count
+
+    def racer(i: int) -> None:
+        start.wait()
+        try:
+            results[i] = work(i)
+        except BaseException as exc:  # noqa: BLE001 - returned and asserted by the test
+            results[i] = exc
+
+    threads = [threading.Thread(target=racer, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def identity(subject: str = "racer-1", email: str = "racer@example.test", name: str = "Race Runner"):
+    return oidc.VerifiedIdentity(issuer=ISSUER, subject=subject, email=email, email_verified=True, name=name)
+
+
+def test_racing_first_sign_ins_of_one_person_make_one_account(sqlite_and_postgres: str) -> None:
+    tickets = race(lambda i: single_sign_on.issue_ticket(identity(), "/progress"))
+
+    assert all(isinstance(t, str) for t in tickets), tickets
+    assert counts() == {"users": 1, "oidc_identities": 1, "auth_sessions": 0, "login_tickets": RACERS}
+    with db.read_only() as session:
+        assert session.exec(select(func.count()).select_from(LoginTicket)
+                            .where(LoginTicket.user_id != session.exec(select(User.id)).one())).one() == 0
+
+
+def test_racing_sign_ins_linking_one_password_account_link_it_once(sqlite_and_postgres: str) -> None:
+    existing = accounts.register("racer@example.test", "racer", DEFAULT_PASSWORD).user
+
+    tickets = race(lambda i: single_sign_on.issue_ticket(identity(), "/progress"))
+
+    assert all(isinstance(t, str) for t in tickets), tickets
+    with db.read_only() as session:
+        assert [i.user_id for i in session.exec(select(OidcIdentity)).all()] == [existing.id]
+    assert counts()["users"] == 1
+
+
+def test_racing_new_people_wanting_one_username_get_different_ones(sqlite_and_postgres: str) -> None:
+    tickets = race(lambda i: single_sign_on.issue_ticket(
+        identity(subject=f"racer-{i}", email=f"racer{i}@example.test"), "/progress"))
+
+    assert all(isinstance(t, str) for t in tickets), tickets
+    with db.read_only() as session:
+        usernames = sorted(session.exec(select(User.username)).all())
+    assert len(set(usernames)) == RACERS and "RaceRunner" in usernames
+    assert all(re.fullmatch(r"RaceRunner\d*", name) for name in usernames), usernames
 
 
 # --- /health ------------------------------------------------------------------------------

@@ -203,3 +203,76 @@ def test_a_refused_first_admin_password_is_logged_with_the_reason(vigor_env, cap
     [record] = [r for r in caplog.records if r.levelname == "ERROR"]
     assert "ADMIN_PASSWORD (password): Your password should not be your username or e-mail" in record.message
     assert "No administrator exists" in record.message
+
+
+# --- the database decides who gets a name: racing sign-ups and first admins ---------------------
+
+RACERS = 8
+
+
+def _race(work, count: int = RACERS) -> list:
+    """Run work(i) in `count` threads released together; returns each result or exception."""
+    import threading
+
+    start = threading.Barrier(count)
+    results: list = [None] * count
+
+    def racer(i: int) -> None:
+        start.wait()
+        try:
+            results[i] = work(i)
+        except BaseException as exc:  # noqa: BLE001 - returned and asserted by the test
+            results[i] = exc
+
+    threads = [threading.Thread(target=racer, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def _refusals(results: list) -> list[tuple[str | None, str]]:
+    return [(r.field, r.message) for r in results if isinstance(r, ValidationError)]
+
+
+def test_racing_sign_ups_for_one_e_mail_make_one_account(sqlite_and_postgres):
+    results = _race(lambda i: accounts.register("Sam@example.com", f"sam{i}", DEFAULT_PASSWORD))
+
+    assert sum(isinstance(r, accounts.SignedIn) for r in results) == 1
+    assert _refusals(results) == [("email", accounts.EMAIL_TAKEN)] * (RACERS - 1)
+    assert _count_users() == 1
+
+
+def test_racing_sign_ups_for_one_username_make_one_account(sqlite_and_postgres):
+    results = _race(lambda i: accounts.register(f"sam{i}@example.com", "Sam" if i % 2 else "sam",
+                                                DEFAULT_PASSWORD))
+
+    assert sum(isinstance(r, accounts.SignedIn) for r in results) == 1
+    assert _refusals(results) == [("username", accounts.USERNAME_TAKEN)] * (RACERS - 1)
+    assert _count_users() == 1
+
+
+def test_workers_racing_for_the_first_admin_make_it_once_on_each_database(sqlite_and_postgres):
+    results = _race(lambda i: accounts.create_first_admin("first@example.com", "Harbour-Lantern-Pass-77"))
+
+    made = [r for r in results if r is not None]
+    assert len(made) == 1 and made[0].is_admin, results  # the others: None, "there is one already"
+    with db.read_only() as session:
+        assert [u.email for u in session.exec(select(User)).all()] == ["first@example.com"]
+        assert [e.action for e in session.exec(select(AuditEntry)).all()] == ["admin.create"]
+
+
+def test_create_admin_racing_itself_promotes_instead_of_failing(sqlite_and_postgres):
+    results = _race(lambda i: accounts.create_admin("root@example.com", "Admin-Pass-4321", "root"), 4)
+
+    assert all(r is not None and not isinstance(r, BaseException) and r.is_admin for r in results), results
+    assert _count_users() == 1
+
+
+def test_create_admin_with_a_taken_username_names_the_username():
+    make_user("root")
+    with pytest.raises(ValidationError) as caught:
+        accounts.create_admin("other@example.com", "Admin-Pass-4321", "ROOT")
+    assert (caught.value.field, caught.value.message) == ("username", accounts.USERNAME_TAKEN)
+    assert not accounts.admin_exists()

@@ -6,13 +6,11 @@ import pytest
 from sqlmodel import col, func, select
 
 from tests.factories import DEFAULT_PASSWORD, make_user
-from tests.postgres import throwaway_database
-from vigor_app import db, startup
+from vigor_app import db
 from vigor_app.clock import utcnow
 from vigor_app.models import LoginAttempt
 from vigor_app.services import accounts, passwords, sign_in_throttle
 from vigor_app.services.errors import AuthenticationError, ThrottledError
-from vigor_app.settings import reload_settings
 
 pytestmark = pytest.mark.usefixtures("database")
 
@@ -91,20 +89,6 @@ def test_prune_forgets_old_attempts():
 RACERS = 40
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
-def backend(request, vigor_env):
-    """The test's SQLite database, or a throwaway PostgreSQL one (skipped when unreachable)."""
-    if request.param == "sqlite":
-        yield "sqlite"
-        return
-    with throwaway_database("vigor_throttle") as url:
-        startup.migrate(url)
-        vigor_env.setenv("DATABASE_URL", url)
-        reload_settings()
-        db.dispose_engine()
-        yield "postgresql"
-
-
 def _race(logins: list[str], ips: list[str]) -> Counter:
     """Every racer signs in with a wrong password at the same moment; counts the outcomes."""
     start = threading.Barrier(len(logins))
@@ -141,7 +125,7 @@ def _attempts() -> tuple[int, int]:
     return checked, pending
 
 
-def test_racing_wrong_passwords_check_the_password_only_up_to_the_limit(backend):
+def test_racing_wrong_passwords_check_the_password_only_up_to_the_limit(sqlite_and_postgres):
     make_user("dave")
     outcomes = _race(["dave"] * RACERS, [f"10.1.{i // 200}.{i % 200}" for i in range(RACERS)])
 
@@ -149,7 +133,7 @@ def test_racing_wrong_passwords_check_the_password_only_up_to_the_limit(backend)
     assert _attempts() == (5, 0)  # five argon2 checks, none left pending
 
 
-def test_racing_names_and_e_mails_of_one_account_share_its_limit(backend):
+def test_racing_names_and_e_mails_of_one_account_share_its_limit(sqlite_and_postgres):
     make_user("dave")
     names = ["dave", "dave@example.com", "DAVE", " Dave@Example.COM "]
     outcomes = _race([names[i % len(names)] for i in range(RACERS)],
@@ -159,7 +143,7 @@ def test_racing_names_and_e_mails_of_one_account_share_its_limit(backend):
     assert _attempts() == (5, 0)
 
 
-def test_racing_attempts_from_one_address_check_passwords_only_up_to_its_limit(backend):
+def test_racing_attempts_from_one_address_check_passwords_only_up_to_its_limit(sqlite_and_postgres):
     outcomes = _race([f"nobody{i}" for i in range(RACERS)], ["203.0.113.50"] * RACERS)
 
     assert outcomes == {"AuthenticationError": 5, "ThrottledError": RACERS - 5}

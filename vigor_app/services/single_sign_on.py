@@ -13,9 +13,11 @@ from __future__ import annotations
 
 import logging
 import re
+import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
 from vigor_app import db
@@ -33,6 +35,8 @@ log = logging.getLogger(__name__)
 
 FLOW_TTL = timedelta(minutes=10)
 TICKET_TTL = timedelta(minutes=1)
+LINK_ATTEMPTS = 8  # a sign-in that loses a race for an account or a username tries this often
+USERNAME_SPREAD = 10  # after each lost race for a username, look among 10 more numbers
 CALLBACK_PATH = "/auth/oidc/callback"
 
 
@@ -87,19 +91,24 @@ def _take_flow(state: str | None, now: datetime) -> OidcLoginFlow:
     return flow
 
 
-def _unique_username(session: Session, wanted: str) -> str:
+def _unique_username(session: Session, wanted: str, spread: int = 0) -> str:
+    """The wanted name, or with the first free number after it ("Ada2"). With `spread` (after
+    losing a race for a name), the numbers tried start at a random one among the next `spread`,
+    so that several sign-ins racing for one name do not all want the same next one again."""
     base = re.sub(r"[^A-Za-z0-9_.-]", "", wanted)[:24] or "athlete"
     if not base[0].isalnum():
         base = "u" + base
     base = base.ljust(3, "0")
-    candidate, n = base, 1
+    n = 1 + secrets.randbelow(spread) if spread else 1
+    candidate = base if n == 1 else f"{base}{n}"
     while session.exec(select(User.id).where(User.username_key == candidate.lower())).first():
         n += 1
         candidate = f"{base}{n}"
     return candidate
 
 
-def _account_for(session: Session, identity: oidc.VerifiedIdentity, now: datetime) -> User:
+def _account_for(session: Session, identity: oidc.VerifiedIdentity, now: datetime,
+                 spread: int = 0) -> User:
     linked = session.exec(
         select(User).join(OidcIdentity, OidcIdentity.user_id == User.id).where(
             OidcIdentity.issuer == identity.issuer, OidcIdentity.subject == identity.subject
@@ -114,7 +123,7 @@ def _account_for(session: Session, identity: oidc.VerifiedIdentity, now: datetim
         )
     user = session.exec(select(User).where(User.email == email)).first()
     if user is None:
-        username = _unique_username(session, identity.name or email.split("@")[0])
+        username = _unique_username(session, identity.name or email.split("@")[0], spread)
         user = User(email=email, username=username, username_key=username.lower(), role=ROLE_USER,
                     created_at=now)
         session.add(user)
@@ -135,14 +144,30 @@ async def finish(code: str | None, state: str | None, error: str | None = None,
     pending = oidc.PendingLogin(state=flow.state, nonce=flow.nonce, code_verifier=flow.code_verifier,
                                 authorization_url=flow.authorization_url)
     identity = await oidc.complete_login(client_config(), pending, code=code, state=state, error=error)
+    return issue_ticket(identity, flow.return_to, now=now)
+
+
+def issue_ticket(identity: oidc.VerifiedIdentity, return_to: str, *, now: datetime | None = None) -> str:
+    """Find or create the account for a verified identity and issue a one-time ticket for it.
+
+    The unique indexes (issuer and subject; e-mail; username) decide between sign-ins racing to
+    link or create the same account: the one that loses rolls back and looks again, and then
+    finds what the winner made (or, for a username taken meanwhile, picks the next one).
+    """
+    now = now or utcnow()
     ticket = new_token()
-    with db.transaction() as session:
-        user = _account_for(session, identity, now)
-        if not user.is_active:
-            raise AuthenticationError("This account has been disabled. Contact an administrator.")
-        session.add(LoginTicket(user_id=user.id, ticket_hash=token_hash(ticket), return_to=flow.return_to,
-                                created_at=now, expires_at=now + TICKET_TTL))
-    return ticket
+    for attempt in range(LINK_ATTEMPTS):
+        try:
+            with db.transaction() as session:
+                user = _account_for(session, identity, now, spread=USERNAME_SPREAD * attempt)
+                if not user.is_active:
+                    raise AuthenticationError("This account has been disabled. Contact an administrator.")
+                session.add(LoginTicket(user_id=user.id, ticket_hash=token_hash(ticket), return_to=return_to,
+                                        created_at=now, expires_at=now + TICKET_TTL))
+            return ticket
+        except IntegrityError:
+            log.info("Single sign-on raced another sign-in for the same account (try %d)", attempt + 1)
+    raise AuthenticationError("Sign-in could not finish. Start again.")
 
 
 def redeem_ticket(ticket: str, *, client_ip: str = "", now: datetime | None = None) -> tuple[SignedIn, str]:
