@@ -123,6 +123,8 @@ class OidcLoginFlow(SQLModel, table=True):
     code_verifier: str = Field(max_length=128)
     authorization_url: str = Field(max_length=2000)
     return_to: str = Field(default="/dashboard", max_length=500)
+    # SHA-256 of the key the starting browser keeps in a cookie: only that browser may finish.
+    browser_hash: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
 
@@ -131,7 +133,8 @@ class LoginTicket(SQLModel, table=True):
     """A one-time, short-lived code that turns a finished single sign-on into a session.
 
     The browser carries it from the OIDC callback to the app page, which exchanges it
-    for a session token; the session token itself never travels in a URL.
+    for a session token; the session token itself never travels in a URL. Only the browser
+    that started the sign-in can exchange it (`browser_hash`).
     """
 
     __tablename__ = "login_tickets"
@@ -140,6 +143,8 @@ class LoginTicket(SQLModel, table=True):
     user_id: int = Field(sa_column=_owner_fk(index=True))
     ticket_hash: str = Field(max_length=64, unique=True, index=True)
     return_to: str = Field(default="/dashboard", max_length=500)
+    # The flow's browser_hash: only the browser that started the sign-in redeems the ticket.
+    browser_hash: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
     used_at: datetime | None = Field(default=None)
