@@ -144,6 +144,7 @@ def sign_in(login: str, password: str, *, client_ip: str = "", now: datetime | N
         user = find_user(session, login)
         user_id = user.id if user is not None else None
         password_hash = user.password_hash if user is not None else None
+        changed_at = user.password_changed_at if user is not None else None
         attempt_id = sign_in_throttle.begin_attempt(
             session, sign_in_throttle.account_key(user_id, login), client_ip, now)
     if password_hash is None:  # no such account, or one that signs in with single sign-on only
@@ -157,12 +158,13 @@ def sign_in(login: str, password: str, *, client_ip: str = "", now: datetime | N
     with db.transaction() as session:
         user = session.get(User, user_id) if password_ok else None
         # The account as it is now: disabled, or its password changed, while this one was checked?
-        ok = user is not None and user.is_active and user.password_hash == password_hash
+        # (A rehash by another sign-in meanwhile changes the hash, not the password.)
+        ok = user is not None and user.is_active and user.password_changed_at == changed_at
         disabled = user is not None and not user.is_active
         sign_in_throttle.settle_attempt(session, attempt_id, ok, now)
         if ok:
             assert user is not None and user.id is not None
-            if new_hash:
+            if new_hash and user.password_hash == password_hash:
                 user.password_hash = new_hash
             user.last_seen_at = now
             session.add(user)
