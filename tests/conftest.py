@@ -59,6 +59,24 @@ def database(vigor_env, migrated_template, tmp_path) -> str:
     return url
 
 
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def sqlite_and_postgres(request, database, vigor_env) -> str:
+    """Run the test twice: on its migrated SQLite database, then on a throwaway, migrated
+    PostgreSQL database (skipped, saying why, when PostgreSQL is not reachable). Returns the
+    backend's name; DATABASE_URL points at it."""
+    if request.param == "sqlite":
+        yield "sqlite"
+        return
+    from tests.postgres import throwaway_database
+
+    with throwaway_database("vigor_race") as url:
+        startup.migrate(url)
+        vigor_env.setenv("DATABASE_URL", url)
+        reload_settings()
+        db.dispose_engine()
+        yield "postgresql"
+
+
 # --- the local OpenAI-compatible test server (tests/fakes/openai_server.py) -----------------
 
 

@@ -30,7 +30,8 @@ def _create_admin(args: argparse.Namespace) -> int:
     try:
         admin = accounts.create_admin(args.email, password, args.username)
     except VigorError as exc:
-        print(f"error: {exc.message}", file=sys.stderr)
+        field = f" ({exc.field})" if exc.field else ""
+        print(f"error: no administrator was created{field}: {exc.message}", file=sys.stderr)
         return 2
     print(f"{admin.email} ({admin.username}) is an administrator.")
     return 0

@@ -15,6 +15,7 @@ from vigor_app.services import health, single_sign_on
 from vigor_app.services.errors import VigorError
 from vigor_app.services.oidc import OidcError
 from vigor_app.services.return_paths import safe_return_path
+from vigor_app.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -25,17 +26,30 @@ async def health_endpoint(_request: Request) -> JSONResponse:
                         headers={"Cache-Control": "no-store"})
 
 
-def _back_to_sign_in(message: str) -> RedirectResponse:
-    return RedirectResponse(f"/auth/finish?error={quote(message)}", status_code=303)
+# The browser key cookie is sent only where it is read: Reflex's websocket endpoint, whose
+# handshake headers the /auth/finish page's on_load handler sees (`self.router.headers`).
+BROWSER_COOKIE_PATH = "/_event"
+
+
+def _back_to_sign_in(exc: Exception) -> RedirectResponse:
+    """To /auth/finish with the error's code: the page shows its fixed message, never URL text."""
+    return RedirectResponse(f"/auth/finish?error={quote(single_sign_on.error_code(exc))}", status_code=303)
 
 
 async def oidc_login(request: Request) -> RedirectResponse:
     try:
-        url = await single_sign_on.start(safe_return_path(request.query_params.get("next")))
+        started = await single_sign_on.start(safe_return_path(request.query_params.get("next")))
     except (OidcError, VigorError) as exc:
         log.warning("Single sign-on could not start: %s", exc.message)
-        return _back_to_sign_in(exc.message)
-    return RedirectResponse(url, status_code=303)
+        return _back_to_sign_in(exc)
+    response = RedirectResponse(started.url, status_code=303)
+    # This browser, and only it, may finish the sign-in (services/single_sign_on.py).
+    response.set_cookie(
+        started.cookie_name, started.browser_key,
+        max_age=int(single_sign_on.BROWSER_COOKIE_MAX_AGE.total_seconds()), path=BROWSER_COOKIE_PATH,
+        secure=get_settings().app_url.startswith("https://"), httponly=True, samesite="lax",
+    )
+    return response
 
 
 async def oidc_callback(request: Request) -> RedirectResponse:
@@ -44,7 +58,7 @@ async def oidc_callback(request: Request) -> RedirectResponse:
         ticket = await single_sign_on.finish(params.get("code"), params.get("state"), params.get("error"))
     except (OidcError, VigorError) as exc:
         log.warning("Single sign-on refused: %s", exc.message)
-        return _back_to_sign_in(exc.message)
+        return _back_to_sign_in(exc)
     return RedirectResponse(f"/auth/finish?ticket={quote(ticket)}", status_code=303)
 
 

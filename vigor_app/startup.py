@@ -7,7 +7,6 @@ from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from vigor_app.db import make_engine
@@ -75,15 +74,20 @@ def bootstrap_ai_providers() -> None:
 
 
 def ensure_first_admin() -> None:
-    """Create the admin from ADMIN_EMAIL / ADMIN_PASSWORD when set and no admin exists yet."""
+    """Create the admin from ADMIN_EMAIL / ADMIN_PASSWORD when set and no admin exists yet.
+    Every worker runs this: the ones that lose the race find the admin made and start normally."""
     settings = get_settings()
     if not settings.admin_email or settings.admin_password is None or accounts.admin_exists():
         return
     try:
-        accounts.create_admin(settings.admin_email, settings.admin_password.get_secret_value(),
-                              settings.admin_username)
-        log.info("Created the first administrator, %s", settings.admin_email)
-    except IntegrityError:  # another worker starting at the same moment created it first
-        log.info("The first administrator was created by another worker")
+        admin = accounts.create_first_admin(settings.admin_email, settings.admin_password.get_secret_value(),
+                                            settings.admin_username)
     except VigorError as exc:
-        log.error("Could not create the first administrator from ADMIN_EMAIL: %s", exc.message)
+        log.error("Could not create the first administrator from ADMIN_EMAIL / ADMIN_USERNAME / "
+                  "ADMIN_PASSWORD%s: %s No administrator exists: fix the setting and restart, or run "
+                  "python -m vigor_app create-admin.", f" ({exc.field})" if exc.field else "", exc.message)
+        return
+    if admin is None:
+        log.info("The first administrator was created by another worker")
+    else:
+        log.info("Created the first administrator, %s", settings.admin_email)

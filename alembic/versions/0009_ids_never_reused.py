@@ -13,7 +13,7 @@ accounts deleted before this migration do not come back either.
 
 PostgreSQL: the id columns draw from sequences, which never go back; nothing to do.
 
-Revision ID: 0009_ids
+Revision ID: 0009
 Revises: 0008
 Create Date: 2026-12-04 10:00:00
 """
@@ -23,7 +23,7 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = '0009_ids'
+revision: str = '0009'
 down_revision: str | None = '0008'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None

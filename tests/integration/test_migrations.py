@@ -277,7 +277,7 @@ def test_the_ids_migration_keeps_every_row_and_link_both_ways(fresh_url: str) ->
                              for table in ("users", "auth_sessions", "workout_sessions", "audit_log"))
 
         assert counts() == (1, 1, 1, 1)
-        command.upgrade(config, "0009_ids")
+        command.upgrade(config, "0009")
         assert counts() == (1, 1, 1, 1)
         with engine.begin() as connection:
             newcomer = _insert_user(connection, "newcomer")

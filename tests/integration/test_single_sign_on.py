@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import re
 import socket
+import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
@@ -128,7 +130,20 @@ def finish_params(response: httpx.Response) -> dict[str, str]:
     assert location.path == "/auth/finish"
     params = dict(parse_qsl(location.query))
     assert set(params) in ({"ticket"}, {"error"}), params
+    if "error" in params:  # a short code, never text: the page shows the code's fixed message
+        assert re.fullmatch(r"[a-z_]{1,40}(\.[a-z_]{1,60})?", params["error"]), params
     return params
+
+
+def browser_keys(vigor: httpx.AsyncClient) -> list[str]:
+    """The browser keys Vigor set in this client's cookies (sent with the websocket's handshake)."""
+    return [cookie.value for cookie in vigor.cookies.jar
+            if cookie.name.startswith(single_sign_on.BROWSER_COOKIE_PREFIX) and cookie.value]
+
+
+def redeem(vigor: httpx.AsyncClient, ticket: str, **kwargs):
+    """/auth/finish in the browser that started the sign-in: with its browser keys."""
+    return single_sign_on.redeem_ticket(ticket, browser_keys=browser_keys(vigor), **kwargs)
 
 
 async def start_login(vigor: httpx.AsyncClient, next_path: str | None = "/progress") -> str:
@@ -168,8 +183,9 @@ async def ticket_for(vigor: httpx.AsyncClient, browser: httpx.AsyncClient, next_
 
 
 def error_of(params: dict[str, str]) -> str:
+    """The message /auth/finish shows for the error code in `params`."""
     assert "error" in params, params
-    return params["error"]
+    return single_sign_on.error_message(params["error"])
 
 
 def schema_head() -> str:
@@ -235,7 +251,7 @@ async def test_full_sign_in_ends_in_a_session_through_a_one_time_ticket(
     assert count(OidcLoginFlow) == 0  # the pending flow is spent
     assert counts() == {"users": 1, "oidc_identities": 1, "auth_sessions": 0, "login_tickets": 1}
 
-    signed_in, return_to = single_sign_on.redeem_ticket(ticket, client_ip="203.0.113.7")
+    signed_in, return_to = redeem(vigor, ticket, client_ip="203.0.113.7")
 
     assert return_to == "/progress"
     assert signed_in.user.email == "ada@example.test"
@@ -263,7 +279,7 @@ async def test_full_sign_in_ends_in_a_session_through_a_one_time_ticket(
 
     # The ticket works once only.
     with pytest.raises(AuthenticationError) as caught:
-        single_sign_on.redeem_ticket(ticket)
+        redeem(vigor, ticket)
     assert caught.value.message == STALE_LINK
     assert count(AuthSession) == 1
 
@@ -274,7 +290,7 @@ async def test_ticket_expires_after_a_minute(
     ticket = await ticket_for(vigor, browser)
 
     with pytest.raises(AuthenticationError) as caught:
-        single_sign_on.redeem_ticket(ticket, now=utcnow() + timedelta(minutes=2))
+        redeem(vigor, ticket, now=utcnow() + timedelta(minutes=2))
 
     assert caught.value.message == STALE_LINK
     assert count(AuthSession) == 0
@@ -283,7 +299,7 @@ async def test_ticket_expires_after_a_minute(
 async def test_unknown_or_oversized_ticket_is_refused(database: str) -> None:
     for ticket in ("", "not-a-ticket", "x" * 500):
         with pytest.raises(AuthenticationError):
-            single_sign_on.redeem_ticket(ticket)
+            single_sign_on.redeem_ticket(ticket, browser_keys=[])
     assert count(AuthSession) == 0
 
 
@@ -319,11 +335,11 @@ async def test_callback_with_an_unknown_state_is_refused(
 async def test_second_sign_in_with_the_same_subject_reuses_the_account(
     sso: FakeOidcProvider, vigor: httpx.AsyncClient, browser: httpx.AsyncClient
 ) -> None:
-    first, _ = single_sign_on.redeem_ticket(await ticket_for(vigor, browser))
+    first, _ = redeem(vigor, await ticket_for(vigor, browser))
     # Same person at the provider, who has since changed their e-mail and name there.
     sso.user = FakeUser(email="ada.byron@example.test", name="Ada Byron")
 
-    second, return_to = single_sign_on.redeem_ticket(await ticket_for(vigor, browser, "/plans"))
+    second, return_to = redeem(vigor, await ticket_for(vigor, browser, "/plans"))
 
     assert second.user == first.user
     assert return_to == "/plans"
@@ -336,10 +352,10 @@ async def test_second_sign_in_with_the_same_subject_reuses_the_account(
 async def test_another_subject_gets_its_own_account(
     sso: FakeOidcProvider, vigor: httpx.AsyncClient, browser: httpx.AsyncClient
 ) -> None:
-    first, _ = single_sign_on.redeem_ticket(await ticket_for(vigor, browser))
+    first, _ = redeem(vigor, await ticket_for(vigor, browser))
     sso.user = FakeUser(sub="user-0002", email="grace@example.test", name="Ada Lovelace")
 
-    second, _ = single_sign_on.redeem_ticket(await ticket_for(vigor, browser))
+    second, _ = redeem(vigor, await ticket_for(vigor, browser))
 
     assert second.user.id != first.user.id
     assert second.user.email == "grace@example.test"
@@ -353,7 +369,7 @@ async def test_password_account_with_the_same_verified_email_is_linked(
     existing = accounts.register("ada@example.test", "ada", DEFAULT_PASSWORD).user
     sso.user = FakeUser(email="Ada@Example.TEST")  # e-mail addresses compare case-blind
 
-    signed_in, _ = single_sign_on.redeem_ticket(await ticket_for(vigor, browser))
+    signed_in, _ = redeem(vigor, await ticket_for(vigor, browser))
 
     assert signed_in.user == existing
     assert counts()["users"] == 1
@@ -365,7 +381,7 @@ async def test_password_account_with_the_same_verified_email_is_linked(
     assert accounts.sign_in("ada", DEFAULT_PASSWORD).user == existing
 
     # The link holds: the next sign-in finds the account by (issuer, subject).
-    again, _ = single_sign_on.redeem_ticket(await ticket_for(vigor, browser))
+    again, _ = redeem(vigor, await ticket_for(vigor, browser))
     assert again.user == existing
     assert counts()["oidc_identities"] == 1
 
@@ -441,10 +457,121 @@ async def test_provider_error_ends_at_finish_with_a_message(
     assert counts() == NOTHING
 
 
+async def test_provider_error_text_is_not_carried_to_the_finish_page(
+    sso: FakeOidcProvider, vigor: httpx.AsyncClient, browser: httpx.AsyncClient
+) -> None:
+    sso.misbehave(authorize_error="Call 555-0100 to unlock your account")
+
+    params = await sign_in(vigor, browser)
+
+    assert params == {"error": "oidc.provider_error"}
+    assert error_of(params) == "Sign-in with single sign-on failed: the provider reported an error."
+    assert counts() == NOTHING
+
+
+# --- only the browser that started a sign-in can finish it (login CSRF) ---------------------
+
+
+@pytest.fixture
+async def other_vigor() -> AsyncIterator[httpx.AsyncClient]:
+    """Another browser on Vigor: its own cookies."""
+    transport = httpx.ASGITransport(app=api)
+    async with httpx.AsyncClient(transport=transport, base_url=APP_URL, timeout=10.0) as client:
+        yield client
+
+
+async def test_login_gives_the_browser_a_key_in_an_http_only_cookie_and_keeps_its_hash(
+    sso: FakeOidcProvider, vigor: httpx.AsyncClient
+) -> None:
+    response = await vigor.get("/auth/oidc/login", params={"next": "/progress"})
+
+    assert response.status_code == 303
+    [set_cookie] = response.headers.get_list("set-cookie")
+    name, _, rest = set_cookie.partition("=")
+    value, *attributes = [part.strip() for part in rest.split(";")]
+    assert name.startswith(single_sign_on.BROWSER_COOKIE_PREFIX)
+    assert len(value) >= 32
+    attributes = {a.split("=")[0].lower(): a.partition("=")[2] for a in attributes}
+    assert "httponly" in attributes
+    assert attributes["samesite"].lower() == "lax"
+    assert attributes["path"] == "/_event"  # only the websocket /auth/finish runs on sees it
+    assert attributes["max-age"] == "660"  # a flow's ten minutes and a ticket's one
+    assert "secure" not in attributes  # APP_URL is http here
+    with db.read_only() as session:
+        flow = session.exec(select(OidcLoginFlow)).one()
+    assert flow.browser_hash == hashlib.sha256(value.encode()).hexdigest()
+    assert value not in flow.authorization_url
+
+
+async def test_the_browser_cookie_is_secure_when_vigor_is_served_over_https(
+    sso: FakeOidcProvider, vigor_env: pytest.MonkeyPatch, vigor: httpx.AsyncClient
+) -> None:
+    vigor_env.setenv("APP_URL", "https://vigor.example.test")
+    reload_settings()
+
+    response = await vigor.get("/auth/oidc/login")
+
+    assert response.status_code == 303
+    assert "secure" in response.headers["set-cookie"].lower().replace(" ", "").split(";")
+
+
+async def test_a_ticket_opened_in_another_browser_signs_nobody_in(
+    sso: FakeOidcProvider, vigor: httpx.AsyncClient, browser: httpx.AsyncClient,
+    other_vigor: httpx.AsyncClient,
+) -> None:
+    """Someone signs in at the provider as themselves and sends the /auth/finish link on."""
+    ticket = await ticket_for(vigor, browser)
+    await start_login(other_vigor)  # the other browser has a sign-in of its own going
+
+    for keys in ([], browser_keys(other_vigor), ["forged-key"]):
+        with pytest.raises(AuthenticationError) as caught:
+            single_sign_on.redeem_ticket(ticket, browser_keys=keys)
+        assert caught.value.message == single_sign_on.MESSAGES["other_browser"]
+    assert count(AuthSession) == 0
+
+    signed_in, _ = redeem(vigor, ticket)  # the browser that started it still can
+    assert signed_in.user.email == "ada@example.test"
+    assert count(AuthSession) == 1
+
+
+async def test_a_callback_link_opened_in_another_browser_gives_a_ticket_it_cannot_use(
+    sso: FakeOidcProvider, vigor: httpx.AsyncClient, browser: httpx.AsyncClient,
+    other_vigor: httpx.AsyncClient,
+) -> None:
+    """Someone stops at the provider's redirect and sends on the callback link instead."""
+    callback_url = await authorize(browser, await start_login(vigor))
+
+    params = await callback(other_vigor, callback_url)
+
+    with pytest.raises(AuthenticationError) as caught:
+        redeem(other_vigor, params["ticket"])
+    assert caught.value.message == single_sign_on.MESSAGES["other_browser"]
+    assert count(AuthSession) == 0
+
+
+async def test_two_sign_ins_started_in_one_browser_can_both_finish(
+    sso: FakeOidcProvider, vigor: httpx.AsyncClient, browser: httpx.AsyncClient
+) -> None:
+    """Two tabs: the second sign-in's cookie does not replace the first one's."""
+    first_url = await start_login(vigor, "/progress")
+    second_url = await start_login(vigor, "/plans")
+    first = await callback(vigor, await authorize(browser, first_url))
+    second = await callback(vigor, await authorize(browser, second_url))
+
+    assert len(browser_keys(vigor)) == 2
+    assert redeem(vigor, second["ticket"])[1] == "/plans"
+    assert redeem(vigor, first["ticket"])[1] == "/progress"
+
+
+@pytest.mark.parametrize("code", ["", "<b>Call us</b>", "oidc.no_such_reason", "provider.x", "x" * 500])
+def test_an_unknown_error_code_gets_the_general_message(code: str) -> None:
+    assert single_sign_on.error_message(code) == single_sign_on.GENERIC_FAILURE
+
+
 async def test_disabled_account_is_refused(
     sso: FakeOidcProvider, vigor: httpx.AsyncClient, browser: httpx.AsyncClient
 ) -> None:
-    signed_in, _ = single_sign_on.redeem_ticket(await ticket_for(vigor, browser))
+    signed_in, _ = redeem(vigor, await ticket_for(vigor, browser))
     waiting_ticket = await ticket_for(vigor, browser)  # issued while the account was active
     with db.transaction() as session:
         user = session.get(User, signed_in.user.id)
@@ -454,7 +581,7 @@ async def test_disabled_account_is_refused(
 
     assert error_of(await sign_in(vigor, browser)) == DISABLED
     with pytest.raises(AuthenticationError) as caught:
-        single_sign_on.redeem_ticket(waiting_ticket)
+        redeem(vigor, waiting_ticket)
     assert caught.value.message == DISABLED
     assert auth_sessions.resolve(signed_in.token) is None
     assert counts() == {"users": 1, "oidc_identities": 1, "auth_sessions": 1, "login_tickets": 2}
@@ -478,7 +605,7 @@ async def test_open_redirect_is_replaced_by_the_dashboard(
     sso: FakeOidcProvider, vigor: httpx.AsyncClient, browser: httpx.AsyncClient,
     next_path: str | None,
 ) -> None:
-    _, return_to = single_sign_on.redeem_ticket(await ticket_for(vigor, browser, next_path))
+    _, return_to = redeem(vigor, await ticket_for(vigor, browser, next_path))
 
     assert return_to == "/dashboard"
 
@@ -508,6 +635,68 @@ async def test_unreachable_provider_ends_at_finish_with_a_message(
 
     assert message.endswith("failed: the provider could not be reached.")
     assert count(OidcLoginFlow) == 0
+
+
+# --- sign-ins racing for the same account -------------------------------------------------
+
+RACERS = 8
+ISSUER = "https://id.example.test"
+
+
+def race(work, count: int = RACERS) -> list:
+    """Run work(i) in `count` threads released together; returns each result or exception."""
+    start = threading.Barrier(count)
+    results: list = [None] * count
+
+    def racer(i: int) -> None:
+        start.wait()
+        try:
+            results[i] = work(i)
+        except BaseException as exc:  # noqa: BLE001 - returned and asserted by the test
+            results[i] = exc
+
+    threads = [threading.Thread(target=racer, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def identity(subject: str = "racer-1", email: str = "racer@example.test", name: str = "Race Runner"):
+    return oidc.VerifiedIdentity(issuer=ISSUER, subject=subject, email=email, email_verified=True, name=name)
+
+
+def test_racing_first_sign_ins_of_one_person_make_one_account(sqlite_and_postgres: str) -> None:
+    tickets = race(lambda i: single_sign_on.issue_ticket(identity(), "/progress", browser_hash=None))
+
+    assert all(isinstance(t, str) for t in tickets), tickets
+    assert counts() == {"users": 1, "oidc_identities": 1, "auth_sessions": 0, "login_tickets": RACERS}
+    with db.read_only() as session:
+        assert session.exec(select(func.count()).select_from(LoginTicket)
+                            .where(LoginTicket.user_id != session.exec(select(User.id)).one())).one() == 0
+
+
+def test_racing_sign_ins_linking_one_password_account_link_it_once(sqlite_and_postgres: str) -> None:
+    existing = accounts.register("racer@example.test", "racer", DEFAULT_PASSWORD).user
+
+    tickets = race(lambda i: single_sign_on.issue_ticket(identity(), "/progress", browser_hash=None))
+
+    assert all(isinstance(t, str) for t in tickets), tickets
+    with db.read_only() as session:
+        assert [i.user_id for i in session.exec(select(OidcIdentity)).all()] == [existing.id]
+    assert counts()["users"] == 1
+
+
+def test_racing_new_people_wanting_one_username_get_different_ones(sqlite_and_postgres: str) -> None:
+    tickets = race(lambda i: single_sign_on.issue_ticket(
+        identity(subject=f"racer-{i}", email=f"racer{i}@example.test"), "/progress", browser_hash=None))
+
+    assert all(isinstance(t, str) for t in tickets), tickets
+    with db.read_only() as session:
+        usernames = sorted(session.exec(select(User.username)).all())
+    assert len(set(usernames)) == RACERS and "RaceRunner" in usernames
+    assert all(re.fullmatch(r"RaceRunner\d*", name) for name in usernames), usernames
 
 
 # --- /health ------------------------------------------------------------------------------

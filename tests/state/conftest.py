@@ -13,24 +13,28 @@ from reflex.istate.data import RouterData
 import vigor_app.vigor_app  # noqa: F401  (registers every state and page)
 
 
-def _router(path: str, query: dict[str, str], ip: str) -> RouterData:
+def _router(path: str, query: dict[str, str], ip: str, cookies: dict[str, str]) -> RouterData:
     as_path = path + (f"?{urlencode(query)}" if query else "")
+    headers = {"origin": "http://testserver"}
+    if cookies:  # what the browser sent with the websocket's handshake
+        headers["cookie"] = "; ".join(f"{name}={value}" for name, value in cookies.items())
     return RouterData.from_router_data(
-        {"pathname": path, "asPath": as_path, "query": query, "ip": ip,
-         "headers": {"origin": "http://testserver"}}
+        {"pathname": path, "asPath": as_path, "query": query, "ip": ip, "headers": headers}
     )
 
 
 class Browser:
-    """One browser tab: its own root state and local storage (the session token)."""
+    """One browser tab: its own root state and local storage (the session token), and the
+    cookies its websocket connection sent (`cookies`, empty unless a test sets some)."""
 
-    def __init__(self, ip: str = "192.0.2.10") -> None:
+    def __init__(self, ip: str = "192.0.2.10", cookies: dict[str, str] | None = None) -> None:
         self.root = rx.State(_reflex_internal_init=True)
         self.ip = ip
+        self.cookies = dict(cookies or {})
 
     def state(self, state_cls, path: str = "/", **query: str):
         substate = self.root.get_substate(state_cls.get_full_name().split(".")[1:])
-        self.root.router = _router(path, query, self.ip)
+        self.root.router = _router(path, query, self.ip, self.cookies)
         return substate
 
     def call(self, state_cls, handler: str, *args, path: str = "/", query: dict | None = None):

@@ -26,6 +26,7 @@ from vigor_app.models import (
     PasswordResetToken,
     PersonalRecord,
     SessionExercise,
+    SignInCounter,
     UpgradeRequest,
     User,
     WorkoutPlan,
@@ -33,7 +34,14 @@ from vigor_app.models import (
     WorkoutSet,
 )
 from vigor_app.models.workout import SESSION_FINISHED
-from vigor_app.services import account_deletion, accounts, auth_sessions, membership, profiles
+from vigor_app.services import (
+    account_deletion,
+    accounts,
+    auth_sessions,
+    membership,
+    profiles,
+    sign_in_throttle,
+)
 from vigor_app.services import admin as admin_service
 from vigor_app.services.ai import quotas
 from vigor_app.services.errors import AuthenticationError, NotFound, ValidationError
@@ -82,6 +90,8 @@ def fill_account(user_id: int, tag: str, *, admin_id: int | None = None) -> None
         session.add(AiCounter(key=f"quota:{user_id}:day:2024-03-10", used=3))
         session.add(AiCounter(key=f"spend:user:{user_id}:month:2024-03", used=1200))
         session.add(LoginAttempt(account_key=f"{tag}@example.com", client_ip="10.0.0.1"))
+        session.add(LoginAttempt(account_key=sign_in_throttle.account_key(user_id, tag), client_ip="10.0.0.1"))
+        session.add(SignInCounter(key=f"account:{sign_in_throttle.account_key(user_id, tag)}", attempts=1))
         conversation = CoachConversation(user_id=user_id, title=f"Chat {tag}")
         session.add(conversation)
         session.flush()
@@ -138,6 +148,10 @@ def test_deleting_removes_every_row_of_the_person_and_leaves_others_alone():
                             .where(LoginAttempt.account_key == "alice@example.com")).one() == 0
         assert session.exec(select(func.count()).select_from(LoginAttempt)
                             .where(LoginAttempt.account_key == "bob@example.com")).one() == 1
+        keys = set(session.exec(select(LoginAttempt.account_key)).all())
+        assert f"user:{alice.user.id}" not in keys and f"user:{bob.user.id}" in keys
+        counters = set(session.exec(select(SignInCounter.key)).all())
+        assert f"account:user:{alice.user.id}" not in counters and f"account:user:{bob.user.id}" in counters
         override = session.exec(select(AiQuotaOverride).where(AiQuotaOverride.user_id == bob.user.id)).one()
         assert override.granted_by is None  # the grant stays; who granted it is gone
         attempts = session.exec(select(AiAttempt).where(AiAttempt.request_id == "req-alice")).all()

@@ -148,3 +148,131 @@ def test_workers_starting_together_create_the_first_admin_once(vigor_env, caplog
         admins = session.exec(select(User).where(User.role == "admin")).all()
     assert [a.email for a in admins] == ["first@example.com"]
     assert "Could not create" not in caplog.text
+
+
+def test_the_first_admin_from_the_environment_may_have_a_password_containing_admin(vigor_env, caplog):
+    """ADMIN_EMAIL=admin@example.com ADMIN_PASSWORD='Str0ng-Admin-Pass!' with the default
+    ADMIN_USERNAME (admin) used to start with no admin and one log line."""
+    from vigor_app import startup
+    from vigor_app.settings import reload_settings
+
+    vigor_env.setenv("ADMIN_EMAIL", "admin@example.com")
+    vigor_env.setenv("ADMIN_PASSWORD", "Str0ng-Admin-Pass!")
+    reload_settings()
+
+    startup.ensure_first_admin()
+
+    assert accounts.admin_exists()
+    assert accounts.sign_in("admin", "Str0ng-Admin-Pass!").user.is_admin
+    assert "Could not create" not in caplog.text
+
+
+def test_registration_follows_the_same_password_rule():
+    assert accounts.register("admin@example.com", "admin", "Str0ng-Admin-Pass!").user.username == "admin"
+    with pytest.raises(ValidationError) as caught:
+        accounts.register("bob@example.com", "bobbybob", "Bobbybob-2026")
+    assert caught.value.field == "password"
+    assert "without your username, what is left" in caught.value.message
+
+
+def test_create_admin_on_the_command_line_says_why_it_refused(capsys):
+    from vigor_app.__main__ import main
+
+    assert main(["create-admin", "--email", "root@example.com", "--username", "rootadmin",
+                 "--password", "rootadmin-123"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: no administrator was created (password): Your password should not be "
+                          "your username or e-mail with little added: without your username")
+    assert not accounts.admin_exists()
+
+    assert main(["create-admin", "--email", "admin@example.com", "--password", "Str0ng-Admin-Pass!"]) == 0
+    assert "admin@example.com (admin) is an administrator." in capsys.readouterr().out
+
+
+def test_a_refused_first_admin_password_is_logged_with_the_reason(vigor_env, caplog):
+    from vigor_app import startup
+    from vigor_app.settings import reload_settings
+
+    vigor_env.setenv("ADMIN_EMAIL", "admin@example.com")
+    vigor_env.setenv("ADMIN_PASSWORD", "admin-password")
+    reload_settings()
+
+    startup.ensure_first_admin()
+
+    assert not accounts.admin_exists()
+    [record] = [r for r in caplog.records if r.levelname == "ERROR"]
+    assert "ADMIN_PASSWORD (password): Your password should not be your username or e-mail" in record.message
+    assert "No administrator exists" in record.message
+
+
+# --- the database decides who gets a name: racing sign-ups and first admins ---------------------
+
+RACERS = 8
+
+
+def _race(work, count: int = RACERS) -> list:
+    """Run work(i) in `count` threads released together; returns each result or exception."""
+    import threading
+
+    start = threading.Barrier(count)
+    results: list = [None] * count
+
+    def racer(i: int) -> None:
+        start.wait()
+        try:
+            results[i] = work(i)
+        except BaseException as exc:  # noqa: BLE001 - returned and asserted by the test
+            results[i] = exc
+
+    threads = [threading.Thread(target=racer, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results
+
+
+def _refusals(results: list) -> list[tuple[str | None, str]]:
+    return [(r.field, r.message) for r in results if isinstance(r, ValidationError)]
+
+
+def test_racing_sign_ups_for_one_e_mail_make_one_account(sqlite_and_postgres):
+    results = _race(lambda i: accounts.register("Sam@example.com", f"sam{i}", DEFAULT_PASSWORD))
+
+    assert sum(isinstance(r, accounts.SignedIn) for r in results) == 1
+    assert _refusals(results) == [("email", accounts.EMAIL_TAKEN)] * (RACERS - 1)
+    assert _count_users() == 1
+
+
+def test_racing_sign_ups_for_one_username_make_one_account(sqlite_and_postgres):
+    results = _race(lambda i: accounts.register(f"sam{i}@example.com", "Sam" if i % 2 else "sam",
+                                                DEFAULT_PASSWORD))
+
+    assert sum(isinstance(r, accounts.SignedIn) for r in results) == 1
+    assert _refusals(results) == [("username", accounts.USERNAME_TAKEN)] * (RACERS - 1)
+    assert _count_users() == 1
+
+
+def test_workers_racing_for_the_first_admin_make_it_once_on_each_database(sqlite_and_postgres):
+    results = _race(lambda i: accounts.create_first_admin("first@example.com", "Harbour-Lantern-Pass-77"))
+
+    made = [r for r in results if r is not None]
+    assert len(made) == 1 and made[0].is_admin, results  # the others: None, "there is one already"
+    with db.read_only() as session:
+        assert [u.email for u in session.exec(select(User)).all()] == ["first@example.com"]
+        assert [e.action for e in session.exec(select(AuditEntry)).all()] == ["admin.create"]
+
+
+def test_create_admin_racing_itself_promotes_instead_of_failing(sqlite_and_postgres):
+    results = _race(lambda i: accounts.create_admin("root@example.com", "Admin-Pass-4321", "root"), 4)
+
+    assert all(r is not None and not isinstance(r, BaseException) and r.is_admin for r in results), results
+    assert _count_users() == 1
+
+
+def test_create_admin_with_a_taken_username_names_the_username():
+    make_user("root")
+    with pytest.raises(ValidationError) as caught:
+        accounts.create_admin("other@example.com", "Admin-Pass-4321", "ROOT")
+    assert (caught.value.field, caught.value.message) == ("username", accounts.USERNAME_TAKEN)
+    assert not accounts.admin_exists()

@@ -37,3 +37,26 @@ def test_password_containing_username_is_refused():
 
 def test_good_password_passes():
     passwords.check_strength("Kettlebell-Swing-9", email="kim@example.com", username="kim")
+
+
+def test_a_strong_password_may_contain_a_short_username():
+    """The first admin from ADMIN_EMAIL=admin@example.com and the default ADMIN_USERNAME=admin."""
+    passwords.check_strength("Str0ng-Admin-Pass!", email="admin@example.com", username="admin")
+    passwords.check_strength("Coach-Kimberly-Lifts-9", email="kimberly@example.com", username="kimberly")
+
+
+@pytest.mark.parametrize(
+    ("password", "email", "username", "which"),
+    [
+        ("admin-password", "admin@example.com", "admin", "e-mail address and username"),
+        ("adminadmin123", "root@example.com", "admin", "username"),
+        ("Admin@Example.com1", "admin@example.com", "root", "e-mail address"),
+        ("kimberly-2026!", "kimberly@example.com", "kim", "e-mail address"),
+        ("xX-MightyJoe-Xx", "joe@example.com", "mightyjoe", "username"),
+    ],
+)
+def test_a_password_that_is_mostly_the_name_is_refused_saying_which(password, email, username, which):
+    with pytest.raises(ValidationError) as caught:
+        passwords.check_strength(password, email=email, username=username)
+    assert caught.value.field == "password"
+    assert f"without your {which}, what is left must be at least 8 characters" in caught.value.message

@@ -1,11 +1,15 @@
+import threading
+from collections import Counter
 from datetime import timedelta
 
 import pytest
+from sqlmodel import col, func, select
 
 from tests.factories import DEFAULT_PASSWORD, make_user
 from vigor_app import db
 from vigor_app.clock import utcnow
-from vigor_app.services import accounts, sign_in_throttle
+from vigor_app.models import LoginAttempt
+from vigor_app.services import accounts, passwords, sign_in_throttle
 from vigor_app.services.errors import AuthenticationError, ThrottledError
 
 pytestmark = pytest.mark.usefixtures("database")
@@ -78,3 +82,130 @@ def test_prune_forgets_old_attempts():
     _fail("alice", "10.0.0.1", start)
     with db.transaction() as session:
         assert sign_in_throttle.prune(session, start) == 1
+
+
+# --- counted before the password is checked: racing attempts, names for one account ----------
+
+RACERS = 40
+
+
+def _race(logins: list[str], ips: list[str]) -> Counter:
+    """Every racer signs in with a wrong password at the same moment; counts the outcomes."""
+    start = threading.Barrier(len(logins))
+    outcomes: Counter = Counter()
+    lock = threading.Lock()
+
+    def racer(login: str, ip: str) -> None:
+        start.wait()
+        try:
+            accounts.sign_in(login, "Wrong-Password-0", client_ip=ip)
+            outcome = "signed in"
+        except (AuthenticationError, ThrottledError) as exc:
+            outcome = type(exc).__name__
+        except BaseException as exc:  # noqa: BLE001 - counted and asserted by the test
+            outcome = repr(exc)
+        with lock:
+            outcomes[outcome] += 1
+
+    threads = [threading.Thread(target=racer, args=pair) for pair in zip(logins, ips, strict=True)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return outcomes
+
+
+def _attempts() -> tuple[int, int]:
+    """(attempts whose password was checked, attempts still pending)."""
+    with db.read_only() as session:
+        checked = session.exec(select(func.count()).select_from(LoginAttempt)
+                               .where(col(LoginAttempt.checked_at).is_not(None))).one()
+        pending = session.exec(select(func.count()).select_from(LoginAttempt)
+                               .where(col(LoginAttempt.checked_at).is_(None))).one()
+    return checked, pending
+
+
+def test_racing_wrong_passwords_check_the_password_only_up_to_the_limit(sqlite_and_postgres):
+    make_user("dave")
+    outcomes = _race(["dave"] * RACERS, [f"10.1.{i // 200}.{i % 200}" for i in range(RACERS)])
+
+    assert outcomes == {"AuthenticationError": 5, "ThrottledError": RACERS - 5}
+    assert _attempts() == (5, 0)  # five argon2 checks, none left pending
+
+
+def test_racing_names_and_e_mails_of_one_account_share_its_limit(sqlite_and_postgres):
+    make_user("dave")
+    names = ["dave", "dave@example.com", "DAVE", " Dave@Example.COM "]
+    outcomes = _race([names[i % len(names)] for i in range(RACERS)],
+                     [f"10.2.{i // 200}.{i % 200}" for i in range(RACERS)])
+
+    assert outcomes == {"AuthenticationError": 5, "ThrottledError": RACERS - 5}
+    assert _attempts() == (5, 0)
+
+
+def test_racing_attempts_from_one_address_check_passwords_only_up_to_its_limit(sqlite_and_postgres):
+    outcomes = _race([f"nobody{i}" for i in range(RACERS)], ["203.0.113.50"] * RACERS)
+
+    assert outcomes == {"AuthenticationError": 5, "ThrottledError": RACERS - 5}
+    assert _attempts() == (5, 0)
+
+
+def test_alternating_username_and_e_mail_gets_five_guesses_not_ten():
+    make_user("dave")
+    start = utcnow()
+    results = []
+    for i in range(10):
+        login = ("dave", "dave@example.com")[i % 2]
+        try:
+            accounts.sign_in(login, "Wrong-Password-0", client_ip=f"10.3.0.{i}", now=start + timedelta(seconds=i))
+            results.append("signed in")
+        except (AuthenticationError, ThrottledError) as exc:
+            results.append(type(exc).__name__)
+
+    assert results == ["AuthenticationError"] * 5 + ["ThrottledError"] * 5
+    assert _attempts() == (5, 0)
+    with pytest.raises(ThrottledError):  # and the right password waits for the lock-out too
+        accounts.sign_in("DAVE", DEFAULT_PASSWORD, client_ip="10.3.1.1", now=start + timedelta(minutes=1))
+
+
+def test_an_unknown_name_is_counted_as_typed_apart_from_real_accounts():
+    make_user("dave")
+    start = utcnow()
+    for i in range(5):
+        _fail("davy", f"10.4.0.{i}", start)  # no such account: counted under "davy"
+    with pytest.raises(ThrottledError):
+        accounts.sign_in("DAVY", "Wrong-Password-0", client_ip="10.4.1.1", now=start)
+    assert accounts.sign_in("dave", DEFAULT_PASSWORD, client_ip="10.4.1.2", now=start).user.username == "dave"
+
+
+def test_an_attempt_counts_as_a_failure_while_its_password_is_being_checked():
+    dave = make_user("dave").user
+    start = utcnow()
+    key = sign_in_throttle.account_key(dave.id, "dave")
+    for i in range(5):  # five checks begun, none ended (still running, or their process died)
+        with db.transaction() as session:
+            sign_in_throttle.begin_attempt(session, key, f"10.5.0.{i}", start)
+    assert _attempts() == (0, 5)
+    with pytest.raises(ThrottledError):
+        accounts.sign_in("dave@example.com", DEFAULT_PASSWORD, client_ip="10.5.1.1", now=start)
+    assert _attempts() == (0, 5)  # the refused attempt was not recorded, nor its password checked
+
+
+def test_a_password_changed_during_the_check_does_not_sign_in_with_the_old_one(monkeypatch):
+    """The check runs outside the transaction; the outcome is judged against the account as it
+    is when the check ends."""
+    me = make_user("dave")
+    real_verify = passwords.verify_password
+
+    def verify_while_the_password_changes(password_hash, password):
+        ok = real_verify(password_hash, password)
+        monkeypatch.setattr(passwords, "verify_password", real_verify)  # once
+        accounts.change_password(me.user.id, DEFAULT_PASSWORD, "Brand-New-Lift-8")
+        return ok
+
+    monkeypatch.setattr(passwords, "verify_password", verify_while_the_password_changes)
+    with pytest.raises(AuthenticationError):
+        accounts.sign_in("dave", DEFAULT_PASSWORD, client_ip="10.6.0.1")
+    with db.read_only() as session:
+        attempts = session.exec(select(LoginAttempt).order_by(col(LoginAttempt.id))).all()
+    assert [(a.succeeded, a.checked_at is not None) for a in attempts] == [(False, True)]

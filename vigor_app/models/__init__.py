@@ -23,6 +23,7 @@ from vigor_app.models.user import (
     OidcIdentity,
     OidcLoginFlow,
     PasswordResetToken,
+    SignInCounter,
     User,
 )
 from vigor_app.models.workout import (
@@ -58,6 +59,7 @@ __all__ = [
     "OidcLoginFlow",
     "PersonalRecord",
     "SessionExercise",
+    "SignInCounter",
     "PasswordResetToken",
     "TierOffer",
     "UpgradeRequest",

@@ -69,7 +69,11 @@ class PasswordResetToken(SQLModel, table=True):
 
 
 class LoginAttempt(SQLModel, table=True):
-    """One sign-in attempt, kept for throttling (per account and per client address)."""
+    """One sign-in attempt, kept for throttling (per account and per client address).
+
+    An attempt is recorded before its password is checked, as pending (`checked_at` empty),
+    and counts as a failure until the check marks it `succeeded`.
+    """
 
     __tablename__ = "login_attempts"
 
@@ -78,6 +82,22 @@ class LoginAttempt(SQLModel, table=True):
     client_ip: str = Field(default="", max_length=64, index=True)
     succeeded: bool = Field(default=False)
     created_at: datetime = Field(default_factory=utcnow, index=True)
+    checked_at: datetime | None = Field(default=None)  # None: the password check has not ended
+
+
+class SignInCounter(SQLModel, table=True):
+    """Sign-in attempts seen per account or client address: the row an attempt updates first.
+
+    Updating it takes the row's lock (PostgreSQL) or the database's write lock (SQLite) until
+    the attempt's transaction ends, so attempts for one account or address are counted one
+    after the other, never side by side.
+    """
+
+    __tablename__ = "sign_in_counters"
+
+    key: str = Field(primary_key=True, max_length=300)  # "account:<account key>" or "address:<ip>"
+    attempts: int = Field(default=0)
+    updated_at: datetime = Field(default_factory=utcnow, index=True)
 
 
 class OidcIdentity(SQLModel, table=True):
@@ -105,6 +125,8 @@ class OidcLoginFlow(SQLModel, table=True):
     code_verifier: str = Field(max_length=128)
     authorization_url: str = Field(max_length=2000)
     return_to: str = Field(default="/dashboard", max_length=500)
+    # SHA-256 of the key the starting browser keeps in a cookie: only that browser may finish.
+    browser_hash: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
 
@@ -113,7 +135,8 @@ class LoginTicket(SQLModel, table=True):
     """A one-time, short-lived code that turns a finished single sign-on into a session.
 
     The browser carries it from the OIDC callback to the app page, which exchanges it
-    for a session token; the session token itself never travels in a URL.
+    for a session token; the session token itself never travels in a URL. Only the browser
+    that started the sign-in can exchange it (`browser_hash`).
     """
 
     __tablename__ = "login_tickets"
@@ -122,6 +145,8 @@ class LoginTicket(SQLModel, table=True):
     user_id: int = Field(sa_column=_owner_fk(index=True))
     ticket_hash: str = Field(max_length=64, unique=True, index=True)
     return_to: str = Field(default="/dashboard", max_length=500)
+    # The flow's browser_hash: only the browser that started the sign-in redeems the ticket.
+    browser_hash: str | None = Field(default=None, max_length=64)
     created_at: datetime = Field(default_factory=utcnow)
     expires_at: datetime
     used_at: datetime | None = Field(default=None)

@@ -38,9 +38,9 @@ from sqlmodel import Session, SQLModel, col, select
 import vigor_app.models  # noqa: F401  (registers every table in SQLModel.metadata)
 from vigor_app import db
 from vigor_app.clock import utcnow
-from vigor_app.models import LoginAttempt, UpgradeRequest, User
+from vigor_app.models import UpgradeRequest, User
 from vigor_app.models.user import ROLE_ADMIN
-from vigor_app.services import audit, auth_sessions, passwords
+from vigor_app.services import audit, auth_sessions, passwords, sign_in_throttle
 from vigor_app.services.errors import AuthenticationError, NotFound, ValidationError
 
 ACTION = "account.delete"
@@ -167,8 +167,7 @@ def delete_account(
         audit.forget_person(session, user_id, email=email,
                             related={"upgrade_request": [r for r in requests if r is not None]})
         _remove_rows(session, user_id)
-        session.execute(delete(LoginAttempt).where(
-            col(LoginAttempt.account_key).in_([email, username_key])))
+        sign_in_throttle.forget_account(session, user_id, email, username_key)
         session.execute(delete(User).where(col(User.id) == user_id))
         audit.record(session, actor_user_id=None, action=ACTION, target_type="user", target_id=user_id,
                      after={"account": audit.deleted_account(user_id)}, client_ip=client_ip, now=now)

@@ -58,14 +58,19 @@ def find_user(session: Session, login: str) -> User | None:
     return session.exec(select(User).where(column == key)).first()
 
 
+EMAIL_TAKEN = "An account with this e-mail already exists. Sign in instead."
+USERNAME_TAKEN = "That username is taken. Try another one."
+
+
 def _add_user(
     session: Session, *, email: str, username: str, password_hash: str | None, role: str
 ) -> User:
-    """Add an account; the password is hashed before the transaction (a hash takes ~0.1 s of CPU)."""
-    if session.exec(select(User.id).where(User.email == email)).first() is not None:
-        raise ValidationError("An account with this e-mail already exists. Sign in instead.", "email")
-    if session.exec(select(User.id).where(User.username_key == username.lower())).first():
-        raise ValidationError("That username is taken. Try another one.", field="username")
+    """Add an account; the password is hashed before the transaction (a hash takes ~0.1 s of CPU).
+
+    The database's unique indexes on the e-mail and the username decide: there is no look
+    first, which two sign-ups racing would both pass. A taken name raises IntegrityError when
+    the row is flushed; the caller's transaction rolls back and `taken` says which name it was.
+    """
     user = User(
         email=email,
         username=username,
@@ -77,6 +82,19 @@ def _add_user(
     session.add(user)
     session.flush()
     return user
+
+
+def taken(email: str, username: str) -> ValidationError | None:
+    """After adding (email, username) failed on a unique index: which one is taken, as a
+    ValidationError naming that field (the e-mail first), or None when neither is (the error
+    had another cause). The account that took it has committed by then: a unique index waits
+    for a racing transaction to end before it refuses."""
+    with db.read_only() as session:
+        if session.exec(select(User.id).where(User.email == email)).first() is not None:
+            return ValidationError(EMAIL_TAKEN, field="email")
+        if session.exec(select(User.id).where(User.username_key == username.lower())).first() is not None:
+            return ValidationError(USERNAME_TAKEN, field="username")
+    return None
 
 
 def register(
@@ -100,12 +118,20 @@ def register(
                 now=now,
             )
             return SignedIn(user=current_user_of(user), token=token)
-    except IntegrityError as exc:  # two sign-ups racing for the same e-mail or username
-        raise ValidationError("An account with this e-mail or username already exists.", "email") from exc
+    except IntegrityError as exc:
+        error = taken(email, username)
+        if error is None:
+            raise
+        raise error from exc
 
 
 def sign_in(login: str, password: str, *, client_ip: str = "", now: datetime | None = None) -> SignedIn:
-    """Check the credentials (with throttling) and start a session."""
+    """Check the credentials (with throttling) and start a session.
+
+    The attempt is counted first, in a short transaction of its own (see `sign_in_throttle`);
+    the password is checked after it commits, outside any transaction, so sign-ins do not wait
+    for each other's argon2 work; a second short transaction records the outcome.
+    """
     login = (login or "").strip()
     if not login:
         raise ValidationError("Enter your e-mail or username.", field="login")
@@ -114,27 +140,38 @@ def sign_in(login: str, password: str, *, client_ip: str = "", now: datetime | N
     if len(login) > MAX_EMAIL_LENGTH or len(password) > passwords.MAX_LENGTH:
         raise AuthenticationError(WRONG_CREDENTIALS)
     now = now or utcnow()
-    account_key = login.lower()
     with db.transaction() as session:
-        sign_in_throttle.check_allowed(session, account_key, client_ip, now)
         user = find_user(session, login)
-        if user is None:
-            passwords.dummy_verify()
-            password_ok = False
-        else:
-            password_ok = passwords.verify_password(user.password_hash, password)
-        ok = password_ok and user is not None and user.is_active
-        sign_in_throttle.record_attempt(session, account_key, client_ip, ok, now)
+        user_id = user.id if user is not None else None
+        password_hash = user.password_hash if user is not None else None
+        changed_at = user.password_changed_at if user is not None else None
+        attempt_id = sign_in_throttle.begin_attempt(
+            session, sign_in_throttle.account_key(user_id, login), client_ip, now)
+    if password_hash is None:  # no such account, or one that signs in with single sign-on only
+        passwords.dummy_verify()
+        password_ok = False
+    else:
+        password_ok = passwords.verify_password(password_hash, password)
+    new_hash = None
+    if password_ok and password_hash and passwords.needs_rehash(password_hash):
+        new_hash = passwords.hash_password(password)
+    with db.transaction() as session:
+        user = session.get(User, user_id) if password_ok else None
+        # The account as it is now: disabled, or its password changed, while this one was checked?
+        # (A rehash by another sign-in meanwhile changes the hash, not the password.)
+        ok = user is not None and user.is_active and user.password_changed_at == changed_at
+        disabled = user is not None and not user.is_active
+        sign_in_throttle.settle_attempt(session, attempt_id, ok, now)
         if ok:
             assert user is not None and user.id is not None
-            if user.password_hash and passwords.needs_rehash(user.password_hash):
-                user.password_hash = passwords.hash_password(password)
+            if new_hash and user.password_hash == password_hash:
+                user.password_hash = new_hash
             user.last_seen_at = now
             session.add(user)
             token = auth_sessions.start_session(session, user.id, client_ip=client_ip, now=now)
             signed_in = SignedIn(user=current_user_of(user), token=token)
     if not ok:
-        if password_ok:  # right password, disabled account
+        if disabled:  # right password, disabled account
             raise AuthenticationError("This account has been disabled. Contact an administrator.")
         raise AuthenticationError(WRONG_CREDENTIALS)
     return signed_in
@@ -161,14 +198,15 @@ def change_password(
                      target_type="user", target_id=user_id, client_ip=client_ip, now=now)
 
 
-def create_admin(email: str, password: str, username: str = "admin") -> CurrentUser:
-    """Make an administrator (the CLI's create-admin). An existing account is promoted."""
-    email = normalize_email(email)
-    username = check_username(username)
-    passwords.check_strength(password, email=email, username=username)
-    password_hash = passwords.hash_password(password)
+def _make_admin(email: str, username: str, password_hash: str, *, unless_one_exists: bool) -> CurrentUser | None:
+    """One transaction: promote the account with this e-mail, or add it as an admin. With
+    `unless_one_exists`, do nothing (None) when there is an administrator already."""
     with db.transaction() as session:
+        if unless_one_exists and session.exec(select(User.id).where(User.role == ROLE_ADMIN)).first():
+            return None
         user = session.exec(select(User).where(User.email == email)).first()
+        if unless_one_exists and user is not None and user.role == ROLE_ADMIN:
+            return None  # made a moment ago (the look for an admin above does not lock anything)
         if user is None:
             user = _add_user(session, email=email, username=username, password_hash=password_hash,
                              role=ROLE_ADMIN)
@@ -183,6 +221,47 @@ def create_admin(email: str, password: str, username: str = "admin") -> CurrentU
         audit.record(session, actor_user_id=None, action="admin.create", target_type="user",
                      target_id=user.id or "", before=before, after={"role": ROLE_ADMIN, "email": email})
         return current_user_of(user)
+
+
+def _admin_input(email: str, password: str, username: str) -> tuple[str, str, str]:
+    email = normalize_email(email)
+    username = check_username(username)
+    passwords.check_strength(password, email=email, username=username)
+    return email, username, passwords.hash_password(password)
+
+
+def create_admin(email: str, password: str, username: str = "admin") -> CurrentUser:
+    """Make an administrator (the CLI's create-admin). An existing account is promoted,
+    including one added with this e-mail while this ran."""
+    email, username, password_hash = _admin_input(email, password, username)
+    try:
+        admin = _make_admin(email, username, password_hash, unless_one_exists=False)
+    except IntegrityError as exc:
+        error = taken(email, username)
+        if error is None:
+            raise
+        if error.field != "email":
+            raise error from exc
+        admin = _make_admin(email, username, password_hash, unless_one_exists=False)  # promote it
+    assert admin is not None
+    return admin
+
+
+def create_first_admin(email: str, password: str, username: str = "admin") -> CurrentUser | None:
+    """Make the first administrator (ADMIN_EMAIL at start-up) unless one exists; None when one
+    does, including one another worker starting at the same moment has just made."""
+    if admin_exists():
+        return None
+    email, username, password_hash = _admin_input(email, password, username)
+    try:
+        return _make_admin(email, username, password_hash, unless_one_exists=True)
+    except IntegrityError as exc:
+        if admin_exists():  # another worker won the race for the same row
+            return None
+        error = taken(email, username)
+        if error is None:
+            raise
+        raise error from exc
 
 
 def admin_exists() -> bool:

@@ -600,6 +600,11 @@ def _printable(value: str) -> str:
     return re.sub(r"[^A-Za-z0-9_.\- ]", "", value)[:80]
 
 
+def error_code_words(code: str) -> str | None:
+    """What a standard OAuth 2.0 / OpenID Connect error code means, in words; None for others."""
+    return _ERROR_WORDS.get(code)
+
+
 def _describe_error_code(code: str) -> str:
     words = _ERROR_WORDS.get(code)
     if words is not None:

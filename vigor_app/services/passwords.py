@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from importlib import resources
 
@@ -24,23 +25,47 @@ def _common_passwords() -> frozenset[str]:
     )
 
 
+# A name shorter than this is too short to make a password guessable by being in it.
+MIN_OWN_NAME_LENGTH = 4
+
+
+def _too_common(text: str) -> bool:
+    return text in _common_passwords() or len(set(text)) <= 2
+
+
 def check_strength(password: str, *, email: str = "", username: str = "") -> None:
-    """Raise ValidationError (field "password") when the password is not acceptable."""
+    """Raise ValidationError (field "password") when the password is not acceptable.
+
+    The rule, for sign-up, password changes and resets, and administrators alike: 8 to 128
+    characters, not a common password, and not built around the person's own username or
+    e-mail. A password may contain them ("Str0ng-Admin-Pass!" for the username "admin"), but
+    what is left without them must still be 8 characters or more and not a common password.
+    """
     if len(password) < MIN_LENGTH:
         raise ValidationError(f"Use at least {MIN_LENGTH} characters.", field="password")
     if len(password) > MAX_LENGTH:
         raise ValidationError(f"Use at most {MAX_LENGTH} characters.", field="password")
     lowered = password.lower()
-    if lowered in _common_passwords() or len(set(lowered)) <= 2:
+    if _too_common(lowered):
         raise ValidationError(
             "That password is too common and easy to guess. Pick something less predictable.",
             field="password",
         )
-    for own in (username.lower(), email.lower(), email.split("@")[0].lower()):
-        if own and len(own) >= 4 and own in lowered:
-            raise ValidationError(
-                "Your password should not contain your username or e-mail.", field="password"
-            )
+    email = email.strip().lower()
+    own = [("e-mail address", email), ("e-mail address", email.split("@")[0]),
+           ("username", username.strip().lower())]
+    rest, found = lowered, []
+    for label, name in sorted(own, key=lambda item: -len(item[1])):  # the whole e-mail first
+        if len(name) >= MIN_OWN_NAME_LENGTH and name in lowered:
+            rest = rest.replace(name, "")
+            found.append(label)
+    if found and (len(rest) < MIN_LENGTH or _too_common(re.sub(r"[^a-z0-9]", "", rest))):
+        raise ValidationError(
+            f"Your password should not be your username or e-mail with little added: without "
+            f"your {' and '.join(dict.fromkeys(found))}, what is left must be at least {MIN_LENGTH} "
+            f"characters and not a common password.",
+            field="password",
+        )
 
 
 def hash_password(password: str) -> str:

@@ -94,7 +94,11 @@ class RegisterState(AuthState):
 
 
 class SingleSignOnState(AuthState):
-    """The last step of single sign-on: trade the one-time ticket for a session."""
+    """The last step of single sign-on: trade the one-time ticket for a session.
+
+    Only in the browser that started the sign-in: its browser key is an HttpOnly cookie, which
+    page code cannot read but the browser sends with the websocket's handshake, whose headers
+    this handler sees on the server (`self.router.headers.cookie`, never sent to the page)."""
 
     error: str = ""
 
@@ -103,11 +107,13 @@ class SingleSignOnState(AuthState):
         self.error = ""
         ticket = self.router.url.query_parameters.get("ticket", "")
         problem = self.router.url.query_parameters.get("error", "")
-        if problem:
-            self.error = problem[:300]
+        if problem:  # a code: its fixed message, never the text of the link
+            self.error = single_sign_on.error_message(problem)
             return None
+        browser_keys = single_sign_on.browser_keys_from(self.router.headers.cookie)
         try:
-            signed_in, return_to = single_sign_on.redeem_ticket(ticket, client_ip=self._client_ip())
+            signed_in, return_to = single_sign_on.redeem_ticket(ticket, browser_keys=browser_keys,
+                                                                client_ip=self._client_ip())
         except VigorError as exc:
             self.error = exc.message
             return None
