@@ -49,7 +49,7 @@ class AuthState(rx.State):
     def _keep_private_to(self, user_id: int) -> None:
         """A page state that holds another person's data (or anyone's, once signed out) forgets
         it before it answers: the tab may have changed hands since it was filled."""
-        cls = type(self)
+        cls = self.__class__  # the state's own class, also through a background task's proxy
         if cls is AuthState:
             return
         name = cls.get_full_name()
@@ -60,7 +60,7 @@ class AuthState(rx.State):
     def _forget(self) -> None:
         """Every field this page state declares back to its default (the session token and
         who is signed in belong to AuthState and stay)."""
-        cls = type(self)
+        cls = self.__class__  # the state's own class, also through a background task's proxy
         for name, field in cls.__fields__.items():
             if field._owner is cls:
                 setattr(self, name, field.default_value())
