@@ -2,7 +2,7 @@
 member saves sets, and count how those saves went.
 
 A fresh SQLite database (migrated by Alembic) gets two members. The importer's file is as big
-as an import may be: ``data_import.MAX_ROWS`` rows (Strong format) padded with notes to just
+as an import may be: ``import_files.MAX_ROWS`` rows (Strong format) padded with notes to just
 under ``MAX_BYTES``, with ``MAX_NEW_CUSTOM_EXERCISES`` names that match nothing (they become
 custom exercises) and catalogue names for the rest. The import runs in one process (a worker) while another process (a second
 worker) has the other member tick a set every ``--interval`` ms until the import ends. The
@@ -68,10 +68,10 @@ def build_file(rows: int, distinct: int, size: int, sets_per_session: int = 25) 
 
 def run_import(url: str, data_dir: str, user_id: int, text: str, started, done, results) -> None:
     _environment(url, data_dir)
-    from vigor_app.services import data_import
+    from vigor_app.services import data_import, exercise_names
     from vigor_app.services.errors import VigorError
 
-    data_import._catalogue_index()  # warm, as a running server is
+    exercise_names.catalogue_index()  # warm, as a running server is
     started.wait()
     began = time.perf_counter()
     try:
@@ -122,11 +122,11 @@ def main() -> int:
     parser.add_argument("--interval", type=float, default=20.0, help="ms between two saves")
     args = parser.parse_args()
 
-    from vigor_app.services import data_import
+    from vigor_app.services import data_import, import_files
 
-    rows = args.rows or data_import.MAX_ROWS
+    rows = args.rows or import_files.MAX_ROWS
     distinct = data_import.MAX_NEW_CUSTOM_EXERCISES if args.distinct is None else args.distinct
-    text = build_file(rows, distinct, data_import.MAX_BYTES)
+    text = build_file(rows, distinct, import_files.MAX_BYTES)
     size = len(text.encode())
 
     with tempfile.TemporaryDirectory(prefix="vigor-bench-import-") as directory:
@@ -160,7 +160,7 @@ def main() -> int:
     seconds, outcome = found["import"]
     ok, failed, waits, errors = found["saves"]
     print(f"file: {rows:,} rows, {distinct:,} names matching nothing, {size / 1024 / 1024:.2f} MB "
-          f"(limits: {data_import.MAX_ROWS:,} rows, {data_import.MAX_BYTES / 1024 / 1024:.0f} MB, "
+          f"(limits: {import_files.MAX_ROWS:,} rows, {import_files.MAX_BYTES / 1024 / 1024:.0f} MB, "
           f"{data_import.MAX_NEW_CUSTOM_EXERCISES} new custom exercises)")
     print(f"import: {seconds:.2f} s, {outcome}")
     print(f"another member's set saves during it (one every {args.interval:g} ms): "

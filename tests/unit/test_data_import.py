@@ -11,9 +11,10 @@ from tests.factories import make_user
 from vigor_app import db
 from vigor_app.models import Exercise, SessionExercise, WorkoutSession, WorkoutSet
 from vigor_app.models.workout import SESSION_FINISHED
-from vigor_app.services import catalogue, data_import, profiles
-from vigor_app.services.data_import import import_csv, match_exercise
+from vigor_app.services import catalogue, data_import, exercise_names, import_files, profiles
+from vigor_app.services.data_import import import_csv
 from vigor_app.services.errors import NotFound, ValidationError
+from vigor_app.services.exercise_names import match_exercise
 
 pytestmark = pytest.mark.usefixtures("database")
 
@@ -301,7 +302,7 @@ def test_files_over_5_mb_are_refused():
 
 def test_files_over_the_row_limit_are_refused(monkeypatch):
     me = make_user()
-    monkeypatch.setattr(data_import, "MAX_ROWS", 3)
+    monkeypatch.setattr(import_files, "MAX_ROWS", 3)
     with pytest.raises(ValidationError, match="more than 3 rows"):
         import_csv(me.user.id, sample("strong_lb.csv"), weight_unit="lb", now=NOW)
     assert counts()[0] == 0
@@ -367,7 +368,7 @@ def test_match_exercise(name, expected):
 
 def test_every_alias_points_at_a_catalogue_exercise():
     ids = {e.id for e in catalogue.all_exercises()}
-    assert set(data_import.ALIASES.values()) <= ids
+    assert set(exercise_names.ALIASES.values()) <= ids
 
 
 # --- what one import may create, and how long it holds the write lock -------------------------
@@ -468,13 +469,13 @@ class CountingUpload:
 def test_an_oversized_upload_is_refused_without_reading_it_all():
     upload = CountingUpload(200 * 1024 * 1024)
     with pytest.raises(ValidationError, match="5 MB") as caught:
-        asyncio.run(data_import.read_upload(upload))
+        asyncio.run(import_files.read_upload(upload))
     assert caught.value.field == "file"
-    assert upload.read_bytes == data_import.MAX_BYTES + 1  # the limit and one byte, no more
+    assert upload.read_bytes == import_files.MAX_BYTES + 1  # the limit and one byte, no more
     told = CountingUpload(200 * 1024 * 1024, say_size=True)
     with pytest.raises(ValidationError, match="200.0 MB"):
-        asyncio.run(data_import.read_upload(told))
+        asyncio.run(import_files.read_upload(told))
     assert told.read_bytes == 0  # its size said enough
-    exact = CountingUpload(data_import.MAX_BYTES)
-    assert len(asyncio.run(data_import.read_upload(exact))) == data_import.MAX_BYTES
-    assert asyncio.run(data_import.read_upload(io.BytesIO(b"a,b\n1,2\n"))) == b"a,b\n1,2\n"
+    exact = CountingUpload(import_files.MAX_BYTES)
+    assert len(asyncio.run(import_files.read_upload(exact))) == import_files.MAX_BYTES
+    assert asyncio.run(import_files.read_upload(io.BytesIO(b"a,b\n1,2\n"))) == b"a,b\n1,2\n"

@@ -7,13 +7,19 @@ import json
 
 import reflex as rx
 
-from vigor_app.services import account_deletion, auth_sessions, data_export, data_import
+from vigor_app.services import (
+    account_deletion,
+    auth_sessions,
+    data_export,
+    data_import,
+    import_files,
+)
 from vigor_app.services.errors import VigorError
-from vigor_app.state.arguments import form, form_field
+from vigor_app.state.arguments import form_field
 from vigor_app.state.auth import AuthState
 
 UPLOAD_ID = "import-upload"
-MAX_UPLOAD_BYTES = data_import.MAX_BYTES
+MAX_UPLOAD_BYTES = import_files.MAX_BYTES
 
 
 def _import_outcome(user_id: int, content: bytes, source: str | None, unit: str | None) -> tuple[str, str]:
@@ -74,7 +80,7 @@ class YourDataState(AuthState):
             self.import_error = "Choose a CSV file first."
             return
         try:  # read a chunk at a time: a file over the limit is refused before it is all read
-            content = await data_import.read_upload(files[0])
+            content = await import_files.read_upload(files[0])
         except VigorError as exc:
             self.import_error = exc.message
             return
@@ -90,8 +96,8 @@ class YourDataState(AuthState):
         if user is None:
             return None
         try:
-            account_deletion.delete_account(user.id, form_field(form(form_data), "password") or None,
-                                            confirm=form_field(form(form_data), "confirm"),
+            account_deletion.delete_account(user.id, form_field(form_data, "password") or None,
+                                            confirm=form_field(form_data, "confirm"),
                                             client_ip=self._client_ip())
         except VigorError as exc:
             self.delete_error = exc.message
