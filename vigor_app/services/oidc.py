@@ -95,6 +95,31 @@ _ERROR_WORDS = {
 }
 
 
+# Why a sign-in was refused, by `OidcError.reason`: the general words (a refusal may say more).
+REASON_WORDS = {
+    "issuer_mismatch": "the provider's configuration names a different issuer",
+    "bad_metadata": "the provider's configuration could not be read",
+    "bad_config": "the sign-in is misconfigured (no openid scope)",
+    "insecure_url": "the provider's address must use HTTPS",
+    "unreachable": "the provider could not be reached",
+    "bad_response": "the provider's answer could not be read",
+    "unsupported_client_auth": "the provider does not accept a client secret in a way this application supports",
+    "provider_error": "the provider reported an error",
+    "token_refused": "the provider refused the sign-in code",
+    "missing_code": "the provider did not send a sign-in code",
+    "state_mismatch": "the sign-in response did not match the request",
+    "no_id_token": "the provider did not send an identity token",
+    "no_keys": "the provider published no signing keys",
+    "bad_token": "the provider sent a token that cannot be used",
+    "bad_signature": "the token was not signed by the provider",
+    "wrong_issuer": "the token was issued by a different provider",
+    "wrong_audience": "the token is for another application",
+    "expired": "the token has expired",
+    "not_yet_valid": "the token is not valid yet (is this computer's clock right?)",
+    "nonce_mismatch": "the token does not belong to this sign-in",
+}
+
+
 class OidcError(Exception):
     """Sign-in failed. ``message`` is fit to show a person and never holds a secret or token.
 
@@ -187,9 +212,7 @@ async def fetch_metadata(
         logger.warning(
             "OIDC discovery for %s names issuer %r", config.issuer, document.get("issuer")
         )
-        raise _error(
-            config, "issuer_mismatch", "the provider's configuration names a different issuer"
-        )
+        raise _error(config, "issuer_mismatch")
     for field in ("authorization_endpoint", "token_endpoint", "jwks_uri"):
         value = document.get(field)
         if not isinstance(value, str) or not value:
@@ -205,7 +228,7 @@ async def begin_login(
 ) -> PendingLogin:
     """Start a sign-in: fresh state, nonce and PKCE verifier, and the URL to redirect to."""
     if "openid" not in config.scopes.split():
-        raise _error(config, "bad_config", "the sign-in is misconfigured (no openid scope)")
+        raise _error(config, "bad_config")
     metadata = await fetch_metadata(config, http=http)
     state = secrets.token_urlsafe(32)
     nonce = secrets.token_urlsafe(32)
@@ -245,10 +268,10 @@ async def complete_login(
             provider_error=_printable(error),
         )
     if not code:
-        raise _error(config, "missing_code", "the provider did not send a sign-in code")
+        raise _error(config, "missing_code")
     if not state or not hmac.compare_digest(state.encode(), pending.state.encode()):
         logger.warning("OIDC callback state mismatch for %s", config.issuer)
-        raise _error(config, "state_mismatch", "the sign-in response did not match the request")
+        raise _error(config, "state_mismatch")
 
     async with _http_client(config, http) as client:
         metadata = await fetch_metadata(config, http=client)
@@ -284,7 +307,7 @@ def _require_safe_url(config: OidcClientConfig, url: str) -> None:
         return
     if parts.scheme == "http" and parts.hostname in _LOOPBACK_HOSTS:
         return
-    raise _error(config, "insecure_url", "the provider's address must use HTTPS")
+    raise _error(config, "insecure_url")
 
 
 async def _get_json(
@@ -298,7 +321,7 @@ async def _get_json(
         raise _error(config, "unreachable", "the provider did not answer in time") from exc
     except (httpx.HTTPError, httpx.InvalidURL) as exc:
         logger.warning("OIDC request to %s failed: %s", url, type(exc).__name__)
-        raise _error(config, "unreachable", "the provider could not be reached") from exc
+        raise _error(config, "unreachable") from exc
     if response.status_code != 200:
         logger.warning("OIDC GET %s answered HTTP %s", url, response.status_code)
         raise _error(
@@ -337,11 +360,7 @@ def _token_endpoint_auth_method(config: OidcClientConfig, metadata: dict[str, An
     for method in ("client_secret_basic", "client_secret_post"):
         if method in supported:
             return method
-    raise _error(
-        config,
-        "unsupported_client_auth",
-        "the provider does not accept a client secret in a way this application supports",
-    )
+    raise _error(config, "unsupported_client_auth")
 
 
 async def _exchange_code(
@@ -380,7 +399,7 @@ async def _exchange_code(
         raise _error(config, "unreachable", "the provider did not answer in time") from exc
     except (httpx.HTTPError, httpx.InvalidURL) as exc:
         logger.warning("OIDC token request to %s failed: %s", config.issuer, type(exc).__name__)
-        raise _error(config, "unreachable", "the provider could not be reached") from exc
+        raise _error(config, "unreachable") from exc
 
     if response.status_code != 200:
         try:
@@ -414,7 +433,7 @@ async def _exchange_code(
 
     tokens = _json_object(config, response, "the provider's answer")
     if not isinstance(tokens.get("id_token"), str) or not tokens["id_token"]:
-        raise _error(config, "no_id_token", "the provider did not send an identity token")
+        raise _error(config, "no_id_token")
     return tokens
 
 
@@ -447,7 +466,7 @@ async def _signing_keys(
         except (JoseError, ValueError, TypeError, KeyError):
             logger.warning("OIDC provider %s published an unreadable key", config.issuer)
     if not keys:
-        raise _error(config, "no_keys", "the provider published no signing keys")
+        raise _error(config, "no_keys")
     _jwks_cache[jwks_uri] = (time.monotonic(), keys)
     return keys, True
 
@@ -520,19 +539,19 @@ def _check_claims(
     issuer = claims.get("iss")
     accepted_issuers = {config.issuer, *_ISSUER_ALIASES.get(config.issuer, ())}
     if not isinstance(issuer, str) or issuer not in accepted_issuers:
-        raise _error(config, "wrong_issuer", "the token was issued by a different provider")
+        raise _error(config, "wrong_issuer")
 
     audience = claims.get("aud")
     audiences = [audience] if isinstance(audience, str) else audience
     if not isinstance(audiences, list) or not all(isinstance(a, str) for a in audiences):
-        raise _error(config, "wrong_audience", "the token is for another application")
+        raise _error(config, "wrong_audience")
     authorized_party = claims.get("azp")
     if (
         config.client_id not in audiences
         or (len(audiences) > 1 and authorized_party != config.client_id)
         or (authorized_party is not None and authorized_party != config.client_id)
     ):
-        raise _error(config, "wrong_audience", "the token is for another application")
+        raise _error(config, "wrong_audience")
 
     now = time.time()
     expires = claims.get("exp")
@@ -540,22 +559,18 @@ def _check_claims(
     if not _is_number(expires) or not _is_number(issued):
         raise _error(config, "bad_token", "the token is incomplete")
     if expires + CLOCK_LEEWAY_SECONDS <= now:
-        raise _error(config, "expired", "the token has expired")
+        raise _error(config, "expired")
     not_before = claims.get("nbf")
     if issued - CLOCK_LEEWAY_SECONDS > now or (
         _is_number(not_before) and not_before - CLOCK_LEEWAY_SECONDS > now
     ):
-        raise _error(
-            config,
-            "not_yet_valid",
-            "the token is not valid yet (is this computer's clock right?)",
-        )
+        raise _error(config, "not_yet_valid")
 
     token_nonce = claims.get("nonce")
     if not isinstance(token_nonce, str) or not hmac.compare_digest(
         token_nonce.encode(), nonce.encode()
     ):
-        raise _error(config, "nonce_mismatch", "the token does not belong to this sign-in")
+        raise _error(config, "nonce_mismatch")
 
     subject = claims.get("sub")
     if not isinstance(subject, str) or not subject:
@@ -618,8 +633,9 @@ def _describe_error_code(code: str) -> str:
 
 
 def _error(
-    config: OidcClientConfig, reason: str, words: str, *, provider_error: str | None = None
+    config: OidcClientConfig, reason: str, words: str | None = None, *, provider_error: str | None = None
 ) -> OidcError:
+    words = words or REASON_WORDS[reason]
     logger.info("OIDC sign-in with %s refused: %s", config.issuer, reason)
     message = f"Sign-in with {provider_name(config)} failed: {words}."
     return OidcError(message, reason=reason, provider_error=provider_error)

@@ -69,30 +69,6 @@ MESSAGES = {
     "disabled": "This account has been disabled. Contact an administrator.",
     "busy": "Sign-in could not finish. Start again.",
 }
-# Why the protocol refused (`oidc.OidcError.reason`), in words: "Sign-in with X failed: <words>."
-_REFUSALS = {
-    "issuer_mismatch": "the provider's configuration names a different issuer",
-    "bad_metadata": "the provider's configuration could not be read",
-    "bad_config": "the sign-in is misconfigured (no openid scope)",
-    "insecure_url": "the provider's address must use HTTPS",
-    "unreachable": "the provider could not be reached",
-    "bad_response": "the provider's answer could not be read",
-    "unsupported_client_auth": "the provider does not accept a client secret in a way this "
-                               "application supports",
-    "provider_error": "the provider reported an error",
-    "token_refused": "the provider refused the sign-in code",
-    "missing_code": "the provider did not send a sign-in code",
-    "state_mismatch": "the sign-in response did not match the request",
-    "no_id_token": "the provider did not send an identity token",
-    "no_keys": "the provider published no signing keys",
-    "bad_token": "the provider sent a token that cannot be used",
-    "bad_signature": "the token was not signed by the provider",
-    "wrong_issuer": "the token was issued by a different provider",
-    "wrong_audience": "the token is for another application",
-    "expired": "the token has expired",
-    "not_yet_valid": "the token is not valid yet (is this computer's clock right?)",
-    "nonce_mismatch": "the token does not belong to this sign-in",
-}
 
 
 class SignOnError(AuthenticationError):
@@ -172,7 +148,7 @@ def error_code(exc: Exception) -> str:
     if isinstance(exc, oidc.OidcError):
         if exc.provider_error and oidc.error_code_words(exc.provider_error):
             return f"provider.{exc.provider_error}"
-        if exc.reason in _REFUSALS:
+        if exc.reason in oidc.REASON_WORDS:
             return f"oidc.{exc.reason}"
     return "failed"
 
@@ -183,7 +159,7 @@ def error_message(code: str | None) -> str:
     if code in MESSAGES:
         return MESSAGES[code]
     kind, _, detail = code.partition(".")
-    words = _REFUSALS.get(detail) if kind == "oidc" else (
+    words = oidc.REASON_WORDS.get(detail) if kind == "oidc" else (
         oidc.error_code_words(detail) if kind == "provider" else None)
     if words:
         return f"Sign-in with {provider_name()} failed: {words}."
