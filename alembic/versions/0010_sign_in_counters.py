@@ -28,7 +28,6 @@ depends_on: str | Sequence[str] | None = None
 def upgrade() -> None:
     op.create_table('sign_in_counters',
     sa.Column('key', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
-    sa.Column('attempts', sa.Integer(), nullable=False),
     sa.Column('updated_at', sqlmodel.sql.sqltypes.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('key')
     )

@@ -91,7 +91,7 @@ def fill_account(user_id: int, tag: str, *, admin_id: int | None = None) -> None
         session.add(AiCounter(key=f"spend:user:{user_id}:month:2024-03", used=1200))
         session.add(LoginAttempt(account_key=f"{tag}@example.com", client_ip="10.0.0.1"))
         session.add(LoginAttempt(account_key=sign_in_throttle.account_key(user_id, tag), client_ip="10.0.0.1"))
-        session.add(SignInCounter(key=f"account:{sign_in_throttle.account_key(user_id, tag)}", attempts=1))
+        session.add(SignInCounter(key=f"account:{sign_in_throttle.account_key(user_id, tag)}"))
         conversation = CoachConversation(user_id=user_id, title=f"Chat {tag}")
         session.add(conversation)
         session.flush()

@@ -86,7 +86,7 @@ class LoginAttempt(SQLModel, table=True):
 
 
 class SignInCounter(SQLModel, table=True):
-    """Sign-in attempts seen per account or client address: the row an attempt updates first.
+    """One row per account and per client address: the row a sign-in attempt updates first.
 
     Updating it takes the row's lock (PostgreSQL) or the database's write lock (SQLite) until
     the attempt's transaction ends, so attempts for one account or address are counted one
@@ -96,8 +96,7 @@ class SignInCounter(SQLModel, table=True):
     __tablename__ = "sign_in_counters"
 
     key: str = Field(primary_key=True, max_length=300)  # "account:<account key>" or "address:<ip>"
-    attempts: int = Field(default=0)
-    updated_at: datetime = Field(default_factory=utcnow, index=True)
+    updated_at: datetime = Field(default_factory=utcnow, index=True)  # the latest attempt (pruning)
 
 
 class OidcIdentity(SQLModel, table=True):

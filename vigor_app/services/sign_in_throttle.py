@@ -28,9 +28,9 @@ from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from vigor_app.models import LoginAttempt, SignInCounter
-from vigor_app.services.ai.upserts import insert_missing
 from vigor_app.services.errors import ThrottledError
 from vigor_app.settings import get_settings
+from vigor_app.upserts import insert_missing
 
 MAX_KEY_LENGTH = 254
 
@@ -96,17 +96,13 @@ def check_allowed(session: Session, account_key: str, client_ip: str, now: datet
             )
 
 
-def _count_one_at_a_time(session: Session, keys: Iterable[str], now: datetime) -> None:
+def _take_turn(session: Session, keys: Iterable[str], now: datetime) -> None:
     """Update each key's counter row, in the order given (always account, then address, so two
     attempts never wait for each other in a circle). The first write takes SQLite's write lock;
     on PostgreSQL each update holds the row's lock until the transaction ends."""
     for key in keys:
-        insert_missing(session, SignInCounter, [{"key": key, "attempts": 0, "updated_at": now}], "key")
-        session.exec(
-            update(SignInCounter)
-            .where(col(SignInCounter.key) == key)
-            .values(attempts=SignInCounter.attempts + 1, updated_at=now)
-        )
+        insert_missing(session, SignInCounter, [{"key": key, "updated_at": now}], "key")
+        session.exec(update(SignInCounter).where(col(SignInCounter.key) == key).values(updated_at=now))
 
 
 def begin_attempt(session: Session, account_key: str, client_ip: str, now: datetime) -> int:
@@ -119,7 +115,7 @@ def begin_attempt(session: Session, account_key: str, client_ip: str, now: datet
     account_key = account_key[:MAX_KEY_LENGTH]
     client_ip = client_ip[:64]
     keys = [_counter_key(account_key)] + ([f"address:{client_ip}"] if client_ip else [])
-    _count_one_at_a_time(session, keys, now)
+    _take_turn(session, keys, now)
     check_allowed(session, account_key, client_ip, now)
     attempt = LoginAttempt(account_key=account_key, client_ip=client_ip, succeeded=False, created_at=now)
     session.add(attempt)

@@ -20,7 +20,7 @@ from sqlalchemy import bindparam, delete, select
 from sqlmodel import Session, col
 
 from vigor_app.models import AiCacheEntry
-from vigor_app.services.ai.upserts import insert_or_replace
+from vigor_app.upserts import insert_or_replace
 
 
 @dataclass(frozen=True)

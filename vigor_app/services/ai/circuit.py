@@ -20,7 +20,7 @@ from sqlmodel import Session, col
 from sqlmodel import select as orm_select
 
 from vigor_app.models import AiCircuit
-from vigor_app.services.ai.upserts import insert_missing
+from vigor_app.upserts import insert_missing
 
 CLOSED, OPEN, HALF_OPEN = "closed", "open", "half_open"
 

@@ -27,7 +27,7 @@ from sqlalchemy import Table, bindparam, case, select
 from sqlmodel import Session
 
 from vigor_app.models import AiCounter
-from vigor_app.services.ai.upserts import insert_missing
+from vigor_app.upserts import insert_missing
 
 USED = "used"
 RESERVED = "reserved"
