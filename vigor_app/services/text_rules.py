@@ -24,3 +24,14 @@ def check_plain_text(text: str, *, label: str, field: str, multiline: bool = Tru
         raise ValidationError(f"{label} can't contain control characters. Remove them and try again.",
                               field=field)
     return text
+
+
+def plain_text(value, *, label: str, field: str, limit: int, multiline: bool = True) -> str:
+    """Free text to store, as typed without the spaces around it; ValidationError naming
+    `label` when it is not text, holds control characters or is longer than `limit`."""
+    if not isinstance(value, str):
+        raise ValidationError(f"{label} must be text.", field=field)
+    value = check_plain_text(value.strip(), label=label, field=field, multiline=multiline)
+    if len(value) > limit:
+        raise ValidationError(f"Keep {label[0].lower() + label[1:]} under {limit:,} characters.", field=field)
+    return value

@@ -32,7 +32,7 @@ from vigor_app.models.workout import SESSION_FINISHED, SESSION_OPEN
 from vigor_app.services import achievements, catalogue_store, milestones, records
 from vigor_app.services.errors import NotFound, ValidationError
 from vigor_app.services.plans.timing import parse_reps
-from vigor_app.services.text_rules import check_plain_text
+from vigor_app.services.text_rules import plain_text
 
 MAX_REPS = 200
 MAX_SECONDS = 4 * 3600
@@ -455,20 +455,10 @@ def save_set(user_id: int, set_id: int, *, reps=None, seconds=None, weight_kg=No
         return SaveResult(session=_view(session, row), records=announced, milestones=earned)
 
 
-def _text(value, label: str, field: str, limit: int, *, multiline: bool = True) -> str:
-    """Free text as typed (without the spaces around it), refused when too long or not text."""
-    if not isinstance(value, str):
-        raise ValidationError(f"{label} must be text.", field=field)
-    value = check_plain_text(value.strip(), label=label, field=field, multiline=multiline)
-    if len(value) > limit:
-        raise ValidationError(f"Keep {label[0].lower() + label[1:]} under {limit:,} characters.", field=field)
-    return value
-
-
 def set_entry_note(user_id: int, entry_id: int, note: str) -> None:
     with db.transaction() as session:
         entry = _owned_entry(session, user_id, entry_id)
-        entry.note = _text(note, "A note", "note", MAX_NOTE)
+        entry.note = plain_text(note, label="A note", field="note", limit=MAX_NOTE)
         session.add(entry)
 
 
@@ -477,11 +467,12 @@ def set_session_details(user_id: int, session_id: int, *, name: str | None = Non
     with db.transaction() as session:
         row = _owned_session(session, user_id, session_id)
         if name is not None:
-            if not name.strip():
+            name = plain_text(name, label="The workout's name", field="name", limit=120, multiline=False)
+            if not name:
                 raise ValidationError("Give the workout a name.", field="name")
-            row.name = _text(name, "The workout's name", "name", 120, multiline=False)
+            row.name = name
         if note is not None:
-            row.note = _text(note, "The workout's note", "note", MAX_SESSION_NOTE)
+            row.note = plain_text(note, label="The workout's note", field="note", limit=MAX_SESSION_NOTE)
         if intensity is not None:
             row.intensity = _number(intensity, "Intensity", "intensity", low=1, high=10, integer=True)
         _touch(row, session)

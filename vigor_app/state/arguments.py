@@ -76,9 +76,10 @@ def form(value: Any) -> dict[str, Any]:
     return {k: v for k, v in value.items() if isinstance(k, str)}
 
 
-def form_field(values: dict[str, Any], name: str) -> str:
-    """One form field as the string the browser sent; a missing or non-text field is ""."""
-    value = values.get(name, "")
+def form_field(submitted: Any, name: str) -> str:
+    """One field of a submitted form as the string the browser sent; a missing or non-text
+    field, or a form that is not one, is ""."""
+    value = form(submitted).get(name, "")
     if isinstance(value, bool):
         return "on" if value else ""
     if isinstance(value, int | float):

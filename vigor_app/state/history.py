@@ -9,7 +9,7 @@ import reflex as rx
 
 from vigor_app.services import catalogue, coach_replies, profiles, workouts
 from vigor_app.services.errors import VigorError
-from vigor_app.state.arguments import form, form_field, record_id, text, whole
+from vigor_app.state.arguments import form_field, record_id, text, whole
 from vigor_app.state.auth import AuthState
 
 PER_PAGE = 10
@@ -149,12 +149,11 @@ class HistoryState(AuthState):
     @rx.event
     def edit_duration(self, form_data: dict):
         user = self._current_user()
-        values = form(form_data)
         if user is None:
             return None
         try:
-            workouts.edit_finished(user.id, record_id(form_field(values, "session_id")),
-                                   duration_minutes=form_field(values, "minutes"))
+            workouts.edit_finished(user.id, record_id(form_field(form_data, "session_id")),
+                                   duration_minutes=form_field(form_data, "minutes"))
         except VigorError as exc:
             self.error = exc.message
             return None

@@ -11,7 +11,7 @@ import reflex as rx
 from vigor_app.services import membership, profiles
 from vigor_app.services.ai import quotas
 from vigor_app.services.errors import VigorError
-from vigor_app.state.arguments import form, form_field
+from vigor_app.state.arguments import form_field
 from vigor_app.state.auth import AuthState
 
 WINDOW_TEXT = {"day": "Today", "week": "This week", "month": "This month"}
@@ -72,8 +72,7 @@ class MembershipState(AuthState):
         if user is None:
             return None
         try:
-            values = form(form_data)
-            membership.request_upgrade(user.id, form_field(values, "to_tier"), form_field(values, "note"))
+            membership.request_upgrade(user.id, form_field(form_data, "to_tier"), form_field(form_data, "note"))
         except VigorError as exc:
             self.request_error = exc.message
             return None

@@ -9,7 +9,7 @@ import reflex as rx
 from vigor_app.services import password_reset
 from vigor_app.services.errors import ValidationError, VigorError
 from vigor_app.services.mailer import MailError
-from vigor_app.state.arguments import form, form_field
+from vigor_app.state.arguments import form_field
 from vigor_app.state.auth import AuthState
 
 SENT_MESSAGE = (
@@ -33,7 +33,7 @@ class ForgotPasswordState(AuthState):
         async with self:
             self.email_error = self.form_error = ""
             client_ip = self._client_ip()
-        email = form_field(form(form_data), "email")
+        email = form_field(form_data, "email")
         try:
             await asyncio.to_thread(password_reset.request_reset, email, client_ip=client_ip)
         except ValidationError as exc:
@@ -64,8 +64,8 @@ class ResetPasswordState(AuthState):
     @rx.event
     def set_new_password(self, form_data: dict):
         self.password_error = self.confirm_error = self.form_error = ""
-        password = form_field(form(form_data), "password")
-        if password != form_field(form(form_data), "confirm_password"):
+        password = form_field(form_data, "password")
+        if password != form_field(form_data, "confirm_password"):
             self.confirm_error = "The two passwords do not match."
             return
         token = self.router.url.query_parameters.get("token", "")

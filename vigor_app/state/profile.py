@@ -6,7 +6,7 @@ import reflex as rx
 
 from vigor_app.services import accounts
 from vigor_app.services.errors import VigorError
-from vigor_app.state.arguments import form, form_field
+from vigor_app.state.arguments import form_field
 from vigor_app.state.auth import AuthState
 
 
@@ -23,13 +23,13 @@ class AccountState(AuthState):
         user = self._current_user()
         if user is None:
             return self._sign_in_redirect()
-        new_password = form_field(form(form_data), "new_password")
-        if new_password != form_field(form(form_data), "confirm_password"):
+        new_password = form_field(form_data, "new_password")
+        if new_password != form_field(form_data, "confirm_password"):
             self.confirm_error = "The two passwords do not match."
             return None
         try:
             accounts.change_password(
-                user.id, form_field(form(form_data), "current_password"), new_password,
+                user.id, form_field(form_data, "current_password"), new_password,
                 keep_token=self.session_token, client_ip=self._client_ip(),
             )
         except VigorError as exc:

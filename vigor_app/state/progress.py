@@ -10,7 +10,7 @@ import reflex as rx
 from vigor_app.services import body_metrics, profiles, progress
 from vigor_app.services.errors import VigorError
 from vigor_app.services.vocabulary_labels import label
-from vigor_app.state.arguments import form, form_field, text
+from vigor_app.state.arguments import form_field, text
 from vigor_app.state.auth import AuthState
 
 LB_PER_KG = 2.2046226218
@@ -93,9 +93,8 @@ class ProgressState(AuthState):
         if user is None:
             return None
         self.metric_errors = {}
-        submitted = form(form_data)
-        values = {name: form_field(submitted, name) for name in body_metrics.FIELDS if name != "weight_kg"}
-        weight = form_field(submitted, "weight").strip()
+        values = {name: form_field(form_data, name) for name in body_metrics.FIELDS if name != "weight_kg"}
+        weight = form_field(form_data, "weight").strip()
         if weight and self.units == "lb":
             try:
                 weight = str(float(weight.replace(",", ".")) / LB_PER_KG)
@@ -103,7 +102,7 @@ class ProgressState(AuthState):
                 pass  # the service names the problem
         values["weight_kg"] = weight
         try:
-            measured_on = date.fromisoformat(form_field(submitted, "measured_on"))
+            measured_on = date.fromisoformat(form_field(form_data, "measured_on"))
         except ValueError:
             self.metric_errors = {"measured_on": "Pick the date of the measurement."}
             return None

@@ -10,7 +10,7 @@ import reflex as rx
 from vigor_app.services import accounts, single_sign_on
 from vigor_app.services.errors import ValidationError, VigorError
 from vigor_app.services.return_paths import safe_return_path
-from vigor_app.state.arguments import form, form_field
+from vigor_app.state.arguments import form_field
 from vigor_app.state.auth import AuthState
 
 
@@ -40,7 +40,7 @@ class SignInState(AuthState):
         self._clear_errors()
         try:
             signed_in = await asyncio.to_thread(
-                accounts.sign_in, form_field(form(form_data), "login"), form_field(form(form_data), "password"),
+                accounts.sign_in, form_field(form_data, "login"), form_field(form_data, "password"),
                 client_ip=self._client_ip(),
             )
         except ValidationError as exc:
@@ -76,13 +76,13 @@ class RegisterState(AuthState):
         """Hashing the password runs in a thread, as in SignInState.sign_in."""
         self.email_error = self.username_error = self.password_error = ""
         self.confirm_error = self.form_error = ""
-        password = form_field(form(form_data), "password")
-        if password != form_field(form(form_data), "confirm_password"):
+        password = form_field(form_data, "password")
+        if password != form_field(form_data, "confirm_password"):
             self.confirm_error = "The two passwords do not match."
             return None
         try:
             signed_in = await asyncio.to_thread(
-                accounts.register, form_field(form(form_data), "email"), form_field(form(form_data), "username"),
+                accounts.register, form_field(form_data, "email"), form_field(form_data, "username"),
                 password, client_ip=self._client_ip(),
             )
         except VigorError as exc:

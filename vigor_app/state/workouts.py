@@ -12,7 +12,7 @@ from vigor_app.services.auth_sessions import CurrentUser
 from vigor_app.services.errors import VigorError
 from vigor_app.services.plans.vocabulary import FOCUS_AREAS, INTENSITIES
 from vigor_app.services.vocabulary_labels import label
-from vigor_app.state.arguments import form, form_field, record_id, text, whole
+from vigor_app.state.arguments import form_field, record_id, text, whole
 from vigor_app.state.auth import AuthState
 
 FOCUS_OPTIONS = [("", "No particular focus")] + [(w, label(w)) for w in FOCUS_AREAS]
@@ -80,6 +80,7 @@ def day_views(plan: dict) -> list[DayView]:
 
 
 MAX_PLAN_INDEX = 50  # more days or exercises than any plan holds
+NOT_IN_PLAN = "That exercise is not in the plan any more."
 
 
 class WorkoutsState(AuthState):
@@ -188,10 +189,10 @@ class WorkoutsState(AuthState):
 
     @rx.event
     def select_plan(self, plan_id: str):
-        user = self._user()
-        if user is None or not record_id(plan_id):
+        user, wanted = self._user(), record_id(plan_id)
+        if user is None or not wanted:
             return
-        self._refresh(user, show_id=record_id(plan_id))
+        self._refresh(user, show_id=wanted)
 
     def _act(self, action, *args, done: str = ""):
         user = self._user()
@@ -217,16 +218,16 @@ class WorkoutsState(AuthState):
 
     @rx.event
     def rename(self, form_data: dict):
-        return self._act(plan_library.rename_plan, form_field(form(form_data), "plan_name"), done="Plan renamed.")
+        return self._act(plan_library.rename_plan, form_field(form_data, "plan_name"), done="Plan renamed.")
 
     @rx.event
     def delete(self):
-        self.selected_id, deleted = "", self.selected_id
+        deleted, self.selected_id = self._selected(), ""
         user = self._user()
-        if user is None or not record_id(deleted):
+        if user is None or not deleted:
             return None
         try:
-            plan_library.delete_plan(user.id, record_id(deleted))
+            plan_library.delete_plan(user.id, deleted)
         except VigorError as exc:
             self.error = exc.message
         self._refresh(user)
@@ -257,13 +258,14 @@ class WorkoutsState(AuthState):
             return
         self.error = ""
         day, item = whole(day_index, 0, MAX_PLAN_INDEX), whole(item_index, 0, MAX_PLAN_INDEX)
+        if day is None or item is None:
+            self.error = NOT_IN_PLAN
+            return
         try:
-            if day is None or item is None:
-                raise VigorError("That exercise is not in the plan any more.")
             options = plan_library.swap_options(user.id, self._selected(), day, item)
             self.swap_for = self.days[day].exercises[item].name
-        except (VigorError, IndexError):
-            self.error = "That exercise is not in the plan any more."
+        except (VigorError, IndexError):  # IndexError: the page shows an older version of the plan
+            self.error = NOT_IN_PLAN
             return
         self.swap_day, self.swap_item = day, item
         self.swap_choices = [{"id": e.id, "name": e.name, "cue": e.cue} for e in options]
