@@ -67,13 +67,9 @@ def sqlite_and_postgres(request, database, vigor_env) -> str:
     if request.param == "sqlite":
         yield "sqlite"
         return
-    from tests.postgres import throwaway_database
+    from tests.postgres import migrated_database
 
-    with throwaway_database("vigor_race") as url:
-        startup.migrate(url)
-        vigor_env.setenv("DATABASE_URL", url)
-        reload_settings()
-        db.dispose_engine()
+    with migrated_database("vigor_race", vigor_env):
         yield "postgresql"
 
 

@@ -61,3 +61,18 @@ def throwaway_database(prefix: str) -> Iterator[str]:
 
         db.dispose_engine()
         run(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+@contextmanager
+def migrated_database(prefix: str, env: pytest.MonkeyPatch) -> Iterator[str]:
+    """A throwaway database migrated to head, which DATABASE_URL points at for the test; its
+    URL. Skips when PostgreSQL is not reachable."""
+    from vigor_app import db, startup
+    from vigor_app.settings import reload_settings
+
+    with throwaway_database(prefix) as url:
+        startup.migrate(url)
+        env.setenv("DATABASE_URL", url)
+        reload_settings()
+        db.dispose_engine()
+        yield url

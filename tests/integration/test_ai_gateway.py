@@ -14,8 +14,8 @@ import pytest
 from sqlmodel import col, select
 
 from tests.fakes.openai_server import Failure, Reply
-from tests.postgres import throwaway_database
-from vigor_app import db, startup
+from tests.postgres import migrated_database
+from vigor_app import db
 from vigor_app.models import AiAttempt, AiCounter, AuditEntry, FitnessProfile, User
 from vigor_app.services.ai import attempts as attempts_service
 from vigor_app.services.ai import budgets, circuit, providers, quotas
@@ -55,11 +55,7 @@ def backend(request, ai):
     if kind == "sqlite":
         yield kind
         return
-    with throwaway_database("vigor_ai") as url:
-        startup.migrate(url)
-        ai.setenv("DATABASE_URL", url)
-        reload_settings()
-        db.dispose_engine()
+    with migrated_database("vigor_ai", ai):
         yield kind
 
 

@@ -20,9 +20,9 @@ from sqlmodel import col, select
 
 from tests.factories import make_user
 from tests.fakes.openai_server import Reply, run_openai_server
-from tests.postgres import throwaway_database
+from tests.postgres import migrated_database
 from tests.seeding import add_record, add_session, local_time, set_profile
-from vigor_app import db, startup
+from vigor_app import db
 from vigor_app.models import AiCacheEntry, CoachConversation, CoachMessage, DailyMotivationRun, User
 from vigor_app.services import coach_history, coach_scheduler
 from vigor_app.services.ai import cache, providers
@@ -61,11 +61,7 @@ def backend(request, env):
         request.getfixturevalue("database")
         yield "sqlite"
         return
-    with throwaway_database("vigor_scheduler") as url:
-        startup.migrate(url)
-        env.setenv("DATABASE_URL", url)
-        reload_settings()
-        db.dispose_engine()
+    with migrated_database("vigor_scheduler", env):
         yield "postgresql"
 
 

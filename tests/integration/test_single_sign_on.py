@@ -13,7 +13,6 @@ import base64
 import hashlib
 import re
 import socket
-import threading
 import time
 from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
@@ -24,6 +23,7 @@ import pytest
 from alembic.script import ScriptDirectory
 from sqlmodel import SQLModel, func, select
 
+from tests import races
 from tests.factories import DEFAULT_PASSWORD
 from tests.fakes.oidc_provider import FakeOidcProvider, FakeUser, run_oidc_provider
 from vigor_app import __version__, db, startup
@@ -643,24 +643,8 @@ RACERS = 8
 ISSUER = "https://id.example.test"
 
 
-def race(work, count: int = RACERS) -> list:
-    """Run work(i) in `count` threads released together; returns each result or exception."""
-    start = threading.Barrier(count)
-    results: list = [None] * count
-
-    def racer(i: int) -> None:
-        start.wait()
-        try:
-            results[i] = work(i)
-        except BaseException as exc:  # noqa: BLE001 - returned and asserted by the test
-            results[i] = exc
-
-    threads = [threading.Thread(target=racer, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+def race(work) -> list:
+    return races.race(work, RACERS)
 
 
 def identity(subject: str = "racer-1", email: str = "racer@example.test", name: str = "Race Runner"):

@@ -21,6 +21,7 @@ import json
 import shutil
 from collections.abc import Callable
 from datetime import date, timedelta
+from functools import cache
 
 import pytest
 import reflex as rx
@@ -234,6 +235,7 @@ OWN_WRITES = {
 }
 
 
+@cache
 def _state_classes() -> dict[str, type[rx.State]]:
     import vigor_app.vigor_app  # noqa: F401  (registers every state)
 
@@ -345,13 +347,7 @@ def sqlite_world(tmp_path_factory):
     folder = tmp_path_factory.mktemp("fuzz-world")
     path = folder / "world.db"
     with pytest.MonkeyPatch.context() as env:
-        _clean_env(env, folder)
-        env.setenv("DATABASE_URL", f"sqlite:///{path}")
-        reload_settings()
-        db.dispose_engine()
-        startup.migrate(f"sqlite:///{path}")
-        world = handler_world.seed()
-        db.dispose_engine()
+        world = _seeded(env, folder, f"sqlite:///{path}")
     reload_settings()
     return path, world
 
@@ -363,15 +359,21 @@ def postgres_world(tmp_path_factory):
         pytest.skip("PostgreSQL is not reachable at 127.0.0.1:5432")
     folder = tmp_path_factory.mktemp("fuzz-world-pg")
     with throwaway_database("vigor_fuzz_tpl") as url, pytest.MonkeyPatch.context() as env:
-        _clean_env(env, folder)
-        env.setenv("DATABASE_URL", url)
-        reload_settings()
-        db.dispose_engine()
-        startup.migrate(url)
-        world = handler_world.seed()
-        db.dispose_engine()
+        world = _seeded(env, folder, url)
         reload_settings()
         yield url, world
+
+
+def _seeded(env: pytest.MonkeyPatch, folder, url: str) -> handler_world.World:
+    """The world written into the database at `url`, migrated first; no connection left open."""
+    _clean_env(env, folder)
+    env.setenv("DATABASE_URL", url)
+    reload_settings()
+    db.dispose_engine()
+    startup.migrate(url)
+    world = handler_world.seed()
+    db.dispose_engine()
+    return world
 
 
 def _clean_env(env: pytest.MonkeyPatch, folder) -> None:

@@ -85,15 +85,20 @@ def test_a_page_filled_for_someone_else_forgets_before_it_answers(browser):
     assert state.conversations == [] and state.messages == [] and SECRET not in state.knows
 
 
+def _signed_in_tab(browser):
+    me = make_user("alice")
+    tab = browser()
+    tab.state(AuthState).session_token = me.token
+    return me, tab
+
+
 def _conversations(user_id: int) -> int:
     with db.read_only() as session:
         return len(session.exec(select(CoachConversation).where(CoachConversation.user_id == user_id)).all())
 
 
 def test_a_refused_first_message_leaves_no_conversation_and_the_page_can_send_again(browser):
-    me = make_user("alice")
-    tab = browser()
-    tab.state(AuthState).session_token = me.token
+    me, tab = _signed_in_tab(browser)
     state, _ = tab.call(CoachState, "load", path="/coach")
     state.draft = "what about \x00 this"
     tab.call(CoachState, "send", path="/coach")
@@ -106,10 +111,8 @@ def test_a_refused_first_message_leaves_no_conversation_and_the_page_can_send_ag
     assert _conversations(me.user.id) == 1
 
 
-def test_a_failure_while_the_reply_is_stored_does_not_leave_the_page_streaming(browser):
-    me = make_user("alice")
-    tab = browser()
-    tab.state(AuthState).session_token = me.token
+def test_a_conversation_gone_mid_send_does_not_leave_the_page_streaming(browser):
+    me, tab = _signed_in_tab(browser)
     state, _ = tab.call(CoachState, "load", path="/coach")
     state.draft = "How am I doing?"
     state.conversation_id = 2**31 - 1  # a conversation that is gone (deleted in another tab)
@@ -119,9 +122,7 @@ def test_a_failure_while_the_reply_is_stored_does_not_leave_the_page_streaming(b
 
 
 def test_a_reply_left_streaming_by_a_stopped_worker_frees_the_page_on_reload(browser):
-    me = make_user("alice")
-    tab = browser()
-    tab.state(AuthState).session_token = me.token
+    me, tab = _signed_in_tab(browser)
     state, _ = tab.call(CoachState, "load", path="/coach")
     state.streaming, state._streaming_since = True, time.time() - 3600
     state, _ = tab.call(CoachState, "load", path="/coach")
@@ -129,9 +130,7 @@ def test_a_reply_left_streaming_by_a_stopped_worker_frees_the_page_on_reload(bro
 
 
 def test_the_rest_timer_stops_when_its_tab_is_not_connected(browser):
-    me = make_user("alice")
-    tab = browser()
-    tab.state(AuthState).session_token = me.token
+    me, tab = _signed_in_tab(browser)
     state = tab.state(LoggingState, "/log")
     started = time.monotonic()
     asyncio.run(asyncio.wait_for(LoggingState.start_rest.fn(state, 120), timeout=10))

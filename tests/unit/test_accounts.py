@@ -2,6 +2,7 @@ import pytest
 from sqlmodel import select
 
 from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.races import race
 from vigor_app import db
 from vigor_app.models import AuditEntry, User
 from vigor_app.services import accounts, auth_sessions
@@ -211,25 +212,7 @@ RACERS = 8
 
 
 def _race(work, count: int = RACERS) -> list:
-    """Run work(i) in `count` threads released together; returns each result or exception."""
-    import threading
-
-    start = threading.Barrier(count)
-    results: list = [None] * count
-
-    def racer(i: int) -> None:
-        start.wait()
-        try:
-            results[i] = work(i)
-        except BaseException as exc:  # noqa: BLE001 - returned and asserted by the test
-            results[i] = exc
-
-    threads = [threading.Thread(target=racer, args=(i,)) for i in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results
+    return race(work, count)
 
 
 def _refusals(results: list) -> list[tuple[str | None, str]]:

@@ -1,4 +1,3 @@
-import threading
 from collections import Counter
 from datetime import timedelta
 
@@ -6,6 +5,7 @@ import pytest
 from sqlmodel import col, func, select
 
 from tests.factories import DEFAULT_PASSWORD, make_user
+from tests.races import race
 from vigor_app import db
 from vigor_app.clock import utcnow
 from vigor_app.models import LoginAttempt
@@ -91,28 +91,13 @@ RACERS = 40
 
 def _race(logins: list[str], ips: list[str]) -> Counter:
     """Every racer signs in with a wrong password at the same moment; counts the outcomes."""
-    start = threading.Barrier(len(logins))
-    outcomes: Counter = Counter()
-    lock = threading.Lock()
+    def attempt(i: int) -> str:
+        accounts.sign_in(logins[i], "Wrong-Password-0", client_ip=ips[i])
+        return "signed in"
 
-    def racer(login: str, ip: str) -> None:
-        start.wait()
-        try:
-            accounts.sign_in(login, "Wrong-Password-0", client_ip=ip)
-            outcome = "signed in"
-        except (AuthenticationError, ThrottledError) as exc:
-            outcome = type(exc).__name__
-        except BaseException as exc:  # noqa: BLE001 - counted and asserted by the test
-            outcome = repr(exc)
-        with lock:
-            outcomes[outcome] += 1
-
-    threads = [threading.Thread(target=racer, args=pair) for pair in zip(logins, ips, strict=True)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
+    results = race(attempt, len(logins))
+    return Counter(type(r).__name__ if isinstance(r, AuthenticationError | ThrottledError) else
+                   r if isinstance(r, str) else repr(r) for r in results)
 
 
 def _attempts() -> tuple[int, int]:
