@@ -85,6 +85,11 @@ class Settings(BaseSettings):
     perplexity_model: str = Field(default="sonar", alias="PERPLEXITY_MODEL")
     # Seconds one provider call may take before the gateway moves on (new providers' default).
     ai_timeout_seconds: float = Field(default=30.0, gt=0, le=600, alias="AI_TIMEOUT_SECONDS")
+    # Seconds a whole reply may take, however steadily it streams (the timeout above is per wait).
+    ai_reply_deadline_seconds: float = Field(default=120.0, gt=0, le=1800,
+                                             alias="AI_REPLY_DEADLINE_SECONDS")
+    # Seconds a request waits for calls in flight to settle when their reservations fill a budget.
+    ai_budget_wait_seconds: float = Field(default=5.0, ge=0, le=60, alias="AI_BUDGET_WAIT_SECONDS")
     # Identical requests (same person, same context) within this many seconds are served from cache.
     ai_cache_ttl_seconds: int = Field(default=3600, ge=0, alias="AI_CACHE_TTL_SECONDS")
     # A provider's circuit opens after this many consecutive failures, and lets one trial

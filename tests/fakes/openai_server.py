@@ -17,8 +17,10 @@ Each test scripts what a model does next, in order, then falls back to the model
 ``Reply(echo_draft=True)`` answers a plan request with the built-in engine's draft found in
 the prompt (a valid plan); ``Reply(content=...)`` sends any text (malformed JSON, a plan
 that breaks the rules); ``Failure(429)`` / ``Failure(500)`` answer with an error;
+``Failure(429, retry_after="30")`` adds a Retry-After header;
 ``Reply(delay=...)`` longer than the client's timeout is a timeout; ``Reply(drop_after=2)``
-closes the connection after two streamed pieces. ``server.requests`` records every request
+closes the connection after two streamed pieces; ``Reply(chunks=40, chunk_delay=0.4)``
+trickles; ``Reply(completion_tokens=5000)`` reports more tokens than were sent. ``server.requests`` records every request
 received (``server.calls("model-a")`` for one model), so tests can count provider calls.
 
 In a test::
@@ -81,6 +83,7 @@ class Failure:
     delay: float = 0.0
     echo_key: bool = False  # put the API key the client sent into the error message
     raw_body: str | None = None  # send this body instead of the error JSON
+    retry_after: str | None = None  # a Retry-After header ("30", or an HTTP date)
 
 
 Behaviour = Reply | Failure
@@ -198,7 +201,10 @@ class FakeOpenAI:
             if behaviour.echo_key:
                 message = f"{message}: incorrect API key provided: {seen.api_key}"
             kind = "rate_limit_exceeded" if behaviour.status == 429 else "server_error"
-            return _error(behaviour.status, message, kind)
+            answer = _error(behaviour.status, message, kind)
+            if behaviour.retry_after is not None:
+                answer.headers["Retry-After"] = behaviour.retry_after
+            return answer
         content = _content(behaviour, seen)
         prompt_tokens = (behaviour.prompt_tokens if behaviour.prompt_tokens is not None
                          else _count(" ".join(str(m.get("content") or "") for m in seen.messages)))

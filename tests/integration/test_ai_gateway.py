@@ -23,6 +23,7 @@ from vigor_app.services.ai.gateway import Gateway, PlanAnswer
 from vigor_app.services.ai.providers import ProviderInput
 from vigor_app.services.ai.windows import usage_windows
 from vigor_app.services.errors import NotFound, PermissionDenied, ValidationError
+from vigor_app.services.plans import ai_plans
 from vigor_app.services.plans.engine import generate_plan as builtin_plan
 from vigor_app.services.plans.request import PlanRequest, Profile
 from vigor_app.services.plans.validation import validate_plan
@@ -120,7 +121,7 @@ def assert_valid(answer: PlanAnswer, profile: Profile = PROFILE, request: PlanRe
 
 
 async def plan(gateway: Gateway, user: int, seed: int = 1, profile: Profile = PROFILE) -> PlanAnswer:
-    return await gateway.generate_plan(user, profile, REQUEST, seed)
+    return await ai_plans.generate(user, profile, REQUEST, seed, gateway=gateway)
 
 
 def broken_plan(seed: int = 1) -> str:
@@ -181,15 +182,15 @@ async def test_without_any_provider_the_built_in_engine_answers_quietly(gateway,
 async def test_input_is_checked_before_anything_else(server, gateway, admin_id, user_id):
     add_provider(admin_id, server, "A")
     with pytest.raises(ValidationError) as caught:
-        await gateway.generate_plan(user_id, {"days_per_week": 9}, None, 1)  # type: ignore[arg-type]
+        await ai_plans.generate(user_id, {"days_per_week": 9}, None, 1, gateway=gateway)  # type: ignore[arg-type]
     assert caught.value.field == "days_per_week"
     with pytest.raises(ValidationError):
-        await gateway.generate_plan(user_id, PROFILE, {"intensity": "insane"}, 1)  # type: ignore[arg-type]
+        await ai_plans.generate(user_id, PROFILE, {"intensity": "insane"}, 1, gateway=gateway)  # type: ignore[arg-type]
     with pytest.raises(ValidationError) as caught:
-        await gateway.generate_plan(user_id, PROFILE, REQUEST, -1)
+        await ai_plans.generate(user_id, PROFILE, REQUEST, -1, gateway=gateway)
     assert caught.value.field == "seed"
     with pytest.raises(NotFound):
-        await gateway.generate_plan(424242, PROFILE, REQUEST, 1)
+        await ai_plans.generate(424242, PROFILE, REQUEST, 1, gateway=gateway)
     assert server.calls() == [] and attempts() == []
 
 
@@ -572,8 +573,9 @@ async def test_reservations_left_by_a_crashed_worker_are_settled_at_their_worst_
     spend = budgets.spend_keys(user_id, START, usage_windows(START, "UTC"))
     with db.transaction() as session:  # what a worker does before its call... and then dies
         states = [budgets.Budget(name, key, None, False) for name, key in spend.items()]
-        keys, refused = budgets.reserve(session, states, provider.id or 0, None, 777, START)
-        assert refused is None
+        taken = budgets.reserve(session, states, provider.id or 0, None, 777, START)
+        keys = taken.keys
+        assert taken.refused is None
         attempt_id = attempts_service.add_one(session, attempts_service.row(
             created_at=START, request_id="crashed", user_id=user_id, feature="plan",
             outcome="pending", provider_id=provider.id, provider_name="A", reserved_micros=777,

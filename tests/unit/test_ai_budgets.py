@@ -99,10 +99,13 @@ def test_a_reservation_fits_every_hard_limit_or_takes_nothing(database):
     hard = budget(0, 1000)
     soft = budget(0, 10, auto=False, name=budgets.GLOBAL_MONTH)
     with db.transaction() as session:
-        keys, refused = budgets.reserve(session, [hard, soft], 7, daily_cap_micros=600, amount=500, now=NOW)
-    assert refused is None and len(keys) == 3
+        taken = budgets.reserve(session, [hard, soft], 7, daily_cap_micros=600, amount=500, now=NOW)
+    keys = taken.keys
+    assert taken.refused is None and len(keys) == 3 and taken.amount == 500
     with db.transaction() as session:  # the provider's cap (600) cannot take another 500
-        assert budgets.reserve(session, [hard, soft], 7, 600, 500, NOW) == ((), budgets.provider_day_key(7, NOW))
+        refused = budgets.reserve(session, [hard, soft], 7, 600, 500, NOW)
+    assert (refused.keys, refused.refused) == ((), budgets.provider_day_key(7, NOW))
+    assert refused.settling  # the 500 in flight would make room once settled
     with db.read_only() as session:
         readings = counters.read(session, [hard.key, soft.key, budgets.provider_day_key(7, NOW)])
     assert {k: r.reserved for k, r in readings.items()} == {k: 500 for k in readings}

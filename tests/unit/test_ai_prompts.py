@@ -1,8 +1,9 @@
-"""What the gateway sends: the plan prompt and schema, JSON parsing, token estimates."""
+"""What the gateway sends: the plan prompt and schema (the plans' own), JSON parsing, token estimates."""
 
 import json
 
 from vigor_app.services.ai import prompts
+from vigor_app.services.plans import ai_plans
 from vigor_app.services.plans.engine import generate_plan
 from vigor_app.services.plans.request import PlanRequest, Profile, resolve_inputs
 
@@ -19,11 +20,11 @@ def _strict_ok(schema: dict) -> None:
 
 
 def test_the_plan_schema_is_strict_and_the_engine_output_fits_it():
-    _strict_ok(prompts.PLAN_SCHEMA)
-    fmt = prompts.plan_response_format()
+    _strict_ok(ai_plans.PLAN_SCHEMA)
+    fmt = ai_plans.plan_response_format()
     assert fmt["type"] == "json_schema" and fmt["json_schema"]["strict"] is True
     plan = generate_plan(Profile(), PlanRequest(), 1).to_dict()
-    day_keys = set(prompts.PLAN_SCHEMA["properties"]["days"]["items"]["properties"])
+    day_keys = set(ai_plans.PLAN_SCHEMA["properties"]["days"]["items"]["properties"])
     assert all(set(day) == day_keys for day in plan["days"])
 
 
@@ -32,7 +33,7 @@ def test_the_plan_prompt_carries_the_person_the_exercises_and_a_valid_draft():
                       injuries=("knee",))
     inputs = resolve_inputs(profile, PlanRequest())
     draft = generate_plan(profile, PlanRequest(), 3).to_dict()
-    system, user = prompts.plan_messages(inputs, draft)
+    system, user = ai_plans.plan_messages(inputs, draft)
     assert system["role"] == "system" and "exactly 4 training days" in system["content"]
     assert "rpe from\n  3 to 9" in system["content"]
     person = json.loads(user["content"].split("\n")[0].removeprefix("Person: "))
@@ -55,7 +56,7 @@ def test_json_is_read_with_or_without_a_code_fence():
 
 def test_a_repair_turn_quotes_the_reply_and_asks_for_json_only():
     messages = [{"role": "system", "content": "s"}, {"role": "user", "content": "u"}]
-    repaired = prompts.repair_messages(messages, "oops", "invalid JSON")
+    repaired = ai_plans.repair_messages(messages, "oops", "invalid JSON")
     assert repaired[:2] == messages
     assert repaired[2] == {"role": "assistant", "content": "oops"}
     assert "invalid JSON" in repaired[3]["content"]

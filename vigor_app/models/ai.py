@@ -59,6 +59,8 @@ class AiCircuit(SQLModel, table=True):
     trial_started_at: datetime | None = Field(default=None)
     last_failure_at: datetime | None = Field(default=None)
     last_error: str = Field(default="", max_length=64)
+    # A 429/503 with Retry-After: no worker calls the provider before this time.
+    retry_after_until: datetime | None = Field(default=None)
     updated_at: datetime = Field(default_factory=utcnow)
 
 
@@ -167,6 +169,10 @@ class AiAttempt(SQLModel, table=True):
     input_tokens: int = Field(default=0)
     output_tokens: int = Field(default=0)
     usage_estimated: bool = Field(default=False)  # the provider sent no usage; counted by us
+    # What the provider reported (None: nothing). The charged counts above are clamped to what
+    # the call asked for: a provider over-reporting shows as a difference between the two.
+    reported_input_tokens: int | None = Field(default=None)
+    reported_output_tokens: int | None = Field(default=None)
     input_price_micros: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
     output_price_micros: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))
     reserved_micros: int = Field(default=0, sa_column=Column(BigInteger, nullable=False))

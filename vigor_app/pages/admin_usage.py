@@ -34,7 +34,8 @@ def _chart(title: str, description: str, chart: rx.Component) -> rx.Component:
 def _provider_row(r: rx.Var[dict]) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(r["name"]), rx.table.cell(r["calls"]), rx.table.cell(r["failures"]),
-        rx.table.cell(r["input"]), rx.table.cell(r["output"]), rx.table.cell(r["cost"]),
+        rx.table.cell(r["input"]), rx.table.cell(r["output"]), rx.table.cell(r["over"]),
+        rx.table.cell(r["cost"]),
     )
 
 
@@ -87,8 +88,9 @@ def admin_usage() -> rx.Component:
             width="100%",
         ),
         card("By provider",
-             table(["Provider", "Calls", "Failed", "Input tokens", "Output tokens", "Cost"], U.provider_rows,
-                   _provider_row, label="Usage by provider", min_width="560px"),
+             table(["Provider", "Calls", "Failed", "Input tokens", "Output tokens",
+                    "Reported beyond charged", "Cost"], U.provider_rows,
+                   _provider_row, label="Usage by provider", min_width="680px"),
              empty(U.provider_rows, "No provider was called in this period.")),
         rx.grid(
             card("Cost per feature",

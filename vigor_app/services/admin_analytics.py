@@ -145,6 +145,7 @@ class ProviderTotal:
     input_tokens: int
     output_tokens: int
     cost_micros: int
+    over_reported: int = 0  # tokens the provider reported beyond what it was charged for
 
     @property
     def tokens(self) -> int:
@@ -221,10 +222,14 @@ def _usage(session: Session, days: int, starts: datetime, ends: datetime,
     in_period = (col(AiAttempt.created_at) >= starts, col(AiAttempt.created_at) < ends)
     day = func.date(AiAttempt.created_at)
     failed = func.sum(case((col(AiAttempt.outcome).in_(outcomes.FAILURES), 1), else_=0))
+    over = (func.coalesce(AiAttempt.reported_input_tokens, AiAttempt.input_tokens)
+            - AiAttempt.input_tokens
+            + func.coalesce(AiAttempt.reported_output_tokens, AiAttempt.output_tokens)
+            - AiAttempt.output_tokens)
     calls = session.exec(
         select(day, AiAttempt.provider_name, func.count(), failed,
                func.sum(AiAttempt.input_tokens), func.sum(AiAttempt.output_tokens),
-               func.sum(AiAttempt.cost_micros))
+               func.sum(AiAttempt.cost_micros), func.sum(over))
         .where(*in_period, col(AiAttempt.outcome).in_(CALLED))
         .group_by(day, AiAttempt.provider_name)
     ).all()
@@ -238,14 +243,14 @@ def _usage(session: Session, days: int, starts: datetime, ends: datetime,
     tokens_by_day: dict[str, dict[str, int]] = {k: {} for k in keys}
     cost_by_day: dict[str, dict[str, int]] = {k: {} for k in keys}
     totals: dict[str, list[int]] = {}
-    for when, name, count, failures, tokens_in, tokens_out, cost in calls:
+    for when, name, count, failures, tokens_in, tokens_out, cost, over_reported in calls:
         key = _day(when)
         tokens = int(tokens_in or 0) + int(tokens_out or 0)
         for table, value in ((calls_by_day, int(count)), (tokens_by_day, tokens),
                              (cost_by_day, int(cost or 0))):
             table.setdefault(key, {})[name] = table.get(key, {}).get(name, 0) + value
-        total = totals.setdefault(name, [0, 0, 0, 0, 0])
-        for i, value in enumerate((count, failures, tokens_in, tokens_out, cost)):
+        total = totals.setdefault(name, [0, 0, 0, 0, 0, 0])
+        for i, value in enumerate((count, failures, tokens_in, tokens_out, cost, over_reported)):
             total[i] += int(value or 0)
     for when, count in builtin:
         calls_by_day.setdefault(_day(when), {})[BUILTIN_LABEL] = int(count)

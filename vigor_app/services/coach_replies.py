@@ -26,6 +26,7 @@ class ReplyPiece:
     done: bool = False
     engine: str = "builtin"
     notice: str = ""
+    replace: str | None = None  # on the last piece: show this instead of the pieces before it
 
 
 async def chat_reply(user_id: int, text: str, earlier: list[dict[str, str]]) -> AsyncIterator[ReplyPiece]:
@@ -43,7 +44,8 @@ async def chat_reply(user_id: int, text: str, earlier: list[dict[str, str]]) -> 
     async with aclosing(stream) as chunks:
         async for chunk in chunks:
             if chunk.done:
-                yield ReplyPiece(chunk.text, done=True, engine=chunk.engine or "builtin", notice=chunk.notice or "")
+                yield ReplyPiece(chunk.text, done=True, engine=chunk.engine or "builtin",
+                                 notice=chunk.notice or "", replace=chunk.replace)
             elif chunk.text:
                 yield ReplyPiece(chunk.text)
 
@@ -81,5 +83,7 @@ async def write_analysis(user_id: int, session_id: int) -> coach_history.Message
             parts.append(chunk.text)
             if chunk.done:
                 engine, notice = chunk.engine or "builtin", chunk.notice or ""
+                if chunk.replace is not None:  # the AI's text was withheld
+                    parts = [chunk.replace]
     return await asyncio.to_thread(coach_history.post_from_coach, user_id, KIND_ANALYSIS, "".join(parts),
                                    engine=engine, notice=notice, session_id=session_id)

@@ -180,6 +180,8 @@ async def _ask_gateway(user_id: int, context: CoachContext, builtin_text: str,
         async for chunk in stream:
             if chunk.done:
                 engine, notice = chunk.engine or BUILTIN_ENGINE, chunk.notice or ""
+                if chunk.replace is not None:  # the AI's note broke the safety rules
+                    return builtin_text, BUILTIN_ENGINE, CUT_NOTICE
             else:
                 parts.append(chunk.text)
     text = "".join(parts).strip()

@@ -18,9 +18,8 @@ from vigor_app import db
 from vigor_app.clock import utcnow
 from vigor_app.models import WorkoutPlan
 from vigor_app.services import catalogue, profiles
-from vigor_app.services.ai import gateway
 from vigor_app.services.errors import NotFound, ValidationError
-from vigor_app.services.plans import rules, timing
+from vigor_app.services.plans import ai_plans, rules, timing
 from vigor_app.services.plans.engine import generate_plan
 from vigor_app.services.plans.request import (
     PROFILE_KEYS,
@@ -32,7 +31,7 @@ from vigor_app.services.plans.request import (
 )
 from vigor_app.services.plans.validation import validate_plan
 
-MAX_NAME = 80
+MAX_NAME = ai_plans.MAX_PLAN_NAME
 BUILTIN_ENGINE = "builtin"
 
 
@@ -121,7 +120,7 @@ async def create_plan_via_gateway(user_id: int, request: dict[str, Any] | None =
     profile = (await asyncio.to_thread(profiles.get_profile, user_id)).plan_profile()
     plan_request = _plan_request(request)
     seed = secrets.randbelow(1_000_000) if seed is None else seed
-    answer = await gateway.generate_plan(user_id, profile, plan_request, seed)
+    answer = await ai_plans.generate(user_id, profile, plan_request, seed)
     stored = await asyncio.to_thread(
         lambda: _store(user_id, answer.plan, engine=answer.engine, seed=seed, name=name,
                        inputs=resolve_inputs(profile, plan_request)))
@@ -153,8 +152,7 @@ def _stored_inputs(inputs: dict[str, Any]) -> PlanInputs:
 
 
 def _default_name(plan: dict[str, Any]) -> str:
-    split = str(plan.get("split", "")).replace("_", " ")
-    return f"{len(plan.get('days', []))}-day {split} plan".strip()
+    return ai_plans.default_name(plan)
 
 
 def list_plans(user_id: int) -> list[StoredPlan]:

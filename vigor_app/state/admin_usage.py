@@ -80,7 +80,8 @@ class UsageState(AdminConsoleState):
         ]
         self.provider_rows = [
             {"name": t.name, "calls": f"{t.calls:,}", "failures": f"{t.failures:,}",
-             "input": f"{t.input_tokens:,}", "output": f"{t.output_tokens:,}", "cost": money(t.cost_micros)}
+             "input": f"{t.input_tokens:,}", "output": f"{t.output_tokens:,}", "cost": money(t.cost_micros),
+             "over": f"+{t.over_reported:,}" if t.over_reported > 0 else "—"}
             for t in report.providers
         ]
         self.feature_rows = [

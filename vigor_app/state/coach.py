@@ -207,6 +207,8 @@ class CoachState(AuthState):
             async for piece in pieces:
                 if piece.done:
                     engine, notice = piece.engine, piece.notice
+                    if piece.replace is not None:  # the AI's reply was withheld: show this instead
+                        parts = [piece.replace]
                     continue
                 parts.append(piece.text)
                 async with self:

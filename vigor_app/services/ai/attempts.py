@@ -21,14 +21,17 @@ from vigor_app.services.admin import require_admin
 
 _T: Table = AiAttempt.__table__  # type: ignore[attr-defined]
 _INSERT = insert(_T)
-_FINISH_COLUMNS = ("input_tokens", "output_tokens", "usage_estimated", "cost_micros", "latency_ms",
-                   "outcome", "error_class", "error_message", "settled_at", "final", "engine")
+_INSERT_ONE = insert(_T).returning(_T.c.id)
+_FINISH_COLUMNS = ("input_tokens", "output_tokens", "usage_estimated", "reported_input_tokens",
+                   "reported_output_tokens", "cost_micros", "latency_ms", "outcome", "error_class",
+                   "error_message", "settled_at", "final", "engine")
 _FINISH = _T.update().where(_T.c.id == bindparam("attempt_id")).values(
     {name: bindparam(f"new_{name}") for name in _FINISH_COLUMNS})
 
 DEFAULTS: dict[str, Any] = {
     "provider_id": None, "provider_name": "", "model": "", "input_tokens": 0, "output_tokens": 0,
-    "usage_estimated": False, "input_price_micros": 0, "output_price_micros": 0,
+    "usage_estimated": False, "reported_input_tokens": None, "reported_output_tokens": None,
+    "input_price_micros": 0, "output_price_micros": 0,
     "reserved_micros": 0, "cost_micros": 0, "latency_ms": 0, "error_class": "",
     "error_message": "", "cache_hit": False, "budget_decision": "", "final": False,
     "engine": None, "builtin_reason": None, "settled_at": None,
@@ -52,8 +55,7 @@ def add(session: Session, rows: Sequence[dict[str, Any]]) -> None:
 
 def add_one(session: Session, values: dict[str, Any]) -> int:
     """Insert one row; returns its id."""
-    result = session.connection().execute(_INSERT.values(values))
-    return int(result.inserted_primary_key[0])
+    return int(session.connection().execute(_INSERT_ONE, values).scalar_one())
 
 
 def finish(session: Session, attempt_id: int, **values: Any) -> None:

@@ -3,10 +3,16 @@
 Before a provider call the gateway reserves the call's worst case (estimated input tokens
 plus the provider's max output tokens, at its prices) against every budget and the
 provider's daily cap at once (``reserve``, atomic: see counters). After the call the
-reservation is settled to the real cost. A budget with auto-disable is a hard ceiling: a
-call that might cross it is not made. Every budget counts towards the decision:
+reservation is settled to the real cost (never above the reservation: the charged tokens are
+clamped to what was asked for). A budget with auto-disable is a hard ceiling: a call that
+might cross it is not made. Near the ceiling a call asks for fewer output tokens so that its
+worst case fits what is left; when calls in flight hold the room it needs, it waits a few
+seconds for them to settle (``ai_budget_wait_seconds``) before it is refused, so a burst
+spends the budget instead of being turned away by the others' worst cases. Every budget
+counts towards the decision:
 
-- ``deny`` when a budget with auto-disable is used up: the built-in engine answers, with a notice;
+- ``deny`` when the settled spend of a budget with auto-disable has reached it: the built-in
+  engine answers, with a notice;
 - ``downgrade`` when a budget is past the alert threshold (default 80 %), or inside the
   optional off-peak window: the cheapest enabled provider is tried first (off-peak, the
   admin's preferred provider comes before it, when one is chosen and enabled);
@@ -30,7 +36,7 @@ from vigor_app.clock import utcnow
 from vigor_app.models import AiAttempt, AiBudgetSettings, AiProvider
 from vigor_app.services import audit
 from vigor_app.services.admin import require_admin
-from vigor_app.services.ai import counters, outcomes
+from vigor_app.services.ai import counters, outcomes, snapshots
 from vigor_app.services.ai.quotas import Allowance
 from vigor_app.services.ai.windows import UsageWindows, usage_windows, zone
 from vigor_app.services.errors import ValidationError
@@ -82,7 +88,10 @@ class Budget:
 
     @property
     def reached(self) -> bool:
-        return self.limit_micros is not None and self.committed >= self.limit_micros
+        """Settled spend has reached the limit. Money only reserved by calls in flight does
+        not count here: most of it comes back when they settle, so a burst waits for it
+        (see ``reserve``) rather than being refused while little is spent."""
+        return self.limit_micros is not None and self.used >= self.limit_micros
 
 
 @dataclass(frozen=True)
@@ -98,6 +107,11 @@ _LOAD_SETTINGS = select(_SETTINGS_T).where(_SETTINGS_T.c.id == SETTINGS_ROW_ID)
 
 
 def load_settings(session: Session) -> BudgetSettings:
+    """The budget settings, as a snapshot at most ``snapshots.TTL_SECONDS`` old."""
+    return _settings.get(session)
+
+
+def _load_settings(session: Session) -> BudgetSettings:
     row = session.connection().execute(_LOAD_SETTINGS).first()
     if row is None:
         return BudgetSettings()
@@ -106,6 +120,9 @@ def load_settings(session: Session) -> BudgetSettings:
         row.monthly_auto_disable, row.user_auto_disable, row.alert_percent,
         row.offpeak_start_minute, row.offpeak_end_minute, row.offpeak_timezone, row.offpeak_provider_id,
     )
+
+
+_settings = snapshots.Snapshot(_load_settings)
 
 
 def spend_keys(user_id: int, now: datetime, user_windows: UsageWindows) -> dict[str, str]:
@@ -157,18 +174,44 @@ def decide(budgets: Iterable[Budget], settings: BudgetSettings, now: datetime) -
     return Decision(outcomes.DECISION_OK)
 
 
-def reserve(session: Session, budgets: Iterable[Budget], provider_id: int,
-            daily_cap_micros: int | None, amount: int, now: datetime) -> tuple[tuple[str, ...], str | None]:
-    """Reserve `amount` on every budget and the provider's day at once.
+@dataclass(frozen=True)
+class Reservation:
+    """What ``reserve`` did: money reserved on ``keys`` (``amount``), or, when ``refused`` names
+    a counter, nothing; ``settling`` then says that calls in flight hold enough of it that the
+    call would fit once they settle (worth a short wait)."""
 
-    Returns (the keys reserved on, None) or ((), the key that could not take it).
+    keys: tuple[str, ...] = ()
+    amount: int = 0
+    refused: str | None = None
+    settling: bool = False
+
+
+def reserve(session: Session, budgets: Iterable[Budget], provider_id: int,
+            daily_cap_micros: int | None, amount: int, now: datetime, *,
+            smallest: int | None = None) -> Reservation:
+    """Reserve `amount` on every budget and the provider's day at once (atomic: see counters).
+
+    When it does not fit and `smallest` (the least a useful call may reserve) does, reserve
+    what is left instead: near a limit the call asks for fewer output tokens rather than
+    being refused. A budget is never passed: every reservation fits under every hard limit.
     """
     limits: dict[str, int | None] = {b.key: b.hard_limit for b in budgets}
     limits[provider_day_key(provider_id, now)] = daily_cap_micros
+    keys = tuple(sorted(limits))
     refused = counters.take(session, limits, amount, now, column=counters.RESERVED)
-    if refused is not None:
-        return (), refused
-    return tuple(sorted(limits)), None
+    if refused is None:
+        return Reservation(keys, amount)
+    floor = amount if smallest is None else min(smallest, amount)
+    hard = {key: limit for key, limit in limits.items() if limit is not None}
+    readings = counters.read(session, hard)
+    room = min(limit - readings[key].total for key, limit in hard.items())
+    if floor <= room < amount and counters.take(session, limits, room, now,
+                                                column=counters.RESERVED) is None:
+        return Reservation(keys, room)
+    # Would the call fit (at its smallest) once the calls in flight settle?
+    settling = all(limit - readings[key].used >= floor for key, limit in hard.items()) \
+        and any(readings[key].reserved > 0 for key in hard)
+    return Reservation(refused=refused, settling=settling)
 
 
 def settle(session: Session, keys: Iterable[str], reserved: int, actual: int, now: datetime) -> None:
@@ -238,16 +281,17 @@ def _check(settings: BudgetSettings) -> BudgetSettings:
 def get_budget_settings(actor_id: int) -> BudgetSettings:
     with db.read_only() as session:
         require_admin(session, actor_id)
-        return load_settings(session)
+        return _load_settings(session)
 
 
+@snapshots.forgets
 def update_budget_settings(actor_id: int, *, client_ip: str = "", **changes: Any) -> BudgetSettings:
     unknown = set(changes) - set(EDITABLE)
     if unknown:
         raise ValidationError(f"Unknown budget setting {sorted(unknown)[0]!r}.")
     with db.transaction() as session:
         require_admin(session, actor_id)
-        before = load_settings(session)
+        before = _load_settings(session)
         after = _check(replace(before, **changes))
         if after == before:
             return after

@@ -35,6 +35,16 @@ def worst_case_micros(
     return -(-total // TOKENS_PER_PRICE)
 
 
+def output_tokens_within(room_micros: int, input_tokens: int, input_price: int,
+                         output_price: int) -> int:
+    """The most output tokens a call may ask for so that its worst case fits in `room_micros`
+    (negative: not even the input fits)."""
+    left = room_micros * TOKENS_PER_PRICE - input_tokens * input_price
+    if output_price <= 0:
+        return 2**31 - 1 if left >= 0 else -1
+    return left // output_price
+
+
 def usd_to_micros(value: str | int | Decimal) -> int:
     """Dollars ("2.50", 3, Decimal) to micro-dollars, exactly; refuses floats and sub-micro digits."""
     if isinstance(value, float) or isinstance(value, bool):

@@ -26,7 +26,7 @@ from vigor_app.clock import utcnow
 from vigor_app.models import AiCircuit, AiProvider
 from vigor_app.services import audit
 from vigor_app.services.admin import require_admin
-from vigor_app.services.ai import circuit, crypto, pricing
+from vigor_app.services.ai import circuit, crypto, pricing, snapshots
 from vigor_app.services.ai.outcomes import BUILTIN_ENGINE
 from vigor_app.services.errors import NotFound, ValidationError
 from vigor_app.settings import Settings, get_settings
@@ -144,7 +144,7 @@ class CircuitView:
     state: str  # closed | open | half_open
     consecutive_failures: int
     opened_at: datetime | None
-    retry_at: datetime | None  # when an open circuit lets a trial call through
+    retry_at: datetime | None  # when it is called again: a trial call, or the end of its Retry-After
     last_error: str
 
 
@@ -205,9 +205,17 @@ def config_of(row: AiProvider) -> ProviderConfig:
     return _config(row)
 
 
-def enabled_configs(session: Session) -> list[ProviderConfig]:
-    """Enabled providers in priority order (the built-in engine is not among them)."""
+def _enabled_configs(session: Session) -> list[ProviderConfig]:
     return [_config(row) for row in session.connection().execute(_ENABLED)]
+
+
+_enabled = snapshots.Snapshot(_enabled_configs)
+
+
+def enabled_configs(session: Session) -> list[ProviderConfig]:
+    """Enabled providers in priority order (the built-in engine is not among them); a
+    snapshot at most ``snapshots.TTL_SECONDS`` old (see snapshots)."""
+    return list(_enabled.get(session))
 
 
 # --- validation -------------------------------------------------------------------------
@@ -351,6 +359,7 @@ def list_providers(actor_id: int) -> list[ProviderView]:
                 BUILTIN_VIEW]
 
 
+@snapshots.forgets
 def create_provider(actor_id: int, data: ProviderInput, *, client_ip: str = "") -> ProviderView:
     values = _clean(data, new_key=True, had_key=False)
     with db.transaction() as session:
@@ -370,6 +379,7 @@ def create_provider(actor_id: int, data: ProviderInput, *, client_ip: str = "") 
         return _view(row, circuit.CLOSED)
 
 
+@snapshots.forgets
 def update_provider(actor_id: int, provider_id: int, *, client_ip: str = "",
                     **changes: Any) -> ProviderView:
     """Change some settings. ``api_key="..."`` replaces the key; an empty one removes it
@@ -413,6 +423,7 @@ def set_priority(actor_id: int, provider_id: int, priority: int, *, client_ip: s
     return update_provider(actor_id, provider_id, priority=priority, client_ip=client_ip)
 
 
+@snapshots.forgets
 def delete_provider(actor_id: int, provider_id: int, *, client_ip: str = "") -> None:
     """Remove a provider. Its past attempts stay (with its name) for the accounts."""
     with db.transaction() as session:
@@ -436,10 +447,13 @@ def circuit_report(actor_id: int, now: datetime | None = None) -> list[CircuitVi
     for row in rows:
         found = circuits.get(row.id or 0)
         state = circuit.CircuitState() if found is None else circuit.CircuitState(
-            found.state, found.consecutive_failures, found.opened_at, found.trial_started_at)
+            found.state, found.consecutive_failures, found.opened_at, found.trial_started_at,
+            found.retry_after_until)
+        retry_at = state.retry_at(cooldown)
+        if state.resting(now or utcnow()):  # the provider's own Retry-After
+            retry_at = max(filter(None, (retry_at, state.retry_after_until)))
         views.append(CircuitView(row.id or 0, row.name, state.state, state.failures,
-                                 state.opened_at, state.retry_at(cooldown),
-                                 found.last_error if found else ""))
+                                 state.opened_at, retry_at, found.last_error if found else ""))
     return views
 
 
@@ -514,6 +528,7 @@ def bootstrap_from_env(settings: Settings | None = None) -> list[str]:
     return created
 
 
+@snapshots.forgets
 def _create_from_env(wanted: list[ProviderInput]) -> list[str]:
     with db.transaction() as session:
         if session.exec(select(AiProvider.id)).first() is not None:

@@ -20,7 +20,7 @@ from vigor_app.clock import utcnow
 from vigor_app.models import AiQuotaOverride, AiTierLimit, FitnessProfile, User
 from vigor_app.services import audit
 from vigor_app.services.admin import require_admin
-from vigor_app.services.ai import counters
+from vigor_app.services.ai import counters, snapshots
 from vigor_app.services.ai.windows import UsageWindows, Window, usage_windows
 from vigor_app.services.errors import NotFound, ValidationError
 
@@ -115,7 +115,7 @@ def normal_tier(tier: str | None) -> str:
 
 _LIMITS_T = AiTierLimit.__table__  # type: ignore[attr-defined]
 _OVERRIDES_T = AiQuotaOverride.__table__  # type: ignore[attr-defined]
-_LIMITS = select(_LIMITS_T).where(_LIMITS_T.c.tier == bindparam("tier"))
+_ALL_LIMITS = select(_LIMITS_T)
 _ACTIVE_OVERRIDE = (
     select(_OVERRIDES_T)
     .where(_OVERRIDES_T.c.user_id == bindparam("user_id"), _OVERRIDES_T.c.revoked_at.is_(None),
@@ -125,12 +125,21 @@ _ACTIVE_OVERRIDE = (
 )
 
 
-def tier_limits(session: Session, tier: str) -> TierLimits:
+def _all_tier_limits(session: Session) -> dict[str, TierLimits]:
+    found = dict(DEFAULT_TIER_LIMITS)
+    for row in session.connection().execute(_ALL_LIMITS):
+        if row.tier in found:
+            found[row.tier] = TierLimits(row.daily, row.weekly, row.monthly, row.monthly_budget_micros)
+    return found
+
+
+_limits = snapshots.Snapshot(_all_tier_limits)
+
+
+def tier_limits(session: Session, tier: str, *, fresh: bool = False) -> TierLimits:
+    """A tier's limits: a snapshot at most ``snapshots.TTL_SECONDS`` old, or read now."""
     tier = normal_tier(tier)
-    row = session.connection().execute(_LIMITS, {"tier": tier}).first()
-    if row is None:
-        return DEFAULT_TIER_LIMITS[tier]
-    return TierLimits(row.daily, row.weekly, row.monthly, row.monthly_budget_micros)
+    return (_all_tier_limits(session) if fresh else _limits.get(session))[tier]
 
 
 def _active_override(session: Session, user_id: int, now: datetime) -> Any:
@@ -222,9 +231,10 @@ def _check_tier(tier: str) -> str:
 def list_tier_limits(actor_id: int) -> dict[str, TierLimits]:
     with db.read_only() as session:
         require_admin(session, actor_id)
-        return {tier: tier_limits(session, tier) for tier in TIERS}
+        return {tier: tier_limits(session, tier, fresh=True) for tier in TIERS}
 
 
+@snapshots.forgets
 def set_tier_limits(actor_id: int, tier: str, *, daily: int, weekly: int, monthly: int,
                     monthly_budget_micros: int, client_ip: str = "") -> TierLimits:
     _check_tier(tier)
@@ -234,7 +244,7 @@ def set_tier_limits(actor_id: int, tier: str, *, daily: int, weekly: int, monthl
     )
     with db.transaction() as session:
         require_admin(session, actor_id)
-        before = tier_limits(session, tier)
+        before = tier_limits(session, tier, fresh=True)
         row = session.get(AiTierLimit, tier) or AiTierLimit(tier=tier, daily=0, weekly=0, monthly=0,
                                                            monthly_budget_micros=0)
         row.daily, row.weekly, row.monthly = new.daily, new.weekly, new.monthly
