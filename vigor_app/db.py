@@ -27,6 +27,7 @@ MAX_OVERFLOW = 10  # more it may open at a peak
 
 _engine: Engine | None = None
 _engine_url: str | None = None
+_engine_settings: object | None = None  # the settings object _engine was made for
 _lock = Lock()
 
 
@@ -114,24 +115,30 @@ def pool_limits() -> tuple[int, int]:
 
 def get_engine() -> Engine:
     """The process-wide engine for the configured DATABASE_URL."""
-    global _engine, _engine_url
-    url = get_settings().resolved_database_url
+    global _engine, _engine_url, _engine_settings
+    settings = get_settings()
+    engine = _engine
+    if engine is not None and _engine_settings is settings:  # every transaction asks: be quick
+        return engine
+    url = settings.resolved_database_url  # resolves a path on disk: once per settings object
     with _lock:
         if _engine is None or _engine_url != url:
             if _engine is not None:
                 _engine.dispose()
             _engine = make_engine(url)
             _engine_url = url
+        _engine_settings = settings
         return _engine
 
 
 def dispose_engine() -> None:
-    global _engine, _engine_url
+    global _engine, _engine_url, _engine_settings
     with _lock:
         if _engine is not None:
             _engine.dispose()
         _engine = None
         _engine_url = None
+        _engine_settings = None
 
 
 @contextmanager

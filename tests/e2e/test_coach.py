@@ -58,3 +58,20 @@ def test_markup_in_an_ai_reply_is_shown_as_text_and_never_runs(page: Page, app):
     expect(reply).to_contain_text("Rest well.")
     assert reply.locator("img, iframe, script, a").count() == 0
     assert page.evaluate("window.__vigorPwned") is None
+
+
+def test_an_ai_reply_recommending_harm_is_replaced_on_the_page_and_as_kept(page: Page, app):
+    register(page, "asker4")
+    app.ai.script(AI_MODEL, Reply(content="Good question. Take 50 mg of anavar daily for eight "
+                                          "weeks to bulk faster. Eat well too.", chunks=8))
+    page.get_by_role("navigation", name="Main").get_by_role("link", name="Coach").click()
+    page.get_by_label("Message to the coach").fill("How do I bulk faster?")
+    page.get_by_role("button", name="Send").click()
+    reply = page.get_by_role("article", name="Coach said").last
+    expect(reply).to_contain_text("performance-enhancing drugs")
+    expect(reply).not_to_contain_text("anavar")
+    expect(page.get_by_text("broke Vigor's safety rules")).to_be_visible()
+    page.reload()  # the stored reply is the replacement too
+    reply = page.get_by_role("article", name="Coach said").last
+    expect(reply).to_contain_text("performance-enhancing drugs")
+    expect(reply).not_to_contain_text("anavar")

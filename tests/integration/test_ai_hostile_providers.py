@@ -283,14 +283,21 @@ async def test_five_replies_cancelled_mid_stream_leave_a_healthy_circuit_closed(
 # --- 4: every outcome counts against the circuit as it is now ---------------------------------
 
 
+def _flaky(ai, server, admin: int, user: int, slow_seconds: float):
+    """A provider whose next call answers slowly, then fails seven times; five failures in a
+    row open a circuit."""
+    ai.setenv("AI_CIRCUIT_FAILURES", "5")
+    reload_settings()
+    quotas.set_user_tier(admin, user, "unlimited")
+    provider = add_provider(admin, server, "Flaky", timeout_seconds=slow_seconds * 3)
+    server.script("flaky", Reply(content="Slow but fine.", delay=slow_seconds), *[Failure(500)] * 7)
+    return provider
+
+
 @BOTH_DATABASES
 async def test_a_success_resets_failures_that_happened_while_it_was_in_flight(
         server, gateway, admin_id, user_id, ai):
-    ai.setenv("AI_CIRCUIT_FAILURES", "5")
-    reload_settings()
-    quotas.set_user_tier(admin_id, user_id, "unlimited")
-    provider = add_provider(admin_id, server, "Flaky", timeout_seconds=5.0)
-    server.script("flaky", Reply(content="Slow but fine.", delay=1.0), *[Failure(500)] * 7)
+    provider = _flaky(ai, server, admin_id, user_id, slow_seconds=1.0)
 
     slow = asyncio.create_task(chat(gateway, user_id, [{"role": "user", "content": "slow one"}]))
     while not server.calls("flaky"):  # the slow call is in flight, the circuit closed and clean
@@ -347,11 +354,7 @@ class Workers:
 @pytest.mark.parametrize("backend", ["postgresql"], indirect=True)
 async def test_processes_racing_on_one_circuit_count_only_consecutive_failures(
         server, backend, admin_id, user_id, ai):
-    ai.setenv("AI_CIRCUIT_FAILURES", "5")
-    reload_settings()
-    quotas.set_user_tier(admin_id, user_id, "unlimited")
-    provider = add_provider(admin_id, server, "Flaky", timeout_seconds=10.0)
-    server.script("flaky", Reply(content="Slow but fine.", delay=3.0), *[Failure(500)] * 7)
+    provider = _flaky(ai, server, admin_id, user_id, slow_seconds=3.0)
     workers = Workers(3)
     try:
         workers.send(0, user_id=user_id, count=1)
@@ -516,7 +519,7 @@ def _check_burst(user: int, limit: int, answers: list[tuple[str, str]], server,
     assert week.used <= limit  # never past the limit (the promise allows one worst case)
     assert refused, "the burst should outrun the budget"
     assert week.used >= 0.8 * limit, f"only {week.used / limit:.0%} spent before refusals"
-    assert {reason for _, reason in refused} == {"budget"}
+    assert {reason for _, reason in refused} == {"budget"}, answers
     assert len(served) == len(server.calls("a"))
 
 

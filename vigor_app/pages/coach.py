@@ -21,7 +21,9 @@ def _bubble(message: rx.Var[dict]) -> rx.Component:
                         ai_text(message["content"])),
                 rx.cond(message["engine"] != "", rx.text(message["engine"], size="1", color_scheme="gray")),
                 rx.cond(message["notice"] != "", rx.callout(
-                    rx.text(message["notice"], " ", rx.link("Your membership", href="/membership"), "."),
+                    rx.text(message["notice"], rx.cond(
+                        message["membership"] != "",
+                        rx.fragment(" ", rx.link("Your membership", href="/membership"), "."))),
                     icon="info", size="1", color_scheme="orange")),
                 spacing="1",
                 align="start",

@@ -15,6 +15,7 @@ from contextlib import aclosing
 import reflex as rx
 
 from vigor_app.services import coach_history, coach_replies
+from vigor_app.services.ai import notices
 from vigor_app.services.auth_sessions import CurrentUser
 from vigor_app.services.coach import context
 from vigor_app.services.errors import VigorError
@@ -37,7 +38,8 @@ SUGGESTED_QUESTIONS = [
 
 def _message_dict(m: coach_history.MessageView) -> dict[str, str]:
     engine = "" if m.role == "user" else ("Built-in coach" if m.engine in ("", "builtin") else m.engine)
-    return {"id": str(m.id), "role": m.role, "content": m.content, "engine": engine, "notice": m.notice}
+    return {"id": str(m.id), "role": m.role, "content": m.content, "engine": engine, "notice": m.notice,
+            "membership": "yes" if notices.about_allowance(m.notice) else ""}
 
 
 class CoachState(AuthState):
@@ -189,7 +191,8 @@ class CoachState(AuthState):
             self.conversation_id = conversation_id
             self.draft = ""
             self.messages = [*self.messages, _message_dict(mine),
-                             {"id": "", "role": "assistant", "content": "", "engine": "", "notice": ""}]
+                             {"id": "", "role": "assistant", "content": "", "engine": "", "notice": "",
+                              "membership": ""}]
             self._refresh_list(user)
 
         reply, engine, notice = await self._reply(user, text, earlier)

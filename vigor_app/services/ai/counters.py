@@ -8,10 +8,12 @@ condition re-checked after any wait. All keys go in one statement (RETURNING the
 changed); if any refused, the others are given back in the same transaction.
 
 On PostgreSQL a statement that changes several rows may lock them in any order, so two
-transactions could each hold a row the other needs. There, every change first locks its
-rows with ``SELECT ... ORDER BY key FOR UPDATE``: all transactions lock counters in key
-order (and quota counters, ``quota:...``, before spend counters, ``spend:...``), which
-cannot deadlock. SQLite has one writer at a time and needs none of this.
+transactions could each hold a row the other needs. There, every change locks its rows in
+key order first, in the same statement (``WITH locked AS (SELECT ... ORDER BY key FOR
+UPDATE) UPDATE ... FROM locked``, one round trip): all transactions lock the counters that
+exist in key order (and quota counters, ``quota:...``, before spend counters, ``spend:...``),
+and create a missing one only after that, so none waits for a row another holds while
+holding one it needs. SQLite has one writer at a time and needs none of this.
 
 The statements are SQLAlchemy Core, built once: this is the gateway's hot path.
 """
@@ -22,6 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
+from typing import Any
 
 from sqlalchemy import Table, bindparam, case, select
 from sqlmodel import Session
@@ -34,15 +37,7 @@ RESERVED = "reserved"
 NO_LIMIT = 2**62  # stands in for "no limit" inside the statement
 
 _T: Table = AiCounter.__table__  # type: ignore[attr-defined]
-_SUBTRACT = {column: _T.update().where(_T.c.key.in_(bindparam("keys", expanding=True))).values(
-    {column: _T.c[column] - bindparam("amount"), "updated_at": bindparam("now")})
-    for column in (USED, RESERVED)}
-_SETTLE = _T.update().where(_T.c.key.in_(bindparam("keys", expanding=True))).values(
-    reserved=_T.c.reserved - bindparam("reserved_amount"), used=_T.c.used + bindparam("actual"),
-    updated_at=bindparam("now"))
 _READ = select(_T.c.key, _T.c.used, _T.c.reserved).where(_T.c.key.in_(bindparam("keys", expanding=True)))
-_LOCK = (select(_T.c.key).where(_T.c.key.in_(bindparam("keys", expanding=True)))
-         .order_by(_T.c.key).with_for_update())
 
 
 def _one_writer(session: Session) -> bool:
@@ -50,20 +45,37 @@ def _one_writer(session: Session) -> bool:
     return session.get_bind().dialect.name == "sqlite"
 
 
-def _lock(session: Session, keys: list[str]) -> None:
-    if keys and not _one_writer(session):
-        session.connection().execute(_LOCK, {"keys": keys})
+def _rows(keys: Any, locking: bool) -> tuple[Any, ...]:
+    """WHERE conditions picking the counters `keys`; with `locking` (PostgreSQL), through a
+    CTE that locks them in key order first."""
+    if not locking:
+        return (_T.c.key.in_(keys),)
+    locked = (select(_T.c.key).where(_T.c.key.in_(keys)).order_by(_T.c.key).with_for_update()
+              .cte("locked"))
+    return (_T.c.key == locked.c.key,)
 
 
 @cache
-def _take(column: str, count: int):
+def _change(kind: str, locking: bool):
+    """UPDATE statements on a set of keys (built once per kind and database)."""
+    keys = bindparam("keys", expanding=True)
+    if kind == "settle":
+        values = {"reserved": _T.c.reserved - bindparam("reserved_amount"),
+                  "used": _T.c.used + bindparam("actual"), "updated_at": bindparam("now")}
+    else:  # subtract from one column
+        values = {kind: _T.c[kind] - bindparam("amount"), "updated_at": bindparam("now")}
+    return _T.update().where(*_rows(keys, locking)).values(values)
+
+
+@cache
+def _take(column: str, count: int, locking: bool):
     """UPDATE the `count` counters k0..kN that stay within their limits l0..lN, RETURNING
-    the keys it changed (built once per column and count)."""
+    the keys it changed (built once per column, count and database)."""
     keys = [bindparam(f"k{i}") for i in range(count)]
     limit = case(*((_T.c.key == keys[i], bindparam(f"l{i}")) for i in range(count)), else_=-1)
     return (
         _T.update()
-        .where(_T.c.key.in_(keys), _T.c.used + _T.c.reserved + bindparam("amount") <= limit)
+        .where(*_rows(keys, locking), _T.c.used + _T.c.reserved + bindparam("amount") <= limit)
         .values({column: _T.c[column] + bindparam("amount"), "updated_at": bindparam("now")})
         .returning(_T.c.key)
     )
@@ -91,7 +103,8 @@ def _try(session: Session, limits: Mapping[str, int | None], amount: int, now: d
     for i, key in enumerate(sorted(limits)):
         limit = limits[key]
         params[f"k{i}"], params[f"l{i}"] = key, NO_LIMIT if limit is None else limit
-    return set(session.connection().execute(_take(column, len(limits)), params).scalars())
+    statement = _take(column, len(limits), not _one_writer(session))
+    return set(session.connection().execute(statement, params).scalars())
 
 
 def take(session: Session, limits: Mapping[str, int | None], amount: int, now: datetime,
@@ -103,26 +116,20 @@ def take(session: Session, limits: Mapping[str, int | None], amount: int, now: d
     """
     if not limits:
         return None
-    if not _one_writer(session):
-        ensure(session, limits, now)
-        _lock(session, sorted(limits))
     changed = _try(session, limits, amount, now, column)
     left = {key: limit for key, limit in limits.items() if key not in changed}
     if left:
-        absent = set(left) - set(_existing(session, left))
-        if absent:  # first use of a window: create its counters, then try those again
-            ensure(session, absent, now)
-            changed |= _try(session, left, amount, now, column)
-            left = {key: limit for key, limit in limits.items() if key not in changed}
+        # Missing (the first use of a window), or over its limit. Create whatever is missing
+        # and try those once more: another worker may have created a counter since the first
+        # try saw none, so "absent now" cannot tell the two apart; a counter over its limit
+        # refuses again.
+        ensure(session, left, now)
+        changed |= _try(session, left, amount, now, column)
+        left = {key: limit for key, limit in limits.items() if key not in changed}
     if left:
         give_back(session, changed, amount, now, column=column)
         return min(left)
     return None
-
-
-def _existing(session: Session, keys: Iterable[str]) -> list[str]:
-    keys = sorted(set(keys))
-    return [row.key for row in session.connection().execute(_READ, {"keys": keys})]
 
 
 def give_back(session: Session, keys: Iterable[str], amount: int, now: datetime,
@@ -130,8 +137,8 @@ def give_back(session: Session, keys: Iterable[str], amount: int, now: datetime,
     """Undo a `take` of `amount` on `keys`."""
     keys = sorted(set(keys))
     if keys:
-        _lock(session, keys)
-        session.connection().execute(_SUBTRACT[column], {"keys": keys, "amount": amount, "now": now})
+        session.connection().execute(_change(column, not _one_writer(session)),
+                                     {"keys": keys, "amount": amount, "now": now})
 
 
 def settle(session: Session, keys: Iterable[str], reserved: int, actual: int,
@@ -139,9 +146,9 @@ def settle(session: Session, keys: Iterable[str], reserved: int, actual: int,
     """Turn a reservation of `reserved` into spend of `actual` on every key."""
     keys = sorted(set(keys))
     if keys:
-        _lock(session, keys)
-        session.connection().execute(_SETTLE, {"keys": keys, "reserved_amount": reserved,
-                                               "actual": actual, "now": now})
+        session.connection().execute(_change("settle", not _one_writer(session)),
+                                     {"keys": keys, "reserved_amount": reserved,
+                                      "actual": actual, "now": now})
 
 
 def read(session: Session, keys: Iterable[str]) -> dict[str, Reading]:

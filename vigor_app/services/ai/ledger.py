@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import and_, bindparam, select
 
 from vigor_app import db
 from vigor_app.models import FitnessProfile, User
@@ -130,10 +130,17 @@ class Refused(Exception):
 
 _USERS = User.__table__  # type: ignore[attr-defined]
 _PROFILES = FitnessProfile.__table__  # type: ignore[attr-defined]
+_OVERRIDE = quotas.OVERRIDES
+# Who asks, their time zone and their newest active quota override, in one round trip.
 _PERSON = (
-    select(_USERS.c.tier, _USERS.c.is_active, _PROFILES.c.timezone)
-    .select_from(_USERS.outerjoin(_PROFILES, _PROFILES.c.user_id == _USERS.c.id))
+    select(_USERS.c.tier, _USERS.c.is_active, _PROFILES.c.timezone, _OVERRIDE.c.daily,
+           _OVERRIDE.c.weekly, _OVERRIDE.c.monthly, _OVERRIDE.c.reason, _OVERRIDE.c.expires_at)
+    .select_from(_USERS.outerjoin(_PROFILES, _PROFILES.c.user_id == _USERS.c.id)
+                 .outerjoin(_OVERRIDE, and_(_OVERRIDE.c.user_id == _USERS.c.id,
+                                            *quotas.ACTIVE_OVERRIDE_ON)))
     .where(_USERS.c.id == bindparam("user_id"))
+    .order_by(*quotas.NEWEST_OVERRIDE_FIRST)
+    .limit(1)
 )
 
 
@@ -164,10 +171,11 @@ class Ledger:
         closed. One transaction (reads first, then conditional updates)."""
         now = flow.now
         with db.transaction() as session:
-            person = session.connection().execute(_PERSON, {"user_id": flow.user_id}).first()
+            person = session.connection().execute(_PERSON, {"user_id": flow.user_id,
+                                                            "now": now}).first()
             if person is None or not person.is_active:
                 raise NotFound("That account does not exist.")
-            allowed = quotas.allowance(session, flow.user_id, person.tier, now)
+            allowed = quotas.allowance_with(session, person.tier, person)
             configs = providers.enabled_configs(session)
             admission = Admission(providers=configs, tier=allowed.tier,
                                   circuits=circuit.load_states(session, [p.id for p in configs]),

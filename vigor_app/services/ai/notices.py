@@ -17,6 +17,14 @@ TOO_LONG_NOTICE = "The reply was cut off at its length limit."
 WITHHELD_NOTICE = ("The AI coach's reply broke Vigor's safety rules, so it was withheld and "
                    "replaced with this one.")
 
+ALLOWANCE_NOTICE_START = "You've used "  # the person's own quota or monthly allowance
+
+
+def about_allowance(notice: str | None) -> bool:
+    """True for a notice about the person's own limits (the page offers their membership)."""
+    return bool(notice) and notice.startswith(ALLOWANCE_NOTICE_START)
+
+
 _WINDOW_WORDS = {"day": ("today", "tomorrow"), "week": ("this week", "next week"),
                  "month": ("this month", "next month")}
 
@@ -31,14 +39,14 @@ def builtin_notice(reason: str, feature: str, flow: Flow) -> str | None:
         refusal = admission.refusal
         now_word, back_word = _WINDOW_WORDS[refusal.window]
         tier = quotas.TIER_LABELS.get(refusal.tier, refusal.tier.title())
-        return (f"You've used all {refusal.limit} AI requests for {now_word} on the {tier} plan, "
+        return (f"{ALLOWANCE_NOTICE_START}all {refusal.limit} AI requests for {now_word} on the {tier} plan, "
                 f"{fallback} AI answers are back {back_word}.")
     if reason == outcomes.REASON_BUDGET:
         user_month = flow.decision.budget == budgets.USER_MONTH or any(
             key.startswith("spend:user:") for key in flow.budget_skips)
         if user_month:
             tier = quotas.TIER_LABELS.get(admission.tier, admission.tier.title())
-            return (f"You've used this month's AI allowance on the {tier} plan, {fallback} "
+            return (f"{ALLOWANCE_NOTICE_START}this month's AI allowance on the {tier} plan, {fallback} "
                     "AI answers are back next month.")
         return f"Vigor's AI coach is paused for the moment, {fallback}"
     if reason == outcomes.REASON_NO_PROVIDER and not admission.providers:

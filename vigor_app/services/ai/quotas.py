@@ -116,11 +116,14 @@ def normal_tier(tier: str | None) -> str:
 _LIMITS_T = AiTierLimit.__table__  # type: ignore[attr-defined]
 _OVERRIDES_T = AiQuotaOverride.__table__  # type: ignore[attr-defined]
 _ALL_LIMITS = select(_LIMITS_T)
+OVERRIDES = _OVERRIDES_T
+ACTIVE_OVERRIDE_ON = (_OVERRIDES_T.c.revoked_at.is_(None),
+                      _OVERRIDES_T.c.expires_at > bindparam("now"))  # and the person's id
+NEWEST_OVERRIDE_FIRST = (_OVERRIDES_T.c.created_at.desc(), _OVERRIDES_T.c.id.desc())
 _ACTIVE_OVERRIDE = (
     select(_OVERRIDES_T)
-    .where(_OVERRIDES_T.c.user_id == bindparam("user_id"), _OVERRIDES_T.c.revoked_at.is_(None),
-           _OVERRIDES_T.c.expires_at > bindparam("now"))
-    .order_by(_OVERRIDES_T.c.created_at.desc(), _OVERRIDES_T.c.id.desc())
+    .where(_OVERRIDES_T.c.user_id == bindparam("user_id"), *ACTIVE_OVERRIDE_ON)
+    .order_by(*NEWEST_OVERRIDE_FIRST)
     .limit(1)
 )
 
@@ -147,10 +150,15 @@ def _active_override(session: Session, user_id: int, now: datetime) -> Any:
 
 
 def allowance(session: Session, user_id: int, tier: str | None, now: datetime) -> Allowance:
+    return allowance_with(session, tier, _active_override(session, user_id, now))
+
+
+def allowance_with(session: Session, tier: str | None, found: Any) -> Allowance:
+    """The allowance of a person of `tier` whose active override is `found` (a row with
+    daily, weekly, monthly, reason and expires_at, or None)."""
     tier = normal_tier(tier)
     limits = tier_limits(session, tier)
-    found = _active_override(session, user_id, now)
-    if found is None:
+    if found is None or found.expires_at is None:
         return Allowance(tier, limits.daily, limits.weekly, limits.monthly,
                          limits.monthly_budget_micros)
     return Allowance(

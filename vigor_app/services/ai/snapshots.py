@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from typing import Any, Generic, ParamSpec, TypeVar
 
@@ -30,11 +31,12 @@ class Snapshot(Generic[T]):
     def __init__(self, load: Callable[[Session], T]) -> None:
         self._load = load
         self._lock = threading.Lock()
-        self._held: dict[int, tuple[float, T]] = {}
+        # Per engine object (not its id: a disposed engine's id may be reused by the next).
+        self._held: weakref.WeakKeyDictionary[Any, tuple[float, T]] = weakref.WeakKeyDictionary()
         _all.append(self)
 
     def get(self, session: Session) -> T:
-        engine = id(session.get_bind())
+        engine = session.get_bind()
         now = time.monotonic()
         with self._lock:
             held = self._held.get(engine)
@@ -42,8 +44,6 @@ class Snapshot(Generic[T]):
             return held[1]
         value = self._load(session)
         with self._lock:
-            if len(self._held) > 8:  # engines come and go in tests: keep the newest few
-                self._held.clear()
             self._held[engine] = (now, value)
         return value
 

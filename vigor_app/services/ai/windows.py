@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 DAY, WEEK, MONTH = "day", "week", "month"
@@ -59,7 +60,12 @@ def usage_windows(now: datetime, timezone: str | None = "UTC") -> UsageWindows:
     if now.tzinfo is None:
         raise ValueError("now must be timezone-aware")
     tz = zone(timezone)
-    today = now.astimezone(tz).date()
+    return _windows_of(now.astimezone(tz).date(), tz)
+
+
+@lru_cache(maxsize=1024)
+def _windows_of(today: date, tz: ZoneInfo) -> UsageWindows:
+    """The windows of one local date (every request asks, a few times: computed once a day)."""
     monday = today - timedelta(days=today.weekday())
     first = today.replace(day=1)
     next_first = (first + timedelta(days=32)).replace(day=1)
