@@ -34,8 +34,8 @@ def _chart(title: str, description: str, chart: rx.Component) -> rx.Component:
 def _provider_row(r: rx.Var[dict]) -> rx.Component:
     return rx.table.row(
         rx.table.row_header_cell(r["name"]), rx.table.cell(r["calls"]), rx.table.cell(r["failures"]),
-        rx.table.cell(r["input"]), rx.table.cell(r["output"]), rx.table.cell(r["over"]),
-        rx.table.cell(r["cost"]),
+        rx.table.cell(r["input"]), rx.table.cell(r["output"]), rx.table.cell(r["cost"]),
+        rx.table.cell(r["over"]),
     )
 
 
@@ -88,8 +88,8 @@ def admin_usage() -> rx.Component:
             width="100%",
         ),
         card("By provider",
-             table(["Provider", "Calls", "Failed", "Input tokens", "Output tokens",
-                    "Reported beyond charged", "Cost"], U.provider_rows,
+             table(["Provider", "Calls", "Failed", "Input tokens", "Output tokens", "Cost",
+                    "Reported beyond charged"], U.provider_rows,
                    _provider_row, label="Usage by provider", min_width="680px"),
              empty(U.provider_rows, "No provider was called in this period.")),
         rx.grid(
