@@ -203,6 +203,8 @@ def reserve(session: Session, budgets: Iterable[Budget], provider_id: int,
         return Reservation(keys, amount)
     floor = amount if smallest is None else min(smallest, amount)
     hard = {key: limit for key, limit in limits.items() if limit is not None}
+    if not hard:  # pragma: no cover - nothing to refuse with; kept for safety
+        return Reservation(refused=refused)
     readings = counters.read(session, hard)
     room = min(limit - readings[key].total for key, limit in hard.items())
     if floor <= room < amount and counters.take(session, limits, room, now,
