@@ -23,6 +23,27 @@ _ENV_TO_CLEAR = [
 _ENV_PREFIXES_TO_CLEAR = ("OPENAI_", "AZURE_OPENAI_", "GEMINI_", "PERPLEXITY_", "AI_")
 
 
+# argon2id at its real cost (about 180 ms a hash) for the tests that are about hashing; every
+# other test hashes cheaply: accounts still come from the real services, only slower to guess.
+CHEAP_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
+
+
+@pytest.fixture(autouse=True)
+def cheap_password_hashing(request, monkeypatch):
+    """Lower argon2id's cost unless the test is marked ``real_password_hashing``."""
+    if request.node.get_closest_marker("real_password_hashing"):
+        yield
+        return
+    from argon2 import PasswordHasher, Type
+
+    from vigor_app.services import passwords
+
+    monkeypatch.setattr(passwords, "_hasher", PasswordHasher(type=Type.ID, **CHEAP_ARGON2))
+    passwords._dummy_hash.cache_clear()
+    yield
+    passwords._dummy_hash.cache_clear()
+
+
 @pytest.fixture(scope="session")
 def migrated_template(tmp_path_factory) -> Path:
     """A SQLite database migrated to head once; each test gets a copy."""

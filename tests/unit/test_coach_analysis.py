@@ -4,12 +4,10 @@ target, and one concrete suggestion for next time."""
 from datetime import UTC, date, datetime
 
 import pytest
-from argon2 import PasswordHasher, Type
 
 from tests import seeding
 from tests.factories import make_user
 from tests.seeding import local_time, plan_day
-from vigor_app.services import passwords
 from vigor_app.services.coach.analysis import post_workout_analysis
 from vigor_app.services.errors import NotFound
 
@@ -17,12 +15,6 @@ pytestmark = pytest.mark.usefixtures("database")
 
 MON_9, MON_16 = date(2026, 11, 9), date(2026, 11, 16)
 
-
-@pytest.fixture(autouse=True)
-def quick_password_hashing(monkeypatch):
-    """Accounts come from the real service; only argon2's cost is lowered (no one signs in)."""
-    monkeypatch.setattr(passwords, "_hasher",
-                        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1, type=Type.ID))
 
 
 @pytest.fixture

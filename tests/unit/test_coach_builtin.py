@@ -10,12 +10,11 @@ B on Wednesday (deadlift, lat pulldown), C on Friday (front squat). "Now" is Wed
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from argon2 import PasswordHasher, Type
 
 from tests import seeding
 from tests.factories import make_user
 from tests.seeding import local_time, plan_day
-from vigor_app.services import catalogue, passwords
+from vigor_app.services import catalogue
 from vigor_app.services.coach import builtin
 from vigor_app.services.coach.builtin import (
     COMEBACK,
@@ -35,12 +34,6 @@ NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)  # Wednesday
 MONDAYS = [date(2026, 10, 26), date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 16)]
 NOT_A_CANNED_LINE = "I can't answer that yet"
 
-
-@pytest.fixture(autouse=True)
-def quick_password_hashing(monkeypatch):
-    """Accounts come from the real service; only argon2's cost is lowered (no one signs in)."""
-    monkeypatch.setattr(passwords, "_hasher",
-                        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1, type=Type.ID))
 
 
 @pytest.fixture

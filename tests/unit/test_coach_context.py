@@ -9,12 +9,10 @@ import json
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from argon2 import PasswordHasher, Type
 
 from tests import seeding
 from tests.factories import make_user
 from tests.seeding import local_time, plan_day
-from vigor_app.services import passwords
 from vigor_app.services.coach.context import RECENT_DAYS, build_context
 
 pytestmark = pytest.mark.usefixtures("database")
@@ -22,12 +20,6 @@ pytestmark = pytest.mark.usefixtures("database")
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)  # Wednesday
 MONDAYS = [date(2026, 10, 26), date(2026, 11, 2), date(2026, 11, 9), date(2026, 11, 16)]
 
-
-@pytest.fixture(autouse=True)
-def quick_password_hashing(monkeypatch):
-    """Accounts come from the real service; only argon2's cost is lowered (no one signs in)."""
-    monkeypatch.setattr(passwords, "_hasher",
-                        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1, type=Type.ID))
 
 
 def at(day: date, hour: int = 9) -> datetime:

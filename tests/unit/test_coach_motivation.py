@@ -3,12 +3,10 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from argon2 import PasswordHasher, Type
 
 from tests import seeding
 from tests.factories import make_user
 from tests.seeding import local_time, plan_day
-from vigor_app.services import passwords
 from vigor_app.services.coach import motivation
 from vigor_app.services.coach.motivation import OPENERS, daily_message
 
@@ -16,12 +14,6 @@ pytestmark = pytest.mark.usefixtures("database")
 
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)  # Wednesday
 
-
-@pytest.fixture(autouse=True)
-def quick_password_hashing(monkeypatch):
-    """Accounts come from the real service; only argon2's cost is lowered (no one signs in)."""
-    monkeypatch.setattr(passwords, "_hasher",
-                        PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1, type=Type.ID))
 
 
 @pytest.fixture

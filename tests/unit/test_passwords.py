@@ -1,7 +1,19 @@
+import argon2
 import pytest
 
+from tests.conftest import CHEAP_ARGON2
 from vigor_app.services import passwords
 from vigor_app.services.errors import ValidationError
+
+pytestmark = pytest.mark.real_password_hashing  # these tests are about the real hashing
+
+
+def test_passwords_are_hashed_at_argon2_cffis_recommended_cost_and_cheaper_hashes_are_upgraded():
+    hashed = passwords.hash_password("Deadlift-Day-77")
+    assert argon2.extract_parameters(hashed) == argon2.profiles.RFC_9106_LOW_MEMORY
+    cheap = argon2.PasswordHasher(type=argon2.Type.ID, **CHEAP_ARGON2).hash("Deadlift-Day-77")
+    assert passwords.verify_password(cheap, "Deadlift-Day-77")
+    assert passwords.needs_rehash(cheap) and not passwords.needs_rehash(hashed)
 
 
 def test_hash_is_argon2id_and_verifies():
