@@ -10,9 +10,10 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import col, select
 
+from tests.factories import add_user
 from tests.fakes.openai_server import Failure, Reply
 from vigor_app import db
-from vigor_app.models import AiAttempt, AiCounter, User
+from vigor_app.models import AiAttempt, AiCounter
 from vigor_app.services.ai import gateway as gateway_module
 from vigor_app.services.ai import providers, quotas
 from vigor_app.services.ai.gateway import STREAM_CUT_NOTICE, ChatChunk, Gateway
@@ -27,14 +28,6 @@ REPLY = "Start with ten minutes of easy jogging, three times a week, and build f
 @pytest.fixture
 def gateway() -> Gateway:
     return Gateway(clock=lambda: START)
-
-
-def add_user(name: str, role: str = "user") -> int:
-    with db.transaction() as session:
-        user = User(email=f"{name}@example.com", username=name, username_key=name, role=role)
-        session.add(user)
-        session.flush()
-        return user.id or 0
 
 
 @pytest.fixture

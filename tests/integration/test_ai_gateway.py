@@ -13,10 +13,11 @@ from typing import Any
 import pytest
 from sqlmodel import col, select
 
+from tests.factories import add_user
 from tests.fakes.openai_server import Failure, Reply
 from tests.postgres import migrated_database
 from vigor_app import db
-from vigor_app.models import AiAttempt, AiCounter, AuditEntry, FitnessProfile, User
+from vigor_app.models import AiAttempt, AiCounter, AuditEntry
 from vigor_app.services.ai import attempts as attempts_service
 from vigor_app.services.ai import budgets, circuit, providers, quotas
 from vigor_app.services.ai.gateway import Gateway, PlanAnswer
@@ -72,16 +73,6 @@ def clock() -> Clock:
 @pytest.fixture
 def gateway(clock) -> Gateway:
     return Gateway(clock=clock)
-
-
-def add_user(name: str, *, role: str = "user", tier: str = "free", timezone: str | None = None) -> int:
-    with db.transaction() as session:
-        user = User(email=f"{name}@example.com", username=name, username_key=name, role=role, tier=tier)
-        session.add(user)
-        session.flush()
-        if timezone:
-            session.add(FitnessProfile(user_id=user.id, timezone=timezone))
-        return user.id or 0
 
 
 @pytest.fixture

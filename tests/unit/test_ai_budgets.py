@@ -7,8 +7,9 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import select
 
+from tests.factories import add_user
 from vigor_app import db
-from vigor_app.models import AuditEntry, User
+from vigor_app.models import AuditEntry
 from vigor_app.services.ai import budgets, counters
 from vigor_app.services.ai.budgets import Budget, BudgetSettings
 from vigor_app.services.errors import PermissionDenied, ValidationError
@@ -59,14 +60,6 @@ def test_off_peak_windows_wrap_midnight_in_their_zone(start, end, zone, now, ins
     assert budgets.in_offpeak(settings, now) is inside
     expected = budgets.Decision("downgrade", None, offpeak=True) if inside else budgets.Decision("ok")
     assert budgets.decide([], settings, now) == expected
-
-
-def add_user(name: str, role: str = "user") -> int:
-    with db.transaction() as session:
-        user = User(email=f"{name}@example.com", username=name, username_key=name, role=role)
-        session.add(user)
-        session.flush()
-        return user.id or 0
 
 
 def test_admins_edit_budget_settings_with_an_audit_trail(database):

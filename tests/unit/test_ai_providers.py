@@ -6,23 +6,15 @@ import pytest
 from sqlalchemy import text
 from sqlmodel import select
 
+from tests.factories import add_user
 from vigor_app import db
-from vigor_app.models import AiProvider, AuditEntry, User
+from vigor_app.models import AiProvider, AuditEntry
 from vigor_app.services.ai import crypto, providers
 from vigor_app.services.ai.providers import ProviderInput
 from vigor_app.services.errors import NotFound, PermissionDenied, ValidationError
 from vigor_app.settings import reload_settings
 
 KEY = "sk-proj-VERYSECRET-a1b2c3d4e5f6wxyz"
-
-
-def add_user(name: str, role: str = "user", active: bool = True) -> int:
-    with db.transaction() as session:
-        user = User(email=f"{name}@example.com", username=name, username_key=name, role=role,
-                    is_active=active)
-        session.add(user)
-        session.flush()
-        return user.id or 0
 
 
 @pytest.fixture

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import select
 
+from tests.factories import add_user
 from vigor_app import db
 from vigor_app.models import AuditEntry, User
 from vigor_app.services.ai import quotas
@@ -15,14 +16,6 @@ from vigor_app.services.ai.windows import usage_windows
 from vigor_app.services.errors import NotFound, PermissionDenied, ValidationError
 
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
-
-
-def add_user(name: str, role: str = "user", tier: str = "free") -> int:
-    with db.transaction() as session:
-        user = User(email=f"{name}@example.com", username=name, username_key=name, role=role, tier=tier)
-        session.add(user)
-        session.flush()
-        return user.id or 0
 
 
 @pytest.fixture
