@@ -38,16 +38,16 @@ serve-prod: install
 	bash scripts/serve_prod.sh $(PORT)
 
 lint: install-dev
-	$(BIN)/ruff check .
+	@bash scripts/timed.sh lint $(BIN)/ruff check .
 
 unit: install-dev
-	$(BIN)/pytest tests --ignore=tests/e2e -q
+	@bash scripts/timed.sh "unit and state tests" $(BIN)/pytest tests --ignore=tests/e2e -q
 
 browser: install-dev
 	@bash scripts/ensure_chromium.sh
 
 e2e: install-dev browser
-	$(BIN)/pytest tests/e2e -q -p no:asyncio
+	@bash scripts/timed.sh "browser tests" $(BIN)/pytest tests/e2e -q -p no:asyncio
 
 test: lint unit e2e
 
