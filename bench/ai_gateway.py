@@ -119,7 +119,7 @@ async def _timed(run: Callable, into: list[float]) -> None:
     into.append((time.perf_counter() - started) * 1000)
 
 
-async def _chat(base_url: str, person_id: int, count: int, warmup: int) -> tuple[list, list]:
+async def _chat(base_url: str, person_id: int, count: int, warmup: int) -> tuple[list, list, int]:
     from openai import AsyncOpenAI
 
     from vigor_app.services.ai import prompts
@@ -152,7 +152,27 @@ async def _chat(base_url: str, person_id: int, count: int, warmup: int) -> tuple
         await _timed(lambda i=index: direct(i), direct_ms if keep else [])
         await _timed(lambda i=index: through(i), gateway_ms if keep else [])
     await client.close()
-    return direct_ms, gateway_ms
+    return direct_ms, gateway_ms, await _statements(lambda: through(warmup + count))
+
+
+async def _statements(run: Callable) -> int:
+    """How many SQL statements one request sends to the database (BEGIN/COMMIT not counted)."""
+    from sqlalchemy import event
+
+    from vigor_app import db
+
+    seen: list[str] = []
+
+    def count(*_: object) -> None:
+        seen.append("")
+
+    engine = db.get_engine()
+    event.listen(engine, "before_cursor_execute", count)
+    try:
+        await run()
+    finally:
+        event.remove(engine, "before_cursor_execute", count)
+    return len(seen)
 
 
 async def _plans(base_url: str, person_id: int, count: int, warmup: int) -> dict[str, list[float]]:
@@ -192,8 +212,8 @@ async def _plans(base_url: str, person_id: int, count: int, warmup: int) -> dict
     return times
 
 
-def _report(kind: str, chat: tuple[list, list], plans: dict[str, list[float]]) -> bool:
-    direct, through = chat
+def _report(kind: str, chat: tuple[list, list, int], plans: dict[str, list[float]]) -> bool:
+    direct, through, statements = chat
     p95_direct, p95_gateway = _percentile(direct, 0.95), _percentile(through, 0.95)
     overhead, ratio = p95_gateway - p95_direct, p95_gateway / p95_direct
     target_ms, target_ratio = TARGETS[kind]
@@ -201,6 +221,7 @@ def _report(kind: str, chat: tuple[list, list], plans: dict[str, list[float]]) -
     print(f"{kind}: chat (streamed, read to the end)")
     print(_line("direct openai SDK", direct))
     print(_line("through the gateway", through))
+    print(f"  SQL statements for one chat request: {statements}")
     print(f"  p95 overhead {overhead:.2f} ms (target < {target_ms:g}), ratio {ratio:.2f}x "
           f"(target < {target_ratio:g}x): {'meets' if met else 'misses'} the targets")
     own = [g - d - r - c for g, d, r, c in zip(plans["gateway"], plans["direct"], plans["draft"],

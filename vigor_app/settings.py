@@ -69,7 +69,7 @@ class Settings(BaseSettings):
     oidc_provider_name: str = Field(default="single sign-on", alias="OIDC_PROVIDER_NAME")
 
     # AI gateway. The provider keys below only seed the provider table on first start
-    # (services/ai/providers.bootstrap_from_env); after that admins manage providers in the app.
+    # (services/ai/provider_bootstrap.py); after that admins manage providers in the app.
     openai_api_key: SecretStr | None = Field(default=None, alias="OPENAI_API_KEY")
     openai_model: str = Field(default="gpt-4o-mini", alias="OPENAI_MODEL")
     # Empty: https://api.openai.com/v1. Any other URL without OPENAI_API_KEY (Ollama, vLLM,

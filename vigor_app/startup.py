@@ -11,7 +11,7 @@ from sqlmodel import Session
 
 from vigor_app.db import make_engine
 from vigor_app.services import accounts, catalogue_store
-from vigor_app.services.ai import providers
+from vigor_app.services.ai import provider_bootstrap
 from vigor_app.services.errors import VigorError
 from vigor_app.settings import get_settings
 
@@ -68,7 +68,7 @@ def check_worker_setup() -> list[str]:
 
 def bootstrap_ai_providers() -> None:
     """Providers from OPENAI_API_KEY and friends, the first time the server starts."""
-    created = providers.bootstrap_from_env()
+    created = provider_bootstrap.bootstrap_from_env()
     if created:
         log.info("AI providers created from the environment: %s", ", ".join(created))
 

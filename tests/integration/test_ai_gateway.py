@@ -19,7 +19,7 @@ from tests.postgres import migrated_database
 from vigor_app import db
 from vigor_app.models import AiAttempt, AiCounter, AuditEntry
 from vigor_app.services.ai import attempts as attempts_service
-from vigor_app.services.ai import budgets, circuit, providers, quotas
+from vigor_app.services.ai import budgets, circuit, provider_health, providers, quotas
 from vigor_app.services.ai.gateway import Gateway, PlanAnswer
 from vigor_app.services.ai.providers import ProviderInput
 from vigor_app.services.ai.windows import usage_windows
@@ -200,7 +200,7 @@ async def test_a_failing_provider_opens_its_circuit_is_skipped_and_recovers_afte
         assert (await plan(gateway, user_id, seed)).engine == "Steady"
         clock.advance(1)
     assert len(server.calls("flaky")) == 5
-    report = {c.name: c for c in providers.circuit_report(admin_id, now=clock.now)}
+    report = {c.name: c for c in provider_health.circuit_report(admin_id, now=clock.now)}
     assert report["Flaky"].state == circuit.OPEN
     assert report["Flaky"].consecutive_failures == 5
     assert report["Flaky"].retry_at == report["Flaky"].opened_at + timedelta(seconds=60)

@@ -9,7 +9,7 @@ from sqlmodel import select
 from tests.factories import add_user
 from vigor_app import db
 from vigor_app.models import AiProvider, AuditEntry
-from vigor_app.services.ai import crypto, providers
+from vigor_app.services.ai import crypto, provider_bootstrap, provider_health, providers
 from vigor_app.services.ai.providers import ProviderInput
 from vigor_app.services.errors import NotFound, PermissionDenied, ValidationError
 from vigor_app.settings import reload_settings
@@ -82,8 +82,8 @@ def test_admin_only_services_refuse_others_and_change_nothing(admin_id):
             lambda a=actor: providers.set_enabled(a, view.id, False),
             lambda a=actor: providers.set_priority(a, view.id, 1),
             lambda a=actor: providers.delete_provider(a, view.id),
-            lambda a=actor: providers.reset_circuit(a, view.id),
-            lambda a=actor: providers.circuit_report(a),
+            lambda a=actor: provider_health.reset_circuit(a, view.id),
+            lambda a=actor: provider_health.circuit_report(a),
         ]
         for call in calls:
             with pytest.raises(PermissionDenied):
@@ -165,8 +165,8 @@ def test_bootstrap_creates_providers_from_the_environment_once(ai):
     ai.setenv("AZURE_OPENAI_ENDPOINT", "https://vigor.openai.azure.com")
     ai.setenv("AZURE_OPENAI_DEPLOYMENT", "vigor-gpt4o")
     reload_settings()
-    assert providers.bootstrap_from_env() == ["OpenAI", "Azure OpenAI", "Gemini", "Perplexity"]
-    assert providers.bootstrap_from_env() == []  # not twice
+    assert provider_bootstrap.bootstrap_from_env() == ["OpenAI", "Azure OpenAI", "Gemini", "Perplexity"]
+    assert provider_bootstrap.bootstrap_from_env() == []  # not twice
     admin = add_user("boss", "admin")
     listed = providers.list_providers(admin)
     assert [(v.name, v.kind, v.priority) for v in listed[:-1]] == [
@@ -184,14 +184,14 @@ def test_bootstrap_with_a_local_base_url_only(ai):
     ai.setenv("OPENAI_BASE_URL", "http://127.0.0.1:11434/v1")
     ai.setenv("OPENAI_MODEL", "llama3.1:8b")
     reload_settings()
-    assert providers.bootstrap_from_env() == ["Local model"]
+    assert provider_bootstrap.bootstrap_from_env() == ["Local model"]
     with db.read_only() as session:
         row = session.exec(select(AiProvider)).one()
     assert (row.kind, row.api_key_encrypted, row.input_price_micros) == ("openai_compatible", None, 0)
 
 
 def test_bootstrap_without_settings_does_nothing(ai):
-    assert providers.bootstrap_from_env() == []
+    assert provider_bootstrap.bootstrap_from_env() == []
 
 
 def test_circuits_can_be_read_and_reset_by_admins(admin_id):
@@ -202,8 +202,8 @@ def test_circuits_can_be_read_and_reset_by_admins(admin_id):
     view = providers.create_provider(admin_id, openai_input())
     with db.transaction() as session:
         circuit.record_failure(session, view.id, datetime.now(UTC), threshold=1, error="RateLimitError")
-    report = providers.circuit_report(admin_id)
+    report = provider_health.circuit_report(admin_id)
     assert [(c.name, c.state, c.last_error) for c in report] == [("OpenAI", "open", "RateLimitError")]
     assert report[0].retry_at is not None
-    providers.reset_circuit(admin_id, view.id)
-    assert providers.circuit_report(admin_id)[0].state == "closed"
+    provider_health.reset_circuit(admin_id, view.id)
+    assert provider_health.circuit_report(admin_id)[0].state == "closed"

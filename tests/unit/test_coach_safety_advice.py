@@ -6,8 +6,9 @@ import time
 
 import pytest
 
-from vigor_app.services.coach import safety
-from vigor_app.services.coach.safety import HARMFUL, OK, screen, screen_advice
+from vigor_app.services.coach import advice_screen, safety
+from vigor_app.services.coach.advice_screen import _withheld_reply, screen_advice
+from vigor_app.services.coach.safety import HARMFUL, OK, screen
 
 SAFE_ADVICE = [
     # progression, programming and effort
@@ -439,16 +440,16 @@ def test_harmful_recommendations_are_withheld(text, topic):
 def test_the_labelled_set_is_large_and_covers_every_topic():
     assert len(SAFE_ADVICE) >= 80
     assert len(HARMFUL_ADVICE) >= 40
-    assert {topic for _, topic in HARMFUL_ADVICE} == set(TOPICS) == set(safety._HARMFUL_REPLY)
+    assert {topic for _, topic in HARMFUL_ADVICE} == set(TOPICS) == set(safety.HARMFUL_REPLY)
 
 
 @pytest.mark.parametrize("topic", TOPICS)
 def test_the_withheld_reply_names_the_practice_and_a_safer_way(topic):
-    reply = safety._withheld_reply(topic)
+    reply = _withheld_reply(topic)
     first, _, rest = reply.partition(". ")
     assert first.startswith("This reply was withheld because it recommended ")
     assert rest.startswith("A safer way instead: ")
-    assert safety._HARMFUL_REPLY[topic][1] in reply
+    assert safety.HARMFUL_REPLY[topic][1] in reply
     # The reply that replaces withheld advice passes the screen itself.
     assert screen_advice(reply).ok
 
@@ -491,8 +492,8 @@ def test_sentences_are_split_before_they_are_normalised():
 
 def test_no_rule_can_match_across_a_newline():
     # screen_advice finds candidate clauses with one pass over the clauses joined by newlines.
-    for pattern in (*(rule.pattern for rule in safety._ADVICE_RULES), safety._KCAL,
-                    safety._HOUR_FAST):
+    for pattern in (*(rule.pattern for rule in advice_screen._ADVICE_RULES), safety.KCAL,
+                    safety.HOUR_FAST):
         assert not any(token in pattern.pattern for token in (r"\s", r"\W", "[^", "\n")), pattern
         assert "." not in pattern.pattern.replace("\\.", ""), pattern
 

@@ -30,7 +30,7 @@ from vigor_app.clock import utcnow
 from vigor_app.models import AiAttempt, User
 from vigor_app.services import coach_scheduler, health
 from vigor_app.services.admin import require_admin
-from vigor_app.services.ai import outcomes, providers
+from vigor_app.services.ai import outcomes, provider_health, providers
 from vigor_app.services.ai.outcomes import BUILTIN_ENGINE
 from vigor_app.services.ai.windows import usage_windows
 from vigor_app.services.errors import ValidationError
@@ -326,7 +326,7 @@ class SystemReport:
     healthy: bool
     health: dict[str, Any]  # what /health answers
     scheduler: SchedulerStatus
-    circuits: tuple[providers.CircuitView, ...]
+    circuits: tuple[provider_health.CircuitView, ...]
     enabled: dict[int, bool]
 
 
@@ -343,7 +343,7 @@ def system_report(actor_id: int) -> SystemReport:
     with db.read_only() as session:
         require_admin(session, actor_id)
     healthy, report = health.check()
-    circuits = providers.circuit_report(actor_id)
+    circuits = provider_health.circuit_report(actor_id)
     enabled = {p.id: p.enabled for p in providers.list_providers(actor_id) if p.id is not None}
     return SystemReport(version=__version__, healthy=healthy, health=report,
                         scheduler=scheduler_status(), circuits=tuple(circuits), enabled=enabled)

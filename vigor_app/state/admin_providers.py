@@ -9,6 +9,7 @@ from __future__ import annotations
 import reflex as rx
 
 from vigor_app.services import admin_analytics, admin_providers
+from vigor_app.services.ai import provider_health
 from vigor_app.services.ai import providers as ai_providers
 from vigor_app.services.auth_sessions import CurrentUser
 from vigor_app.services.errors import VigorError
@@ -188,7 +189,7 @@ class ProvidersState(AdminConsoleState):
 
     @rx.event
     def reset_circuit(self, provider_id: str):
-        return self._act(lambda a: ai_providers.reset_circuit(a.id, _provider(provider_id), client_ip=self._client_ip()),
+        return self._act(lambda a: provider_health.reset_circuit(a.id, _provider(provider_id), client_ip=self._client_ip()),
                          "Circuit closed.")
 
     @rx.event

@@ -66,11 +66,6 @@ def charge(result: Result, usage: tuple[int, int] | None, input_ceiling: int, ou
     return result
 
 
-def estimate_output_tokens(text: str) -> int:
-    """Output tokens of a reply the provider sent no usage for (a dropped stream)."""
-    return prompts.estimate_output_tokens(text)
-
-
 def usage_of(response_or_chunk: Any) -> tuple[int, int] | None:
     usage = getattr(response_or_chunk, "usage", None)
     if usage is None:
@@ -192,7 +187,7 @@ async def complete(provider: ProviderConfig, messages: list[dict[str, str]], max
     else:
         result = Result(outcomes.OK, text=text, latency_s=latency)
     return charge(result, usage_of(response), input_estimate, max_out,
-                  estimate_output_tokens(text))
+                  prompts.estimate_output_tokens(text))
 
 
 # --- a stream ---------------------------------------------------------------------------

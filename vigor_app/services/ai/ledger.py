@@ -47,7 +47,7 @@ from vigor_app.services.ai.windows import usage_windows
 from vigor_app.services.errors import NotFound
 from vigor_app.settings import get_settings
 
-log = logging.getLogger("vigor_app.services.ai.gateway")
+log = logging.getLogger("vigor_app.services.ai.gateway")  # one logger for a request's lines
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from vigor_app.services.ai.inputs import PLAN
 from vigor_app.services.coach.safety import SYSTEM_RULES
 
 PROMPT_VERSION = "2026-12-06.1"
@@ -36,7 +37,7 @@ def output_tokens(feature: str, provider_max: int) -> int:
 def least_output_tokens(feature: str, max_out: int) -> int:
     """The fewest output tokens worth asking for near a budget's limit: a chat reply may
     shrink to a quarter of its usual length; a plan must be whole."""
-    if feature == "plan":
+    if feature == PLAN:
         return max_out
     return min(max_out, max(64, max_out // 4))
 

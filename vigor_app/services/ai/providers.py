@@ -12,7 +12,6 @@ from __future__ import annotations
 import logging
 import threading
 from dataclasses import dataclass, field, fields, replace
-from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,13 +22,13 @@ from sqlmodel import Session, col, select
 
 from vigor_app import db
 from vigor_app.clock import utcnow
-from vigor_app.models import AiCircuit, AiProvider
+from vigor_app.models import AiProvider
 from vigor_app.services import audit
 from vigor_app.services.admin import require_admin
-from vigor_app.services.ai import circuit, crypto, pricing, snapshots
+from vigor_app.services.ai import circuit, crypto, snapshots
 from vigor_app.services.ai.outcomes import BUILTIN_ENGINE
 from vigor_app.services.errors import NotFound, ValidationError
-from vigor_app.settings import Settings, get_settings
+from vigor_app.settings import get_settings
 
 log = logging.getLogger(__name__)
 
@@ -137,17 +136,6 @@ class ProviderView:
         return not self.builtin
 
 
-@dataclass(frozen=True)
-class CircuitView:
-    provider_id: int
-    name: str
-    state: str  # closed | open | half_open
-    consecutive_failures: int
-    opened_at: datetime | None
-    retry_at: datetime | None  # when it is called again: a trial call, or the end of its Retry-After
-    last_error: str
-
-
 BUILTIN_VIEW = ProviderView(
     id=None, name=BUILTIN_ENGINE, kind=BUILTIN_ENGINE, kind_label=BUILTIN_LABEL, base_url="",
     model="", api_version=None, api_key_hint="", priority=None, enabled=True,
@@ -237,7 +225,7 @@ def _check_url(url: str, kind: str) -> str:
     return url
 
 
-def _clean(data: ProviderInput, *, new_key: bool, had_key: bool) -> dict[str, Any]:
+def column_values(data: ProviderInput, *, new_key: bool, had_key: bool) -> dict[str, Any]:
     """Column values for `data`, or ValidationError naming the field at fault."""
     name = " ".join((data.name or "").split())
     if not name or len(name) > MAX_NAME:
@@ -295,7 +283,7 @@ def _clean(data: ProviderInput, *, new_key: bool, had_key: bool) -> dict[str, An
     return values
 
 
-def _public(row: AiProvider) -> dict[str, Any]:
+def public_values(row: AiProvider) -> dict[str, Any]:
     """What the audit log keeps: every setting, the key only as ``••••`` + last four."""
     return {
         "name": row.name, "kind": row.kind, "base_url": row.base_url, "model": row.model,
@@ -337,7 +325,7 @@ def _name_taken(session: Session, name: str, except_id: int | None = None) -> bo
     return session.exec(query).first() is not None
 
 
-def _row(session: Session, provider_id: Any) -> AiProvider:
+def provider_row(session: Session, provider_id: Any) -> AiProvider:
     if provider_id is None or provider_id == BUILTIN_ENGINE:
         raise ValidationError("The built-in coach is always on and always last.")
     row = session.get(AiProvider, provider_id) if _is_int(provider_id) else None
@@ -361,7 +349,7 @@ def list_providers(actor_id: int) -> list[ProviderView]:
 
 @snapshots.forgets
 def create_provider(actor_id: int, data: ProviderInput, *, client_ip: str = "") -> ProviderView:
-    values = _clean(data, new_key=True, had_key=False)
+    values = column_values(data, new_key=True, had_key=False)
     with db.transaction() as session:
         require_admin(session, actor_id)
         if _name_taken(session, values["name"]):
@@ -374,7 +362,7 @@ def create_provider(actor_id: int, data: ProviderInput, *, client_ip: str = "") 
         except IntegrityError as exc:  # the same name, created a moment ago elsewhere
             raise ValidationError("Another provider has that name.", field="name") from exc
         audit.record(session, actor_user_id=actor_id, action="ai.provider_created",
-                     target_type="ai_provider", target_id=row.id or 0, after=_public(row),
+                     target_type="ai_provider", target_id=row.id or 0, after=public_values(row),
                      client_ip=client_ip, now=now)
         return _view(row, circuit.CLOSED)
 
@@ -389,18 +377,18 @@ def update_provider(actor_id: int, provider_id: int, *, client_ip: str = "",
         raise ValidationError(f"Unknown provider setting {sorted(unknown)[0]!r}.")
     with db.transaction() as session:
         require_admin(session, actor_id)
-        row = _row(session, provider_id)
-        before = _public(row)
+        row = provider_row(session, provider_id)
+        before = public_values(row)
         new_key = "api_key" in changes
-        values = _clean(replace(_input_of(row), **changes), new_key=new_key,
+        values = column_values(replace(_input_of(row), **changes), new_key=new_key,
                         had_key=bool(row.api_key_encrypted))
         if values["name"] != row.name and _name_taken(session, values["name"], row.id):
             raise ValidationError("Another provider has that name.", field="name")
         for name, value in values.items():
             setattr(row, name, value)
-        after = _public(row)
+        after = public_values(row)
         if after == before and not new_key:
-            return _view(row, _state(session, row))
+            return _view(row, circuit_state(session, row))
         row.updated_at = utcnow()
         session.add(row)
         if new_key:  # the hint alone may not change; say that the key did
@@ -408,10 +396,11 @@ def update_provider(actor_id: int, provider_id: int, *, client_ip: str = "",
         audit.record(session, actor_user_id=actor_id, action="ai.provider_updated",
                      target_type="ai_provider", target_id=row.id or 0, before=before, after=after,
                      client_ip=client_ip)
-        return _view(row, _state(session, row))
+        return _view(row, circuit_state(session, row))
 
 
-def _state(session: Session, row: AiProvider) -> str:
+def circuit_state(session: Session, row: AiProvider) -> str:
+    """The state of `row`'s circuit (closed when it has none)."""
     return circuit.load_states(session, [row.id or 0]).get(row.id or 0, circuit.CircuitState()).state
 
 
@@ -428,123 +417,10 @@ def delete_provider(actor_id: int, provider_id: int, *, client_ip: str = "") -> 
     """Remove a provider. Its past attempts stay (with its name) for the accounts."""
     with db.transaction() as session:
         require_admin(session, actor_id)
-        row = _row(session, provider_id)
-        before = _public(row)
+        row = provider_row(session, provider_id)
+        before = public_values(row)
         session.delete(row)
         audit.record(session, actor_user_id=actor_id, action="ai.provider_deleted",
                      target_type="ai_provider", target_id=provider_id, before=before,
                      client_ip=client_ip)
 
-
-def circuit_report(actor_id: int, now: datetime | None = None) -> list[CircuitView]:
-    """Each provider's circuit: state, failures in a row, and when it will try again."""
-    cooldown = timedelta(seconds=get_settings().ai_circuit_cooldown_seconds)
-    with db.read_only() as session:
-        require_admin(session, actor_id)
-        rows = session.exec(select(AiProvider).order_by(col(AiProvider.priority), col(AiProvider.id))).all()
-        circuits = {c.provider_id: c for c in session.exec(select(AiCircuit)).all()}
-    views = []
-    for row in rows:
-        found = circuits.get(row.id or 0)
-        state = circuit.CircuitState() if found is None else circuit.CircuitState(
-            found.state, found.consecutive_failures, found.opened_at, found.trial_started_at,
-            found.retry_after_until)
-        retry_at = state.retry_at(cooldown)
-        if state.resting(now or utcnow()):  # the provider's own Retry-After
-            retry_at = max(filter(None, (retry_at, state.retry_after_until)))
-        views.append(CircuitView(row.id or 0, row.name, state.state, state.failures,
-                                 state.opened_at, retry_at, found.last_error if found else ""))
-    return views
-
-
-def reset_circuit(actor_id: int, provider_id: int, *, client_ip: str = "") -> None:
-    """Close a provider's circuit by hand (after fixing its key, say)."""
-    with db.transaction() as session:
-        require_admin(session, actor_id)
-        row = _row(session, provider_id)
-        before = _state(session, row)
-        circuit.reset(session, row.id or 0, utcnow())
-        audit.record(session, actor_user_id=actor_id, action="ai.circuit_reset",
-                     target_type="ai_provider", target_id=provider_id,
-                     before={"circuit": before}, after={"circuit": circuit.CLOSED},
-                     client_ip=client_ip)
-
-
-# --- first start ------------------------------------------------------------------------
-
-
-def _prices(model: str, kind: str) -> tuple[int, int]:
-    known = pricing.known_price(model)
-    if known is not None:
-        return known
-    return (0, 0) if kind == OPENAI_COMPATIBLE else pricing.UNKNOWN_CLOUD_PRICE
-
-
-def _from_env(settings: Settings) -> list[ProviderInput]:
-    found: list[ProviderInput] = []
-    timeout = settings.ai_timeout_seconds
-
-    def add(name: str, kind: str, model: str, key: SecretStr | None, base_url: str = "",
-            api_version: str | None = None) -> None:
-        price_in, price_out = _prices(model, kind)
-        found.append(ProviderInput(
-            name=name, kind=kind, model=model, base_url=base_url,
-            api_key=key.get_secret_value() if key is not None else None, api_version=api_version,
-            priority=10 * (len(found) + 1), input_price_micros=price_in,
-            output_price_micros=price_out, timeout_seconds=timeout,
-        ))
-
-    openai_key = settings.openai_api_key
-    base = settings.openai_base_url.strip()
-    if openai_key is not None and openai_key.get_secret_value():
-        add("OpenAI", OPENAI, settings.openai_model, openai_key, base)
-    elif base and urlsplit(base).hostname != "api.openai.com":
-        add("Local model", OPENAI_COMPATIBLE, settings.openai_model, None, base)
-    azure_key = settings.azure_openai_api_key
-    if (azure_key is not None and azure_key.get_secret_value() and settings.azure_openai_endpoint
-            and settings.azure_openai_deployment):
-        add("Azure OpenAI", AZURE_OPENAI, settings.azure_openai_deployment, azure_key,
-            settings.azure_openai_endpoint, settings.azure_openai_api_version)
-    if settings.gemini_api_key is not None and settings.gemini_api_key.get_secret_value():
-        add("Gemini", GEMINI, settings.gemini_model, settings.gemini_api_key)
-    if settings.perplexity_api_key is not None and settings.perplexity_api_key.get_secret_value():
-        add("Perplexity", PERPLEXITY, settings.perplexity_model, settings.perplexity_api_key)
-    return found
-
-
-def bootstrap_from_env(settings: Settings | None = None) -> list[str]:
-    """Create providers from OPENAI_* / AZURE_OPENAI_* / GEMINI_* / PERPLEXITY_* settings when
-    the provider table is empty (first start). Returns the names created."""
-    settings = settings or get_settings()
-    wanted = _from_env(settings)
-    if not wanted:
-        return []
-    try:
-        created = _create_from_env(wanted)
-    except IntegrityError:  # another worker started at the same moment and did it
-        return []
-    if created:
-        log.info("AI providers created from the environment: %s", ", ".join(created))
-    return created
-
-
-@snapshots.forgets
-def _create_from_env(wanted: list[ProviderInput]) -> list[str]:
-    with db.transaction() as session:
-        if session.exec(select(AiProvider.id)).first() is not None:
-            return []
-        now = utcnow()
-        created = []
-        for data in wanted:
-            try:
-                values = _clean(data, new_key=True, had_key=False)
-            except ValidationError as exc:
-                log.warning("Not creating AI provider %s from the environment: %s", data.name, exc.message)
-                continue
-            row = AiProvider(**values, created_at=now, updated_at=now)
-            session.add(row)
-            session.flush()
-            audit.record(session, actor_user_id=None, action="ai.provider_created",
-                         target_type="ai_provider", target_id=row.id or 0, after=_public(row), now=now)
-            created.append(row.name)
-    return created

@@ -1,7 +1,7 @@
 """Relaying a provider's streamed reply to the person, as data held to Vigor's rules.
 
 - **Screened before shown.** Every piece is read by the coach's safety screen for AI text
-  (``safety.screen_advice``) with the sentence it belongs to before it goes out (``Held``;
+  (``advice_screen.screen_advice``) with the sentence it belongs to before it goes out (``Held``;
   a run of ``HOLD_MAX_CHARS`` without a sentence end counts as a sentence). A sentence
   that recommends something harmful is never relayed: the stream is closed, the attempt is
   recorded ``invalid`` (``UnsafeAdvice``) and the last chunk replaces the reply with the
@@ -28,7 +28,7 @@ from vigor_app.services.ai import calls, outcomes, prompts
 from vigor_app.services.ai.calls import Result, Stream
 from vigor_app.services.ai.ledger import Call, Flow, Ledger
 from vigor_app.services.ai.notices import STREAM_CUT_NOTICE, TOO_LONG_NOTICE, WITHHELD_NOTICE
-from vigor_app.services.coach import safety
+from vigor_app.services.coach import advice_screen, safety
 
 HOLD_MAX_CHARS = 400  # text without a sentence end is screened and let through at this length
 _SENTENCE_END = re.compile(r"[.!?;:]\s|\n")
@@ -77,7 +77,7 @@ class Held:
             whole, self.sentence = self.sentence[:cut], self.sentence[cut:]
             out.append(self._finish(whole))
         if self.unsafe is None and self.sentence and not self.holding:
-            if safety.screen_advice(self.sentence).ok:
+            if advice_screen.screen_advice(self.sentence).ok:
                 out.append(self._show(self.sentence[self.sent:]))
                 self.sent = len(self.sentence)
             else:
@@ -93,7 +93,7 @@ class Held:
 
     def _finish(self, whole: str) -> str:
         unsent, self.sent, self.holding = whole[self.sent:], 0, False
-        verdict = safety.screen_advice(whole)
+        verdict = advice_screen.screen_advice(whole)
         if not verdict.ok:
             self.unsafe = verdict
             return ""
@@ -177,6 +177,6 @@ async def _settle(ledger: Ledger, flow: Flow, call: Call, opened: Stream, result
     result.value = result.text if cacheable else None
     result.latency_s = time.perf_counter() - opened.started
     calls.charge(result, opened.usage, call.input_estimate, call.max_out,
-                 calls.estimate_output_tokens("".join(opened.received)))
+                 prompts.estimate_output_tokens("".join(opened.received)))
     await asyncio.shield(asyncio.to_thread(ledger.settle, flow, call, result, final=True,
                                            cacheable=cacheable))

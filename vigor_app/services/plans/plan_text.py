@@ -10,7 +10,7 @@ limits before it is accepted (``text_problems``, violations in the validator's s
   ``[`` ``]`` ``{`` ``}``, backticks, backslashes): plan fields are plain words;
 - no instructions to a model ("ignore previous instructions", "system prompt"...);
 - no harmful advice: each field goes through the coach's safety screen
-  (``safety.screen_advice``), so the coach's rules, as they grow, hold for plans too.
+  (``advice_screen.screen_advice``), so the coach's rules, as they grow, hold for plans too.
 
 ``known_parts`` keeps only the keys the plan schema defines (at every level): a provider's
 extra keys never reach storage or a page.
@@ -23,7 +23,7 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from vigor_app.services.coach import safety
+from vigor_app.services.coach import advice_screen
 from vigor_app.services.plans.validation import DRILL_KEYS, ITEM_KEYS, Violation
 
 PLAN_KEYS = ("split", "days", "rest_days")
@@ -65,7 +65,7 @@ def field_problem(text: Any, limits: tuple[int, int]) -> str | None:
         return "must not contain markup"
     if _INSTRUCTIONS.search(text):
         return "must not contain instructions"
-    verdict = safety.screen_advice(text)
+    verdict = advice_screen.screen_advice(text)
     if not verdict.ok:
         return f"gives unsafe advice ({verdict.topic})"
     return None
