@@ -68,8 +68,9 @@ def build_file(rows: int, distinct: int, size: int, sets_per_session: int = 25) 
 
 def run_import(url: str, data_dir: str, user_id: int, text: str, started, done, results) -> None:
     _environment(url, data_dir)
-    from vigor_app.services import data_import, exercise_names
+    from vigor_app.services.catalogue import exercise_names
     from vigor_app.services.errors import VigorError
+    from vigor_app.services.your_data import importer as data_import
 
     exercise_names.catalogue_index()  # warm, as a running server is
     started.wait()
@@ -88,7 +89,7 @@ def run_import(url: str, data_dir: str, user_id: int, text: str, started, done, 
 def run_saves(url: str, data_dir: str, user_id: int, set_ids: list[int], interval: float,
               started, done, results) -> None:
     _environment(url, data_dir)
-    from vigor_app.services import workouts
+    from vigor_app.services.training import workouts
 
     workouts.save_set(user_id, set_ids[0], reps=5, weight_kg=60, done=True)  # warm
     ok, failed, waits, errors = 0, 0, [], {}
@@ -122,7 +123,8 @@ def main() -> int:
     parser.add_argument("--interval", type=float, default=20.0, help="ms between two saves")
     args = parser.parse_args()
 
-    from vigor_app.services import data_import, import_files
+    from vigor_app.services.your_data import import_files
+    from vigor_app.services.your_data import importer as data_import
 
     rows = args.rows or import_files.MAX_ROWS
     distinct = data_import.MAX_NEW_CUSTOM_EXERCISES if args.distinct is None else args.distinct
@@ -133,7 +135,8 @@ def main() -> int:
         url = f"sqlite:///{Path(directory) / 'bench.db'}"
         _environment(url, directory)
         from vigor_app import db, startup
-        from vigor_app.services import accounts, workouts
+        from vigor_app.services.accounts import accounts
+        from vigor_app.services.training import workouts
 
         startup.migrate(url)
         importer = accounts.register("importer@example.com", "importer", PASSWORD).user.id

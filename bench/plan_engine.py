@@ -18,11 +18,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from vigor_app.services.catalogue import load_catalogue  # noqa: E402
+from vigor_app.services.catalogue.catalogue import load_catalogue  # noqa: E402
 from vigor_app.services.plans.engine import generate_plan  # noqa: E402
 from vigor_app.services.plans.request import PlanRequest, Profile  # noqa: E402
 from vigor_app.services.plans.validation import validate_plan  # noqa: E402
-from vigor_app.services.plans.vocabulary import (  # noqa: E402
+from vigor_app.services.vocabulary import (  # noqa: E402
     EQUIPMENT,
     FOCUS_AREAS,
     GOALS,

@@ -118,7 +118,8 @@ def main() -> int:
         startup.migrate(url)
         migrated = time.perf_counter() - started
 
-        from vigor_app.services import accounts, dashboard, progress, suggestions
+        from vigor_app.services.accounts import accounts
+        from vigor_app.services.training import dashboard, progress, suggestions
 
         user_id = accounts.register("lifter@example.com", "lifter", "Squat-Rack-2026").user.id
         seeding.set_profile(user_id, timezone=TIMEZONE, days_per_week=5, units="kg",

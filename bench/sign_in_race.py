@@ -32,7 +32,7 @@ def run(url: str, logins: list[str], racers: int) -> tuple[int, Counter]:
 
     from vigor_app import db, startup
     from vigor_app.models import LoginAttempt
-    from vigor_app.services import accounts
+    from vigor_app.services.accounts import accounts
     from vigor_app.services.errors import VigorError
     from vigor_app.settings import reload_settings
 

@@ -36,7 +36,7 @@ def cheap_password_hashing(request, monkeypatch):
         return
     from argon2 import PasswordHasher, Type
 
-    from vigor_app.services import passwords
+    from vigor_app.services.accounts import passwords
 
     monkeypatch.setattr(passwords, "_hasher", PasswordHasher(type=Type.ID, **CHEAP_ARGON2))
     passwords._dummy_hash.cache_clear()

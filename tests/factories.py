@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from vigor_app import db
 from vigor_app.models import FitnessProfile, User
-from vigor_app.services import accounts
+from vigor_app.services.accounts import accounts
 
 DEFAULT_PASSWORD = "Squat-Rack-2026"
 

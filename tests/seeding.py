@@ -38,8 +38,8 @@ from vigor_app.models import (
     WorkoutSet,
 )
 from vigor_app.models.workout import SESSION_FINISHED, SESSION_OPEN
-from vigor_app.services import catalogue
-from vigor_app.services.records import E1RM, estimated_1rm
+from vigor_app.services.catalogue import catalogue
+from vigor_app.services.training.records import E1RM, estimated_1rm
 
 
 @dataclass(frozen=True)

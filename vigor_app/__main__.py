@@ -22,7 +22,7 @@ def _migrate(_args: argparse.Namespace) -> int:
 
 def _create_admin(args: argparse.Namespace) -> int:
     from vigor_app import startup
-    from vigor_app.services import accounts
+    from vigor_app.services.accounts import accounts
     from vigor_app.services.errors import VigorError
 
     password = args.password or os.environ.get("ADMIN_PASSWORD", "")

@@ -11,10 +11,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
 from starlette.routing import Route
 
-from vigor_app.services import health, single_sign_on
+from vigor_app.services.accounts import single_sign_on
+from vigor_app.services.accounts.oidc import OidcError
+from vigor_app.services.accounts.return_paths import safe_return_path
+from vigor_app.services.admin import health
 from vigor_app.services.errors import VigorError
-from vigor_app.services.oidc import OidcError
-from vigor_app.services.return_paths import safe_return_path
 from vigor_app.settings import get_settings
 
 log = logging.getLogger(__name__)

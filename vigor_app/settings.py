@@ -98,7 +98,7 @@ class Settings(BaseSettings):
     ai_circuit_cooldown_seconds: int = Field(default=60, ge=1, alias="AI_CIRCUIT_COOLDOWN_SECONDS")
     # End of the AI gateway block.
 
-    # Scheduler (services/coach_scheduler.py; docs/coach.md). Every worker process may run it:
+    # Scheduler (services/scheduler.py; docs/coach.md). Every worker process may run it:
     # the database claim makes each daily message exactly-once.
     scheduler_enabled: bool = Field(default=True, alias="SCHEDULER_ENABLED")
     # Seconds between two looks for people due their daily motivation message.

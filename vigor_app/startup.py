@@ -10,8 +10,9 @@ from alembic.config import Config
 from sqlmodel import Session
 
 from vigor_app.db import make_engine
-from vigor_app.services import accounts, catalogue_store
+from vigor_app.services.accounts import accounts
 from vigor_app.services.ai import provider_bootstrap
+from vigor_app.services.catalogue import store as catalogue_store
 from vigor_app.services.errors import VigorError
 from vigor_app.settings import get_settings
 

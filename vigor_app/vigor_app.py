@@ -23,7 +23,7 @@ from vigor_app.pages import (  # noqa: F401 (registers pages)
     progress,
     workouts,
 )
-from vigor_app.services import coach_scheduler
+from vigor_app.services import scheduler
 
 startup.configure_logging()
 
@@ -52,7 +52,7 @@ app = rx.App(
 )
 
 
-app.register_lifespan_task(coach_scheduler.lifespan_task)
+app.register_lifespan_task(scheduler.lifespan_task)
 
 
 @app.register_lifespan_task

@@ -46,11 +46,13 @@ from tests.integration.test_ai_gateway import (  # noqa: F401 - fixtures
 from vigor_app import db
 from vigor_app.clock import utcnow
 from vigor_app.models import AiCircuit
-from vigor_app.services import admin_analytics, coach_replies, plan_library, profiles
+from vigor_app.services.admin import analytics as admin_analytics
 from vigor_app.services.ai import budgets, notices, pricing, prompts, quotas
 from vigor_app.services.ai.gateway import Gateway
 from vigor_app.services.ai.windows import usage_windows
-from vigor_app.services.plans import ai_plans
+from vigor_app.services.coach import replies as coach_replies
+from vigor_app.services.plans import ai_plans, profiles
+from vigor_app.services.plans import library as plan_library
 from vigor_app.services.plans.engine import generate_plan as builtin_plan
 from vigor_app.settings import reload_settings
 

@@ -7,10 +7,13 @@ import pytest
 from tests.factories import make_admin, make_user
 from tests.fakes.openai_server import Failure, Reply
 from vigor_app.clock import utcnow
-from vigor_app.services import coach_history, coach_replies, plan_library, workouts
 from vigor_app.services.ai import budgets, providers
 from vigor_app.services.ai.providers import ProviderInput
+from vigor_app.services.coach import history as coach_history
+from vigor_app.services.coach import replies as coach_replies
 from vigor_app.services.errors import NotFound
+from vigor_app.services.plans import library as plan_library
+from vigor_app.services.training import workouts
 
 
 @pytest.fixture

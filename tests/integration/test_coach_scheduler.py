@@ -24,12 +24,14 @@ from tests.postgres import migrated_database
 from tests.seeding import add_record, add_session, local_time, set_profile
 from vigor_app import db
 from vigor_app.models import AiCacheEntry, CoachConversation, CoachMessage, DailyMotivationRun, User
-from vigor_app.services import coach_history, coach_scheduler
+from vigor_app.services import scheduler as coach_scheduler
 from vigor_app.services.ai import cache, providers
 from vigor_app.services.ai.gateway import Gateway
 from vigor_app.services.ai.providers import ProviderInput
-from vigor_app.services.coach import motivation
-from vigor_app.services.coach_scheduler import Due, Scheduler
+from vigor_app.services.coach import daily_messages, motivation
+from vigor_app.services.coach import history as coach_history
+from vigor_app.services.coach.daily_messages import Due
+from vigor_app.services.scheduler import Scheduler
 from vigor_app.settings import reload_settings
 
 NOW = datetime(2026, 11, 18, 8, 0, tzinfo=UTC)  # a Wednesday; 08:00 in UTC
@@ -115,10 +117,10 @@ def daily_conversations(user_id: int) -> list[CoachConversation]:
 async def test_a_person_due_at_their_hour_gets_exactly_one_message(sqlite_db, gateway):
     alice = squatter("alice")
 
-    assert coach_scheduler.due_people(NOW) == [alice]
-    assert await coach_scheduler.send_daily_messages(NOW, gateway=gateway) == 1
-    assert await coach_scheduler.send_daily_messages(NOW + timedelta(minutes=5), gateway=gateway) == 0
-    assert await coach_scheduler.send_daily_messages(NOW + timedelta(hours=15), gateway=gateway) == 0
+    assert daily_messages.due_people(NOW) == [alice]
+    assert await daily_messages.send_daily_messages(NOW, gateway=gateway) == 1
+    assert await daily_messages.send_daily_messages(NOW + timedelta(minutes=5), gateway=gateway) == 0
+    assert await daily_messages.send_daily_messages(NOW + timedelta(hours=15), gateway=gateway) == 0
 
     [conversation] = daily_conversations(alice)
     [message] = motivation_messages(alice)
@@ -133,16 +135,16 @@ async def test_a_person_due_at_their_hour_gets_exactly_one_message(sqlite_db, ga
     # What the Coach page shows: the conversation holds it.
     [view] = coach_history.messages(alice, conversation.id)
     assert view.content == message.content
-    assert coach_scheduler.due_people(NOW + timedelta(hours=1)) == []
+    assert daily_messages.due_people(NOW + timedelta(hours=1)) == []
 
 
 async def test_nobody_is_due_before_their_local_hour(sqlite_db, gateway):
     alice = person("alice", hour=9)
 
-    assert coach_scheduler.due_people(NOW + timedelta(minutes=59)) == []
-    assert await coach_scheduler.send_daily_messages(NOW + timedelta(minutes=59), gateway=gateway) == 0
+    assert daily_messages.due_people(NOW + timedelta(minutes=59)) == []
+    assert await daily_messages.send_daily_messages(NOW + timedelta(minutes=59), gateway=gateway) == 0
     assert motivation_messages() == [] and runs() == [] and daily_conversations(alice) == []
-    assert coach_scheduler.due_people(NOW + timedelta(hours=1)) == [alice]
+    assert daily_messages.due_people(NOW + timedelta(hours=1)) == [alice]
 
 
 async def test_each_person_is_due_at_their_own_hour_in_their_own_zone(sqlite_db, gateway):
@@ -151,14 +153,14 @@ async def test_each_person_is_due_at_their_own_hour_in_their_own_zone(sqlite_db,
     tokyo = person("tokyo", timezone="Asia/Tokyo", hour=7)  # JST: 22:00 UTC the day before
     nowhere = person("nowhere", timezone="Mars/Olympus_Mons", hour=9)  # unknown zone: UTC
 
-    assert coach_scheduler.due_people(NOW - timedelta(minutes=1)) == [tokyo]
-    assert sorted(coach_scheduler.due_people(NOW)) == sorted([london, tokyo])
-    assert await coach_scheduler.send_daily_messages(NOW, gateway=gateway) == 2
-    assert coach_scheduler.due_people(NOW + timedelta(minutes=59)) == []
-    assert coach_scheduler.due_people(NOW + timedelta(hours=1)) == [nowhere]
-    assert coach_scheduler.due_people(NOW + timedelta(hours=3, minutes=59)) == [nowhere]
-    assert sorted(coach_scheduler.due_people(NOW + timedelta(hours=4))) == sorted([new_york, nowhere])
-    assert await coach_scheduler.send_daily_messages(NOW + timedelta(hours=4), gateway=gateway) == 2
+    assert daily_messages.due_people(NOW - timedelta(minutes=1)) == [tokyo]
+    assert sorted(daily_messages.due_people(NOW)) == sorted([london, tokyo])
+    assert await daily_messages.send_daily_messages(NOW, gateway=gateway) == 2
+    assert daily_messages.due_people(NOW + timedelta(minutes=59)) == []
+    assert daily_messages.due_people(NOW + timedelta(hours=1)) == [nowhere]
+    assert daily_messages.due_people(NOW + timedelta(hours=3, minutes=59)) == [nowhere]
+    assert sorted(daily_messages.due_people(NOW + timedelta(hours=4))) == sorted([new_york, nowhere])
+    assert await daily_messages.send_daily_messages(NOW + timedelta(hours=4), gateway=gateway) == 2
 
     # Each run is for the person's local date: Tokyo's Wednesday 08:00 UTC is Wednesday 17:00 there.
     assert {r.user_id: r.local_date for r in runs()} == {
@@ -168,7 +170,7 @@ async def test_each_person_is_due_at_their_own_hour_in_their_own_zone(sqlite_db,
                                                                  nowhere: 1}
     # 22:00 UTC on Wednesday is 07:00 on Thursday in Tokyo: Thursday's message is due there only.
     thursday_tokyo = datetime(2026, 11, 18, 22, 0, tzinfo=UTC)
-    assert coach_scheduler.due(thursday_tokyo) == [Due(tokyo, date(2026, 11, 19))]
+    assert daily_messages.due(thursday_tokyo) == [Due(tokyo, date(2026, 11, 19))]
 
 
 async def test_people_who_opted_out_or_are_inactive_get_nothing(sqlite_db, gateway):
@@ -181,8 +183,8 @@ async def test_people_who_opted_out_or_are_inactive_get_nothing(sqlite_db, gatew
         session.add(user)
     make_user("noprofile")  # never filled in a profile: daily motivation is off by default
 
-    assert coach_scheduler.due_people(NOW + timedelta(hours=12)) == []
-    assert await coach_scheduler.send_daily_messages(NOW + timedelta(hours=12), gateway=gateway) == 0
+    assert daily_messages.due_people(NOW + timedelta(hours=12)) == []
+    assert await daily_messages.send_daily_messages(NOW + timedelta(hours=12), gateway=gateway) == 0
     assert motivation_messages() == [] and runs() == []
 
 
@@ -190,14 +192,14 @@ async def test_the_next_local_day_brings_a_new_message(sqlite_db, gateway):
     alice = squatter("alice", timezone="Asia/Tokyo", hour=7)
     wednesday = datetime(2026, 11, 17, 22, 0, tzinfo=UTC)  # 07:00 Wednesday in Tokyo
 
-    assert await coach_scheduler.send_daily_messages(wednesday, gateway=gateway) == 1
-    assert await coach_scheduler.send_daily_messages(wednesday + timedelta(hours=14, minutes=59),
+    assert await daily_messages.send_daily_messages(wednesday, gateway=gateway) == 1
+    assert await daily_messages.send_daily_messages(wednesday + timedelta(hours=14, minutes=59),
                                                      gateway=gateway) == 0  # 23:59 in Tokyo
-    assert await coach_scheduler.send_daily_messages(wednesday + timedelta(hours=23, minutes=59),
+    assert await daily_messages.send_daily_messages(wednesday + timedelta(hours=23, minutes=59),
                                                      gateway=gateway) == 0  # Thursday 06:59
     thursday = wednesday + timedelta(days=1)
-    assert await coach_scheduler.send_daily_messages(thursday, gateway=gateway) == 1
-    assert await coach_scheduler.send_daily_messages(thursday + timedelta(minutes=5), gateway=gateway) == 0
+    assert await daily_messages.send_daily_messages(thursday, gateway=gateway) == 1
+    assert await daily_messages.send_daily_messages(thursday + timedelta(minutes=5), gateway=gateway) == 0
 
     first, second = motivation_messages(alice)
     assert first.conversation_id == second.conversation_id  # one "Daily motivation" conversation
@@ -216,40 +218,40 @@ async def test_the_next_local_day_brings_a_new_message(sqlite_db, gateway):
 
 async def test_a_claim_is_taken_once_per_person_and_local_day(sqlite_db):
     alice = person("alice")
-    assert coach_scheduler.claim(alice, date(2026, 11, 18), NOW) is True
-    assert coach_scheduler.claim(alice, date(2026, 11, 18), NOW) is False
-    assert coach_scheduler.claim(alice, date(2026, 11, 19), NOW) is True
+    assert daily_messages.claim(alice, date(2026, 11, 18), NOW) is True
+    assert daily_messages.claim(alice, date(2026, 11, 18), NOW) is False
+    assert daily_messages.claim(alice, date(2026, 11, 19), NOW) is True
     assert [r.local_date for r in runs(alice)] == [date(2026, 11, 18), date(2026, 11, 19)]
     # Claimed by hand: the scheduler treats the day as taken and sends nothing.
-    assert coach_scheduler.due_people(NOW) == []
+    assert daily_messages.due_people(NOW) == []
 
 
 async def test_a_claim_for_someone_who_does_not_exist_is_an_error(sqlite_db):
     with pytest.raises(Exception, match="FOREIGN KEY|foreign key"):
-        coach_scheduler.claim(999_999, date(2026, 11, 18), NOW)
+        daily_messages.claim(999_999, date(2026, 11, 18), NOW)
 
 
 async def test_one_failure_does_not_stop_the_others_and_is_not_retried(sqlite_db, gateway,
                                                                         monkeypatch, caplog):
     alice, bob, carol = person("alice"), person("bob"), person("carol")
-    real = coach_scheduler.build_context
+    real = daily_messages.build_context
 
     def broken_for_bob(user_id, now=None):
         if user_id == bob:
             raise RuntimeError("bob's data could not be read")
         return real(user_id, now)
 
-    monkeypatch.setattr(coach_scheduler, "build_context", broken_for_bob)
-    assert await coach_scheduler.send_daily_messages(NOW, gateway=gateway) == 2
+    monkeypatch.setattr(daily_messages, "build_context", broken_for_bob)
+    assert await daily_messages.send_daily_messages(NOW, gateway=gateway) == 2
     assert sorted(m.user_id for m in motivation_messages()) == sorted([alice, carol])
     assert "bob's data could not be read" in caplog.text
     [bob_run] = runs(bob)
     assert bob_run.message_id is None  # claimed, never written: what an operator looks for
 
-    monkeypatch.setattr(coach_scheduler, "build_context", real)
-    assert await coach_scheduler.send_daily_messages(NOW + timedelta(minutes=5), gateway=gateway) == 0
+    monkeypatch.setattr(daily_messages, "build_context", real)
+    assert await daily_messages.send_daily_messages(NOW + timedelta(minutes=5), gateway=gateway) == 0
     assert motivation_messages(bob) == []  # not retried today
-    assert await coach_scheduler.send_daily_messages(NOW + timedelta(days=1), gateway=gateway) == 3
+    assert await daily_messages.send_daily_messages(NOW + timedelta(days=1), gateway=gateway) == 3
 
 
 # --- two schedulers at once -----------------------------------------------------------------
@@ -263,12 +265,12 @@ def test_two_schedulers_racing_send_exactly_one_message_per_person(backend, monk
     people = [squatter(f"racer{i:02d}", timezone=("UTC", "Europe/Berlin", "America/Chicago")[i % 3],
                        hour=(8, 7, 1)[i % 3])  # all due at NOW: 08:00, 09:00, 02:00 local
               for i in range(RACERS)]
-    assert sorted(coach_scheduler.due_people(NOW)) == sorted(people)
+    assert sorted(daily_messages.due_people(NOW)) == sorted(people)
 
     # Two instances, as two worker processes would be: each its own thread, event loop,
     # engine and connection pool. Both find all twenty people due before either claims any.
     url = reload_settings().resolved_database_url
-    real_engine, real_due = db.get_engine, coach_scheduler.due
+    real_engine, real_due = db.get_engine, daily_messages.due
     monkeypatch.setattr(db, "get_engine", lambda: _instance_engine.get() or real_engine())
     both_looked = threading.Barrier(2, timeout=30)
 
@@ -277,16 +279,16 @@ def test_two_schedulers_racing_send_exactly_one_message_per_person(backend, monk
         both_looked.wait()
         return found
 
-    monkeypatch.setattr(coach_scheduler, "due", due_then_wait)
+    monkeypatch.setattr(daily_messages, "due", due_then_wait)
     claims: list[tuple[int, bool]] = []
-    real_claim = coach_scheduler.claim
+    real_claim = daily_messages.claim
 
     def counted_claim(user_id, local_date, now=None):
         won = real_claim(user_id, local_date, now)
         claims.append((user_id, won))
         return won
 
-    monkeypatch.setattr(coach_scheduler, "claim", counted_claim)
+    monkeypatch.setattr(daily_messages, "claim", counted_claim)
     sent: dict[str, int] = {}
     errors: list[BaseException] = []
 
@@ -294,7 +296,7 @@ def test_two_schedulers_racing_send_exactly_one_message_per_person(backend, monk
         engine = db.make_engine(url)
         _instance_engine.set(engine)  # asyncio.run and to_thread copy this context
         try:
-            sent[label] = asyncio.run(coach_scheduler.send_daily_messages(
+            sent[label] = asyncio.run(daily_messages.send_daily_messages(
                 NOW, gateway=Gateway(clock=lambda: NOW)))
         except BaseException as exc:  # noqa: BLE001 - reported by the assertion below
             errors.append(exc)
@@ -343,14 +345,14 @@ async def test_with_a_provider_the_ai_writes_the_note_from_the_persons_data(sqli
             name="Coach", model="coach", priority=10, kind="openai_compatible",
             base_url=server.base_url, timeout_seconds=5.0, api_key="sk-coach-0123456789abcdef"))
         server.default("coach", Reply(content=note))
-        assert await coach_scheduler.send_daily_messages(NOW, gateway=gateway) == 1
+        assert await daily_messages.send_daily_messages(NOW, gateway=gateway) == 1
         [request] = server.calls("coach")
 
     [message] = motivation_messages(alice)
     assert (message.content, message.engine, message.notice) == (note, "Coach", "")
     system, user = request.messages
     assert "Barbell back squat" in system["content"]  # the person's data went as context
-    assert user == {"role": "user", "content": coach_scheduler.PROMPT}
+    assert user == {"role": "user", "content": daily_messages.PROMPT}
 
 
 # --- the scheduler itself -------------------------------------------------------------------

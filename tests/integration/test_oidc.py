@@ -17,8 +17,8 @@ import httpx
 import pytest
 
 from tests.fakes.oidc_provider import FakeOidcProvider, FakeUser, run_oidc_provider
-from vigor_app.services import oidc
-from vigor_app.services.oidc import (
+from vigor_app.services.accounts import oidc
+from vigor_app.services.accounts.oidc import (
     OidcClientConfig,
     OidcError,
     PendingLogin,
@@ -639,7 +639,7 @@ async def test_no_token_code_or_secret_in_logs_or_messages(
 
     oidc_http.event_hooks["response"].append(keep_token_response)
     config = config_for(oidc_provider)
-    caplog.set_level(logging.DEBUG, logger="vigor_app.services.oidc")
+    caplog.set_level(logging.DEBUG, logger="vigor_app.services.accounts.oidc")
 
     pending = await begin_login(config, http=oidc_http)
     params = await authorize(oidc_http, pending)

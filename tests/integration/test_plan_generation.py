@@ -4,10 +4,11 @@ import pytest
 
 from tests.factories import make_admin, make_user
 from tests.fakes.openai_server import Reply
-from vigor_app.services import plan_library, profiles
 from vigor_app.services.ai import providers
 from vigor_app.services.ai.providers import ProviderInput
 from vigor_app.services.errors import ValidationError
+from vigor_app.services.plans import library as plan_library
+from vigor_app.services.plans import profiles
 from vigor_app.services.plans.validation import validate_plan
 
 

@@ -37,7 +37,8 @@ from vigor_app.models import (
     OidcLoginFlow,
     User,
 )
-from vigor_app.services import accounts, auth_sessions, oidc, single_sign_on
+from vigor_app.services.accounts import accounts, oidc, single_sign_on
+from vigor_app.services.accounts import sessions as auth_sessions
 from vigor_app.services.errors import AuthenticationError
 from vigor_app.settings import reload_settings
 

@@ -15,18 +15,15 @@ from sqlalchemy import inspect, text
 
 from tests.factories import DEFAULT_PASSWORD, make_admin, make_user
 from vigor_app import db
-from vigor_app.services import (
-    accounts,
-    admin_providers,
-    admin_users,
-    body_metrics,
-    coach_history,
-    data_import,
-    membership,
-    plan_library,
-    profiles,
-    workouts,
-)
+from vigor_app.services.accounts import accounts
+from vigor_app.services.admin import membership
+from vigor_app.services.admin import providers as admin_providers
+from vigor_app.services.admin import users as admin_users
+from vigor_app.services.coach import history as coach_history
+from vigor_app.services.plans import library as plan_library
+from vigor_app.services.plans import profiles
+from vigor_app.services.training import body_metrics, workouts
+from vigor_app.services.your_data import importer as data_import
 
 CUSTOM_NAME = "Zercher Alicequest Press"
 PLAN_NAME = "Alicequest Secret Plan"

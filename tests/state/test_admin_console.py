@@ -21,7 +21,7 @@ from vigor_app.models import (
     AuditEntry,
     User,
 )
-from vigor_app.services import admin
+from vigor_app.services.admin import accounts as admin
 from vigor_app.services.ai import attempts, budgets, counters, providers, quotas
 from vigor_app.services.ai.windows import usage_windows
 from vigor_app.state.admin import AdminConsoleState, AdminState

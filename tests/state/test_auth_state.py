@@ -7,8 +7,9 @@ from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.state.conftest import redirect_path
 from vigor_app import db
 from vigor_app.models import AuthSession
-from vigor_app.services import auth_sessions, oidc, single_sign_on
-from vigor_app.services.tokens import new_token, token_hash
+from vigor_app.services.accounts import oidc, single_sign_on
+from vigor_app.services.accounts import sessions as auth_sessions
+from vigor_app.services.accounts.tokens import new_token, token_hash
 from vigor_app.state.auth import AuthState
 from vigor_app.state.sign_in import RegisterState, SignInState, SingleSignOnState
 

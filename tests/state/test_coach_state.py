@@ -3,7 +3,7 @@
 import pytest
 
 from tests.factories import make_user
-from vigor_app.services import coach_history
+from vigor_app.services.coach import history as coach_history
 from vigor_app.state.coach import CoachState
 
 

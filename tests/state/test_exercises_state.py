@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.factories import make_user
-from vigor_app.services import catalogue
+from vigor_app.services.catalogue import catalogue
 from vigor_app.state.exercises import PAGE_SIZE, ExercisesState
 
 PATH = "/exercises"

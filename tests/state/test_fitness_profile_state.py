@@ -2,7 +2,7 @@
 
 from tests.factories import make_user
 from tests.state.conftest import redirect_path
-from vigor_app.services import profiles
+from vigor_app.services.plans import profiles
 from vigor_app.state.fitness_profile import STEPS, FitnessProfileState
 
 

@@ -4,7 +4,10 @@ import pytest
 
 from tests.factories import make_user
 from tests.state.conftest import redirect_path
-from vigor_app.services import data_import, plan_library, profiles, workouts
+from vigor_app.services.plans import library as plan_library
+from vigor_app.services.plans import profiles
+from vigor_app.services.training import workouts
+from vigor_app.services.your_data import importer as data_import
 from vigor_app.state.history import HistoryState
 from vigor_app.state.logging import LoggingState
 

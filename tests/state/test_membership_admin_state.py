@@ -5,7 +5,7 @@ from sqlmodel import select
 from tests.factories import make_admin, make_user
 from vigor_app import db
 from vigor_app.models import AuditEntry, User
-from vigor_app.services import membership
+from vigor_app.services.admin import membership
 from vigor_app.state.membership_admin import UpgradeRequestsState
 
 

@@ -1,7 +1,7 @@
 """The Membership page's handlers: meters for the person asking, upgrade requests."""
 
 from tests.factories import make_user
-from vigor_app.services import membership
+from vigor_app.services.admin import membership
 from vigor_app.state.membership import MembershipState
 
 

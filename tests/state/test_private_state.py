@@ -12,7 +12,9 @@ from sqlmodel import select
 from tests.factories import DEFAULT_PASSWORD, make_user
 from vigor_app import db
 from vigor_app.models import CoachConversation
-from vigor_app.services import coach_history, plan_library, workouts
+from vigor_app.services.coach import history as coach_history
+from vigor_app.services.plans import library as plan_library
+from vigor_app.services.training import workouts
 from vigor_app.state.auth import AuthState, private_states
 from vigor_app.state.coach import CoachState
 from vigor_app.state.dashboard import DashboardState

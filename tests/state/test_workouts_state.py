@@ -3,7 +3,8 @@
 import pytest
 
 from tests.factories import make_user
-from vigor_app.services import plan_library, profiles
+from vigor_app.services.plans import library as plan_library
+from vigor_app.services.plans import profiles
 from vigor_app.state.workouts import WorkoutsState
 
 

@@ -34,17 +34,14 @@ from vigor_app.models import (
     WorkoutSet,
 )
 from vigor_app.models.workout import SESSION_FINISHED
-from vigor_app.services import (
-    account_deletion,
-    accounts,
-    auth_sessions,
-    membership,
-    profiles,
-    sign_in_throttle,
-)
-from vigor_app.services import admin as admin_service
+from vigor_app.services.accounts import accounts, sign_in_throttle
+from vigor_app.services.accounts import sessions as auth_sessions
+from vigor_app.services.admin import accounts as admin_service
+from vigor_app.services.admin import membership
 from vigor_app.services.ai import quotas
 from vigor_app.services.errors import AuthenticationError, NotFound, ValidationError
+from vigor_app.services.plans import profiles
+from vigor_app.services.your_data import deletion as account_deletion
 
 pytestmark = pytest.mark.usefixtures("database")
 

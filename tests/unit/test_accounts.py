@@ -5,7 +5,8 @@ from tests.factories import DEFAULT_PASSWORD, make_user
 from tests.races import race
 from vigor_app import db
 from vigor_app.models import AuditEntry, User
-from vigor_app.services import accounts, auth_sessions
+from vigor_app.services.accounts import accounts
+from vigor_app.services.accounts import sessions as auth_sessions
 from vigor_app.services.errors import AuthenticationError, ValidationError
 
 pytestmark = pytest.mark.usefixtures("database")

@@ -6,7 +6,9 @@ from sqlmodel import select
 from tests.factories import DEFAULT_PASSWORD, make_admin, make_user
 from vigor_app import db
 from vigor_app.models import AuditEntry, User
-from vigor_app.services import accounts, admin, auth_sessions
+from vigor_app.services.accounts import accounts
+from vigor_app.services.accounts import sessions as auth_sessions
+from vigor_app.services.admin import accounts as admin
 from vigor_app.services.errors import (
     AuthenticationError,
     NotFound,

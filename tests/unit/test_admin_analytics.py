@@ -9,7 +9,7 @@ import pytest
 
 from tests.factories import make_admin, make_user
 from vigor_app import db
-from vigor_app.services import admin_analytics
+from vigor_app.services.admin import analytics as admin_analytics
 from vigor_app.services.ai import attempts, outcomes, providers
 from vigor_app.services.errors import PermissionDenied, ValidationError
 from vigor_app.settings import reload_settings
@@ -202,7 +202,7 @@ def test_outcome_names_match_the_gateway():
 
 
 async def test_the_system_page_shows_this_workers_scheduler_and_its_jobs(vigor_env):
-    from vigor_app.services import coach_scheduler
+    from vigor_app.services import scheduler as coach_scheduler
 
     stopped = admin_analytics.scheduler_status()
     assert not stopped.running and stopped.detail["reason"] == "not started in this process"

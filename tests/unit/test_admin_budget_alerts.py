@@ -10,7 +10,8 @@ from sqlmodel import select
 from tests.factories import make_admin, make_user
 from vigor_app import db
 from vigor_app.models import AuditEntry
-from vigor_app.services import admin, budget_alerts
+from vigor_app.services.admin import accounts as admin
+from vigor_app.services.admin import budget_alerts
 from vigor_app.services.ai import budgets, counters
 from vigor_app.services.ai.windows import usage_windows
 from vigor_app.services.errors import PermissionDenied, ValidationError
@@ -85,7 +86,7 @@ def test_crossing_the_threshold_alerts_once_per_period_by_log_and_e_mail(smtp, c
     assert budget_alerts.check_and_notify(NOW, send=lambda *a: smtp.append(a)) == []
     _spend(100_000)
     assert [b.name for b in budget_alerts.crossed(boss, now=NOW)] == ["global_week"]
-    with caplog.at_level(logging.WARNING, logger="vigor_app.services.budget_alerts"):
+    with caplog.at_level(logging.WARNING, logger="vigor_app.services.admin.budget_alerts"):
         alerted = budget_alerts.check_and_notify(NOW, send=lambda *a: smtp.append(a))
     assert [b.name for b in alerted] == ["global_week"]
     assert [to for to, _, _ in smtp] == ["boss@example.com", "deputy@example.com"]
@@ -110,7 +111,7 @@ def test_without_smtp_the_alert_is_a_log_line_only(caplog):
     _limits(boss, None, 1_000_000, alert=50)
     _spend(600_000)
     sent = []
-    with caplog.at_level(logging.WARNING, logger="vigor_app.services.budget_alerts"):
+    with caplog.at_level(logging.WARNING, logger="vigor_app.services.admin.budget_alerts"):
         alerted = budget_alerts.check_and_notify(NOW, send=lambda *a: sent.append(a))
     assert [b.name for b in alerted] == ["global_month"] and sent == []
     assert "AI budget alert: monthly spend for 2026-11" in caplog.text
@@ -204,12 +205,12 @@ def test_a_normal_user_is_refused(call):
 
 
 def test_the_scheduler_job_in_every_worker_alerts_once(caplog):
-    from vigor_app.services.coach_scheduler import Scheduler
+    from vigor_app.services.scheduler import Scheduler
 
     boss = make_admin().user.id
     _limits(boss, 1_000_000, None, alert=50)
     _spend(600_000)
     workers = [Scheduler(clock=lambda: NOW) for _ in range(3)]  # each worker runs the same job
-    with caplog.at_level(logging.WARNING, logger="vigor_app.services.budget_alerts"):
+    with caplog.at_level(logging.WARNING, logger="vigor_app.services.admin.budget_alerts"):
         assert [w.check_budgets() for w in workers] == [1, 0, 0]
     assert caplog.text.count("AI budget alert: weekly spend for 2026-W47") == 1

@@ -10,7 +10,7 @@ from tests.factories import make_admin, make_user
 from tests.fakes.openai_server import Failure, Reply
 from vigor_app import db
 from vigor_app.models import AiProvider, AuditEntry
-from vigor_app.services import admin_providers
+from vigor_app.services.admin import providers as admin_providers
 from vigor_app.services.ai import pricing, providers
 from vigor_app.services.errors import NotFound, PermissionDenied, ValidationError
 

@@ -9,7 +9,7 @@ from sqlmodel import select
 from tests.factories import make_admin, make_user
 from vigor_app import db
 from vigor_app.models import AuditEntry, FitnessProfile, User
-from vigor_app.services import admin_users
+from vigor_app.services.admin import users as admin_users
 from vigor_app.services.ai import budgets, counters, quotas
 from vigor_app.services.ai.windows import usage_windows
 from vigor_app.services.errors import NotFound, PermissionDenied, ValidationError

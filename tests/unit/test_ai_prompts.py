@@ -80,7 +80,7 @@ def test_chat_messages_start_with_the_coachs_system_prompt_and_context():
 
 def test_every_coach_prompt_carries_the_safety_rules():
     from vigor_app.services.ai import prompts
-    from vigor_app.services.coach.safety import SYSTEM_RULES
+    from vigor_app.services.safety.messages import SYSTEM_RULES
 
     for feature in ("chat", "analysis", "motivation"):
         system = prompts.chat_messages(feature, [{"role": "user", "content": "hi"}], "")[0]

@@ -7,8 +7,8 @@ from tests.factories import make_user
 from vigor_app import db
 from vigor_app.clock import utcnow
 from vigor_app.models import AuthSession
-from vigor_app.services import auth_sessions
-from vigor_app.services.tokens import token_hash
+from vigor_app.services.accounts import sessions as auth_sessions
+from vigor_app.services.accounts.tokens import token_hash
 
 pytestmark = pytest.mark.usefixtures("database")
 

@@ -3,8 +3,8 @@ from datetime import date
 import pytest
 
 from tests.factories import make_user
-from vigor_app.services import body_metrics
 from vigor_app.services.errors import NotFound, ValidationError
+from vigor_app.services.training import body_metrics
 
 pytestmark = pytest.mark.usefixtures("database")
 

@@ -10,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vigor_app.services import catalogue
-from vigor_app.services.catalogue import (
+from vigor_app.services.catalogue import catalogue
+from vigor_app.services.catalogue.catalogue import (
     CATALOGUE_PATH,
     CatalogueError,
     UnknownExerciseError,
@@ -19,7 +19,7 @@ from vigor_app.services.catalogue import (
     load_catalogue,
     read_catalogue,
 )
-from vigor_app.services.plans.vocabulary import (
+from vigor_app.services.vocabulary import (
     EQUIPMENT,
     INJURIES,
     LEVEL_RANK,

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from vigor_app.services import catalogue, catalogue_browser
-from vigor_app.services.catalogue_browser import (
+from vigor_app.services.catalogue import browser as catalogue_browser
+from vigor_app.services.catalogue import catalogue
+from vigor_app.services.catalogue.browser import (
     UnknownFilterError,
     browse,
     card,
@@ -15,7 +16,7 @@ from vigor_app.services.catalogue_browser import (
     is_choice,
     label,
 )
-from vigor_app.services.plans.vocabulary import EQUIPMENT, MUSCLES, PATTERNS
+from vigor_app.services.vocabulary import EQUIPMENT, MUSCLES, PATTERNS
 
 
 def _names(exercises) -> list[str]:

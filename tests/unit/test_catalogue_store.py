@@ -3,7 +3,8 @@ from sqlmodel import select
 
 from vigor_app import db
 from vigor_app.models import Exercise
-from vigor_app.services import catalogue, catalogue_store
+from vigor_app.services.catalogue import catalogue
+from vigor_app.services.catalogue import store as catalogue_store
 
 pytestmark = pytest.mark.usefixtures("database")
 

@@ -14,7 +14,7 @@ import pytest
 from tests import seeding
 from tests.factories import make_user
 from tests.seeding import local_time, plan_day
-from vigor_app.services import catalogue
+from vigor_app.services.catalogue import catalogue
 from vigor_app.services.coach import builtin
 from vigor_app.services.coach.builtin import (
     COMEBACK,

@@ -3,8 +3,8 @@ way, and ordinary gym talk passes untouched."""
 
 import pytest
 
-from vigor_app.services.coach import safety
-from vigor_app.services.coach.safety import HARMFUL, MEDICAL, OK, SYSTEM_RULES, normalise, screen
+from vigor_app.services.safety import messages as safety
+from vigor_app.services.safety.messages import HARMFUL, MEDICAL, OK, SYSTEM_RULES, normalise, screen
 
 TRAINING_WORDS = ("sets", "reps", "rpe", " kg", "deload", "progressive", "superset")
 

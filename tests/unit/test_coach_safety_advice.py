@@ -6,9 +6,10 @@ import time
 
 import pytest
 
-from vigor_app.services.coach import advice_screen, safety
-from vigor_app.services.coach.advice_screen import _withheld_reply, screen_advice
-from vigor_app.services.coach.safety import HARMFUL, OK, screen
+from vigor_app.services.safety import advice_screen
+from vigor_app.services.safety import messages as safety
+from vigor_app.services.safety.advice_screen import _withheld_reply, screen_advice
+from vigor_app.services.safety.messages import HARMFUL, OK, screen
 
 SAFE_ADVICE = [
     # progression, programming and effort

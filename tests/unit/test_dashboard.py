@@ -11,7 +11,7 @@ import pytest
 from tests import seeding
 from tests.factories import make_user
 from tests.seeding import local_time, plan_day
-from vigor_app.services import dashboard
+from vigor_app.services.training import dashboard
 
 pytestmark = pytest.mark.usefixtures("database")
 

@@ -21,8 +21,9 @@ from vigor_app.models import (
     WorkoutSet,
 )
 from vigor_app.models.workout import SESSION_FINISHED
-from vigor_app.services import data_export, profiles
 from vigor_app.services.errors import NotFound
+from vigor_app.services.plans import profiles
+from vigor_app.services.your_data import export as data_export
 
 pytestmark = pytest.mark.usefixtures("database")
 

@@ -11,10 +11,13 @@ from tests.factories import make_user
 from vigor_app import db
 from vigor_app.models import Exercise, SessionExercise, WorkoutSession, WorkoutSet
 from vigor_app.models.workout import SESSION_FINISHED
-from vigor_app.services import catalogue, data_import, exercise_names, import_files, profiles
-from vigor_app.services.data_import import import_csv
+from vigor_app.services.catalogue import catalogue, exercise_names
+from vigor_app.services.catalogue.exercise_names import match_exercise
 from vigor_app.services.errors import NotFound, ValidationError
-from vigor_app.services.exercise_names import match_exercise
+from vigor_app.services.plans import profiles
+from vigor_app.services.your_data import import_files
+from vigor_app.services.your_data import importer as data_import
+from vigor_app.services.your_data.importer import import_csv
 
 pytestmark = pytest.mark.usefixtures("database")
 

@@ -6,9 +6,10 @@ from sqlmodel import select
 from tests.factories import make_admin, make_user
 from vigor_app import db
 from vigor_app.models import AuditEntry, User
-from vigor_app.services import membership, profiles
+from vigor_app.services.admin import membership
 from vigor_app.services.ai import quotas
 from vigor_app.services.errors import PermissionDenied, ValidationError
+from vigor_app.services.plans import profiles
 
 pytestmark = pytest.mark.usefixtures("database")
 

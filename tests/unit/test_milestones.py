@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from vigor_app.services.milestones import Milestone, Stats, all_milestones, earned, newly_earned
+from vigor_app.services.training.milestones import (
+    Milestone,
+    Stats,
+    all_milestones,
+    earned,
+    newly_earned,
+)
 
 KEYS = ["first_workout", "streak_7", "streak_30", "workouts_10", "workouts_50", "workouts_100",
         "first_record", "lifted_1000", "lifted_10000", "lifted_100000"]

@@ -10,9 +10,10 @@ from tests.smtp_server import smtp_server
 from vigor_app import db
 from vigor_app.clock import utcnow
 from vigor_app.models import PasswordResetToken
-from vigor_app.services import accounts, auth_sessions, password_reset
+from vigor_app.services.accounts import accounts, password_reset
+from vigor_app.services.accounts import sessions as auth_sessions
+from vigor_app.services.accounts.mailer import MailError
 from vigor_app.services.errors import AuthenticationError, ValidationError
-from vigor_app.services.mailer import MailError
 from vigor_app.settings import reload_settings
 
 pytestmark = pytest.mark.usefixtures("database")
@@ -93,7 +94,7 @@ def test_tokens_are_stored_hashed(mailbox):
 
 def test_without_smtp_the_link_goes_to_the_log(caplog):
     make_user("alice")
-    with caplog.at_level(logging.WARNING, logger="vigor_app.services.mailer"):
+    with caplog.at_level(logging.WARNING, logger="vigor_app.services.accounts.mailer"):
         password_reset.request_reset("alice@example.com")
     match = LINK.search(caplog.text)
     assert match

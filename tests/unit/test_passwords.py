@@ -2,7 +2,7 @@ import argon2
 import pytest
 
 from tests.conftest import CHEAP_ARGON2
-from vigor_app.services import passwords
+from vigor_app.services.accounts import passwords
 from vigor_app.services.errors import ValidationError
 
 pytestmark = pytest.mark.real_password_hashing  # these tests are about the real hashing

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from vigor_app.services.catalogue import available_for, get_exercise
+from vigor_app.services.catalogue.catalogue import available_for, get_exercise
 from vigor_app.services.plans import schedule, timing
 from vigor_app.services.plans.engine import generate_plan
 from vigor_app.services.plans.request import (
@@ -21,7 +21,7 @@ from vigor_app.services.plans.request import (
     resolve_inputs,
 )
 from vigor_app.services.plans.validation import validate_plan
-from vigor_app.services.plans.vocabulary import (
+from vigor_app.services.vocabulary import (
     EQUIPMENT,
     FOCUS_AREAS,
     GOALS,

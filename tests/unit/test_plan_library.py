@@ -1,8 +1,9 @@
 import pytest
 
 from tests.factories import make_user
-from vigor_app.services import plan_library, profiles
 from vigor_app.services.errors import NotFound, ValidationError
+from vigor_app.services.plans import library as plan_library
+from vigor_app.services.plans import profiles
 from vigor_app.services.plans.validation import validate_plan
 
 pytestmark = pytest.mark.usefixtures("database")

@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vigor_app.services.catalogue import get_exercise
+from vigor_app.services.catalogue.catalogue import get_exercise
 from vigor_app.services.plans import rules, timing
 from vigor_app.services.plans.engine import generate_plan
 from vigor_app.services.plans.request import PlanRequest, Profile

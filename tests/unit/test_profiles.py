@@ -1,8 +1,8 @@
 import pytest
 
 from tests.factories import make_user
-from vigor_app.services import profiles
 from vigor_app.services.errors import ValidationError
+from vigor_app.services.plans import profiles
 
 pytestmark = pytest.mark.usefixtures("database")
 

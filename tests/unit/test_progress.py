@@ -11,8 +11,8 @@ import pytest
 from tests import seeding
 from tests.factories import make_user
 from tests.seeding import LoggedSet, local_time
-from vigor_app.services import progress
-from vigor_app.services.plans.vocabulary import MAJOR_GROUPS
+from vigor_app.services.training import progress
+from vigor_app.services.vocabulary import MAJOR_GROUPS
 
 pytestmark = pytest.mark.usefixtures("database")
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vigor_app.services.catalogue import get_exercise
+from vigor_app.services.catalogue.catalogue import get_exercise
 from vigor_app.services.plans.progression import (
     Target,
     deload,

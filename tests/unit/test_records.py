@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from vigor_app.services.records import (
+from vigor_app.services.training.records import (
     RecordHit,
     SetFact,
     best_records,

@@ -1,6 +1,6 @@
 import pytest
 
-from vigor_app.services.return_paths import safe_return_path
+from vigor_app.services.accounts.return_paths import safe_return_path
 
 
 @pytest.mark.parametrize("path", ["/progress", "/workouts?day=2", "/admin"])

@@ -9,7 +9,7 @@ from tests.races import race
 from vigor_app import db
 from vigor_app.clock import utcnow
 from vigor_app.models import LoginAttempt
-from vigor_app.services import accounts, passwords, sign_in_throttle
+from vigor_app.services.accounts import accounts, passwords, sign_in_throttle
 from vigor_app.services.errors import AuthenticationError, ThrottledError
 
 pytestmark = pytest.mark.usefixtures("database")

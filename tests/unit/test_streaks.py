@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from vigor_app.services.streaks import (
+from vigor_app.services.training.streaks import (
     SessionFact,
     WeekConsistency,
     consistency_streak,

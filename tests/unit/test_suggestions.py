@@ -7,8 +7,8 @@ import pytest
 from tests import seeding
 from tests.factories import make_user
 from tests.seeding import LoggedSet
-from vigor_app.services import suggestions
 from vigor_app.services.errors import ValidationError
+from vigor_app.services.training import suggestions
 
 pytestmark = pytest.mark.usefixtures("database")
 

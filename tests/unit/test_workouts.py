@@ -7,8 +7,11 @@ from tests.factories import make_user
 from vigor_app import db
 from vigor_app.clock import utcnow
 from vigor_app.models import PersonalRecord, SessionExercise, WorkoutSet
-from vigor_app.services import data_import, plan_library, profiles, progress, suggestions, workouts
 from vigor_app.services.errors import NotFound, ValidationError
+from vigor_app.services.plans import library as plan_library
+from vigor_app.services.plans import profiles
+from vigor_app.services.training import progress, suggestions, workouts
+from vigor_app.services.your_data import importer as data_import
 
 pytestmark = pytest.mark.usefixtures("database")
 

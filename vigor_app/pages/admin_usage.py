@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from vigor_app.components.admin_ui import admin_page, card, empty, stat_grid, table
-from vigor_app.services.admin_analytics import PERIODS
+from vigor_app.services.admin.analytics import PERIODS
 from vigor_app.state.admin_usage import AuditState, SystemState, UsageState
 
 U = UsageState

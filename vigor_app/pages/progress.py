@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from vigor_app.components.shell import app_page, page_header
-from vigor_app.services.plans.vocabulary import MAJOR_GROUPS
+from vigor_app.services.vocabulary import MAJOR_GROUPS
 from vigor_app.services.vocabulary_labels import label
 from vigor_app.state.progress import ProgressState as S
 

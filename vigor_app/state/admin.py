@@ -15,9 +15,12 @@ from datetime import UTC, datetime
 
 import reflex as rx
 
-from vigor_app.services import admin, admin_analytics, admin_users, budget_alerts
+from vigor_app.services.accounts.sessions import CurrentUser
+from vigor_app.services.admin import accounts as admin
+from vigor_app.services.admin import analytics as admin_analytics
+from vigor_app.services.admin import budget_alerts
+from vigor_app.services.admin import users as admin_users
 from vigor_app.services.ai import pricing, quotas
-from vigor_app.services.auth_sessions import CurrentUser
 from vigor_app.services.errors import VigorError
 from vigor_app.state.arguments import choice, flag, form_field, record_id, text
 from vigor_app.state.arguments import form as form_values

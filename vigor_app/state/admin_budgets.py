@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vigor_app.services import admin_users, budget_alerts
-from vigor_app.services.admin_providers import plain_dollars
+from vigor_app.services.accounts.sessions import CurrentUser
+from vigor_app.services.admin import budget_alerts
+from vigor_app.services.admin import users as admin_users
+from vigor_app.services.admin.providers import plain_dollars
 from vigor_app.services.ai import quotas
-from vigor_app.services.auth_sessions import CurrentUser
 from vigor_app.services.errors import VigorError
 from vigor_app.state.admin import DENIED, AdminConsoleState, bar, field_errors, money, percent, when
 from vigor_app.state.arguments import form as form_values

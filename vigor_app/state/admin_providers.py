@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vigor_app.services import admin_analytics, admin_providers
+from vigor_app.services.accounts.sessions import CurrentUser
+from vigor_app.services.admin import analytics as admin_analytics
+from vigor_app.services.admin import providers as admin_providers
 from vigor_app.services.ai import provider_health
 from vigor_app.services.ai import providers as ai_providers
-from vigor_app.services.auth_sessions import CurrentUser
 from vigor_app.services.errors import VigorError
 from vigor_app.state.admin import DENIED, AdminConsoleState, field_errors, money, percent
 from vigor_app.state.arguments import flag, record_id, text

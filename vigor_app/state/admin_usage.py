@@ -8,9 +8,10 @@ from typing import Any
 import reflex as rx
 
 from vigor_app.clock import utcnow
-from vigor_app.services import admin, admin_analytics
+from vigor_app.services.accounts.sessions import CurrentUser
+from vigor_app.services.admin import accounts as admin
+from vigor_app.services.admin import analytics as admin_analytics
 from vigor_app.services.ai import pricing
-from vigor_app.services.auth_sessions import CurrentUser
 from vigor_app.state.admin import AdminConsoleState, audit_rows, money, rate, when
 from vigor_app.state.arguments import choice, text
 

@@ -11,9 +11,9 @@ from urllib.parse import quote
 
 import reflex as rx
 
-from vigor_app.services import auth_sessions
-from vigor_app.services.auth_sessions import CurrentUser
-from vigor_app.services.return_paths import safe_return_path
+from vigor_app.services.accounts import sessions as auth_sessions
+from vigor_app.services.accounts.return_paths import safe_return_path
+from vigor_app.services.accounts.sessions import CurrentUser
 
 SESSION_STORAGE_KEY = "vigor_session"
 

@@ -14,10 +14,11 @@ from contextlib import aclosing
 
 import reflex as rx
 
-from vigor_app.services import coach_history, coach_replies
+from vigor_app.services.accounts.sessions import CurrentUser
 from vigor_app.services.ai import notices
-from vigor_app.services.auth_sessions import CurrentUser
 from vigor_app.services.coach import context
+from vigor_app.services.coach import history as coach_history
+from vigor_app.services.coach import replies as coach_replies
 from vigor_app.services.errors import VigorError
 from vigor_app.state.arguments import record_id
 from vigor_app.state.arguments import text as typed_text

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vigor_app.services import coach_history, dashboard, membership, profiles, workouts
+from vigor_app.services.admin import membership
+from vigor_app.services.coach import history as coach_history
 from vigor_app.services.errors import VigorError
+from vigor_app.services.plans import profiles
+from vigor_app.services.training import dashboard, workouts
 from vigor_app.state.auth import AuthState
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vigor_app.services import catalogue_browser
+from vigor_app.services.catalogue import browser as catalogue_browser
 from vigor_app.state.auth import AuthState
 
 PAGE_SIZE = 60

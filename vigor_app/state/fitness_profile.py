@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vigor_app.services import profiles
 from vigor_app.services.errors import ValidationError
-from vigor_app.services.plans.vocabulary import EQUIPMENT, GOALS, INJURIES, LEVELS, WEEKDAYS
+from vigor_app.services.plans import profiles
+from vigor_app.services.vocabulary import EQUIPMENT, GOALS, INJURIES, LEVELS, WEEKDAYS
 from vigor_app.services.vocabulary_labels import label
 from vigor_app.state.arguments import flag, text, whole
 from vigor_app.state.auth import AuthState

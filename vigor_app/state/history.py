@@ -7,8 +7,11 @@ from zoneinfo import ZoneInfo
 
 import reflex as rx
 
-from vigor_app.services import catalogue, coach_replies, profiles, workouts
+from vigor_app.services.catalogue import catalogue
+from vigor_app.services.coach import replies as coach_replies
 from vigor_app.services.errors import VigorError
+from vigor_app.services.plans import profiles
+from vigor_app.services.training import workouts
 from vigor_app.state.arguments import form_field, record_id, text, whole
 from vigor_app.state.auth import AuthState
 

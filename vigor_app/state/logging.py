@@ -12,9 +12,10 @@ from dataclasses import dataclass, field
 
 import reflex as rx
 
-from vigor_app.services import profiles, suggestions, workouts
-from vigor_app.services.auth_sessions import CurrentUser
+from vigor_app.services.accounts.sessions import CurrentUser
 from vigor_app.services.errors import VigorError
+from vigor_app.services.plans import profiles
+from vigor_app.services.training import suggestions, workouts
 from vigor_app.state.arguments import record_id, whole
 from vigor_app.state.arguments import text as typed_text
 from vigor_app.state.auth import AuthState

@@ -8,9 +8,10 @@ from zoneinfo import ZoneInfo
 
 import reflex as rx
 
-from vigor_app.services import membership, profiles
+from vigor_app.services.admin import membership
 from vigor_app.services.ai import quotas
 from vigor_app.services.errors import VigorError
+from vigor_app.services.plans import profiles
 from vigor_app.state.arguments import form_field
 from vigor_app.state.auth import AuthState
 

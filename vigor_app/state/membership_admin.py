@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vigor_app.services import membership
+from vigor_app.services.admin import membership
 from vigor_app.services.ai import quotas
 from vigor_app.services.errors import VigorError
 from vigor_app.state.admin import AdminConsoleState

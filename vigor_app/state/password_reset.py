@@ -6,9 +6,9 @@ import asyncio
 
 import reflex as rx
 
-from vigor_app.services import password_reset
+from vigor_app.services.accounts import password_reset
+from vigor_app.services.accounts.mailer import MailError
 from vigor_app.services.errors import ValidationError, VigorError
-from vigor_app.services.mailer import MailError
 from vigor_app.state.arguments import form_field
 from vigor_app.state.auth import AuthState
 

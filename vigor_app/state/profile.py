@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vigor_app.services import accounts
+from vigor_app.services.accounts import accounts
 from vigor_app.services.errors import VigorError
 from vigor_app.state.arguments import form_field
 from vigor_app.state.auth import AuthState

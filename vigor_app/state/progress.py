@@ -7,8 +7,9 @@ from typing import Any
 
 import reflex as rx
 
-from vigor_app.services import body_metrics, profiles, progress
 from vigor_app.services.errors import VigorError
+from vigor_app.services.plans import profiles
+from vigor_app.services.training import body_metrics, progress
 from vigor_app.services.vocabulary_labels import label
 from vigor_app.state.arguments import form_field, text
 from vigor_app.state.auth import AuthState

@@ -7,9 +7,9 @@ from urllib.parse import quote
 
 import reflex as rx
 
-from vigor_app.services import accounts, single_sign_on
+from vigor_app.services.accounts import accounts, single_sign_on
+from vigor_app.services.accounts.return_paths import safe_return_path
 from vigor_app.services.errors import ValidationError, VigorError
-from vigor_app.services.return_paths import safe_return_path
 from vigor_app.state.arguments import form_field
 from vigor_app.state.auth import AuthState
 

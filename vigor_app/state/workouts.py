@@ -6,11 +6,14 @@ from dataclasses import dataclass, field
 
 import reflex as rx
 
-from vigor_app.services import catalogue, plan_library, profiles, workouts
+from vigor_app.services.accounts.sessions import CurrentUser
 from vigor_app.services.ai.outcomes import REASON_BUDGET, REASON_QUOTA
-from vigor_app.services.auth_sessions import CurrentUser
+from vigor_app.services.catalogue import catalogue
 from vigor_app.services.errors import VigorError
-from vigor_app.services.plans.vocabulary import FOCUS_AREAS, INTENSITIES
+from vigor_app.services.plans import library as plan_library
+from vigor_app.services.plans import profiles
+from vigor_app.services.training import workouts
+from vigor_app.services.vocabulary import FOCUS_AREAS, INTENSITIES
 from vigor_app.services.vocabulary_labels import label
 from vigor_app.state.arguments import form_field, record_id, text, whole
 from vigor_app.state.auth import AuthState

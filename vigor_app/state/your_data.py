@@ -7,14 +7,12 @@ import json
 
 import reflex as rx
 
-from vigor_app.services import (
-    account_deletion,
-    auth_sessions,
-    data_export,
-    data_import,
-    import_files,
-)
+from vigor_app.services.accounts import sessions as auth_sessions
 from vigor_app.services.errors import VigorError
+from vigor_app.services.your_data import deletion as account_deletion
+from vigor_app.services.your_data import export as data_export
+from vigor_app.services.your_data import import_files
+from vigor_app.services.your_data import importer as data_import
 from vigor_app.state.arguments import form_field
 from vigor_app.state.auth import AuthState
 

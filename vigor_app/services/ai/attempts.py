@@ -17,7 +17,7 @@ from sqlmodel import Session, col, select
 
 from vigor_app import db
 from vigor_app.models import AiAttempt
-from vigor_app.services.admin import require_admin
+from vigor_app.services.accounts.roles import require_admin
 
 _T: Table = AiAttempt.__table__  # type: ignore[attr-defined]
 _INSERT = insert(_T)

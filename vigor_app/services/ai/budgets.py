@@ -35,7 +35,7 @@ from vigor_app import db
 from vigor_app.clock import utcnow
 from vigor_app.models import AiAttempt, AiBudgetSettings, AiProvider
 from vigor_app.services import audit
-from vigor_app.services.admin import require_admin
+from vigor_app.services.accounts.roles import require_admin
 from vigor_app.services.ai import counters, outcomes, snapshots
 from vigor_app.services.ai.quotas import Allowance
 from vigor_app.services.ai.windows import UsageWindows, usage_windows, zone

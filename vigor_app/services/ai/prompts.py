@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from vigor_app.services.ai.inputs import PLAN
-from vigor_app.services.coach.safety import SYSTEM_RULES
+from vigor_app.services.safety.messages import SYSTEM_RULES
 
 PROMPT_VERSION = "2026-12-06.1"
 

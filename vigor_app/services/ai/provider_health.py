@@ -13,7 +13,7 @@ from vigor_app import db
 from vigor_app.clock import utcnow
 from vigor_app.models import AiCircuit, AiProvider
 from vigor_app.services import audit
-from vigor_app.services.admin import require_admin
+from vigor_app.services.accounts.roles import require_admin
 from vigor_app.services.ai import circuit, providers
 from vigor_app.settings import get_settings
 

@@ -24,7 +24,7 @@ from vigor_app import db
 from vigor_app.clock import utcnow
 from vigor_app.models import AiProvider
 from vigor_app.services import audit
-from vigor_app.services.admin import require_admin
+from vigor_app.services.accounts.roles import require_admin
 from vigor_app.services.ai import circuit, crypto, snapshots
 from vigor_app.services.ai.outcomes import BUILTIN_ENGINE
 from vigor_app.services.errors import NotFound, ValidationError

@@ -19,7 +19,7 @@ from vigor_app import db
 from vigor_app.clock import utcnow
 from vigor_app.models import AiQuotaOverride, AiTierLimit, FitnessProfile, User
 from vigor_app.services import audit
-from vigor_app.services.admin import require_admin
+from vigor_app.services.accounts.roles import require_admin
 from vigor_app.services.ai import counters, snapshots
 from vigor_app.services.ai.windows import UsageWindows, Window, usage_windows
 from vigor_app.services.errors import NotFound, ValidationError

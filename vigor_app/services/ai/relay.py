@@ -28,7 +28,8 @@ from vigor_app.services.ai import calls, outcomes, prompts
 from vigor_app.services.ai.calls import Result, Stream
 from vigor_app.services.ai.ledger import Call, Flow, Ledger
 from vigor_app.services.ai.notices import STREAM_CUT_NOTICE, TOO_LONG_NOTICE, WITHHELD_NOTICE
-from vigor_app.services.coach import advice_screen, safety
+from vigor_app.services.safety import advice_screen
+from vigor_app.services.safety import messages as safety
 
 HOLD_MAX_CHARS = 400  # text without a sentence end is screened and let through at this length
 _SENTENCE_END = re.compile(r"[.!?;:]\s|\n")

@@ -28,7 +28,7 @@ from sqlmodel import Session, col, select
 from vigor_app import db
 from vigor_app.models import PersonalRecord, SessionExercise, WorkoutSession, WorkoutSet
 from vigor_app.models.workout import SESSION_FINISHED
-from vigor_app.services import catalogue, records, streaks, suggestions
+from vigor_app.services.catalogue import catalogue
 from vigor_app.services.coach.context import (
     day_text,
     mass_text,
@@ -38,7 +38,8 @@ from vigor_app.services.coach.context import (
 )
 from vigor_app.services.errors import NotFound, ValidationError
 from vigor_app.services.plans.timing import parse_reps
-from vigor_app.services.progress import exercise_names, person
+from vigor_app.services.training import records, streaks, suggestions
+from vigor_app.services.training.progress import exercise_names, person
 
 RECORD_ORDER = (records.WEIGHT_FOR_REPS, records.E1RM, records.SESSION_VOLUME, records.LONGEST_HOLD)
 MAX_RECORD_LINES = 6

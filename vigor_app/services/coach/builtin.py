@@ -63,8 +63,8 @@ from datetime import datetime
 from functools import lru_cache
 
 from vigor_app.clock import utcnow
-from vigor_app.services import catalogue, progress, suggestions
-from vigor_app.services.coach import motivation, safety
+from vigor_app.services.catalogue import catalogue
+from vigor_app.services.coach import motivation
 from vigor_app.services.coach.context import (
     CoachContext,
     build_context,
@@ -77,8 +77,10 @@ from vigor_app.services.coach.context import (
 )
 from vigor_app.services.errors import ValidationError
 from vigor_app.services.plans.timing import parse_reps
-from vigor_app.services.plans.vocabulary import LEVEL_RANK
-from vigor_app.services.suggestions import KG_PER_LB, weight_text
+from vigor_app.services.safety import messages as safety
+from vigor_app.services.training import progress, suggestions
+from vigor_app.services.training.suggestions import KG_PER_LB, weight_text
+from vigor_app.services.vocabulary import LEVEL_RANK
 
 TODAY = "today"
 PROGRESS = "progress"

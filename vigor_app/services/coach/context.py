@@ -30,10 +30,11 @@ from vigor_app import db
 from vigor_app.clock import utcnow
 from vigor_app.models import BodyMetric, SessionExercise, WorkoutPlan, WorkoutSession, WorkoutSet
 from vigor_app.models.workout import SESSION_FINISHED
-from vigor_app.services import dashboard, profiles, records, streaks
-from vigor_app.services.plans.vocabulary import WEEKDAYS
-from vigor_app.services.progress import WINDOW_SLACK, exercise_names, local_midnight
-from vigor_app.services.suggestions import KG_PER_LB, weight_text
+from vigor_app.services.plans import profiles
+from vigor_app.services.training import dashboard, records, streaks
+from vigor_app.services.training.progress import WINDOW_SLACK, exercise_names, local_midnight
+from vigor_app.services.training.suggestions import KG_PER_LB, weight_text
+from vigor_app.services.vocabulary import WEEKDAYS
 
 RECENT_DAYS = 14
 BODY_WEIGHT_DAYS = 90

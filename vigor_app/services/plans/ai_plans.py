@@ -18,10 +18,10 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from vigor_app.services import catalogue
 from vigor_app.services.ai import gateway as ai_gateway
 from vigor_app.services.ai.gateway import PlanAnswer, PlanJob, PlanVerdict
 from vigor_app.services.ai.prompts import PROMPT_VERSION
+from vigor_app.services.catalogue import catalogue
 from vigor_app.services.errors import ValidationError
 from vigor_app.services.plans import engine, plan_text, rules
 from vigor_app.services.plans.plan_text import PLAN_KEYS
@@ -33,7 +33,7 @@ from vigor_app.services.plans.request import (
     resolve_inputs,
 )
 from vigor_app.services.plans.validation import validate_plan
-from vigor_app.services.plans.vocabulary import PROGRESSION_RULES, WEEKDAYS
+from vigor_app.services.vocabulary import PROGRESSION_RULES, WEEKDAYS
 
 MAX_SEED = 2**31 - 1
 MAX_PLAN_NAME = 80

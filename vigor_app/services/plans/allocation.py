@@ -17,7 +17,7 @@ from __future__ import annotations
 from vigor_app.services.plans.draft import DraftDay, Week
 from vigor_app.services.plans.prescription import prescribe
 from vigor_app.services.plans.selection import pick
-from vigor_app.services.plans.vocabulary import STRENGTH_PATTERNS
+from vigor_app.services.vocabulary import STRENGTH_PATTERNS
 
 ROLE_PRIORITY: tuple[tuple[str, ...], ...] = (
     ("main",),

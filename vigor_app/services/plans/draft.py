@@ -12,7 +12,7 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 
-from vigor_app.services.catalogue import Catalogue, Exercise
+from vigor_app.services.catalogue.catalogue import Catalogue, Exercise
 from vigor_app.services.plans import progression, rules, splits
 from vigor_app.services.plans.request import PlanInputs
 from vigor_app.services.plans.timing import (
@@ -22,8 +22,8 @@ from vigor_app.services.plans.timing import (
     session_seconds,
     work_seconds,
 )
-from vigor_app.services.plans.vocabulary import MUSCLE_GROUP, PATTERNS
 from vigor_app.services.plans.weekly_plan import DrillItem
+from vigor_app.services.vocabulary import MUSCLE_GROUP, PATTERNS
 
 # Each session is settled within +/- 3 % of the requested length (the validator allows 10 %).
 AIM = 0.03

@@ -25,7 +25,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from vigor_app.services.catalogue import Catalogue, load_catalogue
+from vigor_app.services.catalogue.catalogue import Catalogue, load_catalogue
 from vigor_app.services.plans import progression, schedule, splits
 from vigor_app.services.plans.allocation import allocate
 from vigor_app.services.plans.draft import DraftDay, DraftEntry, Week

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, fields
 from typing import Any
 
-from vigor_app.services.plans.vocabulary import (
+from vigor_app.services.vocabulary import (
     DAYS_PER_WEEK_RANGE,
     EQUIPMENT,
     FOCUS_AREAS,

@@ -15,7 +15,7 @@ from __future__ import annotations
 from functools import lru_cache
 from itertools import combinations
 
-from vigor_app.services.plans.vocabulary import WEEKDAY_INDEX, WEEKDAYS
+from vigor_app.services.vocabulary import WEEKDAY_INDEX, WEEKDAYS
 
 MAX_CONSECUTIVE_DAYS = 3
 

@@ -17,11 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from vigor_app.services.catalogue import Exercise
+from vigor_app.services.catalogue.catalogue import Exercise
 from vigor_app.services.plans import progression, splits
 from vigor_app.services.plans.draft import DraftDay, Week
 from vigor_app.services.plans.prescription import drill_item, prescribe
-from vigor_app.services.plans.vocabulary import STRENGTH_PATTERNS
+from vigor_app.services.vocabulary import STRENGTH_PATTERNS
 
 DESIRED_DIFFICULTY: dict[str, float] = {"beginner": 2.5, "intermediate": 4.5, "advanced": 6.0}
 STRENGTH_EQUIPMENT_RANK: dict[str, float] = {

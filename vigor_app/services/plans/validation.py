@@ -34,7 +34,7 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from vigor_app.services.catalogue import Catalogue, Exercise, load_catalogue
+from vigor_app.services.catalogue.catalogue import Catalogue, Exercise, load_catalogue
 from vigor_app.services.plans import rules, schedule
 from vigor_app.services.plans.request import PlanInputs, PlanRequest, Profile, coerce_inputs
 from vigor_app.services.plans.timing import (
@@ -45,7 +45,7 @@ from vigor_app.services.plans.timing import (
     time_window,
     work_seconds,
 )
-from vigor_app.services.plans.vocabulary import LEVEL_RANK, PROGRESSION_RULES, WEEKDAYS
+from vigor_app.services.vocabulary import LEVEL_RANK, PROGRESSION_RULES, WEEKDAYS
 
 ESTIMATE_SLACK_MINUTES = 2
 ITEM_KEYS = (

@@ -1,0 +1,1 @@
+"""The admin console's services: accounts and roles, people and their AI usage, providers, budgets and alerts, tiers and upgrade requests, analytics, the audit log and system health. Every function checks that the person asking is an admin."""

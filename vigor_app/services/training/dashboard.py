@@ -1,0 +1,218 @@
+"""The home screen in one call: what to train today, streaks, this week, records, totals.
+
+`summary` runs five indexed queries in one read-only session: the profile, the active
+plan, the person's finished sessions (start, duration, zone, plan day: a narrow row each,
+which also gives the streaks, this week's count and the total), the open session, and the
+five newest records.
+
+Which plan day is **today's** (in the person's current zone):
+
+1. A day of the active plan whose ``weekday`` is today's weekday - unless that day was
+   already trained earlier this week (on another day), in which case rule 2 applies.
+   A day trained *today* stays today's day, marked ``done``.
+2. Otherwise the first day of the plan, in plan order, not trained this week (a missed
+   day comes first: catch up on it).
+3. Otherwise nothing: every day of the plan is done this week (``week_complete``).
+
+"Trained" means a finished session started from that plan day (same plan id and day
+index) whose day falls in this ISO week. Days, weeks and streaks follow ``streaks`` and
+``progress``: a session's day is its local date in its own zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlmodel import Session, col, select
+
+from vigor_app import db
+from vigor_app.clock import utcnow
+from vigor_app.models import WorkoutPlan, WorkoutSession
+from vigor_app.models.workout import SESSION_FINISHED, SESSION_OPEN
+from vigor_app.services.training import streaks
+from vigor_app.services.training.progress import (
+    WINDOW_SLACK,
+    RecordView,
+    local_midnight,
+    person,
+    recent_records,
+)
+from vigor_app.services.vocabulary import WEEKDAYS
+
+RECENT_RECORDS = 5
+
+
+@dataclass(frozen=True)
+class TodayPlan:
+    """The plan day to train today; ``plan_id`` and ``day_index`` start it."""
+
+    plan_id: int
+    plan_name: str
+    day_index: int
+    name: str
+    focus: str
+    weekday: str | None
+    estimated_minutes: int | None
+    exercises: list[dict[str, Any]]  # {"exercise_id", "name", "sets", "reps"}
+    scheduled: bool  # True: the plan puts this day on today's weekday; False: next one up
+    done: bool  # already trained today
+
+
+@dataclass(frozen=True)
+class OpenSession:
+    id: int
+    name: str
+    started_at: datetime
+    plan_id: int | None
+    plan_day_index: int | None
+
+
+@dataclass(frozen=True)
+class DashboardSummary:
+    today: str  # the person's local date, ISO
+    timezone: str
+    units: str
+    has_plan: bool
+    today_plan: TodayPlan | None
+    week_complete: bool  # every day of the active plan is trained this week
+    current_streak: int
+    longest_streak: int
+    week_sessions: int  # finished sessions this ISO week
+    week_target: int  # the profile's days per week
+    recent_records: list[RecordView] = field(default_factory=list)
+    open_session: OpenSession | None = None
+    total_workouts: int = 0
+    coach_message: str | None = None  # filled in once the coach arrives
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class _Done:
+    """A finished session, as narrow as the dashboard needs it."""
+
+    started_at: datetime
+    duration_seconds: int
+    timezone: str
+    plan_id: int | None
+    plan_day_index: int | None
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _finished(session: Session, user_id: int) -> list[_Done]:
+    rows = session.exec(
+        select(WorkoutSession.started_at, WorkoutSession.duration_seconds, WorkoutSession.timezone,
+               WorkoutSession.plan_id, WorkoutSession.plan_day_index)
+        .where(WorkoutSession.user_id == user_id, WorkoutSession.status == SESSION_FINISHED)
+    ).all()
+    return [_Done(_aware(r[0]), r[1] or 0, r[2], r[3], r[4]) for r in rows]
+
+
+def _open(session: Session, user_id: int) -> OpenSession | None:
+    row = session.exec(
+        select(WorkoutSession.id, WorkoutSession.name, WorkoutSession.started_at,
+               WorkoutSession.plan_id, WorkoutSession.plan_day_index)
+        .where(WorkoutSession.user_id == user_id, WorkoutSession.status == SESSION_OPEN)
+        .order_by(col(WorkoutSession.started_at).desc())
+        .limit(1)
+    ).first()
+    if row is None:
+        return None
+    return OpenSession(id=row[0] or 0, name=row[1], started_at=_aware(row[2]), plan_id=row[3],
+                       plan_day_index=row[4])
+
+
+def _active_plan(session: Session, user_id: int) -> WorkoutPlan | None:
+    return session.exec(
+        select(WorkoutPlan)
+        .where(WorkoutPlan.user_id == user_id, col(WorkoutPlan.is_active).is_(True))
+        .order_by(col(WorkoutPlan.created_at).desc())
+        .limit(1)
+    ).first()
+
+
+def pick_day(days: list[dict[str, Any]], weekday: str, trained_this_week: set[int],
+             trained_today: set[int]) -> tuple[int, bool] | None:
+    """(day index, scheduled) of today's plan day by the rules above, or None."""
+    for index, day in enumerate(days):
+        if day.get("weekday") == weekday and (
+            index not in trained_this_week or index in trained_today
+        ):
+            return index, True
+    for index in range(len(days)):
+        if index not in trained_this_week:
+            return index, False
+    return None
+
+
+def _today_plan(plan: WorkoutPlan, pick: tuple[int, bool], trained_today: set[int]) -> TodayPlan:
+    index, scheduled = pick
+    day = plan.plan["days"][index]
+    exercises = [
+        {"exercise_id": str(item.get("exercise_id", "")), "name": str(item.get("name", "")),
+         "sets": item.get("sets"), "reps": str(item.get("reps", ""))}
+        for item in day.get("exercises", []) if isinstance(item, dict)
+    ]
+    minutes = day.get("estimated_minutes")
+    return TodayPlan(
+        plan_id=plan.id or 0, plan_name=plan.name, day_index=index,
+        name=str(day.get("name") or f"Day {index + 1}"), focus=str(day.get("focus") or ""),
+        weekday=day.get("weekday"), estimated_minutes=minutes if isinstance(minutes, int) else None,
+        exercises=exercises, scheduled=scheduled, done=index in trained_today,
+    )
+
+
+def summary(user_id: int, now: datetime | None = None) -> DashboardSummary:
+    """Everything the home screen shows, for `user_id` at `now` (UTC; default: the clock)."""
+    now = _aware(now or utcnow())
+    with db.read_only() as session:
+        who = person(session, user_id)
+        plan = _active_plan(session, user_id)
+        finished = _finished(session, user_id)
+        open_session = _open(session, user_id)
+        latest_records = recent_records(session, user_id, RECENT_RECORDS, who.timezone)
+
+    today = streaks.local_date(now, who.timezone)
+    monday = streaks.week_start(today)
+    facts = [streaks.SessionFact(s.started_at, s.duration_seconds, s.timezone) for s in finished]
+    floor = local_midnight(monday, who.timezone) - WINDOW_SLACK  # skip old sessions cheaply
+    this_week = [s for s in finished
+                 if floor <= s.started_at <= now
+                 and streaks.week_start(streaks.local_date(s.started_at, s.timezone)) == monday]
+
+    today_plan = None
+    week_complete = False
+    days = plan.plan.get("days") if plan is not None and isinstance(plan.plan, dict) else None
+    if plan is not None and isinstance(days, list) and days:
+        on_plan = [s for s in this_week if s.plan_id == plan.id and s.plan_day_index is not None]
+        trained = {s.plan_day_index for s in on_plan if s.plan_day_index is not None}
+        trained_today = {s.plan_day_index for s in on_plan if s.plan_day_index is not None
+                         and streaks.local_date(s.started_at, s.timezone) == today}
+        pick = pick_day(days, WEEKDAYS[today.weekday()], trained, trained_today)
+        if pick is None:
+            week_complete = True
+        else:
+            today_plan = _today_plan(plan, pick, trained_today)
+
+    return DashboardSummary(
+        today=today.isoformat(),
+        timezone=who.timezone,
+        units=who.units,
+        has_plan=plan is not None,
+        today_plan=today_plan,
+        week_complete=week_complete,
+        current_streak=streaks.current_streak(facts, now, who.timezone),
+        longest_streak=streaks.longest_streak(facts, now),
+        week_sessions=len(this_week),
+        week_target=max(1, min(7, who.days_per_week)),
+        recent_records=latest_records,
+        open_session=open_session,
+        total_workouts=len(finished),
+        coach_message=None,
+    )

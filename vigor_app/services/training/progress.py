@@ -1,0 +1,446 @@
+"""Progress charts: strength over time, weekly volume and sessions, body metrics, records.
+
+Every function takes the person's `user_id` first and only reads that person's rows. Series
+come as plain dataclasses whose ``points`` are lists of dicts keyed ``"x"`` (the label of
+the x axis) plus one key per plotted figure, ready for recharts. Weights stay in kilograms
+(the page converts to the person's units); times are stored in UTC.
+
+Days and weeks:
+
+- A session's **day** is the local date of its start in the session's own time zone (the
+  zone the person had when they trained), exactly as ``streaks`` counts days, so a session
+  started at 23:30 local time belongs to that local day, and moving to another zone never
+  rewrites old days.
+- **Weeks** are ISO weeks, Monday to Sunday. "This week" is the week of today's date in the
+  person's *current* zone (profile), and ``weeks=12`` means the 12 weeks ending with it,
+  oldest first, empty weeks included (a chart needs its gaps).
+- Only finished sessions and done sets count (and, in weekly figures, nothing after `now`).
+
+Volume: a **hard set** is a done set of a strength exercise (not conditioning or
+mobility), counted once for every major muscle group one of the exercise's *primary*
+muscles belongs to - the grouping the plan engine floors and caps (``vocabulary.MAJOR_GROUPS``
+via ``Exercise.groups``). **Tonnage** is weight x reps summed over done sets with both.
+
+Queries stay on indexed paths: sessions by (user_id, started_at) and (user_id, status), sets
+by session_id and by (user_id, exercise_id), entries by (user_id, exercise_id), records by
+(user_id, achieved_at), body metrics by (user_id, measured_on).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import case, func
+from sqlmodel import Session, col, select
+
+from vigor_app import db
+from vigor_app.clock import utcnow
+from vigor_app.models import (
+    BodyMetric,
+    FitnessProfile,
+    PersonalRecord,
+    WorkoutSession,
+    WorkoutSet,
+)
+from vigor_app.models.workout import SESSION_FINISHED
+from vigor_app.services.catalogue import catalogue
+from vigor_app.services.catalogue import store as catalogue_store
+from vigor_app.services.training import records
+from vigor_app.services.training.streaks import local_date, week_start, zone
+from vigor_app.services.vocabulary import MAJOR_GROUPS, STRENGTH_PATTERNS
+
+GROUPS: tuple[str, ...] = tuple(MAJOR_GROUPS)
+BODY_FIELDS: tuple[str, ...] = (
+    "weight_kg", "body_fat_pct", "waist_cm", "chest_cm", "arms_cm", "thighs_cm",
+)
+MAX_WEEKS = 260
+MAX_RECORDS = 100
+# Zones differ from UTC by at most 14 hours; a day of slack on each side of a window is
+# enough to catch every session whose *own* local date falls inside it.
+WINDOW_SLACK = timedelta(days=1)
+NOT_AFTER_NOW = timedelta(microseconds=1)  # windows end at `now`: no future-dated sessions
+
+
+# --- what the person is -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Person:
+    """The profile figures the charts need (defaults when there is no profile yet)."""
+
+    timezone: str = "UTC"
+    days_per_week: int = 3
+    units: str = "kg"
+
+
+def person(session: Session, user_id: int) -> Person:
+    row = session.exec(
+        select(FitnessProfile.timezone, FitnessProfile.days_per_week, FitnessProfile.units)
+        .where(FitnessProfile.user_id == user_id)
+    ).first()
+    if row is None:
+        return Person()
+    return Person(timezone=row[0] or "UTC", days_per_week=row[1], units=row[2])
+
+
+def exercise_names(session: Session, user_id: int, exercise_ids: Iterable[str]) -> dict[str, str]:
+    """Display names of exercises the person may use (the catalogue's and their own custom
+    ones, see `catalogue_store`), else the id made readable: an id that names nobody's
+    exercise and another person's custom exercise read the same."""
+    wanted = set(exercise_ids)
+    names = catalogue_store.names(session, user_id, wanted)
+    for exercise_id in wanted - set(names):
+        names[exercise_id] = str(exercise_id).replace("-", " ").capitalize()
+    return names
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def local_midnight(day: date, timezone: str) -> datetime:
+    """The start of `day` in `timezone`, as an aware UTC datetime."""
+    return datetime.combine(day, time(0), tzinfo=zone(timezone)).astimezone(UTC)
+
+
+def week_label(monday: date) -> str:
+    year, week, _ = monday.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def week_window(now: datetime, timezone: str, weeks: int) -> list[date]:
+    """The Mondays of the `weeks` ISO weeks ending with the current one, oldest first."""
+    weeks = max(1, min(MAX_WEEKS, int(weeks)))
+    this_monday = week_start(local_date(_aware(now), timezone))
+    return [this_monday - timedelta(weeks=back) for back in range(weeks - 1, -1, -1)]
+
+
+# --- exercises the person has logged ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ExerciseOption:
+    exercise_id: str
+    name: str
+    times_logged: int  # sessions that had the exercise
+    loaded: bool = False  # done with added weight at least once: a strength chart has an e1RM line
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def exercise_options(user_id: int) -> list[ExerciseOption]:
+    """Exercises the person has done sets of, most-logged first (then by name)."""
+    with db.read_only() as session:
+        rows = session.exec(
+            select(WorkoutSet.exercise_id, func.count(func.distinct(WorkoutSet.session_id)),
+                   func.max(WorkoutSet.weight_kg))
+            .where(WorkoutSet.user_id == user_id, WorkoutSet.done)
+            .group_by(WorkoutSet.exercise_id)
+        ).all()
+        names = exercise_names(session, user_id, (r[0] for r in rows))
+    options = [ExerciseOption(exercise_id, names[exercise_id], count, bool(heaviest and heaviest > 0))
+               for exercise_id, count, heaviest in rows]
+    return sorted(options, key=lambda o: (-o.times_logged, o.name.casefold()))
+
+
+def chart_default(options: list[ExerciseOption]) -> str:
+    """The exercise a strength chart opens on: the most-logged one lifted with weight, else the
+    most-logged one ("" with none)."""
+    return next((o.exercise_id for o in options if o.loaded), options[0].exercise_id if options else "")
+
+
+# --- strength -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StrengthSeries:
+    """One exercise over time; a point per finished session (oldest first).
+
+    Point keys: ``x`` (local date, ISO), ``session_id``, ``e1rm_kg`` (best Epley estimate
+    over sets of 1-12 reps, None without one), ``top_weight_kg`` and ``top_reps`` (the
+    heaviest set, most reps on a tie), ``max_reps``, ``max_seconds`` (timed work),
+    ``volume_kg`` (weight x reps over the session's sets) and ``sets``.
+    """
+
+    exercise_id: str
+    name: str
+    points: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def strength_series(
+    user_id: int, exercise_id: str, since: datetime | date | None = None
+) -> StrengthSeries:
+    """Best estimated 1RM and top set per finished session of `exercise_id`.
+
+    `since` (a UTC datetime, or a date in the person's zone) leaves out earlier sessions.
+    """
+    with db.read_only() as session:
+        name = exercise_names(session, user_id, [exercise_id])[exercise_id]
+        query = (
+            select(WorkoutSet.session_id, WorkoutSet.reps, WorkoutSet.weight_kg,
+                   WorkoutSet.seconds, WorkoutSession.started_at, WorkoutSession.timezone)
+            .join(WorkoutSession, col(WorkoutSession.id) == col(WorkoutSet.session_id))
+            .where(WorkoutSet.user_id == user_id, WorkoutSet.exercise_id == exercise_id,
+                   col(WorkoutSet.done).is_(True), WorkoutSession.user_id == user_id,
+                   WorkoutSession.status == SESSION_FINISHED)
+        )
+        if since is not None:
+            if not isinstance(since, datetime):
+                since = local_midnight(since, person(session, user_id).timezone)
+            query = query.where(WorkoutSession.started_at >= _aware(since))
+        rows = session.exec(query).all()
+
+    by_session: dict[int, dict[str, Any]] = {}
+    for session_id, reps, weight, seconds, started_at, timezone in rows:
+        point = by_session.get(session_id)
+        if point is None:
+            point = by_session[session_id] = {
+                "x": local_date(started_at, timezone).isoformat(), "session_id": session_id,
+                "e1rm_kg": None, "top_weight_kg": None, "top_reps": None, "max_reps": None,
+                "max_seconds": None, "volume_kg": 0.0, "sets": 0, "_at": _aware(started_at),
+            }
+        point["sets"] += 1
+        if reps:
+            point["max_reps"] = max(point["max_reps"] or 0, reps)
+        if seconds:
+            point["max_seconds"] = max(point["max_seconds"] or 0, seconds)
+        if weight and weight > 0:
+            estimate = records.estimated_1rm(weight, reps or 0)
+            if estimate > 0 and estimate > (point["e1rm_kg"] or 0.0):
+                point["e1rm_kg"] = estimate
+            top = (point["top_weight_kg"] or 0.0, point["top_reps"] or 0)
+            if (weight, reps or 0) > top:
+                point["top_weight_kg"], point["top_reps"] = weight, reps
+            if reps:
+                point["volume_kg"] += weight * reps
+    points = sorted(by_session.values(), key=lambda p: (p["_at"], p["session_id"]))
+    for point in points:
+        del point["_at"]
+        point["volume_kg"] = round(point["volume_kg"], 1)
+    return StrengthSeries(exercise_id=exercise_id, name=name, points=points)
+
+
+# --- weekly volume ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class VolumeSeries:
+    """Hard sets per major muscle group and tonnage per ISO week (oldest first).
+
+    Point keys: ``x`` (the Monday, ISO date), ``week`` ("2026-W47"), one key per group in
+    ``groups`` (hard sets for that group), ``hard_sets`` (done sets of strength exercises,
+    also those whose muscles are in no major group, such as curls), ``sets`` (all done sets,
+    conditioning and mobility included) and ``tonnage_kg``.
+    """
+
+    groups: list[str]
+    points: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _finished_between(start: datetime, end: datetime, user_id: int):
+    return (WorkoutSession.user_id == user_id, WorkoutSession.status == SESSION_FINISHED,
+            WorkoutSession.started_at >= start, WorkoutSession.started_at < end)
+
+
+def weekly_volume_by_muscle(
+    user_id: int, weeks: int = 12, now: datetime | None = None
+) -> VolumeSeries:
+    """Per ISO week: hard sets per major muscle group, all done sets, and tonnage."""
+    now = _aware(now or utcnow())
+    with db.read_only() as session:
+        timezone = person(session, user_id).timezone
+        mondays = week_window(now, timezone, weeks)
+        start = local_midnight(mondays[0], timezone) - WINDOW_SLACK
+        end = min(local_midnight(mondays[-1] + timedelta(weeks=1), timezone) + WINDOW_SLACK,
+                  now + NOT_AFTER_NOW)
+        in_window = _finished_between(start, end, user_id)
+        week_of = {
+            session_id: week_start(local_date(started_at, session_zone))
+            for session_id, started_at, session_zone in session.exec(
+                select(WorkoutSession.id, WorkoutSession.started_at, WorkoutSession.timezone)
+                .where(*in_window)
+            ).all()
+        }
+        # One row per (session, exercise): sets are counted and summed by the database.
+        lifted = case((col(WorkoutSet.weight_kg) > 0, col(WorkoutSet.weight_kg) * col(WorkoutSet.reps)),
+                      else_=0.0)
+        rows = session.exec(
+            select(WorkoutSet.session_id, WorkoutSet.exercise_id, func.count(),
+                   func.coalesce(func.sum(lifted), 0.0))
+            .join(WorkoutSession, col(WorkoutSession.id) == col(WorkoutSet.session_id))
+            .where(*in_window, WorkoutSet.user_id == user_id, col(WorkoutSet.done).is_(True))
+            .group_by(WorkoutSet.session_id, WorkoutSet.exercise_id)
+        ).all() if week_of else []
+
+    points = {m: {"x": m.isoformat(), "week": week_label(m), **dict.fromkeys(GROUPS, 0),
+                  "hard_sets": 0, "sets": 0, "tonnage_kg": 0.0} for m in mondays}
+    kinds: dict[str, tuple[bool, frozenset[str]]] = {}
+    for session_id, exercise_id, count, tonnage in rows:
+        point = points.get(week_of.get(session_id))  # type: ignore[arg-type]
+        if point is None:
+            continue
+        kind = kinds.get(exercise_id)
+        if kind is None:
+            found = catalogue.find_exercise(exercise_id)
+            kind = kinds[exercise_id] = (
+                (found.pattern in STRENGTH_PATTERNS, found.groups) if found is not None
+                else (False, frozenset())
+            )
+        hard, groups = kind
+        point["sets"] += count
+        if hard:
+            point["hard_sets"] += count
+        for group in groups:
+            point[group] += count
+        point["tonnage_kg"] += float(tonnage or 0.0)
+    for point in points.values():
+        point["tonnage_kg"] = round(point["tonnage_kg"], 1)
+    return VolumeSeries(groups=list(GROUPS), points=list(points.values()))
+
+
+# --- sessions per week --------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WeeklySessions:
+    """Finished sessions per ISO week against the profile's days per week (oldest first).
+
+    Point keys: ``x`` (the Monday, ISO date), ``week``, ``sessions``, ``target``, ``met``.
+    The current week is included and is only ``met`` once the target is reached.
+    """
+
+    target: int
+    points: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def count_by_week(moments: Iterable[tuple[datetime, str]], mondays: list[date]) -> dict[date, int]:
+    """Sessions (start, own zone) per Monday of `mondays`; others are ignored."""
+    counts = dict.fromkeys(mondays, 0)
+    for started_at, session_zone in moments:
+        monday = week_start(local_date(started_at, session_zone))
+        if monday in counts:
+            counts[monday] += 1
+    return counts
+
+
+def sessions_per_week(
+    user_id: int, weeks: int = 12, now: datetime | None = None
+) -> WeeklySessions:
+    """Finished sessions per ISO week (in the person's calendar) against their target."""
+    now = _aware(now or utcnow())
+    with db.read_only() as session:
+        who = person(session, user_id)
+        mondays = week_window(now, who.timezone, weeks)
+        start = local_midnight(mondays[0], who.timezone) - WINDOW_SLACK
+        end = min(local_midnight(mondays[-1] + timedelta(weeks=1), who.timezone) + WINDOW_SLACK,
+                  now + NOT_AFTER_NOW)
+        rows = session.exec(
+            select(WorkoutSession.started_at, WorkoutSession.timezone)
+            .where(*_finished_between(start, end, user_id))
+        ).all()
+    target = max(1, min(7, who.days_per_week))
+    counts = count_by_week(rows, mondays)
+    return WeeklySessions(target=target, points=[
+        {"x": m.isoformat(), "week": week_label(m), "sessions": counts[m], "target": target,
+         "met": counts[m] >= target}
+        for m in mondays
+    ])
+
+
+# --- body metrics -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BodySeries:
+    """Body metrics by day (oldest first). ``fields`` lists the metrics with any value;
+    every point carries every field in ``BODY_FIELDS`` (None where not measured that day)."""
+
+    fields: list[str]
+    points: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def body_series(user_id: int) -> BodySeries:
+    columns = [getattr(BodyMetric, name) for name in BODY_FIELDS]
+    with db.read_only() as session:
+        rows = session.exec(
+            select(BodyMetric.measured_on, *columns)
+            .where(BodyMetric.user_id == user_id)
+            .order_by(col(BodyMetric.measured_on))
+        ).all()
+    points = [{"x": row[0].isoformat(), **dict(zip(BODY_FIELDS, row[1:], strict=True))}
+              for row in rows]
+    present = [name for name in BODY_FIELDS if any(p[name] is not None for p in points)]
+    return BodySeries(fields=present, points=points)
+
+
+# --- records ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RecordView:
+    """A personal record, newest first in lists. ``value`` is kg (seconds for a hold)."""
+
+    id: int
+    exercise_id: str
+    exercise_name: str
+    kind: str
+    value: float
+    reps: int | None
+    previous: float | None
+    achieved_at: datetime
+    achieved_on: str  # local date in the person's zone, ISO
+    session_id: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def recent_records(session: Session, user_id: int, limit: int, timezone: str) -> list[RecordView]:
+    limit = max(1, min(MAX_RECORDS, int(limit)))
+    found = session.exec(
+        select(PersonalRecord)
+        .where(PersonalRecord.user_id == user_id)
+        .order_by(col(PersonalRecord.achieved_at).desc(), col(PersonalRecord.id).desc())
+        .limit(limit * 4)  # room for the session-volume steps dropped below
+    ).all()
+    # A session that beat its best volume with several sets shows once, at its final total.
+    seen: set[tuple[int | None, str]] = set()
+    rows = []
+    for r in found:
+        if r.kind == records.SESSION_VOLUME:
+            if (r.session_id, r.exercise_id) in seen:
+                continue
+            seen.add((r.session_id, r.exercise_id))
+        rows.append(r)
+    rows = rows[:limit]
+    names = exercise_names(session, user_id, (r.exercise_id for r in rows))
+    return [
+        RecordView(id=r.id or 0, exercise_id=r.exercise_id, exercise_name=names[r.exercise_id],
+                   kind=r.kind, value=r.value, reps=r.reps, previous=r.previous,
+                   achieved_at=_aware(r.achieved_at),
+                   achieved_on=local_date(r.achieved_at, timezone).isoformat(),
+                   session_id=r.session_id)
+        for r in rows
+    ]
+
+
+def records_list(user_id: int, limit: int = 20) -> list[RecordView]:
+    """The person's most recent personal records with exercise names, newest first."""
+    with db.read_only() as session:
+        return recent_records(session, user_id, limit, person(session, user_id).timezone)
