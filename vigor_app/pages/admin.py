@@ -16,7 +16,7 @@ from vigor_app.components.admin_ui import (
     stat_grid,
     table,
 )
-from vigor_app.services.ai.quotas import TIER_LABELS, TIERS
+from vigor_app.services.vocabulary import TIER_LABELS, TIERS
 from vigor_app.state.admin import AdminState
 
 S = AdminState

@@ -129,3 +129,8 @@ PROGRESSION_RULES: tuple[str, ...] = ("double_progression", "load_step", "time_s
 
 # Focus areas of a request may name a muscle or a movement pattern.
 FOCUS_AREAS: tuple[str, ...] = MUSCLES + PATTERNS
+
+# Membership tiers: what the AI quotas and the membership page are counted in.
+TIER_FREE, TIER_PREMIUM, TIER_UNLIMITED = "free", "premium", "unlimited"
+TIERS: tuple[str, ...] = (TIER_FREE, TIER_PREMIUM, TIER_UNLIMITED)
+TIER_LABELS: dict[str, str] = {TIER_FREE: "Free", TIER_PREMIUM: "Premium", TIER_UNLIMITED: "Unlimited"}

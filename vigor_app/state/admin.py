@@ -11,10 +11,12 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 
 import reflex as rx
 
+from vigor_app.clock import as_utc
+from vigor_app.services import vocabulary
 from vigor_app.services.accounts.sessions import CurrentUser
 from vigor_app.services.admin import accounts as admin
 from vigor_app.services.admin import analytics as admin_analytics
@@ -39,8 +41,7 @@ WINDOW_LABELS = {"day": "Today", "week": "This week", "month": "This month"}
 def when(value: datetime | None) -> str:
     if value is None:
         return "never"
-    value = value if value.tzinfo else value.replace(tzinfo=UTC)
-    return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return as_utc(value).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def day(value: datetime | None) -> str:
@@ -187,7 +188,7 @@ def _person(row: admin_users.PersonRow, actor: CurrentUser) -> dict[str, str]:
     return {
         "id": str(row.id), "email": row.email, "username": row.username, "role": row.role,
         "status": "active" if row.is_active else "disabled", "tier": row.tier,
-        "tier_label": quotas.TIER_LABELS.get(row.tier, row.tier),
+        "tier_label": vocabulary.TIER_LABELS.get(row.tier, row.tier),
         "joined": day(row.created_at), "last_seen": when(row.last_seen_at),
         "day": used("day"), "week": used("week"), "month": used("month"),
         "spend": money(row.spend_month_micros), "budget": money(row.budget_month_micros),
@@ -338,7 +339,7 @@ class AdminState(AdminConsoleState):
         except VigorError as exc:
             return rx.toast.error(exc.message)
         self._refresh(actor)
-        return rx.toast.success(f"Tier changed to {quotas.TIER_LABELS.get(tier, tier)}.")
+        return rx.toast.success(f"Tier changed to {vocabulary.TIER_LABELS.get(tier, tier)}.")
 
     @rx.event
     def set_manage_active(self, active: bool):

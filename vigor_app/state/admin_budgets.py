@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from vigor_app.services import vocabulary
 from vigor_app.services.accounts.sessions import CurrentUser
 from vigor_app.services.admin import budget_alerts
 from vigor_app.services.admin import users as admin_users
@@ -101,7 +102,7 @@ class TiersState(AdminConsoleState):
     def _refresh(self, actor: CurrentUser) -> None:
         limits = quotas.list_tier_limits(actor.id)
         self.tiers = [
-            {"tier": tier, "label": quotas.TIER_LABELS[tier], "daily": str(t.daily), "weekly": str(t.weekly),
+            {"tier": tier, "label": vocabulary.TIER_LABELS[tier], "daily": str(t.daily), "weekly": str(t.weekly),
              "monthly": str(t.monthly), "monthly_budget": plain_dollars(t.monthly_budget_micros),
              "budget_text": money(t.monthly_budget_micros)}
             for tier, t in limits.items()
@@ -128,4 +129,4 @@ class TiersState(AdminConsoleState):
             return None
         self.errors = {}
         self._refresh(actor)
-        return rx.toast.success(f"{quotas.TIER_LABELS.get(tier, tier)} limits saved; they apply now.")
+        return rx.toast.success(f"{vocabulary.TIER_LABELS.get(tier, tier)} limits saved; they apply now.")

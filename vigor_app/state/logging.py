@@ -16,12 +16,12 @@ from vigor_app.services.accounts.sessions import CurrentUser
 from vigor_app.services.errors import VigorError
 from vigor_app.services.plans import profiles
 from vigor_app.services.training import suggestions, workouts
+from vigor_app.services.units import entry_number
 from vigor_app.state.arguments import record_id, whole
 from vigor_app.state.arguments import text as typed_text
 from vigor_app.state.auth import AuthState
 from vigor_app.state.connection import tab_connected
 
-KG_PER_LB = 0.45359237
 RPE_CHOICES = [""] + [f"{v / 2:g}" for v in range(12, 21)]  # 6 … 10 in half steps
 MAX_REST = 600
 
@@ -51,13 +51,6 @@ class EntryCard:
     rows: list[SetRow] = field(default_factory=list)
 
 
-def _weight_text(kg: float | None, units: str) -> str:
-    if kg is None:
-        return ""
-    value = kg / KG_PER_LB if units == "lb" else kg
-    return f"{round(value * 2) / 2:g}"
-
-
 def _suggestions_for(user_id: int, view: workouts.SessionView) -> dict[int, str]:
     """Next-session advice per exercise from the progression rule and what was logged before."""
     advice = {}
@@ -81,7 +74,7 @@ def _cards(view: workouts.SessionView, units: str, errors: dict[int, str],
     cards = []
     for i, entry in enumerate(view.entries):
         rows = [SetRow(id=s.id, number=n + 1, reps=_amount_text(s.seconds if entry.timed else s.reps),
-                       weight=_weight_text(s.weight_kg, units), rpe=f"{s.rpe:g}" if s.rpe else "", done=s.done,
+                       weight=entry_number(s.weight_kg, units), rpe=f"{s.rpe:g}" if s.rpe else "", done=s.done,
                        error=errors.get(s.id, ""))
                 for n, s in enumerate(entry.sets)]
         cards.append(EntryCard(id=entry.id, name=entry.name, target=entry.target, note=entry.note,
@@ -203,19 +196,13 @@ class LoggingState(AuthState):
         if found is None:
             return None
         card, row = found
-        weight = row.weight.strip()
-        weight_kg: str | float = weight
-        if weight and self.units == "lb":
-            try:
-                weight_kg = float(weight.replace(",", ".")) * KG_PER_LB
-            except ValueError:
-                weight_kg = weight  # the service explains what is wrong with it
         amount = {"seconds": row.reps} if card.timed else {"reps": row.reps}
         user = self._user()
         if user is None:
             return None
         try:
-            result = workouts.save_set(user.id, row.id, weight_kg=weight_kg, rpe=row.rpe or None,
+            result = workouts.save_set(user.id, row.id, weight_kg=row.weight.strip(), weight_unit=self.units,
+                                       rpe=row.rpe or None,
                                        done=not row.done, **amount)
         except VigorError as exc:
             self._set_errors = {row.id: exc.message}
@@ -339,9 +326,9 @@ class LoggingState(AuthState):
 
 def _record_text(hit, name: str, units: str) -> str:
     if hit.kind == "weight_for_reps":
-        return f"New record! {name}: {_weight_text(hit.value, units)} {units} × {hit.reps}"
+        return f"New record! {name}: {entry_number(hit.value, units)} {units} × {hit.reps}"
     if hit.kind == "e1rm":
-        return f"New best estimated 1RM on {name}: {_weight_text(hit.value, units)} {units}"
+        return f"New best estimated 1RM on {name}: {entry_number(hit.value, units)} {units}"
     if hit.kind == "session_volume":
-        return f"Most volume ever on {name}: {_weight_text(hit.value, units)} {units}"
+        return f"Most volume ever on {name}: {entry_number(hit.value, units)} {units}"
     return f"Longest hold on {name}: {hit.value:g} s"

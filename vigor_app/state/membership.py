@@ -8,8 +8,8 @@ from zoneinfo import ZoneInfo
 
 import reflex as rx
 
+from vigor_app.services import vocabulary
 from vigor_app.services.admin import membership
-from vigor_app.services.ai import quotas
 from vigor_app.services.errors import VigorError
 from vigor_app.services.plans import profiles
 from vigor_app.state.arguments import form_field
@@ -47,7 +47,7 @@ class MembershipState(AuthState):
             return
         zone = ZoneInfo(profiles.get_profile(user.id).timezone)
         view = membership.overview(user.id)
-        self.tier, self.tier_label = view.tier, quotas.TIER_LABELS[view.tier]
+        self.tier, self.tier_label = view.tier, vocabulary.TIER_LABELS[view.tier]
         self.meters = [{"label": WINDOW_TEXT[m.window], "used": str(m.used), "limit": str(m.limit),
                         "percent": m.percent, "resets": _when(m.resets_at, zone),
                         "aria": f"{WINDOW_TEXT[m.window]}: {m.used} of {m.limit} AI requests used"} for m in view.meters]
@@ -60,10 +60,10 @@ class MembershipState(AuthState):
                         "current": "yes" if o.tier == view.tier else ""} for o in view.offers]
         self.recent = [{"when": _when(r.at, zone), "feature": r.feature, "engine": r.engine, "why": r.why}
                        for r in view.recent]
-        self.requests = [{"to": quotas.TIER_LABELS.get(r.to_tier, r.to_tier), "status": r.status,
+        self.requests = [{"to": vocabulary.TIER_LABELS.get(r.to_tier, r.to_tier), "status": r.status,
                           "reason": r.reason, "when": _when(r.created_at, zone)} for r in view.requests]
-        rank = quotas.TIERS.index(view.tier)
-        self.higher_tiers = [{"tier": t, "label": quotas.TIER_LABELS[t]} for t in quotas.TIERS[rank + 1:]]
+        rank = vocabulary.TIERS.index(view.tier)
+        self.higher_tiers = [{"tier": t, "label": vocabulary.TIER_LABELS[t]} for t in vocabulary.TIERS[rank + 1:]]
         self.override = view.override_reason or ""
 
     @rx.event

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
+from vigor_app.services import vocabulary
 from vigor_app.services.admin import membership
-from vigor_app.services.ai import quotas
 from vigor_app.services.errors import VigorError
 from vigor_app.state.admin import AdminConsoleState
 from vigor_app.state.arguments import record_id, text
@@ -21,8 +21,8 @@ class UpgradeRequestsState(AdminConsoleState):
 
     def _refresh(self, admin_id: int) -> None:
         self.pending = [
-            {"id": str(r.id), "username": r.username, "from": quotas.TIER_LABELS.get(r.from_tier, r.from_tier),
-             "to": quotas.TIER_LABELS.get(r.to_tier, r.to_tier), "note": r.note,
+            {"id": str(r.id), "username": r.username, "from": vocabulary.TIER_LABELS.get(r.from_tier, r.from_tier),
+             "to": vocabulary.TIER_LABELS.get(r.to_tier, r.to_tier), "note": r.note,
              "when": r.created_at.strftime("%Y-%m-%d %H:%M UTC")}
             for r in membership.pending_requests(admin_id)
         ]

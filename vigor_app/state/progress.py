@@ -10,19 +10,13 @@ import reflex as rx
 from vigor_app.services.errors import VigorError
 from vigor_app.services.plans import profiles
 from vigor_app.services.training import body_metrics, progress
+from vigor_app.services.units import one_decimal
 from vigor_app.services.vocabulary_labels import label
 from vigor_app.state.arguments import form_field, text
 from vigor_app.state.auth import AuthState
 
-LB_PER_KG = 2.2046226218
 RECORD_KINDS = {"weight_for_reps": "Heaviest for reps", "e1rm": "Best estimated 1RM",
                 "session_volume": "Most volume in a session", "longest_hold": "Longest hold"}
-
-
-def _mass(value: float | None, units: str) -> float | None:
-    if value is None:
-        return None
-    return round(value * LB_PER_KG, 1) if units == "lb" else round(value, 1)
 
 
 class ProgressState(AuthState):
@@ -44,12 +38,12 @@ class ProgressState(AuthState):
             self.strength = []
             return
         series = progress.strength_series(user_id, self.exercise)
-        self.strength = [{"x": p["x"], "e1rm": _mass(p.get("e1rm_kg"), self.units),
-                          "top": _mass(p.get("top_weight_kg"), self.units)} for p in series.points]
+        self.strength = [{"x": p["x"], "e1rm": one_decimal(p.get("e1rm_kg"), self.units),
+                          "top": one_decimal(p.get("top_weight_kg"), self.units)} for p in series.points]
 
     def _load_body(self, user_id: int) -> None:
         series = progress.body_series(user_id)
-        self.body = [{"x": p["x"], "weight": _mass(p.get("weight_kg"), self.units),
+        self.body = [{"x": p["x"], "weight": one_decimal(p.get("weight_kg"), self.units),
                       "waist": p.get("waist_cm"), "body_fat": p.get("body_fat_pct")} for p in series.points]
 
     @rx.event
@@ -73,7 +67,7 @@ class ProgressState(AuthState):
         self.records = [
             {"name": r.exercise_name, "kind": RECORD_KINDS.get(r.kind, r.kind), "on": r.achieved_on,
              "value": (f"{r.value:g} s" if r.kind == "longest_hold" else
-                       f"{_mass(r.value, self.units):g} {self.units}" + (f" × {r.reps}" if r.kind == "weight_for_reps"
+                       f"{one_decimal(r.value, self.units):g} {self.units}" + (f" × {r.reps}" if r.kind == "weight_for_reps"
                                                                          and r.reps else ""))}
             for r in progress.records_list(user.id)
         ]
@@ -95,20 +89,14 @@ class ProgressState(AuthState):
             return None
         self.metric_errors = {}
         values = {name: form_field(form_data, name) for name in body_metrics.FIELDS if name != "weight_kg"}
-        weight = form_field(form_data, "weight").strip()
-        if weight and self.units == "lb":
-            try:
-                weight = str(float(weight.replace(",", ".")) / LB_PER_KG)
-            except ValueError:
-                pass  # the service names the problem
-        values["weight_kg"] = weight
+        values["weight_kg"] = form_field(form_data, "weight").strip()
         try:
             measured_on = date.fromisoformat(form_field(form_data, "measured_on"))
         except ValueError:
             self.metric_errors = {"measured_on": "Pick the date of the measurement."}
             return None
         try:
-            body_metrics.record(user.id, measured_on, values)
+            body_metrics.record(user.id, measured_on, values, weight_unit=self.units)
         except VigorError as exc:
             self.metric_errors = {exc.field or "form": exc.message}
             return None

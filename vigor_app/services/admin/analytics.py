@@ -44,10 +44,6 @@ TOP_USERS = 10
 BUILTIN_LABEL = providers.BUILTIN_LABEL
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
-
-
 def _day(value: Any) -> str:
     """A UTC day as ``YYYY-MM-DD`` from what the database's date() gives back."""
     return value.isoformat()[:10] if hasattr(value, "isoformat") else str(value)[:10]

@@ -18,7 +18,7 @@ from vigor_app.clock import utcnow
 from vigor_app.models import AiAttempt, UpgradeRequest, User
 from vigor_app.models import TierOffer as TierOfferRow
 from vigor_app.models.membership import REQUEST_APPROVED, REQUEST_DECLINED, REQUEST_PENDING
-from vigor_app.services import audit
+from vigor_app.services import audit, vocabulary
 from vigor_app.services.accounts.roles import require_admin
 from vigor_app.services.ai import counters, outcomes, quotas
 from vigor_app.services.ai.budgets import USER_MONTH, spend_keys
@@ -27,9 +27,9 @@ from vigor_app.services.errors import NotFound, ValidationError
 
 HEADS_UP_PERCENT = 80
 TIER_UNLOCKS = {
-    quotas.TIER_FREE: "The AI coach and AI-written plans within everyday limits; the built-in coach always.",
-    quotas.TIER_PREMIUM: "Five times the AI requests and budget: a coach for every session.",
-    quotas.TIER_UNLIMITED: "The highest limits, for people who talk to their coach all day.",
+    vocabulary.TIER_FREE: "The AI coach and AI-written plans within everyday limits; the built-in coach always.",
+    vocabulary.TIER_PREMIUM: "Five times the AI requests and budget: a coach for every session.",
+    vocabulary.TIER_UNLIMITED: "The highest limits, for people who talk to their coach all day.",
 }
 REASON_TEXT = {
     outcomes.REASON_QUOTA: "your request limit was reached",
@@ -122,11 +122,11 @@ def overview(user_id: int, now: datetime | None = None) -> Membership:
         key = spend_keys(user_id, now, usage_windows(now, quotas.user_timezone(session, user_id)))[USER_MONTH]
         spend = counters.read(session, [key])[key]
         priced = {row.tier: row for row in session.exec(select(TierOfferRow)).all()}
-        offers = [TierOffer(tier, quotas.TIER_LABELS[tier], *_limits(session, tier),
+        offers = [TierOffer(tier, vocabulary.TIER_LABELS[tier], *_limits(session, tier),
                             unlocks=(priced[tier].unlocks if tier in priced and priced[tier].unlocks
                                      else TIER_UNLOCKS[tier]),
                             price=priced[tier].price_text if tier in priced else "")
-                  for tier in quotas.TIERS]
+                  for tier in vocabulary.TIERS]
         finals = session.exec(
             select(AiAttempt).where(AiAttempt.user_id == user_id, AiAttempt.final)
             .order_by(col(AiAttempt.created_at).desc()).limit(8)).all()
@@ -154,7 +154,7 @@ def _limits(session: Session, tier: str) -> tuple[int, int, int, int]:
 
 def request_upgrade(user_id: int, to_tier: str, note: str = "", *, now: datetime | None = None) -> RequestView:
     """Ask for a higher tier (never a lower one this way); one pending request at a time."""
-    if to_tier not in quotas.TIERS:
+    if to_tier not in vocabulary.TIERS:
         raise ValidationError("Pick a tier from the list.", field="tier")
     note = (note or "").strip()
     if len(note) > 500:
@@ -165,7 +165,7 @@ def request_upgrade(user_id: int, to_tier: str, note: str = "", *, now: datetime
         if user is None:
             raise NotFound("That account does not exist.")
         current = quotas.normal_tier(user.tier)
-        if quotas.TIERS.index(to_tier) <= quotas.TIERS.index(current):
+        if vocabulary.TIERS.index(to_tier) <= vocabulary.TIERS.index(current):
             raise ValidationError("You can only ask for a higher tier here.", field="tier")
         pending = session.exec(select(UpgradeRequest.id).where(UpgradeRequest.user_id == user_id,
                                                                UpgradeRequest.status == REQUEST_PENDING)).first()
@@ -243,7 +243,7 @@ def decline(actor_id: int, request_id: int, *, reason: str, client_ip: str = "",
 
 def set_offer(actor_id: int, tier: str, *, price_text: str, unlocks: str, client_ip: str = "") -> None:
     """Admins set how a tier is presented: its price and what it unlocks."""
-    if tier not in quotas.TIERS:
+    if tier not in vocabulary.TIERS:
         raise ValidationError("Pick a tier from the list.", field="tier")
     price_text, unlocks = (price_text or "").strip(), (unlocks or "").strip()
     if len(price_text) > 60:

@@ -20,7 +20,7 @@ from sqlmodel import Session, col, select
 from vigor_app import db
 from vigor_app.clock import utcnow
 from vigor_app.models import AiQuotaOverride, FitnessProfile, User
-from vigor_app.services import audit
+from vigor_app.services import audit, vocabulary
 from vigor_app.services.accounts.roles import require_admin
 from vigor_app.services.admin.accounts import PAGE_SIZE
 from vigor_app.services.ai import budgets, counters, pricing, quotas
@@ -53,12 +53,6 @@ class PersonRow:
     budget_month_micros: int  # the tier's per-person monthly budget
     override_reason: str | None
     override_expires_at: datetime | None
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    if moment is None:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def people(actor_id: int, search: str = "", limit: int = PAGE_SIZE,
@@ -94,7 +88,7 @@ def _rows(session: Session, users: list[User], now: datetime) -> list[PersonRow]
     ids = [u.id for u in users]
     zones = dict(session.exec(select(FitnessProfile.user_id, FitnessProfile.timezone)
                               .where(col(FitnessProfile.user_id).in_(ids))).all())
-    limits = {tier: quotas.tier_limits(session, tier) for tier in quotas.TIERS}
+    limits = {tier: quotas.tier_limits(session, tier) for tier in vocabulary.TIERS}
     overrides: dict[int, AiQuotaOverride] = {}
     for row in session.exec(
             select(AiQuotaOverride)
@@ -120,11 +114,11 @@ def _rows(session: Session, users: list[User], now: datetime) -> list[PersonRow]
                                special if special is not None else getattr(base, name)))
         rows.append(PersonRow(
             id=u.id or 0, email=u.email, username=u.username, role=u.role, is_active=u.is_active,
-            tier=tier, created_at=_aware(u.created_at) or now, last_seen_at=_aware(u.last_seen_at),
+            tier=tier, created_at=u.created_at or now, last_seen_at=u.last_seen_at,
             usage=tuple(usage), spend_month_micros=readings[spend_keys[u.id]].used,
             budget_month_micros=base.monthly_budget_micros,
             override_reason=found.reason if found is not None else None,
-            override_expires_at=_aware(found.expires_at) if found is not None else None,
+            override_expires_at=found.expires_at if found is not None else None,
         ))
     return rows
 

@@ -27,6 +27,7 @@ from sqlalchemy import and_, bindparam, select
 
 from vigor_app import db
 from vigor_app.models import FitnessProfile, User
+from vigor_app.services import vocabulary
 from vigor_app.services.ai import (
     attempts,
     budgets,
@@ -68,7 +69,7 @@ class Admission:
     ticket: quotas.QuotaTicket | None = None
     refusal: quotas.QuotaRefusal | None = None
     cached: cache.CachedAnswer | None = None
-    tier: str = quotas.TIER_FREE
+    tier: str = vocabulary.TIER_FREE
 
 
 @dataclass

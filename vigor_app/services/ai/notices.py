@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from vigor_app.services.ai import budgets, outcomes, quotas
+from vigor_app.services import vocabulary
+from vigor_app.services.ai import budgets, outcomes
 from vigor_app.services.ai.inputs import PLAN
 
 if TYPE_CHECKING:
@@ -38,14 +39,14 @@ def builtin_notice(reason: str, feature: str, flow: Flow) -> str | None:
     if reason == outcomes.REASON_QUOTA and admission.refusal is not None:
         refusal = admission.refusal
         now_word, back_word = _WINDOW_WORDS[refusal.window]
-        tier = quotas.TIER_LABELS.get(refusal.tier, refusal.tier.title())
+        tier = vocabulary.TIER_LABELS.get(refusal.tier, refusal.tier.title())
         return (f"{ALLOWANCE_NOTICE_START}all {refusal.limit} AI requests for {now_word} on the {tier} plan, "
                 f"{fallback} AI answers are back {back_word}.")
     if reason == outcomes.REASON_BUDGET:
         user_month = flow.decision.budget == budgets.USER_MONTH or any(
             key.startswith("spend:user:") for key in flow.budget_skips)
         if user_month:
-            tier = quotas.TIER_LABELS.get(admission.tier, admission.tier.title())
+            tier = vocabulary.TIER_LABELS.get(admission.tier, admission.tier.title())
             return (f"{ALLOWANCE_NOTICE_START}this month's AI allowance on the {tier} plan, {fallback} "
                     "AI answers are back next month.")
         return f"Vigor's AI coach is paused for the moment, {fallback}"

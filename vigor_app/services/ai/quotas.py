@@ -23,10 +23,8 @@ from vigor_app.services.accounts.roles import require_admin
 from vigor_app.services.ai import counters, snapshots
 from vigor_app.services.ai.windows import UsageWindows, Window, usage_windows
 from vigor_app.services.errors import NotFound, ValidationError
+from vigor_app.services.vocabulary import TIER_FREE, TIER_PREMIUM, TIER_UNLIMITED, TIERS  # noqa: F401 (quotas.TIER_*)
 
-TIER_FREE, TIER_PREMIUM, TIER_UNLIMITED = "free", "premium", "unlimited"
-TIERS = (TIER_FREE, TIER_PREMIUM, TIER_UNLIMITED)
-TIER_LABELS = {TIER_FREE: "Free", TIER_PREMIUM: "Premium", TIER_UNLIMITED: "Unlimited"}
 MAX_LIMIT = 10_000_000
 MAX_REASON = 200
 

@@ -69,7 +69,6 @@ from vigor_app.services.coach.context import (
     CoachContext,
     build_context,
     day_text,
-    mass_text,
     record_previous_text,
     record_value_text,
     set_text,
@@ -79,7 +78,7 @@ from vigor_app.services.errors import ValidationError
 from vigor_app.services.plans.timing import parse_reps
 from vigor_app.services.safety import messages as safety
 from vigor_app.services.training import progress, suggestions
-from vigor_app.services.training.suggestions import KG_PER_LB, weight_text
+from vigor_app.services.units import LB, from_kg, mass_text, to_kg, weight_text
 from vigor_app.services.vocabulary import LEVEL_RANK
 
 TODAY = "today"
@@ -370,8 +369,8 @@ def _new_person(context: CoachContext, about: str) -> str:
 
 def _round_load(weight_kg: float, units: str) -> float:
     """Round a load to what a gym can load: 2.5 kg, or 5 lb."""
-    if units == "lb":
-        return round(weight_kg / KG_PER_LB / LB_STEP) * LB_STEP * KG_PER_LB
+    if units == LB:
+        return to_kg(round(from_kg(weight_kg, LB) / LB_STEP) * LB_STEP, LB)
     return round(weight_kg / KG_STEP) * KG_STEP
 
 

@@ -21,19 +21,19 @@ Weights in the text are in the person's units; the dataclasses keep kilograms.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlmodel import col, select
 
 from vigor_app import db
-from vigor_app.clock import utcnow
+from vigor_app.clock import as_utc, utcnow
 from vigor_app.models import BodyMetric, SessionExercise, WorkoutPlan, WorkoutSession, WorkoutSet
 from vigor_app.models.workout import SESSION_FINISHED
 from vigor_app.services.plans import profiles
 from vigor_app.services.training import dashboard, records, streaks
 from vigor_app.services.training.progress import WINDOW_SLACK, exercise_names, local_midnight
-from vigor_app.services.training.suggestions import KG_PER_LB, weight_text
+from vigor_app.services.units import mass_text, weight_text
 from vigor_app.services.vocabulary import WEEKDAYS
 
 RECENT_DAYS = 14
@@ -49,13 +49,6 @@ WEEKDAY_NAMES = dict(zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday"
 def words(values: list[str] | tuple[str, ...]) -> str:
     """["muscle_gain", "strength"] -> "muscle gain, strength"; "none" when empty."""
     return ", ".join(str(v).replace("_", " ") for v in values) or "none"
-
-
-def mass_text(weight_kg: float, units: str) -> str:
-    """A total mass (volume) in whole units: "1,500 kg" or "3,307 lb"."""
-    if units == "lb":
-        return f"{round(weight_kg / KG_PER_LB):,} lb"
-    return f"{round(weight_kg):,} kg"
 
 
 def set_text(weight_kg: float | None, reps: int | None, seconds: int | None, units: str) -> str:
@@ -399,10 +392,6 @@ class CoachContext:
 # --- gathering ----------------------------------------------------------------------------
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 def _profile(user_id: int) -> ProfileFacts:
     view = profiles.get_profile(user_id)
     return ProfileFacts(
@@ -562,7 +551,7 @@ def _today_session(summary: dashboard.DashboardSummary,
 
 def build_context(user_id: int, now: datetime | None = None) -> CoachContext:
     """Everything the coach knows about `user_id` at `now` (UTC; default: the clock)."""
-    now = _aware(now or utcnow())
+    now = as_utc(now or utcnow())
     profile = _profile(user_id)
     summary = dashboard.summary(user_id, now)
     today = date.fromisoformat(summary.today)

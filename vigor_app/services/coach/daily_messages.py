@@ -23,7 +23,7 @@ import logging
 import random
 from contextlib import aclosing
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from functools import partial
 
 from sqlalchemy import update
@@ -31,7 +31,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from vigor_app import db
-from vigor_app.clock import utcnow
+from vigor_app.clock import as_utc, utcnow
 from vigor_app.models import DailyMotivationRun, FitnessProfile, User
 from vigor_app.models.coach import KIND_MOTIVATION
 from vigor_app.services.ai import gateway as ai_gateway
@@ -63,14 +63,9 @@ class Due:
 # --- who is due -----------------------------------------------------------------------------
 
 
-def _aware(now: datetime | None) -> datetime:
-    now = now or utcnow()
-    return now if now.tzinfo is not None else now.replace(tzinfo=UTC)
-
-
 def due(now: datetime) -> list[Due]:
     """People due a message at `now`, with the local date each message is for."""
-    now = _aware(now)
+    now = as_utc(now or utcnow())
     with db.read_only() as session:
         rows = session.exec(
             select(FitnessProfile.user_id, FitnessProfile.timezone, FitnessProfile.motivation_hour)
@@ -116,7 +111,7 @@ def claim(user_id: int, local_date: date, now: datetime | None = None) -> bool:
     try:
         with db.transaction() as session:
             session.add(DailyMotivationRun(user_id=user_id, local_date=local_date,
-                                           created_at=_aware(now)))
+                                           created_at=as_utc(now or utcnow())))
     except IntegrityError:
         if _claimed(user_id, local_date):
             return False
@@ -193,7 +188,7 @@ async def send_daily_messages(now: datetime | None = None, *,
     Safe to run in any number of processes at once: each person's message is claimed in the
     database first, and only the claim's winner writes it. `gateway` (tests) replaces the
     process-wide gateway, e.g. to give it the same fixed clock."""
-    now = _aware(now)
+    now = as_utc(now or utcnow())
     people = await asyncio.to_thread(due, now)
     if not people:
         return 0

@@ -11,6 +11,7 @@ from vigor_app import db
 from vigor_app.clock import utcnow
 from vigor_app.models import BodyMetric
 from vigor_app.services.errors import NotFound, ValidationError
+from vigor_app.services.units import KG, LB, read_number, to_kg
 
 # field: (label, low, high)
 FIELDS: dict[str, tuple[str, float, float]] = {
@@ -30,25 +31,29 @@ class MetricEntry:
     values: dict[str, float | None]
 
 
-def _value(name: str, raw) -> float | None:
+def _value(name: str, raw, weight_unit: str) -> float | None:
     label, low, high = FIELDS[name]
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         return None
     try:
-        value = float(str(raw).strip().replace(",", "."))
+        value = read_number(raw)
     except ValueError as exc:
         raise ValidationError(f"{label} must be a number.", field=name) from exc
+    if name == "weight_kg" and weight_unit == LB:
+        value = to_kg(value, LB)
     if value != value or not low <= value <= high:
         raise ValidationError(f"{label} must be between {low:g} and {high:g}.", field=name)
     return round(value, 2)
 
 
-def record(user_id: int, measured_on: date, values: dict, *, now: datetime | None = None) -> MetricEntry:
-    """Save that day's measurements (at least one); unknown fields are refused."""
+def record(user_id: int, measured_on: date, values: dict, *, weight_unit: str = KG,
+           now: datetime | None = None) -> MetricEntry:
+    """Save that day's measurements (at least one); unknown fields are refused. The body
+    weight is read in `weight_unit` and stored in kilograms."""
     unknown = set(values) - set(FIELDS)
     if unknown:
         raise ValidationError(f"Unknown measurement {sorted(unknown)[0]!r}.")
-    checked = {name: _value(name, values.get(name)) for name in FIELDS}
+    checked = {name: _value(name, values.get(name), weight_unit) for name in FIELDS}
     if all(v is None for v in checked.values()):
         raise ValidationError("Enter at least one measurement.", field="weight_kg")
     now = now or utcnow()

@@ -22,13 +22,13 @@ index) whose day falls in this ISO week. Days, weeks and streaks follow ``streak
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import Session, col, select
 
 from vigor_app import db
-from vigor_app.clock import utcnow
+from vigor_app.clock import as_utc, utcnow
 from vigor_app.models import WorkoutPlan, WorkoutSession
 from vigor_app.models.workout import SESSION_FINISHED, SESSION_OPEN
 from vigor_app.services.training import streaks
@@ -101,17 +101,13 @@ class _Done:
     plan_day_index: int | None
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 def _finished(session: Session, user_id: int) -> list[_Done]:
     rows = session.exec(
         select(WorkoutSession.started_at, WorkoutSession.duration_seconds, WorkoutSession.timezone,
                WorkoutSession.plan_id, WorkoutSession.plan_day_index)
         .where(WorkoutSession.user_id == user_id, WorkoutSession.status == SESSION_FINISHED)
     ).all()
-    return [_Done(_aware(r[0]), r[1] or 0, r[2], r[3], r[4]) for r in rows]
+    return [_Done(r[0], r[1] or 0, r[2], r[3], r[4]) for r in rows]
 
 
 def _open(session: Session, user_id: int) -> OpenSession | None:
@@ -124,7 +120,7 @@ def _open(session: Session, user_id: int) -> OpenSession | None:
     ).first()
     if row is None:
         return None
-    return OpenSession(id=row[0] or 0, name=row[1], started_at=_aware(row[2]), plan_id=row[3],
+    return OpenSession(id=row[0] or 0, name=row[1], started_at=row[2], plan_id=row[3],
                        plan_day_index=row[4])
 
 
@@ -170,7 +166,7 @@ def _today_plan(plan: WorkoutPlan, pick: tuple[int, bool], trained_today: set[in
 
 def summary(user_id: int, now: datetime | None = None) -> DashboardSummary:
     """Everything the home screen shows, for `user_id` at `now` (UTC; default: the clock)."""
-    now = _aware(now or utcnow())
+    now = as_utc(now or utcnow())
     with db.read_only() as session:
         who = person(session, user_id)
         plan = _active_plan(session, user_id)

@@ -37,7 +37,7 @@ from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
 from vigor_app import db
-from vigor_app.clock import utcnow
+from vigor_app.clock import as_utc, utcnow
 from vigor_app.models import (
     BodyMetric,
     FitnessProfile,
@@ -97,10 +97,6 @@ def exercise_names(session: Session, user_id: int, exercise_ids: Iterable[str]) 
     return names
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 def local_midnight(day: date, timezone: str) -> datetime:
     """The start of `day` in `timezone`, as an aware UTC datetime."""
     return datetime.combine(day, time(0), tzinfo=zone(timezone)).astimezone(UTC)
@@ -114,7 +110,7 @@ def week_label(monday: date) -> str:
 def week_window(now: datetime, timezone: str, weeks: int) -> list[date]:
     """The Mondays of the `weeks` ISO weeks ending with the current one, oldest first."""
     weeks = max(1, min(MAX_WEEKS, int(weeks)))
-    this_monday = week_start(local_date(_aware(now), timezone))
+    this_monday = week_start(local_date(now, timezone))
     return [this_monday - timedelta(weeks=back) for back in range(weeks - 1, -1, -1)]
 
 
@@ -194,7 +190,7 @@ def strength_series(
         if since is not None:
             if not isinstance(since, datetime):
                 since = local_midnight(since, person(session, user_id).timezone)
-            query = query.where(WorkoutSession.started_at >= _aware(since))
+            query = query.where(WorkoutSession.started_at >= as_utc(since))
         rows = session.exec(query).all()
 
     by_session: dict[int, dict[str, Any]] = {}
@@ -204,7 +200,7 @@ def strength_series(
             point = by_session[session_id] = {
                 "x": local_date(started_at, timezone).isoformat(), "session_id": session_id,
                 "e1rm_kg": None, "top_weight_kg": None, "top_reps": None, "max_reps": None,
-                "max_seconds": None, "volume_kg": 0.0, "sets": 0, "_at": _aware(started_at),
+                "max_seconds": None, "volume_kg": 0.0, "sets": 0, "_at": started_at,
             }
         point["sets"] += 1
         if reps:
@@ -256,7 +252,7 @@ def weekly_volume_by_muscle(
     user_id: int, weeks: int = 12, now: datetime | None = None
 ) -> VolumeSeries:
     """Per ISO week: hard sets per major muscle group, all done sets, and tonnage."""
-    now = _aware(now or utcnow())
+    now = as_utc(now or utcnow())
     with db.read_only() as session:
         timezone = person(session, user_id).timezone
         mondays = week_window(now, timezone, weeks)
@@ -340,7 +336,7 @@ def sessions_per_week(
     user_id: int, weeks: int = 12, now: datetime | None = None
 ) -> WeeklySessions:
     """Finished sessions per ISO week (in the person's calendar) against their target."""
-    now = _aware(now or utcnow())
+    now = as_utc(now or utcnow())
     with db.read_only() as session:
         who = person(session, user_id)
         mondays = week_window(now, who.timezone, weeks)
@@ -433,7 +429,7 @@ def recent_records(session: Session, user_id: int, limit: int, timezone: str) ->
     return [
         RecordView(id=r.id or 0, exercise_id=r.exercise_id, exercise_name=names[r.exercise_id],
                    kind=r.kind, value=r.value, reps=r.reps, previous=r.previous,
-                   achieved_at=_aware(r.achieved_at),
+                   achieved_at=r.achieved_at,
                    achieved_on=local_date(r.achieved_at, timezone).isoformat(),
                    session_id=r.session_id)
         for r in rows

@@ -29,7 +29,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
+
+from vigor_app.clock import as_utc
 
 WEIGHT_FOR_REPS = "weight_for_reps"
 E1RM = "e1rm"
@@ -89,10 +91,6 @@ def set_volume(s: SetFact) -> float:
     return s.weight_kg * s.reps
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 def _lifted_weight(s: SetFact) -> float:
     return s.weight_kg if s.weight_kg and s.weight_kg > 0 and s.reps and s.reps > 0 else 0.0
 
@@ -126,7 +124,7 @@ def records_for_new_set(history: Sequence[SetFact], new_set: SetFact) -> list[Re
         for s in history
         if s.done
         and s.exercise_id == new_set.exercise_id
-        and _utc(s.completed_at) <= _utc(new_set.completed_at)
+        and as_utc(s.completed_at) <= as_utc(new_set.completed_at)
         and s != new_set
     ]
     if not any(s.session_id != new_set.session_id for s in earlier):

@@ -27,8 +27,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from vigor_app.clock import as_utc
 
 MIN_COUNTING_SECONDS = 15 * 60
 ONE_DAY = timedelta(days=1)
@@ -62,24 +64,20 @@ def zone(name: str | None) -> ZoneInfo:
         return ZoneInfo("UTC")
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 def local_date(moment: datetime, timezone: str | None) -> date:
     """The calendar date of `moment` in the zone `timezone`."""
-    return _aware(moment).astimezone(zone(timezone)).date()
+    return as_utc(moment).astimezone(zone(timezone)).date()
 
 
 def counting_days(sessions: Iterable[SessionFact], now: datetime) -> set[date]:
     """The local dates (each in its session's own zone) that count toward a streak."""
-    now = _aware(now)
+    now = as_utc(now)
     return {
         local_date(s.started_at, s.timezone)
         for s in sessions
         if s.finished
         and s.duration_seconds >= MIN_COUNTING_SECONDS
-        and _aware(s.started_at) <= now
+        and as_utc(s.started_at) <= now
     }
 
 

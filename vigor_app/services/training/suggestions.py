@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlmodel import col, select
@@ -44,11 +44,11 @@ from vigor_app.services.plans import progression
 from vigor_app.services.plans.progression import STALL_SESSIONS, Target
 from vigor_app.services.plans.timing import Reps, parse_reps
 from vigor_app.services.training.progress import exercise_names, person
+from vigor_app.services.units import weight_text
 
 HISTORY_SESSIONS = 6  # enough to see a three-session run and the session before it
 UNJUDGED_RPE = 10.0  # the effort bar when no target RPE is given: any effort passes
 DEFAULT_LOAD_STEP_KG = 2.5  # custom exercises logged with weights
-KG_PER_LB = 0.45359237
 WEIGHT_EPSILON = 0.01
 CLEARLY_EASIER_RPE = 1.0
 
@@ -113,10 +113,6 @@ class _Performance:
         return sum(rpes) / len(rpes) if rpes else None
 
 
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
 def _history(user_id: int, exercise_id: str) -> list[_Performance]:
     """The last finished sessions with the exercise, oldest first."""
     with db.read_only() as session:
@@ -134,7 +130,7 @@ def _history(user_id: int, exercise_id: str) -> list[_Performance]:
             if found is None:
                 if len(sessions) == HISTORY_SESSIONS:
                     continue
-                sessions[session_id] = _Performance(session_id, _aware(started_at), target_sets)
+                sessions[session_id] = _Performance(session_id, started_at, target_sets)
             elif target_sets:
                 found.planned = (found.planned or 0) + target_sets
         if not sessions:
@@ -202,15 +198,6 @@ def _stall_run(rule: str, target: Target, history: Sequence[_Performance], timed
         if lighter:
             break  # a lighter session starts afresh: what came before it is not this run
     return run
-
-
-def weight_text(weight_kg: float | None, units: str) -> str:
-    """A weight for a person: "62.5 kg" or "137.5 lb" (to the nearest half pound)."""
-    if weight_kg is None:
-        return "bodyweight"
-    if units == "lb":
-        return f"{round(weight_kg / KG_PER_LB * 2) / 2:g} lb"
-    return f"{round(weight_kg, 2):g} kg"
 
 
 def _reps_text(reps: str) -> str:

@@ -34,6 +34,7 @@ from vigor_app.services.errors import NotFound, ValidationError
 from vigor_app.services.plans.timing import parse_reps
 from vigor_app.services.text_rules import plain_text
 from vigor_app.services.training import achievements, milestones, records
+from vigor_app.services.units import KG, LB, from_kg, read_number, to_kg
 
 MAX_REPS = 200
 MAX_SECONDS = 4 * 3600
@@ -374,7 +375,7 @@ def _number(value, name: str, field_name: str, *, low: float, high: float, integ
     if isinstance(value, bool):
         raise ValidationError(f"{name} must be a number.", field=field_name)
     try:
-        number = float(str(value).strip().replace(",", "."))
+        number = read_number(value)
     except ValueError as exc:
         raise ValidationError(f"{name} must be a number.", field=field_name) from exc
     if number != number or number in (float("inf"), float("-inf")):
@@ -388,12 +389,16 @@ def _number(value, name: str, field_name: str, *, low: float, high: float, integ
     return int(number) if integer else round(number, 2)
 
 
-def check_set_values(reps, seconds, weight_kg, rpe) -> tuple[int | None, int | None, float | None, float | None]:
-    """Person-fit errors for impossible numbers (negative reps, 2,000 kg, RPE 14, text)."""
+def check_set_values(reps, seconds, weight, rpe, weight_unit: str = KG,
+                     ) -> tuple[int | None, int | None, float | None, float | None]:
+    """Person-fit errors for impossible numbers (negative reps, 2,000 kg, RPE 14, text); the
+    weight is read in `weight_unit` and returned in kilograms."""
+    unit = LB if weight_unit == LB else KG
+    typed = _number(weight, "Weight", "weight", low=0, high=round(from_kg(MAX_WEIGHT_KG, unit)), integer=False)
     return (
         _number(reps, "Reps", "reps", low=0, high=MAX_REPS, integer=True),
         _number(seconds, "Seconds", "seconds", low=0, high=MAX_SECONDS, integer=True),
-        _number(weight_kg, "Weight", "weight", low=0, high=MAX_WEIGHT_KG, integer=False),
+        None if typed is None else round(to_kg(typed, unit), 2),
         _number(rpe, "RPE", "rpe", low=1, high=10, integer=False, step=0.5),
     )
 
@@ -419,9 +424,12 @@ def _volume_record_in(session: Session, row_set: WorkoutSet) -> bool:
 
 
 def save_set(user_id: int, set_id: int, *, reps=None, seconds=None, weight_kg=None, rpe=None, done: bool = True,
-             now: datetime | None = None) -> SaveResult:
-    """Save one set at once (the person ticks it done). Returns any records it set."""
-    reps, seconds, weight_kg, rpe = check_set_values(reps, seconds, weight_kg, rpe)
+             weight_unit: str = KG, now: datetime | None = None) -> SaveResult:
+    """Save one set at once (the person ticks it done). Returns any records it set.
+
+    `weight_kg` is the weight as the person typed it, in `weight_unit` (kilograms unless that
+    says "lb"); it is stored in kilograms."""
+    reps, seconds, weight_kg, rpe = check_set_values(reps, seconds, weight_kg, rpe, weight_unit)
     if done and reps is None and seconds is None:
         raise ValidationError("Enter the reps (or seconds) you did.", field="reps")
     now = now or utcnow()

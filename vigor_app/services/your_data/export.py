@@ -16,7 +16,7 @@ from __future__ import annotations
 import csv
 import io
 from collections import defaultdict
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -24,7 +24,7 @@ from sqlalchemy import inspect
 from sqlmodel import Session, SQLModel, col, select
 
 from vigor_app import db
-from vigor_app.clock import utcnow
+from vigor_app.clock import as_utc, utcnow
 from vigor_app.models import (
     BodyMetric,
     EarnedMilestone,
@@ -40,10 +40,10 @@ from vigor_app.models import (
 )
 from vigor_app.services.catalogue import store as catalogue_store
 from vigor_app.services.errors import NotFound
+from vigor_app.services.units import from_kg
 
 EXPORT_FORMAT = "vigor-export"
 EXPORT_VERSION = 1
-KG_PER_LB = 0.45359237
 
 CSV_COLUMNS: tuple[str, ...] = (
     "date",
@@ -73,8 +73,7 @@ _AI_USAGE_FIELDS = ("created_at", "feature", "provider_name", "model", "input_to
 def _plain(value: Any) -> Any:
     """`value` as something json.dumps accepts (datetimes as ISO 8601, UTC)."""
     if isinstance(value, datetime):
-        aware = value if value.tzinfo is not None else value.replace(tzinfo=UTC)
-        return aware.astimezone(UTC).isoformat()
+        return as_utc(value).isoformat()
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, dict):
@@ -255,13 +254,12 @@ def export_sets_csv(user_id: int) -> str:
     writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for row in sessions:
-        started = row.started_at if row.started_at.tzinfo else row.started_at.replace(tzinfo=UTC)
-        local = started.astimezone(zone).strftime("%Y-%m-%d %H:%M")
+        local = row.started_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
         duration = _number(row.duration_seconds / 60, 1) if row.duration_seconds is not None else ""
         for entry in entries.get(row.id or 0, []):
             for row_set in sets.get(entry.id or 0, []):
                 weight = row_set.weight_kg
-                shown = (weight if units == "kg" else weight / KG_PER_LB) if weight is not None else None
+                shown = from_kg(weight, units) if weight is not None else None
                 writer.writerow([
                     local,
                     safe_cell(row.name),

@@ -21,6 +21,7 @@ from typing import Literal
 
 from vigor_app.clock import as_utc
 from vigor_app.services.errors import ValidationError
+from vigor_app.services.units import to_kg
 
 Source = Literal["strong", "hevy"]
 SOURCES: tuple[str, ...] = ("strong", "hevy")
@@ -36,7 +37,6 @@ MAX_SECONDS = 4 * 3600
 MAX_DURATION_SECONDS = 24 * 3600
 MAX_PROBLEMS_REPORTED = 5
 FUTURE_SLACK = timedelta(days=1)  # a file's times may run ahead of the clock by a time zone
-KG_PER_LB = 0.45359237
 SESSION_NAME_LENGTH = 120
 NOTE_LENGTH = 500
 DEFAULT_SESSION_NAME = "Imported workout"
@@ -220,7 +220,7 @@ def _weight_kg(raw: str, unit: str) -> float | None:
     value = _number(raw, "Weight", integer=False, low=0, high=math.inf)
     if value is None:
         return None
-    kilograms = round(value * KG_PER_LB, 2) if unit == "lb" else round(value, 2)
+    kilograms = round(to_kg(value, unit), 2)
     if kilograms > MAX_WEIGHT_KG:
         shown = f"{raw.strip()} {unit}"
         raise _RowError(f"Weight {shown} is more than {MAX_WEIGHT_KG:g} kg; check the number and the unit.")
