@@ -9,6 +9,7 @@ from vigor_app.models import AuditEntry, User
 from vigor_app.services.accounts import accounts
 from vigor_app.services.accounts import sessions as auth_sessions
 from vigor_app.services.admin import accounts as admin
+from vigor_app.services.admin import users as admin_users
 from vigor_app.services.errors import (
     AuthenticationError,
     NotFound,
@@ -32,7 +33,7 @@ def _audit_count() -> int:
 @pytest.mark.parametrize(
     "call",
     [
-        lambda actor, target: admin.list_users(actor),
+        lambda actor, target: admin_users.people(actor),
         lambda actor, target: admin.count_users(actor),
         lambda actor, target: admin.audit_log(actor),
         lambda actor, target: admin.set_role(actor, target, "admin"),
@@ -104,8 +105,8 @@ def test_search_finds_by_email_or_username():
     boss = make_admin()
     make_user("alice")
     make_user("bob")
-    assert [u.username for u in admin.list_users(boss.user.id, "ALI")] == ["alice"]
-    assert [u.username for u in admin.list_users(boss.user.id, "bob@ex")] == ["bob"]
+    assert [u.username for u in admin_users.people(boss.user.id, "ALI")] == ["alice"]
+    assert [u.username for u in admin_users.people(boss.user.id, "bob@ex")] == ["bob"]
     assert admin.count_users(boss.user.id) == 3
 
 
@@ -114,4 +115,4 @@ def test_a_disabled_admin_loses_admin_powers():
     other = make_admin("other")
     admin.set_active(other.user.id, boss.user.id, False)
     with pytest.raises(PermissionDenied):
-        admin.list_users(boss.user.id)
+        admin_users.people(boss.user.id)

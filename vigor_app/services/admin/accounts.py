@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import func, or_
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from vigor_app import db
@@ -21,17 +21,6 @@ PAGE_SIZE = 50
 
 
 @dataclass(frozen=True)
-class UserRow:
-    id: int
-    email: str
-    username: str
-    role: str
-    is_active: bool
-    created_at: datetime
-    last_seen_at: datetime | None
-
-
-@dataclass(frozen=True)
 class AuditRow:
     id: int
     created_at: datetime
@@ -40,22 +29,6 @@ class AuditRow:
     target: str
     before: str
     after: str
-
-
-def list_users(actor_id: int, search: str = "", limit: int = PAGE_SIZE) -> list[UserRow]:
-    with db.read_only() as session:
-        require_admin(session, actor_id)
-        query = select(User).order_by(col(User.created_at).desc(), col(User.id).desc())
-        term = search.strip().lower()[:100]
-        if term:
-            like = f"%{term}%"
-            query = query.where(or_(col(User.email).like(like), col(User.username_key).like(like)))
-        users = session.exec(query.limit(limit)).all()
-        return [
-            UserRow(id=u.id or 0, email=u.email, username=u.username, role=u.role,
-                    is_active=u.is_active, created_at=u.created_at, last_seen_at=u.last_seen_at)
-            for u in users
-        ]
 
 
 def count_users(actor_id: int) -> int:
