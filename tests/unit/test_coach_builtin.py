@@ -15,8 +15,10 @@ from tests import seeding
 from tests.factories import make_user
 from tests.seeding import local_time, plan_day
 from vigor_app.services.catalogue import catalogue
-from vigor_app.services.coach import builtin
-from vigor_app.services.coach.builtin import (
+from vigor_app.services.coach import intents
+from vigor_app.services.coach.builtin import answer
+from vigor_app.services.coach.exercise_mentions import find_exercise_mentioned
+from vigor_app.services.coach.intents import (
     COMEBACK,
     EFFORT,
     HELP,
@@ -25,9 +27,7 @@ from vigor_app.services.coach.builtin import (
     TECHNIQUE,
     TODAY,
     UNKNOWN,
-    answer,
     detect_intent,
-    find_exercise_mentioned,
 )
 
 NOW = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)  # Wednesday
@@ -320,5 +320,5 @@ def test_answers_are_deterministic(alice):
 
 
 def test_the_intent_table_is_documented():
-    for intent in builtin.INTENTS:
-        assert f"``{intent}``" in builtin.__doc__
+    for intent in intents.INTENTS:
+        assert f"``{intent}``" in intents.__doc__

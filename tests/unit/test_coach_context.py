@@ -13,7 +13,8 @@ import pytest
 from tests import seeding
 from tests.factories import make_user
 from tests.seeding import local_time, plan_day
-from vigor_app.services.coach.context import RECENT_DAYS, build_context
+from vigor_app.services.coach.context import build_context
+from vigor_app.services.coach.fact_queries import RECENT_DAYS
 
 pytestmark = pytest.mark.usefixtures("database")
 

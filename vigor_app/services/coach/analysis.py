@@ -29,9 +29,8 @@ from vigor_app import db
 from vigor_app.models import PersonalRecord, SessionExercise, WorkoutSession, WorkoutSet
 from vigor_app.models.workout import SESSION_FINISHED
 from vigor_app.services.catalogue import catalogue
-from vigor_app.services.coach.context import (
+from vigor_app.services.coach.wording import (
     day_text,
-    mass_text,
     record_previous_text,
     record_value_text,
     set_text,
@@ -40,6 +39,7 @@ from vigor_app.services.errors import NotFound, ValidationError
 from vigor_app.services.plans.timing import parse_reps
 from vigor_app.services.training import records, streaks, suggestions
 from vigor_app.services.training.progress import exercise_names, person
+from vigor_app.services.units import mass_text
 
 RECORD_ORDER = (records.WEIGHT_FOR_REPS, records.E1RM, records.SESSION_VOLUME, records.LONGEST_HOLD)
 MAX_RECORD_LINES = 6

@@ -15,13 +15,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from vigor_app.services.coach.context import (
-    CoachContext,
-    RecordFact,
-    build_context,
-    day_text,
-    record_value_text,
-)
+from vigor_app.services.coach.context import CoachContext, build_context
+from vigor_app.services.coach.wording import day_text, record_value_text
+from vigor_app.services.training.progress import RecordView
 
 RECENT_RECORD_DAYS = 14
 OPENERS = (
@@ -61,11 +57,11 @@ def _pick(variants: tuple[str, ...], day: date) -> str:
     return variants[day.toordinal() % len(variants)]
 
 
-def _value_text(record: RecordFact, units: str) -> str:
+def _value_text(record: RecordView, units: str) -> str:
     return record_value_text(record.kind, record.value, record.reps, units)
 
 
-def recent_record(context: CoachContext, days: int = RECENT_RECORD_DAYS) -> RecordFact | None:
+def recent_record(context: CoachContext, days: int = RECENT_RECORD_DAYS) -> RecordView | None:
     """The newest record of the last `days` days, if any."""
     today = date.fromisoformat(context.today)
     for record in context.records:

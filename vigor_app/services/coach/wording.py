@@ -1,0 +1,61 @@
+"""How the coach writes facts for a person: lists of words, sets, records and days.
+
+Weights are in the person's units (``units.weight_text``); the coach's modules and the
+"What the coach knows" block share these so a set or a record reads the same everywhere.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from vigor_app.services.training import records
+from vigor_app.services.units import mass_text, weight_text
+
+
+def words(values: list[str] | tuple[str, ...]) -> str:
+    """["muscle_gain", "strength"] -> "muscle gain, strength"; "none" when empty."""
+    return ", ".join(str(v).replace("_", " ") for v in values) or "none"
+
+
+def set_text(weight_kg: float | None, reps: int | None, seconds: int | None, units: str) -> str:
+    """One set for a person: "100 kg × 5", "12 reps", "45 s" or "20 kg × 40 s"."""
+    timed = bool(seconds) and not reps
+    if timed:
+        amount = f"{seconds} s"
+    else:
+        amount = f"{reps} rep{'' if reps == 1 else 's'}" if reps else ""
+    if weight_kg and weight_kg > 0:
+        load = weight_text(weight_kg, units)
+        if timed:
+            return f"{load} × {seconds} s"
+        return f"{load} × {reps}" if reps else load
+    return amount or "done"
+
+
+def record_value_text(kind: str, value: float, reps: int | None, units: str) -> str:
+    """What a record is, in words: "estimated 1RM 116.7 kg", "100 kg × 5", ..."""
+    if kind == records.E1RM:
+        return f"estimated 1RM {weight_text(value, units)}"
+    if kind == records.WEIGHT_FOR_REPS:
+        return f"{weight_text(value, units)} × {reps}" if reps else weight_text(value, units)
+    if kind == records.SESSION_VOLUME:
+        return f"session volume {mass_text(value, units)}"
+    if kind == records.LONGEST_HOLD:
+        return f"longest hold {value:g} s"
+    return f"{kind.replace('_', ' ')} {value:g}"
+
+
+def record_previous_text(kind: str, previous: float | None, units: str) -> str:
+    if previous is None:
+        return ""
+    if kind == records.SESSION_VOLUME:
+        return mass_text(previous, units)
+    if kind == records.LONGEST_HOLD:
+        return f"{previous:g} s"
+    return weight_text(previous, units)
+
+
+def day_text(iso_day: str) -> str:
+    """"2026-11-16" -> "Mon 16 Nov"."""
+    day = date.fromisoformat(iso_day)
+    return f"{day.strftime('%a')} {day.day} {day.strftime('%b')}"
