@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from vigor_app.services.catalogue import catalogue
+from vigor_app.services.catalogue.words import singular_words
 
 # Strong and Hevy names the normalised match cannot find; keys are normalised on load.
 ALIASES: dict[str, str] = {
@@ -83,23 +84,6 @@ EQUIPMENT_WORDS: dict[str, str] = {
 }
 
 
-
-def _tokens(text: str) -> list[str]:
-    text = text.casefold().replace("'", "").replace("\u2019", "").replace("&", " and ")
-    words = re.sub(r"[^0-9a-z]+", " ", text).split()
-    return [_singular(w) for w in words]
-
-
-def _singular(word: str) -> str:
-    if word == "calves":
-        return "calf"
-    if len(word) > 4 and word.endswith(("sses", "ches", "shes", "xes")):
-        return word[:-2]
-    if len(word) > 2 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
-    return word
-
-
 _PARENS = re.compile(r"^(.*?)\s*\(([^()]*)\)\s*$")
 
 
@@ -112,7 +96,7 @@ def _split_parens(name: str) -> tuple[str, str]:
 def normalise_name(name: str) -> str:
     """A name reduced for matching: "Bench Press (Barbell)" → "barbell bench press"."""
     base, inner = _split_parens(name)
-    return " ".join(_tokens(f"{inner} {base}"))
+    return " ".join(singular_words(f"{inner} {base}"))
 
 
 @dataclass(frozen=True)
@@ -163,9 +147,9 @@ def match_exercise(name: str) -> str | None:
         if lookup:
             return lookup
     base, inner = _split_parens(name)
-    kit = EQUIPMENT_WORDS.get(" ".join(_tokens(inner)))
+    kit = EQUIPMENT_WORDS.get(" ".join(singular_words(inner)))
     if kit:
-        base_key = " ".join(_tokens(base))
+        base_key = " ".join(singular_words(base))
         candidate = (index.normal.get(base_key) or index.normal.get(base_key.replace(" ", ""))
                      or index.words.get(tuple(sorted(base_key.split()))))
         if candidate and kit in index.equipment.get(candidate, frozenset()):

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from vigor_app.services.catalogue import catalogue
+from vigor_app.services.catalogue.words import singular_words
 from vigor_app.services.safety import messages as safety
 from vigor_app.services.vocabulary import LEVEL_RANK
 
@@ -62,20 +63,10 @@ AVAILABLE_BONUS = 0.5
 WHOLE_ID_BONUS = 1.0  # "goblet squat" is goblet-squat before cable-goblet-squat
 UNMATCHED_KEY_PENALTY = 2.0  # per key word of the name the message does not say
 UNMATCHED_MODIFIER_PENALTY = 0.1
-_WORD = re.compile(r"[a-z0-9]+")
-
-
-def _stem(token: str) -> str:
-    if len(token) > 4 and token.endswith("sses"):
-        return token[:-2]
-    if len(token) > 3 and token.endswith("s") and not token.endswith("ss"):
-        return token[:-1]
-    return token
 
 
 def _tokens(text: str) -> list[str]:
-    return [_stem(t) for t in _WORD.findall(text.casefold().replace("-", " "))
-            if _stem(t) not in STOPWORDS]
+    return [word for word in singular_words(text, plain=True) if word not in STOPWORDS]
 
 
 @dataclass(frozen=True)
