@@ -90,11 +90,17 @@ def describe_error_code(code: str) -> str:
     if words is not None:
         return words
     shown = printable(code)
-    return f"the provider reported the error “{shown}”" if shown else "the provider reported an error"
+    if not shown:
+        return "the provider reported an error"
+    return f"the provider reported the error “{shown}”"
 
 
 def refusal(
-    config: OidcClientConfig, reason: str, words: str | None = None, *, provider_error: str | None = None
+    config: OidcClientConfig,
+    reason: str,
+    words: str | None = None,
+    *,
+    provider_error: str | None = None,
 ) -> OidcError:
     """The ``OidcError`` for a refused sign-in, worded with ``REASON_WORDS`` unless ``words``."""
     words = words or REASON_WORDS[reason]

@@ -90,7 +90,8 @@ def _client_auth(config: OidcClientConfig, method: str) -> ClientAuth:
     if method == "client_secret_basic":
         # RFC 6749 section 2.3.1: both parts are form-encoded before Base64, which authlib
         # leaves to the caller (a secret with ":" or "+" would otherwise be misread).
-        return ClientAuth(quote_plus(config.client_id), quote_plus(config.client_secret or ""), method)
+        secret = quote_plus(config.client_secret or "")
+        return ClientAuth(quote_plus(config.client_id), secret, method)
     return ClientAuth(config.client_id, config.client_secret, method)
 
 
@@ -103,10 +104,14 @@ async def exchange_code(
 ) -> dict[str, Any]:
     """The token endpoint's answer for ``code``: a JSON object with an ``id_token``."""
     body = prepare_token_request(
-        "authorization_code", code=code, redirect_uri=config.redirect_uri, code_verifier=code_verifier
+        "authorization_code",
+        code=code,
+        redirect_uri=config.redirect_uri,
+        code_verifier=code_verifier,
     )
     auth = _client_auth(config, token_endpoint_auth_method(config, metadata))
-    url, headers, body = auth.prepare("POST", metadata["token_endpoint"], dict(DEFAULT_HEADERS), body)
+    headers = dict(DEFAULT_HEADERS)
+    url, headers, body = auth.prepare("POST", metadata["token_endpoint"], headers, body)
     try:
         response = await client.post(
             url, content=body, headers=headers, timeout=config.timeout_seconds
@@ -143,10 +148,9 @@ def _token_refusal(config: OidcClientConfig, response: httpx.Response) -> Except
             describe_error_code(error_code),
             provider_error=printable(error_code),
         )
-    logger.warning("OIDC token endpoint of %s answered HTTP %s", config.issuer, response.status_code)
-    return refusal(
-        config, "token_refused", f"the provider's token service failed (HTTP {response.status_code})"
-    )
+    status = response.status_code
+    logger.warning("OIDC token endpoint of %s answered HTTP %s", config.issuer, status)
+    return refusal(config, "token_refused", f"the provider's token service failed (HTTP {status})")
 
 
 def _candidate_keys(keys: list[Key], kid: object, algorithm: str) -> list[Key]:
@@ -213,8 +217,9 @@ def _check_claims(
 ) -> None:
     if not nonce:
         raise refusal(config, "nonce_mismatch")  # authlib skips the check for an empty nonce
+    issuers = [config.issuer, *_ISSUER_ALIASES.get(config.issuer, ())]
     options = {
-        "iss": {"essential": True, "values": [config.issuer, *_ISSUER_ALIASES.get(config.issuer, ())]},
+        "iss": {"essential": True, "values": issuers},
         "aud": {"essential": True, "value": config.client_id},
         "azp": {"validate": lambda _claims, value: value == config.client_id},
         "sub": {"essential": True},
