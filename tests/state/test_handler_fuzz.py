@@ -401,16 +401,7 @@ def world(request, vigor_env, tmp_path):
         return
     template_url, seeded = request.getfixturevalue("postgres_world")
     template = template_url.rsplit("/", 1)[1]
-    with throwaway_database("vigor_fuzz") as url:
-        import psycopg
-        from psycopg import sql
-
-        user = url.split("//", 1)[1].split("@", 1)[0]
-        name = url.rsplit("/", 1)[1]
-        with psycopg.connect(host="127.0.0.1", port=5432, user=user, dbname="postgres", autocommit=True) as c:
-            c.execute(sql.SQL("DROP DATABASE {}").format(sql.Identifier(name)))
-            c.execute(sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(sql.Identifier(name),
-                                                                       sql.Identifier(template)))
+    with throwaway_database("vigor_fuzz", template=template) as url:
         vigor_env.setenv("DATABASE_URL", url)
         reload_settings()
         db.dispose_engine()
