@@ -18,7 +18,7 @@ export PYTHONDONTWRITEBYTECODE := 1
 # requirements-pip.lock pins. `make lock` rewrites the locks from requirements*.txt.
 PIP_INSTALL := $(BIN)/python -m pip install --quiet --require-hashes
 PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
-	--no-emit-index-url --no-emit-find-links
+	--no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -39,9 +39,10 @@ install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
 
-# Rewrite the locks after editing requirements*.txt (the newest releases that the pins allow, with
-# the hashes of every file PyPI has for them). requirements-dev.txt is constrained by
-# requirements.lock, so that lock is written first. Then `make install-dev` installs them.
+# Rewrite the locks after editing requirements*.txt, with the hashes of every file PyPI has for
+# each version. Versions already locked stay where the inputs allow them; `make lock UPGRADE=1`
+# moves every package to its newest allowed release. requirements-dev.txt is constrained by
+# requirements.lock, so that lock is written first. The next `make` installs the new locks.
 lock: install-dev
 	$(PIP_COMPILE) --output-file requirements-pip.lock requirements-pip.txt
 	$(PIP_COMPILE) --output-file requirements.lock requirements.txt
