@@ -10,23 +10,43 @@ export REFLEX_TELEMETRY_ENABLED := false
 export REFLEX_CHECK_LATEST_VERSION := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run serve-prod test install install-dev lint unit e2e browser clean
+.PHONY: run serve-prod test install install-dev lock lint unit e2e browser clean
+
+# Installs come from the lock files only: every package pinned, every file checked against its
+# sha256, and pip (which resolves dependencies, no --no-deps) refuses to install a dependency that
+# the lock lacks on this platform. pip itself is installed first, at the version
+# requirements-pip.lock pins. `make lock` rewrites the locks from requirements*.txt.
+PIP_INSTALL := $(BIN)/python -m pip install --quiet --require-hashes
+PIP_COMPILE := $(BIN)/pip-compile --quiet --generate-hashes --allow-unsafe --strip-extras \
+	--no-emit-index-url --no-emit-find-links $(if $(UPGRADE),--upgrade)
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(VENV)/.installed: requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements.txt
+$(VENV)/.installed-pip: requirements-pip.lock | $(BIN)/python
+	$(PIP_INSTALL) -r requirements-pip.lock
 	touch $@
 
-$(VENV)/.installed-dev: requirements.txt requirements-dev.txt $(VENV)/.installed
-	$(BIN)/pip install --quiet -r requirements-dev.txt
+$(VENV)/.installed: requirements.lock $(VENV)/.installed-pip
+	$(PIP_INSTALL) -r requirements.lock
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.lock $(VENV)/.installed
+	$(PIP_INSTALL) -r requirements-dev.lock
 	touch $@
 
 install: $(VENV)/.installed
 
 install-dev: $(VENV)/.installed-dev
+
+# Rewrite the locks after editing requirements*.txt, with the hashes of every file PyPI has for
+# each version. Versions already locked stay where the inputs allow them; `make lock UPGRADE=1`
+# moves every package to its newest allowed release. requirements-dev.txt is constrained by
+# requirements.lock, so that lock is written first. The next `make` installs the new locks.
+lock: install-dev
+	$(PIP_COMPILE) --output-file requirements-pip.lock requirements-pip.txt
+	$(PIP_COMPILE) --output-file requirements.lock requirements.txt
+	$(PIP_COMPILE) --output-file requirements-dev.lock requirements-dev.txt
 
 run: install
 	$(BIN)/python -m vigor_app migrate
