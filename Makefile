@@ -4,13 +4,15 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 3000
+# Processes the unit and state tests run in (pytest-xdist): one per core by default.
+TEST_WORKERS ?= auto
 export PATH := $(abspath $(BIN)):$(PATH)
 export REFLEX_USE_NPM := 1
 export REFLEX_TELEMETRY_ENABLED := false
 export REFLEX_CHECK_LATEST_VERSION := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run serve-prod test install install-dev lock lint unit e2e browser clean
+.PHONY: run serve-prod test install install-dev lock lint typecheck unit e2e browser clean
 
 # Installs come from the lock files only: every package pinned, every file checked against its
 # sha256, and pip (which resolves dependencies, no --no-deps) refuses to install a dependency that
@@ -60,8 +62,11 @@ serve-prod: install
 lint: install-dev
 	@bash scripts/timed.sh lint $(BIN)/ruff check .
 
+typecheck: install-dev
+	@bash scripts/timed.sh "type check" $(BIN)/mypy
+
 unit: install-dev
-	@bash scripts/timed.sh "unit and state tests" $(BIN)/pytest tests --ignore=tests/e2e -q
+	@bash scripts/timed.sh "unit and state tests" $(BIN)/pytest tests --ignore=tests/e2e -q -n $(TEST_WORKERS)
 
 browser: install-dev
 	@bash scripts/ensure_chromium.sh
@@ -69,7 +74,7 @@ browser: install-dev
 e2e: install-dev browser
 	@bash scripts/timed.sh "browser tests" $(BIN)/pytest tests/e2e -q -p no:asyncio
 
-test: lint unit e2e
+test: lint typecheck unit e2e
 
 clean:
 	rm -rf .web .states $(VENV)
