@@ -41,7 +41,7 @@ def user_id(ai) -> int:
 
 
 def add_provider(admin: int, server, name: str, priority: int = 10, **settings) -> None:
-    values = {"kind": "openai_compatible", "base_url": server.base_url, "timeout_seconds": 2.0,
+    values = {"kind": "openai_compatible", "base_url": server.base_url, "timeout_seconds": 10.0,
               "api_key": f"sk-{name.lower()}-0123456789abcdef"}
     values.update(settings)
     providers.create_provider(admin, ProviderInput(name=name, model=name.lower(), priority=priority,

@@ -88,7 +88,7 @@ def user_id(backend) -> int:
 def add_provider(admin: int, server, name: str, *, model: str | None = None, priority: int = 10,
                  **settings: Any) -> providers.ProviderView:
     values: dict[str, Any] = {"kind": "openai_compatible", "base_url": server.base_url,
-                              "api_key": f"sk-{name.lower()}-0123456789abcdef", "timeout_seconds": 2.0}
+                              "api_key": f"sk-{name.lower()}-0123456789abcdef", "timeout_seconds": 10.0}
     values.update(settings)
     return providers.create_provider(admin, ProviderInput(name=name, model=model or name.lower(),
                                                           priority=priority, **values))
