@@ -60,4 +60,4 @@ def store(session: Session, key: str, *, user_id: int, feature: str, engine: str
 def purge_expired(session: Session, now: datetime) -> int:
     """Delete expired entries; returns how many."""
     result = session.exec(delete(AiCacheEntry).where(col(AiCacheEntry.expires_at) <= now))
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return int(result.rowcount or 0)

@@ -309,8 +309,9 @@ def grant_override(actor_id: int, user_id: int, *, expires_at: datetime, reason:
         require_admin(session, actor_id)
         if session.get(User, user_id) is None:
             raise NotFound("That account does not exist.")
-        row = AiQuotaOverride(user_id=user_id, expires_at=expires_at, reason=reason,
-                              granted_by=actor_id, created_at=now, **values)
+        row = AiQuotaOverride(user_id=user_id, daily=values["daily"], weekly=values["weekly"],
+                              monthly=values["monthly"], expires_at=expires_at, reason=reason,
+                              granted_by=actor_id, created_at=now)
         session.add(row)
         session.flush()
         audit.record(session, actor_user_id=actor_id, action="ai.quota_override",
