@@ -36,7 +36,7 @@ USED = "used"
 RESERVED = "reserved"
 NO_LIMIT = 2**62  # stands in for "no limit" inside the statement
 
-_T: Table = AiCounter.__table__  # type: ignore[attr-defined]
+_T: Table = AiCounter.__table__  # type: ignore[attr-defined]  # SQLModel's types omit __table__
 _READ = select(_T.c.key, _T.c.used, _T.c.reserved).where(_T.c.key.in_(bindparam("keys", expanding=True)))
 
 

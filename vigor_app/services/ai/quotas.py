@@ -111,8 +111,8 @@ def normal_tier(tier: str | None) -> str:
     return tier if tier in TIERS else TIER_FREE
 
 
-_LIMITS_T = AiTierLimit.__table__  # type: ignore[attr-defined]
-_OVERRIDES_T = AiQuotaOverride.__table__  # type: ignore[attr-defined]
+_LIMITS_T = AiTierLimit.__table__  # type: ignore[attr-defined]  # SQLModel's types omit __table__
+_OVERRIDES_T = AiQuotaOverride.__table__  # type: ignore[attr-defined]  # SQLModel's types omit __table__
 _ALL_LIMITS = select(_LIMITS_T)
 OVERRIDES = _OVERRIDES_T
 ACTIVE_OVERRIDE_ON = (_OVERRIDES_T.c.revoked_at.is_(None),
