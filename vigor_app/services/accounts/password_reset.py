@@ -6,11 +6,12 @@ import logging
 from datetime import datetime, timedelta
 from urllib.parse import quote
 
-from sqlmodel import select
+from sqlmodel import col, select
 
 from vigor_app import db
 from vigor_app.clock import utcnow
 from vigor_app.models import PasswordResetToken, User
+from vigor_app.models.ids import saved_id
 from vigor_app.services import audit
 from vigor_app.services.accounts import mailer, passwords
 from vigor_app.services.accounts import sessions as auth_sessions
@@ -44,12 +45,13 @@ def request_reset(email: str, *, client_ip: str = "", now: datetime | None = Non
             log.info("Password reset asked for an unknown or disabled account")
             return
         token = new_token()
+        user_id = saved_id(user)
         session.add(
-            PasswordResetToken(user_id=user.id, token_hash=token_hash(token), created_at=now,
+            PasswordResetToken(user_id=user_id, token_hash=token_hash(token), created_at=now,
                                expires_at=now + ttl)
         )
-        audit.record(session, actor_user_id=user.id, action="account.password_reset_request",
-                     target_type="user", target_id=user.id or "", client_ip=client_ip, now=now)
+        audit.record(session, actor_user_id=user_id, action="account.password_reset_request",
+                     target_type="user", target_id=user_id, client_ip=client_ip, now=now)
     minutes = int(ttl.total_seconds() // 60)
     body = (
         f"Hello {user.username},\n\n"
@@ -93,7 +95,7 @@ def reset_password(token: str, new_password: str, *, client_ip: str = "",
         # Any other outstanding links for this account stop working too.
         for other in session.exec(
             select(PasswordResetToken).where(
-                PasswordResetToken.user_id == user.id, PasswordResetToken.used_at.is_(None)
+                PasswordResetToken.user_id == user.id, col(PasswordResetToken.used_at).is_(None)
             )
         ).all():
             other.used_at = now

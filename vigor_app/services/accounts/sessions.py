@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from vigor_app import db
 from vigor_app.clock import utcnow
@@ -69,7 +69,7 @@ def resolve(token: str | None, *, now: datetime | None = None) -> CurrentUser | 
     with db.transaction() as session:
         row = session.exec(
             select(AuthSession, User)
-            .join(User, User.id == AuthSession.user_id)
+            .join(User, col(User.id) == col(AuthSession.user_id))
             .where(AuthSession.token_hash == token_hash(token))
         ).first()
         if row is None:
@@ -105,7 +105,7 @@ def end_all_sessions(
     now = now or utcnow()
     keep = token_hash(keep_token) if keep_token else None
     rows = session.exec(
-        select(AuthSession).where(AuthSession.user_id == user_id, AuthSession.revoked_at.is_(None))
+        select(AuthSession).where(AuthSession.user_id == user_id, col(AuthSession.revoked_at).is_(None))
     ).all()
     count = 0
     for auth in rows:

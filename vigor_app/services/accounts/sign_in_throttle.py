@@ -65,8 +65,8 @@ def _locked_until(
     since = now - window - lockout
     failures = session.exec(
         select(LoginAttempt.created_at)
-        .where(column == value, LoginAttempt.succeeded.is_(False), LoginAttempt.created_at > since)
-        .order_by(LoginAttempt.created_at)
+        .where(column == value, col(LoginAttempt.succeeded).is_(False), LoginAttempt.created_at > since)
+        .order_by(col(LoginAttempt.created_at))
     ).all()
     # Find the latest run of `limit` failures that fits inside one window.
     for end in range(len(failures) - 1, limit - 2, -1):
@@ -137,6 +137,6 @@ def prune(session: Session, now: datetime) -> int:
     """Forget attempts too old to matter; returns how many were removed."""
     settings = get_settings()
     cutoff = now - timedelta(minutes=settings.login_window_minutes + settings.login_lockout_minutes)
-    result = session.exec(delete(LoginAttempt).where(LoginAttempt.created_at < cutoff))
-    session.exec(delete(SignInCounter).where(SignInCounter.updated_at < cutoff))
+    result = session.exec(delete(LoginAttempt).where(col(LoginAttempt.created_at) < cutoff))
+    session.exec(delete(SignInCounter).where(col(SignInCounter.updated_at) < cutoff))
     return int(result.rowcount or 0)

@@ -31,11 +31,12 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from vigor_app import db
 from vigor_app.clock import utcnow
 from vigor_app.models import LoginTicket, OidcIdentity, OidcLoginFlow, User
+from vigor_app.models.ids import saved_id
 from vigor_app.models.user import ROLE_USER
 from vigor_app.services import audit
 from vigor_app.services.accounts import oidc
@@ -174,7 +175,7 @@ def _take_flow(state: str | None, now: datetime) -> OidcLoginFlow:
         flow = session.exec(select(OidcLoginFlow).where(OidcLoginFlow.state == (state or ""))).first()
         # Delete by statement and insist on exactly one row: of two identical callbacks racing,
         # only one can take the flow.
-        taken = session.exec(delete(OidcLoginFlow).where(OidcLoginFlow.state == (state or "")))
+        taken = session.exec(delete(OidcLoginFlow).where(col(OidcLoginFlow.state) == (state or "")))
         if flow is None or taken.rowcount != 1:
             raise SignOnError("link_used")
     if flow.expires_at <= now:
@@ -201,7 +202,7 @@ def _unique_username(session: Session, wanted: str, spread: int = 0) -> str:
 def _account_for(session: Session, identity: oidc.VerifiedIdentity, now: datetime,
                  spread: int = 0) -> User:
     linked = session.exec(
-        select(User).join(OidcIdentity, OidcIdentity.user_id == User.id).where(
+        select(User).join(OidcIdentity, col(OidcIdentity.user_id) == col(User.id)).where(
             OidcIdentity.issuer == identity.issuer, OidcIdentity.subject == identity.subject
         )
     ).first()
@@ -220,7 +221,7 @@ def _account_for(session: Session, identity: oidc.VerifiedIdentity, now: datetim
         audit.record(session, actor_user_id=user.id, action="account.register_sso",
                      target_type="user", target_id=user.id or "",
                      after={"email": email, "issuer": identity.issuer}, now=now)
-    session.add(OidcIdentity(user_id=user.id, issuer=identity.issuer, subject=identity.subject,
+    session.add(OidcIdentity(user_id=saved_id(user), issuer=identity.issuer, subject=identity.subject,
                              email=email, created_at=now))
     return user
 
@@ -253,7 +254,7 @@ def issue_ticket(identity: oidc.VerifiedIdentity, return_to: str, *, browser_has
                 user = _account_for(session, identity, now, spread=USERNAME_SPREAD * attempt)
                 if not user.is_active:
                     raise SignOnError("disabled")
-                session.add(LoginTicket(user_id=user.id, ticket_hash=token_hash(ticket), return_to=return_to,
+                session.add(LoginTicket(user_id=saved_id(user), ticket_hash=token_hash(ticket), return_to=return_to,
                                         browser_hash=browser_hash, created_at=now,
                                         expires_at=now + TICKET_TTL))
             return ticket

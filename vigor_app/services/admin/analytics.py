@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+import sqlalchemy
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
@@ -79,16 +80,20 @@ def provider_stats(session: Session, now: datetime) -> dict[int, ProviderStats]:
                col(AiAttempt.outcome).in_(CALLED))
     ).all()
     for provider_id, outcome, latency in rows:
+        assert provider_id is not None  # the query keeps attempts with a provider
         calls[provider_id] += 1
         if outcome in outcomes.FAILURES:
             failures[provider_id] += 1
         if outcome in FINISHED:
             latencies[provider_id].append(latency)
-    spend = dict(session.exec(
+    spend: dict[int, int] = {}
+    for provider_id, total in session.exec(
         select(AiAttempt.provider_id, func.coalesce(func.sum(AiAttempt.cost_micros), 0))
         .where(col(AiAttempt.provider_id).is_not(None), col(AiAttempt.created_at) >= month_start)
-        .group_by(AiAttempt.provider_id)
-    ).all())
+        .group_by(col(AiAttempt.provider_id))
+    ).all():
+        assert provider_id is not None  # the query keeps attempts with a provider
+        spend[provider_id] = total
     found = {}
     for provider_id in set(calls) | set(spend):
         done = latencies.get(provider_id, [])
@@ -223,12 +228,12 @@ def _usage(session: Session, days: int, starts: datetime, ends: datetime,
             - AiAttempt.input_tokens
             + func.coalesce(AiAttempt.reported_output_tokens, AiAttempt.output_tokens)
             - AiAttempt.output_tokens)
-    calls = session.exec(
-        select(day, AiAttempt.provider_name, func.count(), failed,
-               func.sum(AiAttempt.input_tokens), func.sum(AiAttempt.output_tokens),
-               func.sum(AiAttempt.cost_micros), func.sum(over))
+    calls = session.execute(
+        sqlalchemy.select(day, col(AiAttempt.provider_name), func.count(), failed,
+                          func.sum(AiAttempt.input_tokens), func.sum(AiAttempt.output_tokens),
+                          func.sum(AiAttempt.cost_micros), func.sum(over))
         .where(*in_period, col(AiAttempt.outcome).in_(CALLED))
-        .group_by(day, AiAttempt.provider_name)
+        .group_by(day, col(AiAttempt.provider_name))
     ).all()
     builtin = session.exec(
         select(day, func.count())
@@ -261,7 +266,7 @@ def _usage(session: Session, days: int, starts: datetime, ends: datetime,
     for feature, requests, cost in session.exec(
         select(AiAttempt.feature, func.sum(case((col(AiAttempt.final).is_(True), 1), else_=0)),
                func.sum(AiAttempt.cost_micros))
-        .where(*in_period).group_by(AiAttempt.feature)
+        .where(*in_period).group_by(col(AiAttempt.feature))
     ).all():
         entry = by_feature.setdefault(feature, [0, 0])
         entry[0] += int(requests or 0)
@@ -271,7 +276,7 @@ def _usage(session: Session, days: int, starts: datetime, ends: datetime,
     finals = session.exec(
         select(col(AiAttempt.cache_hit), AiAttempt.engine, AiAttempt.builtin_reason, func.count())
         .where(*in_period, col(AiAttempt.final).is_(True))
-        .group_by(col(AiAttempt.cache_hit), AiAttempt.engine, AiAttempt.builtin_reason)
+        .group_by(col(AiAttempt.cache_hit), col(AiAttempt.engine), col(AiAttempt.builtin_reason))
     ).all()
     requests = cache_hits = builtin_answers = 0
     reasons: dict[str, int] = {}
@@ -287,7 +292,7 @@ def _usage(session: Session, days: int, starts: datetime, ends: datetime,
     per_user = session.exec(
         select(AiAttempt.user_id, spend,
                func.sum(case((col(AiAttempt.final).is_(True), 1), else_=0)))
-        .where(*in_period).group_by(AiAttempt.user_id)
+        .where(*in_period).group_by(col(AiAttempt.user_id))
         .order_by(spend.desc(), col(AiAttempt.user_id))
     ).all()
     ranked = [r for r in per_user if (r[1] or 0) > 0 or (r[2] or 0) > 0][:TOP_USERS]

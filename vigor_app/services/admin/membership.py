@@ -194,9 +194,9 @@ class AdminApproval:
 def pending_requests(actor_id: int) -> list[RequestView]:
     with db.read_only() as session:
         require_admin(session, actor_id)
-        rows = session.exec(select(UpgradeRequest, User.username).join(User, User.id == UpgradeRequest.user_id)
+        rows = session.exec(select(UpgradeRequest, User.username).join(User, col(User.id) == col(UpgradeRequest.user_id))
                             .where(UpgradeRequest.status == REQUEST_PENDING)
-                            .order_by(UpgradeRequest.created_at)).all()
+                            .order_by(col(UpgradeRequest.created_at))).all()
         return [_request_view(r, name) for r, name in rows]
 
 

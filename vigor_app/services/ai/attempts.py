@@ -19,7 +19,7 @@ from vigor_app import db
 from vigor_app.models import AiAttempt
 from vigor_app.services.accounts.roles import require_admin
 
-_T: Table = AiAttempt.__table__  # type: ignore[attr-defined]
+_T: Table = AiAttempt.__table__  # type: ignore[attr-defined]  # SQLModel's types omit __table__
 _INSERT = insert(_T)
 _INSERT_ONE = insert(_T).returning(_T.c.id)
 _FINISH_COLUMNS = ("input_tokens", "output_tokens", "usage_estimated", "reported_input_tokens",

@@ -102,7 +102,7 @@ class Decision:
     prefer: int | None = None  # off-peak: the provider to try first (then the cheapest)
 
 
-_SETTINGS_T = AiBudgetSettings.__table__  # type: ignore[attr-defined]
+_SETTINGS_T = AiBudgetSettings.__table__  # type: ignore[attr-defined]  # SQLModel's types omit __table__
 _LOAD_SETTINGS = select(_SETTINGS_T).where(_SETTINGS_T.c.id == SETTINGS_ROW_ID)
 
 

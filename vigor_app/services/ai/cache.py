@@ -37,7 +37,7 @@ def cache_key(feature: str, user_id: int, request: Mapping[str, Any], prompt_ver
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 
-_T = AiCacheEntry.__table__  # type: ignore[attr-defined]
+_T = AiCacheEntry.__table__  # type: ignore[attr-defined]  # SQLModel's types omit __table__
 _LOOKUP = select(_T.c.engine, _T.c.answer, _T.c.expires_at).where(_T.c.key == bindparam("key"))
 
 
@@ -60,4 +60,4 @@ def store(session: Session, key: str, *, user_id: int, feature: str, engine: str
 def purge_expired(session: Session, now: datetime) -> int:
     """Delete expired entries; returns how many."""
     result = session.exec(delete(AiCacheEntry).where(col(AiCacheEntry.expires_at) <= now))
-    return int(result.rowcount or 0)  # type: ignore[attr-defined]
+    return int(result.rowcount or 0)

@@ -91,7 +91,7 @@ def after_failure(state: CircuitState, now: datetime, threshold: int,
 
 # --- the shared state in the database ---------------------------------------------------
 
-_T: Table = AiCircuit.__table__  # type: ignore[attr-defined]
+_T: Table = AiCircuit.__table__  # type: ignore[attr-defined]  # SQLModel's types omit __table__
 _LOAD = select(_T).where(_T.c.provider_id.in_(bindparam("ids", expanding=True)))
 _CLAIM = _T.update().where(
     _T.c.provider_id == bindparam("id"),

@@ -26,7 +26,7 @@ from datetime import datetime
 from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, bindparam, case, select
+from sqlalchemy import BindParameter, Table, bindparam, case, select
 from sqlmodel import Session
 
 from vigor_app.models import AiCounter
@@ -36,7 +36,7 @@ USED = "used"
 RESERVED = "reserved"
 NO_LIMIT = 2**62  # stands in for "no limit" inside the statement
 
-_T: Table = AiCounter.__table__  # type: ignore[attr-defined]
+_T: Table = AiCounter.__table__  # type: ignore[attr-defined]  # SQLModel's types omit __table__
 _READ = select(_T.c.key, _T.c.used, _T.c.reserved).where(_T.c.key.in_(bindparam("keys", expanding=True)))
 
 
@@ -58,7 +58,7 @@ def _rows(keys: Any, locking: bool) -> tuple[Any, ...]:
 @cache
 def _change(kind: str, locking: bool):
     """UPDATE statements on a set of keys (built once per kind and database)."""
-    keys = bindparam("keys", expanding=True)
+    keys: BindParameter[list[str]] = bindparam("keys", expanding=True)
     if kind == "settle":
         values = {"reserved": _T.c.reserved - bindparam("reserved_amount"),
                   "used": _T.c.used + bindparam("actual"), "updated_at": bindparam("now")}
@@ -71,7 +71,7 @@ def _change(kind: str, locking: bool):
 def _take(column: str, count: int, locking: bool):
     """UPDATE the `count` counters k0..kN that stay within their limits l0..lN, RETURNING
     the keys it changed (built once per column, count and database)."""
-    keys = [bindparam(f"k{i}") for i in range(count)]
+    keys: list[BindParameter[str]] = [bindparam(f"k{i}") for i in range(count)]
     limit = case(*((_T.c.key == keys[i], bindparam(f"l{i}")) for i in range(count)), else_=-1)
     return (
         _T.update()

@@ -31,7 +31,7 @@ import inspect
 import logging
 import random
 import time
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable
 from contextlib import aclosing
 from dataclasses import dataclass
 from datetime import datetime
@@ -211,7 +211,7 @@ class Gateway:
     # -- chat --------------------------------------------------------------------------
 
     async def stream_chat(self, user_id: int, feature: str, messages: list[dict[str, str]], *,
-                          builtin: BuiltinReply, context: str = "") -> AsyncIterator[ChatChunk]:
+                          builtin: BuiltinReply, context: str = "") -> AsyncGenerator[ChatChunk, None]:
         history, context = chat_input(feature, messages, context)
         key = cache.cache_key(feature, user_id, {"messages": history, "context": context},
                               prompts.PROMPT_VERSION)
@@ -383,7 +383,7 @@ def default_gateway() -> Gateway:
 
 
 async def stream_chat(user_id: int, feature: str, messages: list[dict[str, str]], *,
-                      builtin: BuiltinReply, context: str = "") -> AsyncIterator[ChatChunk]:
+                      builtin: BuiltinReply, context: str = "") -> AsyncGenerator[ChatChunk, None]:
     """The coach's reply, piece by piece; the last chunk (``done``) says who answered and
     carries any notice (and, when the reply was withheld, the text to show instead).
     ``builtin`` gives the reply when no AI can.

@@ -129,8 +129,8 @@ class Refused(Exception):
         self.settling = settling  # calls in flight hold the room: worth waiting for
 
 
-_USERS = User.__table__  # type: ignore[attr-defined]
-_PROFILES = FitnessProfile.__table__  # type: ignore[attr-defined]
+_USERS = User.__table__  # type: ignore[attr-defined]  # SQLModel's types omit __table__
+_PROFILES = FitnessProfile.__table__  # type: ignore[attr-defined]  # SQLModel's types omit __table__
 _OVERRIDE = quotas.OVERRIDES
 # Who asks, their time zone and their newest active quota override, in one round trip.
 _PERSON = (

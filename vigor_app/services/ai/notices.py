@@ -23,7 +23,7 @@ ALLOWANCE_NOTICE_START = "You've used "  # the person's own quota or monthly all
 
 def about_allowance(notice: str | None) -> bool:
     """True for a notice about the person's own limits (the page offers their membership)."""
-    return bool(notice) and notice.startswith(ALLOWANCE_NOTICE_START)
+    return notice is not None and notice.startswith(ALLOWANCE_NOTICE_START)
 
 
 _WINDOW_WORDS = {"day": ("today", "tomorrow"), "week": ("this week", "next week"),

@@ -183,7 +183,7 @@ def _config(row: Any) -> ProviderConfig:
     return config
 
 
-_PROVIDERS_T = AiProvider.__table__  # type: ignore[attr-defined]
+_PROVIDERS_T = AiProvider.__table__  # type: ignore[attr-defined]  # SQLModel's types omit __table__
 _ENABLED = (select(_PROVIDERS_T).where(_PROVIDERS_T.c.enabled.is_(True))
             .order_by(_PROVIDERS_T.c.priority, _PROVIDERS_T.c.id))
 

@@ -111,8 +111,8 @@ def normal_tier(tier: str | None) -> str:
     return tier if tier in TIERS else TIER_FREE
 
 
-_LIMITS_T = AiTierLimit.__table__  # type: ignore[attr-defined]
-_OVERRIDES_T = AiQuotaOverride.__table__  # type: ignore[attr-defined]
+_LIMITS_T = AiTierLimit.__table__  # type: ignore[attr-defined]  # SQLModel's types omit __table__
+_OVERRIDES_T = AiQuotaOverride.__table__  # type: ignore[attr-defined]  # SQLModel's types omit __table__
 _ALL_LIMITS = select(_LIMITS_T)
 OVERRIDES = _OVERRIDES_T
 ACTIVE_OVERRIDE_ON = (_OVERRIDES_T.c.revoked_at.is_(None),
@@ -309,8 +309,9 @@ def grant_override(actor_id: int, user_id: int, *, expires_at: datetime, reason:
         require_admin(session, actor_id)
         if session.get(User, user_id) is None:
             raise NotFound("That account does not exist.")
-        row = AiQuotaOverride(user_id=user_id, expires_at=expires_at, reason=reason,
-                              granted_by=actor_id, created_at=now, **values)
+        row = AiQuotaOverride(user_id=user_id, daily=values["daily"], weekly=values["weekly"],
+                              monthly=values["monthly"], expires_at=expires_at, reason=reason,
+                              granted_by=actor_id, created_at=now)
         session.add(row)
         session.flush()
         audit.record(session, actor_user_id=actor_id, action="ai.quota_override",

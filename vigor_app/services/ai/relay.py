@@ -21,7 +21,7 @@ from __future__ import annotations
 import asyncio
 import re
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 
 from vigor_app.services.ai import calls, outcomes, prompts
@@ -111,7 +111,7 @@ class Held:
 
 
 async def relay(ledger: Ledger, flow: Flow, call: Call, opened: Stream, deadline: float,
-                ended: Ending) -> AsyncIterator[str]:
+                ended: Ending) -> AsyncGenerator[str, None]:
     """The reply's text, piece by piece; `ended` says how it ended once this is exhausted."""
     provider = call.provider
     held = Held(prompts.reply_char_limit(call.max_out))

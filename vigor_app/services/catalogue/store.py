@@ -42,7 +42,7 @@ class SyncReport:
 def sync_catalogue(session: Session, *, now: datetime | None = None) -> SyncReport:
     """Insert new catalogue entries, update changed ones, retire removed ones."""
     now = now or utcnow()
-    existing = {row.id: row for row in session.exec(select(Exercise).where(Exercise.is_custom.is_(False)))}
+    existing = {row.id: row for row in session.exec(select(Exercise).where(col(Exercise.is_custom).is_(False)))}
     added = updated = retired = 0
     seen: set[str] = set()
     for entry in catalogue.all_exercises():
@@ -117,7 +117,9 @@ def usable_exercises(session: Session, user_id: int, exercise_ids: Iterable[obje
 
 def usable_exercise(session: Session, user_id: int, exercise_id: object) -> UsableExercise | None:
     """The exercise if `user_id` may use it, else None (unknown and not theirs alike)."""
-    return usable_exercises(session, user_id, [exercise_id]).get(exercise_id)  # type: ignore[arg-type]
+    if not isinstance(exercise_id, str):
+        return None
+    return usable_exercises(session, user_id, [exercise_id]).get(exercise_id)
 
 
 def require_usable(session: Session, user_id: int, exercise_id: object) -> UsableExercise:

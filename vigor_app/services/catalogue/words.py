@@ -35,6 +35,8 @@ def singular(word: str, *, plain: bool = False) -> str:
     ``plain`` is the coach's rule (see the module docstring): "crunches" -> "crunche",
     "ups" -> "ups", "calves" -> "calve", where the full rule gives "crunch", "up", "calf".
     """
+    es_plurals: tuple[str, ...]
+    not_plurals: tuple[str, ...]
     if plain:
         es_plurals, shortest, not_plurals = ("sses",), 4, ("ss",)
     else:

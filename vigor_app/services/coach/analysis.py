@@ -23,6 +23,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import sqlalchemy
 from sqlmodel import Session, col, select
 
 from vigor_app import db
@@ -97,10 +98,10 @@ def _exercises(session: Session, user_id: int, session_id: int) -> list[_Exercis
         found = by_id.setdefault(exercise_id, _Exercise(exercise_id))
         found.target_reps = found.target_reps or target_reps or ""
         found.target_rpe = found.target_rpe if found.target_rpe is not None else target_rpe
-    rows = session.exec(
-        select(WorkoutSet.exercise_id, WorkoutSet.reps, WorkoutSet.seconds, WorkoutSet.weight_kg,
-               WorkoutSet.rpe)
-        .where(WorkoutSet.session_id == session_id, WorkoutSet.user_id == user_id,
+    rows = session.execute(
+        sqlalchemy.select(col(WorkoutSet.exercise_id), col(WorkoutSet.reps), col(WorkoutSet.seconds),
+                          col(WorkoutSet.weight_kg), col(WorkoutSet.rpe))
+        .where(col(WorkoutSet.session_id) == session_id, col(WorkoutSet.user_id) == user_id,
                col(WorkoutSet.done).is_(True))
         .order_by(col(WorkoutSet.session_exercise_id), col(WorkoutSet.position))
     ).all()

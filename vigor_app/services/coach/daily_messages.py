@@ -82,7 +82,7 @@ def due(now: datetime) -> list[Due]:
         # Around the world, `now` falls on at most three local dates: ask for those days' runs.
         days = sorted({c.local_date for c in candidates})
         done = {(user_id, day) for user_id, day in session.exec(
-            select(DailyMotivationRun.user_id, DailyMotivationRun.local_date)
+            select(DailyMotivationRun.user_id, col(DailyMotivationRun.local_date))
             .where(col(DailyMotivationRun.local_date).in_(days))).all()}
     return [c for c in candidates if (c.user_id, c.local_date) not in done]
 
@@ -134,9 +134,9 @@ async def _ask_gateway(user_id: int, context: CoachContext, builtin_text: str,
                        gateway: ai_gateway.Gateway | None) -> tuple[str, str, str]:
     """(text, engine, notice) of the gateway's answer; quotas, budgets and fallbacks are its."""
     messages = [{"role": "user", "content": PROMPT}]
-    kwargs = {"builtin": lambda: builtin_text, "context": context.as_text()}
-    chunks = (gateway.stream_chat(user_id, FEATURE, messages, **kwargs) if gateway is not None
-              else ai_gateway.stream_chat(user_id, FEATURE, messages, **kwargs))
+    stream_chat = gateway.stream_chat if gateway is not None else ai_gateway.stream_chat
+    chunks = stream_chat(user_id, FEATURE, messages, builtin=lambda: builtin_text,
+                         context=context.as_text())
     parts: list[str] = []
     engine, notice = BUILTIN_ENGINE, ""
     async with aclosing(chunks) as stream:

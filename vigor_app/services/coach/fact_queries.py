@@ -11,6 +11,7 @@ from dataclasses import fields
 from datetime import date, datetime, timedelta
 from typing import Any
 
+import sqlalchemy
 from sqlmodel import col, select
 
 from vigor_app import db
@@ -103,11 +104,12 @@ def recent_sessions(user_id: int, today: date, timezone: str, now: datetime) -> 
         ).all()
         kept = [r for r in rows if streaks.local_date(r.started_at, r.timezone) >= first_day]
         ids = [r.id for r in kept]
-        set_rows = session.exec(
-            select(WorkoutSet.session_id, WorkoutSet.exercise_id, WorkoutSet.reps,
-                   WorkoutSet.seconds, WorkoutSet.weight_kg, WorkoutSet.rpe)
+        set_rows = session.execute(
+            sqlalchemy.select(col(WorkoutSet.session_id), col(WorkoutSet.exercise_id),
+                              col(WorkoutSet.reps), col(WorkoutSet.seconds),
+                              col(WorkoutSet.weight_kg), col(WorkoutSet.rpe))
             .join(SessionExercise, col(SessionExercise.id) == col(WorkoutSet.session_exercise_id))
-            .where(WorkoutSet.user_id == user_id, col(WorkoutSet.session_id).in_(ids),
+            .where(col(WorkoutSet.user_id) == user_id, col(WorkoutSet.session_id).in_(ids),
                    col(WorkoutSet.done).is_(True))
             .order_by(col(WorkoutSet.session_id), col(SessionExercise.position),
                       col(WorkoutSet.position))
@@ -160,7 +162,7 @@ def active_plan(user_id: int) -> PlanOutline | None:
 def body_weight_trend(user_id: int, today: date) -> BodyWeightTrend | None:
     with db.read_only() as session:
         rows = session.exec(
-            select(BodyMetric.measured_on, BodyMetric.weight_kg)
+            select(col(BodyMetric.measured_on), col(BodyMetric.weight_kg))
             .where(BodyMetric.user_id == user_id, col(BodyMetric.weight_kg).is_not(None),
                    BodyMetric.measured_on >= today - timedelta(days=BODY_WEIGHT_DAYS),
                    BodyMetric.measured_on <= today)
@@ -169,6 +171,7 @@ def body_weight_trend(user_id: int, today: date) -> BodyWeightTrend | None:
     if not rows:
         return None
     (first_on, first_kg), (latest_on, latest_kg) = rows[0], rows[-1]
+    assert first_kg is not None and latest_kg is not None  # the query keeps weighed rows only
     return BodyWeightTrend(first_on=first_on.isoformat(), first_kg=float(first_kg),
                            latest_on=latest_on.isoformat(), latest_kg=float(latest_kg),
                            entries=len(rows))

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from vigor_app.services.coach.wording import set_text
-from vigor_app.services.training import dashboard
 
 
 @dataclass(frozen=True)
@@ -99,12 +98,22 @@ class PlanOutline:
 
 
 @dataclass(frozen=True)
-class TodaySession(dashboard.TodayPlan):
+class TodaySession:
     """Today's plan day as the dashboard picks it (``scheduled``: the plan puts it on today's
     weekday; otherwise it is the next day up, a catch-up; ``done``: trained today), with its
-    exercises as the active plan prescribes them."""
+    exercises as the active plan prescribes them. The fields of `dashboard.TodayPlan`, in its
+    order; only ``exercises`` differs."""
 
-    exercises: list[PlannedExercise]  # type: ignore[assignment]
+    plan_id: int
+    plan_name: str
+    day_index: int
+    name: str
+    focus: str
+    weekday: str | None
+    estimated_minutes: int | None
+    exercises: list[PlannedExercise]
+    scheduled: bool
+    done: bool
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from vigor_app.models.coach import (
     ROLE_COACH,
     ROLE_PERSON,
 )
+from vigor_app.models.ids import saved_id
 from vigor_app.services.errors import NotFound, ValidationError
 from vigor_app.services.text_rules import check_plain_text
 
@@ -74,10 +75,11 @@ def conversations(user_id: int) -> list[ConversationView]:
     with db.read_only() as session:
         counts = dict(session.exec(
             select(CoachMessage.conversation_id, func.count()).where(CoachMessage.user_id == user_id)
-            .group_by(CoachMessage.conversation_id)).all())
+            .group_by(col(CoachMessage.conversation_id))).all())
         rows = session.exec(select(CoachConversation).where(CoachConversation.user_id == user_id)
                             .order_by(col(CoachConversation.updated_at).desc())).all()
-        return [ConversationView(id=r.id or 0, title=r.title, updated_at=r.updated_at, messages=counts.get(r.id, 0))
+        return [ConversationView(id=saved_id(r), title=r.title, updated_at=r.updated_at,
+                                 messages=counts.get(saved_id(r), 0))
                 for r in rows]
 
 
@@ -103,7 +105,7 @@ def messages(user_id: int, conversation_id: int, *, before_id: int | None = None
         _owned(session, user_id, conversation_id)
         query = select(CoachMessage).where(CoachMessage.conversation_id == conversation_id)
         if before_id is not None:
-            query = query.where(CoachMessage.id < before_id)
+            query = query.where(col(CoachMessage.id) < before_id)
         rows = session.exec(query.order_by(col(CoachMessage.id).desc()).limit(limit)).all()
         return [_view(m) for m in reversed(rows)]
 
@@ -143,7 +145,7 @@ def add_question(user_id: int, conversation_id: int, text: str, *,
                                              updated_at=now)
             session.add(conversation)
             session.flush()
-        message = CoachMessage(conversation_id=conversation.id, user_id=user_id, role=ROLE_PERSON,
+        message = CoachMessage(conversation_id=saved_id(conversation), user_id=user_id, role=ROLE_PERSON,
                                kind=KIND_CHAT, content=text, created_at=now)
         session.add(message)
         if conversation.title == "New conversation":
@@ -172,7 +174,7 @@ def post_from_coach(user_id: int, kind: str, content: str, *, engine: str = "bui
     now = now or utcnow()
     with db.transaction() as session:
         conversation = special_conversation(session, user_id, kind)
-        message = CoachMessage(conversation_id=conversation.id, user_id=user_id, role=ROLE_COACH, kind=kind,
+        message = CoachMessage(conversation_id=saved_id(conversation), user_id=user_id, role=ROLE_COACH, kind=kind,
                                content=content, engine=engine[:64], notice=notice[:500], session_id=session_id,
                                created_at=now)
         session.add(message)

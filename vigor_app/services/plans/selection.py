@@ -154,12 +154,12 @@ def build_day(week: Week, day: DraftDay) -> None:
     used: set[str] = set()
     for slot in day.slots:
         accept = in_focus if slot.role == "focus" else None
-        exercise = pick(week, slot.patterns, slot.role, used, slot.muscles, accept)
-        if exercise is None:
+        chosen = pick(week, slot.patterns, slot.role, used, slot.muscles, accept)
+        if chosen is None:
             continue  # nothing safe and available for this slot: drop it
-        used.add(exercise.id)
-        week.used_week[exercise.id] += 1
-        day.entries.append(prescribe(week, exercise, slot.role))
+        used.add(chosen.id)
+        week.used_week[chosen.id] += 1
+        day.entries.append(prescribe(week, chosen, slot.role))
 
 
 def is_heavy_compound(exercise: Exercise) -> bool:

@@ -32,7 +32,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from vigor_app.services.catalogue.catalogue import Catalogue, Exercise, load_catalogue
 from vigor_app.services.plans import rules, schedule
@@ -76,11 +76,12 @@ class Violation:
         return f"{self.where}: {self.message}" if self.where else self.message
 
 
-def _is_int(value: Any) -> bool:
+def _is_int(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def _is_number(value: Any) -> bool:
+def _is_number(value: Any) -> TypeGuard[float]:
+    """A finite int or float (not a bool)."""
     if isinstance(value, bool):
         return False
     if isinstance(value, int):
@@ -200,11 +201,11 @@ class _Checker:
             self.add("malformed", f"missing {', '.join(missing)}", where)
         exercise = self.exercise(item, where)
         sets = item.get("sets")
-        sets_ok = _is_int(sets) and rules.SETS_RANGE[0] <= sets <= rules.SETS_RANGE[1]
-        if not sets_ok:
+        if not (_is_int(sets) and rules.SETS_RANGE[0] <= sets <= rules.SETS_RANGE[1]):
             self.add(
                 "sets", f"sets must be a whole number from 1 to 10, got {sets!r}", f"{where}.sets"
             )
+            sets = None
         rest = item.get("rest_seconds", 0) if main else 0
         rest_ok = True
         if main:
@@ -221,7 +222,7 @@ class _Checker:
             )
         elif exercise is not None:
             self.reps(exercise, reps, where, main=main)
-        if exercise is None or reps is None or not sets_ok or not rest_ok:
+        if exercise is None or reps is None or sets is None or not rest_ok:
             return None
         if main:
             self.week_entries.append((exercise, sets))

@@ -232,19 +232,21 @@ class _Clause:
         self._negation_end: int | None = None
         self._warning_span: tuple[int, int] | None = None
 
-    def _find_cues(self) -> None:
+    def _find_cues(self) -> int:
+        """Where the first negation ends (past the end of the text when there is none)."""
         if self._negation_end is None:
             negation = _NEGATION.search(self.text)
             self._negation_end = negation.end() if negation else len(self.text) + 1
             warnings = list(_WARNING.finditer(self.text))
             self._warning_span = (warnings[0].start(), warnings[-1].end()) if warnings else None
+        return self._negation_end
 
     def recommends(self, match: re.Match[str], inner: bool = True) -> bool:
         """Whether this harmful match is recommended rather than negated or warned against
         (`inner`: a negation inside the match, after its first word, counts too)."""
-        self._find_cues()
+        negation_end = self._find_cues()
         text, start, end = self.text, match.start(), match.end()
-        if self._negation_end <= start:  # "never train through pain"
+        if negation_end <= start:  # "never train through pain"
             return False
         span = self._warning_span  # "fasting for days is dangerous"
         if span is not None and (span[0] < start or span[1] > end):
@@ -298,8 +300,8 @@ def _advice_topic(text: str) -> str | None:
             if clause.recommends(match, inner=rule not in _ADVICE_NEGATED_CLAIMS):
                 return rule.topic
     for topic, find in _ADVICE_NUMERIC:
-        match = find(text)
-        if match is not None and clause.recommends(match):
+        found = find(text)
+        if found is not None and clause.recommends(found):
             return topic
     return None
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from vigor_app.clock import utcnow
 from vigor_app.models import (
@@ -28,7 +28,7 @@ def stats(session: Session, user_id: int, now: datetime) -> milestones.Stats:
              for at, seconds, zone in finished]
     profile = session.exec(select(FitnessProfile.timezone).where(FitnessProfile.user_id == user_id)).first()
     lifted = session.exec(
-        select(func.coalesce(func.sum(WorkoutSet.weight_kg * WorkoutSet.reps), 0))
+        select(func.coalesce(func.sum(col(WorkoutSet.weight_kg) * col(WorkoutSet.reps)), 0))
         .where(WorkoutSet.user_id == user_id, WorkoutSet.done)
     ).one()
     records_count = session.exec(select(func.count()).where(PersonalRecord.user_id == user_id)).one()

@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy
 from sqlmodel import Session, col, select
 
 from vigor_app import db
@@ -102,19 +103,22 @@ class _Done:
 
 
 def _finished(session: Session, user_id: int) -> list[_Done]:
-    rows = session.exec(
-        select(WorkoutSession.started_at, WorkoutSession.duration_seconds, WorkoutSession.timezone,
-               WorkoutSession.plan_id, WorkoutSession.plan_day_index)
-        .where(WorkoutSession.user_id == user_id, WorkoutSession.status == SESSION_FINISHED)
+    rows = session.execute(
+        sqlalchemy.select(col(WorkoutSession.started_at), col(WorkoutSession.duration_seconds),
+                          col(WorkoutSession.timezone), col(WorkoutSession.plan_id),
+                          col(WorkoutSession.plan_day_index))
+        .where(col(WorkoutSession.user_id) == user_id,
+               col(WorkoutSession.status) == SESSION_FINISHED)
     ).all()
     return [_Done(r[0], r[1] or 0, r[2], r[3], r[4]) for r in rows]
 
 
 def _open(session: Session, user_id: int) -> OpenSession | None:
-    row = session.exec(
-        select(WorkoutSession.id, WorkoutSession.name, WorkoutSession.started_at,
-               WorkoutSession.plan_id, WorkoutSession.plan_day_index)
-        .where(WorkoutSession.user_id == user_id, WorkoutSession.status == SESSION_OPEN)
+    row = session.execute(
+        sqlalchemy.select(col(WorkoutSession.id), col(WorkoutSession.name),
+                          col(WorkoutSession.started_at), col(WorkoutSession.plan_id),
+                          col(WorkoutSession.plan_day_index))
+        .where(col(WorkoutSession.user_id) == user_id, col(WorkoutSession.status) == SESSION_OPEN)
         .order_by(col(WorkoutSession.started_at).desc())
         .limit(1)
     ).first()

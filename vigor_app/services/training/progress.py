@@ -33,6 +33,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+import sqlalchemy
 from sqlalchemy import case, func
 from sqlmodel import Session, col, select
 
@@ -180,18 +181,19 @@ def strength_series(
     with db.read_only() as session:
         name = exercise_names(session, user_id, [exercise_id])[exercise_id]
         query = (
-            select(WorkoutSet.session_id, WorkoutSet.reps, WorkoutSet.weight_kg,
-                   WorkoutSet.seconds, WorkoutSession.started_at, WorkoutSession.timezone)
+            sqlalchemy.select(col(WorkoutSet.session_id), col(WorkoutSet.reps),
+                              col(WorkoutSet.weight_kg), col(WorkoutSet.seconds),
+                              col(WorkoutSession.started_at), col(WorkoutSession.timezone))
             .join(WorkoutSession, col(WorkoutSession.id) == col(WorkoutSet.session_id))
-            .where(WorkoutSet.user_id == user_id, WorkoutSet.exercise_id == exercise_id,
-                   col(WorkoutSet.done).is_(True), WorkoutSession.user_id == user_id,
-                   WorkoutSession.status == SESSION_FINISHED)
+            .where(col(WorkoutSet.user_id) == user_id, col(WorkoutSet.exercise_id) == exercise_id,
+                   col(WorkoutSet.done).is_(True), col(WorkoutSession.user_id) == user_id,
+                   col(WorkoutSession.status) == SESSION_FINISHED)
         )
         if since is not None:
             if not isinstance(since, datetime):
                 since = local_midnight(since, person(session, user_id).timezone)
-            query = query.where(WorkoutSession.started_at >= as_utc(since))
-        rows = session.exec(query).all()
+            query = query.where(col(WorkoutSession.started_at) >= as_utc(since))
+        rows = session.execute(query).all()
 
     by_session: dict[int, dict[str, Any]] = {}
     for session_id, reps, weight, seconds, started_at, timezone in rows:
@@ -275,14 +277,16 @@ def weekly_volume_by_muscle(
                    func.coalesce(func.sum(lifted), 0.0))
             .join(WorkoutSession, col(WorkoutSession.id) == col(WorkoutSet.session_id))
             .where(*in_window, WorkoutSet.user_id == user_id, col(WorkoutSet.done).is_(True))
-            .group_by(WorkoutSet.session_id, WorkoutSet.exercise_id)
+            .group_by(col(WorkoutSet.session_id), col(WorkoutSet.exercise_id))
         ).all() if week_of else []
 
-    points = {m: {"x": m.isoformat(), "week": week_label(m), **dict.fromkeys(GROUPS, 0),
-                  "hard_sets": 0, "sets": 0, "tonnage_kg": 0.0} for m in mondays}
+    points: dict[date, dict[str, Any]] = {
+        m: {"x": m.isoformat(), "week": week_label(m), **dict.fromkeys(GROUPS, 0),
+            "hard_sets": 0, "sets": 0, "tonnage_kg": 0.0} for m in mondays}
     kinds: dict[str, tuple[bool, frozenset[str]]] = {}
     for session_id, exercise_id, count, tonnage in rows:
-        point = points.get(week_of.get(session_id))  # type: ignore[arg-type]
+        week = week_of.get(session_id)
+        point = points.get(week) if week is not None else None
         if point is None:
             continue
         kind = kinds.get(exercise_id)
@@ -374,9 +378,9 @@ class BodySeries:
 def body_series(user_id: int) -> BodySeries:
     columns = [getattr(BodyMetric, name) for name in BODY_FIELDS]
     with db.read_only() as session:
-        rows = session.exec(
-            select(BodyMetric.measured_on, *columns)
-            .where(BodyMetric.user_id == user_id)
+        rows = session.execute(
+            sqlalchemy.select(col(BodyMetric.measured_on), *columns)
+            .where(col(BodyMetric.user_id) == user_id)
             .order_by(col(BodyMetric.measured_on))
         ).all()
     points = [{"x": row[0].isoformat(), **dict(zip(BODY_FIELDS, row[1:], strict=True))}

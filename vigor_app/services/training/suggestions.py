@@ -33,6 +33,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy
 from sqlmodel import col, select
 
 from vigor_app import db
@@ -135,10 +136,10 @@ def _history(user_id: int, exercise_id: str) -> list[_Performance]:
                 found.planned = (found.planned or 0) + target_sets
         if not sessions:
             return []
-        rows = session.exec(
-            select(WorkoutSet.session_id, WorkoutSet.reps, WorkoutSet.seconds, WorkoutSet.weight_kg,
-                   WorkoutSet.rpe)
-            .where(WorkoutSet.user_id == user_id, WorkoutSet.exercise_id == exercise_id,
+        rows = session.execute(
+            sqlalchemy.select(col(WorkoutSet.session_id), col(WorkoutSet.reps),
+                              col(WorkoutSet.seconds), col(WorkoutSet.weight_kg), col(WorkoutSet.rpe))
+            .where(col(WorkoutSet.user_id) == user_id, col(WorkoutSet.exercise_id) == exercise_id,
                    col(WorkoutSet.session_id).in_(list(sessions)), col(WorkoutSet.done).is_(True))
             .order_by(col(WorkoutSet.session_id), col(WorkoutSet.position))
         ).all()
