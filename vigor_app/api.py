@@ -44,7 +44,7 @@ async def oidc_login(request: Request) -> RedirectResponse:
         log.warning("Single sign-on could not start: %s", exc.message)
         return _back_to_sign_in(exc)
     response = RedirectResponse(started.url, status_code=303)
-    # This browser, and only it, may finish the sign-in (services/single_sign_on.py).
+    # This browser, and only it, may finish the sign-in (services/accounts/single_sign_on.py).
     response.set_cookie(
         started.cookie_name, started.browser_key,
         max_age=int(single_sign_on.BROWSER_COOKIE_MAX_AGE.total_seconds()), path=BROWSER_COOKIE_PATH,
