@@ -18,7 +18,8 @@ Each test scripts what a model does next, in order, then falls back to the model
 the prompt (a valid plan); ``Reply(content=...)`` sends any text (malformed JSON, a plan
 that breaks the rules); ``Failure(429)`` / ``Failure(500)`` answer with an error;
 ``Failure(429, retry_after="30")`` adds a Retry-After header;
-``Reply(delay=...)`` longer than the client's timeout is a timeout; ``Reply(drop_after=2)``
+``Reply(delay=...)`` longer than the client's timeout is a timeout; ``Reply(hold=event)`` answers
+once the test sets the ``threading.Event`` (a request kept in flight for as long as a test needs); ``Reply(drop_after=2)``
 closes the connection after two streamed pieces; ``Reply(chunks=40, chunk_delay=0.4)``
 trickles; ``Reply(completion_tokens=5000)`` reports more tokens than were sent. ``server.requests`` records every request
 received (``server.calls("model-a")`` for one model), so tests can count provider calls.
@@ -55,6 +56,7 @@ from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
 BYTES_PER_TOKEN = 4
+HOLD_LIMIT = 30.0
 DRAFT_MARKER = "Draft: "
 
 
@@ -72,6 +74,7 @@ class Reply:
     chunks: int = 4  # streaming: the content is sent in this many pieces
     drop_after: int | None = None  # streaming: close the connection after this many pieces
     usage: bool = True  # report usage at all
+    hold: threading.Event | None = None  # answer only once the test sets this (at most HOLD_LIMIT s)
 
 
 @dataclass(frozen=True)
@@ -213,6 +216,8 @@ class FakeOpenAI:
         usage = {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens,
                  "total_tokens": prompt_tokens + completion_tokens}
         await asyncio.sleep(behaviour.delay)
+        if behaviour.hold is not None:
+            await asyncio.to_thread(behaviour.hold.wait, HOLD_LIMIT)
         if seen.stream:
             include_usage = bool((body.get("stream_options") or {}).get("include_usage"))
             return StreamingResponse(

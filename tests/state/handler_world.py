@@ -75,12 +75,12 @@ def seed() -> World:
     body_metrics.record(a, date.today() - timedelta(days=1), {"weight_kg": 71.5})
     ids["upgrade_request"] = membership.request_upgrade(a, "premium", "Alicequest please").id
     ids["override"] = admin_users.grant_override(
-        boss.user.id, a, {"daily": "40", "expires_at": (date.today() + timedelta(days=30)).isoformat(),
-                          "reason": "Alicequest trial"}).id
-    ids["provider"] = admin_providers.create(boss.user.id, {
-        "name": "Local Lab", "kind": "openai_compatible", "base_url": "http://127.0.0.1:9/v1",
-        "model": "lab", "api_key": "sk-test-0123456789abcdef0123456789", "input_price": "1",
-        "output_price": "2", "timeout_seconds": "2", "max_output_tokens": "100"}).id
+        boss.user.id, a, admin_users.OverrideInput(daily="40", expires_at=(date.today() + timedelta(days=30)).isoformat(),
+                                                   reason="Alicequest trial")).id
+    ids["provider"] = admin_providers.create(boss.user.id, admin_providers.ProviderFields(
+        name="Local Lab", kind="openai_compatible", base_url="http://127.0.0.1:9/v1",
+        model="lab", api_version="", api_key="sk-test-0123456789abcdef0123456789", input_price="1",
+        output_price="2", daily_cap="", timeout_seconds="2", max_output_tokens="100")).id
     workouts.start_freestyle(bob.user.id)
     assert accounts.sign_in("bob", DEFAULT_PASSWORD)
     return World(tokens={"admin": boss.token, "alice": alice.token, "bob": bob.token, "anonymous": ""},

@@ -12,6 +12,7 @@ from vigor_app import db
 from vigor_app.models import AuditEntry
 from vigor_app.services.admin import accounts as admin
 from vigor_app.services.admin import budget_alerts
+from vigor_app.services.admin.budget_alerts import BudgetSettingsInput
 from vigor_app.services.ai import budgets, counters
 from vigor_app.services.ai.windows import usage_windows
 from vigor_app.services.errors import PermissionDenied, ValidationError
@@ -120,10 +121,10 @@ def test_without_smtp_the_alert_is_a_log_line_only(caplog):
 
 def test_the_settings_form_saves_dollars_and_times_and_is_audited():
     boss = make_admin().user.id
-    budget_alerts.update_settings(boss, {
-        "weekly_limit": "50", "weekly_auto_disable": "on", "monthly_limit": "150.25", "monthly_auto_disable": "",
-        "user_auto_disable": "on", "alert_percent": "75", "offpeak_start": "22:00", "offpeak_end": "06:30",
-        "offpeak_timezone": "Europe/Berlin"})
+    budget_alerts.update_settings(boss, BudgetSettingsInput(
+        weekly_limit="50", weekly_auto_disable=True, monthly_limit="150.25", monthly_auto_disable=False,
+        user_auto_disable=True, alert_percent="75", offpeak_start="22:00", offpeak_end="06:30",
+        offpeak_timezone="Europe/Berlin", offpeak_provider=""))
     settings = budget_alerts.overview(boss, now=NOW).settings
     assert settings.weekly_limit_micros == 50_000_000 and settings.monthly_limit_micros == 150_250_000
     assert settings.weekly_auto_disable and not settings.monthly_auto_disable
@@ -145,9 +146,10 @@ def test_the_settings_form_saves_dollars_and_times_and_is_audited():
 ])
 def test_a_bad_setting_names_its_field_and_changes_nothing(changes, field):
     boss = make_admin().user.id
-    form = {"weekly_limit": "", "monthly_limit": "", "alert_percent": "80", "offpeak_timezone": "UTC", **changes}
+    form = {"weekly_limit": "", "monthly_limit": "", "alert_percent": "80", "offpeak_start": "", "offpeak_end": "",
+            "offpeak_timezone": "UTC", "offpeak_provider": "", **changes}
     with pytest.raises(ValidationError) as caught:
-        budget_alerts.update_settings(boss, form)
+        budget_alerts.update_settings(boss, BudgetSettingsInput(**form))
     assert caught.value.field == field
     assert admin.audit_log(boss, "ai.budgets") == []
 
@@ -172,7 +174,7 @@ def test_an_admin_can_prefer_a_provider_off_peak():
         input_price_micros=price, output_price_micros=price)) for name, price in (("Cheap", 1), ("Local", 5))}
     form = {"weekly_limit": "", "monthly_limit": "", "alert_percent": "80", "offpeak_start": "22:00",
             "offpeak_end": "06:00", "offpeak_timezone": "UTC"}
-    budget_alerts.update_settings(boss, {**form, "offpeak_provider": str(made["Local"].id)})
+    budget_alerts.update_settings(boss, BudgetSettingsInput(**form, offpeak_provider=str(made["Local"].id)))
     found = budget_alerts.overview(boss, now=NOW)
     assert found.settings.offpeak_provider_id == made["Local"].id
     assert found.offpeak_provider == "Local"
@@ -180,17 +182,19 @@ def test_an_admin_can_prefer_a_provider_off_peak():
     assert json.loads(admin.audit_log(boss, "ai.budgets")[0].after)["offpeak_provider_id"] == made["Local"].id
     for bad in ("first", "99999"):
         with pytest.raises(ValidationError) as caught:
-            budget_alerts.update_settings(boss, {**form, "offpeak_provider": bad})
+            budget_alerts.update_settings(boss, BudgetSettingsInput(**form, offpeak_provider=bad))
         assert caught.value.field == "offpeak_provider_id"
     assert budget_alerts.overview(boss, now=NOW).settings.offpeak_provider_id == made["Local"].id
-    budget_alerts.update_settings(boss, {**form, "offpeak_provider": ""})  # back to the cheapest
+    budget_alerts.update_settings(boss, BudgetSettingsInput(**form, offpeak_provider=""))  # back to the cheapest
     assert budget_alerts.overview(boss, now=NOW).offpeak_provider == "Cheap"
 
 
 @pytest.mark.parametrize("call", [
     lambda actor: budget_alerts.overview(actor),
     lambda actor: budget_alerts.crossed(actor),
-    lambda actor: budget_alerts.update_settings(actor, {"weekly_limit": "1", "alert_percent": "80"}),
+    lambda actor: budget_alerts.update_settings(actor, BudgetSettingsInput(
+        weekly_limit="1", monthly_limit="", alert_percent="80", offpeak_start="", offpeak_end="",
+        offpeak_timezone="", offpeak_provider="")),
 ])
 def test_a_normal_user_is_refused(call):
     make_admin()

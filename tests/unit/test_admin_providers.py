@@ -11,14 +11,15 @@ from tests.fakes.openai_server import Failure, Reply
 from vigor_app import db
 from vigor_app.models import AiProvider, AuditEntry
 from vigor_app.services.admin import providers as admin_providers
+from vigor_app.services.admin.providers import ProviderFields
 from vigor_app.services.ai import pricing, providers
 from vigor_app.services.errors import NotFound, PermissionDenied, ValidationError
 
 pytestmark = pytest.mark.usefixtures("database")
 
 FORM = {"name": "Local", "kind": "openai_compatible", "base_url": "http://127.0.0.1:9/v1", "model": "tiny",
-        "api_key": "", "input_price": "0.15", "output_price": "0.6", "daily_cap": "", "timeout_seconds": "5",
-        "max_output_tokens": "512", "enabled": "on", "structured_output": "on"}
+        "api_version": "", "api_key": "", "input_price": "0.15", "output_price": "0.6", "daily_cap": "", "timeout_seconds": "5",
+        "max_output_tokens": "512", "enabled": True, "structured_output": True}
 
 
 def _audit(action: str) -> list[AuditEntry]:
@@ -33,15 +34,15 @@ def _rows() -> list[AiProvider]:
 
 
 def _add(boss: int, name: str, **changes) -> int:
-    return admin_providers.create(boss, {**FORM, "name": name, **changes}).id
+    return admin_providers.create(boss, ProviderFields(**{**FORM, "name": name, **changes})).id
 
 
 # --- the form ---------------------------------------------------------------------------------
 
 
 def test_the_form_turns_dollars_into_exact_micro_dollars():
-    values = admin_providers.form_input({**FORM, "input_price": "0.15", "output_price": "$2.5",
-                                         "daily_cap": "1,000.000001"}, new=True)
+    values = admin_providers.provider_values(ProviderFields(**{**FORM, "input_price": "0.15", "output_price": "$2.5",
+                                                                  "daily_cap": "1,000.000001"}), new=True)
     assert values["input_price_micros"] == 150_000
     assert values["output_price_micros"] == 2_500_000
     assert values["daily_cap_micros"] == 1_000_000_001
@@ -58,15 +59,17 @@ def test_the_form_turns_dollars_into_exact_micro_dollars():
 ])
 def test_a_bad_figure_names_its_field(changes, field):
     with pytest.raises(ValidationError) as caught:
-        admin_providers.form_input({**FORM, **changes}, new=True)
+        admin_providers.provider_values(ProviderFields(**{**FORM, **changes}), new=True)
     assert caught.value.field == field
 
 
 def test_an_empty_key_on_edit_keeps_the_stored_one_unless_removal_is_ticked():
-    assert "api_key" not in admin_providers.form_input({**FORM, "api_key": ""}, new=False)
-    assert admin_providers.form_input({**FORM, "api_key": "", "remove_key": "on"}, new=False)["api_key"] == ""
-    assert admin_providers.form_input({**FORM, "api_key": " sk-new-key-0001 "}, new=False)["api_key"] == \
-        "sk-new-key-0001"
+    def values(**changes):
+        return admin_providers.provider_values(ProviderFields(**{**FORM, **changes}), new=False)
+
+    assert "api_key" not in values(api_key="")
+    assert values(api_key="", remove_key=True)["api_key"] == ""
+    assert values(api_key=" sk-new-key-0001 ")["api_key"] == "sk-new-key-0001"
 
 
 def test_a_new_provider_goes_after_the_others_and_is_audited_without_its_key():
@@ -86,7 +89,7 @@ def test_a_new_provider_goes_after_the_others_and_is_audited_without_its_key():
 def test_an_edit_is_audited_with_before_and_after():
     boss = make_admin().user.id
     pid = _add(boss, "Local")
-    admin_providers.update(boss, pid, {**FORM, "model": "bigger", "output_price": "1.2"})
+    admin_providers.update(boss, pid, ProviderFields(**{**FORM, "model": "bigger", "output_price": "1.2"}))
     entry = _audit("ai.provider_updated")[-1]
     assert json.loads(entry.before)["model"] == "tiny" and json.loads(entry.after)["model"] == "bigger"
     assert json.loads(entry.before)["output_price_micros"] == 600_000
@@ -201,8 +204,8 @@ async def test_a_normal_user_cannot_test_a_provider(server):
 
 
 @pytest.mark.parametrize("call", [
-    lambda actor, pid: admin_providers.create(actor, {**FORM, "name": "Evil"}),
-    lambda actor, pid: admin_providers.update(actor, pid, {**FORM, "model": "evil"}),
+    lambda actor, pid: admin_providers.create(actor, ProviderFields(**{**FORM, "name": "Evil"})),
+    lambda actor, pid: admin_providers.update(actor, pid, ProviderFields(**{**FORM, "model": "evil"})),
     lambda actor, pid: admin_providers.move_provider(actor, pid, "down"),
     lambda actor, pid: admin_providers.edit_values(actor, pid),
 ])

@@ -10,6 +10,7 @@ from tests.factories import make_admin, make_user
 from vigor_app import db
 from vigor_app.models import AuditEntry, FitnessProfile, User
 from vigor_app.services.admin import users as admin_users
+from vigor_app.services.admin.users import OverrideInput, TierLimitsInput
 from vigor_app.services.ai import budgets, counters, quotas
 from vigor_app.services.ai.windows import usage_windows
 from vigor_app.services.errors import NotFound, PermissionDenied, ValidationError
@@ -77,8 +78,8 @@ def test_a_temporary_override_shows_in_the_limits_until_the_end_of_its_last_day(
     boss = make_admin().user.id
     alice = make_user("alice").user.id
     _set_timezone(alice, "Europe/Berlin")
-    view = admin_users.grant_override(boss, alice, {"daily": "40", "weekly": "", "monthly": "500",
-                                                    "expires_at": "2026-11-30", "reason": "Marathon block"},
+    view = admin_users.grant_override(boss, alice, OverrideInput(daily="40", weekly="", monthly="500",
+                                                                expires_at="2026-11-30", reason="Marathon block"),
                                       now=NOW)
     assert view.expires_at == datetime(2026, 11, 30, 22, 59, 59, tzinfo=UTC)  # 23:59:59 in Berlin
     row = admin_users.person(boss, alice, now=NOW)
@@ -105,7 +106,7 @@ def test_a_bad_override_names_its_field_and_changes_nothing(form, field):
     boss = make_admin().user.id
     alice = make_user("alice").user.id
     with pytest.raises(ValidationError) as caught:
-        admin_users.grant_override(boss, alice, form, now=NOW)
+        admin_users.grant_override(boss, alice, OverrideInput(**form), now=NOW)
     assert caught.value.field == field
     assert quotas.list_overrides(boss, alice) == []
     assert _audit("ai.quota_override") == []
@@ -114,8 +115,8 @@ def test_a_bad_override_names_its_field_and_changes_nothing(form, field):
 def test_tier_limits_from_the_form_apply_at_once_and_are_audited():
     boss = make_admin().user.id
     alice = make_user("alice").user.id
-    admin_users.set_tier_limits(boss, "free", {"daily": "3", "weekly": "20", "monthly": "60",
-                                               "monthly_budget": "2.50"})
+    admin_users.set_tier_limits(boss, "free", TierLimitsInput(daily="3", weekly="20", monthly="60",
+                                                               monthly_budget="2.50"))
     assert [u.limit for u in admin_users.person(boss, alice).usage] == [3, 20, 60]
     assert admin_users.person(boss, alice).budget_month_micros == 2_500_000
     entry = _audit("ai.tier_limits")[-1]
@@ -133,7 +134,7 @@ def test_tier_limits_from_the_form_apply_at_once_and_are_audited():
 def test_bad_tier_limits_name_the_field(form, field):
     boss = make_admin().user.id
     with pytest.raises(ValidationError) as caught:
-        admin_users.set_tier_limits(boss, "free", form)
+        admin_users.set_tier_limits(boss, "free", TierLimitsInput(**form))
     assert caught.value.field == field
     assert _audit("ai.tier_limits") == []
 
@@ -153,10 +154,10 @@ def test_the_workout_log_download_is_the_persons_csv_and_is_audited():
 @pytest.mark.parametrize("call", [
     lambda actor, target: admin_users.people(actor),
     lambda actor, target: admin_users.person(actor, target),
-    lambda actor, target: admin_users.grant_override(actor, target, {"daily": "99", "expires_at": "2099-01-01",
-                                                                    "reason": "I deserve it"}),
-    lambda actor, target: admin_users.set_tier_limits(actor, "free", {"daily": "999", "weekly": "999",
-                                                                     "monthly": "999", "monthly_budget": "99"}),
+    lambda actor, target: admin_users.grant_override(actor, target, OverrideInput(daily="99", expires_at="2099-01-01",
+                                                                                reason="I deserve it")),
+    lambda actor, target: admin_users.set_tier_limits(actor, "free", TierLimitsInput(
+        daily="999", weekly="999", monthly="999", monthly_budget="99")),
     lambda actor, target: admin_users.export_workouts_csv(actor, target),
 ])
 def test_a_normal_user_is_refused_every_people_service(call):

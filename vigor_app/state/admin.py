@@ -24,7 +24,7 @@ from vigor_app.services.admin import budget_alerts
 from vigor_app.services.admin import users as admin_users
 from vigor_app.services.ai import pricing, quotas
 from vigor_app.services.errors import VigorError
-from vigor_app.state.arguments import choice, flag, form_field, record_id, text
+from vigor_app.state.arguments import choice, flag, form_as, form_field, record_id, text
 from vigor_app.state.arguments import form as form_values
 from vigor_app.state.auth import AuthState
 
@@ -356,7 +356,8 @@ class AdminState(AdminConsoleState):
         if not self._manage_id:
             return rx.toast.error("Choose a person first.")
         try:
-            admin_users.grant_override(actor.id, self._manage_id, form_values(form), client_ip=self._client_ip())
+            admin_users.grant_override(actor.id, self._manage_id, form_as(admin_users.OverrideInput, form),
+                                       client_ip=self._client_ip())
         except VigorError as exc:
             self.override_errors = field_errors(exc)
             return None

@@ -13,7 +13,7 @@ from vigor_app.services.ai import quotas
 from vigor_app.services.errors import VigorError
 from vigor_app.state.admin import DENIED, AdminConsoleState, bar, field_errors, money, percent, when
 from vigor_app.state.arguments import form as form_values
-from vigor_app.state.arguments import form_field
+from vigor_app.state.arguments import form_as, form_field
 
 BUDGET_FIELDS = {"weekly_limit_micros": "weekly_limit", "monthly_limit_micros": "monthly_limit",
                  "offpeak_start_minute": "offpeak_start", "offpeak_end_minute": "offpeak_end",
@@ -80,7 +80,8 @@ class BudgetsState(AdminConsoleState):
         if actor is None:
             return rx.toast.error(DENIED)
         try:
-            budget_alerts.update_settings(actor.id, form_values(form), client_ip=self._client_ip())
+            budget_alerts.update_settings(actor.id, form_as(budget_alerts.BudgetSettingsInput, form),
+                                          client_ip=self._client_ip())
         except VigorError as exc:
             self.errors = field_errors(exc, BUDGET_FIELDS)
             return None
@@ -123,7 +124,8 @@ class TiersState(AdminConsoleState):
         tier = form_field(form, "tier")
         values = {k.removeprefix(f"{tier}-"): v for k, v in form.items()}
         try:
-            admin_users.set_tier_limits(actor.id, tier, values, client_ip=self._client_ip())
+            admin_users.set_tier_limits(actor.id, tier, form_as(admin_users.TierLimitsInput, values),
+                                        client_ip=self._client_ip())
         except VigorError as exc:
             self.errors = {f"{tier}.{k}": v for k, v in field_errors(exc).items()}
             return None

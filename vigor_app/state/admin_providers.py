@@ -15,7 +15,7 @@ from vigor_app.services.ai import provider_health
 from vigor_app.services.ai import providers as ai_providers
 from vigor_app.services.errors import VigorError
 from vigor_app.state.admin import DENIED, AdminConsoleState, field_errors, money, percent
-from vigor_app.state.arguments import flag, record_id, text
+from vigor_app.state.arguments import flag, form_as, record_id, text
 from vigor_app.state.arguments import form as form_values
 
 # Service field names → the form's.
@@ -143,10 +143,11 @@ class ProvidersState(AdminConsoleState):
             return rx.toast.error(DENIED)
         form = form_values(form)
         try:
+            fields = form_as(admin_providers.ProviderFields, form)
             if self._editing_id:
-                view = admin_providers.update(actor.id, self._editing_id, form, client_ip=self._client_ip())
+                view = admin_providers.update(actor.id, self._editing_id, fields, client_ip=self._client_ip())
             else:
-                view = admin_providers.create(actor.id, form, client_ip=self._client_ip())
+                view = admin_providers.create(actor.id, fields, client_ip=self._client_ip())
         except VigorError as exc:
             self.form_errors = field_errors(exc, FORM_FIELDS)
             # Keep what was typed (never the key) so the admin corrects only the field at fault.

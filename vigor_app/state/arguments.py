@@ -10,7 +10,10 @@ the handler answers that as it answers a missing row.
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import fields
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 MAX_ID = 2**31 - 1  # ids are INTEGER columns: no row has an id beyond this, or below 1
 
@@ -85,3 +88,17 @@ def form_field(submitted: Any, name: str) -> str:
     if isinstance(value, int | float):
         return str(value)
     return value if isinstance(value, str) else ""
+
+
+def form_checked(submitted: Any, name: str) -> bool:
+    """One checkbox of a submitted form: ticked when the browser sent true or "on" (or "true",
+    "yes", "1", in any case); anything else, or a missing field, is not ticked."""
+    value = form(submitted).get(name)
+    return value is True or (isinstance(value, str) and value.lower() in ("on", "true", "yes", "1"))
+
+
+def form_as(cls: type[T], submitted: Any) -> T:
+    """A service's typed input (a dataclass of text and true/false fields named as the form's)
+    filled from a submitted form: text with ``form_field``, true/false with ``form_checked``."""
+    return cls(**{f.name: form_checked(submitted, f.name) if f.type in ("bool", bool)
+                  else form_field(submitted, f.name) for f in fields(cls)})

@@ -211,7 +211,7 @@ def check_and_notify(now: datetime | None = None, *,
     return sent
 
 
-# --- the settings form ----------------------------------------------------------------------
+# --- the settings --------------------------------------------------------------------------
 
 
 def _minute(text: str, field: str) -> int | None:
@@ -231,32 +231,42 @@ def _dollars(text: str, field: str) -> int | None:
     return pricing.dollars_field(text, field, optional=True, example="50")
 
 
-def settings_from_form(form: dict[str, Any]) -> dict[str, Any]:
-    """The budget settings an admin's form gives (dollars, HH:MM), typed for
+@dataclass(frozen=True, kw_only=True)
+class BudgetSettingsInput:
+    """What an admin typed for the global budgets: every box as typed ("" when left empty),
+    each switch as ticked or not. ``settings_values`` checks and converts each, naming the
+    field at fault."""
+
+    weekly_limit: str  # dollars; empty: no weekly budget
+    weekly_auto_disable: bool = False
+    monthly_limit: str
+    monthly_auto_disable: bool = False
+    user_auto_disable: bool = False  # a person's AI stops at their tier's budget
+    alert_percent: str  # 1 to 100
+    offpeak_start: str  # HH:MM
+    offpeak_end: str
+    offpeak_timezone: str
+    offpeak_provider: str  # a provider's id; empty: the cheapest enabled one
+
+
+def settings_values(data: BudgetSettingsInput) -> dict[str, Any]:
+    """The budget settings an admin typed (dollars, HH:MM), typed for
     ``budgets.update_budget_settings``; ``ValidationError`` names the field at fault."""
-    def text(name: str) -> str:
-        value = form.get(name)
-        return value if isinstance(value, str) else ""
-
-    def checked(name: str) -> bool:
-        value = form.get(name)
-        return value is True or (isinstance(value, str) and value.lower() in ("on", "true", "yes", "1"))
-
     try:
-        alert = int(text("alert_percent").strip() or "0")
+        alert = int(data.alert_percent.strip() or "0")
     except ValueError:
         raise ValidationError("Enter a percentage from 1 to 100.", field="alert_percent") from None
     return {
-        "weekly_limit_micros": _dollars(text("weekly_limit"), "weekly_limit_micros"),
-        "weekly_auto_disable": checked("weekly_auto_disable"),
-        "monthly_limit_micros": _dollars(text("monthly_limit"), "monthly_limit_micros"),
-        "monthly_auto_disable": checked("monthly_auto_disable"),
-        "user_auto_disable": checked("user_auto_disable"),
+        "weekly_limit_micros": _dollars(data.weekly_limit, "weekly_limit_micros"),
+        "weekly_auto_disable": data.weekly_auto_disable,
+        "monthly_limit_micros": _dollars(data.monthly_limit, "monthly_limit_micros"),
+        "monthly_auto_disable": data.monthly_auto_disable,
+        "user_auto_disable": data.user_auto_disable,
         "alert_percent": alert,
-        "offpeak_start_minute": _minute(text("offpeak_start"), "offpeak_start_minute"),
-        "offpeak_end_minute": _minute(text("offpeak_end"), "offpeak_end_minute"),
-        "offpeak_timezone": text("offpeak_timezone").strip() or "UTC",
-        "offpeak_provider_id": _provider_choice(text("offpeak_provider")),
+        "offpeak_start_minute": _minute(data.offpeak_start, "offpeak_start_minute"),
+        "offpeak_end_minute": _minute(data.offpeak_end, "offpeak_end_minute"),
+        "offpeak_timezone": data.offpeak_timezone.strip() or "UTC",
+        "offpeak_provider_id": _provider_choice(data.offpeak_provider),
     }
 
 
@@ -269,6 +279,7 @@ def _provider_choice(value: str) -> int | None:
     return int(value)
 
 
-def update_settings(actor_id: int, form: dict[str, Any], *, client_ip: str = "") -> budgets.BudgetSettings:
-    """Save the budgets from the console's form (``budgets.update_budget_settings``: audited)."""
-    return budgets.update_budget_settings(actor_id, client_ip=client_ip, **settings_from_form(form))
+def update_settings(actor_id: int, data: BudgetSettingsInput, *,
+                    client_ip: str = "") -> budgets.BudgetSettings:
+    """Save the budgets an admin typed (``budgets.update_budget_settings``: audited)."""
+    return budgets.update_budget_settings(actor_id, client_ip=client_ip, **settings_values(data))

@@ -1,10 +1,10 @@
-"""The provider console: reading the form, moving providers, and testing a connection.
+"""The provider console: what an admin typed, moving providers, and testing a connection.
 
 The CRUD itself is ``services/ai/providers.py`` (admin-checked and audited there). This
 module adds what the console needs on top:
 
-- ``form_input`` turns what an admin typed (dollars, seconds, strings) into the exact
-  values ``providers`` takes, naming the field at fault;
+- ``provider_values`` turns what an admin typed (``ProviderFields``: dollars, seconds,
+  strings) into the exact values ``providers`` takes, naming the field at fault;
 - ``move_provider`` moves one provider up or down: the whole order is renumbered
   (10, 20, 30, …) in one transaction and audited once, with the order before and after;
 - ``test_connection`` makes one real, minimal call to the provider through the openai SDK
@@ -41,17 +41,7 @@ TEST_MAX_TOKENS = 16
 UP, DOWN = "up", "down"
 
 
-# --- the form -----------------------------------------------------------------------------
-
-
-def _text(form: dict[str, Any], name: str) -> str:
-    value = form.get(name)
-    return value.strip() if isinstance(value, str) else ""
-
-
-def _checked(form: dict[str, Any], name: str) -> bool:
-    value = form.get(name)
-    return value is True or (isinstance(value, str) and value.lower() in ("on", "true", "yes", "1"))
+# --- the input ----------------------------------------------------------------------------
 
 
 def dollars(text: str, field: str, *, optional: bool = False) -> int | None:
@@ -83,39 +73,61 @@ def _seconds(text: str) -> float:
     return float(value)
 
 
-def form_input(form: dict[str, Any], *, new: bool) -> dict[str, Any]:
-    """The provider settings an admin's form gives, typed; ``ValidationError`` names the field.
+@dataclass(frozen=True, kw_only=True)
+class ProviderFields:
+    """What an admin typed for a provider: every box as typed (dollars, seconds, a token count,
+    the key; "" when left empty), each switch as ticked or not. ``provider_values`` checks and
+    converts each."""
+
+    name: str
+    kind: str
+    base_url: str
+    model: str
+    api_version: str  # Azure's only
+    enabled: bool = False
+    api_key: str  # empty on an edit: keep the stored key, unless remove_key is ticked
+    remove_key: bool = False
+    input_price: str  # dollars per million tokens
+    output_price: str
+    daily_cap: str  # dollars a day; empty: no cap
+    structured_output: bool = False
+    timeout_seconds: str
+    max_output_tokens: str
+
+
+def provider_values(data: ProviderFields, *, new: bool) -> dict[str, Any]:
+    """The provider settings an admin typed, as ``providers`` takes them; ``ValidationError``
+    names the field at fault.
 
     An empty API key on an edit keeps the stored one (``api_key`` left out) unless
     ``remove_key`` is ticked; on a new provider it means no key.
     """
     values: dict[str, Any] = {
-        "name": _text(form, "name"),
-        "kind": _text(form, "kind"),
-        "base_url": _text(form, "base_url"),
-        "model": _text(form, "model"),
-        "api_version": _text(form, "api_version") or None,
-        "enabled": _checked(form, "enabled"),
-        "structured_output": _checked(form, "structured_output"),
-        "input_price_micros": dollars(_text(form, "input_price"), "input_price_micros"),
-        "output_price_micros": dollars(_text(form, "output_price"), "output_price_micros"),
-        "daily_cap_micros": dollars(_text(form, "daily_cap"), "daily_cap_micros", optional=True),
-        "timeout_seconds": _seconds(_text(form, "timeout_seconds") or "30"),
-        "max_output_tokens": _whole(_text(form, "max_output_tokens") or "0", "max_output_tokens",
+        "name": data.name.strip(),
+        "kind": data.kind.strip(),
+        "base_url": data.base_url.strip(),
+        "model": data.model.strip(),
+        "api_version": data.api_version.strip() or None,
+        "enabled": data.enabled,
+        "structured_output": data.structured_output,
+        "input_price_micros": dollars(data.input_price.strip(), "input_price_micros"),
+        "output_price_micros": dollars(data.output_price.strip(), "output_price_micros"),
+        "daily_cap_micros": dollars(data.daily_cap.strip(), "daily_cap_micros", optional=True),
+        "timeout_seconds": _seconds(data.timeout_seconds.strip() or "30"),
+        "max_output_tokens": _whole(data.max_output_tokens.strip() or "0", "max_output_tokens",
                                     "Enter the most tokens an answer may have, e.g. 4096."),
     }
-    key = form.get("api_key") if isinstance(form.get("api_key"), str) else ""
-    key = key.strip()
+    key = data.api_key.strip()
     if new or key:
         values["api_key"] = key
-    elif _checked(form, "remove_key"):
+    elif data.remove_key:
         values["api_key"] = ""
     return values
 
 
-def create(actor_id: int, form: dict[str, Any], *, client_ip: str = "") -> providers.ProviderView:
-    """A new provider from the form, placed after the others (before the built-in coach)."""
-    values = form_input(form, new=True)
+def create(actor_id: int, data: ProviderFields, *, client_ip: str = "") -> providers.ProviderView:
+    """A new provider, placed after the others (before the built-in coach)."""
+    values = provider_values(data, new=True)
     with db.read_only() as session:
         require_admin(session, actor_id)
         last = session.exec(select(AiProvider.priority).order_by(col(AiProvider.priority).desc())).first()
@@ -124,10 +136,10 @@ def create(actor_id: int, form: dict[str, Any], *, client_ip: str = "") -> provi
                                      client_ip=client_ip)
 
 
-def update(actor_id: int, provider_id: int, form: dict[str, Any], *,
+def update(actor_id: int, provider_id: int, data: ProviderFields, *,
            client_ip: str = "") -> providers.ProviderView:
     return providers.update_provider(actor_id, provider_id, client_ip=client_ip,
-                                     **form_input(form, new=False))
+                                     **provider_values(data, new=False))
 
 
 def edit_values(actor_id: int, provider_id: int) -> dict[str, str]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
-from typing import Any
 
 from sqlalchemy import or_
 from sqlmodel import Session, col, select
@@ -157,18 +156,30 @@ def override_expiry(text: str, timezone: str | None = "UTC", now: datetime | Non
     return ends
 
 
-def grant_override(actor_id: int, user_id: int, form: dict[str, Any], *, client_ip: str = "",
+@dataclass(frozen=True)
+class OverrideInput:
+    """What an admin typed for a temporary override, as text: the limits (empty keeps the
+    tier's), the last day it applies (``YYYY-MM-DD``) and why. ``grant_override`` checks and
+    converts each, naming the field at fault."""
+
+    daily: str = ""
+    weekly: str = ""
+    monthly: str = ""
+    expires_at: str = ""
+    reason: str = ""
+
+
+def grant_override(actor_id: int, user_id: int, data: OverrideInput, *, client_ip: str = "",
                    now: datetime | None = None) -> quotas.OverrideView:
-    """Other limits for one person until a day, with a reason (from the console's form)."""
+    """Other limits for one person until a day, with a reason."""
     now = now or utcnow()
     with db.read_only() as session:
         require_admin(session, actor_id)
         timezone = quotas.user_timezone(session, user_id) if isinstance(user_id, int) else "UTC"
-    values = {name: _limit(str(form.get(name) or ""), name) for name in ("daily", "weekly", "monthly")}
-    expires_at = override_expiry(str(form.get("expires_at") or ""), timezone, now)
-    return quotas.grant_override(actor_id, user_id, expires_at=expires_at,
-                                 reason=str(form.get("reason") or ""), client_ip=client_ip, now=now,
-                                 **values)
+    values = {name: _limit(getattr(data, name), name) for name in ("daily", "weekly", "monthly")}
+    expires_at = override_expiry(data.expires_at, timezone, now)
+    return quotas.grant_override(actor_id, user_id, expires_at=expires_at, reason=data.reason,
+                                 client_ip=client_ip, now=now, **values)
 
 
 def export_workouts_csv(actor_id: int, user_id: int, *, client_ip: str = "") -> tuple[str, str]:
@@ -185,17 +196,27 @@ def export_workouts_csv(actor_id: int, user_id: int, *, client_ip: str = "") -> 
     return f"vigor-sets-{username}.csv", data_export.export_sets_csv(user_id)
 
 
-def set_tier_limits(actor_id: int, tier: str, form: dict[str, Any], *,
+@dataclass(frozen=True)
+class TierLimitsInput:
+    """What an admin typed for a tier, as text: requests per day, week and month (whole
+    numbers) and the monthly budget per person in dollars."""
+
+    daily: str = ""
+    weekly: str = ""
+    monthly: str = ""
+    monthly_budget: str = ""
+
+
+def set_tier_limits(actor_id: int, tier: str, data: TierLimitsInput, *,
                     client_ip: str = "") -> quotas.TierLimits:
-    """A tier's limits from the console's form (requests as whole numbers, the budget in
-    dollars); they apply to the next request (``quotas.set_tier_limits``, audited)."""
+    """A tier's limits (requests as whole numbers, the budget in dollars); they apply to the
+    next request (``quotas.set_tier_limits``, audited)."""
     numbers = {}
     for name in ("daily", "weekly", "monthly"):
-        value = _limit(str(form.get(name) or ""), name)
+        value = _limit(getattr(data, name), name)
         if value is None:
             raise ValidationError("Enter a whole number.", field=name)
         numbers[name] = value
-    text = form.get("monthly_budget")
-    budget = pricing.dollars_field(text if isinstance(text, str) else "", "monthly_budget", example="5")
+    budget = pricing.dollars_field(data.monthly_budget, "monthly_budget", example="5")
     return quotas.set_tier_limits(actor_id, tier, monthly_budget_micros=budget, client_ip=client_ip,
                                   **numbers)
