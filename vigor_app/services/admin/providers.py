@@ -23,6 +23,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import openai
+from openai.types.chat import ChatCompletionMessageParam
 from sqlmodel import col, select
 
 from vigor_app import db
@@ -242,11 +243,9 @@ def _plain(exc: BaseException, config: providers.ProviderConfig) -> str:
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
-def _token_limit(config: providers.ProviderConfig) -> dict[str, int]:
+def _uses_completion_tokens(config: providers.ProviderConfig) -> bool:
     # As the gateway: OpenAI's newer models take max_completion_tokens, most others max_tokens.
-    if config.kind in (providers.OPENAI, providers.AZURE_OPENAI):
-        return {"max_completion_tokens": TEST_MAX_TOKENS}
-    return {"max_tokens": TEST_MAX_TOKENS}
+    return config.kind in (providers.OPENAI, providers.AZURE_OPENAI)
 
 
 async def test_connection(actor_id: int, provider_id: int, *, client_ip: str = "") -> ConnectionTest:
@@ -267,9 +266,13 @@ async def _call(config: providers.ProviderConfig) -> ConnectionTest:
     started = time.perf_counter()
     try:
         async with asyncio.timeout(config.timeout_s):
-            response = await client.chat.completions.create(
-                model=config.model, messages=[{"role": "user", "content": TEST_PROMPT}],
-                **_token_limit(config))
+            messages: list[ChatCompletionMessageParam] = [{"role": "user", "content": TEST_PROMPT}]
+            if _uses_completion_tokens(config):
+                response = await client.chat.completions.create(
+                    model=config.model, messages=messages, max_completion_tokens=TEST_MAX_TOKENS)
+            else:
+                response = await client.chat.completions.create(
+                    model=config.model, messages=messages, max_tokens=TEST_MAX_TOKENS)
     except Exception as exc:  # noqa: BLE001 - every failure is the outcome to show
         latency = round((time.perf_counter() - started) * 1000)
         message = crypto.redact(_plain(exc, config), config.secret)[:300]

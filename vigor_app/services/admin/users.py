@@ -19,6 +19,7 @@ from sqlmodel import Session, col, select
 from vigor_app import db
 from vigor_app.clock import utcnow
 from vigor_app.models import AiQuotaOverride, FitnessProfile, User
+from vigor_app.models.ids import saved_id
 from vigor_app.services import audit, vocabulary
 from vigor_app.services.accounts.roles import require_admin
 from vigor_app.services.admin.accounts import PAGE_SIZE
@@ -95,26 +96,27 @@ def _rows(session: Session, users: list[User], now: datetime) -> list[PersonRow]
                    col(AiQuotaOverride.expires_at) > now)
             .order_by(col(AiQuotaOverride.created_at), col(AiQuotaOverride.id))).all():
         overrides[row.user_id] = row  # the newest wins, as in quotas.allowance
-    windows = {u.id: usage_windows(now, zones.get(u.id) or "UTC") for u in users}
-    spend_keys = {u.id: budgets.spend_keys(u.id, now, windows[u.id])[budgets.USER_MONTH] for u in users}
-    keys = [quotas.quota_key(u.id, w) for u in users for w in windows[u.id]] + list(spend_keys.values())
+    windows = {saved_id(u): usage_windows(now, zones.get(saved_id(u)) or "UTC") for u in users}
+    spend_keys = {uid: budgets.spend_keys(uid, now, spans)[budgets.USER_MONTH] for uid, spans in windows.items()}
+    keys = [quotas.quota_key(uid, w) for uid, spans in windows.items() for w in spans] + list(spend_keys.values())
     readings = counters.read(session, keys)
 
     rows = []
     for u in users:
+        uid = saved_id(u)
         tier = quotas.normal_tier(u.tier)
         base = limits[tier]
-        found = overrides.get(u.id)
+        found = overrides.get(uid)
         usage = []
-        for w in windows[u.id]:
+        for w in windows[uid]:
             name = _LIMIT_NAMES[w.kind]
             special = getattr(found, name) if found is not None else None
-            usage.append(Usage(w.kind, readings[quotas.quota_key(u.id, w)].used,
+            usage.append(Usage(w.kind, readings[quotas.quota_key(uid, w)].used,
                                special if special is not None else getattr(base, name)))
         rows.append(PersonRow(
-            id=u.id or 0, email=u.email, username=u.username, role=u.role, is_active=u.is_active,
+            id=uid, email=u.email, username=u.username, role=u.role, is_active=u.is_active,
             tier=tier, created_at=u.created_at or now, last_seen_at=u.last_seen_at,
-            usage=tuple(usage), spend_month_micros=readings[spend_keys[u.id]].used,
+            usage=tuple(usage), spend_month_micros=readings[spend_keys[uid]].used,
             budget_month_micros=base.monthly_budget_micros,
             override_reason=found.reason if found is not None else None,
             override_expires_at=found.expires_at if found is not None else None,

@@ -12,6 +12,7 @@ more than half a micro-dollar). Reservations round up instead: they are a ceilin
 from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Literal, overload
 
 from vigor_app.services.errors import ValidationError
 
@@ -101,6 +102,10 @@ def known_price(model: str) -> tuple[int, int] | None:
 MAX_DOLLARS = 1_000_000  # no price, cap or budget in Vigor is a million dollars: that is a typo
 
 
+@overload
+def dollars_field(text: str, field: str, *, optional: Literal[False] = False, example: str = "0.15") -> int: ...
+@overload
+def dollars_field(text: str, field: str, *, optional: bool, example: str = "0.15") -> int | None: ...
 def dollars_field(text: str, field: str, *, optional: bool = False, example: str = "0.15") -> int | None:
     """What an admin typed in a dollar field ("0.15", "$2", "1,000") as micro-dollars; empty is
     None when `optional`. The one rule for money typed into a form: ``ValidationError`` names
