@@ -16,6 +16,7 @@ from vigor_app.components.admin_ui import (
     stat_grid,
     table,
 )
+from vigor_app.components.shell import NavItem
 from vigor_app.services.vocabulary import TIER_LABELS, TIERS
 from vigor_app.state.admin import AdminState
 
@@ -237,7 +238,7 @@ def recent_audit() -> rx.Component:
 
 @admin_page("/admin", "Admin", "Admin console",
             "Run the AI coach and the accounts: providers, budgets, limits, people and the record.",
-            on_load=[S.load])
+            on_load=[S.load], nav=NavItem("Admin", "shield", order=100, admin=True))
 def admin_overview() -> rx.Component:
     return rx.vstack(
         stat_grid(S.summary),

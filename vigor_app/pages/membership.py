@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vigor_app.components.shell import app_page, page_header
+from vigor_app.components.shell import NavItem, app_page, page_header
 from vigor_app.state.membership import MembershipState as S
 
 
@@ -73,7 +73,8 @@ def _upgrade() -> rx.Component:
     )
 
 
-@app_page("/membership", "Membership", on_load=[S.load])
+@app_page("/membership", "Membership", on_load=[S.load],
+          nav=NavItem("Membership", "crown", order=90))
 def membership_page() -> rx.Component:
     return rx.vstack(
         page_header("Membership", "What your tier gives you, and how much of it you have used."),

@@ -15,7 +15,7 @@ from vigor_app.components.profile_fields import (
     schedule_fields,
     units_fields,
 )
-from vigor_app.components.shell import app_page, page_header
+from vigor_app.components.shell import NavItem, app_page, page_header
 from vigor_app.components.your_data import your_data_card
 from vigor_app.state.fitness_profile import FitnessProfileState
 from vigor_app.state.profile import AccountState
@@ -49,7 +49,8 @@ def _fitness_profile() -> rx.Component:
     )
 
 
-@app_page("/profile", "Profile", on_load=[FitnessProfileState.load])
+@app_page("/profile", "Profile", on_load=[FitnessProfileState.load],
+          nav=NavItem("Profile", "user", order=80))
 def profile_page() -> rx.Component:
     return rx.vstack(
         page_header("Profile"),

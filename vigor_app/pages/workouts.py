@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vigor_app.components.shell import app_page, page_header
+from vigor_app.components.shell import NavItem, app_page, page_header
 from vigor_app.state.workouts import FOCUS_OPTIONS, INTENSITY_OPTIONS, DayView, ItemView
 from vigor_app.state.workouts import WorkoutsState as S
 
@@ -178,7 +178,8 @@ def _swap_dialog() -> rx.Component:
     )
 
 
-@app_page("/workouts", "Workouts", on_load=[S.load])
+@app_page("/workouts", "Workouts", on_load=[S.load],
+          nav=NavItem("Workouts", "dumbbell", order=20))
 def workouts_page() -> rx.Component:
     return rx.vstack(
         page_header("Workouts", "Your weekly plan, built for your level, goals, equipment and schedule."),
