@@ -166,28 +166,26 @@ def _tier_input(t: rx.Var[dict], label: str, name: str, hint: str = "") -> rx.Co
 
 
 def _tier(t: rx.Var[dict]) -> rx.Component:
-    return rx.card(
-        stacked_form(
-            rx.heading(t["label"], size="4", as_="h2"),
-            rx.el.input(type="hidden", name="tier", value=t["tier"]),
-            rx.grid(
-                _tier_input(t, "Requests a day", "daily"),
-                _tier_input(t, "Requests a week", "weekly"),
-                _tier_input(t, "Requests a month", "monthly"),
-                _tier_input(t, "AI budget a month ($)", "monthly_budget", "Per person."),
-                columns=rx.breakpoints(initial="2", sm="4"),
-                spacing="3",
-                width="100%",
-            ),
-            rx.button("Save " + t["label"] + " limits", type="submit", size="2",
-                      disabled=~rx.State.is_hydrated),
-            key=T.form_key.to_string() + t["tier"],
-            on_submit=T.save,
-            aria_label=t["label"] + " tier",
+    form = stacked_form(
+        rx.heading(t["label"], size="4", as_="h2"),
+        rx.el.input(type="hidden", name="tier", value=t["tier"]),
+        rx.grid(
+            _tier_input(t, "Requests a day", "daily"),
+            _tier_input(t, "Requests a week", "weekly"),
+            _tier_input(t, "Requests a month", "monthly"),
+            _tier_input(t, "AI budget a month ($)", "monthly_budget", "Per person."),
+            columns=rx.breakpoints(initial="2", sm="4"),
             spacing="3",
+            width="100%",
         ),
-        width="100%",
+        rx.button("Save " + t["label"] + " limits", type="submit", size="2",
+                  disabled=~rx.State.is_hydrated),
+        key=T.form_key.to_string() + t["tier"],
+        on_submit=T.save,
+        aria_label=t["label"] + " tier",
+        spacing="3",
     )
+    return rx.card(form, width="100%")
 
 
 @admin_page("/admin/tiers", "Tiers · Admin", "Tiers",
