@@ -2,27 +2,9 @@
 
 import reflex as rx
 
+import vigor_app.pages  # noqa: F401 (every page module registers itself)
 from vigor_app import startup
 from vigor_app.api import api
-from vigor_app.pages import (  # noqa: F401 (registers pages)
-    admin,
-    admin_budgets,
-    admin_providers,
-    admin_usage,
-    auth_pages,
-    coach,
-    dashboard,
-    exercises,
-    history,
-    landing,
-    log_workout,
-    membership,
-    membership_admin,
-    onboarding,
-    profile,
-    progress,
-    workouts,
-)
 from vigor_app.services import scheduler
 
 startup.configure_logging()

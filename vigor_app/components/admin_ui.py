@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 import reflex as rx
 
-from vigor_app.components.shell import app_page, page_header
+from vigor_app.components.shell import NavItem, app_page, page_header
 from vigor_app.state.admin import AdminConsoleState
 from vigor_app.state.auth import AuthState
 
@@ -75,12 +75,12 @@ def denied() -> rx.Component:
 
 
 def admin_page(route: str, title: str, heading: str, subtitle: str, *,
-               on_load: list | None = None) -> Callable:
+               on_load: list | None = None, nav: NavItem | None = None) -> Callable:
     """An admin page: the app shell, sign-in on load, then (for admins only) the section
     navigation, the budget banner and the page."""
 
     def decorator(render: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
-        @app_page(route, title, on_load=on_load)
+        @app_page(route, title, on_load=on_load, nav=nav)
         def wrapped() -> rx.Component:
             return rx.vstack(
                 page_header(heading, subtitle),

@@ -1,25 +1,51 @@
-"""The app shell: navigation for signed-in people, and the page template that protects pages."""
+"""The app shell: navigation for signed-in people, and the page template that protects pages.
+
+A page puts itself in the navigation where it is declared:
+``@app_page("/progress", "Progress", nav=NavItem("Progress", "trending-up", order=70))``.
+The sidebar and the phone menu list what the pages declared, by ``order``."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, replace
 
 import reflex as rx
 
 from vigor_app.components.forms import color_mode_button
 from vigor_app.state.auth import AuthState
 
-NAV_ITEMS = [
-    ("Dashboard", "/dashboard", "layout-dashboard"),
-    ("Workouts", "/workouts", "dumbbell"),
-    ("Log", "/log", "notebook-pen"),
-    ("History", "/history", "history"),
-    ("Exercises", "/exercises", "book-open"),
-    ("Coach", "/coach", "message-circle"),
-    ("Progress", "/progress", "trending-up"),
-    ("Profile", "/profile", "user"),
-]
-ADMIN_ITEM = ("Admin", "/admin", "shield")
+
+@dataclass(frozen=True)
+class NavItem:
+    """A page's entry in the navigation: its label, its Lucide icon, its place (lower first),
+    and whether only administrators see it. The href is the page's route."""
+
+    label: str
+    icon: str
+    order: int
+    admin: bool = False
+    href: str = ""
+
+
+_NAVIGATION: dict[str, NavItem] = {}  # by href: declaring a page again replaces its entry
+
+
+def declare_nav(route: str, item: NavItem) -> None:
+    _NAVIGATION[route] = replace(item, href=route)
+
+
+def navigation() -> list[NavItem]:
+    """Every declared entry, in menu order."""
+    return sorted(_NAVIGATION.values(), key=lambda item: (item.order, item.href))
+
+
+def nav_items(*, is_admin: bool) -> list[NavItem]:
+    """The entries one person sees: the admin-only ones for administrators alone."""
+    return [item for item in navigation() if is_admin or not item.admin]
+
+
+def _for_admins_only(item: NavItem, entry: rx.Component) -> rx.Component:
+    return rx.cond(AuthState.is_admin, entry) if item.admin else entry
 
 
 def logo() -> rx.Component:
@@ -37,11 +63,12 @@ def logo() -> rx.Component:
     )
 
 
-def _nav_link(label: str, href: str, icon: str) -> rx.Component:
+def _nav_link(item: NavItem) -> rx.Component:
+    href = item.href
     path = AuthState.router.url.path
     active = (path == href) | path.startswith(href + "/")  # /admin/users belongs to Admin
     return rx.link(
-        rx.hstack(rx.icon(icon, size=18), rx.text(label, size="3"), align="center", spacing="3"),
+        rx.hstack(rx.icon(item.icon, size=18), rx.text(item.label, size="3"), align="center", spacing="3"),
         href=href,
         underline="none",
         padding_x="12px",
@@ -56,9 +83,13 @@ def _nav_link(label: str, href: str, icon: str) -> rx.Component:
 
 
 def _nav_links() -> list[rx.Component]:
-    links = [_nav_link(*item) for item in NAV_ITEMS]
-    links.append(rx.cond(AuthState.is_admin, _nav_link(*ADMIN_ITEM)))
-    return links
+    return [_for_admins_only(item, _nav_link(item)) for item in navigation()]
+
+
+def _menu_items() -> list[rx.Component]:
+    return [_for_admins_only(item, rx.menu.item(rx.link(item.label, href=item.href, underline="none",
+                                                        width="100%")))
+            for item in navigation()]
 
 
 def _account_box() -> rx.Component:
@@ -102,8 +133,6 @@ def sidebar() -> rx.Component:
 
 
 def mobile_bar() -> rx.Component:
-    items = [rx.menu.item(rx.link(label, href=href, underline="none", width="100%"))
-             for label, href, _ in NAV_ITEMS]
     return rx.hstack(
         logo(),
         rx.spacer(),
@@ -111,9 +140,7 @@ def mobile_bar() -> rx.Component:
         rx.menu.root(
             rx.menu.trigger(rx.button(rx.icon("menu", size=18), "Menu", variant="soft", size="2")),
             rx.menu.content(
-                *items,
-                rx.cond(AuthState.is_admin,
-                        rx.menu.item(rx.link("Admin", href="/admin", underline="none", width="100%"))),
+                *_menu_items(),
                 rx.menu.separator(),
                 rx.menu.item("Sign out", on_click=AuthState.sign_out, color_scheme="red"),
             ),
@@ -158,8 +185,11 @@ def page_header(title: str, subtitle: str = "") -> rx.Component:
     )
 
 
-def app_page(route: str, title: str, *, on_load: list | None = None) -> Callable:
-    """Decorator for a private page: the shell around it, sign-in checked on load first."""
+def app_page(route: str, title: str, *, on_load: list | None = None, nav: NavItem | None = None) -> Callable:
+    """Decorator for a private page: the shell around it, sign-in checked on load first; with
+    ``nav``, its entry in the navigation."""
+    if nav is not None:
+        declare_nav(route, nav)
 
     def decorator(render: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
         events = [AuthState.require_login, *(on_load or [])]

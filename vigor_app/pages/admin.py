@@ -16,6 +16,8 @@ from vigor_app.components.admin_ui import (
     stat_grid,
     table,
 )
+from vigor_app.components.layout import stacked_form
+from vigor_app.components.shell import NavItem
 from vigor_app.services.vocabulary import TIER_LABELS, TIERS
 from vigor_app.state.admin import AdminState
 
@@ -116,32 +118,27 @@ def _usage_meter(item: rx.Var[dict]) -> rx.Component:
 
 def _override_form() -> rx.Component:
     errors = S.override_errors
-    return rx.form(
-        rx.vstack(
-            rx.heading("Grant temporary limits", size="3", as_="h3"),
-            rx.text("Leave a limit empty to keep the tier's.", size="1", color_scheme="gray"),
-            rx.grid(
-                input_field("Requests a day", "daily", errors, field_id="override-daily", input_mode="numeric"),
-                input_field("Requests a week", "weekly", errors, field_id="override-weekly", input_mode="numeric"),
-                input_field("Requests a month", "monthly", errors, field_id="override-monthly",
-                            input_mode="numeric"),
-                columns=rx.breakpoints(initial="1", sm="3"),
-                spacing="3",
-                width="100%",
-            ),
-            input_field("Last day", "expires_at", errors, field_id="override-expires", type="date",
-                        hint="The limits apply through the end of this day, in the person's time zone."),
-            input_field("Reason", "reason", errors, field_id="override-reason", max_length=200),
-            error_text(errors, "form", "override-form"),
-            rx.button("Grant limits", type="submit", size="2", disabled=~rx.State.is_hydrated),
+    return stacked_form(
+        rx.heading("Grant temporary limits", size="3", as_="h3"),
+        rx.text("Leave a limit empty to keep the tier's.", size="1", color_scheme="gray"),
+        rx.grid(
+            input_field("Requests a day", "daily", errors, field_id="override-daily", input_mode="numeric"),
+            input_field("Requests a week", "weekly", errors, field_id="override-weekly", input_mode="numeric"),
+            input_field("Requests a month", "monthly", errors, field_id="override-monthly",
+                        input_mode="numeric"),
+            columns=rx.breakpoints(initial="1", sm="3"),
             spacing="3",
             width="100%",
         ),
+        input_field("Last day", "expires_at", errors, field_id="override-expires", type="date",
+                    hint="The limits apply through the end of this day, in the person's time zone."),
+        input_field("Reason", "reason", errors, field_id="override-reason", max_length=200),
+        error_text(errors, "form", "override-form"),
+        rx.button("Grant limits", type="submit", size="2", disabled=~rx.State.is_hydrated),
         key=S.override_form_key.to_string(),
         on_submit=S.grant_override,
-        reset_on_submit=False,
         aria_label="Temporary limits",
-        width="100%",
+        spacing="3",
     )
 
 
@@ -237,7 +234,7 @@ def recent_audit() -> rx.Component:
 
 @admin_page("/admin", "Admin", "Admin console",
             "Run the AI coach and the accounts: providers, budgets, limits, people and the record.",
-            on_load=[S.load])
+            on_load=[S.load], nav=NavItem("Admin", "shield", order=100, admin=True))
 def admin_overview() -> rx.Component:
     return rx.vstack(
         stat_grid(S.summary),

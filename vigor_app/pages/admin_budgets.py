@@ -13,6 +13,7 @@ from vigor_app.components.admin_ui import (
     input_field,
     number,
 )
+from vigor_app.components.layout import stacked_form
 from vigor_app.state.admin_budgets import BudgetsState, TiersState
 
 B = BudgetsState
@@ -77,62 +78,56 @@ def _offpeak_provider_picker() -> rx.Component:
     )
 
 
+def _period_budget(period: str, label: str, hint: str) -> rx.Component:
+    """The budget of one period (weekly, monthly) and whether reaching it pauses the AI."""
+    v, e = B.values, B.errors
+    return rx.vstack(
+        input_field(label, f"{period}_limit", e, default_value=v[f"{period}_limit"], input_mode="decimal",
+                    hint=hint),
+        checkbox_field(f"Pause the AI when the {period} budget is reached", f"{period}_auto_disable",
+                       default_checked=v[f"{period}_auto_disable"] == "on"),
+        spacing="2", width="100%",
+    )
+
+
 def _settings_form() -> rx.Component:
     v, e = B.values, B.errors
     return card(
         "Budget settings",
-        rx.form(
-            rx.vstack(
-                form_alert(e),
-                rx.grid(
-                    rx.vstack(
-                        input_field("Weekly budget ($)", "weekly_limit", e, default_value=v["weekly_limit"],
-                                    input_mode="decimal", hint="UTC ISO week. Empty: no weekly budget."),
-                        checkbox_field("Pause the AI when the weekly budget is reached", "weekly_auto_disable",
-                                       default_checked=v["weekly_auto_disable"] == "on"),
-                        spacing="2", width="100%",
-                    ),
-                    rx.vstack(
-                        input_field("Monthly budget ($)", "monthly_limit", e, default_value=v["monthly_limit"],
-                                    input_mode="decimal", hint="UTC calendar month. Empty: no monthly budget."),
-                        checkbox_field("Pause the AI when the monthly budget is reached", "monthly_auto_disable",
-                                       default_checked=v["monthly_auto_disable"] == "on"),
-                        spacing="2", width="100%",
-                    ),
-                    columns=rx.breakpoints(initial="1", sm="2"),
-                    spacing="4",
-                    width="100%",
-                ),
-                input_field("Alert at (% of a budget)", "alert_percent", e, default_value=v["alert_percent"],
-                            input_mode="numeric", width="220px",
-                            hint="Admins see a banner and get an e-mail (once per period); cheaper providers "
-                                 "are tried first."),
-                checkbox_field("Pause a person's AI when their tier's monthly budget is used", "user_auto_disable",
-                               default_checked=v["user_auto_disable"] == "on"),
-                rx.heading("Off-peak window (optional)", size="3", as_="h3"),
-                rx.text("Inside this window the preferred provider is tried first, then the cheapest",
-                        rx.cond(B.offpeak_provider != "", rx.fragment(" (first now: ", rx.text.strong(B.offpeak_provider),
-                                                                      ")"), ""),
-                        ". Leave both times empty for none.", size="2", color_scheme="gray"),
-                rx.grid(
-                    input_field("Starts at", "offpeak_start", e, default_value=v["offpeak_start"], type="time"),
-                    input_field("Ends at", "offpeak_end", e, default_value=v["offpeak_end"], type="time"),
-                    input_field("Time zone", "offpeak_timezone", e, default_value=v["offpeak_timezone"],
-                                max_length=64, hint="e.g. Europe/Berlin"),
-                    columns=rx.breakpoints(initial="1", sm="3"),
-                    spacing="3",
-                    width="100%",
-                ),
-                _offpeak_provider_picker(),
-                rx.button("Save budgets", type="submit", size="2", disabled=~rx.State.is_hydrated),
+        stacked_form(
+            form_alert(e),
+            rx.grid(
+                _period_budget("weekly", "Weekly budget ($)", "UTC ISO week. Empty: no weekly budget."),
+                _period_budget("monthly", "Monthly budget ($)", "UTC calendar month. Empty: no monthly budget."),
+                columns=rx.breakpoints(initial="1", sm="2"),
                 spacing="4",
                 width="100%",
             ),
+            input_field("Alert at (% of a budget)", "alert_percent", e, default_value=v["alert_percent"],
+                        input_mode="numeric", width="220px",
+                        hint="Admins see a banner and get an e-mail (once per period); cheaper providers "
+                             "are tried first."),
+            checkbox_field("Pause a person's AI when their tier's monthly budget is used", "user_auto_disable",
+                           default_checked=v["user_auto_disable"] == "on"),
+            rx.heading("Off-peak window (optional)", size="3", as_="h3"),
+            rx.text("Inside this window the preferred provider is tried first, then the cheapest",
+                    rx.cond(B.offpeak_provider != "", rx.fragment(" (first now: ", rx.text.strong(B.offpeak_provider),
+                                                                  ")"), ""),
+                    ". Leave both times empty for none.", size="2", color_scheme="gray"),
+            rx.grid(
+                input_field("Starts at", "offpeak_start", e, default_value=v["offpeak_start"], type="time"),
+                input_field("Ends at", "offpeak_end", e, default_value=v["offpeak_end"], type="time"),
+                input_field("Time zone", "offpeak_timezone", e, default_value=v["offpeak_timezone"],
+                            max_length=64, hint="e.g. Europe/Berlin"),
+                columns=rx.breakpoints(initial="1", sm="3"),
+                spacing="3",
+                width="100%",
+            ),
+            _offpeak_provider_picker(),
+            rx.button("Save budgets", type="submit", size="2", disabled=~rx.State.is_hydrated),
             key=B.form_key.to_string(),
             on_submit=B.save,
-            reset_on_submit=False,
             aria_label="Budget settings",
-            width="100%",
         ),
     )
 
@@ -171,33 +166,26 @@ def _tier_input(t: rx.Var[dict], label: str, name: str, hint: str = "") -> rx.Co
 
 
 def _tier(t: rx.Var[dict]) -> rx.Component:
-    return rx.card(
-        rx.form(
-            rx.vstack(
-                rx.heading(t["label"], size="4", as_="h2"),
-                rx.el.input(type="hidden", name="tier", value=t["tier"]),
-                rx.grid(
-                    _tier_input(t, "Requests a day", "daily"),
-                    _tier_input(t, "Requests a week", "weekly"),
-                    _tier_input(t, "Requests a month", "monthly"),
-                    _tier_input(t, "AI budget a month ($)", "monthly_budget", "Per person."),
-                    columns=rx.breakpoints(initial="2", sm="4"),
-                    spacing="3",
-                    width="100%",
-                ),
-                rx.button("Save " + t["label"] + " limits", type="submit", size="2",
-                          disabled=~rx.State.is_hydrated),
-                spacing="3",
-                width="100%",
-            ),
-            key=T.form_key.to_string() + t["tier"],
-            on_submit=T.save,
-            reset_on_submit=False,
-            aria_label=t["label"] + " tier",
+    form = stacked_form(
+        rx.heading(t["label"], size="4", as_="h2"),
+        rx.el.input(type="hidden", name="tier", value=t["tier"]),
+        rx.grid(
+            _tier_input(t, "Requests a day", "daily"),
+            _tier_input(t, "Requests a week", "weekly"),
+            _tier_input(t, "Requests a month", "monthly"),
+            _tier_input(t, "AI budget a month ($)", "monthly_budget", "Per person."),
+            columns=rx.breakpoints(initial="2", sm="4"),
+            spacing="3",
             width="100%",
         ),
-        width="100%",
+        rx.button("Save " + t["label"] + " limits", type="submit", size="2",
+                  disabled=~rx.State.is_hydrated),
+        key=T.form_key.to_string() + t["tier"],
+        on_submit=T.save,
+        aria_label=t["label"] + " tier",
+        spacing="3",
     )
+    return rx.card(form, width="100%")
 
 
 @admin_page("/admin/tiers", "Tiers · Admin", "Tiers",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from vigor_app.components.forms import color_mode_button, form_error, submit_button, text_field
+from vigor_app.components.layout import new_password_fields, stacked_form
 from vigor_app.components.shell import logo
 from vigor_app.state.auth import AuthState
 from vigor_app.state.password_reset import SENT_MESSAGE, ForgotPasswordState, ResetPasswordState
@@ -37,19 +38,12 @@ def signin_page() -> rx.Component:
     return auth_card(
         "Sign in",
         form_error(SignInState.form_error),
-        rx.form(
-            rx.vstack(
-                text_field("E-mail or username", "login", error=SignInState.login_error,
-                           autocomplete="username"),
-                text_field("Password", "password", type="password", error=SignInState.password_error,
-                           autocomplete="current-password", max_length=128),
-                submit_button("Sign in"),
-                spacing="4",
-                width="100%",
-            ),
+        stacked_form(
+            text_field("E-mail or username", "login", error=SignInState.login_error, autocomplete="username"),
+            text_field("Password", "password", type="password", error=SignInState.password_error,
+                       autocomplete="current-password", max_length=128),
+            submit_button("Sign in"),
             on_submit=SignInState.sign_in,
-            reset_on_submit=False,
-            width="100%",
         ),
         rx.cond(
             SignInState.sso_url != "",
@@ -79,26 +73,15 @@ def register_page() -> rx.Component:
     return auth_card(
         "Create your account",
         form_error(RegisterState.form_error),
-        rx.form(
-            rx.vstack(
-                text_field("E-mail", "email", type="email", error=RegisterState.email_error,
-                           autocomplete="email"),
-                text_field("Username", "username", error=RegisterState.username_error,
-                           autocomplete="username", max_length=30,
-                           hint="3–30 letters, digits, dots, dashes or underscores."),
-                text_field("Password", "password", type="password", error=RegisterState.password_error,
-                           autocomplete="new-password", max_length=128,
-                           hint="At least 8 characters; common passwords are refused."),
-                text_field("Confirm password", "confirm_password", type="password",
-                           error=RegisterState.confirm_error, autocomplete="new-password",
-                           max_length=128),
-                submit_button("Create account"),
-                spacing="4",
-                width="100%",
-            ),
+        stacked_form(
+            text_field("E-mail", "email", type="email", error=RegisterState.email_error, autocomplete="email"),
+            text_field("Username", "username", error=RegisterState.username_error, autocomplete="username",
+                       max_length=30, hint="3–30 letters, digits, dots, dashes or underscores."),
+            *new_password_fields("Password", "Confirm password", RegisterState.password_error,
+                                 RegisterState.confirm_error,
+                                 hint="At least 8 characters; common passwords are refused."),
+            submit_button("Create account"),
             on_submit=RegisterState.register,
-            reset_on_submit=False,
-            width="100%",
         ),
         rx.text("Already have an account? ", rx.link("Sign in", href="/signin"), size="2"),
     )
@@ -115,17 +98,11 @@ def forgot_password_page() -> rx.Component:
                 rx.text("Enter the e-mail of your account and we will send you a link to choose a new "
                         "password.", size="2", color_scheme="gray"),
                 form_error(ForgotPasswordState.form_error),
-                rx.form(
-                    rx.vstack(
-                        text_field("E-mail", "email", type="email", error=ForgotPasswordState.email_error,
-                                   autocomplete="email"),
-                        submit_button("Send reset link"),
-                        spacing="4",
-                        width="100%",
-                    ),
+                stacked_form(
+                    text_field("E-mail", "email", type="email", error=ForgotPasswordState.email_error,
+                               autocomplete="email"),
+                    submit_button("Send reset link"),
                     on_submit=ForgotPasswordState.request_link,
-                    reset_on_submit=False,
-                    width="100%",
                 ),
                 spacing="4",
                 width="100%",
@@ -150,21 +127,11 @@ def reset_password_page() -> rx.Component:
             ),
             rx.vstack(
                 form_error(ResetPasswordState.form_error),
-                rx.form(
-                    rx.vstack(
-                        text_field("New password", "password", type="password",
-                                   error=ResetPasswordState.password_error, autocomplete="new-password",
-                                   max_length=128),
-                        text_field("Confirm new password", "confirm_password", type="password",
-                                   error=ResetPasswordState.confirm_error, autocomplete="new-password",
-                                   max_length=128),
-                        submit_button("Set new password"),
-                        spacing="4",
-                        width="100%",
-                    ),
+                stacked_form(
+                    *new_password_fields("New password", "Confirm new password", ResetPasswordState.password_error,
+                                         ResetPasswordState.confirm_error),
+                    submit_button("Set new password"),
                     on_submit=ResetPasswordState.set_new_password,
-                    reset_on_submit=False,
-                    width="100%",
                 ),
                 width="100%",
             ),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from vigor_app.components.ai_text import ai_text
-from vigor_app.components.shell import app_page, page_header
+from vigor_app.components.shell import NavItem, app_page, page_header
 from vigor_app.state.coach import CoachState as S
 
 
@@ -108,7 +108,8 @@ def _chat() -> rx.Component:
     )
 
 
-@app_page("/coach", "Coach", on_load=[S.load])
+@app_page("/coach", "Coach", on_load=[S.load],
+          nav=NavItem("Coach", "message-circle", order=60))
 def coach_page() -> rx.Component:
     return rx.vstack(
         page_header("Coach", "Answers from your own training log. Not medical advice."),

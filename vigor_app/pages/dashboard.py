@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from vigor_app.components.ai_text import ai_text
-from vigor_app.components.shell import app_page, page_header
+from vigor_app.components.shell import NavItem, app_page, page_header
 from vigor_app.state.auth import AuthState
 from vigor_app.state.dashboard import DashboardState as D
 
@@ -44,7 +44,8 @@ def _today() -> rx.Component:
     )
 
 
-@app_page("/dashboard", "Dashboard", on_load=[D.load])
+@app_page("/dashboard", "Dashboard", on_load=[D.load],
+          nav=NavItem("Dashboard", "layout-dashboard", order=10))
 def dashboard_page() -> rx.Component:
     return rx.vstack(
         page_header("Dashboard"),

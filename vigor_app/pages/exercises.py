@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vigor_app.components.shell import app_page, page_header
+from vigor_app.components.shell import NavItem, app_page, page_header
 from vigor_app.state.exercises import (
     EQUIPMENT_CHOICES,
     MUSCLE_CHOICES,
@@ -171,7 +171,8 @@ def _results() -> rx.Component:
     )
 
 
-@app_page("/exercises", "Exercises", on_load=[ExercisesState.load])
+@app_page("/exercises", "Exercises", on_load=[ExercisesState.load],
+          nav=NavItem("Exercises", "book-open", order=50))
 def exercises_page() -> rx.Component:
     return rx.vstack(
         page_header("Exercise library", "Every exercise Vigor can put in your plan, and how to do it."),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from vigor_app.components.ai_text import ai_text
-from vigor_app.components.shell import app_page, page_header
+from vigor_app.components.shell import NavItem, app_page, page_header
 from vigor_app.state.history import HistoryState as S
 
 
@@ -89,7 +89,8 @@ def _item(item: rx.Var[dict]) -> rx.Component:
     )
 
 
-@app_page("/history", "History", on_load=[S.load])
+@app_page("/history", "History", on_load=[S.load],
+          nav=NavItem("History", "history", order=40))
 def history_page() -> rx.Component:
     return rx.vstack(
         page_header("History", "Every workout you have finished, newest first."),

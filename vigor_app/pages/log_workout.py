@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vigor_app.components.shell import app_page, page_header
+from vigor_app.components.shell import NavItem, app_page, page_header
 from vigor_app.state.logging import RPE_CHOICES, EntryCard, SetRow
 from vigor_app.state.logging import LoggingState as S
 
@@ -176,7 +176,8 @@ def _finish() -> rx.Component:
     )
 
 
-@app_page("/log", "Log workout", on_load=[S.load])
+@app_page("/log", "Log workout", on_load=[S.load],
+          nav=NavItem("Log", "notebook-pen", order=30))
 def log_page() -> rx.Component:
     return rx.vstack(
         rx.cond(

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vigor_app.components.shell import app_page, page_header
+from vigor_app.components.layout import section_card, stacked_form
+from vigor_app.components.shell import NavItem, app_page, page_header
 from vigor_app.state.membership import MembershipState as S
 
 
@@ -38,42 +39,32 @@ def _offer(offer: rx.Var[dict]) -> rx.Component:
 
 
 def _upgrade() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading("Ask for a higher tier", size="4", as_="h2"),
-            rx.foreach(S.requests, lambda r: rx.text(
-                r["when"], ": ", r["to"], " — ", rx.badge(r["status"]),
-                rx.cond(r["reason"] != "", rx.text.em(" ", r["reason"])), size="2")),
-            rx.cond(
-                S.higher_tiers.length() == 0,
-                rx.text("You are on the highest tier.", size="2", color_scheme="gray"),
-                rx.form(
-                    rx.vstack(
-                        rx.el.label("Tier", html_for="to_tier", class_name="vigor-label"),
-                        rx.el.select(rx.foreach(S.higher_tiers, lambda t: rx.el.option(t["label"], value=t["tier"])),
-                                     id="to_tier", name="to_tier", class_name="vigor-select"),
-                        rx.el.label("Note for the team (optional)", html_for="upgrade-note", class_name="vigor-label"),
-                        rx.text_area(id="upgrade-note", name="note", max_length=500, width="100%"),
-                        rx.cond(S.request_error != "", rx.text(S.request_error, color_scheme="red", size="2",
-                                                               role="alert")),
-                        rx.button("Request upgrade", type="submit"),
-                        spacing="2",
-                        width="100%",
-                    ),
-                    on_submit=S.request_upgrade,
-                    reset_on_submit=False,
-                    width="100%",
-                ),
+    return section_card(
+        "Ask for a higher tier",
+        rx.foreach(S.requests, lambda r: rx.text(
+            r["when"], ": ", r["to"], " — ", rx.badge(r["status"]),
+            rx.cond(r["reason"] != "", rx.text.em(" ", r["reason"])), size="2")),
+        rx.cond(
+            S.higher_tiers.length() == 0,
+            rx.text("You are on the highest tier.", size="2", color_scheme="gray"),
+            stacked_form(
+                rx.el.label("Tier", html_for="to_tier", class_name="vigor-label"),
+                rx.el.select(rx.foreach(S.higher_tiers, lambda t: rx.el.option(t["label"], value=t["tier"])),
+                             id="to_tier", name="to_tier", class_name="vigor-select"),
+                rx.el.label("Note for the team (optional)", html_for="upgrade-note", class_name="vigor-label"),
+                rx.text_area(id="upgrade-note", name="note", max_length=500, width="100%"),
+                rx.cond(S.request_error != "", rx.text(S.request_error, color_scheme="red", size="2",
+                                                       role="alert")),
+                rx.button("Request upgrade", type="submit"),
+                on_submit=S.request_upgrade,
+                spacing="2",
             ),
-            spacing="3",
-            width="100%",
         ),
-        size="3",
-        width="100%",
     )
 
 
-@app_page("/membership", "Membership", on_load=[S.load])
+@app_page("/membership", "Membership", on_load=[S.load],
+          nav=NavItem("Membership", "crown", order=90))
 def membership_page() -> rx.Component:
     return rx.vstack(
         page_header("Membership", "What your tier gives you, and how much of it you have used."),
@@ -100,17 +91,13 @@ def membership_page() -> rx.Component:
         rx.grid(rx.foreach(S.offers, _offer), columns=rx.breakpoints(initial="1", md="3"), spacing="3",
                 width="100%"),
         _upgrade(),
-        rx.card(
-            rx.vstack(
-                rx.heading("Who answered lately", size="4", as_="h2"),
-                rx.cond(S.recent.length() == 0, rx.text("No AI requests yet.", size="2", color_scheme="gray")),
-                rx.foreach(S.recent, lambda r: rx.text(
-                    r["when"], " · ", r["feature"], " · ", rx.text.strong(r["engine"]),
-                    rx.cond(r["why"] != "", rx.text.span(" (", r["why"], ")")), size="2")),
-                spacing="2",
-            ),
-            size="3",
-            width="100%",
+        section_card(
+            "Who answered lately",
+            rx.cond(S.recent.length() == 0, rx.text("No AI requests yet.", size="2", color_scheme="gray")),
+            rx.foreach(S.recent, lambda r: rx.text(
+                r["when"], " · ", r["feature"], " · ", rx.text.strong(r["engine"]),
+                rx.cond(r["why"] != "", rx.text.span(" (", r["why"], ")")), size="2")),
+            spacing="2",
         ),
         spacing="4",
         width="100%",

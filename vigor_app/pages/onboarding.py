@@ -4,15 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vigor_app.components.profile_fields import (
-    equipment_field,
-    form_errors,
-    goals_field,
-    injuries_field,
-    level_field,
-    schedule_fields,
-    units_fields,
-)
+from vigor_app.components import profile_fields as fields
 from vigor_app.components.shell import app_page
 from vigor_app.state.fitness_profile import FitnessProfileState as S
 
@@ -20,12 +12,12 @@ from vigor_app.state.fitness_profile import FitnessProfileState as S
 def _step_body() -> rx.Component:
     return rx.match(
         S.step_key,
-        ("fitness_level", level_field()),
-        ("goals", goals_field()),
-        ("equipment", equipment_field()),
-        ("injuries", injuries_field()),
-        ("schedule", schedule_fields()),
-        ("units", units_fields()),
+        ("fitness_level", fields.level_field()),
+        ("goals", fields.goals_field()),
+        ("equipment", fields.equipment_field()),
+        ("injuries", fields.injuries_field()),
+        ("schedule", fields.schedule_fields()),
+        ("units", fields.units_fields()),
         rx.fragment(),
     )
 
@@ -39,7 +31,7 @@ def onboarding_page() -> rx.Component:
                 rx.progress(value=S.progress, aria_label="Set-up progress", width="100%"),
                 rx.heading(S.step_title, size="6", as_="h1"),
                 rx.text(S.step_hint, color_scheme="gray"),
-                form_errors(),
+                fields.form_errors(),
                 _step_body(),
                 rx.hstack(
                     rx.button("Back", variant="soft", color_scheme="gray", size="3",

@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
+from vigor_app.components import profile_fields as fields
 from vigor_app.components.forms import form_error, text_field
-from vigor_app.components.profile_fields import (
-    coach_fields,
-    equipment_field,
-    form_errors,
-    goals_field,
-    injuries_field,
-    level_field,
-    schedule_fields,
-    units_fields,
-)
-from vigor_app.components.shell import app_page, page_header
+from vigor_app.components.layout import new_password_fields, section_card, stacked_form
+from vigor_app.components.shell import NavItem, app_page, page_header
 from vigor_app.components.your_data import your_data_card
 from vigor_app.state.fitness_profile import FitnessProfileState
 from vigor_app.state.profile import AccountState
@@ -27,75 +19,50 @@ def _row(label: str, value) -> rx.Component:
 
 
 def _fitness_profile() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading("Fitness profile", size="4", as_="h2"),
-            rx.text("Your plan is built from these answers. Changes apply to the next plan you generate.",
-                    size="2", color_scheme="gray"),
-            form_errors(),
-            level_field(),
-            goals_field(),
-            equipment_field(),
-            injuries_field(),
-            schedule_fields(),
-            units_fields(),
-            coach_fields(),
-            rx.button("Save profile", size="3", on_click=FitnessProfileState.save_all),
-            spacing="5",
-            width="100%",
-        ),
-        size="3",
-        width="100%",
+    return section_card(
+        "Fitness profile",
+        fields.form_errors(),
+        fields.level_field(),
+        fields.goals_field(),
+        fields.equipment_field(),
+        fields.injuries_field(),
+        fields.schedule_fields(),
+        fields.units_fields(),
+        fields.coach_fields(),
+        rx.button("Save profile", size="3", on_click=FitnessProfileState.save_all),
+        intro="Your plan is built from these answers. Changes apply to the next plan you generate.",
+        spacing="5",
     )
 
 
-@app_page("/profile", "Profile", on_load=[FitnessProfileState.load])
+@app_page("/profile", "Profile", on_load=[FitnessProfileState.load],
+          nav=NavItem("Profile", "user", order=80))
 def profile_page() -> rx.Component:
     return rx.vstack(
         page_header("Profile"),
-        rx.card(
-            rx.vstack(
-                rx.heading("Account", size="4", as_="h2"),
-                _row("Username", AccountState.username),
-                _row("E-mail", AccountState.email),
-                _row("Role", rx.cond(AccountState.is_admin, "Administrator", "Member")),
-                rx.link("Membership: your tier, usage and upgrades →", href="/membership", size="2"),
-                spacing="2",
-            ),
-            size="3",
-            width="100%",
+        section_card(
+            "Account",
+            _row("Username", AccountState.username),
+            _row("E-mail", AccountState.email),
+            _row("Role", rx.cond(AccountState.is_admin, "Administrator", "Member")),
+            rx.link("Membership: your tier, usage and upgrades →", href="/membership", size="2"),
+            spacing="2",
         ),
-        rx.card(
-            rx.vstack(
-                rx.heading("Change password", size="4", as_="h2"),
-                rx.text("Changing your password signs out your other devices.", size="2",
-                        color_scheme="gray"),
-                form_error(AccountState.form_error),
-                rx.form(
-                    rx.vstack(
-                        text_field("Current password", "current_password", type="password",
-                                   error=AccountState.current_password_error,
-                                   autocomplete="current-password", max_length=128),
-                        text_field("New password", "new_password", type="password",
-                                   error=AccountState.password_error, autocomplete="new-password",
-                                   max_length=128),
-                        text_field("Confirm new password", "confirm_password", type="password",
-                                   error=AccountState.confirm_error, autocomplete="new-password",
-                                   max_length=128),
-                        rx.button("Change password", type="submit", size="3"),
-                        spacing="3",
-                        width="100%",
-                        max_width="420px",
-                    ),
-                    on_submit=AccountState.change_password,
-                    reset_on_submit=False,
-                    width="100%",
-                ),
+        section_card(
+            "Change password",
+            form_error(AccountState.form_error),
+            stacked_form(
+                text_field("Current password", "current_password", type="password",
+                           error=AccountState.current_password_error, autocomplete="current-password",
+                           max_length=128),
+                *new_password_fields("New password", "Confirm new password", AccountState.password_error,
+                                     AccountState.confirm_error, name="new_password"),
+                rx.button("Change password", type="submit", size="3"),
+                on_submit=AccountState.change_password,
                 spacing="3",
-                width="100%",
+                max_width="420px",
             ),
-            size="3",
-            width="100%",
+            intro="Changing your password signs out your other devices.",
         ),
         _fitness_profile(),
         your_data_card(),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vigor_app.components.shell import app_page, page_header
+from vigor_app.components.shell import NavItem, app_page, page_header
 from vigor_app.services.vocabulary import MAJOR_GROUPS
 from vigor_app.services.vocabulary_labels import label
 from vigor_app.state.progress import ProgressState as S
@@ -149,7 +149,8 @@ def _records() -> rx.Component:
     )
 
 
-@app_page("/progress", "Progress", on_load=[S.load])
+@app_page("/progress", "Progress", on_load=[S.load],
+          nav=NavItem("Progress", "trending-up", order=70))
 def progress_page() -> rx.Component:
     return rx.vstack(
         page_header("Progress", "Strength, volume, consistency and your body, over time."),

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vigor_app.components.shell import app_page, page_header
+from vigor_app.components.layout import section_card
+from vigor_app.components.shell import NavItem, app_page, page_header
 from vigor_app.state.workouts import FOCUS_OPTIONS, INTENSITY_OPTIONS, DayView, ItemView
 from vigor_app.state.workouts import WorkoutsState as S
 
@@ -19,40 +20,34 @@ def _select(label: str, field_id: str, value, options, on_change) -> rx.Componen
 
 
 def _new_plan_card() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.heading("New plan", size="4", as_="h2"),
-            rx.text("Built from your profile. Change a setting here for this plan only.", size="2",
-                    color_scheme="gray"),
-            rx.flex(
-                _select("Days this week", "req_days", S.req_days,
-                        [("", "As in my profile")] + [(str(n), f"{n} days") for n in range(2, 7)],
-                        lambda v: S.set_request("req_days", v)),
-                rx.vstack(
-                    rx.el.label("Minutes per session", html_for="req_minutes", class_name="vigor-label"),
-                    rx.input(id="req_minutes", type="number", min=15, max=120, step=5, value=S.req_minutes,
-                             placeholder="As in my profile", on_change=lambda v: S.set_request("req_minutes", v),
-                             size="3", width="170px"),
-                    spacing="1",
-                ),
-                _select("Intensity", "req_intensity", S.req_intensity, INTENSITY_OPTIONS,
-                        lambda v: S.set_request("req_intensity", v)),
-                _select("Focus", "req_focus", S.req_focus, FOCUS_OPTIONS,
-                        lambda v: S.set_request("req_focus", v)),
-                spacing="4",
-                wrap="wrap",
-                direction=rx.breakpoints(initial="column", sm="row"),
+    return section_card(
+        "New plan",
+        rx.flex(
+            _select("Days this week", "req_days", S.req_days,
+                    [("", "As in my profile")] + [(str(n), f"{n} days") for n in range(2, 7)],
+                    lambda v: S.set_request("req_days", v)),
+            rx.vstack(
+                rx.el.label("Minutes per session", html_for="req_minutes", class_name="vigor-label"),
+                rx.input(id="req_minutes", type="number", min=15, max=120, step=5, value=S.req_minutes,
+                         placeholder="As in my profile", on_change=lambda v: S.set_request("req_minutes", v),
+                         size="3", width="170px"),
+                spacing="1",
             ),
-            rx.button(
-                rx.cond(S.generating, rx.hstack(rx.spinner(size="2"), rx.text("Building your plan…")),
-                        rx.text("Generate plan")),
-                size="3", on_click=S.generate, disabled=S.generating,
-            ),
+            _select("Intensity", "req_intensity", S.req_intensity, INTENSITY_OPTIONS,
+                    lambda v: S.set_request("req_intensity", v)),
+            _select("Focus", "req_focus", S.req_focus, FOCUS_OPTIONS,
+                    lambda v: S.set_request("req_focus", v)),
             spacing="4",
-            width="100%",
+            wrap="wrap",
+            direction=rx.breakpoints(initial="column", sm="row"),
         ),
-        size="3",
-        width="100%",
+        rx.button(
+            rx.cond(S.generating, rx.hstack(rx.spinner(size="2"), rx.text("Building your plan…")),
+                    rx.text("Generate plan")),
+            size="3", on_click=S.generate, disabled=S.generating,
+        ),
+        intro="Built from your profile. Change a setting here for this plan only.",
+        spacing="4",
     )
 
 
@@ -178,7 +173,8 @@ def _swap_dialog() -> rx.Component:
     )
 
 
-@app_page("/workouts", "Workouts", on_load=[S.load])
+@app_page("/workouts", "Workouts", on_load=[S.load],
+          nav=NavItem("Workouts", "dumbbell", order=20))
 def workouts_page() -> rx.Component:
     return rx.vstack(
         page_header("Workouts", "Your weekly plan, built for your level, goals, equipment and schedule."),
