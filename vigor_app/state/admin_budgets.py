@@ -11,7 +11,8 @@ from vigor_app.services.admin import users as admin_users
 from vigor_app.services.admin.providers import plain_dollars
 from vigor_app.services.ai import quotas
 from vigor_app.services.errors import VigorError
-from vigor_app.state.admin import DENIED, AdminConsoleState, bar, field_errors, money, percent, when
+from vigor_app.state.admin import DENIED, AdminConsoleState, field_errors
+from vigor_app.state.admin_format import bar, money, percent, when
 from vigor_app.state.arguments import form as form_values
 from vigor_app.state.arguments import form_field
 

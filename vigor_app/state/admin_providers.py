@@ -14,7 +14,8 @@ from vigor_app.services.admin import providers as admin_providers
 from vigor_app.services.ai import provider_health
 from vigor_app.services.ai import providers as ai_providers
 from vigor_app.services.errors import VigorError
-from vigor_app.state.admin import DENIED, AdminConsoleState, field_errors, money, percent
+from vigor_app.state.admin import DENIED, AdminConsoleState, field_errors
+from vigor_app.state.admin_format import money, percent
 from vigor_app.state.arguments import flag, record_id, text
 from vigor_app.state.arguments import form as form_values
 
