@@ -87,8 +87,8 @@ def _state_names() -> dict[str, str]:
     from vigor_app.state.auth import AuthState
     from vigor_app.state.coach import CoachState
     from vigor_app.state.dashboard import DashboardState
-    from vigor_app.state.logging import LoggingState
     from vigor_app.state.sign_in import RegisterState, SignInState
+    from vigor_app.state.workout_log import LoggingState
 
     return {"root": State.get_full_name(), "auth": AuthState.get_full_name(),
             "signin": SignInState.get_full_name(), "register": RegisterState.get_full_name(),

@@ -304,7 +304,7 @@ def test_the_audit_log_cannot_be_edited_from_the_console():
 
 
 def test_an_audit_change_shows_only_what_changed():
-    from vigor_app.state.admin import audit_values
+    from vigor_app.state.admin_format import audit_values
 
     before = json.dumps({"name": "A", "model": "small", "api_key": "••••1234"})
     after = json.dumps({"name": "A", "model": "large", "api_key": "••••1234", "api_key_replaced": True})

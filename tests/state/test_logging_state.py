@@ -9,7 +9,7 @@ from vigor_app.services.plans import profiles
 from vigor_app.services.training import workouts
 from vigor_app.services.your_data import importer as data_import
 from vigor_app.state.history import HistoryState
-from vigor_app.state.logging import LoggingState
+from vigor_app.state.workout_log import LoggingState
 
 
 @pytest.fixture

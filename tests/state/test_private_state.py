@@ -19,9 +19,9 @@ from vigor_app.state.auth import AuthState, private_states
 from vigor_app.state.coach import CoachState
 from vigor_app.state.dashboard import DashboardState
 from vigor_app.state.history import HistoryState
-from vigor_app.state.logging import LoggingState
 from vigor_app.state.progress import ProgressState
 from vigor_app.state.sign_in import SignInState
+from vigor_app.state.workout_log import LoggingState
 from vigor_app.state.workouts import WorkoutsState
 
 SECRET = "Alicequest"

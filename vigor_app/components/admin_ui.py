@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import reflex as rx
 
+from vigor_app.components import forms
 from vigor_app.components.shell import NavItem, app_page, page_header
 from vigor_app.state.admin import AdminConsoleState
 from vigor_app.state.auth import AuthState
@@ -199,24 +200,11 @@ def input_field(label: str | rx.Var, name: str, errors: rx.Var[dict], *, default
 def select_field(label: str, name: str, options: list[tuple[str, str]], *, errors: rx.Var[dict] | None = None,
                  default_value=None, value=None, on_change=None, field_id: str = "",
                  hint: str = "") -> rx.Component:
+    """The form kit's select, submitted as `name`, styled inline for dialogs, its error by name."""
     field_id = field_id or name
-    props = {}
-    if default_value is not None:
-        props["default_value"] = default_value
-    if value is not None:
-        props["value"] = value
-    if on_change is not None:
-        props["on_change"] = on_change
-    children: list[rx.Component] = [
-        rx.el.label(label, html_for=field_id, class_name="vigor-label"),
-        rx.el.select(*[rx.el.option(text, value=v) for v, text in options], id=field_id, name=name,
-                     class_name="vigor-select", style=SELECT_STYLE, **props),
-    ]
-    if hint:
-        children.append(rx.text(hint, size="1", color_scheme="gray"))
-    if errors is not None:
-        children.append(error_text(errors, name, field_id))
-    return rx.vstack(*children, spacing="1", width="100%", align="stretch")
+    return forms.select_field(label, field_id, options, name=name, value=value, default_value=default_value,
+                              on_change=on_change, hint=hint, style=SELECT_STYLE, width="100%", align="stretch",
+                              error=error_text(errors, name, field_id) if errors is not None else None)
 
 
 def checkbox_field(label: str, name: str, *, default_checked=None, field_id: str = "",

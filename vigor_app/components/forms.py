@@ -49,6 +49,38 @@ def text_field(
     return rx.vstack(*children, spacing="1", width="100%", align="stretch")
 
 
+def select_field(
+    label: str,
+    field_id: str,
+    options: list[tuple[str, str]],
+    *,
+    name: str | None = None,
+    value=None,
+    default_value=None,
+    on_change=None,
+    hint: str = "",
+    error: rx.Component | None = None,
+    style: dict | None = None,
+    width: str | None = None,
+    align: str | None = None,
+) -> rx.Component:
+    """A labelled native select of (value, text) options, its hint and error below. Its id is
+    `field_id`, so `get_by_label(label)` finds it; a form submits it as `name`."""
+    props = {key: prop for key, prop in (("name", name), ("value", value), ("default_value", default_value),
+                                         ("on_change", on_change), ("style", style)) if prop is not None}
+    children: list[rx.Component] = [
+        rx.el.label(label, html_for=field_id, class_name="vigor-label"),
+        rx.el.select(*[rx.el.option(text, value=v) for v, text in options], id=field_id,
+                     class_name="vigor-select", **props),
+    ]
+    if hint:
+        children.append(rx.text(hint, size="1", color_scheme="gray"))
+    if error is not None:
+        children.append(error)
+    layout = {key: prop for key, prop in (("width", width), ("align", align)) if prop is not None}
+    return rx.vstack(*children, spacing="1", **layout)
+
+
 def form_error(message: rx.Var[str]) -> rx.Component:
     return rx.cond(
         message != "",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from vigor_app.components.forms import select_field
 from vigor_app.state.fitness_profile import OPTIONS, FitnessProfileState
 
 S = FitnessProfileState
@@ -41,6 +42,12 @@ def level_field() -> rx.Component:
     )
 
 
+def _select(label: str, field: str, options: list[tuple[str, str]]) -> rx.Component:
+    """A select for one of the profile's fields (its id and error are the field's name)."""
+    return select_field(label, field, options, value=getattr(S, field),
+                        on_change=lambda value: S.set_field(field, value), error=_error(field), width="100%")
+
+
 def checkbox_group(legend: str, field: str, selected: rx.Var[list[str]]) -> rx.Component:
     return _group(
         legend,
@@ -65,23 +72,9 @@ def injuries_field() -> rx.Component:
     return checkbox_group("Injuries or limitations", "injuries", S.injuries)
 
 
-def _native_select(label: str, field_id: str, value: rx.Var[str], options: list[tuple[str, str]],
-                   on_change) -> rx.Component:
-    return rx.vstack(
-        rx.el.label(label, html_for=field_id, class_name="vigor-label"),
-        rx.el.select(*[rx.el.option(text, value=v) for v, text in options], id=field_id, value=value,
-                     on_change=on_change, class_name="vigor-select"),
-        _error(field_id),
-        spacing="1",
-        width="100%",
-    )
-
-
 def schedule_fields() -> rx.Component:
     return rx.vstack(
-        _native_select("Training days per week", "days_per_week", S.days_per_week,
-                       [(str(n), f"{n} days") for n in range(2, 7)],
-                       lambda value: S.set_field("days_per_week", value)),
+        _select("Training days per week", "days_per_week", [(str(n), f"{n} days") for n in range(2, 7)]),
         checkbox_group("Preferred days (optional)", "preferred_weekdays", S.preferred_weekdays),
         rx.vstack(
             rx.el.label("Session length (minutes)", html_for="session_minutes", class_name="vigor-label"),
@@ -99,8 +92,7 @@ def schedule_fields() -> rx.Component:
 
 def units_fields() -> rx.Component:
     return rx.vstack(
-        _native_select("Units", "units", S.units, [("kg", "Kilograms (kg)"), ("lb", "Pounds (lb)")],
-                       lambda value: S.set_field("units", value)),
+        _select("Units", "units", [("kg", "Kilograms (kg)"), ("lb", "Pounds (lb)")]),
         rx.vstack(
             rx.el.label("Time zone", html_for="timezone", class_name="vigor-label"),
             rx.input(id="timezone", value=S.timezone, on_change=lambda value: S.set_field("timezone", value),
@@ -124,9 +116,7 @@ def coach_fields() -> rx.Component:
     return rx.vstack(
         rx.checkbox("A daily message from my coach", checked=S.daily_motivation,
                     on_change=S.set_daily_motivation, size="3"),
-        _native_select("At (my local time)", "motivation_hour", S.motivation_hour,
-                       [(str(h), f"{h:02d}:00") for h in range(24)],
-                       lambda value: S.set_field("motivation_hour", value)),
+        _select("At (my local time)", "motivation_hour", [(str(h), f"{h:02d}:00") for h in range(24)]),
         spacing="3",
         width="100%",
     )

@@ -4,18 +4,10 @@ from __future__ import annotations
 
 import reflex as rx
 
+from vigor_app.components.forms import select_field
 from vigor_app.components.layout import section_card, stacked_form
 from vigor_app.state.your_data import UPLOAD_ID
 from vigor_app.state.your_data import YourDataState as S
-
-
-def _select(label: str, field_id: str, value, options, field: str) -> rx.Component:
-    return rx.vstack(
-        rx.el.label(label, html_for=field_id, class_name="vigor-label"),
-        rx.el.select(*[rx.el.option(text, value=v) for v, text in options], id=field_id, value=value,
-                     on_change=lambda v: S.set_import_option(field, v), class_name="vigor-select"),
-        spacing="1",
-    )
 
 
 def your_data_card() -> rx.Component:
@@ -31,10 +23,11 @@ def your_data_card() -> rx.Component:
         rx.divider(),
         rx.heading("Import from Strong or Hevy", size="3", as_="h3"),
         rx.flex(
-            _select("File from", "import-source", S.import_source,
-                    [("", "Detect it"), ("strong", "Strong"), ("hevy", "Hevy")], "import_source"),
-            _select("Weights in the file", "import-unit", S.import_unit,
-                    [("", "My units"), ("kg", "Kilograms"), ("lb", "Pounds")], "import_unit"),
+            select_field("File from", "import-source", [("", "Detect it"), ("strong", "Strong"), ("hevy", "Hevy")],
+                         value=S.import_source, on_change=lambda v: S.set_import_option("import_source", v)),
+            select_field("Weights in the file", "import-unit", [("", "My units"), ("kg", "Kilograms"),
+                                                                ("lb", "Pounds")],
+                         value=S.import_unit, on_change=lambda v: S.set_import_option("import_unit", v)),
             spacing="4",
             wrap="wrap",
         ),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from vigor_app.components.forms import select_field
 from vigor_app.components.shell import NavItem, app_page, page_header
 from vigor_app.state.exercises import (
     EQUIPMENT_CHOICES,
@@ -12,34 +13,11 @@ from vigor_app.state.exercises import (
     ExercisesState,
 )
 
-_SELECT_STYLE = {
-    "width": "100%",
-    "padding": "8px 10px",
-    "border_radius": "var(--radius-3)",
-    "border": "1px solid var(--gray-7)",
-    "background": "var(--color-surface)",
-    "color": "inherit",
-    "font_size": "var(--font-size-3)",
-}
-
 
 def _filter_select(label: str, field_id: str, value: rx.Var[str], on_change,
                    choices: tuple[tuple[str, str], ...]) -> rx.Component:
-    return rx.vstack(
-        rx.el.label(label, html_for=field_id, class_name="vigor-label"),
-        rx.el.select(
-            rx.el.option("Any", value=""),
-            *[rx.el.option(text, value=word) for word, text in choices],
-            id=field_id,
-            name=field_id,
-            value=value,
-            on_change=on_change,
-            style=_SELECT_STYLE,
-        ),
-        spacing="1",
-        width="100%",
-        align="stretch",
-    )
+    return select_field(label, field_id, [("", "Any"), *choices], name=field_id, value=value, on_change=on_change,
+                        style={"max_width": "100%"}, width="100%", align="stretch")
 
 
 def _filters() -> rx.Component:

@@ -5,8 +5,8 @@ from __future__ import annotations
 import reflex as rx
 
 from vigor_app.components.shell import NavItem, app_page, page_header
-from vigor_app.state.logging import RPE_CHOICES, EntryCard, SetRow
-from vigor_app.state.logging import LoggingState as S
+from vigor_app.state.workout_log import RPE_CHOICES, EntryCard, SetRow
+from vigor_app.state.workout_log import LoggingState as S
 
 
 def _set_row(card: EntryCard, row: SetRow) -> rx.Component:

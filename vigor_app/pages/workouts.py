@@ -4,28 +4,20 @@ from __future__ import annotations
 
 import reflex as rx
 
+from vigor_app.components.forms import select_field
 from vigor_app.components.layout import section_card
 from vigor_app.components.shell import NavItem, app_page, page_header
 from vigor_app.state.workouts import FOCUS_OPTIONS, INTENSITY_OPTIONS, DayView, ItemView
 from vigor_app.state.workouts import WorkoutsState as S
 
 
-def _select(label: str, field_id: str, value, options, on_change) -> rx.Component:
-    return rx.vstack(
-        rx.el.label(label, html_for=field_id, class_name="vigor-label"),
-        rx.el.select(*[rx.el.option(text, value=v) for v, text in options], id=field_id, value=value,
-                     on_change=on_change, class_name="vigor-select"),
-        spacing="1",
-    )
-
-
 def _new_plan_card() -> rx.Component:
     return section_card(
         "New plan",
         rx.flex(
-            _select("Days this week", "req_days", S.req_days,
-                    [("", "As in my profile")] + [(str(n), f"{n} days") for n in range(2, 7)],
-                    lambda v: S.set_request("req_days", v)),
+            select_field("Days this week", "req_days",
+                         [("", "As in my profile")] + [(str(n), f"{n} days") for n in range(2, 7)],
+                         value=S.req_days, on_change=lambda v: S.set_request("req_days", v)),
             rx.vstack(
                 rx.el.label("Minutes per session", html_for="req_minutes", class_name="vigor-label"),
                 rx.input(id="req_minutes", type="number", min=15, max=120, step=5, value=S.req_minutes,
@@ -33,10 +25,10 @@ def _new_plan_card() -> rx.Component:
                          size="3", width="170px"),
                 spacing="1",
             ),
-            _select("Intensity", "req_intensity", S.req_intensity, INTENSITY_OPTIONS,
-                    lambda v: S.set_request("req_intensity", v)),
-            _select("Focus", "req_focus", S.req_focus, FOCUS_OPTIONS,
-                    lambda v: S.set_request("req_focus", v)),
+            select_field("Intensity", "req_intensity", INTENSITY_OPTIONS, value=S.req_intensity,
+                         on_change=lambda v: S.set_request("req_intensity", v)),
+            select_field("Focus", "req_focus", FOCUS_OPTIONS, value=S.req_focus,
+                         on_change=lambda v: S.set_request("req_focus", v)),
             spacing="4",
             wrap="wrap",
             direction=rx.breakpoints(initial="column", sm="row"),

@@ -3,30 +3,30 @@
 themselves. A person who is not an admin gets nothing loaded and changes nothing.
 
 ``AdminConsoleState`` is the base of every admin page's state: it holds the budget-alert
-banner. ``AdminState`` is the overview and the people (``/admin``, ``/admin/users``).
+banner and ``_as_admin()``, which refuses anyone else and calls a service for the admin. ``AdminState`` is the overview and the people (``/admin``, ``/admin/users``).
 """
 
 from __future__ import annotations
 
 import asyncio
-import json
 import logging
-from datetime import datetime
+from collections.abc import Callable
+from typing import TypeVar
 
 import reflex as rx
 
-from vigor_app.clock import as_utc
 from vigor_app.services import vocabulary
 from vigor_app.services.accounts.sessions import CurrentUser
 from vigor_app.services.admin import accounts as admin
 from vigor_app.services.admin import analytics as admin_analytics
 from vigor_app.services.admin import budget_alerts
 from vigor_app.services.admin import users as admin_users
-from vigor_app.services.ai import pricing, quotas
+from vigor_app.services.ai import quotas
 from vigor_app.services.errors import VigorError
+from vigor_app.state.admin_format import audit_rows, bar, day, money, percent, rate, when
 from vigor_app.state.arguments import choice, flag, form_as, form_field, record_id, text
 from vigor_app.state.arguments import form as form_values
-from vigor_app.state.auth import AuthState
+from vigor_app.state.auth import AuthState, ErrorShown, Outcome, field_errors
 
 log = logging.getLogger(__name__)
 
@@ -34,89 +34,7 @@ DENIED = "Only administrators can do this."
 RECENT_AUDIT = 10
 WINDOW_LABELS = {"day": "Today", "week": "This week", "month": "This month"}
 
-
-# --- how figures are shown (shared by the admin states) -------------------------------------
-
-
-def when(value: datetime | None) -> str:
-    if value is None:
-        return "never"
-    return as_utc(value).strftime("%Y-%m-%d %H:%M UTC")
-
-
-def day(value: datetime | None) -> str:
-    return value.strftime("%Y-%m-%d") if value else ""
-
-
-def money(micros: int | None) -> str:
-    return "none" if micros is None else pricing.format_usd(micros)
-
-
-def percent(value: float | None, digits: int = 0) -> str:
-    return "–" if value is None else f"{value:.{digits}f}%"
-
-
-def rate(value: float | None) -> str:
-    return "–" if value is None else f"{100 * value:.1f}%"
-
-
-def bar(value: float | None) -> int:
-    """A progress bar's value (0–100)."""
-    return 0 if value is None else max(0, min(100, round(value)))
-
-
-def _lines(value) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, dict):
-        if not value:
-            return "—"
-        return "\n".join(f"{k}: {json.dumps(v) if isinstance(v, dict | list) else v}"
-                         for k, v in value.items())
-    return str(value)
-
-
-def audit_values(before: str, after: str) -> tuple[str, str]:
-    """An audit entry's before and after (JSON) as short ``key: value`` lines. When both
-    are records, only what changed is shown (the stored entry keeps everything)."""
-    def load(text: str):
-        if not text:
-            return None
-        try:
-            return json.loads(text)
-        except ValueError:
-            return text
-
-    old, new = load(before), load(after)
-    if isinstance(old, dict) and isinstance(new, dict):
-        changed = [k for k in {**old, **new} if old.get(k) != new.get(k)]
-        if changed:
-            old = {k: old[k] for k in changed if k in old}
-            new = {k: new[k] for k in changed if k in new}
-    return _lines(old), _lines(new)
-
-
-def _first_lines(text: str, count: int) -> str:
-    lines = text.split("\n")
-    return text if len(lines) <= count else "\n".join(lines[:count] + [f"… {len(lines) - count} more"])
-
-
-def audit_rows(entries: list[admin.AuditRow], *, lines: int = 0) -> list[dict[str, str]]:
-    """Audit entries for a table; `lines` > 0 keeps that many lines of each value."""
-    rows = []
-    for a in entries:
-        before, after = audit_values(a.before, a.after)
-        if lines:
-            before, after = _first_lines(before, lines), _first_lines(after, lines)
-        rows.append({"id": str(a.id), "when": when(a.created_at), "actor": a.actor, "action": a.action,
-                     "target": a.target, "before": before, "after": after})
-    return rows
-
-
-def field_errors(exc: VigorError, fields: dict[str, str] | None = None) -> dict[str, str]:
-    """A service error as {form field: message}; an error with no field goes under "form"."""
-    name = (fields or {}).get(exc.field or "", exc.field or "form")
-    return {name: exc.message}
+T = TypeVar("T")
 
 
 # --- the base of every admin page -------------------------------------------------------------
@@ -137,6 +55,15 @@ class AdminConsoleState(AuthState):
             self._clear()
             return None
         return user
+
+    def _as_admin(self, action: Callable[[CurrentUser], T], *, error: ErrorShown = None) -> Outcome[T]:
+        """`action(admin)` when an admin is asking (checked now, in the database), a service's
+        error shown where `error` says (see `AuthState._as_user`); anyone else is refused with
+        a toast and nothing is called."""
+        actor = self._admin()
+        if actor is None:
+            return Outcome(ok=False, answer=rx.toast.error(DENIED))
+        return self._attempt(actor, action, error)
 
     def _refresh_banner(self, actor: CurrentUser) -> bool:
         try:
@@ -281,17 +208,22 @@ class AdminState(AdminConsoleState):
             self._refresh(actor)
 
     def _change(self, action, user_id: str, value, done: str):
-        actor = self._admin()
-        if actor is None:
-            return rx.toast.error(DENIED)
-        if value is None:
-            return rx.toast.error("That change is not possible.")
-        try:
+        def change(actor: CurrentUser) -> None:
+            if value is None:
+                raise VigorError("That change is not possible.")
             action(actor.id, record_id(user_id), value, client_ip=self._client_ip())
-        except VigorError as exc:
-            return rx.toast.error(exc.message)
-        self._refresh(actor)
+
+        changed = self._as_admin(change)
+        if not changed.ok:
+            return changed.answer
+        self._refresh(changed.user)
         return rx.toast.success(done)
+
+    def _managed(self) -> int:
+        """The person being managed; an error when none is."""
+        if not self._manage_id:
+            raise VigorError("Choose a person first.")
+        return self._manage_id
 
     @rx.event
     def set_role(self, user_id: str, role: str):
@@ -306,15 +238,17 @@ class AdminState(AdminConsoleState):
 
     @rx.event
     def open_user(self, user_id: str):
-        actor = self._admin()
-        if actor is None:
-            return rx.toast.error(DENIED)
-        try:
-            self._manage_id = record_id(user_id)
-            self._refresh_manage(actor)
-        except VigorError as exc:
+        def not_found(exc: VigorError):
             self._manage_id = 0
             return rx.toast.error(exc.message)
+
+        def show(actor: CurrentUser) -> None:
+            self._manage_id = record_id(user_id)
+            self._refresh_manage(actor)
+
+        shown = self._as_admin(show, error=not_found)
+        if not shown.ok:
+            return shown.answer
         self.override_errors = {}
         self.override_form_key += 1
         self.manage_open = True
@@ -329,16 +263,11 @@ class AdminState(AdminConsoleState):
     @rx.event
     def change_tier(self, form: dict):
         tier = form_field(form_values(form), "tier")
-        actor = self._admin()
-        if actor is None:
-            return rx.toast.error(DENIED)
-        if not self._manage_id:
-            return rx.toast.error("Choose a person first.")
-        try:
-            quotas.set_user_tier(actor.id, self._manage_id, tier, client_ip=self._client_ip())
-        except VigorError as exc:
-            return rx.toast.error(exc.message)
-        self._refresh(actor)
+        changed = self._as_admin(lambda actor: quotas.set_user_tier(actor.id, self._managed(), tier,
+                                                                    client_ip=self._client_ip()))
+        if not changed.ok:
+            return changed.answer
+        self._refresh(changed.user)
         return rx.toast.success(f"Tier changed to {vocabulary.TIER_LABELS.get(tier, tier)}.")
 
     @rx.event
@@ -348,44 +277,40 @@ class AdminState(AdminConsoleState):
         return self._change(admin.set_active, str(self._manage_id), flag(active),
                             "Account enabled." if active else "Account disabled; its sessions ended.")
 
+    def _override_error(self, exc: VigorError):
+        """A refused grant shows next to the field at fault (no one chosen: a toast)."""
+        if not self._manage_id:
+            return rx.toast.error(exc.message)
+        self.override_errors = field_errors(exc)
+        return None
+
     @rx.event
     def grant_override(self, form: dict):
-        actor = self._admin()
-        if actor is None:
-            return rx.toast.error(DENIED)
-        if not self._manage_id:
-            return rx.toast.error("Choose a person first.")
-        try:
-            admin_users.grant_override(actor.id, self._manage_id, form_as(admin_users.OverrideInput, form),
-                                       client_ip=self._client_ip())
-        except VigorError as exc:
-            self.override_errors = field_errors(exc)
-            return None
+        granted = self._as_admin(
+            lambda actor: admin_users.grant_override(actor.id, self._managed(), form_as(admin_users.OverrideInput, form),
+                                                     client_ip=self._client_ip()),
+            error=self._override_error)
+        if not granted.ok:
+            return granted.answer
         self.override_errors = {}
         self.override_form_key += 1
-        self._refresh(actor)
+        self._refresh(granted.user)
         return rx.toast.success("Temporary limits granted.")
 
     @rx.event
     def revoke_override(self, override_id: str):
-        actor = self._admin()
-        if actor is None:
-            return rx.toast.error(DENIED)
-        try:
-            quotas.revoke_override(actor.id, record_id(override_id), client_ip=self._client_ip())
-        except VigorError as exc:
-            return rx.toast.error(exc.message)
-        self._refresh(actor)
+        revoked = self._as_admin(lambda actor: quotas.revoke_override(actor.id, record_id(override_id),
+                                                                      client_ip=self._client_ip()))
+        if not revoked.ok:
+            return revoked.answer
+        self._refresh(revoked.user)
         return rx.toast.success("Temporary limits revoked.")
 
     @rx.event
     def download_csv(self, user_id: str):
-        actor = self._admin()
-        if actor is None:
-            return rx.toast.error(DENIED)
-        try:
-            filename, data = admin_users.export_workouts_csv(actor.id, record_id(user_id),
-                                                             client_ip=self._client_ip())
-        except VigorError as exc:
-            return rx.toast.error(exc.message)
+        exported = self._as_admin(lambda actor: admin_users.export_workouts_csv(actor.id, record_id(user_id),
+                                                                                client_ip=self._client_ip()))
+        if not exported.ok:
+            return exported.answer
+        filename, data = exported.value
         return rx.download(data=data, filename=filename)

@@ -11,9 +11,11 @@ from vigor_app.services.admin import users as admin_users
 from vigor_app.services.admin.providers import plain_dollars
 from vigor_app.services.ai import quotas
 from vigor_app.services.errors import VigorError
-from vigor_app.state.admin import DENIED, AdminConsoleState, bar, field_errors, money, percent, when
+from vigor_app.state.admin import AdminConsoleState
+from vigor_app.state.admin_format import bar, money, percent, when
 from vigor_app.state.arguments import form as form_values
 from vigor_app.state.arguments import form_as, form_field
+from vigor_app.state.auth import field_errors
 
 BUDGET_FIELDS = {"weekly_limit_micros": "weekly_limit", "monthly_limit_micros": "monthly_limit",
                  "offpeak_start_minute": "offpeak_start", "offpeak_end_minute": "offpeak_end",
@@ -74,17 +76,18 @@ class BudgetsState(AdminConsoleState):
         self.errors = {}
         return self._load_page(self._refresh)
 
+    def _show_errors(self, exc: VigorError) -> None:
+        self.errors = field_errors(exc, BUDGET_FIELDS)
+
     @rx.event
     def save(self, form: dict):
-        actor = self._admin()
-        if actor is None:
-            return rx.toast.error(DENIED)
-        try:
-            budget_alerts.update_settings(actor.id, form_as(budget_alerts.BudgetSettingsInput, form),
-                                          client_ip=self._client_ip())
-        except VigorError as exc:
-            self.errors = field_errors(exc, BUDGET_FIELDS)
-            return None
+        saved = self._as_admin(
+            lambda actor: budget_alerts.update_settings(actor.id, form_as(budget_alerts.BudgetSettingsInput, form),
+                                                        client_ip=self._client_ip()),
+            error=self._show_errors)
+        if not saved.ok:
+            return saved.answer
+        actor = saved.user
         self.errors = {}
         self._refresh(actor)
         if self._refresh_banner(actor):
@@ -117,18 +120,19 @@ class TiersState(AdminConsoleState):
 
     @rx.event
     def save(self, form: dict):
-        actor = self._admin()
-        if actor is None:
-            return rx.toast.error(DENIED)
         form = form_values(form)
         tier = form_field(form, "tier")
         values = {k.removeprefix(f"{tier}-"): v for k, v in form.items()}
-        try:
-            admin_users.set_tier_limits(actor.id, tier, form_as(admin_users.TierLimitsInput, values),
-                                        client_ip=self._client_ip())
-        except VigorError as exc:
+
+        def show_errors(exc: VigorError) -> None:
             self.errors = {f"{tier}.{k}": v for k, v in field_errors(exc).items()}
-            return None
+
+        saved = self._as_admin(
+            lambda actor: admin_users.set_tier_limits(actor.id, tier, form_as(admin_users.TierLimitsInput, values),
+                                                      client_ip=self._client_ip()),
+            error=show_errors)
+        if not saved.ok:
+            return saved.answer
         self.errors = {}
-        self._refresh(actor)
+        self._refresh(saved.user)
         return rx.toast.success(f"{vocabulary.TIER_LABELS.get(tier, tier)} limits saved; they apply now.")

@@ -14,9 +14,11 @@ from vigor_app.services.admin import providers as admin_providers
 from vigor_app.services.ai import provider_health
 from vigor_app.services.ai import providers as ai_providers
 from vigor_app.services.errors import VigorError
-from vigor_app.state.admin import DENIED, AdminConsoleState, field_errors, money, percent
+from vigor_app.state.admin import AdminConsoleState
+from vigor_app.state.admin_format import money, percent
 from vigor_app.state.arguments import flag, form_as, record_id, text
 from vigor_app.state.arguments import form as form_values
+from vigor_app.state.auth import field_errors
 
 # Service field names → the form's.
 FORM_FIELDS = {"input_price_micros": "input_price", "output_price_micros": "output_price",
@@ -92,38 +94,36 @@ class ProvidersState(AdminConsoleState):
 
     # -- add and edit ------------------------------------------------------------------------
 
-    @rx.event
-    def new_provider(self):
-        if self._admin() is None:
-            return rx.toast.error(DENIED)
-        self._editing_id = 0
-        self.form_title = "Add a provider"
-        self.form_values = dict(NEW_VALUES)
-        self.form_kind = NEW_VALUES["kind"]
-        self.form_errors = {}
-        self.form_key += 1
-        self.form_open = True
-        return None
-
-    @rx.event
-    def edit_provider(self, provider_id: str):
-        actor = self._admin()
-        if actor is None:
-            return rx.toast.error(DENIED)
-        wanted = record_id(provider_id)
-        if not wanted:
-            return rx.toast.error("The built-in coach cannot be edited.")
-        try:
-            values = admin_providers.edit_values(actor.id, wanted)
-        except VigorError as exc:
-            return rx.toast.error(exc.message)
-        self._editing_id = wanted
-        self.form_title = f"Edit {values['name']}"
+    def _open_form(self, title: str, editing_id: int, values: dict[str, str]) -> None:
+        self._editing_id = editing_id
+        self.form_title = title
         self.form_values = values
         self.form_kind = values["kind"]
         self.form_errors = {}
         self.form_key += 1
         self.form_open = True
+
+    @rx.event
+    def new_provider(self):
+        asked = self._as_admin(lambda actor: dict(NEW_VALUES))
+        if not asked.ok:
+            return asked.answer
+        self._open_form("Add a provider", 0, asked.value)
+        return None
+
+    @rx.event
+    def edit_provider(self, provider_id: str):
+        wanted = record_id(provider_id)
+
+        def values(actor: CurrentUser) -> dict[str, str]:
+            if not wanted:
+                raise VigorError("The built-in coach cannot be edited.")
+            return admin_providers.edit_values(actor.id, wanted)
+
+        found = self._as_admin(values)
+        if not found.ok:
+            return found.answer
+        self._open_form(f"Edit {found.value['name']}", wanted, found.value)
         return None
 
     @rx.event
@@ -136,43 +136,40 @@ class ProvidersState(AdminConsoleState):
     def set_form_kind(self, value: str):
         self.form_kind = value if value in ai_providers.KINDS else ai_providers.OPENAI_COMPATIBLE
 
+    def _show_refused(self, exc: VigorError, form: dict) -> None:
+        self.form_errors = field_errors(exc, FORM_FIELDS)
+        # Keep what was typed (never the key) so the admin corrects only the field at fault.
+        self.form_values = {**self.form_values,
+                            **{k: str(v) for k, v in form.items() if k not in ("api_key",)},
+                            **{k: "" for k in ("enabled", "structured_output") if k not in form}}
+        self.form_key += 1
+
     @rx.event
     def save_provider(self, form: dict):
-        actor = self._admin()
-        if actor is None:
-            return rx.toast.error(DENIED)
         form = form_values(form)
-        try:
+
+        def save(actor: CurrentUser):
             fields = form_as(admin_providers.ProviderFields, form)
             if self._editing_id:
-                view = admin_providers.update(actor.id, self._editing_id, fields, client_ip=self._client_ip())
-            else:
-                view = admin_providers.create(actor.id, fields, client_ip=self._client_ip())
-        except VigorError as exc:
-            self.form_errors = field_errors(exc, FORM_FIELDS)
-            # Keep what was typed (never the key) so the admin corrects only the field at fault.
-            self.form_values = {**self.form_values,
-                                **{k: str(v) for k, v in form.items() if k not in ("api_key",)},
-                                **{k: "" for k in ("enabled", "structured_output") if k not in form}}
-            self.form_key += 1
-            return None
+                return admin_providers.update(actor.id, self._editing_id, fields, client_ip=self._client_ip())
+            return admin_providers.create(actor.id, fields, client_ip=self._client_ip())
+
+        saved = self._as_admin(save, error=lambda exc: self._show_refused(exc, form))
+        if not saved.ok:
+            return saved.answer
         done = "saved" if self._editing_id else "added"
         self.form_open, self.form_errors, self._editing_id = False, {}, 0
         self.form_values = dict(NEW_VALUES)
-        self._refresh(actor)
-        return rx.toast.success(f"Provider {view.name} {done}.")
+        self._refresh(saved.user)
+        return rx.toast.success(f"Provider {saved.value.name} {done}.")
 
     # -- on, off, order, delete -----------------------------------------------------------
 
     def _act(self, action, done: str):
-        actor = self._admin()
-        if actor is None:
-            return rx.toast.error(DENIED)
-        try:
-            action(actor)
-        except VigorError as exc:
-            return rx.toast.error(exc.message)
-        self._refresh(actor)
+        acted = self._as_admin(action)
+        if not acted.ok:
+            return acted.answer
+        self._refresh(acted.user)
         return rx.toast.success(done)
 
     @rx.event
@@ -196,11 +193,10 @@ class ProvidersState(AdminConsoleState):
 
     @rx.event
     def ask_delete(self, provider_id: str, name: str):
-        if self._admin() is None:
-            return rx.toast.error(DENIED)
-        self._delete_id = record_id(provider_id)
-        if not self._delete_id:
-            return rx.toast.error("The built-in coach is always on and always last.")
+        asked = self._as_admin(lambda actor: _provider(provider_id))
+        self._delete_id = asked.value or 0
+        if not asked.ok:
+            return asked.answer
         self.delete_name = text(name, 64)
         self.delete_open = True
         return None
@@ -226,9 +222,10 @@ class ProvidersState(AdminConsoleState):
         wanted = record_id(provider_id)
         provider_id = str(wanted)
         async with self:
-            actor = self._admin()
-            if actor is None:
-                return rx.toast.error(DENIED)
+            asked = self._as_admin(lambda actor: None)  # only the check: the test runs off the lock
+            if not asked.ok:
+                return asked.answer
+            actor = asked.user
             self._tests = {**self._tests, provider_id: {"testing": "yes"}}
             self._refresh(actor)
             client_ip = self._client_ip()

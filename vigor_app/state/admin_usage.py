@@ -12,7 +12,8 @@ from vigor_app.services.accounts.sessions import CurrentUser
 from vigor_app.services.admin import accounts as admin
 from vigor_app.services.admin import analytics as admin_analytics
 from vigor_app.services.ai import pricing
-from vigor_app.state.admin import AdminConsoleState, audit_rows, money, rate, when
+from vigor_app.state.admin import AdminConsoleState
+from vigor_app.state.admin_format import audit_rows, money, rate, when
 from vigor_app.state.arguments import choice, text
 
 PALETTE = ["#e8590c", "#1c7ed6", "#2f9e44", "#ae3ec9", "#f08c00", "#0c8599", "#e03131", "#5c940d"]

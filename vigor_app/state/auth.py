@@ -2,11 +2,15 @@
 
 The browser keeps an opaque session token in local storage; the server keeps its hash.
 A redirect is not protection: every handler that touches private data calls
-`self._current_user()` (or `_require_user()`) and acts only for the user it returns.
+`self._current_user()` (or `_as_user()`, which calls a service for that person and shows its
+error) and acts only for the user it returns.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
 from urllib.parse import quote
 
 import reflex as rx
@@ -14,8 +18,33 @@ import reflex as rx
 from vigor_app.services.accounts import sessions as auth_sessions
 from vigor_app.services.accounts.return_paths import safe_return_path
 from vigor_app.services.accounts.sessions import CurrentUser
+from vigor_app.services.errors import VigorError
 
 SESSION_STORAGE_KEY = "vigor_session"
+
+T = TypeVar("T")
+# Where a service's error is shown: None, a toast; a state var's name, that var (a text var gets
+# the message, a dict var {the field at fault (or "form"): message}); a function, whatever it
+# does with the error, its return value being the handler's answer.
+ErrorShown = str | Callable[[VigorError], Any] | None
+
+
+@dataclass(frozen=True)
+class Outcome(Generic[T]):
+    """What `_as_user` / `_as_admin` came back with. When not `ok`, the handler returns
+    `answer` (a refusal or the error as a toast; None when the error went into a field)."""
+
+    ok: bool
+    user: CurrentUser | None = None
+    value: T | None = None
+    answer: Any = None
+
+
+def field_errors(exc: VigorError, fields: dict[str, str] | None = None) -> dict[str, str]:
+    """A service error as {form field: message}; an error with no field goes under "form".
+    `fields` renames the service's field names to the form's."""
+    name = (fields or {}).get(exc.field or "", exc.field or "form")
+    return {name: exc.message}
 
 
 class AuthState(rx.State):
@@ -43,6 +72,37 @@ class AuthState(rx.State):
         self._show_user(user)
         self._keep_private_to(user.id if user else 0)
         return user
+
+    def _user(self) -> CurrentUser | None:
+        """Who is asking, for `_as_user` (a page that clears something for nobody overrides it)."""
+        return self._current_user()
+
+    # -- calling a service for the person asking -------------------------------------------------
+
+    def _as_user(self, action: Callable[[CurrentUser], T], *, error: ErrorShown = None) -> Outcome[T]:
+        """`action(user)` for the signed-in person, a service's error shown where `error` says.
+        Nobody signed in: nothing is called and the answer is None."""
+        user = self._user()
+        if user is None:
+            return Outcome(ok=False)
+        return self._attempt(user, action, error)
+
+    def _attempt(self, user: CurrentUser, action: Callable[[CurrentUser], T], error: ErrorShown) -> Outcome[T]:
+        try:
+            value = action(user)
+        except VigorError as exc:
+            return Outcome(ok=False, user=user, answer=self._show_error(exc, error))
+        return Outcome(ok=True, user=user, value=value)
+
+    def _show_error(self, exc: VigorError, error: ErrorShown):
+        """Show a service's error (see `ErrorShown`); returns what the handler answers."""
+        if error is None:
+            return rx.toast.error(exc.message)
+        if callable(error):
+            return error(exc)
+        shown = field_errors(exc) if isinstance(getattr(self, error), dict) else exc.message
+        setattr(self, error, shown)
+        return None
 
     # -- one person's data stays with that person ---------------------------------------------
 

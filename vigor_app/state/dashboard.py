@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import reflex as rx
 
+from vigor_app.services.accounts.sessions import CurrentUser
 from vigor_app.services.admin import membership
 from vigor_app.services.coach import history as coach_history
-from vigor_app.services.errors import VigorError
 from vigor_app.services.plans import profiles
 from vigor_app.services.training import dashboard, workouts
 from vigor_app.state.auth import AuthState
@@ -63,13 +63,11 @@ class DashboardState(AuthState):
 
     @rx.event
     def start_today(self):
-        user = self._current_user()
-        if user is None:
-            return None
-        if workouts.open_session(user.id) is None:
-            try:
+        def start(user: CurrentUser) -> None:
+            if workouts.open_session(user.id) is None:
                 workouts.start_from_plan(user.id, self.today_plan_id, self.today_day_index)
-            except VigorError as exc:
-                self.error = exc.message
-                return None
+
+        started = self._as_user(start, error="error")
+        if not started.ok:
+            return started.answer
         return rx.redirect("/log")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vigor_app.services.errors import ValidationError
+from vigor_app.services.accounts.sessions import CurrentUser
 from vigor_app.services.plans import profiles
 from vigor_app.services.vocabulary import EQUIPMENT, GOALS, INJURIES, LEVELS, WEEKDAYS
 from vigor_app.services.vocabulary_labels import label
@@ -165,40 +165,36 @@ class FitnessProfileState(AuthState):
         self.saved = False
 
     def _save(self, fields: tuple[str, ...], *, finish: bool = False) -> bool:
-        user = self._current_user()
-        if user is None:
-            return False
-        self.errors = {}
-        try:
-            view = profiles.update_profile(user.id, self._values(fields), finish_onboarding=finish)
-        except ValidationError as exc:
-            self.errors = {exc.field or "form": exc.message}
-            return False
-        self._fill(view, fields)
-        return True
+        def save(user: CurrentUser) -> profiles.ProfileView:
+            self.errors = {}
+            return profiles.update_profile(user.id, self._values(fields), finish_onboarding=finish)
+
+        saved = self._as_user(save, error="errors")
+        if saved.ok:
+            self._fill(saved.value, fields)
+        return saved.ok
+
+    def _advance(self):
+        """The next step; after the last, onboarding is finished and the plans page opens."""
+        if self.step < len(STEPS) - 1:
+            self.step += 1
+            return None
+        if not self._save((), finish=True):
+            return None
+        return rx.redirect("/workouts")
 
     @rx.event
     def next_step(self):
         """Save this step (so nothing typed is lost) and move on."""
         if not self._save(STEP_FIELDS[STEPS[self.step][0]]):
             return None
-        if self.step < len(STEPS) - 1:
-            self.step += 1
-            return None
-        if not self._save((), finish=True):
-            return None
-        return rx.redirect("/workouts")
+        return self._advance()
 
     @rx.event
     def skip_step(self):
         """Keep the defaults for this step."""
         self.errors = {}
-        if self.step < len(STEPS) - 1:
-            self.step += 1
-            return None
-        if not self._save((), finish=True):
-            return None
-        return rx.redirect("/workouts")
+        return self._advance()
 
     @rx.event
     def previous_step(self):

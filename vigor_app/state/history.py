@@ -138,27 +138,20 @@ class HistoryState(AuthState):
 
     @rx.event
     def delete(self, session_id: str):
-        user = self._current_user()
-        if user is None:
-            return None
-        try:
-            workouts.delete_session(user.id, record_id(session_id))
-        except VigorError as exc:
-            self.error = exc.message
-            return None
+        deleted = self._as_user(lambda user: workouts.delete_session(user.id, record_id(session_id)),
+                                error="error")
+        if not deleted.ok:
+            return deleted.answer
         self._refresh()
         return rx.toast.success("Workout deleted.")
 
     @rx.event
     def edit_duration(self, form_data: dict):
-        user = self._current_user()
-        if user is None:
-            return None
-        try:
-            workouts.edit_finished(user.id, record_id(form_field(form_data, "session_id")),
-                                   duration_minutes=form_field(form_data, "minutes"))
-        except VigorError as exc:
-            self.error = exc.message
-            return None
+        edited = self._as_user(
+            lambda user: workouts.edit_finished(user.id, record_id(form_field(form_data, "session_id")),
+                                                duration_minutes=form_field(form_data, "minutes")),
+            error="error")
+        if not edited.ok:
+            return edited.answer
         self._refresh()
         return rx.toast.success("Workout updated.")

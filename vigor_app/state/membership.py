@@ -10,7 +10,6 @@ import reflex as rx
 
 from vigor_app.services import vocabulary
 from vigor_app.services.admin import membership
-from vigor_app.services.errors import VigorError
 from vigor_app.services.plans import profiles
 from vigor_app.state.arguments import form_field
 from vigor_app.state.auth import AuthState
@@ -69,13 +68,11 @@ class MembershipState(AuthState):
     @rx.event
     def request_upgrade(self, form_data: dict):
         self.request_error = ""
-        user = self._current_user()
-        if user is None:
-            return None
-        try:
-            membership.request_upgrade(user.id, form_field(form_data, "to_tier"), form_field(form_data, "note"))
-        except VigorError as exc:
-            self.request_error = exc.message
-            return None
+        asked = self._as_user(
+            lambda user: membership.request_upgrade(user.id, form_field(form_data, "to_tier"),
+                                                    form_field(form_data, "note")),
+            error="request_error")
+        if not asked.ok:
+            return asked.answer
         self.load()
         return rx.toast.success("Request sent. An administrator will answer soon.")

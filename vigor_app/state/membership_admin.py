@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from vigor_app.services import vocabulary
+from vigor_app.services.accounts.sessions import CurrentUser
 from vigor_app.services.admin import membership
 from vigor_app.services.errors import VigorError
 from vigor_app.state.admin import AdminConsoleState
@@ -39,23 +40,21 @@ class UpgradeRequestsState(AdminConsoleState):
             self._reasons = {**self._reasons, str(wanted): text(reason, 500)}
 
     def _decide(self, request_id: str, approve: bool):
-        user = self._current_user()
-        if user is None:
-            return None
-        self.error = ""
-        wanted = record_id(request_id)
-        reason = self._reasons.get(str(wanted), "")
-        try:
+        def decide(user: CurrentUser) -> None:
+            self.error = ""
+            wanted = record_id(request_id)
+            reason = self._reasons.get(str(wanted), "")
             if not wanted:
                 raise VigorError("That request does not exist.")
             if approve:
                 membership.approve(user.id, wanted, reason=reason, client_ip=self._client_ip())
             else:
                 membership.decline(user.id, wanted, reason=reason, client_ip=self._client_ip())
-        except VigorError as exc:
-            self.error = exc.message
-            return None
-        self._refresh(user.id)
+
+        decided = self._as_user(decide, error="error")
+        if not decided.ok:
+            return decided.answer
+        self._refresh(decided.user.id)
         return rx.toast.success("Approved: the new tier applies now." if approve else "Request declined.")
 
     @rx.event

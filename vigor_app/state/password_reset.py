@@ -17,15 +17,22 @@ SENT_MESSAGE = (
 )
 
 
-class ForgotPasswordState(AuthState):
-    email_error: str = ""
-    form_error: str = ""
-    sent: bool = False
+class _StartsFresh(rx.State, mixin=True):
+    """A form page whose state starts fresh on load (`start` is its on_load)."""
 
     @rx.event
     def start(self):
-        self.sent = False
-        self.email_error = self.form_error = ""
+        self._forget()  # every field back to its default: no errors, nothing sent or done
+        self._started()
+
+    def _started(self) -> None:
+        """What else the page checks as it loads."""
+
+
+class ForgotPasswordState(_StartsFresh, AuthState):
+    email_error: str = ""
+    form_error: str = ""
+    sent: bool = False
 
     @rx.event(background=True)
     async def request_link(self, form_data: dict):
@@ -48,16 +55,13 @@ class ForgotPasswordState(AuthState):
             self.sent = True
 
 
-class ResetPasswordState(AuthState):
+class ResetPasswordState(_StartsFresh, AuthState):
     password_error: str = ""
     confirm_error: str = ""
     form_error: str = ""
     done: bool = False
 
-    @rx.event
-    def start(self):
-        self.done = False
-        self.password_error = self.confirm_error = self.form_error = ""
+    def _started(self) -> None:
         if not self.router.url.query_parameters.get("token"):
             self.form_error = "This reset link is incomplete. Ask for a new one."
 

@@ -7,7 +7,8 @@ from typing import Any
 
 import reflex as rx
 
-from vigor_app.services.errors import VigorError
+from vigor_app.services.accounts.sessions import CurrentUser
+from vigor_app.services.errors import ValidationError
 from vigor_app.services.plans import profiles
 from vigor_app.services.training import body_metrics, progress
 from vigor_app.services.units import one_decimal
@@ -84,21 +85,18 @@ class ProgressState(AuthState):
 
     @rx.event
     def log_metrics(self, form_data: dict):
-        user = self._current_user()
-        if user is None:
-            return None
-        self.metric_errors = {}
-        values = {name: form_field(form_data, name) for name in body_metrics.FIELDS if name != "weight_kg"}
-        values["weight_kg"] = form_field(form_data, "weight").strip()
-        try:
-            measured_on = date.fromisoformat(form_field(form_data, "measured_on"))
-        except ValueError:
-            self.metric_errors = {"measured_on": "Pick the date of the measurement."}
-            return None
-        try:
+        def record(user: CurrentUser) -> None:
+            self.metric_errors = {}
+            values = {name: form_field(form_data, name) for name in body_metrics.FIELDS if name != "weight_kg"}
+            values["weight_kg"] = form_field(form_data, "weight").strip()
+            try:
+                measured_on = date.fromisoformat(form_field(form_data, "measured_on"))
+            except ValueError:
+                raise ValidationError("Pick the date of the measurement.", field="measured_on") from None
             body_metrics.record(user.id, measured_on, values, weight_unit=self.units)
-        except VigorError as exc:
-            self.metric_errors = {exc.field or "form": exc.message}
-            return None
-        self._load_body(user.id)
+
+        recorded = self._as_user(record, error="metric_errors")
+        if not recorded.ok:
+            return recorded.answer
+        self._load_body(recorded.user.id)
         return rx.toast.success("Measurements saved.")

@@ -24,10 +24,15 @@ LIMIT_REASONS = frozenset({REASON_QUOTA, REASON_BUDGET})  # the built-in engine 
 
 
 @dataclass
-class ItemView:
+class PlanPart:
+    """A numbered, named part of a plan as shown: a day, or an exercise of a day."""
+
     index: int = 0
-    exercise_id: str = ""
     name: str = ""
+
+
+@dataclass
+class ItemView(PlanPart):
     prescription: str = ""
     reason: str = ""
     cue: str = ""
@@ -35,14 +40,12 @@ class ItemView:
 
 
 @dataclass
-class DayView:
-    index: int = 0
-    name: str = ""
+class DayView(PlanPart):
+    exercises: list[ItemView] = field(default_factory=list)
     weekday: str = ""
     minutes: str = ""
     warmup: str = ""
     cooldown: str = ""
-    exercises: list[ItemView] = field(default_factory=list)
 
 
 def _names(items) -> str:
@@ -64,7 +67,7 @@ def _item_view(index: int, item: dict) -> ItemView:
     easier, harder = _exercise_name(item.get("easier")), _exercise_name(item.get("harder"))
     variations = " · ".join(p for p in (f"Easier: {easier}" if easier else "",
                                         f"Harder: {harder}" if harder else "") if p)
-    return ItemView(index=index, exercise_id=str(item.get("exercise_id", "")), name=str(item.get("name", "")),
+    return ItemView(index=index, name=str(item.get("name", "")),
                     prescription=" · ".join(parts), reason=str(item.get("reason", "")),
                     cue=found.cue if found else "", variations=variations)
 
@@ -198,17 +201,15 @@ class WorkoutsState(AuthState):
         self._refresh(user, show_id=wanted)
 
     def _act(self, action, *args, done: str = ""):
-        user = self._user()
-        if user is None:
-            return None
-        self.error = ""
-        try:
-            result = action(user.id, self._selected(), *args)
-        except VigorError as exc:
-            self.error = exc.message
-            return None
-        show = result.id if isinstance(result, plan_library.StoredPlan) else None
-        self._refresh(user, show_id=show)
+        def act(user: CurrentUser):
+            self.error = ""
+            return action(user.id, self._selected(), *args)
+
+        acted = self._as_user(act, error="error")
+        if not acted.ok:
+            return acted.answer
+        show = acted.value.id if isinstance(acted.value, plan_library.StoredPlan) else None
+        self._refresh(acted.user, show_id=show)
         return rx.toast.success(done) if done else None
 
     @rx.event
@@ -239,19 +240,16 @@ class WorkoutsState(AuthState):
     @rx.event
     def start_day(self, day_index: int):
         """Start logging this day of the plan (or resume the workout already in progress)."""
-        user = self._user()
-        if user is None:
-            return None
-        if workouts.open_session(user.id) is None:
-            day = whole(day_index, 0, MAX_PLAN_INDEX)
-            if day is None:
-                self.error = "That day is not in the plan."
-                return None
-            try:
+        def start(user: CurrentUser) -> None:
+            if workouts.open_session(user.id) is None:
+                day = whole(day_index, 0, MAX_PLAN_INDEX)
+                if day is None:
+                    raise VigorError("That day is not in the plan.")
                 workouts.start_from_plan(user.id, self._selected(), day)
-            except VigorError as exc:
-                self.error = exc.message
-                return None
+
+        started = self._as_user(start, error="error")
+        if not started.ok:
+            return started.answer
         return rx.redirect("/log")
 
     @rx.event

@@ -90,16 +90,13 @@ class YourDataState(AuthState):
     @rx.event
     def delete_account(self, form_data: dict):
         self.delete_error = ""
-        user = self._current_user()
-        if user is None:
-            return None
-        try:
-            account_deletion.delete_account(user.id, form_field(form_data, "password") or None,
-                                            confirm=form_field(form_data, "confirm"),
-                                            client_ip=self._client_ip())
-        except VigorError as exc:
-            self.delete_error = exc.message
-            return None
+        deleted = self._as_user(
+            lambda user: account_deletion.delete_account(user.id, form_field(form_data, "password") or None,
+                                                         confirm=form_field(form_data, "confirm"),
+                                                         client_ip=self._client_ip()),
+            error="delete_error")
+        if not deleted.ok:
+            return deleted.answer
         auth_sessions.end_session(self.session_token)
         self.session_token = ""
         self._show_user(None)

@@ -126,18 +126,14 @@ class LoggingState(AuthState):
 
     def _run(self, action, *args, **kwargs):
         """Call a service for the signed-in person and show the session it returns."""
-        user = self._user()
-        if user is None:
-            return None
-        self.error = ""
-        try:
-            result = action(user.id, *args, **kwargs)
-        except VigorError as exc:
-            self.error = exc.message
-            return None
-        if isinstance(result, workouts.SessionView):
-            self._display(result)
-        return result
+        def run(user: CurrentUser):
+            self.error = ""
+            return action(user.id, *args, **kwargs)
+
+        ran = self._as_user(run, error="error")
+        if isinstance(ran.value, workouts.SessionView):
+            self._display(ran.value)
+        return ran.value
 
     @rx.event
     def load(self):
@@ -197,18 +193,19 @@ class LoggingState(AuthState):
             return None
         card, row = found
         amount = {"seconds": row.reps} if card.timed else {"reps": row.reps}
-        user = self._user()
-        if user is None:
-            return None
-        try:
-            result = workouts.save_set(user.id, row.id, weight_kg=row.weight.strip(), weight_unit=self.units,
-                                       rpe=row.rpe or None,
-                                       done=not row.done, **amount)
-        except VigorError as exc:
+
+        def show_error(exc: VigorError) -> None:
             self._set_errors = {row.id: exc.message}
             row.error = exc.message
             self.cards = list(self.cards)
-            return None
+
+        saved = self._as_user(
+            lambda user: workouts.save_set(user.id, row.id, weight_kg=row.weight.strip(), weight_unit=self.units,
+                                           rpe=row.rpe or None, done=not row.done, **amount),
+            error=show_error)
+        if not saved.ok:
+            return saved.answer
+        result = saved.value
         self._set_errors = {}
         self._display(result.session)
         events = [rx.toast.success(_record_text(hit, card.name, self.units)) for hit in result.records]
