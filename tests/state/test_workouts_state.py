@@ -93,3 +93,16 @@ def test_anonymous_tab_gets_nothing(browser):
     tab = browser()
     state, _ = tab.call(WorkoutsState, "load", path="/workouts")
     assert state.plans == [] and state.days == []
+
+
+def test_a_refused_delete_shows_why_and_never_says_deleted(alice, browser):
+    _, user_id, plan = alice
+    mallory = make_user("mallory")
+    tab = browser()
+    tab.state(WorkoutsState).session_token = mallory.token
+    tab.call(WorkoutsState, "load", path="/workouts")
+    tab.state(WorkoutsState, "/workouts").selected_id = str(plan.id)  # a tampered page
+    state, answer = tab.call(WorkoutsState, "delete", path="/workouts")
+    assert state.error
+    assert answer is None  # no "Plan deleted." toast
+    assert plan_library.get_plan(user_id, plan.id).name == plan.name

@@ -234,6 +234,8 @@ class WorkoutsState(AuthState):
             plan_library.delete_plan(user.id, deleted)
         except VigorError as exc:
             self.error = exc.message
+            self._refresh(user)
+            return None  # nothing was deleted: no "Plan deleted."
         self._refresh(user)
         return rx.toast.success("Plan deleted.")
 
