@@ -34,11 +34,9 @@ from vigor_app.services.errors import NotFound, ValidationError
 from vigor_app.services.plans.timing import parse_reps
 from vigor_app.services.text_rules import plain_text
 from vigor_app.services.training import achievements, milestones, records
-from vigor_app.services.units import KG, LB, from_kg, read_number, to_kg
+from vigor_app.services.training.set_values import check_set_values, field_number
+from vigor_app.services.units import KG
 
-MAX_REPS = 200
-MAX_SECONDS = 4 * 3600
-MAX_WEIGHT_KG = 700.0
 MAX_SETS_PER_EXERCISE = 20
 MAX_EXERCISES = 30
 MAX_NOTE = 500
@@ -368,41 +366,6 @@ def remove_set(user_id: int, set_id: int) -> SessionView:
         return _view(session, row)
 
 
-def _number(value, name: str, field_name: str, *, low: float, high: float, integer: bool,
-            step: float | None = None) -> float | int | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        raise ValidationError(f"{name} must be a number.", field=field_name)
-    try:
-        number = read_number(value)
-    except ValueError as exc:
-        raise ValidationError(f"{name} must be a number.", field=field_name) from exc
-    if number != number or number in (float("inf"), float("-inf")):
-        raise ValidationError(f"{name} must be a number.", field=field_name)
-    if integer and number != int(number):
-        raise ValidationError(f"{name} must be a whole number.", field=field_name)
-    if not low <= number <= high:
-        raise ValidationError(f"{name} must be between {low:g} and {high:g}.", field=field_name)
-    if step and abs(number / step - round(number / step)) > 1e-9:
-        raise ValidationError(f"{name} goes in steps of {step:g}.", field=field_name)
-    return int(number) if integer else round(number, 2)
-
-
-def check_set_values(reps, seconds, weight, rpe, weight_unit: str = KG,
-                     ) -> tuple[int | None, int | None, float | None, float | None]:
-    """Person-fit errors for impossible numbers (negative reps, 2,000 kg, RPE 14, text); the
-    weight is read in `weight_unit` and returned in kilograms."""
-    unit = LB if weight_unit == LB else KG
-    typed = _number(weight, "Weight", "weight", low=0, high=round(from_kg(MAX_WEIGHT_KG, unit)), integer=False)
-    return (
-        _number(reps, "Reps", "reps", low=0, high=MAX_REPS, integer=True),
-        _number(seconds, "Seconds", "seconds", low=0, high=MAX_SECONDS, integer=True),
-        None if typed is None else round(to_kg(typed, unit), 2),
-        _number(rpe, "RPE", "rpe", low=1, high=10, integer=False, step=0.5),
-    )
-
-
 def _history_facts(session: Session, user_id: int, exercise_id: str, before_set: int) -> list[records.SetFact]:
     rows = session.exec(
         select(WorkoutSet).where(WorkoutSet.user_id == user_id, WorkoutSet.exercise_id == exercise_id,
@@ -483,7 +446,7 @@ def set_session_details(user_id: int, session_id: int, *, name: str | None = Non
         if note is not None:
             row.note = plain_text(note, label="The workout's note", field="note", limit=MAX_SESSION_NOTE)
         if intensity is not None:
-            row.intensity = _number(intensity, "Intensity", "intensity", low=1, high=10, integer=True)
+            row.intensity = field_number(intensity, "Intensity", "intensity", low=1, high=10, integer=True)
         _touch(row, session)
         session.flush()
         return _view(session, row)
@@ -492,7 +455,7 @@ def set_session_details(user_id: int, session_id: int, *, name: str | None = Non
 def finish(user_id: int, session_id: int, *, intensity=None, now: datetime | None = None) -> FinishResult:
     """End the workout: end time and duration recorded; sets never ticked are dropped."""
     now = now or utcnow()
-    parsed_intensity = _number(intensity, "Intensity", "intensity", low=1, high=10, integer=True)
+    parsed_intensity = field_number(intensity, "Intensity", "intensity", low=1, high=10, integer=True)
     with db.transaction() as session:
         row = _owned_session(session, user_id, session_id)
         if row.status == SESSION_FINISHED:
@@ -534,7 +497,7 @@ def edit_finished(user_id: int, session_id: int, *, started_at: datetime | None 
                 raise ValidationError("A workout cannot start in the future.", field="started_at")
             row.started_at = started_at
         if duration_minutes is not None:
-            minutes = _number(duration_minutes, "Duration", "duration", low=1, high=24 * 60, integer=True)
+            minutes = field_number(duration_minutes, "Duration", "duration", low=1, high=24 * 60, integer=True)
             if minutes is None:
                 raise ValidationError("Enter how many minutes the workout took.", field="duration")
             row.duration_seconds = int(minutes) * 60

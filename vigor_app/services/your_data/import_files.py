@@ -21,6 +21,17 @@ from typing import Literal
 
 from vigor_app.clock import as_utc
 from vigor_app.services.errors import ValidationError
+from vigor_app.services.training.set_values import (
+    MAX_REPS,
+    MAX_SECONDS,
+    MAX_WEIGHT_KG,
+    NOT_A_NUMBER,
+    NOT_WHOLE,
+    RPE_HIGH,
+    RPE_LOW,
+    NumberProblem,
+    read_value,
+)
 from vigor_app.services.units import to_kg
 
 Source = Literal["strong", "hevy"]
@@ -31,9 +42,6 @@ MAX_BYTES = 5 * 1024 * 1024
 READ_CHUNK = 64 * 1024  # an upload is read this much at a time
 MAX_ROWS = 50_000
 EARLIEST = datetime(1900, 1, 1)  # the earliest local start a file may hold
-MAX_WEIGHT_KG = 700.0
-MAX_REPS = 200
-MAX_SECONDS = 4 * 3600
 MAX_DURATION_SECONDS = 24 * 3600
 MAX_PROBLEMS_REPORTED = 5
 FUTURE_SLACK = timedelta(days=1)  # a file's times may run ahead of the clock by a time zone
@@ -189,26 +197,18 @@ def _rows(text: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
 
 
 def _number(raw: str, what: str, *, integer: bool, low: float, high: float) -> float | None:
-    text = raw.strip()
-    if not text:
-        return None
-    if "," in text and "." not in text:
-        text = text.replace(",", ".")  # a decimal comma, as in "82,5"
+    """`set_values.read_value` for a cell, its problem worded with the cell's text."""
     try:
-        value = float(text)
-    except ValueError:
-        raise _RowError(f"{what} must be a number, not \"{raw.strip()}\".") from None
-    if not math.isfinite(value):
-        raise _RowError(f"{what} must be a number, not \"{raw.strip()}\".")
-    if integer and value != int(value):
-        raise _RowError(f"{what} must be a whole number, not {raw.strip()}.")
-    if value < low:
-        if low == 0:
-            raise _RowError(f"{what} cannot be negative ({raw.strip()}).")
-        raise _RowError(f"{what} must be between {low:g} and {high:g}, not {raw.strip()}.")
-    if value > high:
-        raise _RowError(f"{what} must be between {low:g} and {high:g}, not {raw.strip()}.")
-    return value
+        return read_value(raw, low=low, high=high, integer=integer)
+    except NumberProblem as problem:
+        shown = raw.strip()
+        if problem.kind == NOT_A_NUMBER:
+            raise _RowError(f"{what} must be a number, not \"{shown}\".") from None
+        if problem.kind == NOT_WHOLE:
+            raise _RowError(f"{what} must be a whole number, not {shown}.") from None
+        if low == 0 and problem.number is not None and problem.number < low:
+            raise _RowError(f"{what} cannot be negative ({shown}).") from None
+        raise _RowError(f"{what} must be between {low:g} and {high:g}, not {shown}.") from None
 
 
 def _int(raw: str, what: str, high: float) -> int | None:
@@ -228,7 +228,7 @@ def _weight_kg(raw: str, unit: str) -> float | None:
 
 
 def _rpe(raw: str) -> float | None:
-    return _number(raw, "RPE", integer=False, low=1, high=10)
+    return _number(raw, "RPE", integer=False, low=RPE_LOW, high=RPE_HIGH)
 
 
 @lru_cache(maxsize=4096)
