@@ -10,6 +10,25 @@ from typing import Any
 
 from vigor_app.services.vocabulary import LEVEL_RANK, MUSCLE_GROUP, STRENGTH_PATTERNS
 
+# An exercise's fields as the catalogue file holds them, in order.
+FIELDS: tuple[str, ...] = (
+    "id",
+    "name",
+    "pattern",
+    "primary_muscles",
+    "secondary_muscles",
+    "equipment",
+    "level",
+    "unsafe_for",
+    "unilateral",
+    "timed",
+    "rep_range",
+    "seconds_range",
+    "difficulty",
+    "tags",
+    "cue",
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Exercise:
@@ -58,23 +77,9 @@ class Exercise:
         return not (self.unsafe_set & injuries)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "pattern": self.pattern,
-            "primary_muscles": list(self.primary_muscles),
-            "secondary_muscles": list(self.secondary_muscles),
-            "equipment": list(self.equipment),
-            "level": self.level,
-            "unsafe_for": list(self.unsafe_for),
-            "unilateral": self.unilateral,
-            "timed": self.timed,
-            "rep_range": list(self.rep_range) if self.rep_range else None,
-            "seconds_range": list(self.seconds_range) if self.seconds_range else None,
-            "difficulty": self.difficulty,
-            "tags": list(self.tags),
-            "cue": self.cue,
-        }
+        """The exercise as the catalogue file holds it (tuples as lists)."""
+        return {name: list(value) if isinstance(value, tuple) else value
+                for name in FIELDS for value in (getattr(self, name),)}
 
     @classmethod
     def from_dict(cls, record: Mapping[str, Any]) -> Exercise:

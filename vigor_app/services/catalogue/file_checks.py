@@ -20,25 +20,9 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from vigor_app.services.catalogue.exercise import FIELDS
 from vigor_app.services.vocabulary import EQUIPMENT, INJURIES, LEVELS, MUSCLES, PATTERNS, TAGS
 
-FIELDS: tuple[str, ...] = (
-    "id",
-    "name",
-    "pattern",
-    "primary_muscles",
-    "secondary_muscles",
-    "equipment",
-    "level",
-    "unsafe_for",
-    "unilateral",
-    "timed",
-    "rep_range",
-    "seconds_range",
-    "difficulty",
-    "tags",
-    "cue",
-)
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_REPS = 50
 MAX_SECONDS = 3600

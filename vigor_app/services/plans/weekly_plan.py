@@ -17,8 +17,13 @@ are per side. ``easier``/``harder`` are catalogue ids or null.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
+
+
+def _flat_dict(item: Any) -> dict[str, Any]:
+    """A dataclass of plain values (no lists, no nested dataclasses) as a dict, fields in order."""
+    return {f.name: getattr(item, f.name) for f in fields(item)}
 
 
 @dataclass(frozen=True)
@@ -31,12 +36,7 @@ class DrillItem:
     reps: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "exercise_id": self.exercise_id,
-            "name": self.name,
-            "sets": self.sets,
-            "reps": self.reps,
-        }
+        return _flat_dict(self)
 
 
 @dataclass(frozen=True)
@@ -55,18 +55,7 @@ class PlanItem:
     progression: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "exercise_id": self.exercise_id,
-            "name": self.name,
-            "sets": self.sets,
-            "reps": self.reps,
-            "rest_seconds": self.rest_seconds,
-            "rpe": self.rpe,
-            "reason": self.reason,
-            "easier": self.easier,
-            "harder": self.harder,
-            "progression": self.progression,
-        }
+        return _flat_dict(self)
 
 
 @dataclass(frozen=True)
