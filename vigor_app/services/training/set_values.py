@@ -10,6 +10,7 @@ importer words them with the file's line and cell (`your_data.import_files`).
 from __future__ import annotations
 
 import math
+from typing import Literal, overload
 
 from vigor_app.services.errors import ValidationError
 from vigor_app.services.units import KG, LB, from_kg, read_number, to_kg
@@ -58,6 +59,16 @@ def read_value(value: object, *, low: float, high: float, integer: bool,
     if step and abs(number / step - round(number / step)) > 1e-9:
         raise NumberProblem(OFF_STEP, number)
     return number
+
+
+@overload
+def field_number(value: object, name: str, field_name: str, *, low: float, high: float,
+                 integer: Literal[True], step: float | None = None) -> int | None: ...
+
+
+@overload
+def field_number(value: object, name: str, field_name: str, *, low: float, high: float,
+                 integer: Literal[False], step: float | None = None) -> float | None: ...
 
 
 def field_number(value: object, name: str, field_name: str, *, low: float, high: float, integer: bool,

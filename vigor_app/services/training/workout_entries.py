@@ -71,11 +71,7 @@ def remove_exercise(user_id: int, entry_id: int) -> SessionView:
 
 def move_exercise(user_id: int, entry_id: int, offset: int) -> SessionView:
     """Move an exercise up (-1) or down (+1) in its workout."""
-    with db.transaction() as session:
-        entry = owned_entry(session, user_id, entry_id)
-        siblings = (select(SessionExercise).where(SessionExercise.session_id == entry.session_id)
-                    .order_by(SessionExercise.position))
-        return reorder(session, user_id, entry.session_id, siblings, entry.id, offset)
+    return reorder(user_id, owned_entry, entry_id, offset, within=SessionExercise.session_id)
 
 
 def set_entry_note(user_id: int, entry_id: int, note: str) -> None:

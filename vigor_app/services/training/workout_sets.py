@@ -81,11 +81,7 @@ def prefill_sets(session: Session, user_id: int, entry: SessionExercise) -> None
 
 def move_set(user_id: int, set_id: int, offset: int) -> SessionView:
     """Move a set up (-1) or down (+1) among its exercise's sets."""
-    with db.transaction() as session:
-        row_set = owned_set(session, user_id, set_id)
-        siblings = (select(WorkoutSet).where(WorkoutSet.session_exercise_id == row_set.session_exercise_id)
-                    .order_by(WorkoutSet.position))
-        return reorder(session, user_id, row_set.session_id, siblings, row_set.id, offset)
+    return reorder(user_id, owned_set, set_id, offset, within=WorkoutSet.session_exercise_id)
 
 
 def add_set(user_id: int, entry_id: int) -> SessionView:

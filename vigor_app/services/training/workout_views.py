@@ -7,8 +7,10 @@ set is "not found". Weights in a view are kilograms; the page converts at the ed
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session, col, select
 
@@ -155,18 +157,22 @@ def changed(session: Session, row: WorkoutSession) -> SessionView:
     return session_view(session, row)
 
 
-def reorder(session: Session, user_id: int, session_id: int, siblings, row_id: int | None,
-            offset: int) -> SessionView:
-    """Swap one of the rows `siblings` selects (entries or sets, in position order) with its
-    neighbour (up for a negative offset), renumber their positions, and hand back the
-    changed workout."""
-    row = owned_session(session, user_id, session_id)
-    rows = list(session.exec(siblings).all())
-    index = next(i for i, r in enumerate(rows) if r.id == row_id)
-    target = index + (1 if offset > 0 else -1)
-    if 0 <= target < len(rows):
-        rows[index], rows[target] = rows[target], rows[index]
-        for position, r in enumerate(rows):
-            r.position = position
-            session.add(r)
-    return changed(session, row)
+def reorder(user_id: int, find_owned: Callable[[Session, int, int], SessionExercise | WorkoutSet],
+            row_id: int, offset: int, within: Any) -> SessionView:
+    """Move the person's row (an entry or a set, found by `find_owned`) one place up (a
+    negative offset) or down among the rows that share its `within` column (its workout's
+    entries, its exercise's sets), renumber their positions, and hand back the workout."""
+    with db.transaction() as session:
+        moved = find_owned(session, user_id, row_id)
+        row = owned_session(session, user_id, moved.session_id)
+        model = type(moved)
+        rows: list[Any] = list(session.exec(
+            select(model).where(within == getattr(moved, within.key)).order_by(col(model.position))).all())
+        index = next(i for i, r in enumerate(rows) if r.id == moved.id)
+        target = index + (1 if offset > 0 else -1)
+        if 0 <= target < len(rows):
+            rows[index], rows[target] = rows[target], rows[index]
+            for position, r in enumerate(rows):
+                r.position = position
+                session.add(r)
+        return changed(session, row)

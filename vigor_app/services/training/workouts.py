@@ -1,5 +1,5 @@
-"""The workout logger's functions in one namespace, for the pages' state classes
-(`vigor_app/state/`), which call them as ``workouts.<name>``.
+"""The workout logger's functions in one namespace, for the callers that use it as a whole as
+``workouts.<name>`` (the pages' state classes and the coach's replies).
 
 The logic lives in modules by job: `workout_sessions` (starting and finishing),
 `workout_entries` (a workout's exercises), `workout_sets` (sets, saving one and its records),
