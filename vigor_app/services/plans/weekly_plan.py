@@ -17,13 +17,8 @@ are per side. ``easier``/``harder`` are catalogue ids or null.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import asdict, dataclass
 from typing import Any
-
-
-def _flat_dict(item: Any) -> dict[str, Any]:
-    """A dataclass of plain values (no lists, no nested dataclasses) as a dict, fields in order."""
-    return {f.name: getattr(item, f.name) for f in fields(item)}
 
 
 @dataclass(frozen=True)
@@ -36,7 +31,7 @@ class DrillItem:
     reps: str
 
     def to_dict(self) -> dict[str, Any]:
-        return _flat_dict(self)
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -55,7 +50,7 @@ class PlanItem:
     progression: str
 
     def to_dict(self) -> dict[str, Any]:
-        return _flat_dict(self)
+        return asdict(self)
 
 
 @dataclass(frozen=True)
