@@ -89,9 +89,9 @@ def run_import(url: str, data_dir: str, user_id: int, text: str, started, done, 
 def run_saves(url: str, data_dir: str, user_id: int, set_ids: list[int], interval: float,
               started, done, results) -> None:
     _environment(url, data_dir)
-    from vigor_app.services.training import workouts
+    from vigor_app.services.training import workout_sets
 
-    workouts.save_set(user_id, set_ids[0], reps=5, weight_kg=60, done=True)  # warm
+    workout_sets.save_set(user_id, set_ids[0], reps=5, weight_kg=60, done=True)  # warm
     ok, failed, waits, errors = 0, 0, [], {}
     started.set()
     turn = 0
@@ -100,7 +100,7 @@ def run_saves(url: str, data_dir: str, user_id: int, set_ids: list[int], interva
         turn += 1
         began = time.perf_counter()
         try:
-            workouts.save_set(user_id, set_id, reps=5 + turn % 5, weight_kg=60, done=True)
+            workout_sets.save_set(user_id, set_id, reps=5 + turn % 5, weight_kg=60, done=True)
             ok += 1
         except Exception as exc:  # noqa: BLE001 - counted
             failed += 1
@@ -136,15 +136,15 @@ def main() -> int:
         _environment(url, directory)
         from vigor_app import db, startup
         from vigor_app.services.accounts import accounts
-        from vigor_app.services.training import workouts
+        from vigor_app.services.training import workout_entries, workout_sessions, workout_sets
 
         startup.migrate(url)
         importer = accounts.register("importer@example.com", "importer", PASSWORD).user.id
         member = accounts.register("member@example.com", "member", PASSWORD).user.id
-        view = workouts.start_freestyle(member, "Evening")
-        view = workouts.add_exercise(member, view.id, "push-up")
+        view = workout_sessions.start_freestyle(member, "Evening")
+        view = workout_entries.add_exercise(member, view.id, "push-up")
         for _ in range(5):
-            view = workouts.add_set(member, view.entries[0].id)
+            view = workout_sets.add_set(member, view.entries[0].id)
         set_ids = [s.id for s in view.entries[0].sets]
         db.dispose_engine()
 

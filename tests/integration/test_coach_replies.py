@@ -13,7 +13,7 @@ from vigor_app.services.coach import history as coach_history
 from vigor_app.services.coach import replies as coach_replies
 from vigor_app.services.errors import NotFound
 from vigor_app.services.plans import library as plan_library
-from vigor_app.services.training import workouts
+from vigor_app.services.training import workout_sessions, workout_sets
 
 
 @pytest.fixture
@@ -79,10 +79,10 @@ async def test_red_flags_never_reach_a_provider(me, server):
 async def test_the_analysis_is_written_once_and_kept_in_the_history(me, server):
     plan = plan_library.create_plan(me, seed=1)
     at = utcnow() - timedelta(hours=2)
-    view = workouts.start_from_plan(me, plan.id, 0, now=at)
+    view = workout_sessions.start_from_plan(me, plan.id, 0, now=at)
     entry = view.entries[0]
-    workouts.save_set(me, entry.sets[0].id, reps=10, seconds=30, weight_kg=10, done=True, now=at)
-    workouts.finish(me, view.id, now=at + timedelta(minutes=30))
+    workout_sets.save_set(me, entry.sets[0].id, reps=10, seconds=30, weight_kg=10, done=True, now=at)
+    workout_sessions.finish(me, view.id, now=at + timedelta(minutes=30))
     first = await coach_replies.write_analysis(me, view.id)
     again = await coach_replies.write_analysis(me, view.id)
     assert first.id == again.id and first.content

@@ -22,7 +22,7 @@ from vigor_app.services.admin import users as admin_users
 from vigor_app.services.coach import history as coach_history
 from vigor_app.services.plans import library as plan_library
 from vigor_app.services.plans import profiles
-from vigor_app.services.training import body_metrics, workouts
+from vigor_app.services.training import body_metrics, workout_history, workout_sessions
 from vigor_app.services.your_data import importer as data_import
 
 CUSTOM_NAME = "Zercher Alicequest Press"
@@ -59,11 +59,11 @@ def seed() -> World:
     ids["plan"] = plan.id
     report = data_import.import_csv(a, IMPORT, source="strong", weight_unit="kg")
     assert report.custom_exercises == 1
-    finished = workouts.history(a).items[0]
+    finished = workout_history.history(a).items[0]
     ids["finished_session"] = finished.id
-    ids["custom_exercise"] = next(e for e in workouts.logged_exercises(a) if e.startswith("custom-"))
-    view = workouts.start_from_plan(a, plan.id, 0)
-    workouts.set_session_details(a, view.id, note=SESSION_NOTE)
+    ids["custom_exercise"] = next(e for e in workout_history.logged_exercises(a) if e.startswith("custom-"))
+    view = workout_sessions.start_from_plan(a, plan.id, 0)
+    workout_sessions.set_session_details(a, view.id, note=SESSION_NOTE)
     ids["open_session"] = view.id
     ids["entry"] = view.entries[0].id
     ids["set"] = view.entries[0].sets[0].id
@@ -81,7 +81,7 @@ def seed() -> World:
         name="Local Lab", kind="openai_compatible", base_url="http://127.0.0.1:9/v1",
         model="lab", api_version="", api_key="sk-test-0123456789abcdef0123456789", input_price="1",
         output_price="2", daily_cap="", timeout_seconds="2", max_output_tokens="100")).id
-    workouts.start_freestyle(bob.user.id)
+    workout_sessions.start_freestyle(bob.user.id)
     assert accounts.sign_in("bob", DEFAULT_PASSWORD)
     return World(tokens={"admin": boss.token, "alice": alice.token, "bob": bob.token, "anonymous": ""},
                  user_ids={"admin": boss.user.id, "alice": a, "bob": bob.user.id}, ids=ids)

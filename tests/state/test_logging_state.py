@@ -6,7 +6,7 @@ from tests.factories import make_user
 from tests.state.conftest import redirect_path
 from vigor_app.services.plans import library as plan_library
 from vigor_app.services.plans import profiles
-from vigor_app.services.training import workouts
+from vigor_app.services.training import workout_sessions, workout_views
 from vigor_app.services.your_data import importer as data_import
 from vigor_app.state.history import HistoryState
 from vigor_app.state.workout_log import LoggingState
@@ -18,7 +18,7 @@ def logging_tab(browser):
     profiles.update_profile(me.user.id, {"equipment": ["dumbbells", "bench"], "units": "lb"},
                             finish_onboarding=True)
     plan = plan_library.create_plan(me.user.id, seed=2)
-    workouts.start_from_plan(me.user.id, plan.id, 0)
+    workout_sessions.start_from_plan(me.user.id, plan.id, 0)
     tab = browser()
     tab.state(LoggingState).session_token = me.token
     tab.call(LoggingState, "load", path="/log")
@@ -39,7 +39,7 @@ def test_ticking_a_set_saves_it_in_kilograms_and_starts_the_rest(logging_tab):
     tab.call(LoggingState, "edit", row.id, "weight", "45", path="/log")  # pounds
     tab.call(LoggingState, "edit", row.id, "rpe", "8.5", path="/log")
     state, events = tab.call(LoggingState, "toggle_done", row.id, path="/log")
-    saved = next(s for e in workouts.open_session(user_id).entries for s in e.sets if s.id == row.id)
+    saved = next(s for e in workout_views.open_session(user_id).entries for s in e.sets if s.id == row.id)
     assert (saved.reps, saved.rpe, saved.done) == (9, 8.5, True)
     assert saved.weight_kg == pytest.approx(20.41, abs=0.01)
     assert state.done_sets == 1
@@ -61,7 +61,7 @@ def test_bad_input_is_shown_at_the_set_and_nothing_is_saved(logging_tab):
         state, _ = tab.call(LoggingState, "toggle_done", row.id, path="/log")
         _, shown = _first_counted(state)
         assert shown.error and not shown.done
-    saved = next(s for e in workouts.open_session(user_id).entries for s in e.sets if s.id == row.id)
+    saved = next(s for e in workout_views.open_session(user_id).entries for s in e.sets if s.id == row.id)
     assert not saved.done
 
 
@@ -74,7 +74,7 @@ def test_finish_goes_to_history_with_a_summary(logging_tab):
     state, events = tab.call(LoggingState, "finish", path="/log")
     assert redirect_path(events[0]) == f"/history?finished={session_id}"
     assert len(events) == 2  # and a toast for the first-workout milestone
-    assert workouts.open_session(user_id) is None
+    assert workout_views.open_session(user_id) is None
     tab.state(HistoryState).session_token = state.session_token
     history, _ = tab.call(HistoryState, "load", path="/history", query={"finished": str(session_id)})
     assert history.total == 1 and "1 sets" in history.finished_summary
@@ -91,9 +91,9 @@ def test_another_persons_set_ids_do_nothing(logging_tab, browser):
     for handler, args in (("toggle_done", (row.id,)), ("remove_set", (row.id,)), ("add_set", (1,)),
                           ("remove_exercise", (1,))):
         other.call(LoggingState, handler, *args, path="/log")
-    view = workouts.open_session(user_id)
+    view = workout_views.open_session(user_id)
     assert any(s.id == row.id and not s.done for e in view.entries for s in e.sets)
-    assert workouts.open_session(mallory.user.id) is None
+    assert workout_views.open_session(mallory.user.id) is None
 
 
 def test_a_finished_workout_opens_for_correction_and_nobody_elses(logging_tab, browser):
@@ -127,7 +127,7 @@ def test_another_members_custom_exercise_cannot_be_added_found_or_told_apart(bro
     unknown_error = state.error
     state, _ = tab.call(LoggingState, "add_exercise", secret, path="/log")
     assert state.error == unknown_error == "That exercise is not in the library."
-    assert state.cards == [] and workouts.open_session(bob.user.id).entries == []
+    assert state.cards == [] and workout_views.open_session(bob.user.id).entries == []
     state, _ = tab.call(LoggingState, "set_search", "Secret Sled", path="/log")
     assert state.search_results == []
 

@@ -14,7 +14,7 @@ from vigor_app import db
 from vigor_app.models import CoachConversation
 from vigor_app.services.coach import history as coach_history
 from vigor_app.services.plans import library as plan_library
-from vigor_app.services.training import workouts
+from vigor_app.services.training import workout_sessions
 from vigor_app.state.auth import AuthState, private_states
 from vigor_app.state.coach import CoachState
 from vigor_app.state.dashboard import DashboardState
@@ -33,8 +33,8 @@ def _alice_with_data():
     alice = make_user("alice")
     plan = plan_library.create_plan(alice.user.id, seed=3)
     plan_library.rename_plan(alice.user.id, plan.id, f"{SECRET} plan")
-    view = workouts.start_freestyle(alice.user.id, f"{SECRET} session")
-    workouts.set_session_details(alice.user.id, view.id, note=f"{SECRET} note")
+    view = workout_sessions.start_freestyle(alice.user.id, f"{SECRET} session")
+    workout_sessions.set_session_details(alice.user.id, view.id, note=f"{SECRET} note")
     conversation = coach_history.start_conversation(alice.user.id, f"{SECRET} chat")
     coach_history.add_message(alice.user.id, conversation.id, "user", f"{SECRET} question")
     return alice

@@ -15,10 +15,10 @@ from vigor_app.services.catalogue.catalogue import (
     CATALOGUE_PATH,
     CatalogueError,
     UnknownExerciseError,
-    catalogue_problems,
     load_catalogue,
     read_catalogue,
 )
+from vigor_app.services.catalogue.file_checks import catalogue_problems
 from vigor_app.services.vocabulary import (
     EQUIPMENT,
     INJURIES,

@@ -10,7 +10,15 @@ from vigor_app.models import PersonalRecord, SessionExercise, WorkoutSet
 from vigor_app.services.errors import NotFound, ValidationError
 from vigor_app.services.plans import library as plan_library
 from vigor_app.services.plans import profiles
-from vigor_app.services.training import progress, suggestions, workouts
+from vigor_app.services.training import (
+    progress,
+    suggestions,
+    workout_entries,
+    workout_history,
+    workout_sessions,
+    workout_sets,
+    workout_views,
+)
 from vigor_app.services.your_data import importer as data_import
 
 pytestmark = pytest.mark.usefixtures("database")
@@ -34,33 +42,33 @@ def _tick_all(user_id, view, weight=20, reps=8, now=None):
     for entry in view.entries:
         for s in entry.sets:
             if entry.timed:
-                result = workouts.save_set(user_id, s.id, seconds=30, done=True, now=now)
+                result = workout_sets.save_set(user_id, s.id, seconds=30, done=True, now=now)
             else:
-                result = workouts.save_set(user_id, s.id, reps=reps, weight_kg=weight, rpe=8, done=True, now=now)
+                result = workout_sets.save_set(user_id, s.id, reps=reps, weight_kg=weight, rpe=8, done=True, now=now)
     return result
 
 
 def test_start_from_a_plan_day_prefills_exercises_and_targets(me, plan):
-    view = workouts.start_from_plan(me, plan.id, 0)
+    view = workout_sessions.start_from_plan(me, plan.id, 0)
     day = plan.plan["days"][0]
     assert [e.exercise_id for e in view.entries] == [i["exercise_id"] for i in day["exercises"]]
     first = view.entries[0]
     assert len(first.sets) == day["exercises"][0]["sets"]
     assert first.target.startswith(f"{day['exercises'][0]['sets']} × {day['exercises'][0]['reps']}")
-    assert workouts.open_session(me).id == view.id
+    assert workout_views.open_session(me).id == view.id
 
 
 def test_only_one_workout_at_a_time(me, plan):
-    workouts.start_from_plan(me, plan.id, 0)
+    workout_sessions.start_from_plan(me, plan.id, 0)
     with pytest.raises(ValidationError, match="already have a workout"):
-        workouts.start_freestyle(me)
+        workout_sessions.start_freestyle(me)
 
 
 def test_each_set_is_saved_at_once_and_survives(me, plan):
-    view = workouts.start_from_plan(me, plan.id, 0)
+    view = workout_sessions.start_from_plan(me, plan.id, 0)
     counted = next(e for e in view.entries if not e.timed)
-    workouts.save_set(me, counted.sets[0].id, reps=10, weight_kg=22.5, rpe=7.5, done=True)
-    again = workouts.open_session(me)  # a reload, a new tab, a lost connection
+    workout_sets.save_set(me, counted.sets[0].id, reps=10, weight_kg=22.5, rpe=7.5, done=True)
+    again = workout_views.open_session(me)  # a reload, a new tab, a lost connection
     saved = next(e for e in again.entries if e.id == counted.id).sets[0]
     assert (saved.reps, saved.weight_kg, saved.rpe, saved.done) == (10, 22.5, 7.5, True)
 
@@ -72,171 +80,171 @@ def test_each_set_is_saved_at_once_and_survives(me, plan):
      ({"reps": 5, "weight_kg": "heavy"}, "weight"), ({}, "reps")],
 )
 def test_bad_numbers_get_a_clear_message_and_change_nothing(me, plan, values, field):
-    view = workouts.start_from_plan(me, plan.id, 0)
+    view = workout_sessions.start_from_plan(me, plan.id, 0)
     target = view.entries[0].sets[0]
     with pytest.raises(ValidationError) as caught:
-        workouts.save_set(me, target.id, done=True, **values)
+        workout_sets.save_set(me, target.id, done=True, **values)
     assert caught.value.field == field
-    after = workouts.get_session(me, view.id).entries[0].sets[0]
+    after = workout_views.get_session(me, view.id).entries[0].sets[0]
     assert after == target
 
 
 def test_finish_records_times_and_drops_unticked_sets(me, plan):
     start = utcnow() - timedelta(minutes=50)
-    view = workouts.start_from_plan(me, plan.id, 0, now=start)
+    view = workout_sessions.start_from_plan(me, plan.id, 0, now=start)
     entry = view.entries[0]
-    workouts.save_set(me, entry.sets[0].id, reps=8, seconds=30, weight_kg=20, done=True, now=start)
-    result = workouts.finish(me, view.id, intensity=7, now=start + timedelta(minutes=45))
+    workout_sets.save_set(me, entry.sets[0].id, reps=8, seconds=30, weight_kg=20, done=True, now=start)
+    result = workout_sessions.finish(me, view.id, intensity=7, now=start + timedelta(minutes=45))
     done = result.session
     assert [m.key for m in result.milestones] == ["first_workout"]
     assert done.status == "finished" and done.duration_seconds == 45 * 60 and done.intensity == 7
     assert done.done_sets == 1 and sum(len(e.sets) for e in done.entries) == 1
-    assert workouts.open_session(me) is None
+    assert workout_views.open_session(me) is None
 
 
 def test_finishing_without_a_ticked_set_is_refused(me, plan):
-    view = workouts.start_from_plan(me, plan.id, 0)
+    view = workout_sessions.start_from_plan(me, plan.id, 0)
     with pytest.raises(ValidationError, match="at least one set"):
-        workouts.finish(me, view.id)
+        workout_sessions.finish(me, view.id)
 
 
 def test_next_time_is_prefilled_with_last_time(me, plan):
-    first = workouts.start_from_plan(me, plan.id, 0, now=utcnow() - timedelta(days=2))
+    first = workout_sessions.start_from_plan(me, plan.id, 0, now=utcnow() - timedelta(days=2))
     _tick_all(me, first, weight=24, reps=9, now=utcnow() - timedelta(days=2))
-    workouts.finish(me, first.id, now=utcnow() - timedelta(days=2) + timedelta(minutes=40))
-    second = workouts.start_from_plan(me, plan.id, 0)
+    workout_sessions.finish(me, first.id, now=utcnow() - timedelta(days=2) + timedelta(minutes=40))
+    second = workout_sessions.start_from_plan(me, plan.id, 0)
     counted = next(e for e in second.entries if not e.timed)
     assert (counted.sets[0].reps, counted.sets[0].weight_kg) == (9, 24)
 
 
 def test_a_heavier_set_next_time_is_a_record(me, plan):
     earlier = utcnow() - timedelta(days=3)
-    first = workouts.start_from_plan(me, plan.id, 0, now=earlier)
+    first = workout_sessions.start_from_plan(me, plan.id, 0, now=earlier)
     _tick_all(me, first, weight=20, reps=8, now=earlier)
-    workouts.finish(me, first.id, now=earlier + timedelta(minutes=40))
-    second = workouts.start_from_plan(me, plan.id, 0)
+    workout_sessions.finish(me, first.id, now=earlier + timedelta(minutes=40))
+    second = workout_sessions.start_from_plan(me, plan.id, 0)
     counted = next(e for e in second.entries if not e.timed)
-    result = workouts.save_set(me, counted.sets[0].id, reps=8, weight_kg=25, rpe=8, done=True)
+    result = workout_sets.save_set(me, counted.sets[0].id, reps=8, weight_kg=25, rpe=8, done=True)
     kinds = {hit.kind for hit in result.records}
     assert "weight_for_reps" in kinds and "e1rm" in kinds
     with db.read_only() as session:
         stored = session.exec(select(PersonalRecord).where(PersonalRecord.user_id == me)).all()
     assert {r.kind for r in stored} >= {"weight_for_reps", "e1rm"}
     # Un-ticking the set takes its records back.
-    workouts.save_set(me, counted.sets[0].id, reps=8, weight_kg=25, done=False)
+    workout_sets.save_set(me, counted.sets[0].id, reps=8, weight_kg=25, done=False)
     with db.read_only() as session:
         assert session.exec(select(PersonalRecord).where(PersonalRecord.set_id == counted.sets[0].id)).all() == []
 
 
 def test_beating_the_best_volume_is_announced_once_and_listed_once(me):
     earlier = utcnow() - timedelta(days=3)
-    first = workouts.add_exercise(me, workouts.start_freestyle(me, now=earlier).id, "goblet-squat")
+    first = workout_entries.add_exercise(me, workout_sessions.start_freestyle(me, now=earlier).id, "goblet-squat")
     for s in first.entries[0].sets[:2]:  # 2 x 10 x 20 kg = 400 kg
-        workouts.save_set(me, s.id, reps=10, weight_kg=20, done=True, now=earlier)
-    workouts.finish(me, first.id, now=earlier + timedelta(minutes=30))
+        workout_sets.save_set(me, s.id, reps=10, weight_kg=20, done=True, now=earlier)
+    workout_sessions.finish(me, first.id, now=earlier + timedelta(minutes=30))
 
-    second = workouts.add_exercise(me, workouts.start_freestyle(me).id, "goblet-squat")
-    second = workouts.add_set(me, second.entries[0].id)
+    second = workout_entries.add_exercise(me, workout_sessions.start_freestyle(me).id, "goblet-squat")
+    second = workout_sets.add_set(me, second.entries[0].id)
     told = []
     for s in second.entries[0].sets[:3]:  # 150, then 300, then 450 kg (past 400), then 600
-        told.append([h.kind for h in workouts.save_set(me, s.id, reps=10, weight_kg=15, done=True).records])
-    fourth = workouts.add_set(me, second.entries[0].id).entries[0].sets[-1]
-    told.append([h.kind for h in workouts.save_set(me, fourth.id, reps=10, weight_kg=15, done=True).records])
+        told.append([h.kind for h in workout_sets.save_set(me, s.id, reps=10, weight_kg=15, done=True).records])
+    fourth = workout_sets.add_set(me, second.entries[0].id).entries[0].sets[-1]
+    told.append([h.kind for h in workout_sets.save_set(me, fourth.id, reps=10, weight_kg=15, done=True).records])
     assert told == [[], [], ["session_volume"], []]  # the fourth set adds volume: kept, not announced again
     listed = [r for r in progress.records_list(me) if r.kind == "session_volume"]
     assert [(r.value, r.previous) for r in listed] == [(600, 400)]  # the session's final total
 
 
 def test_freestyle_add_remove_reorder_and_sets(me):
-    view = workouts.start_freestyle(me, "Hotel gym")
-    view = workouts.add_exercise(me, view.id, "push-up")
-    view = workouts.add_exercise(me, view.id, "goblet-squat")
+    view = workout_sessions.start_freestyle(me, "Hotel gym")
+    view = workout_entries.add_exercise(me, view.id, "push-up")
+    view = workout_entries.add_exercise(me, view.id, "goblet-squat")
     assert [e.exercise_id for e in view.entries] == ["push-up", "goblet-squat"]
-    view = workouts.move_exercise(me, view.entries[1].id, -1)
+    view = workout_entries.move_exercise(me, view.entries[1].id, -1)
     assert [e.exercise_id for e in view.entries] == ["goblet-squat", "push-up"]
     entry = view.entries[0]
-    view = workouts.add_set(me, entry.id)
+    view = workout_sets.add_set(me, entry.id)
     assert len(view.entries[0].sets) == len(entry.sets) + 1
-    view = workouts.remove_set(me, view.entries[0].sets[-1].id)
+    view = workout_sets.remove_set(me, view.entries[0].sets[-1].id)
     assert len(view.entries[0].sets) == len(entry.sets)
-    view = workouts.remove_exercise(me, entry.id)
+    view = workout_entries.remove_exercise(me, entry.id)
     assert [e.exercise_id for e in view.entries] == ["push-up"]
     with pytest.raises(ValidationError):
-        workouts.add_exercise(me, view.id, "no-such-exercise")
+        workout_entries.add_exercise(me, view.id, "no-such-exercise")
 
 
 def test_history_newest_first_paginated_and_filtered(me, plan):
     base = utcnow() - timedelta(days=30)
     for day in range(5):
         at = base + timedelta(days=day * 2)
-        view = workouts.start_from_plan(me, plan.id, day % 3, now=at)
+        view = workout_sessions.start_from_plan(me, plan.id, day % 3, now=at)
         _tick_all(me, view, now=at)
-        workouts.finish(me, view.id, now=at + timedelta(minutes=40))
-    page = workouts.history(me, page=1, per_page=2)
+        workout_sessions.finish(me, view.id, now=at + timedelta(minutes=40))
+    page = workout_history.history(me, page=1, per_page=2)
     assert (page.total, page.pages, len(page.items)) == (5, 3, 2)
     assert page.items[0].started_at > page.items[1].started_at
     assert page.items[0].sets > 0
     only = plan.plan["days"][1]["exercises"][0]["exercise_id"]
-    filtered = workouts.history(me, exercise_id=only)
+    filtered = workout_history.history(me, exercise_id=only)
     assert 1 <= filtered.total <= 5
-    ranged = workouts.history(me, start=base + timedelta(days=3), end=base + timedelta(days=7))
+    ranged = workout_history.history(me, start=base + timedelta(days=3), end=base + timedelta(days=7))
     assert ranged.total == 2
 
 
 def test_delete_and_edit_a_past_workout(me, plan):
     at = utcnow() - timedelta(days=1)
-    view = workouts.start_from_plan(me, plan.id, 0, now=at)
+    view = workout_sessions.start_from_plan(me, plan.id, 0, now=at)
     _tick_all(me, view, now=at)
-    workouts.finish(me, view.id, now=at + timedelta(minutes=30))
-    edited = workouts.edit_finished(me, view.id, duration_minutes=55)
+    workout_sessions.finish(me, view.id, now=at + timedelta(minutes=30))
+    edited = workout_sessions.edit_finished(me, view.id, duration_minutes=55)
     assert edited.duration_seconds == 55 * 60
     with pytest.raises(ValidationError):
-        workouts.edit_finished(me, view.id, started_at=utcnow() + timedelta(days=1))
-    workouts.delete_session(me, view.id)
+        workout_sessions.edit_finished(me, view.id, started_at=utcnow() + timedelta(days=1))
+    workout_sessions.delete_session(me, view.id)
     with pytest.raises(NotFound):
-        workouts.get_session(me, view.id)
+        workout_views.get_session(me, view.id)
     with db.read_only() as session:
         assert session.exec(select(WorkoutSet).where(WorkoutSet.session_id == view.id)).all() == []
 
 
 def test_nobody_else_can_touch_my_workout(me, plan):
-    view = workouts.start_from_plan(me, plan.id, 0)
+    view = workout_sessions.start_from_plan(me, plan.id, 0)
     mallory = make_user("mallory").user.id
     set_id, entry_id = view.entries[0].sets[0].id, view.entries[0].id
     for call in (
-        lambda: workouts.get_session(mallory, view.id),
-        lambda: workouts.save_set(mallory, set_id, reps=1, done=True),
-        lambda: workouts.add_set(mallory, entry_id),
-        lambda: workouts.remove_exercise(mallory, entry_id),
-        lambda: workouts.finish(mallory, view.id),
-        lambda: workouts.delete_session(mallory, view.id),
-        lambda: workouts.start_from_plan(mallory, plan.id, 0),
+        lambda: workout_views.get_session(mallory, view.id),
+        lambda: workout_sets.save_set(mallory, set_id, reps=1, done=True),
+        lambda: workout_sets.add_set(mallory, entry_id),
+        lambda: workout_entries.remove_exercise(mallory, entry_id),
+        lambda: workout_sessions.finish(mallory, view.id),
+        lambda: workout_sessions.delete_session(mallory, view.id),
+        lambda: workout_sessions.start_from_plan(mallory, plan.id, 0),
     ):
         with pytest.raises(NotFound):
             call()
-    assert workouts.get_session(me, view.id) == view
-    assert workouts.open_session(mallory) is None
+    assert workout_views.get_session(me, view.id) == view
+    assert workout_views.open_session(mallory) is None
 
 
 def test_sets_can_be_reordered(me, plan):
-    view = workouts.start_from_plan(me, plan.id, 0)
+    view = workout_sessions.start_from_plan(me, plan.id, 0)
     entry = view.entries[0]
-    workouts.save_set(me, entry.sets[1].id, reps=12, weight_kg=10, done=True)
-    moved = workouts.move_set(me, entry.sets[1].id, -1)
+    workout_sets.save_set(me, entry.sets[1].id, reps=12, weight_kg=10, done=True)
+    moved = workout_sets.move_set(me, entry.sets[1].id, -1)
     assert [s.id for s in moved.entries[0].sets][:2] == [entry.sets[1].id, entry.sets[0].id]
     assert moved.entries[0].sets[0].reps == 12
     with pytest.raises(NotFound):
-        workouts.move_set(make_user("mallory").user.id, entry.sets[0].id, 1)
+        workout_sets.move_set(make_user("mallory").user.id, entry.sets[0].id, 1)
 
 
 def test_a_finished_workout_can_be_corrected_set_by_set(me, plan):
     at = utcnow() - timedelta(days=1)
-    view = workouts.start_from_plan(me, plan.id, 0, now=at)
+    view = workout_sessions.start_from_plan(me, plan.id, 0, now=at)
     _tick_all(me, view, weight=20, reps=8, now=at)
-    finished = workouts.finish(me, view.id, now=at + timedelta(minutes=40)).session
+    finished = workout_sessions.finish(me, view.id, now=at + timedelta(minutes=40)).session
     first = finished.entries[0].sets[0]
-    workouts.save_set(me, first.id, reps=first.reps or 10, seconds=first.seconds, weight_kg=22.5, done=True)
-    again = workouts.get_session(me, view.id)
+    workout_sets.save_set(me, first.id, reps=first.reps or 10, seconds=first.seconds, weight_kg=22.5, done=True)
+    again = workout_views.get_session(me, view.id)
     assert again.status == "finished" and again.entries[0].sets[0].weight_kg == 22.5
 
 
@@ -253,25 +261,25 @@ def _custom_exercise_of(user_id: int) -> str:
 def test_someone_elses_custom_exercise_is_refused_like_one_that_does_not_exist(me):
     bob = make_user("bob").user.id
     theirs = _custom_exercise_of(bob)
-    view = workouts.start_freestyle(me)
+    view = workout_sessions.start_freestyle(me)
     refusals = []
     for exercise_id in (theirs, f"custom-{bob}-no-such-move", "x" * 5000):
         with pytest.raises(ValidationError) as caught:
-            workouts.add_exercise(me, view.id, exercise_id)
+            workout_entries.add_exercise(me, view.id, exercise_id)
         refusals.append((caught.value.message, caught.value.field))
     assert refusals == [("That exercise is not in the library.", "exercise")] * 3  # no oracle
-    assert workouts.get_session(me, view.id).entries == []
-    assert workouts.find_exercises(me, "Secret Sled") == []
+    assert workout_views.get_session(me, view.id).entries == []
+    assert workout_entries.find_exercises(me, "Secret Sled") == []
     with db.read_only() as session:
         assert session.exec(select(SessionExercise).where(SessionExercise.user_id == me)).all() == []
 
 
 def test_my_own_custom_exercise_can_be_found_and_added(me):
     mine = _custom_exercise_of(me)
-    [found] = workouts.find_exercises(me, "sled shuff")
+    [found] = workout_entries.find_exercises(me, "sled shuff")
     assert (found.id, found.name, found.custom) == (mine, "Secret Sled Shuffle", True)
-    view = workouts.start_freestyle(me)
-    view = workouts.add_exercise(me, view.id, mine)
+    view = workout_sessions.start_freestyle(me)
+    view = workout_entries.add_exercise(me, view.id, mine)
     assert [(e.exercise_id, e.name) for e in view.entries] == [(mine, "Secret Sled Shuffle")]
 
 

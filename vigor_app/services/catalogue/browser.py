@@ -11,7 +11,7 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 
 from vigor_app.services.catalogue import catalogue
-from vigor_app.services.catalogue.catalogue import Exercise
+from vigor_app.services.catalogue.exercise import Exercise
 from vigor_app.services.vocabulary import EQUIPMENT, MUSCLES, PATTERNS
 from vigor_app.services.vocabulary_labels import label
 

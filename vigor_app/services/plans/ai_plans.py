@@ -22,6 +22,7 @@ from vigor_app.services.ai import gateway as ai_gateway
 from vigor_app.services.ai.gateway import PlanAnswer, PlanJob, PlanVerdict
 from vigor_app.services.ai.prompts import PROMPT_VERSION
 from vigor_app.services.catalogue import catalogue
+from vigor_app.services.catalogue.exercise import Exercise
 from vigor_app.services.errors import ValidationError
 from vigor_app.services.plans import engine, plan_text, rules
 from vigor_app.services.plans.plan_text import PLAN_KEYS
@@ -119,7 +120,7 @@ The draft below already keeps every rule: improve its choices and reasons for th
 or return it as it is. Answer with the JSON object only."""
 
 
-def _exercise_line(exercise: catalogue.Exercise) -> dict[str, Any]:
+def _exercise_line(exercise: Exercise) -> dict[str, Any]:
     line: dict[str, Any] = {"id": exercise.id, "name": exercise.name, "pattern": exercise.pattern,
                             "level": exercise.level}
     if exercise.timed and exercise.seconds_range:

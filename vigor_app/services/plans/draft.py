@@ -12,7 +12,8 @@ import random
 from collections import Counter
 from dataclasses import dataclass, field
 
-from vigor_app.services.catalogue.catalogue import Catalogue, Exercise
+from vigor_app.services.catalogue.catalogue import Catalogue
+from vigor_app.services.catalogue.exercise import Exercise
 from vigor_app.services.plans import progression, rules, splits
 from vigor_app.services.plans.request import PlanInputs
 from vigor_app.services.plans.timing import (

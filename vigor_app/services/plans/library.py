@@ -18,6 +18,7 @@ from vigor_app import db
 from vigor_app.clock import utcnow
 from vigor_app.models import WorkoutPlan
 from vigor_app.services.catalogue import catalogue
+from vigor_app.services.catalogue.exercise import Exercise
 from vigor_app.services.errors import NotFound, ValidationError
 from vigor_app.services.plans import ai_plans, profiles, rules, timing
 from vigor_app.services.plans.engine import generate_plan
@@ -209,7 +210,7 @@ def activate_plan(user_id: int, plan_id: int) -> StoredPlan:
         return _stored(row)
 
 
-def _reps_for(replacement: catalogue.Exercise, current: str, inputs: PlanInputs) -> str:
+def _reps_for(replacement: Exercise, current: str, inputs: PlanInputs) -> str:
     """Keep the planned reps when they suit the replacement; otherwise its own window."""
     if replacement.timed:
         low, high = rules.seconds_window(replacement)
@@ -221,7 +222,7 @@ def _reps_for(replacement: catalogue.Exercise, current: str, inputs: PlanInputs)
 
 
 def _swapped(plan: dict[str, Any], day_index: int, item_index: int,
-             replacement: catalogue.Exercise, inputs: PlanInputs) -> dict[str, Any]:
+             replacement: Exercise, inputs: PlanInputs) -> dict[str, Any]:
     plan = dict(plan)
     days = [dict(d) for d in plan.get("days", [])]
     day = days[day_index]
@@ -250,7 +251,7 @@ def _item(plan: dict[str, Any], day_index: int, item_index: int) -> dict[str, An
 
 
 def swap_options(user_id: int, plan_id: int, day_index: int, item_index: int,
-                 limit: int = 6) -> list[catalogue.Exercise]:
+                 limit: int = 6) -> list[Exercise]:
     """Substitutes for one exercise that keep the whole plan valid, best first."""
     stored = get_plan(user_id, plan_id)
     inputs = _stored_inputs(stored.inputs)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from vigor_app.services.catalogue.catalogue import Exercise
+from vigor_app.services.catalogue.exercise import Exercise
 from vigor_app.services.plans import rules
 from vigor_app.services.plans.draft import DraftEntry, Week
 from vigor_app.services.plans.timing import ItemTime, Reps, work_seconds

@@ -29,7 +29,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from vigor_app.services.catalogue.catalogue import Exercise
+from vigor_app.services.catalogue.exercise import Exercise
 from vigor_app.services.plans.timing import Reps, parse_reps
 
 Action = Literal["increase_load", "increase_reps", "hold", "deload"]

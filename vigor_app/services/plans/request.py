@@ -100,6 +100,17 @@ def _refuse_unknown_keys(data: Any, allowed: tuple[str, ...], what: str) -> None
             raise PlanInputError(str(key), f"unknown key (allowed: {', '.join(allowed)})")
 
 
+def _json_fields(item: Any, renamed: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """A dataclass's fields in order as a JSON object: tuples and lists as new lists; `renamed`
+    gives a field another key."""
+    renamed = renamed or {}
+    return {
+        renamed.get(f.name, f.name): list(value) if isinstance(value, (tuple, list)) else value
+        for f in fields(item)
+        for value in (getattr(item, f.name),)
+    }
+
+
 @dataclass(frozen=True)
 class Profile:
     """The person's standing answers. Constructing one checks and normalises every field."""
@@ -135,15 +146,7 @@ class Profile:
         return cls(**{key: data[key] for key in PROFILE_KEYS if key in data})
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "fitness_level": self.fitness_level,
-            "goals": list(self.goals),
-            "equipment": list(self.equipment),
-            "injuries": list(self.injuries),
-            "days_per_week": self.days_per_week,
-            "session_minutes": self.session_minutes,
-            "preferred_weekdays": list(self.preferred_weekdays),
-        }
+        return _json_fields(self)
 
 
 PROFILE_KEYS: tuple[str, ...] = tuple(f.name for f in fields(Profile))
@@ -202,17 +205,8 @@ class PlanInputs:
     intensity: str = DEFAULT_INTENSITY
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "fitness_level": self.level,
-            "goals": list(self.goals),
-            "equipment": list(self.equipment),
-            "injuries": list(self.injuries),
-            "days_per_week": self.days_per_week,
-            "session_minutes": self.session_minutes,
-            "preferred_weekdays": list(self.preferred_weekdays),
-            "focus": list(self.focus),
-            "intensity": self.intensity,
-        }
+        """The profile's keys (``level`` as ``fitness_level``), then focus and intensity."""
+        return _json_fields(self, {"level": "fitness_level"})
 
 
 def resolve_inputs(profile: Profile, request: PlanRequest | None = None) -> PlanInputs:

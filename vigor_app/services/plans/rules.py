@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 
-from vigor_app.services.catalogue.catalogue import Exercise
+from vigor_app.services.catalogue.exercise import Exercise
 
 SETS_RANGE: tuple[int, int] = (1, 10)
 REST_RANGE: tuple[int, int] = (30, 300)

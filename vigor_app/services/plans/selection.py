@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
-from vigor_app.services.catalogue.catalogue import Exercise
+from vigor_app.services.catalogue.exercise import Exercise
 from vigor_app.services.plans import progression, splits
 from vigor_app.services.plans.draft import DraftDay, Week
 from vigor_app.services.plans.prescription import drill_item, prescribe

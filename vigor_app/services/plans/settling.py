@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable
 
-from vigor_app.services.catalogue.catalogue import Exercise
+from vigor_app.services.catalogue.exercise import Exercise
 from vigor_app.services.plans import rules
 from vigor_app.services.plans.draft import AIM, DraftDay, DraftEntry, Week
 from vigor_app.services.plans.prescription import prescribe

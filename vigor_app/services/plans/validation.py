@@ -34,7 +34,8 @@ from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from typing import Any, TypeGuard
 
-from vigor_app.services.catalogue.catalogue import Catalogue, Exercise, load_catalogue
+from vigor_app.services.catalogue.catalogue import Catalogue, load_catalogue
+from vigor_app.services.catalogue.exercise import Exercise
 from vigor_app.services.plans import rules, schedule
 from vigor_app.services.plans.request import PlanInputs, PlanRequest, Profile, coerce_inputs
 from vigor_app.services.plans.timing import (

@@ -17,7 +17,7 @@ are per side. ``easier``/``harder`` are catalogue ids or null.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Any
 
 
@@ -31,12 +31,7 @@ class DrillItem:
     reps: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "exercise_id": self.exercise_id,
-            "name": self.name,
-            "sets": self.sets,
-            "reps": self.reps,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -55,18 +50,7 @@ class PlanItem:
     progression: str
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "exercise_id": self.exercise_id,
-            "name": self.name,
-            "sets": self.sets,
-            "reps": self.reps,
-            "rest_seconds": self.rest_seconds,
-            "rpe": self.rpe,
-            "reason": self.reason,
-            "easier": self.easier,
-            "harder": self.harder,
-            "progression": self.progression,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ from vigor_app import db
 from vigor_app.models import SessionExercise, WorkoutSession, WorkoutSet
 from vigor_app.models.workout import SESSION_FINISHED
 from vigor_app.services.catalogue import catalogue
+from vigor_app.services.catalogue.exercise import Exercise
 from vigor_app.services.errors import ValidationError
 from vigor_app.services.plans import progression
 from vigor_app.services.plans.progression import STALL_SESSIONS, Target
@@ -151,7 +152,7 @@ def _history(user_id: int, exercise_id: str) -> list[_Performance]:
     return sorted(kept, key=lambda p: (p.started_at, p.session_id))
 
 
-def _rule(exercise: catalogue.Exercise | None, reps: Reps, history: Sequence[_Performance]) -> str:
+def _rule(exercise: Exercise | None, reps: Reps, history: Sequence[_Performance]) -> str:
     if exercise is not None:
         return progression.rule_for(exercise, reps)
     if reps.timed:
@@ -161,7 +162,7 @@ def _rule(exercise: catalogue.Exercise | None, reps: Reps, history: Sequence[_Pe
     return "rep_step"
 
 
-def _load_step(exercise: catalogue.Exercise | None, history: Sequence[_Performance]) -> float:
+def _load_step(exercise: Exercise | None, history: Sequence[_Performance]) -> float:
     if exercise is not None:
         return progression.load_step_kg(exercise.equipment)
     return DEFAULT_LOAD_STEP_KG if any(p.weight for p in history) else 0.0

@@ -21,6 +21,7 @@ from typing import Literal
 
 from vigor_app.clock import as_utc
 from vigor_app.services.errors import ValidationError
+from vigor_app.services.training import set_values
 from vigor_app.services.units import to_kg
 
 Source = Literal["strong", "hevy"]
@@ -31,9 +32,6 @@ MAX_BYTES = 5 * 1024 * 1024
 READ_CHUNK = 64 * 1024  # an upload is read this much at a time
 MAX_ROWS = 50_000
 EARLIEST = datetime(1900, 1, 1)  # the earliest local start a file may hold
-MAX_WEIGHT_KG = 700.0
-MAX_REPS = 200
-MAX_SECONDS = 4 * 3600
 MAX_DURATION_SECONDS = 24 * 3600
 MAX_PROBLEMS_REPORTED = 5
 FUTURE_SLACK = timedelta(days=1)  # a file's times may run ahead of the clock by a time zone
@@ -189,26 +187,18 @@ def _rows(text: str) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
 
 
 def _number(raw: str, what: str, *, integer: bool, low: float, high: float) -> float | None:
-    text = raw.strip()
-    if not text:
-        return None
-    if "," in text and "." not in text:
-        text = text.replace(",", ".")  # a decimal comma, as in "82,5"
+    """`set_values.read_value` for a cell, its problem worded with the cell's text."""
     try:
-        value = float(text)
-    except ValueError:
-        raise _RowError(f"{what} must be a number, not \"{raw.strip()}\".") from None
-    if not math.isfinite(value):
-        raise _RowError(f"{what} must be a number, not \"{raw.strip()}\".")
-    if integer and value != int(value):
-        raise _RowError(f"{what} must be a whole number, not {raw.strip()}.")
-    if value < low:
-        if low == 0:
-            raise _RowError(f"{what} cannot be negative ({raw.strip()}).")
-        raise _RowError(f"{what} must be between {low:g} and {high:g}, not {raw.strip()}.")
-    if value > high:
-        raise _RowError(f"{what} must be between {low:g} and {high:g}, not {raw.strip()}.")
-    return value
+        return set_values.read_value(raw, low=low, high=high, integer=integer)
+    except set_values.NumberProblem as problem:
+        shown = raw.strip()
+        if problem.kind == set_values.NOT_A_NUMBER:
+            raise _RowError(f"{what} must be a number, not \"{shown}\".") from None
+        if problem.kind == set_values.NOT_WHOLE:
+            raise _RowError(f"{what} must be a whole number, not {shown}.") from None
+        if low == 0 and problem.number is not None and problem.number < low:
+            raise _RowError(f"{what} cannot be negative ({shown}).") from None
+        raise _RowError(f"{what} must be between {low:g} and {high:g}, not {shown}.") from None
 
 
 def _int(raw: str, what: str, high: float) -> int | None:
@@ -221,14 +211,14 @@ def _weight_kg(raw: str, unit: str) -> float | None:
     if value is None:
         return None
     kilograms = round(to_kg(value, unit), 2)
-    if kilograms > MAX_WEIGHT_KG:
+    if kilograms > set_values.MAX_WEIGHT_KG:
         shown = f"{raw.strip()} {unit}"
-        raise _RowError(f"Weight {shown} is more than {MAX_WEIGHT_KG:g} kg; check the number and the unit.")
+        raise _RowError(f"Weight {shown} is more than {set_values.MAX_WEIGHT_KG:g} kg; check the number and the unit.")
     return kilograms
 
 
 def _rpe(raw: str) -> float | None:
-    return _number(raw, "RPE", integer=False, low=1, high=10)
+    return _number(raw, "RPE", integer=False, low=set_values.RPE_LOW, high=set_values.RPE_HIGH)
 
 
 @lru_cache(maxsize=4096)
@@ -307,8 +297,8 @@ def _strong_row(cell, weight_unit: str) -> _Row | None:
         workout_note=cell("workout notes").strip(),
         exercise=exercise,
         exercise_note=cell("notes").strip(),
-        set=_set(reps=_int(cell("reps"), "Reps", MAX_REPS),
-                 seconds=_int(cell("seconds"), "Seconds", MAX_SECONDS),
+        set=_set(reps=_int(cell("reps"), "Reps", set_values.MAX_REPS),
+                 seconds=_int(cell("seconds"), "Seconds", set_values.MAX_SECONDS),
                  weight_kg=_weight_kg(cell("weight"), unit), rpe=_rpe(cell("rpe"))),
     )
 
@@ -338,8 +328,8 @@ def _hevy_row(cell, _weight_unit: str) -> _Row:
         workout_note=cell("description").strip(),
         exercise=exercise,
         exercise_note=cell("exercise_notes").strip(),
-        set=_set(reps=_int(cell("reps"), "Reps", MAX_REPS),
-                 seconds=_int(cell("duration_seconds"), "duration_seconds", MAX_SECONDS),
+        set=_set(reps=_int(cell("reps"), "Reps", set_values.MAX_REPS),
+                 seconds=_int(cell("duration_seconds"), "duration_seconds", set_values.MAX_SECONDS),
                  weight_kg=weight, rpe=_rpe(cell("rpe"))),
     )
 

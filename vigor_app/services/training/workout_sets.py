@@ -1,0 +1,170 @@
+"""A workout's sets: pre-filling them when an exercise joins the workout, adding, moving and
+removing one, and saving one the moment it is done (its numbers checked by `set_values`, the
+personal records it sets kept and announced).
+
+Sets are pre-filled with what the person did last time for that exercise (the most recent
+finished session that has it), else with the plan's target.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import delete
+from sqlmodel import Session, col, select
+
+from vigor_app import db
+from vigor_app.clock import utcnow
+from vigor_app.models import PersonalRecord, SessionExercise, WorkoutSession, WorkoutSet
+from vigor_app.models.workout import SESSION_FINISHED
+from vigor_app.services.errors import ValidationError
+from vigor_app.services.plans.timing import parse_reps
+from vigor_app.services.training import achievements, milestones, records
+from vigor_app.services.training.set_values import check_set_values
+from vigor_app.services.training.workout_views import (
+    SessionView,
+    changed,
+    owned_entry,
+    owned_session,
+    owned_set,
+    reorder,
+    session_view,
+    touch,
+)
+from vigor_app.services.units import KG
+
+MAX_SETS_PER_EXERCISE = 20
+DEFAULT_SETS = 3
+
+
+@dataclass
+class SaveResult:
+    session: SessionView
+    records: list[records.RecordHit]
+    milestones: list[milestones.Milestone] = field(default_factory=list)
+
+
+def last_performance(session: Session, user_id: int, exercise_id: str) -> list[WorkoutSet]:
+    """The done sets of the most recent finished session that has this exercise."""
+    latest = session.exec(
+        select(WorkoutSet.session_id)
+        .join(WorkoutSession, WorkoutSession.id == WorkoutSet.session_id)
+        .where(WorkoutSet.user_id == user_id, WorkoutSet.exercise_id == exercise_id, WorkoutSet.done,
+               WorkoutSession.status == SESSION_FINISHED)
+        .order_by(col(WorkoutSession.started_at).desc())
+        .limit(1)
+    ).first()
+    if latest is None:
+        return []
+    return list(session.exec(
+        select(WorkoutSet).where(WorkoutSet.session_id == latest, WorkoutSet.exercise_id == exercise_id,
+                                 WorkoutSet.done).order_by(WorkoutSet.position)
+    ).all())
+
+
+def prefill_sets(session: Session, user_id: int, entry: SessionExercise) -> None:
+    """The sets of an exercise just added to a workout: as many as its target (else as last
+    time, else DEFAULT_SETS), with last time's numbers, else the target's reps or seconds."""
+    previous = last_performance(session, user_id, entry.exercise_id)
+    parsed = parse_reps(entry.target_reps)
+    count = entry.target_sets or (len(previous) or DEFAULT_SETS)
+    for position_in_entry in range(min(count, MAX_SETS_PER_EXERCISE)):
+        last = previous[min(position_in_entry, len(previous) - 1)] if previous else None
+        reps = last.reps if last else (None if parsed is None or parsed.timed else parsed.low)
+        seconds = last.seconds if last else (parsed.low if parsed is not None and parsed.timed else None)
+        session.add(WorkoutSet(session_exercise_id=entry.id, session_id=entry.session_id, user_id=user_id,
+                               exercise_id=entry.exercise_id, position=position_in_entry, reps=reps,
+                               seconds=seconds, weight_kg=last.weight_kg if last else None, rpe=None,
+                               done=False))
+
+
+def move_set(user_id: int, set_id: int, offset: int) -> SessionView:
+    """Move a set up (-1) or down (+1) among its exercise's sets."""
+    return reorder(user_id, owned_set, set_id, offset, within=WorkoutSet.session_exercise_id)
+
+
+def add_set(user_id: int, entry_id: int) -> SessionView:
+    """Another set, pre-filled with the previous set's numbers."""
+    with db.transaction() as session:
+        entry = owned_entry(session, user_id, entry_id)
+        row = owned_session(session, user_id, entry.session_id)
+        sets = list(session.exec(select(WorkoutSet).where(WorkoutSet.session_exercise_id == entry.id)
+                                 .order_by(WorkoutSet.position)).all())
+        if len(sets) >= MAX_SETS_PER_EXERCISE:
+            raise ValidationError(f"At most {MAX_SETS_PER_EXERCISE} sets per exercise.", field="set")
+        last = sets[-1] if sets else None
+        session.add(WorkoutSet(session_exercise_id=entry.id, session_id=row.id, user_id=user_id,
+                               exercise_id=entry.exercise_id, position=(last.position + 1) if last else 0,
+                               reps=last.reps if last else None, seconds=last.seconds if last else None,
+                               weight_kg=last.weight_kg if last else None))
+        return changed(session, row)
+
+
+def remove_set(user_id: int, set_id: int) -> SessionView:
+    with db.transaction() as session:
+        row_set = owned_set(session, user_id, set_id)
+        row = owned_session(session, user_id, row_set.session_id)
+        session.delete(row_set)  # its records go with it (ON DELETE CASCADE)
+        return changed(session, row)
+
+
+def _history_facts(session: Session, user_id: int, exercise_id: str, before_set: int) -> list[records.SetFact]:
+    rows = session.exec(
+        select(WorkoutSet).where(WorkoutSet.user_id == user_id, WorkoutSet.exercise_id == exercise_id,
+                                 WorkoutSet.done, WorkoutSet.id != before_set)
+    ).all()
+    return [records.SetFact(exercise_id=r.exercise_id, session_id=r.session_id, weight_kg=r.weight_kg, reps=r.reps,
+                            seconds=r.seconds, done=r.done, completed_at=r.completed_at or utcnow())
+            for r in rows]
+
+
+def _volume_record_in(session: Session, row_set: WorkoutSet) -> bool:
+    """Whether this session already holds a session-volume record for the set's exercise."""
+    return session.exec(
+        select(PersonalRecord.id).where(
+            PersonalRecord.session_id == row_set.session_id,
+            PersonalRecord.exercise_id == row_set.exercise_id,
+            PersonalRecord.kind == records.SESSION_VOLUME)
+    ).first() is not None
+
+
+def save_set(user_id: int, set_id: int, *, reps=None, seconds=None, weight_kg=None, rpe=None, done: bool = True,
+             weight_unit: str = KG, now: datetime | None = None) -> SaveResult:
+    """Save one set at once (the person ticks it done). Returns any records it set.
+
+    `weight_kg` is the weight as the person typed it, in `weight_unit` (kilograms unless that
+    says "lb"); it is stored in kilograms."""
+    reps, seconds, weight_kg, rpe = check_set_values(reps, seconds, weight_kg, rpe, weight_unit)
+    if done and reps is None and seconds is None:
+        raise ValidationError("Enter the reps (or seconds) you did.", field="reps")
+    now = now or utcnow()
+    with db.transaction() as session:
+        row_set = owned_set(session, user_id, set_id)
+        row = owned_session(session, user_id, row_set.session_id)
+        row_set.reps, row_set.seconds, row_set.weight_kg, row_set.rpe = reps, seconds, weight_kg, rpe
+        row_set.done = bool(done)
+        row_set.completed_at = (row_set.completed_at or now) if done else None
+        session.add(row_set)
+        session.exec(delete(PersonalRecord).where(PersonalRecord.set_id == row_set.id))
+        hits: list[records.RecordHit] = []
+        announced: list[records.RecordHit] = []  # what the person is told about
+        if done:
+            history = _history_facts(session, user_id, row_set.exercise_id, row_set.id or 0)
+            new = records.SetFact(exercise_id=row_set.exercise_id, session_id=row.id or 0, weight_kg=weight_kg,
+                                  reps=reps, seconds=seconds, done=True, completed_at=row_set.completed_at)
+            hits = records.records_for_new_set(history, new)
+            if any(h.kind == records.SESSION_VOLUME for h in hits) and _volume_record_in(session, row_set):
+                # This session already beat its best volume with an earlier set: the larger total
+                # is kept, but announced once.
+                announced = [h for h in hits if h.kind != records.SESSION_VOLUME]
+            else:
+                announced = hits
+            for hit in hits:
+                session.add(PersonalRecord(user_id=user_id, exercise_id=hit.exercise_id, kind=hit.kind,
+                                           reps=hit.reps, value=hit.value, previous=hit.previous,
+                                           set_id=row_set.id, session_id=row.id, achieved_at=now))
+        touch(row, session)
+        session.flush()
+        earned = achievements.award(session, user_id, now) if hits else []
+        return SaveResult(session=session_view(session, row), records=announced, milestones=earned)
