@@ -21,7 +21,7 @@ from vigor_app.services.coach import history as coach_history
 from vigor_app.services.coach import replies as coach_replies
 from vigor_app.services.plans import library as plan_library
 from vigor_app.services.plans import profiles
-from vigor_app.services.training import workouts
+from vigor_app.services.training import workout_sessions, workout_sets
 from vigor_app.state.coach import CoachState
 from vigor_app.state.history import HistoryState
 from vigor_app.state.workouts import WorkoutsState
@@ -233,9 +233,9 @@ async def test_a_providers_plan_comes_through_the_sdk_and_a_second_click_meanwhi
 def _finished_workout(user_id: int) -> int:
     plan = plan_library.create_plan(user_id, seed=1)
     at = utcnow() - timedelta(hours=2)
-    view = workouts.start_from_plan(user_id, plan.id, 0, now=at)
-    workouts.save_set(user_id, view.entries[0].sets[0].id, reps=10, seconds=30, weight_kg=10, done=True, now=at)
-    workouts.finish(user_id, view.id, now=at + timedelta(minutes=30))
+    view = workout_sessions.start_from_plan(user_id, plan.id, 0, now=at)
+    workout_sets.save_set(user_id, view.entries[0].sets[0].id, reps=10, seconds=30, weight_kg=10, done=True, now=at)
+    workout_sessions.finish(user_id, view.id, now=at + timedelta(minutes=30))
     return view.id
 
 

@@ -8,7 +8,7 @@ from vigor_app.services.accounts.sessions import CurrentUser
 from vigor_app.services.admin import membership
 from vigor_app.services.coach import history as coach_history
 from vigor_app.services.plans import profiles
-from vigor_app.services.training import dashboard, workouts
+from vigor_app.services.training import dashboard, workout_sessions, workout_views
 from vigor_app.state.auth import AuthState
 
 
@@ -64,8 +64,8 @@ class DashboardState(AuthState):
     @rx.event
     def start_today(self):
         def start(user: CurrentUser) -> None:
-            if workouts.open_session(user.id) is None:
-                workouts.start_from_plan(user.id, self.today_plan_id, self.today_day_index)
+            if workout_views.open_session(user.id) is None:
+                workout_sessions.start_from_plan(user.id, self.today_plan_id, self.today_day_index)
 
         started = self._as_user(start, error="error")
         if not started.ok:

@@ -11,7 +11,7 @@ from vigor_app.services.catalogue import catalogue
 from vigor_app.services.coach import replies as coach_replies
 from vigor_app.services.errors import VigorError
 from vigor_app.services.plans import profiles
-from vigor_app.services.training import workouts
+from vigor_app.services.training import workout_history, workout_sessions, workout_views
 from vigor_app.state.arguments import form_field, record_id, text, whole
 from vigor_app.state.auth import AuthState
 
@@ -51,7 +51,7 @@ class HistoryState(AuthState):
             return
         zone = ZoneInfo(profiles.get_profile(user.id).timezone)
         start, end = _parse_day(self.date_from), _parse_day(self.date_to)
-        result = workouts.history(
+        result = workout_history.history(
             user.id, page=self.page, per_page=PER_PAGE, exercise_id=self.exercise or None,
             start=datetime.combine(start, time.min, zone) if start else None,
             end=datetime.combine(end + timedelta(days=1), time.min, zone) if end else None,
@@ -71,7 +71,7 @@ class HistoryState(AuthState):
         if user is None:
             return
         self.error = ""
-        logged = workouts.logged_exercises(user.id)
+        logged = workout_history.logged_exercises(user.id)
         self.exercise_options = [{"id": e, "name": catalogue.find_exercise(e).name if catalogue.find_exercise(e)
                                   else e} for e in logged]
         self.finished_summary, self.finished_records, self.analysis = "", [], ""
@@ -86,13 +86,13 @@ class HistoryState(AuthState):
 
     def _summarise(self, user_id: int, session_id: int) -> None:
         try:
-            view = workouts.get_session(user_id, session_id)
+            view = workout_views.get_session(user_id, session_id)
         except VigorError:
             return
         minutes = round((view.duration_seconds or 0) / 60)
         self.finished_summary = (f"{view.name}: {view.done_sets} sets across {len(view.entries)} exercises "
                                  f"in {minutes} minutes.")
-        hits = workouts.session_records(user_id, session_id)
+        hits = workout_history.session_records(user_id, session_id)
         names = {e.exercise_id: e.name for e in view.entries}
         self.finished_records = sorted({f"{names.get(h.exercise_id, h.exercise_id)}: "
                                         f"{h.kind.replace('_', ' ')} {h.value:g}" for h in hits})
@@ -138,7 +138,7 @@ class HistoryState(AuthState):
 
     @rx.event
     def delete(self, session_id: str):
-        deleted = self._as_user(lambda user: workouts.delete_session(user.id, record_id(session_id)),
+        deleted = self._as_user(lambda user: workout_sessions.delete_session(user.id, record_id(session_id)),
                                 error="error")
         if not deleted.ok:
             return deleted.answer
@@ -148,7 +148,7 @@ class HistoryState(AuthState):
     @rx.event
     def edit_duration(self, form_data: dict):
         edited = self._as_user(
-            lambda user: workouts.edit_finished(user.id, record_id(form_field(form_data, "session_id")),
+            lambda user: workout_sessions.edit_finished(user.id, record_id(form_field(form_data, "session_id")),
                                                 duration_minutes=form_field(form_data, "minutes")),
             error="error")
         if not edited.ok:

@@ -1,7 +1,8 @@
 """Logging a workout: the open session, saved set by set, with a rest timer.
 
-Everything shown comes from the server's copy of the session (`workouts.*` returns it after
-every change), so a reload or a second tab resumes exactly where the person was.
+Everything shown comes from the server's copy of the session (the `training.workout_*`
+services return it after every change), so a reload or a second tab resumes exactly where the
+person was.
 """
 
 from __future__ import annotations
@@ -15,7 +16,13 @@ import reflex as rx
 from vigor_app.services.accounts.sessions import CurrentUser
 from vigor_app.services.errors import VigorError
 from vigor_app.services.plans import profiles
-from vigor_app.services.training import suggestions, workouts
+from vigor_app.services.training import (
+    suggestions,
+    workout_entries,
+    workout_sessions,
+    workout_sets,
+    workout_views,
+)
 from vigor_app.services.units import entry_number
 from vigor_app.state.arguments import record_id, whole
 from vigor_app.state.arguments import text as typed_text
@@ -51,7 +58,7 @@ class EntryCard:
     rows: list[SetRow] = field(default_factory=list)
 
 
-def _suggestions_for(user_id: int, view: workouts.SessionView) -> dict[int, str]:
+def _suggestions_for(user_id: int, view: workout_views.SessionView) -> dict[int, str]:
     """Next-session advice per exercise from the progression rule and what was logged before."""
     advice = {}
     for entry in view.entries:
@@ -69,7 +76,7 @@ def _amount_text(value: int | None) -> str:
     return "" if value is None else str(value)
 
 
-def _cards(view: workouts.SessionView, units: str, errors: dict[int, str],
+def _cards(view: workout_views.SessionView, units: str, errors: dict[int, str],
            suggestions: dict[int, str]) -> list[EntryCard]:
     cards = []
     for i, entry in enumerate(view.entries):
@@ -106,7 +113,7 @@ class LoggingState(AuthState):
     _set_errors: dict[int, str] = {}
     _suggestions: dict[int, str] = {}
 
-    def _display(self, view: workouts.SessionView | None) -> None:
+    def _display(self, view: workout_views.SessionView | None) -> None:
         if view is None:
             self.session_id, self.session_name, self.session_note, self.cards = 0, "", "", []
             self.done_sets = self.total_sets = 0
@@ -131,7 +138,7 @@ class LoggingState(AuthState):
             return action(user.id, *args, **kwargs)
 
         ran = self._as_user(run, error="error")
-        if isinstance(ran.value, workouts.SessionView):
+        if isinstance(ran.value, workout_views.SessionView):
             self._display(ran.value)
         return ran.value
 
@@ -148,18 +155,18 @@ class LoggingState(AuthState):
         self.editing_past = False
         if wanted:
             try:
-                view = workouts.get_session(user.id, record_id(wanted))
+                view = workout_views.get_session(user.id, record_id(wanted))
             except VigorError as exc:
                 self.error = exc.message
             self.editing_past = view is not None and view.status == "finished"
         else:
-            view = workouts.open_session(user.id)
+            view = workout_views.open_session(user.id)
         self._suggestions = _suggestions_for(user.id, view) if view and not self.editing_past else {}
         self._display(view)
 
     @rx.event
     def start_freestyle(self):
-        self._run(workouts.start_freestyle)
+        self._run(workout_sessions.start_freestyle)
 
     # -- sets --------------------------------------------------------------------------------
 
@@ -200,7 +207,7 @@ class LoggingState(AuthState):
             self.cards = list(self.cards)
 
         saved = self._as_user(
-            lambda user: workouts.save_set(user.id, row.id, weight_kg=row.weight.strip(), weight_unit=self.units,
+            lambda user: workout_sets.save_set(user.id, row.id, weight_kg=row.weight.strip(), weight_unit=self.units,
                                            rpe=row.rpe or None, done=not row.done, **amount),
             error=show_error)
         if not saved.ok:
@@ -216,29 +223,29 @@ class LoggingState(AuthState):
 
     @rx.event
     def move_set(self, set_id: int, offset: int):
-        self._move(workouts.move_set, set_id, offset)
+        self._move(workout_sets.move_set, set_id, offset)
 
     @rx.event
     def add_set(self, entry_id: int):
-        self._run(workouts.add_set, record_id(entry_id))
+        self._run(workout_sets.add_set, record_id(entry_id))
 
     @rx.event
     def remove_set(self, set_id: int):
-        self._run(workouts.remove_set, record_id(set_id))
+        self._run(workout_sets.remove_set, record_id(set_id))
 
     # -- exercises ---------------------------------------------------------------------------
 
     @rx.event
     def move(self, entry_id: int, offset: int):
-        self._move(workouts.move_exercise, entry_id, offset)
+        self._move(workout_entries.move_exercise, entry_id, offset)
 
     @rx.event
     def remove_exercise(self, entry_id: int):
-        self._run(workouts.remove_exercise, record_id(entry_id))
+        self._run(workout_entries.remove_exercise, record_id(entry_id))
 
     @rx.event
     def save_note(self, entry_id: int, note: str):
-        self._run(workouts.set_entry_note, record_id(entry_id), note)
+        self._run(workout_entries.set_entry_note, record_id(entry_id), note)
 
     @rx.event
     def set_search(self, text: str):
@@ -246,19 +253,19 @@ class LoggingState(AuthState):
         user = self._user()
         if user is None:
             return
-        found = workouts.find_exercises(user.id, self.search) if self.search.strip() else []
+        found = workout_entries.find_exercises(user.id, self.search) if self.search.strip() else []
         self.search_results = [{"id": e.id, "name": e.name} for e in found[:8]]
 
     @rx.event
     def add_exercise(self, exercise_id: str):
-        if self._run(workouts.add_exercise, self.session_id, typed_text(exercise_id, 200)) is not None:
+        if self._run(workout_entries.add_exercise, self.session_id, typed_text(exercise_id, 200)) is not None:
             self.search, self.search_results = "", []
 
     # -- the session -------------------------------------------------------------------------
 
     @rx.event
     def save_session_note(self, note: str):
-        self._run(workouts.set_session_details, self.session_id, note=note)
+        self._run(workout_sessions.set_session_details, self.session_id, note=note)
 
     @rx.event
     def set_intensity(self, value: str):
@@ -266,7 +273,7 @@ class LoggingState(AuthState):
 
     @rx.event
     def finish(self):
-        result = self._run(workouts.finish, self.session_id, intensity=self.intensity or None)
+        result = self._run(workout_sessions.finish, self.session_id, intensity=self.intensity or None)
         if result is None:
             return None
         finished_id = result.session.id
@@ -277,7 +284,7 @@ class LoggingState(AuthState):
 
     @rx.event
     def discard(self):
-        if self._run(workouts.delete_session, self.session_id) is None and self.error:
+        if self._run(workout_sessions.delete_session, self.session_id) is None and self.error:
             return None
         self._display(None)
         self.rest_left = 0

@@ -12,7 +12,7 @@ from vigor_app.services.catalogue import catalogue
 from vigor_app.services.errors import VigorError
 from vigor_app.services.plans import library as plan_library
 from vigor_app.services.plans import profiles
-from vigor_app.services.training import workouts
+from vigor_app.services.training import workout_sessions, workout_views
 from vigor_app.services.vocabulary import FOCUS_AREAS, INTENSITIES
 from vigor_app.services.vocabulary_labels import label
 from vigor_app.state.arguments import form_field, record_id, text, whole
@@ -152,7 +152,7 @@ class WorkoutsState(AuthState):
         self.error = self.notice = ""
         self.swap_open = False
         self.onboarded = profiles.get_profile(user.id).onboarded
-        current = workouts.open_session(user.id)
+        current = workout_views.open_session(user.id)
         self.in_progress = current.name if current else ""
         self._refresh(user)
 
@@ -243,11 +243,11 @@ class WorkoutsState(AuthState):
     def start_day(self, day_index: int):
         """Start logging this day of the plan (or resume the workout already in progress)."""
         def start(user: CurrentUser) -> None:
-            if workouts.open_session(user.id) is None:
+            if workout_views.open_session(user.id) is None:
                 day = whole(day_index, 0, MAX_PLAN_INDEX)
                 if day is None:
                     raise VigorError("That day is not in the plan.")
-                workouts.start_from_plan(user.id, self._selected(), day)
+                workout_sessions.start_from_plan(user.id, self._selected(), day)
 
         started = self._as_user(start, error="error")
         if not started.ok:

@@ -17,7 +17,7 @@ from vigor_app.services.ai import gateway
 from vigor_app.services.coach import analysis, builtin, context
 from vigor_app.services.coach import history as coach_history
 from vigor_app.services.safety import messages as safety
-from vigor_app.services.training import workouts
+from vigor_app.services.training import workout_views
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ async def write_analysis(user_id: int, session_id: int) -> coach_history.Message
     found = await asyncio.to_thread(existing_analysis, user_id, session_id)
     if found is not None:
         return found
-    await asyncio.to_thread(workouts.get_session, user_id, session_id)  # NotFound for someone else's
+    await asyncio.to_thread(workout_views.get_session, user_id, session_id)  # NotFound for someone else's
     builtin_text = await asyncio.to_thread(analysis.post_workout_analysis, user_id, session_id)
     facts = await asyncio.to_thread(context.build_context, user_id)
     summary = builtin_text  # the facts of this session, for the model to put in its own words
