@@ -12,6 +12,7 @@ from sqlmodel import Session, select
 
 from vigor_app import db
 from vigor_app.models import SessionExercise, WorkoutSession
+from vigor_app.models.ids import saved_id
 from vigor_app.services.catalogue import store as catalogue_store
 from vigor_app.services.errors import ValidationError
 from vigor_app.services.text_rules import plain_text
@@ -34,7 +35,7 @@ def add_entry(session: Session, user_id: int, row: WorkoutSession, exercise_id: 
               rest_seconds: int = DEFAULT_REST) -> None:
     """Add an exercise the person may use to the workout `row`, with its sets pre-filled."""
     catalogue_store.require_usable(session, user_id, exercise_id)
-    entry = SessionExercise(session_id=row.id, user_id=user_id, exercise_id=exercise_id, position=position,
+    entry = SessionExercise(session_id=saved_id(row), user_id=user_id, exercise_id=exercise_id, position=position,
                             target_sets=target_sets, target_reps=target_reps, target_rpe=target_rpe,
                             rest_seconds=rest_seconds)
     session.add(entry)

@@ -12,6 +12,7 @@ from sqlmodel import col, select
 
 from vigor_app import db
 from vigor_app.models import PersonalRecord, SessionExercise, WorkoutSession, WorkoutSet
+from vigor_app.models.ids import saved_id
 from vigor_app.models.workout import SESSION_FINISHED
 from vigor_app.services.training.workout_views import owned_session
 
@@ -59,13 +60,15 @@ def history(user_id: int, *, page: int = 1, per_page: int = 20, exercise_id: str
         ids = [r.id for r in rows]
         stats = {sid: (n_ex, n_sets, vol) for sid, n_ex, n_sets, vol in session.exec(
             select(WorkoutSet.session_id, func.count(func.distinct(WorkoutSet.session_exercise_id)),
-                   func.count(), func.coalesce(func.sum(WorkoutSet.weight_kg * WorkoutSet.reps), 0))
-            .where(col(WorkoutSet.session_id).in_(ids), WorkoutSet.done).group_by(WorkoutSet.session_id)
+                   func.count(), func.coalesce(func.sum(col(WorkoutSet.weight_kg) * col(WorkoutSet.reps)), 0))
+            .where(col(WorkoutSet.session_id).in_(ids), WorkoutSet.done).group_by(col(WorkoutSet.session_id))
         ).all()} if ids else {}
-        items = [HistoryItem(id=r.id or 0, name=r.name, started_at=r.started_at, duration_seconds=r.duration_seconds,
-                             intensity=r.intensity, exercises=stats.get(r.id, (0, 0, 0))[0],
-                             sets=stats.get(r.id, (0, 0, 0))[1], volume_kg=round(float(stats.get(r.id, (0, 0, 0))[2]), 1))
-                 for r in rows]
+        items = []
+        for r in rows:
+            exercises, sets, volume = stats.get(saved_id(r), (0, 0, 0))
+            items.append(HistoryItem(id=saved_id(r), name=r.name, started_at=r.started_at,
+                                     duration_seconds=r.duration_seconds, intensity=r.intensity,
+                                     exercises=exercises, sets=sets, volume_kg=round(float(volume or 0), 1)))
         return HistoryPage(items=items, page=page, pages=pages, total=int(total))
 
 

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from vigor_app import db
 from vigor_app.clock import utcnow
@@ -120,7 +120,7 @@ def finish(user_id: int, session_id: int, *, intensity=None, now: datetime | Non
             raise ValidationError("Tick at least one set before finishing, or discard the workout.",
                                   field="session")
         for unticked in session.exec(select(WorkoutSet).where(WorkoutSet.session_id == row.id,
-                                                              WorkoutSet.done.is_(False))).all():
+                                                              col(WorkoutSet.done).is_(False))).all():
             session.delete(unticked)
         row.status = SESSION_FINISHED
         row.ended_at = now

@@ -17,6 +17,7 @@ from sqlmodel import Session, col, select
 from vigor_app import db
 from vigor_app.clock import utcnow
 from vigor_app.models import PersonalRecord, SessionExercise, WorkoutSession, WorkoutSet
+from vigor_app.models.ids import saved_id
 from vigor_app.models.workout import SESSION_FINISHED
 from vigor_app.services.errors import ValidationError
 from vigor_app.services.plans.timing import parse_reps
@@ -49,7 +50,7 @@ def last_performance(session: Session, user_id: int, exercise_id: str) -> list[W
     """The done sets of the most recent finished session that has this exercise."""
     latest = session.exec(
         select(WorkoutSet.session_id)
-        .join(WorkoutSession, WorkoutSession.id == WorkoutSet.session_id)
+        .join(WorkoutSession, col(WorkoutSession.id) == WorkoutSet.session_id)
         .where(WorkoutSet.user_id == user_id, WorkoutSet.exercise_id == exercise_id, WorkoutSet.done,
                WorkoutSession.status == SESSION_FINISHED)
         .order_by(col(WorkoutSession.started_at).desc())
@@ -59,7 +60,7 @@ def last_performance(session: Session, user_id: int, exercise_id: str) -> list[W
         return []
     return list(session.exec(
         select(WorkoutSet).where(WorkoutSet.session_id == latest, WorkoutSet.exercise_id == exercise_id,
-                                 WorkoutSet.done).order_by(WorkoutSet.position)
+                                 WorkoutSet.done).order_by(col(WorkoutSet.position))
     ).all())
 
 
@@ -73,7 +74,7 @@ def prefill_sets(session: Session, user_id: int, entry: SessionExercise) -> None
         last = previous[min(position_in_entry, len(previous) - 1)] if previous else None
         reps = last.reps if last else (None if parsed is None or parsed.timed else parsed.low)
         seconds = last.seconds if last else (parsed.low if parsed is not None and parsed.timed else None)
-        session.add(WorkoutSet(session_exercise_id=entry.id, session_id=entry.session_id, user_id=user_id,
+        session.add(WorkoutSet(session_exercise_id=saved_id(entry), session_id=entry.session_id, user_id=user_id,
                                exercise_id=entry.exercise_id, position=position_in_entry, reps=reps,
                                seconds=seconds, weight_kg=last.weight_kg if last else None, rpe=None,
                                done=False))
@@ -90,11 +91,11 @@ def add_set(user_id: int, entry_id: int) -> SessionView:
         entry = owned_entry(session, user_id, entry_id)
         row = owned_session(session, user_id, entry.session_id)
         sets = list(session.exec(select(WorkoutSet).where(WorkoutSet.session_exercise_id == entry.id)
-                                 .order_by(WorkoutSet.position)).all())
+                                 .order_by(col(WorkoutSet.position))).all())
         if len(sets) >= MAX_SETS_PER_EXERCISE:
             raise ValidationError(f"At most {MAX_SETS_PER_EXERCISE} sets per exercise.", field="set")
         last = sets[-1] if sets else None
-        session.add(WorkoutSet(session_exercise_id=entry.id, session_id=row.id, user_id=user_id,
+        session.add(WorkoutSet(session_exercise_id=saved_id(entry), session_id=saved_id(row), user_id=user_id,
                                exercise_id=entry.exercise_id, position=(last.position + 1) if last else 0,
                                reps=last.reps if last else None, seconds=last.seconds if last else None,
                                weight_kg=last.weight_kg if last else None))
@@ -146,13 +147,13 @@ def save_set(user_id: int, set_id: int, *, reps=None, seconds=None, weight_kg=No
         row_set.done = bool(done)
         row_set.completed_at = (row_set.completed_at or now) if done else None
         session.add(row_set)
-        session.exec(delete(PersonalRecord).where(PersonalRecord.set_id == row_set.id))
+        session.exec(delete(PersonalRecord).where(col(PersonalRecord.set_id) == row_set.id))
         hits: list[records.RecordHit] = []
         announced: list[records.RecordHit] = []  # what the person is told about
         if done:
             history = _history_facts(session, user_id, row_set.exercise_id, row_set.id or 0)
             new = records.SetFact(exercise_id=row_set.exercise_id, session_id=row.id or 0, weight_kg=weight_kg,
-                                  reps=reps, seconds=seconds, done=True, completed_at=row_set.completed_at)
+                                  reps=reps, seconds=seconds, done=True, completed_at=row_set.completed_at or now)
             hits = records.records_for_new_set(history, new)
             if any(h.kind == records.SESSION_VOLUME for h in hits) and _volume_record_in(session, row_set):
                 # This session already beat its best volume with an earlier set: the larger total

@@ -98,10 +98,10 @@ def owned_set(session: Session, user_id: int, set_id: int) -> WorkoutSet:
 
 def session_view(session: Session, row: WorkoutSession) -> SessionView:
     entries = session.exec(
-        select(SessionExercise).where(SessionExercise.session_id == row.id).order_by(SessionExercise.position)
+        select(SessionExercise).where(SessionExercise.session_id == row.id).order_by(col(SessionExercise.position))
     ).all()
     sets = session.exec(
-        select(WorkoutSet).where(WorkoutSet.session_id == row.id).order_by(WorkoutSet.position)
+        select(WorkoutSet).where(WorkoutSet.session_id == row.id).order_by(col(WorkoutSet.position))
     ).all()
     by_entry: dict[int, list[SetView]] = {}
     for s in sets:
