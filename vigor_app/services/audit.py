@@ -91,3 +91,17 @@ def forget_person(
             about.append(col(AuditEntry.after).contains(text, autoescape=True))
     session.execute(update(AuditEntry).where(or_(*about)).values(before=None, after=note))
     session.execute(update(AuditEntry).where(col(AuditEntry.actor_user_id) == user_id).values(client_ip=""))
+
+
+def change(session: Session, row: Any, field: str, value: Any, *, actor_user_id: int, action: str,
+           target_type: str, target_id: str | int, client_ip: str = "") -> bool:
+    """Set `row.field` to `value` with an audit entry of the before and after, in the caller's
+    transaction; False (and no entry) when it already had that value."""
+    before = getattr(row, field)
+    if before == value:
+        return False
+    setattr(row, field, value)
+    session.add(row)
+    record(session, actor_user_id=actor_user_id, action=action, target_type=target_type,
+           target_id=target_id, before={field: before}, after={field: value}, client_ip=client_ip)
+    return True

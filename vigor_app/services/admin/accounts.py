@@ -14,8 +14,8 @@ from vigor_app.models import AuditEntry, User
 from vigor_app.models.user import ROLES
 from vigor_app.services import audit
 from vigor_app.services.accounts import sessions as auth_sessions
-from vigor_app.services.accounts.roles import require_admin
-from vigor_app.services.errors import NotFound, ValidationError
+from vigor_app.services.accounts.roles import admin_fetch, require_admin
+from vigor_app.services.errors import ValidationError
 
 PAGE_SIZE = 50
 
@@ -37,11 +37,9 @@ def count_users(actor_id: int) -> int:
         return int(session.exec(select(func.count()).select_from(User)).one())
 
 
-def _target(session: Session, actor: User, user_id: int) -> User:
-    user = session.get(User, user_id)
-    if user is None:
-        raise NotFound("That account does not exist.")
-    if user.id == actor.id:
+def _target(session: Session, actor_id: int, user_id: int) -> User:
+    user = admin_fetch(session, actor_id, User, user_id, "That account does not exist.")
+    if user.id == actor_id:
         raise ValidationError("You cannot change your own role or status here.")
     return user
 
@@ -50,32 +48,20 @@ def set_role(actor_id: int, user_id: int, role: str, *, client_ip: str = "") -> 
     if role not in ROLES:
         raise ValidationError(f"Unknown role {role!r}.", field="role")
     with db.transaction() as session:
-        actor = require_admin(session, actor_id)
-        user = _target(session, actor, user_id)
-        if user.role == role:
-            return
-        before = {"role": user.role}
-        user.role = role
-        session.add(user)
-        audit.record(session, actor_user_id=actor_id, action="user.set_role", target_type="user",
-                     target_id=user_id, before=before, after={"role": role}, client_ip=client_ip)
+        user = _target(session, actor_id, user_id)
+        audit.change(session, user, "role", role, actor_user_id=actor_id, action="user.set_role",
+                     target_type="user", target_id=user_id, client_ip=client_ip)
 
 
 def set_active(actor_id: int, user_id: int, active: bool, *, client_ip: str = "") -> None:
     """Disable or re-enable an account; disabling ends its sessions at once."""
     with db.transaction() as session:
-        actor = require_admin(session, actor_id)
-        user = _target(session, actor, user_id)
-        if user.is_active == active:
-            return
-        before = {"is_active": user.is_active}
-        user.is_active = active
-        session.add(user)
-        if not active:
+        user = _target(session, actor_id, user_id)
+        changed = audit.change(session, user, "is_active", active, actor_user_id=actor_id,
+                               action="user.set_active", target_type="user", target_id=user_id,
+                               client_ip=client_ip)
+        if changed and not active:
             auth_sessions.end_all_sessions(session, user_id, now=utcnow())
-        audit.record(session, actor_user_id=actor_id, action="user.set_active", target_type="user",
-                     target_id=user_id, before=before, after={"is_active": active},
-                     client_ip=client_ip)
 
 
 SYSTEM_ACTOR = "system"  # the audit filter for entries no person made (start-up, jobs)

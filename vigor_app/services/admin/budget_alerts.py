@@ -61,19 +61,11 @@ class BudgetStatus:
 
     @property
     def percent(self) -> float | None:
-        if self.limit_micros is None:
-            return None
-        if self.limit_micros == 0:
-            return 100.0
-        return 100 * self.committed_micros / self.limit_micros
+        return budgets.percent_of_limit(self.committed_micros, self.limit_micros)
 
     @property
     def forecast_percent(self) -> float | None:
-        if self.limit_micros is None:
-            return None
-        if self.limit_micros == 0:
-            return 100.0
-        return 100 * self.forecast_micros / self.limit_micros
+        return budgets.percent_of_limit(self.forecast_micros, self.limit_micros)
 
     @property
     def alerting(self) -> bool:

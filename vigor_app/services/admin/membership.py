@@ -19,7 +19,7 @@ from vigor_app.models import AiAttempt, UpgradeRequest, User
 from vigor_app.models import TierOffer as TierOfferRow
 from vigor_app.models.membership import REQUEST_APPROVED, REQUEST_DECLINED, REQUEST_PENDING
 from vigor_app.services import audit, vocabulary
-from vigor_app.services.accounts.roles import require_admin
+from vigor_app.services.accounts.roles import admin_fetch, require_admin
 from vigor_app.services.ai import counters, outcomes, quotas
 from vigor_app.services.ai.budgets import USER_MONTH, spend_keys
 from vigor_app.services.ai.windows import usage_windows
@@ -207,10 +207,7 @@ def _decide(actor_id: int, request_id: int, status: str, reason: str, approver: 
         raise ValidationError("Keep the reason under 500 characters.", field="reason")
     now = now or utcnow()
     with db.transaction() as session:
-        require_admin(session, actor_id)
-        row = session.get(UpgradeRequest, request_id)
-        if row is None:
-            raise NotFound("That request does not exist.")
+        row = admin_fetch(session, actor_id, UpgradeRequest, request_id, "That request does not exist.")
         if row.status != REQUEST_PENDING:
             raise ValidationError("That request has already been answered.")
         user = session.get(User, row.user_id)

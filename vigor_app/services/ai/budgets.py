@@ -46,6 +46,16 @@ SETTINGS_ROW_ID = 1
 MINUTES_PER_DAY = 24 * 60
 
 
+
+def percent_of_limit(amount_micros: int, limit_micros: int | None) -> float | None:
+    """`amount_micros` as a percentage of a budget's limit: None with no limit; a zero limit is
+    always 100 % used."""
+    if limit_micros is None:
+        return None
+    if limit_micros == 0:
+        return 100.0
+    return 100 * amount_micros / limit_micros
+
 @dataclass(frozen=True)
 class BudgetSettings:
     weekly_limit_micros: int | None = None
@@ -80,11 +90,7 @@ class Budget:
 
     @property
     def percent(self) -> float | None:
-        if self.limit_micros is None:
-            return None
-        if self.limit_micros == 0:
-            return 100.0
-        return 100 * self.committed / self.limit_micros
+        return percent_of_limit(self.committed, self.limit_micros)
 
     @property
     def reached(self) -> bool:

@@ -19,7 +19,7 @@ from vigor_app import db
 from vigor_app.clock import utcnow
 from vigor_app.models import AiQuotaOverride, AiTierLimit, FitnessProfile, User
 from vigor_app.services import audit
-from vigor_app.services.accounts.roles import require_admin
+from vigor_app.services.accounts.roles import admin_fetch, require_admin
 from vigor_app.services.ai import counters, snapshots
 from vigor_app.services.ai.windows import UsageWindows, Window, usage_windows
 from vigor_app.services.errors import NotFound, ValidationError
@@ -270,17 +270,9 @@ def _check_money(value: object) -> int:
 def set_user_tier(actor_id: int, user_id: int, tier: str, *, client_ip: str = "") -> None:
     _check_tier(tier)
     with db.transaction() as session:
-        require_admin(session, actor_id)
-        user = session.get(User, user_id)
-        if user is None:
-            raise NotFound("That account does not exist.")
-        if user.tier == tier:
-            return
-        before = {"tier": user.tier}
-        user.tier = tier
-        session.add(user)
-        audit.record(session, actor_user_id=actor_id, action="ai.user_tier", target_type="user",
-                     target_id=user_id, before=before, after={"tier": tier}, client_ip=client_ip)
+        user = admin_fetch(session, actor_id, User, user_id, "That account does not exist.")
+        audit.change(session, user, "tier", tier, actor_user_id=actor_id, action="ai.user_tier",
+                     target_type="user", target_id=user_id, client_ip=client_ip)
 
 
 def _view(row: AiQuotaOverride, now: datetime) -> OverrideView:
@@ -325,10 +317,7 @@ def revoke_override(actor_id: int, override_id: int, *, client_ip: str = "",
                     now: datetime | None = None) -> None:
     now = now or utcnow()
     with db.transaction() as session:
-        require_admin(session, actor_id)
-        row = session.get(AiQuotaOverride, override_id)
-        if row is None:
-            raise NotFound("That override does not exist.")
+        row = admin_fetch(session, actor_id, AiQuotaOverride, override_id, "That override does not exist.")
         if row.revoked_at is not None:
             return
         row.revoked_at = now

@@ -7,7 +7,6 @@ trend of the last ``BODY_WEIGHT_DAYS`` days, and today's plan day from the dashb
 
 from __future__ import annotations
 
-from dataclasses import fields
 from datetime import date, datetime, timedelta
 from typing import Any
 
@@ -190,5 +189,4 @@ def today_session(summary: dashboard.DashboardSummary,
         exercises = [PlannedExercise(exercise_id=e["exercise_id"], name=e["name"],
                                      sets=_int_or_none(e.get("sets")), reps=str(e.get("reps", "")))
                      for e in today.exercises]
-    picked = {f.name: getattr(today, f.name) for f in fields(today)}
-    return TodaySession(**(picked | {"exercises": exercises}))
+    return TodaySession(**(vars(today) | {"exercises": exercises}))

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from vigor_app.services.coach.wording import set_text
+from vigor_app.services.training.dashboard import TodayPlan
 
 
 @dataclass(frozen=True)
@@ -97,23 +98,10 @@ class PlanOutline:
 
 
 
-@dataclass(frozen=True)
-class TodaySession:
-    """Today's plan day as the dashboard picks it (``scheduled``: the plan puts it on today's
-    weekday; otherwise it is the next day up, a catch-up; ``done``: trained today), with its
-    exercises as the active plan prescribes them. The fields of `dashboard.TodayPlan`, in its
-    order; only ``exercises`` differs."""
-
-    plan_id: int
-    plan_name: str
-    day_index: int
-    name: str
-    focus: str
-    weekday: str | None
-    estimated_minutes: int | None
-    exercises: list[PlannedExercise]
-    scheduled: bool
-    done: bool
+# Today's plan day as the dashboard picks it (``scheduled``: the plan puts it on today's weekday;
+# otherwise it is the next day up, a catch-up; ``done``: trained today), with its exercises as
+# the active plan prescribes them.
+TodaySession = TodayPlan[PlannedExercise]
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 import sqlalchemy
 from sqlmodel import Session, col, select
@@ -45,9 +45,12 @@ from vigor_app.services.vocabulary import WEEKDAYS
 RECENT_RECORDS = 5
 
 
+Item = TypeVar("Item")
+
 @dataclass(frozen=True)
-class TodayPlan:
-    """The plan day to train today; ``plan_id`` and ``day_index`` start it."""
+class TodayPlan(Generic[Item]):
+    """The plan day to train today; ``plan_id`` and ``day_index`` start it. Its exercises are
+    the dashboard's dicts here; the coach gives the same day its plan's prescriptions."""
 
     plan_id: int
     plan_name: str
@@ -56,7 +59,7 @@ class TodayPlan:
     focus: str
     weekday: str | None
     estimated_minutes: int | None
-    exercises: list[dict[str, Any]]  # {"exercise_id", "name", "sets", "reps"}
+    exercises: list[Item]  # here {"exercise_id", "name", "sets", "reps"}
     scheduled: bool  # True: the plan puts this day on today's weekday; False: next one up
     done: bool  # already trained today
 
@@ -76,7 +79,7 @@ class DashboardSummary:
     timezone: str
     units: str
     has_plan: bool
-    today_plan: TodayPlan | None
+    today_plan: TodayPlan[dict[str, Any]] | None
     week_complete: bool  # every day of the active plan is trained this week
     current_streak: int
     longest_streak: int
@@ -151,7 +154,8 @@ def pick_day(days: list[dict[str, Any]], weekday: str, trained_this_week: set[in
     return None
 
 
-def _today_plan(plan: WorkoutPlan, pick: tuple[int, bool], trained_today: set[int]) -> TodayPlan:
+def _today_plan(plan: WorkoutPlan, pick: tuple[int, bool], trained_today: set[int],
+                ) -> TodayPlan[dict[str, Any]]:
     index, scheduled = pick
     day = plan.plan["days"][index]
     exercises = [
