@@ -121,6 +121,18 @@ def card(title: str, *children: rx.Component, description: str | rx.Component = 
                    width="100%")
 
 
+def item_card(label: str | rx.Var, *children: rx.Component) -> rx.Component:
+    """One item of a list (a provider, a budget): a section named `label` holding a card."""
+    return rx.el.section(rx.card(rx.vstack(*children, spacing="3", width="100%"), width="100%"),
+                         aria_label=label, width="100%")
+
+
+def dialog(*children: rx.Component, open: rx.Var[bool], on_open_change: Callable) -> rx.Component:
+    """A dialog that state opens and closes, as wide as the screen allows up to 640px."""
+    return rx.dialog.root(rx.dialog.content(*children, width="100%", max_width=DIALOG_WIDTH), open=open,
+                          on_open_change=on_open_change)
+
+
 def stat(item: rx.Var[dict]) -> rx.Component:
     return rx.card(
         rx.vstack(

@@ -11,6 +11,7 @@ from vigor_app.components.admin_ui import (
     error_text,
     form_alert,
     input_field,
+    item_card,
     number,
 )
 from vigor_app.components.layout import stacked_form
@@ -22,43 +23,35 @@ T = TiersState
 
 def _budget(b: rx.Var[dict]) -> rx.Component:
     has_limit = b["has_limit"] == "yes"
-    return rx.el.section(
-        rx.card(
+    return item_card(
+        b["title"],
+        rx.hstack(rx.heading(b["title"], size="4", as_="h2"), rx.badge(b["period"], variant="outline"),
+                  rx.cond(b["alerting"] == "yes", rx.badge("past the alert", color_scheme="amber")),
+                  align="center", spacing="2", wrap="wrap"),
+        rx.cond(
+            has_limit,
             rx.vstack(
-                rx.hstack(rx.heading(b["title"], size="4", as_="h2"), rx.badge(b["period"], variant="outline"),
-                          rx.cond(b["alerting"] == "yes", rx.badge("past the alert", color_scheme="amber")),
-                          align="center", spacing="2", wrap="wrap"),
-                rx.cond(
-                    has_limit,
-                    rx.vstack(
-                        rx.hstack(rx.text("Spent ", rx.text.strong(b["spent"]), " of ", b["limit"],
-                                          rx.cond(b["reserved"] != "", " (+" + b["reserved"] + " reserved)", ""),
-                                          size="2"),
-                                  rx.spacer(), rx.text(b["percent"], size="2", weight="bold"), width="100%"),
-                        rx.progress(value=number(b["bar"]), max=100, width="100%", size="3",
-                                    color_scheme=rx.cond(b["alerting"] == "yes", "amber", "green"),
-                                    aria_label=b["title"] + " spent"),
-                        rx.hstack(rx.text("Forecast by ", b["ends"], ": ", rx.text.strong(b["forecast"]), size="2"),
-                                  rx.spacer(), rx.text(b["forecast_percent"], size="2",
-                                                       color_scheme=rx.cond(b["over"] == "yes", "red", "gray")),
-                                  width="100%", wrap="wrap"),
-                        rx.progress(value=number(b["forecast_bar"]), max=100, width="100%", size="1",
-                                    color_scheme=rx.cond(b["over"] == "yes", "red", "gray"),
-                                    aria_label=b["title"] + " forecast"),
-                        rx.text(b["auto"], size="1", color_scheme="gray"),
-                        spacing="2",
-                        width="100%",
-                    ),
-                    rx.text("No budget set. Spent so far: ", rx.text.strong(b["spent"]), "; forecast ", b["forecast"],
-                            " by ", b["ends"], ".", size="2"),
-                ),
-                spacing="3",
+                rx.hstack(rx.text("Spent ", rx.text.strong(b["spent"]), " of ", b["limit"],
+                                  rx.cond(b["reserved"] != "", " (+" + b["reserved"] + " reserved)", ""),
+                                  size="2"),
+                          rx.spacer(), rx.text(b["percent"], size="2", weight="bold"), width="100%"),
+                rx.progress(value=number(b["bar"]), max=100, width="100%", size="3",
+                            color_scheme=rx.cond(b["alerting"] == "yes", "amber", "green"),
+                            aria_label=b["title"] + " spent"),
+                rx.hstack(rx.text("Forecast by ", b["ends"], ": ", rx.text.strong(b["forecast"]), size="2"),
+                          rx.spacer(), rx.text(b["forecast_percent"], size="2",
+                                               color_scheme=rx.cond(b["over"] == "yes", "red", "gray")),
+                          width="100%", wrap="wrap"),
+                rx.progress(value=number(b["forecast_bar"]), max=100, width="100%", size="1",
+                            color_scheme=rx.cond(b["over"] == "yes", "red", "gray"),
+                            aria_label=b["title"] + " forecast"),
+                rx.text(b["auto"], size="1", color_scheme="gray"),
+                spacing="2",
                 width="100%",
             ),
-            width="100%",
+            rx.text("No budget set. Spent so far: ", rx.text.strong(b["spent"]), "; forecast ", b["forecast"],
+                    " by ", b["ends"], ".", size="2"),
         ),
-        aria_label=b["title"],
-        width="100%",
     )
 
 

@@ -8,8 +8,10 @@ from vigor_app.components.admin_ui import (
     DIALOG_WIDTH,
     admin_page,
     checkbox_field,
+    dialog,
     form_alert,
     input_field,
+    item_card,
     select_field,
 )
 from vigor_app.components.layout import stacked_form
@@ -49,46 +51,38 @@ def _actions(p: rx.Var[dict]) -> rx.Component:
 def _provider(p: rx.Var[dict]) -> rx.Component:
     builtin = p["builtin"] == "yes"
     enabled = p["enabled"] == "yes"
-    return rx.el.section(
-        rx.card(
-            rx.vstack(
-                rx.hstack(
-                    rx.badge(p["place"], variant="solid", radius="full", size="2"),
-                    rx.heading(p["name"], size="4", as_="h2"),
-                    rx.badge(p["status"], color_scheme=rx.cond(enabled, "green", "gray")),
-                    rx.cond(builtin, rx.fragment(),
-                            rx.badge(p["circuit"], color_scheme=rx.cond(p["circuit_ok"] == "yes", "green", "red"),
-                                     variant="outline")),
-                    align="center",
-                    spacing="2",
-                    wrap="wrap",
-                ),
-                rx.text(p["kind"], " · ", p["model"],
-                        rx.cond(p["base_url"] != "", " · " + p["base_url"], ""), size="2", color_scheme="gray",
-                        overflow_wrap="anywhere"),
-                rx.cond(builtin,
-                        rx.text("Always on and always last: answers whenever no provider can.", size="2"),
-                        rx.text("API key: ", rx.code(p["key"]), " · ", p["prices"], size="2")),
-                rx.flex(
-                    _figure(rx.cond(builtin, "Answers, 24 h", "Requests, 24 h"), p["requests"]),
-                    rx.cond(builtin, rx.fragment(), _figure("Error rate, 24 h", p["error_rate"])),
-                    rx.cond(builtin, rx.fragment(), _figure("Median latency, 24 h", p["latency"])),
-                    rx.cond(builtin, rx.fragment(), _figure("Spend this month", p["spend"])),
-                    wrap="wrap",
-                    gap="16px",
-                ),
-                rx.cond(p["test"] != "",
-                        rx.callout(p["test"], icon=rx.cond(p["test_ok"] == "yes", "circle-check", "circle-x"),
-                                   color_scheme=rx.cond(p["test_ok"] == "yes", "green", "red"), size="1",
-                                   role="status", width="100%")),
-                rx.cond(builtin, rx.fragment(), _actions(p)),
-                spacing="3",
-                width="100%",
-            ),
-            width="100%",
+    return item_card(
+        p["name"],
+        rx.hstack(
+            rx.badge(p["place"], variant="solid", radius="full", size="2"),
+            rx.heading(p["name"], size="4", as_="h2"),
+            rx.badge(p["status"], color_scheme=rx.cond(enabled, "green", "gray")),
+            rx.cond(builtin, rx.fragment(),
+                    rx.badge(p["circuit"], color_scheme=rx.cond(p["circuit_ok"] == "yes", "green", "red"),
+                             variant="outline")),
+            align="center",
+            spacing="2",
+            wrap="wrap",
         ),
-        aria_label=p["name"],
-        width="100%",
+        rx.text(p["kind"], " · ", p["model"],
+                rx.cond(p["base_url"] != "", " · " + p["base_url"], ""), size="2", color_scheme="gray",
+                overflow_wrap="anywhere"),
+        rx.cond(builtin,
+                rx.text("Always on and always last: answers whenever no provider can.", size="2"),
+                rx.text("API key: ", rx.code(p["key"]), " · ", p["prices"], size="2")),
+        rx.flex(
+            _figure(rx.cond(builtin, "Answers, 24 h", "Requests, 24 h"), p["requests"]),
+            rx.cond(builtin, rx.fragment(), _figure("Error rate, 24 h", p["error_rate"])),
+            rx.cond(builtin, rx.fragment(), _figure("Median latency, 24 h", p["latency"])),
+            rx.cond(builtin, rx.fragment(), _figure("Spend this month", p["spend"])),
+            wrap="wrap",
+            gap="16px",
+        ),
+        rx.cond(p["test"] != "",
+                rx.callout(p["test"], icon=rx.cond(p["test_ok"] == "yes", "circle-check", "circle-x"),
+                           color_scheme=rx.cond(p["test_ok"] == "yes", "green", "red"), size="1",
+                           role="status", width="100%")),
+        rx.cond(builtin, rx.fragment(), _actions(p)),
     )
 
 
@@ -151,15 +145,11 @@ def _form() -> rx.Component:
 
 
 def _form_dialog() -> rx.Component:
-    return rx.dialog.root(
-        rx.dialog.content(
-            rx.dialog.title(S.form_title),
-            rx.dialog.description("Providers are tried in order; the built-in coach always answers last.",
-                                  size="2", color_scheme="gray", margin_bottom="12px"),
-            _form(),
-            width="100%",
-            max_width=DIALOG_WIDTH,
-        ),
+    return dialog(
+        rx.dialog.title(S.form_title),
+        rx.dialog.description("Providers are tried in order; the built-in coach always answers last.",
+                              size="2", color_scheme="gray", margin_bottom="12px"),
+        _form(),
         open=S.form_open,
         on_open_change=S.set_form_open,
     )

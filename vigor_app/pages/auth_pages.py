@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vigor_app.components.forms import color_mode_button, form_error, submit_button, text_field
-from vigor_app.components.layout import new_password_fields, stacked_form
+from vigor_app.components.forms import color_mode_button, text_field
+from vigor_app.components.layout import form_with_error, new_password_fields
 from vigor_app.components.shell import logo
 from vigor_app.state.auth import AuthState
 from vigor_app.state.password_reset import SENT_MESSAGE, ForgotPasswordState, ResetPasswordState
@@ -37,12 +37,12 @@ def auth_card(title: str, *children: rx.Component) -> rx.Component:
 def signin_page() -> rx.Component:
     return auth_card(
         "Sign in",
-        form_error(SignInState.form_error),
-        stacked_form(
+        *form_with_error(
+            SignInState.form_error,
             text_field("E-mail or username", "login", error=SignInState.login_error, autocomplete="username"),
             text_field("Password", "password", type="password", error=SignInState.password_error,
                        autocomplete="current-password", max_length=128),
-            submit_button("Sign in"),
+            submit="Sign in",
             on_submit=SignInState.sign_in,
         ),
         rx.cond(
@@ -72,15 +72,15 @@ def signin_page() -> rx.Component:
 def register_page() -> rx.Component:
     return auth_card(
         "Create your account",
-        form_error(RegisterState.form_error),
-        stacked_form(
+        *form_with_error(
+            RegisterState.form_error,
             text_field("E-mail", "email", type="email", error=RegisterState.email_error, autocomplete="email"),
             text_field("Username", "username", error=RegisterState.username_error, autocomplete="username",
                        max_length=30, hint="3–30 letters, digits, dots, dashes or underscores."),
             *new_password_fields("Password", "Confirm password", RegisterState.password_error,
                                  RegisterState.confirm_error,
                                  hint="At least 8 characters; common passwords are refused."),
-            submit_button("Create account"),
+            submit="Create account",
             on_submit=RegisterState.register,
         ),
         rx.text("Already have an account? ", rx.link("Sign in", href="/signin"), size="2"),
@@ -97,11 +97,11 @@ def forgot_password_page() -> rx.Component:
             rx.vstack(
                 rx.text("Enter the e-mail of your account and we will send you a link to choose a new "
                         "password.", size="2", color_scheme="gray"),
-                form_error(ForgotPasswordState.form_error),
-                stacked_form(
+                *form_with_error(
+                    ForgotPasswordState.form_error,
                     text_field("E-mail", "email", type="email", error=ForgotPasswordState.email_error,
                                autocomplete="email"),
-                    submit_button("Send reset link"),
+                    submit="Send reset link",
                     on_submit=ForgotPasswordState.request_link,
                 ),
                 spacing="4",
@@ -126,11 +126,11 @@ def reset_password_page() -> rx.Component:
                 width="100%",
             ),
             rx.vstack(
-                form_error(ResetPasswordState.form_error),
-                stacked_form(
+                *form_with_error(
+                    ResetPasswordState.form_error,
                     *new_password_fields("New password", "Confirm new password", ResetPasswordState.password_error,
                                          ResetPasswordState.confirm_error),
-                    submit_button("Set new password"),
+                    submit="Set new password",
                     on_submit=ResetPasswordState.set_new_password,
                 ),
                 width="100%",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from vigor_app.components.ai_text import ai_text
+from vigor_app.components.layout import compact_card, confirm_dialog
 from vigor_app.components.shell import NavItem, app_page, page_header
 from vigor_app.state.history import HistoryState as S
 
@@ -37,55 +38,39 @@ def _filters() -> rx.Component:
 
 
 def _item(item: rx.Var[dict]) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.heading(item["name"], size="4", as_="h2"),
-                rx.spacer(),
-                rx.text(item["when"], size="2", color_scheme="gray"),
-                wrap="wrap",
-                width="100%",
-            ),
-            rx.text(item["minutes"], " min · ", item["exercises"], " exercises · ", item["sets"], " sets · ",
-                    item["volume"], " kg lifted · effort ", item["intensity"], size="2"),
-            rx.hstack(
-                rx.form(
-                    rx.hstack(
-                        rx.input(type="hidden", name="session_id", value=item["id"]),
-                        rx.el.label("Minutes", html_for="minutes-" + item["id"], class_name="vigor-label"),
-                        rx.input(id="minutes-" + item["id"], name="minutes", default_value=item["minutes"],
-                                 input_mode="numeric", size="1", width="64px"),
-                        rx.button("Save", type="submit", size="1", variant="soft"),
-                        align="center",
-                    ),
-                    on_submit=S.edit_duration,
-                    reset_on_submit=False,
-                ),
-                rx.spacer(),
-                rx.link(rx.button("Edit sets", size="1", variant="soft", aria_label="Edit sets of " + item["name"]),
-                        href="/log?session=" + item["id"]),
-                rx.alert_dialog.root(
-                    rx.alert_dialog.trigger(rx.button("Delete", size="1", variant="soft", color_scheme="red",
-                                                      aria_label="Delete " + item["name"])),
-                    rx.alert_dialog.content(
-                        rx.alert_dialog.title("Delete this workout?"),
-                        rx.alert_dialog.description("Its sets and any records they set are removed."),
-                        rx.hstack(
-                            rx.alert_dialog.cancel(rx.button("Keep it", variant="soft", color_scheme="gray")),
-                            rx.alert_dialog.action(rx.button("Delete workout", color_scheme="red",
-                                                             on_click=S.delete(item["id"]))),
-                            justify="end", spacing="3",
-                        ),
-                    ),
-                ),
-                width="100%",
-                align="center",
-            ),
-            spacing="2",
+    return compact_card(
+        rx.hstack(
+            rx.heading(item["name"], size="4", as_="h2"),
+            rx.spacer(),
+            rx.text(item["when"], size="2", color_scheme="gray"),
+            wrap="wrap",
             width="100%",
         ),
-        size="2",
-        width="100%",
+        rx.text(item["minutes"], " min · ", item["exercises"], " exercises · ", item["sets"], " sets · ",
+                item["volume"], " kg lifted · effort ", item["intensity"], size="2"),
+        rx.hstack(
+            rx.form(
+                rx.hstack(
+                    rx.input(type="hidden", name="session_id", value=item["id"]),
+                    rx.el.label("Minutes", html_for="minutes-" + item["id"], class_name="vigor-label"),
+                    rx.input(id="minutes-" + item["id"], name="minutes", default_value=item["minutes"],
+                             input_mode="numeric", size="1", width="64px"),
+                    rx.button("Save", type="submit", size="1", variant="soft"),
+                    align="center",
+                ),
+                on_submit=S.edit_duration,
+                reset_on_submit=False,
+            ),
+            rx.spacer(),
+            rx.link(rx.button("Edit sets", size="1", variant="soft", aria_label="Edit sets of " + item["name"]),
+                    href="/log?session=" + item["id"]),
+            confirm_dialog(rx.button("Delete", size="1", variant="soft", color_scheme="red",
+                                     aria_label="Delete " + item["name"]),
+                           "Delete this workout?", "Its sets and any records they set are removed.",
+                           "Delete workout", S.delete(item["id"])),
+            width="100%",
+            align="center",
+        ),
     )
 
 

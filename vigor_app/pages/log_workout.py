@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from vigor_app.components.layout import compact_card, confirm_dialog
 from vigor_app.components.shell import NavItem, app_page, page_header
 from vigor_app.state.workout_log import RPE_CHOICES, EntryCard, SetRow
 from vigor_app.state.workout_log import LoggingState as S
@@ -60,41 +61,36 @@ def _set_row(card: EntryCard, row: SetRow) -> rx.Component:
 
 
 def _card(card: EntryCard) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.vstack(
-                    rx.heading(card.name, size="4", as_="h2"),
-                    rx.cond(card.target != "", rx.text("Target: ", card.target, size="2", color_scheme="gray")),
-                    rx.cond(card.suggestion != "", rx.text(rx.icon("lightbulb", size=12), " ", card.suggestion,
-                                                           size="1", color_scheme="orange")),
-                    spacing="0",
-                ),
-                rx.spacer(),
-                rx.icon_button(rx.icon("arrow-up", size=14), variant="ghost", size="1", disabled=card.first,
-                               aria_label="Move " + card.name + " up", on_click=S.move(card.id, -1)),
-                rx.icon_button(rx.icon("arrow-down", size=14), variant="ghost", size="1", disabled=card.last,
-                               aria_label="Move " + card.name + " down", on_click=S.move(card.id, 1)),
-                rx.icon_button(rx.icon("trash-2", size=14), variant="ghost", color_scheme="red", size="1",
-                               aria_label="Remove " + card.name, on_click=S.remove_exercise(card.id)),
-                align="start",
-                width="100%",
+    return compact_card(
+        rx.hstack(
+            rx.vstack(
+                rx.heading(card.name, size="4", as_="h2"),
+                rx.cond(card.target != "", rx.text("Target: ", card.target, size="2", color_scheme="gray")),
+                rx.cond(card.suggestion != "", rx.text(rx.icon("lightbulb", size=12), " ", card.suggestion,
+                                                       size="1", color_scheme="orange")),
+                spacing="0",
             ),
-            rx.foreach(card.rows, lambda row: _set_row(card, row)),
-            rx.hstack(
-                rx.button(rx.icon("plus", size=14), "Add set", size="1", variant="soft",
-                          on_click=S.add_set(card.id)),
-                rx.el.label("Note for " + card.name, html_for="note-" + card.id.to_string(), class_name="sr-only"),
-                rx.input(id="note-" + card.id.to_string(), default_value=card.note, placeholder="Note",
-                         on_blur=lambda v: S.save_note(card.id, v), size="1", max_length=500, width="100%"),
-                width="100%",
-                align="center",
-            ),
-            spacing="3",
+            rx.spacer(),
+            rx.icon_button(rx.icon("arrow-up", size=14), variant="ghost", size="1", disabled=card.first,
+                           aria_label="Move " + card.name + " up", on_click=S.move(card.id, -1)),
+            rx.icon_button(rx.icon("arrow-down", size=14), variant="ghost", size="1", disabled=card.last,
+                           aria_label="Move " + card.name + " down", on_click=S.move(card.id, 1)),
+            rx.icon_button(rx.icon("trash-2", size=14), variant="ghost", color_scheme="red", size="1",
+                           aria_label="Remove " + card.name, on_click=S.remove_exercise(card.id)),
+            align="start",
             width="100%",
         ),
-        size="2",
-        width="100%",
+        rx.foreach(card.rows, lambda row: _set_row(card, row)),
+        rx.hstack(
+            rx.button(rx.icon("plus", size=14), "Add set", size="1", variant="soft",
+                      on_click=S.add_set(card.id)),
+            rx.el.label("Note for " + card.name, html_for="note-" + card.id.to_string(), class_name="sr-only"),
+            rx.input(id="note-" + card.id.to_string(), default_value=card.note, placeholder="Note",
+                     on_blur=lambda v: S.save_note(card.id, v), size="1", max_length=500, width="100%"),
+            width="100%",
+            align="center",
+        ),
+        spacing="3",
     )
 
 
@@ -121,58 +117,37 @@ def _rest_timer() -> rx.Component:
 
 
 def _add_exercise() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.el.label("Add an exercise", html_for="exercise-search", class_name="vigor-label"),
-            rx.input(id="exercise-search", value=S.search, placeholder="Search the library, e.g. lunge",
-                     on_change=S.set_search.debounce(250), max_length=100, size="2", width="100%"),
-            rx.foreach(S.search_results, lambda r: rx.button(
-                rx.icon("plus", size=14), "Add " + r["name"], size="1", variant="soft",
-                on_click=S.add_exercise(r["id"]))),
-            spacing="2",
-            width="100%",
-        ),
-        size="2",
-        width="100%",
+    return compact_card(
+        rx.el.label("Add an exercise", html_for="exercise-search", class_name="vigor-label"),
+        rx.input(id="exercise-search", value=S.search, placeholder="Search the library, e.g. lunge",
+                 on_change=S.set_search.debounce(250), max_length=100, size="2", width="100%"),
+        rx.foreach(S.search_results, lambda r: rx.button(
+            rx.icon("plus", size=14), "Add " + r["name"], size="1", variant="soft",
+            on_click=S.add_exercise(r["id"]))),
     )
 
 
 def _finish() -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.el.label("Session notes", html_for="session-note", class_name="vigor-label"),
-            rx.text_area(id="session-note", default_value=S.session_note, key=S.session_id.to_string(),
-                         on_blur=S.save_session_note, max_length=2000, width="100%"),
-            rx.hstack(
-                rx.el.label("How hard was it overall? (1–10)", html_for="intensity", class_name="vigor-label"),
-                rx.el.select(*[rx.el.option(str(v) if v else "—", value=str(v) if v else "") for v in range(0, 11)],
-                             id="intensity", value=S.intensity, on_change=S.set_intensity, class_name="vigor-select",
-                             style={"width": "80px"}),
-                align="center",
-                wrap="wrap",
-            ),
-            rx.cond(S.editing_past, rx.link(rx.button("Done editing", size="3"), href="/history"), rx.hstack(
-                rx.button("Finish workout", size="3", on_click=S.finish),
-                rx.alert_dialog.root(
-                    rx.alert_dialog.trigger(rx.button("Discard", size="3", variant="soft", color_scheme="red")),
-                    rx.alert_dialog.content(
-                        rx.alert_dialog.title("Discard this workout?"),
-                        rx.alert_dialog.description("Every set you logged in it is deleted."),
-                        rx.hstack(
-                            rx.alert_dialog.cancel(rx.button("Keep it", variant="soft", color_scheme="gray")),
-                            rx.alert_dialog.action(rx.button("Discard workout", color_scheme="red",
-                                                             on_click=S.discard)),
-                            justify="end", spacing="3",
-                        ),
-                    ),
-                ),
-                spacing="3",
-            )),
-            spacing="3",
-            width="100%",
+    return compact_card(
+        rx.el.label("Session notes", html_for="session-note", class_name="vigor-label"),
+        rx.text_area(id="session-note", default_value=S.session_note, key=S.session_id.to_string(),
+                     on_blur=S.save_session_note, max_length=2000, width="100%"),
+        rx.hstack(
+            rx.el.label("How hard was it overall? (1–10)", html_for="intensity", class_name="vigor-label"),
+            rx.el.select(*[rx.el.option(str(v) if v else "—", value=str(v) if v else "") for v in range(0, 11)],
+                         id="intensity", value=S.intensity, on_change=S.set_intensity, class_name="vigor-select",
+                         style={"width": "80px"}),
+            align="center",
+            wrap="wrap",
         ),
-        size="2",
-        width="100%",
+        rx.cond(S.editing_past, rx.link(rx.button("Done editing", size="3"), href="/history"), rx.hstack(
+            rx.button("Finish workout", size="3", on_click=S.finish),
+            confirm_dialog(rx.button("Discard", size="3", variant="soft", color_scheme="red"),
+                           "Discard this workout?", "Every set you logged in it is deleted.",
+                           "Discard workout", S.discard),
+            spacing="3",
+        )),
+        spacing="3",
     )
 
 

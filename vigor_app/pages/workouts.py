@@ -5,7 +5,7 @@ from __future__ import annotations
 import reflex as rx
 
 from vigor_app.components.forms import select_field
-from vigor_app.components.layout import section_card
+from vigor_app.components.layout import compact_card, confirm_dialog, section_card
 from vigor_app.components.shell import NavItem, app_page, page_header
 from vigor_app.state.workouts import FOCUS_OPTIONS, INTENSITY_OPTIONS, DayView, ItemView
 from vigor_app.state.workouts import WorkoutsState as S
@@ -67,27 +67,21 @@ def _item(day: DayView, item: ItemView) -> rx.Component:
 
 
 def _day(day: DayView) -> rx.Component:
-    return rx.card(
-        rx.vstack(
-            rx.hstack(
-                rx.heading(day.name, size="4", as_="h3"),
-                rx.spacer(),
-                rx.cond(day.weekday != "", rx.badge(day.weekday)),
-                rx.badge(day.minutes, color_scheme="gray"),
-                rx.button(rx.icon("play", size=14), "Start", size="2", aria_label="Start " + day.name,
-                          on_click=S.start_day(day.index)),
-                align="center",
-                width="100%",
-                wrap="wrap",
-            ),
-            rx.cond(day.warmup != "", rx.text(rx.text.strong("Warm-up: "), day.warmup, size="2")),
-            rx.foreach(day.exercises, lambda item: _item(day, item)),
-            rx.cond(day.cooldown != "", rx.text(rx.text.strong("Cool-down: "), day.cooldown, size="2")),
-            spacing="2",
+    return compact_card(
+        rx.hstack(
+            rx.heading(day.name, size="4", as_="h3"),
+            rx.spacer(),
+            rx.cond(day.weekday != "", rx.badge(day.weekday)),
+            rx.badge(day.minutes, color_scheme="gray"),
+            rx.button(rx.icon("play", size=14), "Start", size="2", aria_label="Start " + day.name,
+                      on_click=S.start_day(day.index)),
+            align="center",
             width="100%",
+            wrap="wrap",
         ),
-        size="2",
-        width="100%",
+        rx.cond(day.warmup != "", rx.text(rx.text.strong("Warm-up: "), day.warmup, size="2")),
+        rx.foreach(day.exercises, lambda item: _item(day, item)),
+        rx.cond(day.cooldown != "", rx.text(rx.text.strong("Cool-down: "), day.cooldown, size="2")),
     )
 
 
@@ -117,19 +111,9 @@ def _plan_actions() -> rx.Component:
                 reset_on_submit=False,
                 width="auto",
             ),
-            rx.alert_dialog.root(
-                rx.alert_dialog.trigger(rx.button("Delete", size="2", variant="soft", color_scheme="red")),
-                rx.alert_dialog.content(
-                    rx.alert_dialog.title("Delete this plan?"),
-                    rx.alert_dialog.description("The plan is removed for good. Logged workouts stay."),
-                    rx.hstack(
-                        rx.alert_dialog.cancel(rx.button("Keep it", variant="soft", color_scheme="gray")),
-                        rx.alert_dialog.action(rx.button("Delete plan", color_scheme="red", on_click=S.delete)),
-                        justify="end",
-                        spacing="3",
-                    ),
-                ),
-            ),
+            confirm_dialog(rx.button("Delete", size="2", variant="soft", color_scheme="red"),
+                           "Delete this plan?", "The plan is removed for good. Logged workouts stay.",
+                           "Delete plan", S.delete),
             spacing="3",
             wrap="wrap",
             align="center",
