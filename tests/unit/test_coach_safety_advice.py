@@ -2,7 +2,6 @@
 harmful practice is withheld; ordinary coaching, and warnings against those very practices,
 pass untouched."""
 
-import time
 
 import pytest
 
@@ -524,9 +523,11 @@ def test_the_persons_screen_still_declines_what_an_ai_may_warn_about():
     "fast for three days but " * 2,
     "1,000,000 kcal ",
 ])
-def test_long_adversarial_text_is_screened_quickly(unit):
+def test_long_adversarial_text_gets_the_verdict_of_its_short_form(unit):
+    """Ten thousand characters of a pattern are judged as two repetitions of it are. How fast
+    the screen is on such text (no catastrophic backtracking) is bench/advice_screen.py's."""
     text = (unit * (10_000 // len(unit) + 1))[:10_000]
-    started = time.perf_counter()
-    screen_advice(text)
-    screen_advice(text.replace(" ", ". "))
-    assert time.perf_counter() - started < 0.5  # loose: catastrophic backtracking takes seconds
+    short = unit * 2
+    for long_form, short_form in ((text, short), (text.replace(" ", ". "), short.replace(" ", ". "))):
+        found, expected = screen_advice(long_form), screen_advice(short_form)
+        assert (found.ok, found.topic) == (expected.ok, expected.topic)
