@@ -19,19 +19,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from tests.unit.test_coach_safety_advice import ADVERSARIAL_UNITS as UNITS  # noqa: E402
 from vigor_app.services.safety.advice_screen import screen_advice  # noqa: E402
 
 BUDGET_MS = 500.0
 LENGTH = 10_000
-UNITS = (
-    "train through the pain and ",
-    "never train through the pain, ",
-    "dont " * 5 + "stop if ",
-    "eat 600 calories a day " + "a " * 20,
-    "a" * 50 + " ",
-    "fast for three days but " * 2,
-    "1,000,000 kcal ",
-)
 
 
 def long_text(unit: str) -> str:

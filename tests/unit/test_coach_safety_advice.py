@@ -514,7 +514,9 @@ def test_the_persons_screen_still_declines_what_an_ai_may_warn_about():
     assert screen_advice("Don't take laxatives to lose weight.").ok
 
 
-@pytest.mark.parametrize("unit", [
+# Units that, repeated to 10,000 characters, would make a badly written rule backtrack for
+# seconds; bench/advice_screen.py times the screen on them.
+ADVERSARIAL_UNITS = (
     "train through the pain and ",
     "never train through the pain, ",
     "dont " * 5 + "stop if ",
@@ -522,7 +524,10 @@ def test_the_persons_screen_still_declines_what_an_ai_may_warn_about():
     "a" * 50 + " ",
     "fast for three days but " * 2,
     "1,000,000 kcal ",
-])
+)
+
+
+@pytest.mark.parametrize("unit", ADVERSARIAL_UNITS)
 def test_long_adversarial_text_gets_the_verdict_of_its_short_form(unit):
     """Ten thousand characters of a pattern are judged as two repetitions of it are. How fast
     the screen is on such text (no catastrophic backtracking) is bench/advice_screen.py's."""
