@@ -21,20 +21,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from vigor_app.services import vocabulary as vocab  # noqa: E402
 from vigor_app.services.catalogue.catalogue import load_catalogue  # noqa: E402
 from vigor_app.services.plans.engine import generate_plan  # noqa: E402
 from vigor_app.services.plans.request import PlanInputs, PlanRequest, Profile, coerce_inputs  # noqa: E402
 from vigor_app.services.plans.soft_limits import LOAD_CLASS  # noqa: E402
 from vigor_app.services.plans.soft_rules import SOFT_CODES, soft_violations  # noqa: E402
-from vigor_app.services.vocabulary import (  # noqa: E402
-    EQUIPMENT,
-    FOCUS_AREAS,
-    GOALS,
-    INJURIES,
-    INTENSITIES,
-    LEVELS,
-    STRENGTH_PATTERNS,
-)
 
 LOADABLE = frozenset(LOAD_CLASS)
 
@@ -43,17 +35,17 @@ def random_case(rng: random.Random) -> tuple[Profile, PlanRequest | None, int]:
     """One profile of any kind; about half are uninjured, so both groups are well filled."""
     roll = rng.random()
     if roll < 0.05:
-        injuries: list[str] = list(INJURIES)
+        injuries: list[str] = list(vocab.INJURIES)
     elif roll < 0.55:
         injuries = []
     else:
-        injuries = rng.sample(INJURIES, rng.randint(1, 3))
-    kit = rng.sample(EQUIPMENT, rng.randint(0, len(EQUIPMENT)))
+        injuries = rng.sample(vocab.INJURIES, rng.randint(1, 3))
+    kit = rng.sample(vocab.EQUIPMENT, rng.randint(0, len(vocab.EQUIPMENT)))
     if rng.random() < 0.2:
-        kit = [e for e in EQUIPMENT if e != "cardio_machine"]  # a full gym
+        kit = [e for e in vocab.EQUIPMENT if e != "cardio_machine"]  # a full gym
     profile = Profile(
-        fitness_level=rng.choice(LEVELS),
-        goals=rng.sample(GOALS, rng.randint(1, 3)),
+        fitness_level=rng.choice(vocab.LEVELS),
+        goals=rng.sample(vocab.GOALS, rng.randint(1, 3)),
         equipment=kit,
         injuries=injuries,
         days_per_week=rng.randint(2, 6),
@@ -62,7 +54,8 @@ def random_case(rng: random.Random) -> tuple[Profile, PlanRequest | None, int]:
     request = None
     if rng.random() < 0.3:
         request = PlanRequest(
-            focus=rng.sample(FOCUS_AREAS, rng.randint(0, 2)), intensity=rng.choice(INTENSITIES)
+            focus=rng.sample(vocab.FOCUS_AREAS, rng.randint(0, 2)),
+            intensity=rng.choice(vocab.INTENSITIES),
         )
     return profile, request, rng.randint(0, 2**31)
 
@@ -113,7 +106,7 @@ def main(argv: list[str] | None = None) -> int:
                     examples[violation.code].append(violation.message)
         for item in (i for day in plan["days"] for i in day["exercises"]):
             exercise = catalogue.get(item["exercise_id"])
-            if exercise.pattern in STRENGTH_PATTERNS and not exercise.timed:
+            if exercise.pattern in vocab.STRENGTH_PATTERNS and not exercise.timed:
                 lifts += 1
                 one_set += item["sets"] == 1
 

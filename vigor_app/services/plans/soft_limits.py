@@ -29,6 +29,7 @@ whose rep range strictly contains its own (the bench press, 3–10, over the flo
 from __future__ import annotations
 
 from vigor_app.services.catalogue.exercise import Exercise
+from vigor_app.services.vocabulary import STRENGTH_PATTERNS
 
 # Sets per exercise.
 LIFT_SETS: tuple[int, int] = (2, 5)
@@ -37,17 +38,7 @@ STRENGTH_MAIN_REPS: tuple[int, int] = (1, 6)
 # The day's main lifts are its first strength items (the day templates open with two).
 MAIN_LIFTS_PER_DAY = 2
 # Patterns whose lead items are main lifts judged by ``lift_tier``.
-LIFT_PATTERNS: frozenset[str] = frozenset(
-    {
-        "squat",
-        "hinge",
-        "lunge",
-        "horizontal_push",
-        "vertical_push",
-        "horizontal_pull",
-        "vertical_pull",
-    }
-)
+LIFT_PATTERNS: frozenset[str] = STRENGTH_PATTERNS - {"carry", "core"}
 
 # Weekly volume: soft muscle -> the catalogue muscles it stands for.
 SOFT_MUSCLES: dict[str, frozenset[str]] = {

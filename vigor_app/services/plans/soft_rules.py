@@ -45,7 +45,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from vigor_app.services.catalogue.catalogue import Catalogue, load_catalogue
 from vigor_app.services.catalogue.exercise import Exercise
@@ -53,25 +53,20 @@ from vigor_app.services.plans import soft_limits as limits
 from vigor_app.services.plans.request import PlanInputs, PlanRequest, Profile, coerce_inputs
 from vigor_app.services.plans.timing import parse_reps
 from vigor_app.services.plans.validation import Violation
+from vigor_app.services.plans.weekly_plan import WeeklyPlan
 from vigor_app.services.vocabulary import STRENGTH_PATTERNS
 
-SOFT_CODES: tuple[str, ...] = (
-    "soft_sets",
-    "soft_main_sets",
-    "soft_strength_reps",
-    "soft_volume_low",
-    "soft_volume_high",
-    "soft_push_pull",
-    "soft_squat_hinge",
-    "soft_redundant",
-    "soft_focus",
-    "soft_main_lift",
-    "soft_variation",
+# Every code, in the order the docstring lists the rules.
+SOFT_CODES: tuple[str, ...] = tuple(
+    f"soft_{rule}"
+    for rule in (
+        "sets main_sets strength_reps volume_low volume_high push_pull squat_hinge"
+        " redundant focus main_lift variation"
+    ).split()
 )
 
 
-@dataclass(frozen=True)
-class _Item:
+class _Item(NamedTuple):
     """One readable main-part item of a day."""
 
     exercise: Exercise
@@ -332,19 +327,21 @@ class _SoftChecker:
             )
 
 
+# Who the plan is for, as ``validate_plan`` takes it: a profile (or ready inputs) and a request.
+Person = Profile | PlanInputs | Mapping[str, Any]
+Ask = PlanRequest | Mapping[str, Any] | None
+
+
 def soft_violations(
-    plan: Any,
-    profile: Profile | PlanInputs | Mapping[str, Any],
-    request: PlanRequest | Mapping[str, Any] | None = None,
-    *,
-    catalogue: Catalogue | None = None,
+    plan: Any, profile: Person, request: Ask = None, *, catalogue: Catalogue | None = None
 ) -> list[Violation]:
-    """Every soft rule the plan breaks for this person (empty: a coach would sign it)."""
-    inputs = coerce_inputs(profile, request)
-    checker = _SoftChecker(inputs, catalogue or load_catalogue())
-    if hasattr(plan, "to_dict") and not isinstance(plan, Mapping):
-        plan = plan.to_dict()
-    days = checker.read(plan)
+    """Every soft rule the plan breaks for this person (empty: a coach would sign it).
+
+    ``plan`` is a plan dict or a ``WeeklyPlan``; the person's inputs are read as by
+    ``validate_plan``.
+    """
+    checker = _SoftChecker(coerce_inputs(profile, request), catalogue or load_catalogue())
+    days = checker.read(plan.to_dict() if isinstance(plan, WeeklyPlan) else plan)
     if days is None:
         return []  # not a plan at all: validate_plan says why
     for day in days:
