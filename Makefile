@@ -4,7 +4,8 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 3000
-# Processes the unit and state tests run in (pytest-xdist): one per core by default.
+# Processes the unit and state tests run in (pytest-xdist): one per core by default; an idle
+# process takes waiting tests from a busy one (--dist worksteal), so one long test holds up no one.
 TEST_WORKERS ?= auto
 export PATH := $(abspath $(BIN)):$(PATH)
 export REFLEX_USE_NPM := 1
@@ -66,7 +67,7 @@ typecheck: install-dev
 	@bash scripts/timed.sh "type check" $(BIN)/mypy
 
 unit: install-dev
-	@bash scripts/timed.sh "unit and state tests" $(BIN)/pytest tests --ignore=tests/e2e -q -n $(TEST_WORKERS)
+	@bash scripts/timed.sh "unit and state tests" $(BIN)/pytest tests --ignore=tests/e2e -q -n $(TEST_WORKERS) --dist worksteal
 
 browser: install-dev
 	@bash scripts/ensure_chromium.sh
