@@ -24,15 +24,9 @@ LIMIT_REASONS = frozenset({REASON_QUOTA, REASON_BUDGET})  # the built-in engine 
 
 
 @dataclass
-class PlanPart:
-    """A numbered, named part of a plan as shown: a day, or an exercise of a day."""
-
+class ItemView:
     index: int = 0
     name: str = ""
-
-
-@dataclass
-class ItemView(PlanPart):
     prescription: str = ""
     reason: str = ""
     cue: str = ""
@@ -40,12 +34,14 @@ class ItemView(PlanPart):
 
 
 @dataclass
-class DayView(PlanPart):
-    exercises: list[ItemView] = field(default_factory=list)
+class DayView:
+    index: int = 0
+    name: str = ""
     weekday: str = ""
     minutes: str = ""
     warmup: str = ""
     cooldown: str = ""
+    exercises: list[ItemView] = field(default_factory=list)
 
 
 def _names(items) -> str:
