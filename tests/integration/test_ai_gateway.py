@@ -122,6 +122,15 @@ def broken_plan(seed: int = 1) -> str:
     return json.dumps({k: body[k] for k in ("split", "days", "rest_days")})
 
 
+def coachless_plan(seed: int = 1) -> str:
+    """A plan from the built-in engine that keeps every hard rule but a coach's soft rules:
+    the easier and harder variations of every exercise swapped."""
+    body = builtin_plan(PROFILE, REQUEST, seed).to_dict()
+    for item in (i for day in body["days"] for i in day["exercises"]):
+        item["easier"], item["harder"] = item["harder"], item["easier"]
+    return json.dumps({k: body[k] for k in ("split", "days", "rest_days")})
+
+
 # --- order and fallback -----------------------------------------------------------------
 
 
@@ -308,6 +317,35 @@ async def test_unreadable_json_gets_exactly_one_repair_attempt(server, gateway, 
     assert len(server.calls("messy")) == 4
     assert [(r.provider_name, r.outcome) for r in attempts(answer.request_id)] == [
         ("Messy", "invalid"), ("Messy", "invalid"), ("Backup", "ok")]
+
+
+async def test_a_plan_that_breaks_a_coachs_rules_gets_one_repair_turn_naming_them(
+        server, gateway, admin_id, user_id):
+    add_provider(admin_id, server, "Lax", priority=1)
+    add_provider(admin_id, server, "Backup", priority=2)
+    assert validate_plan(json.loads(coachless_plan()), PROFILE, REQUEST) == []  # hard rules hold
+    server.script("lax", Reply(content=coachless_plan()), Reply(echo_draft=True))
+    server.default("backup", Reply(echo_draft=True))
+
+    answer = await plan(gateway, user_id, 1)
+
+    assert answer.engine == "Lax"
+    assert validate_plan(answer.plan, PROFILE, REQUEST, soft=True) == []
+    first, repair = server.calls("lax")
+    assert repair.messages[:len(first.messages)] == first.messages
+    assert repair.messages[-2] == {"role": "assistant", "content": coachless_plan()}
+    assert "coaching rules" in repair.messages[-1]["content"]
+    assert "- soft_variation:" in repair.messages[-1]["content"]
+    lax = attempts(answer.request_id)
+    assert [(r.outcome, r.error_class) for r in lax] == [
+        ("invalid", "PlanBreaksSoftRules"), ("ok", "")]
+    assert lax[0].error_message.startswith("soft_variation ")
+
+    server.script("lax", Reply(content=coachless_plan(2)), Reply(content=coachless_plan(2)))
+    answer = await plan(gateway, user_id, 2)  # the repair breaks them again: replaced
+    assert answer.engine == "Backup"
+    assert [(r.provider_name, r.outcome) for r in attempts(answer.request_id)] == [
+        ("Lax", "invalid"), ("Lax", "invalid"), ("Backup", "ok")]
 
 
 async def test_plans_ask_for_json_schema_output_where_the_provider_supports_it(

@@ -14,6 +14,7 @@ from vigor_app.services.plans.request import PlanInputs, Profile
 from vigor_app.services.plans.soft_rules import SOFT_CODES, soft_violations
 from vigor_app.services.plans.validation import Violation
 from vigor_app.services.vocabulary import EQUIPMENT, GOALS, INJURIES, LEVELS
+from vigor_app.services.vocabulary import STRENGTH_PATTERNS as STRENGTH
 
 GYM = ("bodyweight", "barbell", "bench", "dumbbells", "pull_up_bar")
 
@@ -298,3 +299,49 @@ def test_the_checks_read_every_engine_plan(profile: Profile, seed: int) -> None:
     for violation in found_all:
         assert violation.code in SOFT_CODES
         assert violation.message and violation.where
+
+
+# -- the engine keeps them -------------------------------------------------------------------
+
+uninjured_full_weeks = st.builds(
+    Profile,
+    fitness_level=st.sampled_from(LEVELS),
+    goals=st.lists(st.sampled_from(GOALS), min_size=1, max_size=3, unique=True),
+    equipment=st.lists(st.sampled_from(EQUIPMENT), unique=True),
+    injuries=st.just([]),
+    days_per_week=st.integers(3, 6),
+    session_minutes=st.integers(45, 120),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(profile=uninjured_full_weeks, seed=st.integers(0, 2**31))
+def test_engine_plans_for_uninjured_full_weeks_break_no_soft_rule(
+    profile: Profile, seed: int
+) -> None:
+    plan = generate_plan(profile, seed=seed).to_dict()
+    assert [str(v) for v in soft_violations(plan, profile)] == []
+
+
+def test_the_issue_examples_are_gone_from_a_gym_plan() -> None:
+    """A barbell, bench and pull-up bar: the main press is the bench press, the main
+    vertical pull a pull-up, no lift at one set, no three calf raises, no dip on a lower day."""
+    person = Profile(
+        fitness_level="intermediate",
+        goals=["muscle_gain"],
+        equipment=["barbell", "bench", "pull_up_bar", "dumbbells"],
+        days_per_week=4,
+        session_minutes=60,
+    )
+    for seed in range(20):
+        plan = generate_plan(person, seed=seed).to_dict()
+        assert soft_violations(plan, person) == []
+        days = plan["days"]
+        firsts = [get_exercise(day["exercises"][0]["exercise_id"]) for day in days]
+        presses = [e.id for e in firsts if e.pattern == "horizontal_push"]
+        pulls = [e.id for e in firsts if e.pattern == "vertical_pull"]
+        assert presses == ["barbell-bench-press"] and pulls in (["pull-up"], ["chin-up"])
+        for item in (i for day in days for i in day["exercises"]):
+            exercise = get_exercise(item["exercise_id"])
+            if exercise.pattern in STRENGTH and not exercise.timed:
+                assert 2 <= item["sets"] <= 5, item

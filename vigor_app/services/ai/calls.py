@@ -48,6 +48,7 @@ class Result:
     error_message: str = ""
     latency_s: float = 0.0
     unreadable: bool = False  # not JSON at all: worth one repair turn
+    fix: str = ""  # readable, but the judge says what to fix: worth one repair turn
     retry_after: timedelta | None = None  # the provider asked not to be called for this long
 
 

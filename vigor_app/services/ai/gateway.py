@@ -15,6 +15,8 @@ One request, in order (docs/ai.md has the operator's view and the guarantees):
 4. Plans: structured output where the provider supports it, one repair turn for unreadable
    JSON, then the plan's own ``judge`` (the same rules as the built-in engine, and the text
    rules): anything it refuses is ``invalid``, and the next provider or the draft answers.
+   When the judge names what to fix (a coach's soft rules), the provider gets one repair
+   turn with that text; a repair that fails is ``invalid`` too.
    Chat streams (``relay``): screened sentence by sentence, capped in length, under the
    deadline; it moves to the next provider only before the first text reaches the person.
 5. Every attempt is recorded (``ai_attempts``) with charged and reported tokens, exact cost,
@@ -60,6 +62,12 @@ BUDGET_WAIT_STEP_S = (0.02, 0.2)  # a request waiting for a budget looks again t
 # --- what callers give and get ----------------------------------------------------------
 
 
+def fix_turn(messages: list[dict[str, str]], reply: str, fix: str) -> list[dict[str, str]]:
+    """One more turn: the provider's own answer, then what its judge asks it to fix."""
+    return [*messages, {"role": "assistant", "content": reply[:20_000]},
+            {"role": "user", "content": fix}]
+
+
 @dataclass(frozen=True)
 class PlanVerdict:
     """The plan's judge on one answer: the plan to show, or why not."""
@@ -67,6 +75,7 @@ class PlanVerdict:
     plan: dict[str, Any] | None
     error_class: str = ""
     problem: str = ""
+    fix: str = ""  # when set, the provider gets one turn to fix the plan, told this
 
 
 @dataclass(frozen=True)
@@ -171,7 +180,7 @@ class Gateway:
             verdict = job.judge(parsed, provider.name)
             if verdict.plan is None:
                 result.outcome, result.error_class = outcomes.INVALID, verdict.error_class
-                result.error_message = verdict.problem[:300]
+                result.error_message, result.fix = verdict.problem[:300], verdict.fix
                 return result
             result.value = verdict.plan
             return result
@@ -181,9 +190,12 @@ class Gateway:
                                      deadline, check_circuit=True)
         if first is None or first.outcome == outcomes.OK:
             return first.value if first is not None else None
-        if not first.unreadable:
+        if first.unreadable:
+            repair = job.repair(job.messages, first.text, first.error_message)
+        elif first.fix:
+            repair = fix_turn(job.messages, first.text, first.fix)
+        else:
             return None
-        repair = job.repair(job.messages, first.text, first.error_message)
         second = await self._complete(flow, provider, repair, judge, response_format, deadline,
                                       check_circuit=False)
         return second.value if second is not None and second.outcome == outcomes.OK else None

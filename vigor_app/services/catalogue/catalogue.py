@@ -179,8 +179,11 @@ class Catalogue:
     ) -> tuple[Exercise | None, Exercise | None]:
         """The nearest easier and harder variation the person could do with their kit.
 
-        Variations share the pattern and a primary muscle and are safe for the injuries;
-        the harder one may sit above the person's level (it is the next step up).
+        Variations share the pattern, a primary muscle, the kind (compound, isolation or
+        other: a triceps extension is no variation of a press) and timing, and are safe for
+        the injuries; they are ordered by catalogue difficulty only, so one exercise is
+        never easier than a lift and harder than its twin. The harder one may sit above the
+        person's level (it is the next step up).
         """
         have, hurt = normalise_equipment(equipment), normalise_injuries(injuries)
         key = (exercise_id, have, hurt)
@@ -194,7 +197,7 @@ class Catalogue:
         for candidate in self.available_for(have, hurt, "advanced"):
             if candidate.pattern != original.pattern or candidate.id == original.id:
                 continue
-            if candidate.timed != original.timed:
+            if candidate.timed != original.timed or candidate.kind != original.kind:
                 continue
             shared = len(primary & set(candidate.primary_muscles))
             if not shared:

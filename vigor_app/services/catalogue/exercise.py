@@ -69,6 +69,13 @@ class Exercise:
     def is_compound(self) -> bool:
         return "compound" in self.tags
 
+    @property
+    def kind(self) -> str:
+        """compound, isolation or other: variations and redundancy compare within a kind."""
+        if self.is_compound:
+            return "compound"
+        return "isolation" if "isolation" in self.tags else "other"
+
     def doable_with(self, equipment: frozenset[str]) -> bool:
         """True when every piece of equipment the exercise needs is available."""
         return self.equipment_set <= equipment

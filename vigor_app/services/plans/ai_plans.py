@@ -9,6 +9,10 @@ plan to every rule the built-in engine keeps (``validate_plan``) and to the text
 checks that it can be stored under its default name. So whatever a provider answers, the
 plan that reaches ``plan_library`` is one it can store and show; a plan that fails is
 recorded as ``invalid`` and the next provider, or the built-in draft, answers instead.
+A plan that keeps all that but breaks a coach's soft rules (``soft_rules``; only those the
+draft itself keeps for this person) is recorded as ``invalid`` / ``PlanBreaksSoftRules``
+with the rules named, and the provider gets one repair turn listing them
+(``fix_message``); a repair that still breaks them is ``invalid`` too.
 """
 
 from __future__ import annotations
@@ -33,11 +37,14 @@ from vigor_app.services.plans.request import (
     Profile,
     resolve_inputs,
 )
+from vigor_app.services.plans.soft_rules import soft_violations
 from vigor_app.services.plans.validation import validate_plan
+from vigor_app.services.plans.violations import Violation
 from vigor_app.services.vocabulary import PROGRESSION_RULES, WEEKDAYS
 
 MAX_SEED = 2**31 - 1
 MAX_PLAN_NAME = 80
+MAX_NAMED_FIXES = 8
 
 
 _DRILL = {
@@ -164,6 +171,19 @@ def repair_messages(messages: Sequence[dict[str, str]], reply: str, problem: str
     ]
 
 
+def fix_message(violations: Sequence[Violation]) -> str:
+    """The repair turn for a plan that keeps the hard rules but not a coach's soft rules."""
+    lines = "\n".join(f"- {v.code}: {v}" for v in violations[:MAX_NAMED_FIXES])
+    more = len(violations) - MAX_NAMED_FIXES
+    extra = f"\n(and {more} more like these)" if more > 0 else ""
+    return (
+        "That plan breaks these coaching rules:\n"
+        f"{lines}{extra}\n"
+        "Fix them and send the whole plan again as one JSON object with the keys split, days "
+        "and rest_days, keeping every other rule and nothing else."
+    )
+
+
 # --- the request --------------------------------------------------------------------------
 
 
@@ -212,6 +232,10 @@ def job(profile: Profile, request: PlanRequest, seed: int,
     if draft is None:
         draft = engine.generate_plan(profile, request, seed).to_dict()
 
+    # The coach's bar for an AI plan is what the engine reaches for this person: a soft rule
+    # the draft itself cannot keep (an injury that takes out every press) is not asked for.
+    unreachable = {v.code for v in soft_violations(draft, profile, request)}
+
     def judge(parsed: dict[str, Any], engine_name: str) -> PlanVerdict:
         body = plan_text.known_parts(parsed)
         plan = {"engine": engine_name, "seed": seed, "split": body.get("split"),
@@ -220,6 +244,10 @@ def job(profile: Profile, request: PlanRequest, seed: int,
         problems = plan_problems(plan, profile, request)
         if problems:
             return PlanVerdict(None, "PlanBreaksRules", "; ".join(problems[:3]))
+        soft = [v for v in soft_violations(plan, profile, request) if v.code not in unreachable]
+        if soft:
+            named = "; ".join(f"{v.code} {v}" for v in soft[:3])
+            return PlanVerdict(None, "PlanBreaksSoftRules", named, fix=fix_message(soft))
         return PlanVerdict(plan)
 
     return PlanJob(

@@ -8,6 +8,7 @@ goes (hard sets per group, how often each exercise was used). ``DraftDay`` and
 
 from __future__ import annotations
 
+import functools
 import random
 from collections import Counter
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from vigor_app.services.catalogue.catalogue import Catalogue
 from vigor_app.services.catalogue.exercise import Exercise
 from vigor_app.services.plans import progression, rules, splits
+from vigor_app.services.plans import soft_limits as soft
 from vigor_app.services.plans.request import PlanInputs
 from vigor_app.services.plans.timing import (
     MAIN_TRANSITION_SECONDS,
@@ -24,7 +26,7 @@ from vigor_app.services.plans.timing import (
     work_seconds,
 )
 from vigor_app.services.plans.weekly_plan import DrillItem
-from vigor_app.services.vocabulary import MUSCLE_GROUP, PATTERNS
+from vigor_app.services.vocabulary import MUSCLE_GROUP, PATTERNS, STRENGTH_PATTERNS
 
 # Each session is settled within +/- 3 % of the requested length (the validator allows 10 %).
 AIM = 0.03
@@ -35,6 +37,15 @@ VOLUME_TARGET: dict[str, dict[str, int]] = {
     "maintain": {"beginner": 6, "intermediate": 9, "advanced": 12},
 }
 FOCUS_EXTRA_SETS = 4
+# Weekly sets per soft muscle (``soft_limits.SOFT_MUSCLES``) the engine aims for, above the
+# soft floor: "build" for strength or muscle gain, "maintain" otherwise.
+MUSCLE_TARGET: dict[str, dict[str, int]] = {
+    "build": {"beginner": 10, "intermediate": 13, "advanced": 15},
+    "maintain": {"beginner": 6, "intermediate": 7, "advanced": 8},
+}
+# Working sets of a lifting exercise; the day's main lift gets at least ``MAIN_MIN_SETS``.
+LIFT_MIN_SETS, LIFT_MAX_SETS = soft.LIFT_SETS
+MAIN_MIN_SETS = soft.MAIN_LIFT_SETS[0]
 
 
 @dataclass
@@ -76,6 +87,11 @@ class DraftEntry:
         return self.sets * self.set_cost + MAIN_TRANSITION_SECONDS if self.sets else 0
 
     @property
+    def is_lift(self) -> bool:
+        """A counted (not timed) exercise of a strength pattern: 2-5 working sets."""
+        return self.exercise.pattern in STRENGTH_PATTERNS and not self.exercise.timed
+
+    @property
     def is_filler(self) -> bool:
         """Work that counts towards no muscle group (conditioning, mobility, small muscles)."""
         return not self.groups
@@ -96,6 +112,50 @@ class DraftDay:
 
     def used_ids(self) -> set[str]:
         return {e.exercise.id for e in self.entries}
+
+    @property
+    def fitting(self) -> frozenset[str] | None:
+        """The strength patterns this day's label allows (None: a full-body day, any)."""
+        return soft.day_fit(self.label)
+
+    def welcomes(self, exercise: Exercise, instead_of: DraftEntry | None = None) -> bool:
+        """Whether the exercise fits the day's focus and repeats none of its other exercises
+        (``instead_of``: the entry it would replace)."""
+        if not soft.fits_day(self.fitting, exercise):
+            return False
+        key = soft.redundancy_key(exercise)
+        return key is None or all(
+            soft.redundancy_key(e.exercise) != key
+            for e in self.entries
+            if e is not instead_of and e.exercise.id != exercise.id
+        )
+
+    def main_lift(self) -> DraftEntry | None:
+        """The day's main lift: its first lifting exercise that has (or may still get) sets."""
+        return next((e for e in self.entries if e.is_lift), None)
+
+    def least_sets(self, entry: DraftEntry) -> int:
+        """The fewest sets the entry may have once it has any (main 3, lifts 2, others 1)."""
+        if not entry.is_lift or self.target < soft.SHORT_SESSION_MINUTES * 60:
+            return 1
+        return MAIN_MIN_SETS if entry is self.main_lift() else LIFT_MIN_SETS
+
+    def can_lose(self, entry: DraftEntry, count: int = 1) -> bool:
+        """Whether the entry may give up ``count`` sets and keep its fewest, and a main lift
+        as many as any other lift of the day."""
+        if entry.sets - count < self.least_sets(entry):
+            return False
+        if entry is not self.main_lift():
+            return True
+        others = [e.sets for e in self.entries if e.is_lift and e is not entry]
+        return entry.sets - count >= max(others, default=0)
+
+    def most_sets(self, entry: DraftEntry) -> int:
+        """The most sets a lift may have: 5, and never more than the day's main lift."""
+        main = self.main_lift()
+        if entry is main or main is None:
+            return LIFT_MAX_SETS
+        return min(LIFT_MAX_SETS, max(main.sets, self.least_sets(main)))
 
     def total_seconds(self) -> int:
         return session_seconds(
@@ -145,6 +205,40 @@ class Week:
         )
         self.volume: Counter[str] = Counter()
         self.used_week: Counter[str] = Counter()
+        # The soft rules' view: weekly sets per muscle (primary 1, secondary 1/2) and per pattern.
+        minutes = soft.weekly_minutes(inputs.days_per_week, inputs.session_minutes)
+        self.muscle_floor = soft.volume_floor(inputs.goals, inputs.level, minutes)
+        self.muscle_ceiling = {
+            m: soft.volume_ceiling(inputs.goals, inputs.level, minutes, m)
+            for m in soft.SOFT_MUSCLES
+        }
+        self.muscles: dict[str, float] = {m: 0.0 for m in soft.SOFT_MUSCLES}
+        self.trainable_muscles = frozenset(
+            m
+            for m, members in soft.SOFT_MUSCLES.items()
+            if any(
+                members & set(e.primary_muscles) and e.pattern in STRENGTH_PATTERNS
+                for e in self.pool
+            )
+        )
+        build = "build" if soft.LIFTING_GOALS & set(self.goals) else "maintain"
+        self.muscle_target = {
+            m: min(self.muscle_ceiling[m], max(self.muscle_floor, MUSCLE_TARGET[build][self.level]))
+            for m in self.trainable_muscles
+        }
+        self.pattern_sets: Counter[str] = Counter()
+        self._top: dict[str, frozenset[str] | None] = {}
+
+    def leads(self, exercise: Exercise) -> bool:
+        """Whether the exercise may be a day's main lift: among its pattern's most effective
+        lifts this person can do (``soft_limits.top_lifts``), or any when there are none."""
+        pattern = exercise.pattern
+        if pattern not in soft.LIFT_PATTERNS:
+            return True
+        if pattern not in self._top:
+            self._top[pattern] = soft.top_lifts(self.pool, pattern)
+        top = self._top[pattern]
+        return top is None or exercise.id in top
 
     def _targets(self) -> dict[str, int]:
         focus_groups = {MUSCLE_GROUP[m] for m in self.focus_muscles if m in MUSCLE_GROUP}
@@ -164,15 +258,49 @@ class Week:
         entry.sets += count
         for group in entry.groups:
             self.volume[group] += count
+        for muscle, share in muscle_shares(entry.exercise):
+            self.muscles[muscle] += share * count
+        self.pattern_sets[entry.exercise.pattern] += count
 
     def remove_sets(self, entry: DraftEntry, count: int = 1) -> None:
-        entry.sets -= count
-        for group in entry.groups:
-            self.volume[group] -= count
+        self.add_sets(entry, -count)
 
     def keeps_floor(self, entry: DraftEntry, count: int = 1) -> bool:
-        """Whether ``count`` sets of this exercise can go without a group dropping below its floor."""
-        return all(self.volume[g] - count >= self.floor for g in entry.groups)
+        """Whether ``count`` sets of this exercise can go without a group or muscle dropping
+        below its floor (nor a balance leaving its range)."""
+        return (
+            all(self.volume[g] - count >= self.floor for g in entry.groups)
+            and all(
+                self.muscles[m] - share * count >= self.muscle_floor
+                for m, share in muscle_shares(entry.exercise)
+                if m in self.trainable_muscles
+            )
+            and self.keeps_balance(entry.exercise.pattern, -count)
+        )
+
+    def keeps_balance(self, pattern: str, change: int) -> bool:
+        """Whether ``change`` sets of a pattern leave both balances in range, or closer to it."""
+        for _, top, bottom, bounds in soft.BALANCES:
+            if pattern not in top | bottom:
+                continue
+            now = (
+                sum(self.pattern_sets[p] for p in top),
+                sum(self.pattern_sets[p] for p in bottom),
+            )
+            after = (now[0] + change, now[1]) if pattern in top else (now[0], now[1] + change)
+            if not soft.ratio_ok(*after, bounds) and balance_gap(*after, bounds) >= balance_gap(
+                *now, bounds
+            ):
+                return False
+        return True
+
+    def under_target(self, entry: DraftEntry) -> bool:
+        """Whether a group or soft muscle the exercise trains is still below its weekly target."""
+        return any(self.volume[g] < self.target.get(g, 0) for g in entry.groups) or any(
+            self.muscles[m] < self.muscle_target.get(m, 0)
+            for m, share in muscle_shares(entry.exercise)
+            if share == 1.0
+        )
 
     def can_add(
         self,
@@ -183,11 +311,42 @@ class Week:
         count: int = 1,
         max_sets: int = 0,
         used: int | None = None,
+        soft_limits: bool = True,
     ) -> bool:
-        """Whether ``count`` more sets fit: the set limit, every group's weekly cap, the time limit."""
+        """Whether ``count`` more sets fit: the set limit, every group's weekly cap, the time
+        limit and (unless a hard floor asks, ``soft_limits=False``) the soft limits: a lift's
+        most sets and each muscle's ceiling."""
         if entry.sets + count > max(entry.max_sets, max_sets):
             return False
         if any(self.volume[g] + count > self.cap for g in entry.groups):
             return False
+        if not soft_limits:
+            pass
+        elif entry.is_lift and entry.sets + count > day.most_sets(entry):
+            return False
+        elif any(
+            self.muscles[m] + share * count > self.muscle_ceiling[m]
+            for m, share in muscle_shares(entry.exercise)
+        ):
+            return False
         extra = count * entry.set_cost + (MAIN_TRANSITION_SECONDS if entry.sets == 0 else 0)
         return (day.main_seconds() if used is None else used) + extra <= limit
+
+
+@functools.cache
+def muscle_shares(exercise: Exercise) -> tuple[tuple[str, float], ...]:
+    """(soft muscle, share of one set) for the muscles a strength exercise trains."""
+    if exercise.pattern not in STRENGTH_PATTERNS:
+        return ()
+    found = []
+    for muscle, members in soft.SOFT_MUSCLES.items():
+        share = soft.muscle_share(exercise, members)
+        if share:
+            found.append((muscle, share))
+    return tuple(found)
+
+
+def balance_gap(top: float, bottom: float, bounds: tuple[float, float]) -> float:
+    """How far ``top:bottom`` is from its range, in sets (0 inside it)."""
+    low, high = bounds
+    return max(0.0, low * bottom - top, top - high * bottom)

@@ -13,7 +13,8 @@ How a week is built (``generate_plan``):
 4. Allocate sets over the whole week: main lifts and every trainable muscle group first,
    then each group's weekly floor, then base sets, never past a group's weekly cap or a
    session's time - ``allocation``.
-5. Settle every session on its requested length with the time model - ``settling``.
+5. Settle every session on its requested length with the time model - ``settling``; if
+   that moved the push:pull or squat:hinge balance out of range, rebalance and re-time.
 
 The result is checked by the same rules an LLM plan is (``validation``). Same inputs and
 seed give the same plan: every choice comes from ``random.Random(seed)`` over sorted data.
@@ -27,11 +28,11 @@ from typing import Any
 
 from vigor_app.services.catalogue.catalogue import Catalogue, load_catalogue
 from vigor_app.services.plans import progression, schedule, splits
-from vigor_app.services.plans.allocation import allocate
+from vigor_app.services.plans.allocation import allocate, rebalance
 from vigor_app.services.plans.draft import DraftDay, DraftEntry, Week
 from vigor_app.services.plans.request import PlanInputs, PlanRequest, Profile, coerce_inputs
 from vigor_app.services.plans.selection import build_day, ensure_strength_lift, goal_slots
-from vigor_app.services.plans.settling import settle
+from vigor_app.services.plans.settling import fine_tune, settle
 from vigor_app.services.plans.timing import estimated_minutes
 from vigor_app.services.plans.weekly_plan import PlanDay, PlanItem, WeeklyPlan
 
@@ -70,6 +71,10 @@ def generate_plan(
     allocate(week, days)
     for day in days:
         settle(week, day)
+    if rebalance(week, days):  # settling a session moved a balance: set it right, re-time
+        for day in days:
+            day.entries = [e for e in day.entries if e.sets]
+            fine_tune(day)
     return WeeklyPlan(
         seed=seed,
         split=split,

@@ -23,7 +23,8 @@ import unicodedata
 from collections.abc import Mapping
 from typing import Any
 
-from vigor_app.services.plans.validation import DRILL_KEYS, ITEM_KEYS, Violation
+from vigor_app.services.plans.validation import DRILL_KEYS, ITEM_KEYS
+from vigor_app.services.plans.violations import Violation
 from vigor_app.services.safety import advice_screen
 
 PLAN_KEYS = ("split", "days", "rest_days")

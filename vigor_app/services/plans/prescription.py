@@ -96,7 +96,10 @@ INTENSITY_SETS_SHIFT: dict[str, int] = {"easy": -1, "normal": 0, "hard": 1}
 LEVEL_SETS_SHIFT: dict[str, int] = {"beginner": -1, "intermediate": 0, "advanced": 1}
 LEVEL_TIME_POSITION: dict[str, float] = {"beginner": 0.25, "intermediate": 0.5, "advanced": 0.75}
 FALLBACK_SPAN = 2
-MAX_MAIN_SETS = 6
+MAX_MAIN_SETS = 5  # soft rules: 2-5 working sets per lift, 3-5 for a main lift
+MIN_MAIN_SETS = 3
+# A focus area's own exercise gets a set more than other accessories.
+FOCUS_EXTRA_SETS = 1
 INTERVAL_MAX_SETS = 8
 MOBILITY_MAX_SETS = 4
 
@@ -187,7 +190,8 @@ def prescribe(week: Week, exercise: Exercise, role: str) -> DraftEntry:
         else:
             reps = Reps(*count_reps(week, exercise, scheme.reps), False)
         shift = intensity_sets + (LEVEL_SETS_SHIFT[week.level] if kind == "main" else 0)
-        sets = min(MAX_MAIN_SETS, max(2, scheme.sets + shift))
+        shift += FOCUS_EXTRA_SETS if role == "focus" else 0
+        sets = min(MAX_MAIN_SETS, max(MIN_MAIN_SETS if kind == "main" else 2, scheme.sets + shift))
         max_sets = sets
     rest_low, rest_high = _rest_window(week, scheme.rest)
     return DraftEntry(
@@ -211,10 +215,14 @@ def reason_for(week: Week, exercise: Exercise, role: str) -> str:
     if role in ("main", "secondary"):
         goal = scheme_goal(week, ROLE_KIND[role])
         lead = "Main" if role == "main" else "Second"
-        if not exercise.is_compound:  # chosen because no compound lift fits the equipment or injuries
+        if (
+            not exercise.is_compound
+        ):  # chosen because no compound lift fits the equipment or injuries
             muscles = ", ".join(exercise.primary_muscles).replace("_", " ")
-            return (f"{lead} exercise for your {muscles} today, the best fit for your equipment and "
-                    f"injuries: {GOAL_PHRASE[goal]}.")
+            return (
+                f"{lead} exercise for your {muscles} today, the best fit for your equipment and "
+                f"injuries: {GOAL_PHRASE[goal]}."
+            )
         return f"{lead} {pattern} movement: {GOAL_PHRASE[goal]}."
     if role == "focus":
         wanted = sorted(

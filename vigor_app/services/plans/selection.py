@@ -19,8 +19,9 @@ from collections.abc import Callable, Iterable
 
 from vigor_app.services.catalogue.exercise import Exercise
 from vigor_app.services.plans import progression, splits
-from vigor_app.services.plans.draft import DraftDay, Week
+from vigor_app.services.plans.draft import DraftDay, DraftEntry, Week
 from vigor_app.services.plans.prescription import drill_item, prescribe
+from vigor_app.services.plans.soft_limits import MAIN_LIFTS_PER_DAY, fits_day, redundancy_key
 from vigor_app.services.vocabulary import STRENGTH_PATTERNS
 
 DESIRED_DIFFICULTY: dict[str, float] = {"beginner": 2.5, "intermediate": 4.5, "advanced": 6.0}
@@ -153,7 +154,15 @@ def build_day(week: Week, day: DraftDay) -> None:
 
     used: set[str] = set()
     for slot in day.slots:
-        accept = in_focus if slot.role == "focus" else None
+        leading = sum(1 for e in day.entries if e.is_lift) < MAIN_LIFTS_PER_DAY
+
+        def accept(e: Exercise, slot: splits.Slot = slot, leading: bool = leading) -> bool:
+            if slot.role == "focus" and not in_focus(e):
+                return False
+            if leading and not week.leads(e):
+                return False
+            return day.welcomes(e)
+
         chosen = pick(week, slot.patterns, slot.role, used, slot.muscles, accept)
         if chosen is None:
             continue  # nothing safe and available for this slot: drop it
@@ -188,11 +197,28 @@ def ensure_strength_lift(week: Week, days: list[DraftDay]) -> None:
             )
             patterns = slot.patterns if slot else (entry.exercise.pattern,)
             exclude = day.used_ids()
-            exercise = pick(week, patterns, "main", exclude, (), is_heavy_compound) or pick(
-                week, tuple(sorted(STRENGTH_PATTERNS)), "main", exclude, (), is_heavy_compound
+
+            def heavy_lead(e: Exercise, day: DraftDay = day, entry: DraftEntry = entry) -> bool:
+                return is_heavy_compound(e) and week.leads(e) and day.welcomes(e, instead_of=entry)
+
+            def heavy(e: Exercise, day: DraftDay = day) -> bool:
+                return is_heavy_compound(e) and fits_day(day.fitting, e)
+
+            every = tuple(sorted(STRENGTH_PATTERNS))
+            exercise = (
+                pick(week, patterns, "main", exclude, (), heavy_lead)
+                or pick(week, every, "main", exclude, (), heavy_lead)
+                or pick(week, every, "main", exclude, (), heavy)
             )
             if exercise is not None:
                 week.used_week[entry.exercise.id] -= 1
                 week.used_week[exercise.id] += 1
                 day.entries[index] = prescribe(week, exercise, "main")
+                # The heavy lift wins: an exercise of the day that repeats it makes way.
+                key = redundancy_key(exercise)
+                day.entries = [
+                    e
+                    for e in day.entries
+                    if e is day.entries[index] or key is None or redundancy_key(e.exercise) != key
+                ]
             return

@@ -35,6 +35,7 @@ FILLER_ORDER: dict[str, list[str]] = {
     "general_fitness": ["interval", "mobility"],
 }
 REST_STEP = 5
+GOAL_ROLES = frozenset({"conditioning", "mobility", "focus"})
 TIMED_STEP = 30
 FINE_TUNE_STEPS = 400
 
@@ -92,7 +93,8 @@ def grow(week: Week, day: DraftDay) -> None:
         while (
             short()
             and entry.groups
-            and any(week.volume[g] < week.target.get(g, 0) for g in entry.groups)
+            and week.under_target(entry)
+            and week.keeps_balance(entry.exercise.pattern, 1)
             and week.can_add(day, entry, upper, max_sets=entry.base_sets + 2)
         ):
             week.add_sets(entry)
@@ -112,7 +114,9 @@ def grow(week: Week, day: DraftDay) -> None:
                     continue
                 if _lengthen(day, entry, upper):
                     progress = True
-                elif week.can_add(day, entry, upper):
+                elif week.keeps_balance(entry.exercise.pattern, 1) and week.can_add(
+                    day, entry, upper
+                ):
                     week.add_sets(entry)
                     progress = True
         if short() and widest_rest:
@@ -128,7 +132,7 @@ def _add_fillers(week: Week, day: DraftDay, aim: int, upper: int) -> None:
         ):
             return
         kind = filler_kind(exercise)
-        if taken[kind] >= FILLER_LIMITS[kind]:
+        if taken[kind] >= FILLER_LIMITS[kind] or not day.welcomes(exercise):
             continue
         entry = prescribe(week, exercise, "filler")
         gap = aim - day.main_seconds() - MAIN_TRANSITION_SECONDS
@@ -139,9 +143,16 @@ def _add_fillers(week: Week, day: DraftDay, aim: int, upper: int) -> None:
             count = 1
         else:
             count = min(entry.base_sets, max(1, gap // max(entry.set_cost, 1)))
-        while count > 0 and not week.can_add(day, entry, upper, count=count):
+        day.entries.append(entry)
+        least = day.least_sets(entry)
+        count = max(count, least)
+        while count >= least and not (
+            week.can_add(day, entry, upper, count=count)
+            and week.keeps_balance(exercise.pattern, count)
+        ):
             count -= 1
-        if count:
+        day.entries.remove(entry)
+        if count >= least:
             week.add_sets(entry, count)
             day.entries.append(entry)
             taken[kind] += 1
@@ -201,13 +212,21 @@ def shrink(week: Week, day: DraftDay) -> None:
     while over() and progress:
         progress = False
         for entry in reversed(day.entries):
-            if over() and entry.sets > 1 and week.keeps_floor(entry):
+            if over() and day.can_lose(entry) and week.keeps_floor(entry):
                 week.remove_sets(entry)
                 progress = True
-    for entry in list(reversed(day.entries)):
-        if over() and len(day.entries) > 1 and week.keeps_floor(entry, entry.sets):
-            week.remove_sets(entry, entry.sets)
-            day.entries.remove(entry)
+    # Whole exercises go last to first, the work a goal or focus asked for only after the rest.
+    for keep in (GOAL_ROLES, frozenset()):
+        for entry in list(reversed(day.entries)):
+            if (
+                over()
+                and len(day.entries) > 1
+                and entry.role not in keep
+                and entry is not day.main_lift()
+                and week.keeps_floor(entry, entry.sets)
+            ):
+                week.remove_sets(entry, entry.sets)
+                day.entries.remove(entry)
     while over() and len(day.warmup) > 1:
         day.warmup.pop()
         day.warmup_times.pop()

@@ -9,10 +9,15 @@ for one among its secondary muscles (once per exercise, the larger share). The f
   3 × 45 min) or more: 8 sets; from ``LONG_WEEK_MINUTES`` (4 × 60 min) muscle gain raises it
   to 8 / 10 / 12 for beginner / intermediate / advanced (strength's "6+" is below 8);
 - other goals only: 4 / 5 / 6 by level (the issue's "at least 4–6");
-- shorter weeks: the full-week floor × minutes ÷ 135, rounded down, at least 1.
+- shorter weeks: the full-week floor × minutes ÷ 135, rounded down, at least 1;
+- a lifting goal beside endurance, fat loss or mobility (or general fitness) shares the
+  week: its floor is judged on the week's minutes × lifting goals ÷ all goals, and is
+  never below the other goals' floor (strength + endurance + mobility at 3 × 46 min has
+  46 lifting minutes: floor max(4, 8 × 46 ÷ 135) = 4).
 
 The ceilings: muscle gain from 4 × 60 min 14 / 20 / 22 by level; otherwise, and always,
-``MUSCLE_CEILING`` (25).
+``MUSCLE_CEILING`` (25). The glutes, which every squat, lunge and hinge trains, are held to
+25 only (``volume_ceiling``).
 
 Main lifts (``lift_tier``, ``dominates``): among compound, counted (not timed) exercises of
 the same pattern, better is, in this order, (1) the load it takes: barbell, then the
@@ -28,6 +33,8 @@ whose rep range strictly contains its own (the bench press, 3–10, over the flo
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from vigor_app.services.catalogue.exercise import Exercise
 from vigor_app.services.vocabulary import STRENGTH_PATTERNS
 
@@ -35,6 +42,9 @@ from vigor_app.services.vocabulary import STRENGTH_PATTERNS
 LIFT_SETS: tuple[int, int] = (2, 5)
 MAIN_LIFT_SETS: tuple[int, int] = (3, 5)
 STRENGTH_MAIN_REPS: tuple[int, int] = (1, 6)
+# Sessions shorter than this cannot hold 3 + 2 + 2 working sets and a warm-up: their lifts
+# may have a single set (the upper limits still apply).
+SHORT_SESSION_MINUTES = 30
 # The day's main lifts are its first strength items (the day templates open with two).
 MAIN_LIFTS_PER_DAY = 2
 # Patterns whose lead items are main lifts judged by ``lift_tier``.
@@ -57,6 +67,8 @@ MUSCLE_GAIN_FLOOR: dict[str, int] = {"beginner": 8, "intermediate": 10, "advance
 MUSCLE_GAIN_CEILING: dict[str, int] = {"beginner": 14, "intermediate": 20, "advanced": 22}
 OTHER_GOALS_FLOOR: dict[str, int] = {"beginner": 4, "intermediate": 5, "advanced": 6}
 MUSCLE_CEILING = 25
+# Muscles that squats and hinges both train as a primary muscle (see ``volume_ceiling``).
+GLUTE_SHARERS = frozenset({"glutes"})
 
 # Balance of weekly sets.
 PUSH_PATTERNS = frozenset({"horizontal_push", "vertical_push"})
@@ -98,18 +110,36 @@ def weekly_minutes(days_per_week: int, session_minutes: int) -> int:
 
 
 def volume_floor(goals: tuple[str, ...], level: str, minutes: int) -> int:
-    """Weekly sets every trainable soft muscle should get."""
-    lifting = bool(LIFTING_GOALS & set(goals))
-    full = LIFTING_FLOOR if lifting else OTHER_GOALS_FLOOR[level]
-    if minutes < FULL_WEEK_MINUTES:
-        return max(1, full * minutes // FULL_WEEK_MINUTES)
-    if minutes >= LONG_WEEK_MINUTES and "muscle_gain" in goals:
-        return max(full, MUSCLE_GAIN_FLOOR[level])
-    return full
+    """Weekly sets every trainable soft muscle should get (see the module docstring)."""
+    other = _scaled(OTHER_GOALS_FLOOR[level], minutes)
+    lifting = LIFTING_GOALS & set(goals)
+    if not lifting:
+        return other
+    # Endurance, fat-loss or mobility goals beside it take their share of the week.
+    lifting_minutes = minutes * len(lifting) // len(goals)
+    if lifting_minutes < FULL_WEEK_MINUTES:
+        return max(other, _scaled(LIFTING_FLOOR, lifting_minutes))
+    if lifting_minutes >= LONG_WEEK_MINUTES and "muscle_gain" in goals:
+        return max(LIFTING_FLOOR, MUSCLE_GAIN_FLOOR[level])
+    return LIFTING_FLOOR
 
 
-def volume_ceiling(goals: tuple[str, ...], level: str, minutes: int) -> int:
-    if minutes >= LONG_WEEK_MINUTES and goals == ("muscle_gain",):
+def _scaled(full: int, minutes: int) -> int:
+    """A full-week floor for a week of these minutes: in proportion under 3 x 45, at least 1."""
+    if minutes >= FULL_WEEK_MINUTES:
+        return full
+    return max(1, full * minutes // FULL_WEEK_MINUTES)
+
+
+def volume_ceiling(goals: tuple[str, ...], level: str, minutes: int, muscle: str = "") -> int:
+    """Weekly sets a soft muscle may get at most.
+
+    The glutes are a primary mover of every squat, lunge and hinge in the catalogue, so
+    their count is about the quads' and the hamstrings' together: they are held only to
+    ``MUSCLE_CEILING``, not to muscle gain's per-muscle ceiling (a beginner's 8 + 8 quads
+    and hamstrings floors already pass its 14).
+    """
+    if minutes >= LONG_WEEK_MINUTES and goals == ("muscle_gain",) and muscle not in GLUTE_SHARERS:
         return MUSCLE_GAIN_CEILING[level]
     return MUSCLE_CEILING
 
@@ -125,9 +155,7 @@ def muscle_share(exercise: Exercise, muscles: frozenset[str]) -> float:
 
 def kind(exercise: Exercise) -> str:
     """The exercise's type for redundancy and variations: compound, isolation or other."""
-    if exercise.is_compound:
-        return "compound"
-    return "isolation" if "isolation" in exercise.tags else "other"
+    return exercise.kind
 
 
 def is_candidate_lift(exercise: Exercise) -> bool:
@@ -159,3 +187,52 @@ def dominates(better: Exercise, worse: Exercise) -> bool:
     assert better.rep_range is not None and worse.rep_range is not None
     (b_low, b_high), (w_low, w_high) = better.rep_range, worse.rep_range
     return b_low <= w_low and w_high <= b_high and (b_low, b_high) != (w_low, w_high)
+
+
+def top_lifts(pool: Iterable[Exercise], pattern: str) -> frozenset[str] | None:
+    """Ids of the most effective main lifts of a pattern in this pool (best tier, undominated).
+
+    None when the pool has no candidate lift of the pattern (then any exercise may lead).
+    """
+    rivals = [e for e in pool if e.pattern == pattern and is_candidate_lift(e)]
+    if not rivals:
+        return None
+    best = min(lift_tier(e) for e in rivals)
+    return frozenset(
+        e.id
+        for e in rivals
+        if lift_tier(e) == best and not any(dominates(other, e) for other in rivals)
+    )
+
+
+def redundancy_key(exercise: Exercise) -> tuple[str, str, str] | None:
+    """Two exercises of one day with the same key repeat each other (None: never redundant)."""
+    if exercise.pattern not in STRENGTH_PATTERNS or not exercise.primary_muscles:
+        return None
+    return (exercise.pattern, exercise.primary_muscles[0], kind(exercise))
+
+
+def day_fit(day_name: str) -> frozenset[str] | None:
+    """The strength patterns a day's name allows (Upper, Lower, Legs, Push, Pull); None: any."""
+    words = day_name.casefold().replace("\u2014", " ").split()
+    return next((FOCUS_PATTERNS[w] for w in words if w in FOCUS_PATTERNS), None)
+
+
+def fits_day(fitting: frozenset[str] | None, exercise: Exercise) -> bool:
+    return fitting is None or exercise.pattern in ANY_DAY_PATTERNS or exercise.pattern in fitting
+
+
+def ratio_ok(top: float, bottom: float, bounds: tuple[float, float]) -> bool:
+    """Whether ``top:bottom`` lies within ``bounds`` (both zero is fine)."""
+    if top == 0 and bottom == 0:
+        return True
+    if bottom == 0:
+        return False
+    return bounds[0] <= top / bottom <= bounds[1]
+
+
+# The two balances: (name, top patterns, bottom patterns, bounds).
+BALANCES: tuple[tuple[str, frozenset[str], frozenset[str], tuple[float, float]], ...] = (
+    ("push_pull", PUSH_PATTERNS, PULL_PATTERNS, PUSH_PULL_RATIO),
+    ("squat_hinge", KNEE_PATTERNS, HINGE_PATTERNS, KNEE_HINGE_RATIO),
+)

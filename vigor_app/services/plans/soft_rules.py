@@ -10,11 +10,13 @@ reports the shape). Numbers live in ``soft_limits``.
 Rules, each with its code:
 
 - ``soft_sets``: every lifting exercise (a counted, not timed, item of a strength pattern)
-  gets 2-5 working sets. Timed items, conditioning and mobility may have one set.
+  gets 2-5 working sets. Timed items, conditioning and mobility may have one set, and so
+  may lifts in sessions under ``soft_limits.SHORT_SESSION_MINUTES`` (30).
 - ``soft_main_sets``: the day's main lift (its first lifting item) gets 3-5 sets and at
   least as many as any other item of that day.
 - ``soft_strength_reps``: with a strength goal and 4 × 60 min or more, the day's main lift
-  is prescribed within 1-6 reps.
+  is prescribed within 1-6 reps (or, for a lift whose catalogue range starts above 6,
+  its lowest reps).
 - ``soft_volume_low`` / ``soft_volume_high``: weekly sets per muscle (chest, back = lats and
   upper back, quads, hamstrings, glutes, shoulders; primary 1 set, secondary ½) between
   ``soft_limits.volume_floor`` and ``volume_ceiling`` (never over 25). A muscle that no
@@ -52,7 +54,7 @@ from vigor_app.services.catalogue.exercise import Exercise
 from vigor_app.services.plans import soft_limits as limits
 from vigor_app.services.plans.request import PlanInputs, PlanRequest, Profile, coerce_inputs
 from vigor_app.services.plans.timing import parse_reps
-from vigor_app.services.plans.validation import Violation
+from vigor_app.services.plans.violations import Violation
 from vigor_app.services.plans.weekly_plan import WeeklyPlan
 from vigor_app.services.vocabulary import STRENGTH_PATTERNS
 
@@ -96,6 +98,7 @@ class _SoftChecker:
         self.catalogue = catalogue
         self.pool = catalogue.available_for(inputs.equipment, inputs.injuries, inputs.level)
         self.minutes = limits.weekly_minutes(inputs.days_per_week, inputs.session_minutes)
+        self.short = inputs.session_minutes < limits.SHORT_SESSION_MINUTES
         self.found: list[Violation] = []
 
     def add(self, code: str, message: str, where: str) -> None:
@@ -129,6 +132,8 @@ class _SoftChecker:
     def day(self, day: _Day) -> None:
         lifts = [item for item in day.items if item.is_lift]
         low, high = limits.LIFT_SETS
+        if self.short:
+            low = 1
         for item in lifts:
             if not low <= item.sets <= high:
                 self.add(
@@ -147,6 +152,8 @@ class _SoftChecker:
     def main_lift_sets(self, day: _Day, lifts: list[_Item]) -> None:
         main = lifts[0]
         low, high = limits.MAIN_LIFT_SETS
+        if self.short:
+            low = 1
         name = main.exercise.name
         if not low <= main.sets <= high:
             self.add(
@@ -165,11 +172,14 @@ class _SoftChecker:
         if "strength" in self.inputs.goals and self.minutes >= limits.LONG_WEEK_MINUTES:
             reps = parse_reps(main.raw.get("reps"))
             r_low, r_high = limits.STRENGTH_MAIN_REPS
-            if reps is not None and not reps.timed and not r_low <= reps.low <= reps.high <= r_high:
+            # As low as the lift goes: a cable press that starts at 8 reps is held to 8.
+            own_low = main.exercise.rep_range[0] if main.exercise.rep_range else r_low
+            top = max(r_high, own_low)
+            if reps is not None and not reps.timed and not r_low <= reps.low <= reps.high <= top:
                 self.add(
                     "soft_strength_reps",
                     f"{day.name}: the main lift {name} is prescribed {reps} reps; "
-                    f"a strength goal wants {r_low}-{r_high}",
+                    f"a strength goal wants {r_low}-{top}",
                     main.where,
                 )
 
@@ -177,33 +187,24 @@ class _SoftChecker:
         chosen = item.exercise
         if chosen.pattern not in limits.LIFT_PATTERNS:
             return
-        rivals = [
-            e for e in self.pool if e.pattern == chosen.pattern and limits.is_candidate_lift(e)
-        ]
-        if not rivals:
+        top = limits.top_lifts(self.pool, chosen.pattern)
+        if top is None or chosen.id in top:
             return
-        best = min(rivals, key=lambda e: (limits.lift_tier(e), e.id))
-        better = best if limits.lift_tier(best) < limits.lift_tier(chosen) else None
-        if better is None:
-            fuller = [e for e in rivals if limits.dominates(e, chosen)]
-            better = min(fuller, key=lambda e: e.id) if fuller else None
-        if better is not None:
-            pattern = chosen.pattern.replace("_", " ")
-            self.add(
-                "soft_main_lift",
-                f"{day.name}: main {pattern} lift {chosen.name}, but {better.name} is a more "
-                "effective loadable compound this person can do",
-                item.where,
-            )
+        better = self.catalogue.get(min(top))
+        pattern = chosen.pattern.replace("_", " ")
+        self.add(
+            "soft_main_lift",
+            f"{day.name}: main {pattern} lift {chosen.name}, but {better.name} is a more "
+            "effective loadable compound this person can do",
+            item.where,
+        )
 
     def redundancy(self, day: _Day) -> None:
         groups: dict[tuple[str, str, str], list[_Item]] = defaultdict(list)
         for item in day.items:
-            exercise = item.exercise
-            if exercise.pattern not in STRENGTH_PATTERNS or not exercise.primary_muscles:
-                continue
-            key = (exercise.pattern, exercise.primary_muscles[0], limits.kind(exercise))
-            groups[key].append(item)
+            key = limits.redundancy_key(item.exercise)
+            if key is not None:
+                groups[key].append(item)
         for (pattern, muscle, kind), items in groups.items():
             if len(items) > 1:
                 names = ", ".join(f"{i.exercise.name} ({i.sets})" for i in items)
@@ -215,16 +216,11 @@ class _SoftChecker:
                 )
 
     def focus(self, day: _Day) -> None:
-        words = day.name.casefold().replace("\u2014", " ").split()
-        fitting = next(
-            (limits.FOCUS_PATTERNS[w] for w in words if w in limits.FOCUS_PATTERNS), None
-        )
-        if fitting is None:
-            return
+        fitting = limits.day_fit(day.name)
         for item in day.items:
-            pattern = item.exercise.pattern
-            if pattern in limits.ANY_DAY_PATTERNS or pattern in fitting:
+            if limits.fits_day(fitting, item.exercise):
                 continue
+            pattern = item.exercise.pattern
             self.add(
                 "soft_focus",
                 f"{day.name}: {item.exercise.name} ({pattern.replace('_', ' ')}) does not fit "
@@ -237,7 +233,6 @@ class _SoftChecker:
     def volume(self, days: list[_Day]) -> None:
         goals, level = self.inputs.goals, self.inputs.level
         floor = limits.volume_floor(goals, level, self.minutes)
-        ceiling = limits.volume_ceiling(goals, level, self.minutes)
         counted = [i for d in days for i in d.items if i.exercise.pattern in STRENGTH_PATTERNS]
         for muscle, members in limits.SOFT_MUSCLES.items():
             sets = sum(i.sets * limits.muscle_share(i.exercise, members) for i in counted)
@@ -253,6 +248,7 @@ class _SoftChecker:
                     f"{', '.join(goals)}, {level})",
                     "days",
                 )
+            ceiling = limits.volume_ceiling(goals, level, self.minutes, muscle)
             if sets > ceiling:
                 self.add(
                     "soft_volume_high",

@@ -25,19 +25,25 @@ Hard rules, each with its violation code:
 - ``weekday`` / ``rest_days`` / ``consecutive``: weekdays valid and distinct, preferred
   weekdays honoured, rest days the untrained weekdays, no over-long run of training days
   (``schedule``).
+
+Soft rules (``soft=True``, codes ``soft_*``, see ``soft_rules``): what a strength coach
+expects beyond the hard rules - 2-5 sets per lift, the main lift first and heaviest, weekly
+sets per muscle, push:pull and squat:hinge balance, no redundant or off-focus exercises,
+the most effective main lifts, variations ordered by difficulty. They are judged only on a
+plan that keeps every hard rule (a plan that cannot be read has nothing to coach).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
 from typing import Any, TypeGuard
 
 from vigor_app.services.catalogue.catalogue import Catalogue, load_catalogue
 from vigor_app.services.catalogue.exercise import Exercise
 from vigor_app.services.plans import rules, schedule
 from vigor_app.services.plans.request import PlanInputs, PlanRequest, Profile, coerce_inputs
+from vigor_app.services.plans.soft_rules import soft_violations
 from vigor_app.services.plans.timing import (
     ItemTime,
     estimated_minutes,
@@ -46,7 +52,10 @@ from vigor_app.services.plans.timing import (
     time_window,
     work_seconds,
 )
+from vigor_app.services.plans.violations import Violation
 from vigor_app.services.vocabulary import LEVEL_RANK, PROGRESSION_RULES, WEEKDAYS
+
+__all__ = ["Violation", "validate_plan"]
 
 ESTIMATE_SLACK_MINUTES = 2
 ITEM_KEYS = (
@@ -62,19 +71,6 @@ ITEM_KEYS = (
     "progression",
 )
 DRILL_KEYS = ("exercise_id", "name", "sets", "reps")
-
-
-@dataclass(frozen=True)
-class Violation:
-    code: str
-    message: str
-    where: str = ""
-
-    def to_dict(self) -> dict[str, str]:
-        return asdict(self)
-
-    def __str__(self) -> str:
-        return f"{self.where}: {self.message}" if self.where else self.message
 
 
 def _is_int(value: Any) -> TypeGuard[int]:
@@ -373,11 +369,13 @@ def validate_plan(
     request: PlanRequest | Mapping[str, Any] | None = None,
     *,
     catalogue: Catalogue | None = None,
+    soft: bool = False,
 ) -> list[Violation]:
     """Every rule the plan breaks for this person (empty list: the plan is valid).
 
     ``plan`` may be anything (it is usually parsed JSON); ``profile``/``request`` are the
     person's inputs and must themselves be valid (they raise ``PlanInputError`` if not).
+    ``soft=True`` adds the soft rules once the hard ones hold.
     """
     inputs = coerce_inputs(profile, request)
     checker = _Checker(inputs, catalogue or load_catalogue())
@@ -388,4 +386,6 @@ def validate_plan(
     except (TypeError, ValueError, AttributeError, KeyError, IndexError, RecursionError) as exc:
         # Defence in depth: a shape we did not foresee is still a violation, not a crash.
         checker.add("malformed", f"the plan could not be read: {exc}", "plan")
+    if soft and not checker.found:
+        return soft_violations(plan, inputs, catalogue=checker.catalogue)
     return checker.found
