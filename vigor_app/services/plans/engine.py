@@ -32,7 +32,7 @@ from vigor_app.services.plans.allocation import allocate, rebalance
 from vigor_app.services.plans.draft import DraftDay, DraftEntry, Week
 from vigor_app.services.plans.request import PlanInputs, PlanRequest, Profile, coerce_inputs
 from vigor_app.services.plans.selection import build_day, ensure_strength_lift, goal_slots
-from vigor_app.services.plans.settling import fine_tune, settle
+from vigor_app.services.plans.settling import settle
 from vigor_app.services.plans.timing import estimated_minutes
 from vigor_app.services.plans.weekly_plan import PlanDay, PlanItem, WeeklyPlan
 
@@ -71,10 +71,10 @@ def generate_plan(
     allocate(week, days)
     for day in days:
         settle(week, day)
-    if rebalance(week, days):  # settling a session moved a balance: set it right, re-time
+    if rebalance(week, days):  # settling a session moved a balance: set it right, re-settle
         for day in days:
             day.entries = [e for e in day.entries if e.sets]
-            fine_tune(day)
+            settle(week, day)
     return WeeklyPlan(
         seed=seed,
         split=split,
