@@ -46,6 +46,7 @@ SHORT_SECONDS = soft.SHORT_SESSION_MINUTES * 60
 # An exercise that is not a lift may go past its base sets when a floor needs it.
 FLOOR_MAX_SETS = 8
 REBALANCE_STEPS = 60
+FLOOR_STEPS = 400  # rounds of the floors loop: each adds, inserts or frees a set
 
 Trains = Callable[[Exercise], bool]
 
@@ -138,7 +139,7 @@ def _trains_muscle(exercise: Exercise, members: frozenset[str]) -> bool:
 
 
 def meet_floors(week: Week, days: list[DraftDay]) -> None:
-    for _ in range(400):
+    for _ in range(FLOOR_STEPS):
         short = _needs(week)
         if not short:
             return
@@ -251,8 +252,8 @@ def make_room(week: Week, days: list[DraftDay], trains: Trains, hard: bool = Tru
     sessions) time is made in a day that can train the need. In order: a set from an
     exercise above its fewest sets; then a whole exercise that is neither a main lift nor
     there for a goal or focus; then, for a hard floor only, any but the main lift and the
-    goal's conditioning or mobility work (in sessions under 30 minutes, that too). Exercises that train the need
-    and sets a floor needs are never taken.
+    goal's conditioning or mobility work (in sessions under 30 minutes, that too).
+    Exercises that train the need and sets a floor needs are never taken.
     """
     full = _full_muscles(week, days, trains)
     ranked = sorted(days, key=lambda d: not any(trains(e.exercise) for e in d.entries))
@@ -304,6 +305,8 @@ def _swap_off(week: Week, days: list[DraftDay], trains: Trains, full: set[str]) 
                 continue
             sets = entry.sets
             week.remove_sets(entry, sets)
+            week.used_week[entry.exercise.id] -= 1
+            week.used_week[swap.id] += 1
             day.entries[index] = prescribe(week, swap, entry.role)
             week.add_sets(day.entries[index], sets)
             return True
@@ -356,24 +359,15 @@ def _take_from(week: Week, days: list[DraftDay], patterns: frozenset[str]) -> bo
             for entry in reversed(day.entries):
                 if entry.exercise.pattern not in patterns or not entry.sets:
                     continue
-                if not whole and day.can_lose(entry) and _keeps_floors(week, entry, 1):
+                if not whole and day.can_lose(entry) and week.keeps_floor(entry, balance=False):
                     week.remove_sets(entry)
                     return True
                 if (
                     whole
                     and entry is not main
                     and entry.role not in PROTECTED_ROLES
-                    and _keeps_floors(week, entry, entry.sets)
+                    and week.keeps_floor(entry, entry.sets, balance=False)
                 ):
                     week.remove_sets(entry, entry.sets)
                     return True
     return False
-
-
-def _keeps_floors(week: Week, entry: DraftEntry, count: int) -> bool:
-    """``keeps_floor`` without the balance test (taking from the long side is the point)."""
-    return all(week.volume[g] - count >= week.floor for g in entry.groups) and all(
-        week.muscles[m] - share * count >= week.muscle_floor
-        for m, share in _shares(entry)
-        if m in week.trainable_muscles
-    )

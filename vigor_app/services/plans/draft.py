@@ -213,14 +213,7 @@ class Week:
             for m in soft.SOFT_MUSCLES
         }
         self.muscles: dict[str, float] = {m: 0.0 for m in soft.SOFT_MUSCLES}
-        self.trainable_muscles = frozenset(
-            m
-            for m, members in soft.SOFT_MUSCLES.items()
-            if any(
-                members & set(e.primary_muscles) and e.pattern in STRENGTH_PATTERNS
-                for e in self.pool
-            )
-        )
+        self.trainable_muscles = soft.trainable_muscles(self.pool)
         build = "build" if soft.LIFTING_GOALS & set(self.goals) else "maintain"
         self.muscle_target = {
             m: min(self.muscle_ceiling[m], max(self.muscle_floor, MUSCLE_TARGET[build][self.level]))
@@ -265,9 +258,9 @@ class Week:
     def remove_sets(self, entry: DraftEntry, count: int = 1) -> None:
         self.add_sets(entry, -count)
 
-    def keeps_floor(self, entry: DraftEntry, count: int = 1) -> bool:
+    def keeps_floor(self, entry: DraftEntry, count: int = 1, *, balance: bool = True) -> bool:
         """Whether ``count`` sets of this exercise can go without a group or muscle dropping
-        below its floor (nor a balance leaving its range)."""
+        below its floor (nor, unless ``balance=False``, a balance leaving its range)."""
         return (
             all(self.volume[g] - count >= self.floor for g in entry.groups)
             and all(
@@ -275,7 +268,7 @@ class Week:
                 for m, share in muscle_shares(entry.exercise)
                 if m in self.trainable_muscles
             )
-            and self.keeps_balance(entry.exercise.pattern, -count)
+            and (not balance or self.keeps_balance(entry.exercise.pattern, -count))
         )
 
     def keeps_balance(self, pattern: str, change: int) -> bool:
@@ -320,11 +313,9 @@ class Week:
             return False
         if any(self.volume[g] + count > self.cap for g in entry.groups):
             return False
-        if not soft_limits:
-            pass
-        elif entry.is_lift and entry.sets + count > day.most_sets(entry):
+        if soft_limits and entry.is_lift and entry.sets + count > day.most_sets(entry):
             return False
-        elif any(
+        if soft_limits and any(
             self.muscles[m] + share * count > self.muscle_ceiling[m]
             for m, share in muscle_shares(entry.exercise)
         ):

@@ -144,6 +144,18 @@ def volume_ceiling(goals: tuple[str, ...], level: str, minutes: int, muscle: str
     return MUSCLE_CEILING
 
 
+def trainable_muscles(pool: Iterable[Exercise]) -> frozenset[str]:
+    """Soft muscles some strength exercise of the pool trains as a primary muscle (only
+    these have a floor: an injury that takes out every chest exercise takes the chest's)."""
+    found: set[str] = set()
+    for exercise in pool:
+        if exercise.pattern in STRENGTH_PATTERNS:
+            found |= {
+                m for m, members in SOFT_MUSCLES.items() if members & set(exercise.primary_muscles)
+            }
+    return frozenset(found)
+
+
 def muscle_share(exercise: Exercise, muscles: frozenset[str]) -> float:
     """What one set of the exercise counts for these muscles: 1 primary, ½ secondary, else 0."""
     if muscles & set(exercise.primary_muscles):
@@ -231,8 +243,13 @@ def ratio_ok(top: float, bottom: float, bounds: tuple[float, float]) -> bool:
     return bounds[0] <= top / bottom <= bounds[1]
 
 
-# The two balances: (name, top patterns, bottom patterns, bounds).
+# The two balances: (rule, top patterns, bottom patterns, bounds).
 BALANCES: tuple[tuple[str, frozenset[str], frozenset[str], tuple[float, float]], ...] = (
     ("push_pull", PUSH_PATTERNS, PULL_PATTERNS, PUSH_PULL_RATIO),
     ("squat_hinge", KNEE_PATTERNS, HINGE_PATTERNS, KNEE_HINGE_RATIO),
 )
+# How a balance's two sides read in a message.
+BALANCE_SIDES: dict[str, tuple[str, str]] = {
+    "push_pull": ("push", "pull"),
+    "squat_hinge": ("squat and lunge", "hinge"),
+}

@@ -1,11 +1,12 @@
 """The soft rules: what a strength coach expects of a week, beyond the hard rules.
 
 ``soft_violations(plan, profile, request=None)`` reads a plan dict (the stored schema,
-``weekly_plan``) and returns ``validation.Violation``s with stable codes. It is a measuring
-stick: it is *not* part of ``validate_plan`` yet (today's engine plans break it; see
-``bench/plan_quality.py``). It never raises on a malformed plan; what it cannot read it
-skips, and a plan without a list of days has no soft violations (``validate_plan``
-reports the shape). Numbers live in ``soft_limits``.
+``weekly_plan``) and returns ``violations.Violation``s with stable codes;
+``validate_plan(..., soft=True)`` adds them once the hard rules hold, the engine keeps them
+(``bench/plan_quality.py`` measures it) and the AI judge asks them of LLM plans. It never
+raises on a malformed plan; what it cannot read it skips, and a plan without a list of days
+has no soft violations (``validate_plan`` reports the shape). Numbers live in
+``soft_limits``.
 
 Rules, each with its code:
 
@@ -234,13 +235,10 @@ class _SoftChecker:
         goals, level = self.inputs.goals, self.inputs.level
         floor = limits.volume_floor(goals, level, self.minutes)
         counted = [i for d in days for i in d.items if i.exercise.pattern in STRENGTH_PATTERNS]
+        trainable = limits.trainable_muscles(self.pool)
         for muscle, members in limits.SOFT_MUSCLES.items():
             sets = sum(i.sets * limits.muscle_share(i.exercise, members) for i in counted)
-            trainable = any(
-                members & set(e.primary_muscles) and e.pattern in STRENGTH_PATTERNS
-                for e in self.pool
-            )
-            if trainable and sets < floor:
+            if muscle in trainable and sets < floor:
                 self.add(
                     "soft_volume_low",
                     f"{muscle}: {_fmt(sets)} sets this week, at least {floor} wanted "
@@ -260,38 +258,18 @@ class _SoftChecker:
         totals: dict[str, int] = defaultdict(int)
         for item in (i for d in days for i in d.items):
             totals[item.exercise.pattern] += item.sets
-        checks = (
-            (
-                "soft_push_pull",
-                "push",
-                limits.PUSH_PATTERNS,
-                "pull",
-                limits.PULL_PATTERNS,
-                limits.PUSH_PULL_RATIO,
-            ),
-            (
-                "soft_squat_hinge",
-                "squat and lunge",
-                limits.KNEE_PATTERNS,
-                "hinge",
-                limits.HINGE_PATTERNS,
-                limits.KNEE_HINGE_RATIO,
-            ),
-        )
-        for code, top_name, top_patterns, bottom_name, bottom_patterns, (low, high) in checks:
+        for rule, top_patterns, bottom_patterns, (low, high) in limits.BALANCES:
             top = sum(totals[p] for p in top_patterns)
             bottom = sum(totals[p] for p in bottom_patterns)
-            if top == 0 and bottom == 0:
+            if limits.ratio_ok(top, bottom, (low, high)):
                 continue
-            ratio = top / bottom if bottom else float("inf")
-            if not low <= ratio <= high:
-                shown = f"{ratio:.2f}" if bottom else "no " + bottom_name
-                self.add(
-                    code,
-                    f"{top_name}:{bottom_name} sets {top}:{bottom} ({shown}); "
-                    f"wanted {low:g}-{high:g}",
-                    "days",
-                )
+            top_name, bottom_name = limits.BALANCE_SIDES[rule]
+            shown = f"{top / bottom:.2f}" if bottom else "no " + bottom_name
+            self.add(
+                f"soft_{rule}",
+                f"{top_name}:{bottom_name} sets {top}:{bottom} ({shown}); wanted {low:g}-{high:g}",
+                "days",
+            )
 
     def variations(self, days: list[_Day]) -> None:
         for day in days:
