@@ -26,10 +26,10 @@ from vigor_app.services.ai import gateway as ai_gateway
 from vigor_app.services.ai.gateway import PlanAnswer, PlanJob, PlanVerdict
 from vigor_app.services.ai.prompts import PROMPT_VERSION
 from vigor_app.services.catalogue import catalogue
+from vigor_app.services.catalogue.catalogue import load_catalogue
 from vigor_app.services.catalogue.exercise import Exercise
 from vigor_app.services.errors import ValidationError
-from vigor_app.services.plans import engine, plan_text, rules
-from vigor_app.services.plans.plan_text import PLAN_KEYS
+from vigor_app.services.plans import block, engine, plan_text, rules
 from vigor_app.services.plans.request import (
     PlanInputError,
     PlanInputs,
@@ -150,7 +150,7 @@ def plan_messages(inputs: PlanInputs, draft: dict[str, Any]) -> list[dict[str, s
         focus_max=plan_text.LIMITS["focus"][1], reason_max=plan_text.LIMITS["reason"][1],
     )
     person = {key: value for key, value in inputs.to_dict().items() if value not in ([], None)}
-    draft_body = {key: draft[key] for key in PLAN_KEYS if key in draft}
+    draft_body = plan_text.known_parts(draft)  # the days only: weeks and ramps follow from them
     user = (
         f"Person: {json.dumps(person, separators=(',', ':'))}\n"
         f"Exercises: {json.dumps([_exercise_line(e) for e in pool], separators=(',', ':'))}\n"
@@ -248,7 +248,7 @@ def job(profile: Profile, request: PlanRequest, seed: int,
         if soft:
             named = "; ".join(f"{v.code} {v}" for v in soft[:3])
             return PlanVerdict(None, "PlanBreaksSoftRules", named, fix=fix_message(soft))
-        return PlanVerdict(plan)
+        return PlanVerdict(block.with_block(plan, inputs, load_catalogue()))
 
     return PlanJob(
         draft=draft,

@@ -27,9 +27,10 @@ from collections.abc import Mapping
 from typing import Any
 
 from vigor_app.services.catalogue.catalogue import Catalogue, load_catalogue
-from vigor_app.services.plans import progression, schedule, splits
+from vigor_app.services.plans import block, progression, schedule, splits, warmups
 from vigor_app.services.plans.allocation import allocate, rebalance
 from vigor_app.services.plans.draft import DraftDay, DraftEntry, Week
+from vigor_app.services.plans.plan_notes import plan_notes
 from vigor_app.services.plans.request import PlanInputs, PlanRequest, Profile, coerce_inputs
 from vigor_app.services.plans.selection import build_day, ensure_strength_lift, goal_slots
 from vigor_app.services.plans.settling import settle
@@ -75,13 +76,16 @@ def generate_plan(
         for day in days:
             day.entries = [e for e in day.entries if e.sets]
             settle(week, day)
+    plan_days = tuple(_plan_day(week, index, day) for index, day in enumerate(days, start=1))
     return WeeklyPlan(
         seed=seed,
         split=split,
         inputs=inputs.to_dict(),
-        days=tuple(_plan_day(week, index, day) for index, day in enumerate(days, start=1)),
+        days=plan_days,
         rest_days=schedule.rest_days(weekdays),
         engine=ENGINE_NAME,
+        weeks=tuple(block.block_weeks([d.to_dict() for d in plan_days], inputs, week.catalogue)),
+        notes=tuple(plan_notes(inputs, week.catalogue)),
     )
 
 
@@ -100,18 +104,19 @@ def day_labels(templates: tuple[splits.DayTemplate, ...]) -> list[str]:
 
 
 def _plan_day(week: Week, index: int, day: DraftDay) -> PlanDay:
+    ramps = warmups.day_ramps([], [entry.exercise for entry in day.entries])
     return PlanDay(
         name=f"Day {index} \u2014 {day.label}",
         weekday=day.weekday,
         focus=day.focus,
         estimated_minutes=estimated_minutes(day.total_seconds()),
         warmup=tuple(day.warmup),
-        exercises=tuple(_plan_item(week, entry) for entry in day.entries),
+        exercises=tuple(_plan_item(week, entry, ramp) for entry, ramp in zip(day.entries, ramps, strict=True)),
         cooldown=tuple(day.cooldown),
     )
 
 
-def _plan_item(week: Week, entry: DraftEntry) -> PlanItem:
+def _plan_item(week: Week, entry: DraftEntry, ramp: list[dict[str, int]]) -> PlanItem:
     easier, harder = week.catalogue.variations(
         entry.exercise.id, week.inputs.equipment, week.inputs.injuries
     )
@@ -126,4 +131,5 @@ def _plan_item(week: Week, entry: DraftEntry) -> PlanItem:
         easier=easier.id if easier else None,
         harder=harder.id if harder else None,
         progression=progression.rule_for(entry.exercise, entry.reps),
+        warmup_sets=tuple(ramp),
     )

@@ -12,15 +12,18 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from vigor_app import db
 from vigor_app.clock import utcnow
-from vigor_app.models import WorkoutPlan
+from vigor_app.models import WorkoutPlan, WorkoutSession
+from vigor_app.models.workout import SESSION_FINISHED
 from vigor_app.services.catalogue import catalogue
+from vigor_app.services.catalogue.catalogue import load_catalogue
 from vigor_app.services.catalogue.exercise import Exercise
 from vigor_app.services.errors import NotFound, ValidationError
-from vigor_app.services.plans import ai_plans, profiles, rules, timing
+from vigor_app.services.plans import ai_plans, block, profiles, rules, timing
 from vigor_app.services.plans.engine import generate_plan
 from vigor_app.services.plans.request import (
     PROFILE_KEYS,
@@ -223,7 +226,7 @@ def _reps_for(replacement: Exercise, current: str, inputs: PlanInputs) -> str:
 
 def _swapped(plan: dict[str, Any], day_index: int, item_index: int,
              replacement: Exercise, inputs: PlanInputs) -> dict[str, Any]:
-    plan = dict(plan)
+    plan = {key: value for key, value in plan.items() if key != "weeks"}  # re-derived after the swap
     days = [dict(d) for d in plan.get("days", [])]
     day = days[day_index]
     items = [dict(i) for i in day["exercises"]]
@@ -232,7 +235,7 @@ def _swapped(plan: dict[str, Any], day_index: int, item_index: int,
         exercise_id=replacement.id, name=replacement.name,
         reps=_reps_for(replacement, str(item.get("reps", "")), inputs),
         reason=f"Swapped in for {item['name']}: the same movement, with your equipment.",
-        easier=None, harder=None,
+        easier=None, harder=None, warmup_sets=[],
     )
     items[item_index] = item
     day["exercises"] = items
@@ -287,7 +290,69 @@ def swap_exercise(user_id: int, plan_id: int, day_index: int, item_index: int,
         if problems:
             raise ValidationError(f"That swap would break the plan: {problems[0].message}",
                                   field="exercise")
-        row.plan = plan
+        row.plan = block.with_block(plan, inputs, load_catalogue())
         row.updated_at = utcnow()
         session.add(row)
         return _stored(row)
+
+
+# -- the block's weeks ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PlanWeek:
+    number: int  # 1-based
+    weeks: int  # the block's length
+    deload: bool
+    days: list[dict[str, Any]]  # every day's exercises with this week's targets laid over
+
+
+def plan_weeks(plan: dict[str, Any], inputs: dict[str, Any]) -> list[dict[str, Any]]:
+    """A stored plan's weeks; derived from its days for a plan kept before plans had weeks
+    (empty when even that cannot be done)."""
+    weeks = plan.get("weeks")
+    if isinstance(weeks, list) and weeks:
+        return weeks
+    try:
+        plan_inputs = _stored_inputs(inputs)
+    except PlanInputError:
+        return []
+    if validate_plan(plan, plan_inputs):
+        return []
+    return block.block_weeks(plan["days"], plan_inputs, load_catalogue())
+
+
+def finished_sessions(session: Session, user_id: int, plan_id: int) -> int:
+    """Workouts the person finished from this plan (they set the week of the block)."""
+    return session.exec(select(func.count()).where(
+        WorkoutSession.user_id == user_id, WorkoutSession.plan_id == plan_id,
+        WorkoutSession.status == SESSION_FINISHED)).one()
+
+
+def plan_week(plan: dict[str, Any], inputs: dict[str, Any], done: int,
+              number: int | None = None) -> PlanWeek | None:
+    """Week ``number`` of the plan (the current one, from ``done`` finished workouts, when
+    None); None when the plan has no readable weeks."""
+    weeks = plan_weeks(plan, inputs)
+    days = plan.get("days", [])
+    if not weeks or not isinstance(days, list):
+        return None
+    days_per_week = max(1, len(days))
+    if number is None or not 1 <= number <= len(weeks):
+        number = block.current_week(done, days_per_week, len(weeks))
+    week = weeks[number - 1]
+    laid = []
+    for day, targets in zip(days, week.get("days", []), strict=False):
+        try:
+            laid.append({**day, "estimated_minutes": targets.get("estimated_minutes"),
+                         "exercises": block.laid_over(day["exercises"], targets["exercises"])})
+        except (KeyError, TypeError, ValueError, AttributeError):
+            laid.append(day)
+    return PlanWeek(number=number, weeks=len(weeks), deload=bool(week.get("deload")), days=laid)
+
+
+def current_week(user_id: int, plan_id: int, number: int | None = None) -> PlanWeek | None:
+    """The week of the block the person is in for one of their plans (or week ``number``)."""
+    with db.read_only() as session:
+        row = _owned(session, user_id, plan_id)
+        return plan_week(row.plan, row.inputs, finished_sessions(session, user_id, plan_id), number)

@@ -25,6 +25,11 @@ Hard rules, each with its violation code:
 - ``weekday`` / ``rest_days`` / ``consecutive``: weekdays valid and distinct, preferred
   weekdays honoured, rest days the untrained weekdays, no over-long run of training days
   (``schedule``).
+- ``weeks`` (when the plan has them, see ``block``): 4-6 weeks numbered from 1, the last and
+  only the last a deload, each listing the plan's days and their exercises in order; every
+  week's sets, reps, RPE and time are judged by the rules above as if it were the plan's
+  days, except that the deload week has no volume floor and no shortest session.
+  ``warmup_sets``: a list of {percent 0-90, reps 1-15} steps with rising percentages.
 
 Soft rules (``soft=True``, codes ``soft_*``, see ``soft_rules``): what a strength coach
 expects beyond the hard rules - 2-5 sets per lift, the main lift first and heaviest, weekly
@@ -41,7 +46,7 @@ from typing import Any, TypeGuard
 
 from vigor_app.services.catalogue.catalogue import Catalogue, load_catalogue
 from vigor_app.services.catalogue.exercise import Exercise
-from vigor_app.services.plans import rules, schedule
+from vigor_app.services.plans import block, rules, schedule
 from vigor_app.services.plans.request import PlanInputs, PlanRequest, Profile, coerce_inputs
 from vigor_app.services.plans.soft_rules import soft_violations
 from vigor_app.services.plans.timing import (
@@ -58,6 +63,7 @@ from vigor_app.services.vocabulary import LEVEL_RANK, PROGRESSION_RULES, WEEKDAY
 __all__ = ["Violation", "validate_plan"]
 
 ESTIMATE_SLACK_MINUTES = 2
+MAX_WARMUP_STEPS = 6
 ITEM_KEYS = (
     "exercise_id",
     "name",
@@ -87,9 +93,10 @@ def _is_number(value: Any) -> TypeGuard[float]:
 
 
 class _Checker:
-    def __init__(self, inputs: PlanInputs, catalogue: Catalogue) -> None:
+    def __init__(self, inputs: PlanInputs, catalogue: Catalogue, *, deload: bool = False) -> None:
         self.inputs = inputs
         self.catalogue = catalogue
+        self.deload = deload  # a deload week: no volume floor, no shortest session
         self.equipment = frozenset(inputs.equipment) | {"bodyweight"}
         self.injuries = frozenset(inputs.injuries)
         self.level_rank = LEVEL_RANK[inputs.level]
@@ -122,6 +129,8 @@ class _Checker:
                 weekdays.append(weekday)
         self.week_volume()
         self.schedule(plan, days, weekdays)
+        if plan.get("weeks") is not None and not self.found:
+            self.weeks(plan, days)
 
     # -- one day -----------------------------------------------------------------------
 
@@ -165,6 +174,8 @@ class _Checker:
             return  # the broken items are already reported; the time cannot be computed
         seconds = session_seconds(warmup, main, cooldown)
         low, high = time_window(self.inputs.session_minutes)
+        if self.deload:
+            low = 0
         if not low <= seconds <= high:
             self.add(
                 "time",
@@ -196,6 +207,8 @@ class _Checker:
         missing = [k for k in (ITEM_KEYS if main else DRILL_KEYS) if k not in item]
         if missing:
             self.add("malformed", f"missing {', '.join(missing)}", where)
+        if main and "warmup_sets" in item:
+            self.warmup_sets(item["warmup_sets"], f"{where}.warmup_sets")
         exercise = self.exercise(item, where)
         sets = item.get("sets")
         if not (_is_int(sets) and rules.SETS_RANGE[0] <= sets <= rules.SETS_RANGE[1]):
@@ -318,7 +331,7 @@ class _Checker:
         )
         pool = self.catalogue.available_for(self.equipment, self.injuries, self.inputs.level)
         for group in sorted(rules.trainable_groups(pool)):
-            if volume[group] < floor:
+            if volume[group] < floor and not self.deload:
                 self.add(
                     "volume_low",
                     f"{group}: {volume[group]} hard sets this week, at least {floor} needed",
@@ -331,6 +344,62 @@ class _Checker:
                     f"{group}: {sets} hard sets this week, at most {cap} allowed",
                     "days",
                 )
+
+    def weeks(self, plan: Mapping[str, Any], days: list[Any]) -> None:
+        """The block's weeks: each laid over the days and judged like them."""
+        weeks = plan["weeks"]
+        low, high = block.WEEKS_RANGE
+        if not isinstance(weeks, list) or not low <= len(weeks) <= high:
+            self.add("weeks", f"weeks must be a list of {low} to {high} weeks", "weeks")
+            return
+        for index, week in enumerate(weeks):
+            where, deload = f"weeks[{index}]", index == len(weeks) - 1
+            laid = self.week_days(week, days, where)
+            if laid is None:
+                continue
+            if week.get("deload") is not deload:
+                self.add("weeks", "the last week, and only the last, is the deload", f"{where}.deload")
+            checker = _Checker(self.inputs, self.catalogue, deload=deload)
+            checker.plan({**plan, "days": laid, "weeks": None})
+            for found in checker.found:
+                self.add(found.code, f"week {index + 1}: {found.message}", f"{where}.{found.where}")
+
+    def week_days(self, week: Any, days: list[Any], where: str) -> list[dict[str, Any]] | None:
+        """The plan's days with one week's targets in place; None (and a violation) when the
+        week does not list the plan's days and exercises in order."""
+        week_days = week.get("days") if isinstance(week, Mapping) else None
+        number = week.get("week") if isinstance(week, Mapping) else None
+        if number != int(where[6:-1]) + 1 or not isinstance(week_days, list) or len(week_days) != len(days):
+            self.add("weeks", f"week {where[6:-1]} must be numbered in order and list every day", where)
+            return None
+        laid = []
+        for day_index, (day, targets) in enumerate(zip(days, week_days, strict=True)):
+            items = day["exercises"]
+            listed = targets.get("exercises") if isinstance(targets, Mapping) else None
+            if (not isinstance(listed, list) or len(listed) != len(items) or any(
+                    not isinstance(t, Mapping) or t.get("exercise_id") != i.get("exercise_id")
+                    or not isinstance(t.get("note", ""), str)
+                    for t, i in zip(listed, items, strict=False))):
+                self.add("weeks", "a week must list the day's exercises in order",
+                         f"{where}.days[{day_index}]")
+                return None
+            laid.append({**day, "estimated_minutes": targets.get("estimated_minutes"),
+                         "exercises": block.laid_over(items, listed)})
+        return laid
+
+    def warmup_sets(self, steps: Any, where: str) -> None:
+        if not isinstance(steps, list) or len(steps) > MAX_WARMUP_STEPS:
+            self.add("malformed", f"warmup_sets must be a list of at most {MAX_WARMUP_STEPS} steps", where)
+            return
+        last = -1
+        for step in steps:
+            percent = step.get("percent") if isinstance(step, Mapping) else None
+            reps = step.get("reps") if isinstance(step, Mapping) else None
+            if not (_is_int(percent) and last < percent <= 90 and _is_int(reps) and 1 <= reps <= 15):
+                self.add("malformed", "warmup_sets steps need rising percentages (0-90) and 1-15 reps",
+                         where)
+                return
+            last = percent
 
     def schedule(self, plan: Mapping[str, Any], days: list[Any], weekdays: list[str]) -> None:
         preferred = self.inputs.preferred_weekdays

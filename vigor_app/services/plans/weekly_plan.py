@@ -7,12 +7,24 @@ Schema (also what an LLM must produce, and what ``validation.validate_plan`` rea
                "estimated_minutes": 45,
                "warmup":    [{"exercise_id", "name", "sets", "reps"}],
                "exercises": [{"exercise_id", "name", "sets", "reps", "rest_seconds", "rpe",
-                              "reason", "easier", "harder", "progression"}],
+                              "reason", "easier", "harder", "progression",
+                              "warmup_sets": [{"percent", "reps"}]}],
                "cooldown":  [{"exercise_id", "name", "sets", "reps"}]}],
-     "rest_days": ["tue", ...]}
+     "rest_days": ["tue", ...],
+     "weeks": [{"week": 1, "deload": false,
+                "days": [{"estimated_minutes": 45,
+                          "exercises": [{"exercise_id", "sets", "reps", "rpe", "note"}]}]}],
+     "notes": [{"kind": "time" | "injury", "text", ...}]}
 
 ``reps`` is a count ("10"), a range ("8-12") or seconds ("30s"); unilateral exercises
 are per side. ``easier``/``harder`` are catalogue ids or null.
+
+``days`` are the block's first week; ``weeks`` hold every week of the block, day by day and
+item by item in the same order (``block``); ``warmup_sets`` is the warm-up ramp of a main
+barbell or dumbbell lift, as percentages of the working weight (0: the empty bar) - empty for
+other items (``warmups``); ``notes`` say which goal a short week favoured and which muscles
+an injury took out (``plan_notes``). An LLM writes only the days: the rest is derived from
+them (``block.with_block``).
 """
 
 from __future__ import annotations
@@ -48,9 +60,12 @@ class PlanItem:
     easier: str | None
     harder: str | None
     progression: str
+    warmup_sets: tuple[dict[str, int], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        out = asdict(self)
+        out["warmup_sets"] = [dict(step) for step in self.warmup_sets]
+        return out
 
 
 @dataclass(frozen=True)
@@ -83,6 +98,8 @@ class WeeklyPlan:
     days: tuple[PlanDay, ...]
     rest_days: tuple[str, ...]
     engine: str = "builtin"
+    weeks: tuple[dict[str, Any], ...] = ()
+    notes: tuple[dict[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -92,4 +109,6 @@ class WeeklyPlan:
             "inputs": dict(self.inputs),
             "days": [day.to_dict() for day in self.days],
             "rest_days": list(self.rest_days),
+            "weeks": [dict(week) for week in self.weeks],
+            "notes": [dict(note) for note in self.notes],
         }

@@ -32,15 +32,16 @@ DEFAULT_REST = 90
 
 def add_entry(session: Session, user_id: int, row: WorkoutSession, exercise_id: str, position: int, *,
               target_sets: int | None = None, target_reps: str = "", target_rpe: float | None = None,
-              rest_seconds: int = DEFAULT_REST) -> None:
-    """Add an exercise the person may use to the workout `row`, with its sets pre-filled."""
+              rest_seconds: int = DEFAULT_REST, load_factor: float = 1.0) -> None:
+    """Add an exercise the person may use to the workout `row`, with its sets pre-filled
+    (last time's weights times `load_factor`: below 1 in a plan's deload week)."""
     catalogue_store.require_usable(session, user_id, exercise_id)
     entry = SessionExercise(session_id=saved_id(row), user_id=user_id, exercise_id=exercise_id, position=position,
                             target_sets=target_sets, target_reps=target_reps, target_rpe=target_rpe,
                             rest_seconds=rest_seconds)
     session.add(entry)
     session.flush()
-    prefill_sets(session, user_id, entry)
+    prefill_sets(session, user_id, entry, load_factor=load_factor)
 
 
 def find_exercises(user_id: int, text: str, limit: int = 8) -> list[catalogue_store.UsableExercise]:

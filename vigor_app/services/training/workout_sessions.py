@@ -15,6 +15,8 @@ from vigor_app.clock import utcnow
 from vigor_app.models import FitnessProfile, WorkoutPlan, WorkoutSession, WorkoutSet
 from vigor_app.models.workout import SESSION_FINISHED, SESSION_OPEN
 from vigor_app.services.errors import NotFound, ValidationError
+from vigor_app.services.plans import library as plan_library
+from vigor_app.services.plans.progression import DELOAD_FACTOR as DELOAD_LOAD_FACTOR
 from vigor_app.services.text_rules import plain_text
 from vigor_app.services.training import achievements, milestones
 from vigor_app.services.training.set_values import field_number
@@ -53,7 +55,9 @@ def _refuse_second_open(session: Session, user_id: int) -> None:
 
 
 def start_from_plan(user_id: int, plan_id: int, day_index: int, *, now: datetime | None = None) -> SessionView:
-    """Start a session from one day of a plan: its exercises and targets, last time's numbers."""
+    """Start a session from one day of a plan, in the week of its block the person is in: that
+    week's exercises and targets (sets, reps, RPE), last time's weights (a deload week's about
+    10 % lighter)."""
     now = now or utcnow()
     with db.transaction() as session:
         plan = session.get(WorkoutPlan, plan_id)
@@ -63,16 +67,22 @@ def start_from_plan(user_id: int, plan_id: int, day_index: int, *, now: datetime
         if not isinstance(day_index, int) or not 0 <= day_index < len(days):
             raise NotFound("That day is not in the plan.")
         _refuse_second_open(session, user_id)
-        day = days[day_index]
+        week = plan_library.plan_week(plan.plan, plan.inputs,
+                                      plan_library.finished_sessions(session, user_id, plan_id))
+        day = week.days[day_index] if week is not None else days[day_index]
+        name = str(day.get("name", f"Day {day_index + 1}"))
+        if week is not None:
+            name += f" · week {week.number}{' (deload)' if week.deload else ''}"
         row = WorkoutSession(user_id=user_id, plan_id=plan_id, plan_day_index=day_index,
-                             name=str(day.get("name", f"Day {day_index + 1}"))[:120], started_at=now,
+                             name=name[:120], started_at=now,
                              timezone=_timezone(session, user_id), created_at=now, updated_at=now)
         session.add(row)
         session.flush()
         for position, item in enumerate(day.get("exercises", [])[:MAX_EXERCISES]):
             add_entry(session, user_id, row, str(item.get("exercise_id")), position,
                       target_sets=int(item.get("sets") or DEFAULT_SETS), target_reps=str(item.get("reps", "")),
-                      target_rpe=item.get("rpe"), rest_seconds=int(item.get("rest_seconds") or DEFAULT_REST))
+                      target_rpe=item.get("rpe"), rest_seconds=int(item.get("rest_seconds") or DEFAULT_REST),
+                      load_factor=DELOAD_LOAD_FACTOR if week is not None and week.deload else 1.0)
         session.flush()
         return session_view(session, row)
 

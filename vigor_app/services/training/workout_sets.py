@@ -3,11 +3,13 @@ removing one, and saving one the moment it is done (its numbers checked by `set_
 personal records it sets kept and announced).
 
 Sets are pre-filled with what the person did last time for that exercise (the most recent
-finished session that has it), else with the plan's target.
+finished session that has it), within the plan's target for the week when the exercise
+comes from a plan, else with that target.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -19,7 +21,9 @@ from vigor_app.clock import utcnow
 from vigor_app.models import PersonalRecord, SessionExercise, WorkoutSession, WorkoutSet
 from vigor_app.models.ids import saved_id
 from vigor_app.models.workout import SESSION_FINISHED
+from vigor_app.services.catalogue import catalogue
 from vigor_app.services.errors import ValidationError
+from vigor_app.services.plans.progression import load_step_kg
 from vigor_app.services.plans.timing import parse_reps
 from vigor_app.services.training import achievements, milestones, records
 from vigor_app.services.training.set_values import check_set_values
@@ -64,20 +68,37 @@ def last_performance(session: Session, user_id: int, exercise_id: str) -> list[W
     ).all())
 
 
-def prefill_sets(session: Session, user_id: int, entry: SessionExercise) -> None:
+def prefill_sets(session: Session, user_id: int, entry: SessionExercise, *, load_factor: float = 1.0) -> None:
     """The sets of an exercise just added to a workout: as many as its target (else as last
-    time, else DEFAULT_SETS), with last time's numbers, else the target's reps or seconds."""
+    time, else DEFAULT_SETS); the target's reps or seconds (the bottom of a range), else last
+    time's; last time's weight, times `load_factor` rounded down to the kit's load step when
+    it is below 1 (a deload week)."""
     previous = last_performance(session, user_id, entry.exercise_id)
     parsed = parse_reps(entry.target_reps)
     count = entry.target_sets or (len(previous) or DEFAULT_SETS)
     for position_in_entry in range(min(count, MAX_SETS_PER_EXERCISE)):
         last = previous[min(position_in_entry, len(previous) - 1)] if previous else None
-        reps = last.reps if last else (None if parsed is None or parsed.timed else parsed.low)
-        seconds = last.seconds if last else (parsed.low if parsed is not None and parsed.timed else None)
+        reps = last.reps if last else None
+        seconds = last.seconds if last else None
+        if parsed is not None:  # this week's target: last time's count, kept within it
+            before = (last.seconds if parsed.timed else last.reps) if last else None
+            wanted = min(max(before or parsed.low, parsed.low), parsed.high)
+            reps, seconds = (None, wanted) if parsed.timed else (wanted, None)
+        weight = last.weight_kg if last else None
+        if weight is not None and load_factor < 1:
+            weight = lighter(weight, load_factor, entry.exercise_id)
         session.add(WorkoutSet(session_exercise_id=saved_id(entry), session_id=entry.session_id, user_id=user_id,
                                exercise_id=entry.exercise_id, position=position_in_entry, reps=reps,
-                               seconds=seconds, weight_kg=last.weight_kg if last else None, rpe=None,
-                               done=False))
+                               seconds=seconds, weight_kg=weight, rpe=None, done=False))
+
+
+def lighter(weight_kg: float, factor: float, exercise_id: str) -> float:
+    """`weight_kg` times `factor`, rounded down to the exercise's load step (2.5 kg when the
+    exercise is not in the catalogue), never below one step."""
+    found = catalogue.find_exercise(exercise_id)
+    step = load_step_kg(found.equipment_set) if found else 0.0
+    step = step or 2.5
+    return max(step, math.floor(weight_kg * factor / step) * step)
 
 
 def move_set(user_id: int, set_id: int, offset: int) -> SessionView:
