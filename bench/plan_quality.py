@@ -5,8 +5,9 @@ injuries, 2-6 days, 15-120 minutes; seeded, so runs compare), runs
 ``soft_rules.soft_violations`` on each and prints, per rule, the share of plans breaking
 it - separately for *lifting profiles* (uninjured, 3+ days of 45+ minutes, with loadable
 equipment), the same without loadable kit, short weeks and injured people - a few
-example messages per rule, the share of lifting items at one set, and generation time
-p50/p95/max.
+example messages per rule, the share of lifting items at one set, the plans breaking a
+hard rule in their days or any week of their block, the block lengths and how much of week
+1's volume the deload keeps, and generation time (a whole block) p50/p95/max.
 
     .venv/bin/python bench/plan_quality.py [--profiles 1000] [--seed 20261206] [--examples 3]
 """
@@ -28,6 +29,7 @@ from vigor_app.services.plans.engine import generate_plan  # noqa: E402
 from vigor_app.services.plans.request import PlanInputs, PlanRequest, Profile, coerce_inputs  # noqa: E402
 from vigor_app.services.plans.soft_limits import LOAD_CLASS  # noqa: E402
 from vigor_app.services.plans.soft_rules import SOFT_CODES, soft_violations  # noqa: E402
+from vigor_app.services.plans.validation import validate_plan  # noqa: E402
 
 LOADABLE = frozenset(LOAD_CLASS)
 
@@ -93,6 +95,9 @@ def main(argv: list[str] | None = None) -> int:
     broken: dict[str, Counter[str]] = {g: Counter() for g in GROUPS}
     examples: dict[str, list[str]] = defaultdict(list)
     lifts = one_set = 0
+    hard_broken = 0  # plans (days and every week of the block) breaking a hard rule
+    block_weeks: Counter[int] = Counter()
+    deload_share: list[float] = []  # deload week's sets over week 1's
     generate_ms: list[float] = []
     for profile, request, seed in cases:
         inputs = coerce_inputs(profile, request)
@@ -101,6 +106,10 @@ def main(argv: list[str] | None = None) -> int:
         plan = generate_plan(inputs, seed=seed, catalogue=catalogue).to_dict()
         generate_ms.append((time.perf_counter() - t0) * 1000)
         plans[group] += 1
+        hard_broken += bool(validate_plan(plan, inputs, catalogue=catalogue))
+        block_weeks[len(plan["weeks"])] += 1
+        week_sets = [sum(i["sets"] for d in w["days"] for i in d["exercises"]) for w in plan["weeks"]]
+        deload_share.append(week_sets[-1] / week_sets[0])
         found = soft_violations(plan, inputs, catalogue=catalogue)
         for code in {v.code for v in found}:
             broken[group][code] += 1
@@ -127,6 +136,10 @@ def main(argv: list[str] | None = None) -> int:
         name = "any soft rule" if code == "any" else code
         print(f"{name:<20}" + "".join(f"{share:>9.1f}%" for share in shares))
     print(f"lifting items at one set: {one_set} of {lifts} ({100 * one_set / max(1, lifts):.1f} %)")
+    print(f"plans breaking a hard rule (days or any week of the block): {hard_broken}")
+    print("block length: " + ", ".join(f"{n} weeks {block_weeks[n]}" for n in sorted(block_weeks))
+          + f"; deload sets / week 1 sets: p5 {percentile(deload_share, 0.05):.2f}, "
+          f"p50 {percentile(deload_share, 0.5):.2f}, p95 {percentile(deload_share, 0.95):.2f}")
     print("\nexamples (any group):")
     for code in SOFT_CODES:
         for message in examples.get(code, []):

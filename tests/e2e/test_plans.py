@@ -1,4 +1,5 @@
-"""A new person completes onboarding, generates a plan, swaps an exercise, and it persists."""
+"""A new person completes onboarding, generates a plan, swaps an exercise, and it persists;
+the plan's weeks, notes and warm-ups show, and a day starts at the current week."""
 
 from __future__ import annotations
 
@@ -55,6 +56,20 @@ def test_onboarding_then_a_plan_with_a_swap_that_survives_a_reload(page: Page):
     expect(page.get_by_role("button", name=re.compile(r"^Swap ")).first).to_have_attribute(
         "aria-label", f"Swap {new_name}")
     assert new_name != old_name
+
+    # The plan is a block of weeks: this week shown, any other a choice away, with what each asks.
+    weeks = page.get_by_label("Week of the block")
+    expect(weeks).to_have_value("1")
+    expect(weeks.locator("option")).to_have_count(5)  # intermediate: 4 build weeks and a deload
+    expect(page.get_by_text("Your knee injury")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^Warm-up: ~40 % × \d+")).first).to_be_visible()
+    weeks.select_option(label="Week 5 · deload")
+    expect(page.get_by_text(re.compile(r"^Week 5 of 5: deload"))).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^Deload: ")).first).to_be_visible()
+    page.get_by_role("button", name=re.compile(r"^Start Day 1")).click()
+    expect(page).to_have_url(re.compile(r"/log/?$"))
+    expect(page.get_by_text(re.compile(r"· week 1")).first).to_be_visible()
+    page.goto(page.url.replace("/log", "/workouts"))
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Profile").click()
     expect(page.get_by_role("checkbox", name="Knee")).to_be_checked()

@@ -201,6 +201,7 @@ _cover("WorkoutsState.rename", lambda w: ({"plan_name": "Winter block"},), path=
 _cover("WorkoutsState.start_day", lambda w: (1,), path="/workouts")
 _cover("WorkoutsState.open_swap", lambda w: (0, 0), path="/workouts")
 _cover("WorkoutsState.close_swap", lambda w: (False,), path="/workouts")
+_cover("WorkoutsState.show_week", lambda w: ("2",), path="/workouts")
 _cover("WorkoutsState.choose_swap", lambda w: (w.ids["exercise"],), path="/workouts")
 
 _cover("YourDataState.download_json", path="/profile")

@@ -68,6 +68,7 @@ def _card(card: EntryCard) -> rx.Component:
                 rx.cond(card.target != "", rx.text("Target: ", card.target, size="2", color_scheme="gray")),
                 rx.cond(card.suggestion != "", rx.text(rx.icon("lightbulb", size=12), " ", card.suggestion,
                                                        size="1", color_scheme="orange")),
+                rx.cond(card.warmup != "", rx.text(card.warmup, size="1", color_scheme="gray")),
                 spacing="0",
             ),
             rx.spacer(),

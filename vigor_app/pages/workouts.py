@@ -1,4 +1,4 @@
-"""Workouts: generate a weekly plan and see it day by day; swap, rename, regenerate, delete."""
+"""Workouts: generate a plan and see its block week by week, day by day; swap, rename, regenerate, delete."""
 
 from __future__ import annotations
 
@@ -57,6 +57,8 @@ def _item(day: DayView, item: ItemView) -> rx.Component:
             align="start",
             width="100%",
         ),
+        rx.cond(item.note != "", rx.text(item.note, size="2", weight="medium")),
+        rx.cond(item.warmup != "", rx.text(item.warmup, size="2")),
         rx.text(item.reason, size="2", color_scheme="gray"),
         rx.cond(item.cue != "", rx.text(rx.text.strong("How: "), item.cue, size="2")),
         rx.cond(item.variations != "", rx.text(item.variations, size="1", color_scheme="gray")),
@@ -95,6 +97,7 @@ def _plan_actions() -> rx.Component:
             wrap="wrap",
         ),
         rx.cond(S.rest_days != "", rx.text("Rest days: ", S.rest_days, size="2", color_scheme="gray")),
+        rx.foreach(S.plan_notes, lambda note: rx.callout(note, icon="info", size="1", width="100%")),
         rx.flex(
             rx.cond(~S.plan_active, rx.button("Make active", size="2", on_click=S.activate)),
             rx.button(rx.icon("refresh-cw", size=14), "Regenerate", size="2", variant="soft",
@@ -120,6 +123,25 @@ def _plan_actions() -> rx.Component:
         ),
         spacing="2",
         width="100%",
+    )
+
+
+def _week_picker() -> rx.Component:
+    return rx.cond(
+        S.week_options.length() > 0,
+        rx.vstack(
+            rx.hstack(
+                rx.el.label("Week of the block", html_for="week_picker", class_name="vigor-label"),
+                rx.el.select(rx.foreach(S.week_options, lambda w: rx.el.option(w["label"], value=w["value"])),
+                             id="week_picker", value=S.week, on_change=S.show_week, class_name="vigor-select"),
+                align="center",
+                spacing="3",
+                wrap="wrap",
+            ),
+            rx.text(S.week_summary, size="2", color_scheme="gray"),
+            spacing="1",
+            width="100%",
+        ),
     )
 
 
@@ -180,6 +202,7 @@ def workouts_page() -> rx.Component:
                     spacing="1",
                 )),
                 _plan_actions(),
+                _week_picker(),
                 rx.grid(rx.foreach(S.days, _day), columns=rx.breakpoints(initial="1", lg="2"), spacing="4",
                         width="100%"),
                 spacing="4",

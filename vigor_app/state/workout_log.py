@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 import reflex as rx
 
 from vigor_app.services.accounts.sessions import CurrentUser
+from vigor_app.services.catalogue import catalogue
 from vigor_app.services.errors import VigorError
-from vigor_app.services.plans import profiles
+from vigor_app.services.plans import profiles, warmups
 from vigor_app.services.training import (
     suggestions,
     workout_entries,
@@ -24,6 +25,7 @@ from vigor_app.services.training import (
     workout_views,
 )
 from vigor_app.services.units import entry_number
+from vigor_app.services.vocabulary import STRENGTH_PATTERNS
 from vigor_app.state.arguments import record_id, whole
 from vigor_app.state.arguments import text as typed_text
 from vigor_app.state.auth import AuthState
@@ -55,6 +57,7 @@ class EntryCard:
     first: bool = False
     last: bool = False
     suggestion: str = ""
+    warmup: str = ""  # the warm-up ramp of a plan's main barbell or dumbbell lift
     rows: list[SetRow] = field(default_factory=list)
 
 
@@ -76,9 +79,28 @@ def _amount_text(value: int | None) -> str:
     return "" if value is None else str(value)
 
 
+def _ramps(view: workout_views.SessionView, units: str) -> dict[int, str]:
+    """The warm-up ramp of each main barbell or dumbbell lift of a plan's workout, from the
+    heaviest weight in its sets (the plan's ``warmups`` rule, applied to what is logged)."""
+    if view.plan_id is None:
+        return {}
+    ramps, position = {}, 0
+    for entry in view.entries:
+        exercise = catalogue.find_exercise(entry.exercise_id)
+        if exercise is None:
+            continue
+        if warmups.needs_ramp(exercise, position):
+            working = max((s.weight_kg for s in entry.sets if s.weight_kg), default=None)
+            ramps[entry.id] = warmups.ramp_text(warmups.ramp_steps(exercise), working,
+                                                warmups.kit_of(exercise), units)
+        position += exercise.pattern in STRENGTH_PATTERNS
+    return ramps
+
+
 def _cards(view: workout_views.SessionView, units: str, errors: dict[int, str],
            suggestions: dict[int, str]) -> list[EntryCard]:
     cards = []
+    ramps = _ramps(view, units)
     for i, entry in enumerate(view.entries):
         rows = [SetRow(id=s.id, number=n + 1, reps=_amount_text(s.seconds if entry.timed else s.reps),
                        weight=entry_number(s.weight_kg, units), rpe=f"{s.rpe:g}" if s.rpe else "", done=s.done,
@@ -87,7 +109,7 @@ def _cards(view: workout_views.SessionView, units: str, errors: dict[int, str],
         cards.append(EntryCard(id=entry.id, name=entry.name, target=entry.target, note=entry.note,
                                timed=entry.timed, rest_seconds=entry.rest_seconds, first=i == 0,
                                last=i == len(view.entries) - 1, suggestion=suggestions.get(entry.id, ""),
-                               rows=rows))
+                               warmup=ramps.get(entry.id, ""), rows=rows))
     return cards
 
 

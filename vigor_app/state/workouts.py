@@ -11,8 +11,9 @@ from vigor_app.services.ai.outcomes import REASON_BUDGET, REASON_QUOTA
 from vigor_app.services.catalogue import catalogue
 from vigor_app.services.errors import VigorError
 from vigor_app.services.plans import library as plan_library
-from vigor_app.services.plans import profiles
-from vigor_app.services.training import workout_sessions, workout_views
+from vigor_app.services.plans import profiles, warmups
+from vigor_app.services.training import workout_sessions, workout_sets, workout_views
+from vigor_app.services.units import KG
 from vigor_app.services.vocabulary import FOCUS_AREAS, INTENSITIES
 from vigor_app.services.vocabulary_labels import label
 from vigor_app.state.arguments import form_field, record_id, text, whole
@@ -31,6 +32,8 @@ class ItemView:
     reason: str = ""
     cue: str = ""
     variations: str = ""
+    note: str = ""  # what this week asks of the exercise
+    warmup: str = ""  # the warm-up ramp of a main barbell or dumbbell lift
 
 
 @dataclass
@@ -53,8 +56,12 @@ def _exercise_name(exercise_id) -> str:
     return found.name if found else ""
 
 
-def _item_view(index: int, item: dict) -> ItemView:
+def _item_view(index: int, item: dict, working: dict[str, float] | None = None, units: str = KG) -> ItemView:
     found = catalogue.find_exercise(item.get("exercise_id"))
+    steps = item.get("warmup_sets")
+    ramp = ""
+    if found is not None and isinstance(steps, list) and steps:
+        ramp = warmups.ramp_text(steps, (working or {}).get(found.id), warmups.kit_of(found), units)
     reps = str(item.get("reps", ""))
     parts = [f"{item.get('sets', '?')} × {reps}{'' if reps.endswith('s') else ' reps'}",
              f"{item.get('rest_seconds', '?')} s rest"]
@@ -65,18 +72,21 @@ def _item_view(index: int, item: dict) -> ItemView:
                                         f"Harder: {harder}" if harder else "") if p)
     return ItemView(index=index, name=str(item.get("name", "")),
                     prescription=" · ".join(parts), reason=str(item.get("reason", "")),
-                    cue=found.cue if found else "", variations=variations)
+                    cue=found.cue if found else "", variations=variations, note=str(item.get("note", "")),
+                    warmup=ramp)
 
 
-def day_views(plan: dict) -> list[DayView]:
+def day_views(plan: dict, days: list[dict] | None = None, working: dict[str, float] | None = None,
+              units: str = KG) -> list[DayView]:
+    """The plan's days as shown (``days``: one week's, targets laid over; else the plan's own)."""
     views = []
-    for index, day in enumerate(plan.get("days", [])):
+    for index, day in enumerate(plan.get("days", []) if days is None else days):
         views.append(DayView(
             index=index, name=str(day.get("name", f"Day {index + 1}")),
             weekday=label(day["weekday"]) if day.get("weekday") else "",
             minutes=f"about {day.get('estimated_minutes', '?')} min",
             warmup=_names(day.get("warmup", [])), cooldown=_names(day.get("cooldown", [])),
-            exercises=[_item_view(i, item) for i, item in enumerate(day.get("exercises", []))],
+            exercises=[_item_view(i, item, working, units) for i, item in enumerate(day.get("exercises", []))],
         ))
     return views
 
@@ -110,26 +120,62 @@ class WorkoutsState(AuthState):
     swap_for: str = ""
     swap_choices: list[dict[str, str]] = []
     in_progress: str = ""  # the name of an unfinished workout, to resume it
+    # The block's weeks: the one shown, the one the person is in, and what the plan notes.
+    week: str = ""
+    current_week: int = 0
+    week_options: list[dict[str, str]] = []
+    week_summary: str = ""
+    plan_notes: list[str] = []
 
-    def _show_plan(self, stored: plan_library.StoredPlan | None) -> None:
-        if stored is None:
+    def _show_week(self, user: CurrentUser, stored: plan_library.StoredPlan) -> list[dict] | None:
+        """Fill the week picker; the days of the week to show (None: the plan has no weeks)."""
+        now = plan_library.current_week(user.id, stored.id)
+        shown = plan_library.current_week(user.id, stored.id, whole(self.week, 1, 12)) if self.week else now
+        if now is None or shown is None:
+            self.week, self.current_week, self.week_options, self.week_summary = "", 0, [], ""
+            return None
+        self.current_week, self.week = now.number, str(shown.number)
+        self.week_options = [
+            {"value": str(n), "label": f"Week {n}" + (" · deload" if n == now.weeks else "")
+             + (" (this week)" if n == now.number else "")}
+            for n in range(1, now.weeks + 1)]
+        self.week_summary = (
+            f"Week {shown.number} of {shown.weeks}: "
+            + ("deload - the same lifts, about half the sets and lighter, so you start the next block fresh."
+               if shown.deload else
+               "the plan's starting targets." if shown.number == 1 else
+               "each exercise a step on from last week (weight, reps or time, as noted)."))
+        return shown.days
+
+    def _show_plan(self, stored: plan_library.StoredPlan | None, user: CurrentUser | None = None) -> None:
+        if stored is None or user is None:
             self.selected_id, self.plan_name, self.plan_engine, self.rest_days = "", "", "", ""
-            self.plan_active, self.days = False, []
+            self.plan_active, self.days, self.plan_notes = False, [], []
+            self.week, self.week_options, self.week_summary, self.current_week = "", [], "", 0
             return
+        if str(stored.id) != self.selected_id:
+            self.week = ""  # another plan: show the week its person is in
         self.selected_id = str(stored.id)
         self.plan_name = stored.name
         self.plan_active = stored.is_active
         self.plan_engine = ("Built-in plan engine" if stored.engine == plan_library.BUILTIN_ENGINE
                             else f"Written by {stored.engine}")
         self.rest_days = ", ".join(label(d) for d in stored.plan.get("rest_days", []))
-        self.days = day_views(stored.plan)
+        week_days = self._show_week(user, stored)
+        items = [item for day in (week_days or stored.plan.get("days", [])) for item in day.get("exercises", [])]
+        ramped = [str(i.get("exercise_id")) for i in items if i.get("warmup_sets")]
+        self.days = day_views(stored.plan, week_days, workout_sets.last_working_weights(user.id, ramped),
+                              profiles.get_profile(user.id).units)
+        notes = stored.plan.get("notes")
+        self.plan_notes = [str(n.get("text", ""))[:400] for n in notes if isinstance(n, dict)] \
+            if isinstance(notes, list) else []
 
     def _refresh(self, user: CurrentUser, show_id: int | None = None) -> None:
         stored = plan_library.list_plans(user.id)
         self.plans = [{"id": str(p.id), "name": p.name + (" (active)" if p.is_active else "")} for p in stored]
         wanted = show_id if show_id is not None else self._selected()
         chosen = next((p for p in stored if p.id == wanted), None) or (stored[0] if stored else None)
-        self._show_plan(chosen)
+        self._show_plan(chosen, user)
 
     def _user(self) -> CurrentUser | None:
         user = self._current_user()
@@ -249,6 +295,16 @@ class WorkoutsState(AuthState):
         if not started.ok:
             return started.answer
         return rx.redirect("/log")
+
+    @rx.event
+    def show_week(self, week: str):
+        """Show another week of the block's targets."""
+        user = self._user()
+        if user is None:
+            return
+        number = whole(week, 1, 12)
+        self.week = str(number) if number is not None else ""
+        self._refresh(user)
 
     @rx.event
     def open_swap(self, day_index: int, item_index: int):

@@ -79,23 +79,23 @@ def block_weeks(days: Sequence[Mapping[str, Any]], inputs: PlanInputs,
 
     The days must already be valid for ``inputs`` (every exercise known, reps readable)."""
     count = block_length(inputs.level)
+    read = [(list(day["exercises"]), [catalogue.get(item["exercise_id"]) for item in day["exercises"]],
+             [_drill_time(drill, catalogue) for drill in (*day["warmup"], *day["cooldown"])]) for day in days]
     return [
         {
             "week": number,
             "deload": number == count,
-            "days": [_week_day(day, number, count, inputs, catalogue) for day in days],
+            "days": [_week_day(items, exercises, drills, number, count, inputs)
+                     for items, exercises, drills in read],
         }
         for number in range(1, count + 1)
     ]
 
 
-def _week_day(day: Mapping[str, Any], week: int, count: int, inputs: PlanInputs,
-              catalogue: Catalogue) -> dict[str, Any]:
-    items = list(day["exercises"])
-    exercises = [catalogue.get(item["exercise_id"]) for item in items]
+def _week_day(items: list[Mapping[str, Any]], exercises: list[Exercise], drills: list[ItemTime],
+              week: int, count: int, inputs: PlanInputs) -> dict[str, Any]:
     targets = [_target(item, exercise, week, count, inputs) for item, exercise in zip(items, exercises,
                                                                                        strict=True)]
-    drills = [_drill_time(drill, catalogue) for drill in (*day["warmup"], *day["cooldown"])]
     _, high = time_window(inputs.session_minutes)
     seconds = _seconds(targets, items, exercises, drills)
     for index in reversed(range(len(targets))):  # the latest items give way first

@@ -19,6 +19,7 @@ requested length.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from typing import NamedTuple
@@ -27,6 +28,7 @@ SECONDS_PER_REP = 4
 MAIN_TRANSITION_SECONDS = 30
 DRILL_TRANSITION_SECONDS = 10
 TIME_TOLERANCE = 0.10
+MAX_REPS_TEXT = 40  # longer is not a reps string (and is not kept in the parse cache)
 
 _REPS = re.compile(r"^\s*(\d{1,4})\s*(?:[-\u2013]\s*(\d{1,4}))?\s*$")
 _SECONDS = re.compile(r"^\s*(\d{1,4})\s*(?:s|sec|secs|seconds)\s*$", re.IGNORECASE)
@@ -59,8 +61,13 @@ class ItemTime(NamedTuple):
 
 def parse_reps(text: object) -> Reps | None:
     """Parse a reps string; None when it is not one of the three accepted forms."""
-    if not isinstance(text, str):
+    if not isinstance(text, str) or len(text) > MAX_REPS_TEXT:
         return None
+    return _parse(text)
+
+
+@functools.lru_cache(maxsize=2048)  # plans repeat a few dozen reps strings thousands of times
+def _parse(text: str) -> Reps | None:
     timed = _SECONDS.match(text)
     if timed:
         seconds = int(timed.group(1))

@@ -68,6 +68,18 @@ def last_performance(session: Session, user_id: int, exercise_id: str) -> list[W
     ).all())
 
 
+def last_working_weights(user_id: int, exercise_ids: list[str]) -> dict[str, float]:
+    """The heaviest done set of the last finished session that had each exercise (its working
+    weight), for the exercises that have one."""
+    weights: dict[str, float] = {}
+    with db.read_only() as session:
+        for exercise_id in dict.fromkeys(exercise_ids):
+            loads = [s.weight_kg for s in last_performance(session, user_id, exercise_id) if s.weight_kg]
+            if loads:
+                weights[exercise_id] = max(loads)
+    return weights
+
+
 def prefill_sets(session: Session, user_id: int, entry: SessionExercise, *, load_factor: float = 1.0) -> None:
     """The sets of an exercise just added to a workout: as many as its target (else as last
     time, else DEFAULT_SETS); the target's reps or seconds (the bottom of a range), else last
