@@ -150,6 +150,7 @@ def meet_floors(week: Week, days: list[DraftDay]) -> None:
                 or _insert_for(week, days, trains)
                 or make_room(week, days, trains, hard)
                 or (hard and _force_set(week, days, trains))
+                or (hard and make_room(week, days, trains, hard, soft_floors=False))
             ):
                 progress = True
         if not progress:
@@ -224,7 +225,7 @@ def _insert_for(week: Week, days: list[DraftDay], trains: Trains, *, welcome: bo
         _, upper = day.limits()
 
         def fits(e: Exercise, day: DraftDay = day) -> bool:
-            return trains(e) and (not welcome or day.welcomes(e))
+            return trains(e) and (not welcome or day.welcomes(e)) and _spares_ceilings(week, e)
 
         exercise = pick(
             week, tuple(sorted(STRENGTH_PATTERNS)), "coverage", day.used_ids(), (), fits
@@ -244,7 +245,15 @@ def _insert_for(week: Week, days: list[DraftDay], trains: Trains, *, welcome: bo
     return False
 
 
-def make_room(week: Week, days: list[DraftDay], trains: Trains, hard: bool = True) -> bool:
+def _spares_ceilings(week: Week, exercise: Exercise) -> bool:
+    """Whether a set of the exercise leaves every muscle it trains within its ceiling (a
+    leg curl, not another deadlift, when the glutes are full and the hamstrings short)."""
+    return all(week.muscles[m] + share <= week.muscle_ceiling[m] for m, share in muscle_shares(exercise))
+
+
+def make_room(
+    week: Week, days: list[DraftDay], trains: Trains, hard: bool = True, *, soft_floors: bool = True
+) -> bool:
     """Give up sets that no floor needs, so that the need can be trained.
 
     When a muscle the need's exercises also train is at its ceiling (glutes full while
@@ -253,15 +262,19 @@ def make_room(week: Week, days: list[DraftDay], trains: Trains, hard: bool = Tru
     exercise above its fewest sets; then a whole exercise that is neither a main lift nor
     there for a goal or focus; then, for a hard floor only, any but the main lift and the
     goal's conditioning or mobility work (in sessions under 30 minutes, that too).
+    ``soft_floors=False`` (for a hard floor that nothing else could reach): a whole exercise
+    of that last kind keeping only the hard floors, not the soft floors and balances.
     Exercises that train the need and sets a floor needs are never taken.
     """
     full = _full_muscles(week, days, trains)
     ranked = sorted(days, key=lambda d: not any(trains(e.exercise) for e in d.entries))
-    for whole, allowed in (
-        (False, lambda e, day: True),
-        (True, lambda e, day: e.role not in PROTECTED_ROLES),
-        (True, lambda e, day: hard and (e.role not in GOAL_WORK or day.target < SHORT_SECONDS)),
-    ):
+    last_resort = lambda e, day: hard and (e.role not in GOAL_WORK or day.target < SHORT_SECONDS)  # noqa: E731
+    tiers = (
+        ((False, lambda e, day: True, False), (True, lambda e, day: e.role not in PROTECTED_ROLES, False),
+         (True, last_resort, False))
+        if soft_floors else ((True, last_resort, True),)  # a hard floor beats the soft ones
+    )
+    for whole, allowed, hard_only in tiers:
         for day in ranked:
             main = day.main_lift()
             for entry in reversed(day.entries):
@@ -272,7 +285,9 @@ def make_room(week: Week, days: list[DraftDay], trains: Trains, hard: bool = Tru
                 if not whole and day.can_lose(entry) and week.keeps_floor(entry):
                     week.remove_sets(entry)
                     return True
-                if whole and entry is not main and week.keeps_floor(entry, entry.sets):
+                if whole and entry is not main and week.keeps_floor(
+                    entry, entry.sets, hard_only=hard_only
+                ):
                     week.remove_sets(entry, entry.sets)
                     return True
     return bool(full) and _swap_off(week, days, trains, full)
@@ -337,7 +352,8 @@ def rebalance(week: Week, days: list[DraftDay]) -> bool:
             if soft.ratio_ok(high, low, bounds):
                 break
             short, long = (bottom, top) if low == 0 or high / low > bounds[1] else (top, bottom)
-            if not (_add_to(week, days, short) or _take_from(week, days, long)):
+            if not (_add_to(week, days, short) or _take_from(week, days, long)
+                    or _swap_side(week, days, long, short)):
                 break
             changed = True
     return changed
@@ -370,4 +386,38 @@ def _take_from(week: Week, days: list[DraftDay], patterns: frozenset[str]) -> bo
                 ):
                     week.remove_sets(entry, entry.sets)
                     return True
+    return False
+
+
+def _swap_side(week: Week, days: list[DraftDay], long: frozenset[str], short: frozenset[str]) -> bool:
+    """An accessory of the long side swapped, with its sets, for one of the short side that
+    trains every muscle group it holds at its floor (a lateral raise for a rear-delt fly),
+    when neither adding nor taking sets can move the balance (full sessions, floors met
+    exactly)."""
+    for day in days:
+        main = day.main_lift()
+        for index, entry in enumerate(day.entries):
+            if (entry.exercise.pattern not in long or not entry.sets or entry is main
+                    or entry.role in PROTECTED_ROLES):
+                continue
+            held = {g for g in entry.groups if week.volume[g] - entry.sets < week.floor}
+            kept = {m for m, share in _shares(entry)
+                    if share == 1.0 and week.muscles[m] - entry.sets < week.muscle_floor}
+
+            def replaces(e: Exercise, entry: DraftEntry = entry, day: DraftDay = day,
+                         held: set[str] = held, kept: set[str] = kept) -> bool:
+                return (e.timed == entry.exercise.timed and held <= e.groups
+                        and kept <= {m for m, share in muscle_shares(e) if share == 1.0}
+                        and day.welcomes(e, instead_of=entry) and _spares_ceilings(week, e))
+
+            swap = pick(week, tuple(sorted(short)), entry.role, day.used_ids(), (), replaces)
+            if swap is None:
+                continue
+            sets = entry.sets
+            week.remove_sets(entry, sets)
+            week.used_week[entry.exercise.id] -= 1
+            week.used_week[swap.id] += 1
+            day.entries[index] = prescribe(week, swap, entry.role)
+            week.add_sets(day.entries[index], sets)
+            return True
     return False

@@ -258,9 +258,14 @@ class Week:
     def remove_sets(self, entry: DraftEntry, count: int = 1) -> None:
         self.add_sets(entry, -count)
 
-    def keeps_floor(self, entry: DraftEntry, count: int = 1, *, balance: bool = True) -> bool:
+    def keeps_floor(
+        self, entry: DraftEntry, count: int = 1, *, balance: bool = True, hard_only: bool = False
+    ) -> bool:
         """Whether ``count`` sets of this exercise can go without a group or muscle dropping
-        below its floor (nor, unless ``balance=False``, a balance leaving its range)."""
+        below its floor (nor, unless ``balance=False``, a balance leaving its range);
+        ``hard_only``: the hard groups' floors alone (a hard floor beats the soft rules)."""
+        if hard_only:
+            return all(self.volume[g] - count >= self.floor for g in entry.groups)
         return (
             all(self.volume[g] - count >= self.floor for g in entry.groups)
             and all(

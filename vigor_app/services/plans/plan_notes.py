@@ -6,6 +6,10 @@
   or fat loss, mobility drills for mobility: ``settling`` removes them last) and scales the
   weekly lifting volume (``soft_limits.volume_floor``). The note names the goal(s) it
   favoured (``favoured``) and the weekly sets per muscle that remain.
+- **Balances an injury takes away** (``kind: "balance"``): when the person's injuries leave
+  fewer than ``soft_limits.MIN_SIDE_EXERCISES`` exercises on one side of push:pull or
+  squat:hinge (and the uninjured kit had enough), that balance is not kept: the plan keeps
+  the other side's work rather than cutting it to match, and says so.
 - **Injuries** (``kind: "injury"``): for each injury, the major muscles it takes out -
   those some exercise of the person's kit trains without the injury, but none that is safe
   with it. Only those muscles lose their weekly minimum; the note says which, or that the
@@ -34,6 +38,7 @@ def plan_notes(inputs: PlanInputs, catalogue: Catalogue) -> list[dict[str, Any]]
     if time is not None:
         notes.append(time)
     notes.extend(injury_notes(inputs, catalogue))
+    notes.extend(balance_notes(inputs, catalogue))
     return notes
 
 
@@ -81,4 +86,24 @@ def injury_notes(inputs: PlanInputs, catalogue: Catalogue) -> list[dict[str, Any
             text = (f"Your {name} injury rules out the exercises that load it, but every major "
                     f"muscle can still be trained safely: the weekly minimums stand.")
         notes.append({"kind": "injury", "injury": injury, "muscles": lost, "text": text})
+    return notes
+
+
+def balance_notes(inputs: PlanInputs, catalogue: Catalogue) -> list[dict[str, Any]]:
+    if not inputs.injuries:
+        return []
+    unhurt = catalogue.available_for(inputs.equipment, (), inputs.level)
+    pool = catalogue.available_for(inputs.equipment, inputs.injuries, inputs.level)
+    notes = []
+    for rule, top, bottom, _ in soft_limits.BALANCES:
+        if not soft_limits.balance_judged(unhurt, top, bottom) or soft_limits.balance_judged(pool, top, bottom):
+            continue
+        names = soft_limits.BALANCE_SIDES[rule]
+        short, kept = (names[0], names[1]) if (
+            soft_limits.side_exercises(pool, top) < soft_limits.side_exercises(pool, bottom)) else names[::-1]
+        text = (f"Your {'injury leaves' if len(inputs.injuries) == 1 else 'injuries leave'} almost "
+                f"no {short} exercise you can do safely with your equipment, so {short} and {kept} "
+                f"work are not balanced in this plan: it keeps your {kept} work rather than cutting "
+                f"it to match.")
+        notes.append({"kind": "balance", "rule": rule, "text": text})
     return notes

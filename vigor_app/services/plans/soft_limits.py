@@ -248,8 +248,39 @@ BALANCES: tuple[tuple[str, frozenset[str], frozenset[str], tuple[float, float]],
     ("push_pull", PUSH_PATTERNS, PULL_PATTERNS, PUSH_PULL_RATIO),
     ("squat_hinge", KNEE_PATTERNS, HINGE_PATTERNS, KNEE_HINGE_RATIO),
 )
+# A balance is judged only when the person can train both sides: an injury (or a kit) that
+# leaves fewer than this many counted exercises on one side leaves nothing to balance with,
+# and cutting the other side to match would only take training away (``balance_judged``).
+MIN_SIDE_EXERCISES = 3
+# A focus the person asked for may tilt a balance toward its side (a quads focus brings more
+# squats and lunges than hinges): the muscles that stand for each side (``focus_tilt``).
+BALANCE_FOCUS: dict[str, tuple[frozenset[str], frozenset[str]]] = {
+    "push_pull": (frozenset({"chest", "shoulders", "triceps"}), frozenset({"back", "lats", "biceps"})),
+    "squat_hinge": (frozenset({"quads"}), frozenset({"hamstrings", "glutes", "lower_back"})),
+}
 # How a balance's two sides read in a message.
 BALANCE_SIDES: dict[str, tuple[str, str]] = {
     "push_pull": ("push", "pull"),
     "squat_hinge": ("squat and lunge", "hinge"),
 }
+
+
+def side_exercises(pool: Iterable[Exercise], patterns: frozenset[str]) -> int:
+    """Counted (not timed) exercises of these patterns in the pool."""
+    return sum(1 for e in pool if e.pattern in patterns and not e.timed)
+
+
+def balance_judged(pool: Iterable[Exercise], top: frozenset[str], bottom: frozenset[str]) -> bool:
+    """Whether the pool leaves both sides of a balance trainable (``MIN_SIDE_EXERCISES``)."""
+    pool = tuple(pool)
+    return min(side_exercises(pool, top), side_exercises(pool, bottom)) >= MIN_SIDE_EXERCISES
+
+
+def focus_tilt(rule: str, top: frozenset[str], bottom: frozenset[str], focus: Iterable[str]) -> str:
+    """"top" or "bottom" when the person's focus asks for one side of a balance (a pattern of
+    it or a muscle that stands for it), "" when it asks for neither or both."""
+    focus = set(focus)
+    top_muscles, bottom_muscles = BALANCE_FOCUS[rule]
+    wants_top = bool(focus & (top | top_muscles))
+    wants_bottom = bool(focus & (bottom | bottom_muscles))
+    return "top" if wants_top and not wants_bottom else "bottom" if wants_bottom and not wants_top else ""

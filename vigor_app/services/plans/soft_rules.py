@@ -22,7 +22,11 @@ Rules, each with its code:
   upper back, quads, hamstrings, glutes, shoulders; primary 1 set, secondary ½) between
   ``soft_limits.volume_floor`` and ``volume_ceiling`` (never over 25). A muscle that no
   exercise the person can do (kit, injuries, level) trains as a primary muscle has no floor.
-- ``soft_push_pull``: weekly push:pull sets between 0.67 and 1.5.
+- ``soft_push_pull``: weekly push:pull sets between 0.67 and 1.5 (both balances are judged
+  only when the person can do at least ``MIN_SIDE_EXERCISES`` exercises of each side: an
+  injury that takes out nearly every press leaves nothing to balance the pulls with), and a
+  focus the person asked for may tilt a balance toward its side (``focus_tilt``: a quads
+  focus brings more squats and lunges than hinges).
 - ``soft_squat_hinge``: weekly squat + lunge : hinge sets between 0.5 and 2.
 - ``soft_redundant``: no two items in a day with the same pattern, the same first primary
   muscle and the same type (compound / isolation / other) - three calf raises.
@@ -263,6 +267,11 @@ class _SoftChecker:
             bottom = sum(totals[p] for p in bottom_patterns)
             if limits.ratio_ok(top, bottom, (low, high)):
                 continue
+            if not limits.balance_judged(self.pool, top_patterns, bottom_patterns):
+                continue  # one side has (almost) nothing the person can do: nothing to balance
+            tilt = limits.focus_tilt(rule, top_patterns, bottom_patterns, self.inputs.focus)
+            if (tilt == "top" and top > high * bottom) or (tilt == "bottom" and top < low * bottom):
+                continue  # the person asked for more of that side
             top_name, bottom_name = limits.BALANCE_SIDES[rule]
             shown = f"{top / bottom:.2f}" if bottom else "no " + bottom_name
             self.add(
