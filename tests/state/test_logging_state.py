@@ -139,3 +139,17 @@ def test_another_members_custom_exercise_cannot_be_added_found_or_told_apart(bro
     assert state.search_results == [{"id": secret, "name": "Secret Sled Shuffle"}]
     state, _ = own.call(LoggingState, "add_exercise", secret, path="/log")
     assert [c.name for c in state.cards] == ["Secret Sled Shuffle"] and state.error == ""
+
+
+def test_a_plan_workouts_main_dumbbell_lift_shows_its_ramp_from_the_weight_ticked(logging_tab):
+    tab, user_id = logging_tab
+    state = tab.state(LoggingState, "/log")
+    ramped = [c for c in state.cards if c.warmup]
+    assert ramped, "the day's main dumbbell lift gets a ramp"
+    card = ramped[0]
+    assert card.warmup == "Warm-up: ~40 % × 8, ~60 % × 5, ~80 % × 3 of your working weight"
+    tab.call(LoggingState, "edit", card.rows[0].id, "weight", "50", path="/log")  # pounds
+    state, _ = tab.call(LoggingState, "toggle_done", card.rows[0].id, path="/log")
+    card = next(c for c in state.cards if c.id == card.id)
+    assert card.warmup == "Warm-up: 20 lb × 8, 30 lb × 5, 40 lb × 3"  # 5 lb dumbbells, rounded down
+    assert sum(1 for c in state.cards if c.warmup) <= 2  # the day's main lifts only

@@ -106,3 +106,35 @@ def test_a_refused_delete_shows_why_and_never_says_deleted(alice, browser):
     assert state.error
     assert answer is None  # no "Plan deleted." toast
     assert plan_library.get_plan(user_id, plan.id).name == plan.name
+
+
+def test_the_block_shows_the_current_week_and_any_other_on_request(alice):
+    tab, user_id, plan = alice
+    state = tab.state(WorkoutsState, "/workouts")
+    weeks = plan.plan["weeks"]  # beginner (the profile's default level): 4 weeks
+    assert state.week == "1" and state.current_week == 1
+    assert [o["label"] for o in state.week_options] == [
+        "Week 1 (this week)", "Week 2", "Week 3", "Week 4 · deload"]
+    assert state.week_summary.startswith("Week 1 of 4:")
+    state, _ = tab.call(WorkoutsState, "show_week", "4", path="/workouts")
+    assert state.week == "4" and state.week_summary.startswith("Week 4 of 4: deload")
+    target = weeks[3]["days"][0]["exercises"][0]
+    shown = state.days[0].exercises[0]
+    assert shown.prescription.startswith(f"{target['sets']} × {target['reps']}")
+    assert shown.note == target["note"] and shown.note.startswith("Deload:")
+    for junk in ("9", "0", "x", ""):  # out of the block, or not a week: the current week again
+        state, _ = tab.call(WorkoutsState, "show_week", junk, path="/workouts")
+        assert state.week == "1" and state.error == ""
+
+
+def test_a_main_dumbbell_lift_shows_its_warm_up_ramp_in_the_persons_weights(alice):
+    tab, user_id, plan = alice
+    state = tab.state(WorkoutsState, "/workouts")
+    ramped = [(d, i) for d, day in enumerate(plan.plan["days"]) for i, item in enumerate(day["exercises"])
+              if item["warmup_sets"]]
+    assert ramped, "a dumbbell plan's main lifts get a ramp"
+    d, i = ramped[0]
+    assert state.days[d].exercises[i].warmup.startswith("Warm-up: ~40 % × 8, ~60 % × 5, ~80 % × 3")
+    unramped = [(d, i) for d, day in enumerate(plan.plan["days"]) for i, item in enumerate(day["exercises"])
+                if not item["warmup_sets"]]
+    assert all(state.days[d].exercises[i].warmup == "" for d, i in unramped)

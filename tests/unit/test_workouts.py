@@ -10,6 +10,7 @@ from vigor_app.models import PersonalRecord, SessionExercise, WorkoutSet
 from vigor_app.services.errors import NotFound, ValidationError
 from vigor_app.services.plans import library as plan_library
 from vigor_app.services.plans import profiles
+from vigor_app.services.plans.timing import parse_reps
 from vigor_app.services.training import (
     progress,
     suggestions,
@@ -294,3 +295,85 @@ def test_names_of_someone_elses_custom_exercise_never_show(me):
     with db.read_only() as session:
         assert progress.exercise_names(session, me, [theirs]) == {theirs: theirs.replace("-", " ").capitalize()}
         assert progress.exercise_names(session, bob, [theirs]) == {theirs: "Secret Sled Shuffle"}
+
+
+# -- the plan's block: each week's targets ---------------------------------------------------
+
+
+def _do_plan_day(user_id, plan_id, day_index, at, weights=None):
+    """Start a plan day, tick each exercise's first set (8 reps or 30 s), finish it."""
+    view = workout_sessions.start_from_plan(user_id, plan_id, day_index, now=at)
+    for entry in view.entries:
+        first = entry.sets[0]
+        if entry.timed:
+            workout_sets.save_set(user_id, first.id, seconds=30, done=True, now=at)
+        else:
+            weight = (weights or {}).get(entry.exercise_id, 20)
+            workout_sets.save_set(user_id, first.id, reps=8, weight_kg=weight, done=True, now=at)
+    workout_sessions.finish(user_id, view.id, now=at + timedelta(minutes=45))
+    return view
+
+
+def _targets(view):
+    return [(e.exercise_id, len(e.sets), e.target_reps, e.target_rpe) for e in view.entries]
+
+
+def _week_targets(plan, week, day_index):
+    return [(t["exercise_id"], t["sets"], t["reps"], t["rpe"])
+            for t in plan["weeks"][week - 1]["days"][day_index]["exercises"]]
+
+
+def test_a_plan_day_starts_at_week_one_and_moves_to_week_two_after_a_weeks_sessions(me, plan):
+    day = plan.plan["days"][0]
+    base = utcnow() - timedelta(days=10)
+    first = _do_plan_day(me, plan.id, 0, base)
+    assert first.name == f"{day['name']} · week 1"
+    assert _targets(first) == [(i["exercise_id"], i["sets"], i["reps"], i["rpe"]) for i in day["exercises"]]
+    for entry in first.entries:  # nothing logged before: the bottom of the target
+        bottom = parse_reps(entry.target_reps).low
+        assert [(s.seconds if entry.timed else s.reps, s.weight_kg) for s in entry.sets] == [
+            (bottom, None)] * len(entry.sets)
+    _do_plan_day(me, plan.id, 1, base + timedelta(days=2))
+    _do_plan_day(me, plan.id, 2, base + timedelta(days=4))
+    second = workout_sessions.start_from_plan(me, plan.id, 0)
+    assert second.name == f"{day['name']} · week 2" and second.name.endswith("· week 2")
+    assert _targets(second) == _week_targets(plan.plan, 2, 0) != _targets(first)
+    for entry in second.entries:
+        target = parse_reps(entry.target_reps)
+        if not entry.timed:  # last time's 8 reps, within this week's range; last time's weight
+            assert {(s.reps, s.weight_kg) for s in entry.sets} == {(min(max(8, target.low), target.high), 20)}
+    assert plan_library.current_week(me, plan.id).number == 2
+
+
+@pytest.fixture
+def lifter():
+    user = make_user("bob").user.id
+    profiles.update_profile(user, {"fitness_level": "intermediate", "goals": ["strength"],
+                                   "equipment": ["barbell", "bench", "dumbbells"], "days_per_week": 2,
+                                   "session_minutes": 45}, finish_onboarding=True)
+    return user
+
+
+def test_the_deload_week_halves_the_sets_and_prefills_ten_percent_lighter(lifter):
+    plan = plan_library.create_plan(lifter, seed=1)
+    day = plan.plan["days"][0]
+    assert len(plan.plan["weeks"]) == 5 and day["exercises"][0]["exercise_id"] == "barbell-back-squat"
+    base = utcnow() - timedelta(days=30)
+    weights = {"barbell-back-squat": 100}  # everything else 62.5 kg
+    for done in range(8):  # four weeks of two sessions: the fifth week is the deload
+        _do_plan_day(lifter, plan.id, done % 2, base + timedelta(days=3 * done),
+                     weights={i["exercise_id"]: weights.get(i["exercise_id"], 62.5)
+                              for d in plan.plan["days"] for i in d["exercises"]})
+    deload = workout_sessions.start_from_plan(lifter, plan.id, 0)
+    assert deload.name == f"{day['name']} · week 5 (deload)"
+    assert _targets(deload) == _week_targets(plan.plan, 5, 0) == [
+        (i["exercise_id"], -(-i["sets"] // 2), i["reps"], min(i["rpe"], 6.0)) for i in day["exercises"]]
+    assert _targets(deload)[0] == ("barbell-back-squat", 2, "6", 6.0)
+    prefilled = {e.exercise_id: {s.weight_kg for s in e.sets} for e in deload.entries}
+    # x 0.9, rounded down: a barbell to 2.5 kg (100 -> 90, 62.5 -> 56.25 -> 55), dumbbells to 2 kg
+    assert prefilled == {"barbell-back-squat": {90.0}, "barbell-bench-press": {55.0},
+                         "barbell-glute-bridge": {55.0}, "chest-supported-dumbbell-row": {56.0},
+                         "dumbbell-front-raise": {56.0}, "weighted-dead-bug": {56.0}}
+    assert workout_sets.lighter(62.5, 0.9, "barbell-back-squat") == 55.0
+    squat = deload.entries[0]
+    assert [s.reps for s in squat.sets] == [6, 6]  # last time's 8, within the target of 6

@@ -20,7 +20,7 @@ is stored with the plan as ``weeks`` (and checked by ``validation`` like the day
   Strength work's target RPE rises ``RPE_STEP`` a week up to the level's cap; conditioning
   and mobility keep theirs. A build week must still fit the session (``timing``): if the
   extra reps or seconds would take a session past its window, the latest items in the
-  session keep week 1's reps that week.
+  session keep last week's reps that week (never a step back).
 - **Deload** (the last week): the same lifts, about half the sets (``ceil(sets / 2)``),
   week 1's reps, target effort ``DELOAD_RPE`` at most, and about 10 % less load than the last
   build week (``progression.DELOAD_FACTOR``); the volume floors do not apply to it.
@@ -81,19 +81,20 @@ def block_weeks(days: Sequence[Mapping[str, Any]], inputs: PlanInputs,
     count = block_length(inputs.level)
     read = [(list(day["exercises"]), [catalogue.get(item["exercise_id"]) for item in day["exercises"]],
              [_drill_time(drill, catalogue) for drill in (*day["warmup"], *day["cooldown"])]) for day in days]
-    return [
-        {
+    weeks: list[dict[str, Any]] = []
+    for number in range(1, count + 1):
+        before = [d["exercises"] for d in weeks[-1]["days"]] if weeks else [items for items, _, _ in read]
+        weeks.append({
             "week": number,
             "deload": number == count,
-            "days": [_week_day(items, exercises, drills, number, count, inputs)
-                     for items, exercises, drills in read],
-        }
-        for number in range(1, count + 1)
-    ]
+            "days": [_week_day(items, exercises, drills, last, number, count, inputs)
+                     for (items, exercises, drills), last in zip(read, before, strict=True)],
+        })
+    return weeks
 
 
 def _week_day(items: list[Mapping[str, Any]], exercises: list[Exercise], drills: list[ItemTime],
-              week: int, count: int, inputs: PlanInputs) -> dict[str, Any]:
+              last_week: list[Mapping[str, Any]], week: int, count: int, inputs: PlanInputs) -> dict[str, Any]:
     targets = [_target(item, exercise, week, count, inputs) for item, exercise in zip(items, exercises,
                                                                                        strict=True)]
     _, high = time_window(inputs.session_minutes)
@@ -101,8 +102,9 @@ def _week_day(items: list[Mapping[str, Any]], exercises: list[Exercise], drills:
     for index in reversed(range(len(targets))):  # the latest items give way first
         if seconds <= high:
             break
-        if targets[index]["reps"] != items[index]["reps"]:
-            targets[index]["reps"] = items[index]["reps"]
+        held = last_week[index]["reps"]  # last week's target, never a step back
+        if week < count and targets[index]["reps"] != held:
+            targets[index]["reps"] = held
             targets[index]["note"] = _note(items[index], exercises[index], week, count, held=True)
             seconds = _seconds(targets, items, exercises, drills)
     return {"estimated_minutes": estimated_minutes(seconds), "exercises": targets}
@@ -172,14 +174,9 @@ def _note(item: Mapping[str, Any], exercise: Exercise, week: int, count: int, *,
         lighter = "about 10 % lighter than last week, " if loaded else ""
         return f"Deload: {lighter}half the sets, stop well short of failure."
     if week == 1:
-        return {
-            "load_step": "Find a weight you can lift for every set at the target effort.",
-            "double_progression": "Find a weight that reaches the bottom of the range on every set.",
-            "rep_step": "Reach the target on every set with good form.",
-            "time_step": "Hold for the target time on every set.",
-        }.get(rule, "")
+        return ""  # the starting targets speak for themselves
     if held:
-        return "Same target as week 1 this week: the session has no time for more."
+        return "Same target as last week: the session has no time for more this week."
     if rule == "load_step":
         return f"Add {step:g} kg to last week's weight; same reps."
     if rule == "double_progression":

@@ -23,7 +23,7 @@ from vigor_app.services.catalogue import catalogue
 from vigor_app.services.catalogue.catalogue import load_catalogue
 from vigor_app.services.catalogue.exercise import Exercise
 from vigor_app.services.errors import NotFound, ValidationError
-from vigor_app.services.plans import ai_plans, block, profiles, rules, timing
+from vigor_app.services.plans import ai_plans, block, profiles, progression, rules, timing
 from vigor_app.services.plans.engine import generate_plan
 from vigor_app.services.plans.request import (
     PROFILE_KEYS,
@@ -231,9 +231,11 @@ def _swapped(plan: dict[str, Any], day_index: int, item_index: int,
     day = days[day_index]
     items = [dict(i) for i in day["exercises"]]
     item = items[item_index]
+    reps = _reps_for(replacement, str(item.get("reps", "")), inputs)
+    parsed = timing.parse_reps(reps)
     item.update(
-        exercise_id=replacement.id, name=replacement.name,
-        reps=_reps_for(replacement, str(item.get("reps", "")), inputs),
+        exercise_id=replacement.id, name=replacement.name, reps=reps,
+        progression=progression.rule_for(replacement, parsed) if parsed else item.get("progression"),
         reason=f"Swapped in for {item['name']}: the same movement, with your equipment.",
         easier=None, harder=None, warmup_sets=[],
     )

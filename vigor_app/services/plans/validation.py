@@ -354,7 +354,7 @@ class _Checker:
             return
         for index, week in enumerate(weeks):
             where, deload = f"weeks[{index}]", index == len(weeks) - 1
-            laid = self.week_days(week, days, where)
+            laid = self.week_days(week, days, index)
             if laid is None:
                 continue
             if week.get("deload") is not deload:
@@ -364,13 +364,14 @@ class _Checker:
             for found in checker.found:
                 self.add(found.code, f"week {index + 1}: {found.message}", f"{where}.{found.where}")
 
-    def week_days(self, week: Any, days: list[Any], where: str) -> list[dict[str, Any]] | None:
-        """The plan's days with one week's targets in place; None (and a violation) when the
-        week does not list the plan's days and exercises in order."""
+    def week_days(self, week: Any, days: list[Any], index: int) -> list[dict[str, Any]] | None:
+        """The plan's days with week ``index``'s targets in place; None (and a violation) when
+        the week does not list the plan's days and exercises in order."""
+        where = f"weeks[{index}]"
         week_days = week.get("days") if isinstance(week, Mapping) else None
         number = week.get("week") if isinstance(week, Mapping) else None
-        if number != int(where[6:-1]) + 1 or not isinstance(week_days, list) or len(week_days) != len(days):
-            self.add("weeks", f"week {where[6:-1]} must be numbered in order and list every day", where)
+        if number != index + 1 or not isinstance(week_days, list) or len(week_days) != len(days):
+            self.add("weeks", f"week {index + 1} must be numbered {index + 1} and list every day", where)
             return None
         laid = []
         for day_index, (day, targets) in enumerate(zip(days, week_days, strict=True)):

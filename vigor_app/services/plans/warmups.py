@@ -91,7 +91,10 @@ def ramp(steps: Sequence[Mapping[str, Any]], working_kg: float | None, kit: str,
             weight = bar
         else:
             rounding = ROUNDING[(kit, unit)]
-            weight = to_kg(math.floor(from_kg(working_kg * percent / 100, unit) / rounding) * rounding, unit)
+            # (the small tolerance keeps an exactly loadable weight that lb <-> kg turned into
+            # 149.99999999999997 lb from losing a whole step)
+            loadable = math.floor(from_kg(working_kg * percent / 100, unit) / rounding + 1e-9)
+            weight = to_kg(loadable * rounding, unit)
             if kit == "barbell":
                 weight = max(weight, bar)
         if weight <= 0 or weight >= working_kg - 1e-6:

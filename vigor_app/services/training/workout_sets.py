@@ -82,8 +82,8 @@ def last_working_weights(user_id: int, exercise_ids: list[str]) -> dict[str, flo
 
 def prefill_sets(session: Session, user_id: int, entry: SessionExercise, *, load_factor: float = 1.0) -> None:
     """The sets of an exercise just added to a workout: as many as its target (else as last
-    time, else DEFAULT_SETS); the target's reps or seconds (the bottom of a range), else last
-    time's; last time's weight, times `load_factor` rounded down to the kit's load step when
+    time, else DEFAULT_SETS); last time's reps or seconds kept within the target (its bottom
+    when there is no last time), or last time's when there is no target; last time's weight, times `load_factor` rounded down to the kit's load step when
     it is below 1 (a deload week)."""
     previous = last_performance(session, user_id, entry.exercise_id)
     parsed = parse_reps(entry.target_reps)
