@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.unit.test_plan_soft_rules import profiles
 from vigor_app.services.catalogue.catalogue import load_catalogue
 from vigor_app.services.plans import block, library, progression, rules, soft_limits, timing
 from vigor_app.services.plans.block import block_weeks, current_week, laid_over, with_block
@@ -21,7 +22,7 @@ from vigor_app.services.plans.soft_rules import soft_violations
 from vigor_app.services.plans.validation import validate_plan
 from vigor_app.services.plans.warmups import day_ramps, needs_ramp, ramp, ramp_steps, ramp_text
 from vigor_app.services.units import KG, LB, from_kg, to_kg
-from vigor_app.services.vocabulary import EQUIPMENT, GOALS, INJURIES, LEVELS, STRENGTH_PATTERNS
+from vigor_app.services.vocabulary import STRENGTH_PATTERNS
 
 CATALOGUE = load_catalogue()
 GYM = ("barbell", "bench", "dumbbells", "pull_up_bar")
@@ -171,17 +172,6 @@ def test_a_build_week_that_would_overrun_the_session_holds_its_latest_items_at_l
     assert column(weeks, "note", index=3)[2:4] == [HELD_NOTE, HELD_NOTE]
     assert column(weeks, "note", index=0)[2] != HELD_NOTE
     assert column(weeks, "note", index=0)[3] == HELD_NOTE
-
-
-profiles = st.builds(
-    Profile,
-    fitness_level=st.sampled_from(LEVELS),
-    goals=st.lists(st.sampled_from(GOALS), min_size=1, max_size=3, unique=True),
-    equipment=st.lists(st.sampled_from(EQUIPMENT), unique=True),
-    injuries=st.lists(st.sampled_from(INJURIES), max_size=3, unique=True),
-    days_per_week=st.integers(2, 6),
-    session_minutes=st.integers(20, 120),
-)
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])

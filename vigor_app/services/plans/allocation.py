@@ -318,12 +318,7 @@ def _swap_off(week: Week, days: list[DraftDay], trains: Trains, full: set[str]) 
             swap = pick(week, (entry.exercise.pattern,), entry.role, day.used_ids(), (), spares)
             if swap is None:
                 continue
-            sets = entry.sets
-            week.remove_sets(entry, sets)
-            week.used_week[entry.exercise.id] -= 1
-            week.used_week[swap.id] += 1
-            day.entries[index] = prescribe(week, swap, entry.role)
-            week.add_sets(day.entries[index], sets)
+            _replace(week, day, index, swap)
             return True
     return False
 
@@ -413,11 +408,17 @@ def _swap_side(week: Week, days: list[DraftDay], long: frozenset[str], short: fr
             swap = pick(week, tuple(sorted(short)), entry.role, day.used_ids(), (), replaces)
             if swap is None:
                 continue
-            sets = entry.sets
-            week.remove_sets(entry, sets)
-            week.used_week[entry.exercise.id] -= 1
-            week.used_week[swap.id] += 1
-            day.entries[index] = prescribe(week, swap, entry.role)
-            week.add_sets(day.entries[index], sets)
+            _replace(week, day, index, swap)
             return True
     return False
+
+
+def _replace(week: Week, day: DraftDay, index: int, swap: Exercise) -> None:
+    """The day's ``index``-th entry becomes ``swap`` in the same role, with the same sets."""
+    entry = day.entries[index]
+    sets = entry.sets
+    week.remove_sets(entry, sets)
+    week.used_week[entry.exercise.id] -= 1
+    week.used_week[swap.id] += 1
+    day.entries[index] = prescribe(week, swap, entry.role)
+    week.add_sets(day.entries[index], sets)
