@@ -50,8 +50,9 @@ from vigor_app.services.admin import analytics as admin_analytics
 from vigor_app.services.ai import budgets, notices, pricing, prompts, quotas
 from vigor_app.services.ai.gateway import Gateway
 from vigor_app.services.ai.windows import usage_windows
+from vigor_app.services.catalogue.catalogue import load_catalogue
 from vigor_app.services.coach import replies as coach_replies
-from vigor_app.services.plans import ai_plans, profiles
+from vigor_app.services.plans import ai_plans, block, profiles
 from vigor_app.services.plans import library as plan_library
 from vigor_app.services.plans.engine import generate_plan as builtin_plan
 from vigor_app.settings import reload_settings
@@ -170,14 +171,21 @@ async def test_keys_a_provider_adds_to_a_plan_are_dropped_before_it_is_kept(
     body["tracking_pixel"] = "https://evil.example/p.gif"
     body["days"][0]["script"] = "<script>alert(1)</script>"
     body["days"][0]["exercises"][0]["note"] = "Visit my site"
+    body["weeks"] = [{"week": 1, "note": "Visit my site"}]  # the block is Vigor's to derive
+    body["notes"] = [{"kind": "time", "text": "Visit my site"}]
     server.default("chatty", Reply(content=json.dumps(body)))
 
     answer = await plan(gateway, user_id)
 
     assert answer.engine == "Chatty"
-    assert set(answer.plan) == {"engine", "seed", "split", "inputs", "days", "rest_days"}
+    # The provider's keys are dropped; the block (weeks, notes) is derived from its days.
+    assert set(answer.plan) == {"engine", "seed", "split", "inputs", "days", "rest_days", "weeks", "notes"}
     assert "script" not in answer.plan["days"][0]
     assert "note" not in answer.plan["days"][0]["exercises"][0]
+    assert "Visit my site" not in json.dumps(answer.plan)
+    bare = {key: value for key, value in answer.plan.items() if key not in ("weeks", "notes")}
+    inputs = plan_library._stored_inputs(answer.plan["inputs"])
+    assert answer.plan == block.with_block(bare, inputs, load_catalogue())
 
 
 def test_every_built_in_plan_passes_the_text_rules_it_holds_ai_plans_to():

@@ -46,7 +46,7 @@ from typing import Any, TypeGuard
 
 from vigor_app.services.catalogue.catalogue import Catalogue, load_catalogue
 from vigor_app.services.catalogue.exercise import Exercise
-from vigor_app.services.plans import block, rules, schedule
+from vigor_app.services.plans import block, rules, schedule, warmups
 from vigor_app.services.plans.request import PlanInputs, PlanRequest, Profile, coerce_inputs
 from vigor_app.services.plans.soft_rules import soft_violations
 from vigor_app.services.plans.timing import (
@@ -63,7 +63,6 @@ from vigor_app.services.vocabulary import LEVEL_RANK, PROGRESSION_RULES, WEEKDAY
 __all__ = ["Violation", "validate_plan"]
 
 ESTIMATE_SLACK_MINUTES = 2
-MAX_WARMUP_STEPS = 6
 ITEM_KEYS = (
     "exercise_id",
     "name",
@@ -207,8 +206,9 @@ class _Checker:
         missing = [k for k in (ITEM_KEYS if main else DRILL_KEYS) if k not in item]
         if missing:
             self.add("malformed", f"missing {', '.join(missing)}", where)
-        if main and "warmup_sets" in item:
-            self.warmup_sets(item["warmup_sets"], f"{where}.warmup_sets")
+        ramp_problem = warmups.steps_problem(item["warmup_sets"]) if main and "warmup_sets" in item else None
+        if ramp_problem:
+            self.add("malformed", ramp_problem, f"{where}.warmup_sets")
         exercise = self.exercise(item, where)
         sets = item.get("sets")
         if not (_is_int(sets) and rules.SETS_RANGE[0] <= sets <= rules.SETS_RANGE[1]):
@@ -387,20 +387,6 @@ class _Checker:
             laid.append({**day, "estimated_minutes": targets.get("estimated_minutes"),
                          "exercises": block.laid_over(items, listed)})
         return laid
-
-    def warmup_sets(self, steps: Any, where: str) -> None:
-        if not isinstance(steps, list) or len(steps) > MAX_WARMUP_STEPS:
-            self.add("malformed", f"warmup_sets must be a list of at most {MAX_WARMUP_STEPS} steps", where)
-            return
-        last = -1
-        for step in steps:
-            percent = step.get("percent") if isinstance(step, Mapping) else None
-            reps = step.get("reps") if isinstance(step, Mapping) else None
-            if not (_is_int(percent) and last < percent <= 90 and _is_int(reps) and 1 <= reps <= 15):
-                self.add("malformed", "warmup_sets steps need rising percentages (0-90) and 1-15 reps",
-                         where)
-                return
-            last = percent
 
     def schedule(self, plan: Mapping[str, Any], days: list[Any], weekdays: list[str]) -> None:
         preferred = self.inputs.preferred_weekdays

@@ -69,6 +69,28 @@ def day_ramps(items: Sequence[Mapping[str, Any]], exercises: Sequence[Exercise])
     return ramps
 
 
+MAX_STEPS = 6
+
+
+def steps_problem(steps: Any) -> str | None:
+    """What is wrong with a stored ramp (a plan's ``warmup_sets``), or None: a list of at most
+    ``MAX_STEPS`` steps of rising percentages (0-90) and 1-15 reps."""
+    if not isinstance(steps, list) or len(steps) > MAX_STEPS:
+        return f"warmup_sets must be a list of at most {MAX_STEPS} steps"
+    last = -1
+    for step in steps:
+        percent = step.get("percent") if isinstance(step, Mapping) else None
+        reps = step.get("reps") if isinstance(step, Mapping) else None
+        if not (_whole(percent) and last < percent <= 90 and _whole(reps) and 1 <= reps <= 15):
+            return "warmup_sets steps need rising percentages (0-90) and 1-15 reps"
+        last = percent
+    return None
+
+
+def _whole(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
 @dataclass(frozen=True)
 class WarmupSet:
     weight_kg: float | None  # None: the percentage is shown, no working weight is known yet
