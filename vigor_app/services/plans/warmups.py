@@ -23,7 +23,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeGuard
 
 from vigor_app.services.catalogue.exercise import Exercise
 from vigor_app.services.plans import soft_limits
@@ -87,7 +87,7 @@ def steps_problem(steps: Any) -> str | None:
     return None
 
 
-def _whole(value: Any) -> bool:
+def _whole(value: Any) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
