@@ -61,6 +61,11 @@ def test_log_a_session_reload_finish_then_streak_record_and_charts(page: Page):
     weight.fill("25")
     page.get_by_role("button", name=f"Done set 1 of {exercise}").click()
     expect(page.get_by_text(re.compile(r"^New record!"))).to_be_visible()
+    # A set can be marked a warm-up (W), a drop set (D) or a set to failure (F).
+    kind = page.get_by_label(f"Type of set 2 of {exercise}")
+    kind.select_option("warmup")
+    page.reload()
+    expect(page.get_by_label(f"Type of set 2 of {exercise}")).to_have_value("warmup")
     _finish(page)
     expect(page.get_by_role("status")).to_contain_text("New record")
 

@@ -153,3 +153,32 @@ def test_a_plan_workouts_main_dumbbell_lift_shows_its_ramp_from_the_weight_ticke
     card = next(c for c in state.cards if c.id == card.id)
     assert card.warmup == "Warm-up: 20 lb × 8, 30 lb × 5, 40 lb × 3"  # 5 lb dumbbells, rounded down
     assert sum(1 for c in state.cards if c.warmup) <= 2  # the day's main lifts only
+
+
+def test_a_set_marked_a_warm_up_shows_w_and_the_working_sets_are_numbered_after_it(logging_tab):
+    tab, user_id = logging_tab
+    state = tab.state(LoggingState, "/log")
+    card = next(c for c in state.cards if not c.timed and len(c.rows) >= 2)
+    assert [r.count for r in card.rows][:2] == ["1", "2"]
+    state, _ = tab.call(LoggingState, "set_kind", card.rows[0].id, "warmup", path="/log")
+    card = next(c for c in state.cards if c.id == card.id)
+    assert (card.rows[0].kind, card.rows[1].kind) == ("warmup", "normal")
+    assert card.rows[1].count == "1"  # the first working set
+    saved = next(s for e in workout_views.open_session(user_id).entries for s in e.sets if s.id == card.rows[0].id)
+    assert saved.kind == "warmup"
+    state, _ = tab.call(LoggingState, "set_kind", card.rows[0].id, "superset", path="/log")
+    assert state.error and next(c for c in state.cards if c.id == card.id).rows[0].kind == "warmup"
+
+
+def test_history_counts_working_sets_and_shows_the_warm_ups_beside_them(logging_tab):
+    tab, user_id = logging_tab
+    state = tab.state(LoggingState, "/log")
+    card = next(c for c in state.cards if not c.timed and len(c.rows) >= 2)
+    tab.call(LoggingState, "set_kind", card.rows[0].id, "warmup", path="/log")
+    for row in card.rows[:2]:
+        tab.call(LoggingState, "edit", row.id, "weight", "40", path="/log")
+        state, _ = tab.call(LoggingState, "toggle_done", row.id, path="/log")
+    state, _ = tab.call(LoggingState, "finish", path="/log")
+    tab.state(HistoryState).session_token = state.session_token
+    history, _ = tab.call(HistoryState, "load", path="/history")
+    assert history.items[0]["sets"] == "1 set + 1 warm-up"

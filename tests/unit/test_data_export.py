@@ -103,8 +103,8 @@ def test_json_export_holds_everything_the_person_owns_and_nothing_else():
     assert logged["started_at"] == "2024-03-10T17:00:00+00:00"
     bench, sled = logged["exercises"]
     assert bench["exercise_id"] == "barbell-bench-press" and bench["exercise_name"] == "Barbell bench press"
-    assert [(s["reps"], s["weight_kg"], s["rpe"], s["done"]) for s in bench["sets"]] == [
-        (8, 60.0, 8.0, True), (6, 62.5, 9.0, True)]
+    assert [(s["reps"], s["weight_kg"], s["rpe"], s["done"], s["kind"]) for s in bench["sets"]] == [
+        (8, 60.0, 8.0, True, "normal"), (6, 62.5, 9.0, True, "normal")]
     assert sled["exercise_name"] == "Sled push alice" and sled["sets"][0]["seconds"] == 30
 
     assert [(r["kind"], r["value"]) for r in document["personal_records"]] == [("e1rm", 75.0)]
@@ -159,8 +159,9 @@ def test_csv_has_one_row_per_set_in_the_persons_zone_and_units():
     with db.read_only() as session:
         stored = session.exec(select(WorkoutSet).where(WorkoutSet.user_id == alice.user.id)).all()
     assert len(rows) == len(stored) == 4
-    assert sorted((r["exercise_id"], r["reps"], r["weight_kg"]) for r in rows) == sorted(
-        (s.exercise_id, "" if s.reps is None else str(s.reps), data_export._number(s.weight_kg)) for s in stored)
+    assert sorted((r["exercise_id"], r["reps"], r["weight_kg"], r["set_type"]) for r in rows) == sorted(
+        (s.exercise_id, "" if s.reps is None else str(s.reps), data_export._number(s.weight_kg), s.kind)
+        for s in stored)
 
     first = rows[0]
     assert first["date"] == "2024-03-10 18:00"  # Berlin, not UTC

@@ -482,3 +482,35 @@ def test_an_oversized_upload_is_refused_without_reading_it_all():
     exact = CountingUpload(import_files.MAX_BYTES)
     assert len(asyncio.run(import_files.read_upload(exact))) == import_files.MAX_BYTES
     assert asyncio.run(import_files.read_upload(io.BytesIO(b"a,b\n1,2\n"))) == b"a,b\n1,2\n"
+
+
+def test_set_types_are_kept_and_warm_ups_do_not_count_toward_volume():
+    from vigor_app.services.training import workout_history
+
+    me = make_user()
+    text = ("Date;Workout Name;Duration;Exercise Name;Set Order;Weight;Reps\n"
+            "2024-01-15 07:30:00;A;45m;Squat (Barbell);W;60;5\n"
+            "2024-01-15 07:30:00;A;45m;Squat (Barbell);W;80;3\n"
+            "2024-01-15 07:30:00;A;45m;Squat (Barbell);1;100;5\n"
+            "2024-01-15 07:30:00;A;45m;Squat (Barbell);2;100;5\n"
+            "2024-01-15 07:30:00;A;45m;Squat (Barbell);D;80;8\n"
+            "2024-01-15 07:30:00;A;45m;Squat (Barbell);F;70;12\n")
+    import_csv(me.user.id, text, weight_unit="kg", now=NOW)
+    [(row, entries)] = sessions_of(me.user.id)
+    assert [s.kind for s in entries[0][1]] == ["warmup", "warmup", "normal", "normal", "drop", "failure"]
+    [item] = workout_history.history(me.user.id).items
+    assert (item.sets, item.volume_kg) == (4, 100 * 5 * 2 + 80 * 8 + 70 * 12)  # 540 kg of warm-ups left out
+
+    hevy = make_user("hevy-lifter")
+    import_csv(hevy.user.id, sample("hevy.csv"), now=NOW)
+    deadlift = next(sets for entry, sets in sessions_of(hevy.user.id)[0][1] if entry.exercise_id == "barbell-deadlift")
+    assert [(s.kind, s.weight_kg) for s in deadlift] == [("warmup", 60), ("normal", 100), ("normal", 110)]
+
+
+def test_an_unknown_hevy_set_type_names_its_line_and_imports_nothing():
+    me = make_user()
+    text = sample("hevy.csv").replace(",1,normal,100,5,", ",1,superset,100,5,", 1)
+    with pytest.raises(ValidationError) as refused:
+        import_csv(me.user.id, text, now=NOW)
+    assert "Line 3" in refused.value.message and "set type" in refused.value.message
+    assert sessions_of(me.user.id) == []

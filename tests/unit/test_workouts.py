@@ -115,7 +115,8 @@ def test_next_time_is_prefilled_with_last_time(me, plan):
     workout_sessions.finish(me, first.id, now=utcnow() - timedelta(days=2) + timedelta(minutes=40))
     second = workout_sessions.start_from_plan(me, plan.id, 0)
     counted = next(e for e in second.entries if not e.timed)
-    assert (counted.sets[0].reps, counted.sets[0].weight_kg) == (9, 24)
+    assert (_working(counted)[0].reps, _working(counted)[0].weight_kg) == (9, 24)
+    assert all(s.weight_kg < 24 for s in counted.sets if s.kind == "warmup")  # the plan's ramp before it
 
 
 def test_a_heavier_set_next_time_is_a_record(me, plan):
@@ -125,16 +126,17 @@ def test_a_heavier_set_next_time_is_a_record(me, plan):
     workout_sessions.finish(me, first.id, now=earlier + timedelta(minutes=40))
     second = workout_sessions.start_from_plan(me, plan.id, 0)
     counted = next(e for e in second.entries if not e.timed)
-    result = workout_sets.save_set(me, counted.sets[0].id, reps=8, weight_kg=25, rpe=8, done=True)
+    first_working = _working(counted)[0]
+    result = workout_sets.save_set(me, first_working.id, reps=8, weight_kg=25, rpe=8, done=True)
     kinds = {hit.kind for hit in result.records}
     assert "weight_for_reps" in kinds and "e1rm" in kinds
     with db.read_only() as session:
         stored = session.exec(select(PersonalRecord).where(PersonalRecord.user_id == me)).all()
     assert {r.kind for r in stored} >= {"weight_for_reps", "e1rm"}
     # Un-ticking the set takes its records back.
-    workout_sets.save_set(me, counted.sets[0].id, reps=8, weight_kg=25, done=False)
+    workout_sets.save_set(me, first_working.id, reps=8, weight_kg=25, done=False)
     with db.read_only() as session:
-        assert session.exec(select(PersonalRecord).where(PersonalRecord.set_id == counted.sets[0].id)).all() == []
+        assert session.exec(select(PersonalRecord).where(PersonalRecord.set_id == first_working.id)).all() == []
 
 
 def test_beating_the_best_volume_is_announced_once_and_listed_once(me):
@@ -304,7 +306,7 @@ def _do_plan_day(user_id, plan_id, day_index, at, weights=None):
     """Start a plan day, tick each exercise's first set (8 reps or 30 s), finish it."""
     view = workout_sessions.start_from_plan(user_id, plan_id, day_index, now=at)
     for entry in view.entries:
-        first = entry.sets[0]
+        first = _working(entry)[0]
         if entry.timed:
             workout_sets.save_set(user_id, first.id, seconds=30, done=True, now=at)
         else:
@@ -314,8 +316,12 @@ def _do_plan_day(user_id, plan_id, day_index, at, weights=None):
     return view
 
 
+def _working(entry):
+    return [s for s in entry.sets if s.kind != "warmup"]
+
+
 def _targets(view):
-    return [(e.exercise_id, len(e.sets), e.target_reps, e.target_rpe) for e in view.entries]
+    return [(e.exercise_id, len(_working(e)), e.target_reps, e.target_rpe) for e in view.entries]
 
 
 def _week_targets(plan, week, day_index):
@@ -341,7 +347,7 @@ def test_a_plan_day_starts_at_week_one_and_moves_to_week_two_after_a_weeks_sessi
     for entry in second.entries:
         target = parse_reps(entry.target_reps)
         if not entry.timed:  # last time's 8 reps, within this week's range; last time's weight
-            assert {(s.reps, s.weight_kg) for s in entry.sets} == {(min(max(8, target.low), target.high), 20)}
+            assert {(s.reps, s.weight_kg) for s in _working(entry)} == {(min(max(8, target.low), target.high), 20)}
     assert plan_library.current_week(me, plan.id).number == 2
 
 
@@ -369,11 +375,18 @@ def test_the_deload_week_halves_the_sets_and_prefills_ten_percent_lighter(lifter
     assert _targets(deload) == _week_targets(plan.plan, 5, 0) == [
         (i["exercise_id"], -(-i["sets"] // 2), i["reps"], min(i["rpe"], 6.0)) for i in day["exercises"]]
     assert _targets(deload)[0] == ("barbell-back-squat", 2, "6", 6.0)
-    prefilled = {e.exercise_id: {s.weight_kg for s in e.sets} for e in deload.entries}
+    prefilled = {e.exercise_id: {s.weight_kg for s in _working(e)} for e in deload.entries}
     # x 0.9, rounded down: a barbell to 2.5 kg (100 -> 90, 62.5 -> 56.25 -> 55), dumbbells to 2 kg
     assert prefilled == {"barbell-back-squat": {90.0}, "barbell-bench-press": {55.0},
                          "barbell-glute-bridge": {55.0}, "chest-supported-dumbbell-row": {56.0},
                          "dumbbell-front-raise": {56.0}, "weighted-dead-bug": {56.0}}
     assert workout_sets.lighter(62.5, 0.9, "barbell-back-squat") == 55.0
     squat = deload.entries[0]
-    assert [s.reps for s in squat.sets] == [6, 6]  # last time's 8, within the target of 6
+    assert [s.reps for s in _working(squat)] == [6, 6]  # last time's 8, within the target of 6
+    # The plan's warm-up ramp arrives as warm-up sets, from the deload's 90 kg working weight:
+    # the bar, then ~40/60/80 % rounded down to 2.5 kg.
+    assert [(s.kind, s.weight_kg, s.reps) for s in squat.sets[:4]] == [
+        ("warmup", 20.0, 10), ("warmup", 35.0, 5), ("warmup", 52.5, 3), ("warmup", 70.0, 2)]
+    assert [s.kind for s in squat.sets[4:]] == ["normal", "normal"]
+    accessory = next(e for e in deload.entries if e.exercise_id == "barbell-glute-bridge")
+    assert all(s.kind == "normal" for s in accessory.sets)  # not a main lift: no ramp

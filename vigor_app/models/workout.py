@@ -95,6 +95,8 @@ class WorkoutSet(SQLModel, table=True):
     rpe: float | None = Field(default=None)
     done: bool = Field(default=False)
     completed_at: datetime | None = Field(default=None)
+    # normal | warmup | drop | failure (services/training/set_kinds.py)
+    kind: str = Field(default="normal", sa_column=Column(String(16), nullable=False, server_default="normal"))
 
 
 class PersonalRecord(SQLModel, table=True):

@@ -46,7 +46,7 @@ def _item(item: rx.Var[dict]) -> rx.Component:
             wrap="wrap",
             width="100%",
         ),
-        rx.text(item["minutes"], " min · ", item["exercises"], " exercises · ", item["sets"], " sets · ",
+        rx.text(item["minutes"], " min · ", item["exercises"], " exercises · ", item["sets"], " · ",
                 item["volume"], " kg lifted · effort ", item["intensity"], size="2"),
         rx.hstack(
             rx.form(

@@ -15,7 +15,16 @@ def _set_row(card: EntryCard, row: SetRow) -> rx.Component:
     amount_label = rx.cond(card.timed, "Seconds", "Reps")
     return rx.vstack(
         rx.hstack(
-            rx.text(row.number, weight="bold", width="20px", aria_hidden="true"),
+            rx.vstack(
+                rx.el.label("Type of set ", row.number, " of ", card.name, html_for="kind-" + ident,
+                            class_name="sr-only"),
+                rx.el.select(rx.el.option(row.count, value="normal"), rx.el.option("W", value="warmup"),
+                             rx.el.option("D", value="drop"), rx.el.option("F", value="failure"),
+                             id="kind-" + ident, value=row.kind, on_change=lambda v: S.set_kind(row.id, v),
+                             title="Working set, W warm-up, D drop set, F to failure", class_name="vigor-select",
+                             style={"width": "48px", "min_width": "48px", "padding": "6px", "font_weight": "bold"}),
+                spacing="0",
+            ),
             rx.vstack(
                 rx.el.label(amount_label, " set ", row.number, " of ", card.name, html_for="amount-" + ident,
                             class_name="sr-only"),

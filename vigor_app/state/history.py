@@ -59,7 +59,9 @@ class HistoryState(AuthState):
         self.page, self.pages, self.total = result.page, result.pages, result.total
         self.items = [
             {"id": str(i.id), "name": i.name, "when": _local(i.started_at, zone),
-             "minutes": str(round((i.duration_seconds or 0) / 60)), "sets": str(i.sets),
+             "minutes": str(round((i.duration_seconds or 0) / 60)),
+             "sets": f"{i.sets} set{'' if i.sets == 1 else 's'}"
+                     + (f" + {i.warmup_sets} warm-up" if i.warmup_sets else ""),
              "exercises": str(i.exercises), "volume": f"{i.volume_kg:g}",
              "intensity": str(i.intensity) if i.intensity else "—"}
             for i in result.items

@@ -18,6 +18,7 @@ from vigor_app.services.catalogue import catalogue
 from vigor_app.services.errors import VigorError
 from vigor_app.services.plans import profiles, warmups
 from vigor_app.services.training import (
+    set_kinds,
     suggestions,
     workout_entries,
     workout_sessions,
@@ -38,12 +39,14 @@ MAX_REST = 600
 @dataclass
 class SetRow:
     id: int = 0
-    number: int = 0
+    number: int = 0  # its place among the exercise's sets (for labels)
     reps: str = ""
     weight: str = ""
     rpe: str = ""
     done: bool = False
     error: str = ""
+    kind: str = set_kinds.NORMAL
+    count: str = ""  # what the type menu shows for a working set: its number among them
 
 
 @dataclass
@@ -89,7 +92,8 @@ def _ramps(view: workout_views.SessionView, units: str) -> dict[int, str]:
         exercise = catalogue.find_exercise(entry.exercise_id)
         if exercise is None:
             continue
-        if warmups.needs_ramp(exercise, position):
+        warmed = any(s.kind == set_kinds.WARMUP for s in entry.sets)  # the ramp is in the sets
+        if warmups.needs_ramp(exercise, position) and not warmed:
             working = max((s.weight_kg for s in entry.sets if s.weight_kg), default=None)
             ramps[entry.id] = warmups.ramp_text(warmups.ramp_steps(exercise), working,
                                                 warmups.kit_of(exercise), units)
@@ -102,10 +106,13 @@ def _cards(view: workout_views.SessionView, units: str, errors: dict[int, str],
     cards = []
     ramps = _ramps(view, units)
     for i, entry in enumerate(view.entries):
-        rows = [SetRow(id=s.id, number=n + 1, reps=_amount_text(s.seconds if entry.timed else s.reps),
-                       weight=entry_number(s.weight_kg, units), rpe=f"{s.rpe:g}" if s.rpe else "", done=s.done,
-                       error=errors.get(s.id, ""))
-                for n, s in enumerate(entry.sets)]
+        counted = 0
+        rows = []
+        for n, s in enumerate(entry.sets):
+            counted += set_kinds.counts(s.kind)
+            rows.append(SetRow(id=s.id, number=n + 1, reps=_amount_text(s.seconds if entry.timed else s.reps),
+                               weight=entry_number(s.weight_kg, units), rpe=f"{s.rpe:g}" if s.rpe else "",
+                               done=s.done, error=errors.get(s.id, ""), kind=s.kind, count=str(max(counted, 1))))
         cards.append(EntryCard(id=entry.id, name=entry.name, target=entry.target, note=entry.note,
                                timed=entry.timed, rest_seconds=entry.rest_seconds, first=i == 0,
                                last=i == len(view.entries) - 1, suggestion=suggestions.get(entry.id, ""),
@@ -250,6 +257,11 @@ class LoggingState(AuthState):
     @rx.event
     def add_set(self, entry_id: int):
         self._run(workout_sets.add_set, record_id(entry_id))
+
+    @rx.event
+    def set_kind(self, set_id: int, kind: str):
+        """Mark a set as a working set, a warm-up, a drop set or a set to failure."""
+        self._run(workout_sets.set_kind, record_id(set_id), typed_text(kind, 16))
 
     @rx.event
     def remove_set(self, set_id: int):

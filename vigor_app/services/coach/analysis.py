@@ -38,7 +38,7 @@ from vigor_app.services.coach.wording import (
 )
 from vigor_app.services.errors import NotFound, ValidationError
 from vigor_app.services.plans.timing import parse_reps
-from vigor_app.services.training import records, streaks, suggestions
+from vigor_app.services.training import records, set_kinds, streaks, suggestions
 from vigor_app.services.training.progress import exercise_names, person
 from vigor_app.services.units import mass_text
 
@@ -102,7 +102,7 @@ def _exercises(session: Session, user_id: int, session_id: int) -> list[_Exercis
         sqlalchemy.select(col(WorkoutSet.exercise_id), col(WorkoutSet.reps), col(WorkoutSet.seconds),
                           col(WorkoutSet.weight_kg), col(WorkoutSet.rpe))
         .where(col(WorkoutSet.session_id) == session_id, col(WorkoutSet.user_id) == user_id,
-               col(WorkoutSet.done).is_(True))
+               set_kinds.counted())
         .order_by(col(WorkoutSet.session_exercise_id), col(WorkoutSet.position))
     ).all()
     for exercise_id, reps, seconds, weight, rpe in rows:

@@ -27,7 +27,7 @@ from vigor_app.services.coach.facts import (
     TodaySession,
 )
 from vigor_app.services.plans import profiles
-from vigor_app.services.training import dashboard, streaks
+from vigor_app.services.training import dashboard, set_kinds, streaks
 from vigor_app.services.training.progress import WINDOW_SLACK, exercise_names, local_midnight
 from vigor_app.services.vocabulary import WEEKDAYS
 
@@ -109,7 +109,7 @@ def recent_sessions(user_id: int, today: date, timezone: str, now: datetime) -> 
                               col(WorkoutSet.weight_kg), col(WorkoutSet.rpe))
             .join(SessionExercise, col(SessionExercise.id) == col(WorkoutSet.session_exercise_id))
             .where(col(WorkoutSet.user_id) == user_id, col(WorkoutSet.session_id).in_(ids),
-                   col(WorkoutSet.done).is_(True))
+                   set_kinds.counted())
             .order_by(col(WorkoutSet.session_id), col(SessionExercise.position),
                       col(WorkoutSet.position))
         ).all() if ids else []

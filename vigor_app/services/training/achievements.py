@@ -16,7 +16,7 @@ from vigor_app.models import (
     WorkoutSet,
 )
 from vigor_app.models.workout import SESSION_FINISHED
-from vigor_app.services.training import milestones, streaks
+from vigor_app.services.training import milestones, set_kinds, streaks
 
 
 def stats(session: Session, user_id: int, now: datetime) -> milestones.Stats:
@@ -29,7 +29,7 @@ def stats(session: Session, user_id: int, now: datetime) -> milestones.Stats:
     profile = session.exec(select(FitnessProfile.timezone).where(FitnessProfile.user_id == user_id)).first()
     lifted = session.exec(
         select(func.coalesce(func.sum(col(WorkoutSet.weight_kg) * col(WorkoutSet.reps)), 0))
-        .where(WorkoutSet.user_id == user_id, WorkoutSet.done)
+        .where(WorkoutSet.user_id == user_id, set_kinds.counted())
     ).one()
     records_count = session.exec(select(func.count()).where(PersonalRecord.user_id == user_id)).one()
     return milestones.Stats(

@@ -14,7 +14,8 @@ Days and weeks:
 - **Weeks** are ISO weeks, Monday to Sunday. "This week" is the week of today's date in the
   person's *current* zone (profile), and ``weeks=12`` means the 12 weeks ending with it,
   oldest first, empty weeks included (a chart needs its gaps).
-- Only finished sessions and done sets count (and, in weekly figures, nothing after `now`).
+- Only finished sessions and done sets count, never warm-ups (``set_kinds.counted``), and,
+  in weekly figures, nothing after `now`.
 
 Volume: a **hard set** is a done set of a strength exercise (not conditioning or
 mobility), counted once for every major muscle group one of the exercise's *primary*
@@ -49,7 +50,7 @@ from vigor_app.models import (
 from vigor_app.models.workout import SESSION_FINISHED
 from vigor_app.services.catalogue import catalogue
 from vigor_app.services.catalogue import store as catalogue_store
-from vigor_app.services.training import records
+from vigor_app.services.training import records, set_kinds
 from vigor_app.services.training.streaks import local_date, week_start, zone
 from vigor_app.services.vocabulary import MAJOR_GROUPS, STRENGTH_PATTERNS
 
@@ -135,7 +136,7 @@ def exercise_options(user_id: int) -> list[ExerciseOption]:
         rows = session.exec(
             select(WorkoutSet.exercise_id, func.count(func.distinct(WorkoutSet.session_id)),
                    func.max(WorkoutSet.weight_kg))
-            .where(WorkoutSet.user_id == user_id, WorkoutSet.done)
+            .where(WorkoutSet.user_id == user_id, set_kinds.counted())
             .group_by(WorkoutSet.exercise_id)
         ).all()
         names = exercise_names(session, user_id, (r[0] for r in rows))
@@ -186,7 +187,7 @@ def strength_series(
                               col(WorkoutSession.started_at), col(WorkoutSession.timezone))
             .join(WorkoutSession, col(WorkoutSession.id) == col(WorkoutSet.session_id))
             .where(col(WorkoutSet.user_id) == user_id, col(WorkoutSet.exercise_id) == exercise_id,
-                   col(WorkoutSet.done).is_(True), col(WorkoutSession.user_id) == user_id,
+                   set_kinds.counted(), col(WorkoutSession.user_id) == user_id,
                    col(WorkoutSession.status) == SESSION_FINISHED)
         )
         if since is not None:
@@ -276,7 +277,7 @@ def weekly_volume_by_muscle(
             select(WorkoutSet.session_id, WorkoutSet.exercise_id, func.count(),
                    func.coalesce(func.sum(lifted), 0.0))
             .join(WorkoutSession, col(WorkoutSession.id) == col(WorkoutSet.session_id))
-            .where(*in_window, WorkoutSet.user_id == user_id, col(WorkoutSet.done).is_(True))
+            .where(*in_window, WorkoutSet.user_id == user_id, set_kinds.counted())
             .group_by(col(WorkoutSet.session_id), col(WorkoutSet.exercise_id))
         ).all() if week_of else []
 

@@ -10,7 +10,8 @@ Record kinds (all in kilograms or seconds):
 
 Rules for `records_for_new_set`:
 
-- Only done sets count; an undone new set sets nothing and undone history is ignored.
+- Only done sets count, and never warm-ups (``set_kinds``); an undone new set sets nothing
+  and undone history is ignored.
 - A record has to beat something: the new value must be strictly greater than the best
   earlier value of the same kind (ties are not records). Where no earlier value of that
   kind exists (say, the first time at a rep count) there is nothing to beat and no record.

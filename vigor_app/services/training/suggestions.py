@@ -10,8 +10,8 @@ exercise's progression rule (``plans.progression``):
 
 How the logged sessions are read:
 
-- A session's **working weight** is its heaviest done set; its **working sets** are the
-  done sets at that weight (lighter sets are warm-ups or back-offs and are not judged).
+- A session's **working weight** is its heaviest done set (warm-ups never count:
+  ``set_kinds``); its **working sets** are the done sets at that weight (lighter sets are warm-ups or back-offs and are not judged).
   Sets the plan asked for (``target_sets`` of the entry) but that were never done count
   as missed, so they hold progress back.
 - No target RPE (``None``) means effort is not judged: only reps (or seconds) are.
@@ -45,6 +45,7 @@ from vigor_app.services.errors import ValidationError
 from vigor_app.services.plans import progression
 from vigor_app.services.plans.progression import STALL_SESSIONS, Target
 from vigor_app.services.plans.timing import Reps, parse_reps
+from vigor_app.services.training import set_kinds
 from vigor_app.services.training.progress import exercise_names, person
 from vigor_app.services.units import weight_text
 
@@ -141,7 +142,7 @@ def _history(user_id: int, exercise_id: str) -> list[_Performance]:
             sqlalchemy.select(col(WorkoutSet.session_id), col(WorkoutSet.reps),
                               col(WorkoutSet.seconds), col(WorkoutSet.weight_kg), col(WorkoutSet.rpe))
             .where(col(WorkoutSet.user_id) == user_id, col(WorkoutSet.exercise_id) == exercise_id,
-                   col(WorkoutSet.session_id).in_(list(sessions)), col(WorkoutSet.done).is_(True))
+                   col(WorkoutSet.session_id).in_(list(sessions)), set_kinds.counted())
             .order_by(col(WorkoutSet.session_id), col(WorkoutSet.position))
         ).all()
     for session_id, reps, seconds, weight, rpe in rows:

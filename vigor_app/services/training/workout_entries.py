@@ -24,6 +24,7 @@ from vigor_app.services.training.workout_views import (
     owned_session,
     reorder,
 )
+from vigor_app.services.units import KG
 
 MAX_EXERCISES = 30
 MAX_NOTE = 500
@@ -32,16 +33,18 @@ DEFAULT_REST = 90
 
 def add_entry(session: Session, user_id: int, row: WorkoutSession, exercise_id: str, position: int, *,
               target_sets: int | None = None, target_reps: str = "", target_rpe: float | None = None,
-              rest_seconds: int = DEFAULT_REST, load_factor: float = 1.0) -> None:
+              rest_seconds: int = DEFAULT_REST, load_factor: float = 1.0, ramp: list[dict] | None = None,
+              unit: str = KG) -> None:
     """Add an exercise the person may use to the workout `row`, with its sets pre-filled
-    (last time's weights times `load_factor`: below 1 in a plan's deload week)."""
+    (last time's weights times `load_factor`: below 1 in a plan's deload week), after the
+    plan's warm-up `ramp` as warm-up sets when a working weight is known."""
     catalogue_store.require_usable(session, user_id, exercise_id)
     entry = SessionExercise(session_id=saved_id(row), user_id=user_id, exercise_id=exercise_id, position=position,
                             target_sets=target_sets, target_reps=target_reps, target_rpe=target_rpe,
                             rest_seconds=rest_seconds)
     session.add(entry)
     session.flush()
-    prefill_sets(session, user_id, entry, load_factor=load_factor)
+    prefill_sets(session, user_id, entry, load_factor=load_factor, ramp=ramp, unit=unit)
 
 
 def find_exercises(user_id: int, text: str, limit: int = 8) -> list[catalogue_store.UsableExercise]:

@@ -14,6 +14,7 @@ from vigor_app import db
 from vigor_app.models import PersonalRecord, SessionExercise, WorkoutSession, WorkoutSet
 from vigor_app.models.ids import saved_id
 from vigor_app.models.workout import SESSION_FINISHED
+from vigor_app.services.training import set_kinds
 from vigor_app.services.training.workout_views import owned_session
 
 
@@ -25,8 +26,9 @@ class HistoryItem:
     duration_seconds: int | None
     intensity: int | None
     exercises: int
-    sets: int
+    sets: int  # sets that count (warm-ups are in warmup_sets)
     volume_kg: float
+    warmup_sets: int = 0
 
 
 @dataclass
@@ -61,14 +63,20 @@ def history(user_id: int, *, page: int = 1, per_page: int = 20, exercise_id: str
         stats = {sid: (n_ex, n_sets, vol) for sid, n_ex, n_sets, vol in session.exec(
             select(WorkoutSet.session_id, func.count(func.distinct(WorkoutSet.session_exercise_id)),
                    func.count(), func.coalesce(func.sum(col(WorkoutSet.weight_kg) * col(WorkoutSet.reps)), 0))
-            .where(col(WorkoutSet.session_id).in_(ids), WorkoutSet.done).group_by(col(WorkoutSet.session_id))
+            .where(col(WorkoutSet.session_id).in_(ids), set_kinds.counted()).group_by(col(WorkoutSet.session_id))
         ).all()} if ids else {}
+        warmups = dict(session.exec(
+            select(WorkoutSet.session_id, func.count())
+            .where(col(WorkoutSet.session_id).in_(ids), WorkoutSet.done, WorkoutSet.kind == set_kinds.WARMUP)
+            .group_by(col(WorkoutSet.session_id))
+        ).all()) if ids else {}
         items = []
         for r in rows:
             exercises, sets, volume = stats.get(saved_id(r), (0, 0, 0))
             items.append(HistoryItem(id=saved_id(r), name=r.name, started_at=r.started_at,
                                      duration_seconds=r.duration_seconds, intensity=r.intensity,
-                                     exercises=exercises, sets=sets, volume_kg=round(float(volume or 0), 1)))
+                                     exercises=exercises, sets=sets, volume_kg=round(float(volume or 0), 1),
+                                     warmup_sets=int(warmups.get(saved_id(r), 0))))
         return HistoryPage(items=items, page=page, pages=pages, total=int(total))
 
 
@@ -76,7 +84,7 @@ def logged_exercises(user_id: int) -> list[str]:
     """Ids of the exercises the person has done sets of, most-logged first."""
     with db.read_only() as session:
         rows = session.exec(
-            select(WorkoutSet.exercise_id, func.count()).where(WorkoutSet.user_id == user_id, WorkoutSet.done)
+            select(WorkoutSet.exercise_id, func.count()).where(WorkoutSet.user_id == user_id, set_kinds.counted())
             .group_by(WorkoutSet.exercise_id).order_by(func.count().desc())
         ).all()
         return [exercise_id for exercise_id, _ in rows]

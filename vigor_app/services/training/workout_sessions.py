@@ -29,6 +29,7 @@ from vigor_app.services.training.workout_views import (
     session_view,
     touch,
 )
+from vigor_app.services.units import KG
 
 MAX_SESSION_NOTE = 2000
 
@@ -45,6 +46,11 @@ class FinishResult:
 def _timezone(session: Session, user_id: int) -> str:
     profile = session.exec(select(FitnessProfile).where(FitnessProfile.user_id == user_id)).first()
     return profile.timezone if profile else "UTC"
+
+
+def _units(session: Session, user_id: int) -> str:
+    profile = session.exec(select(FitnessProfile).where(FitnessProfile.user_id == user_id)).first()
+    return profile.units if profile else KG
 
 
 def _refuse_second_open(session: Session, user_id: int) -> None:
@@ -67,6 +73,7 @@ def start_from_plan(user_id: int, plan_id: int, day_index: int, *, now: datetime
         if not isinstance(day_index, int) or not 0 <= day_index < len(days):
             raise NotFound("That day is not in the plan.")
         _refuse_second_open(session, user_id)
+        units = _units(session, user_id)
         week = plan_library.plan_week(plan.plan, plan.inputs,
                                       plan_library.finished_sessions(session, user_id, plan_id))
         day = week.days[day_index] if week is not None else days[day_index]
@@ -82,7 +89,9 @@ def start_from_plan(user_id: int, plan_id: int, day_index: int, *, now: datetime
             add_entry(session, user_id, row, str(item.get("exercise_id")), position,
                       target_sets=int(item.get("sets") or DEFAULT_SETS), target_reps=str(item.get("reps", "")),
                       target_rpe=item.get("rpe"), rest_seconds=int(item.get("rest_seconds") or DEFAULT_REST),
-                      load_factor=DELOAD_LOAD_FACTOR if week is not None and week.deload else 1.0)
+                      load_factor=DELOAD_LOAD_FACTOR if week is not None and week.deload else 1.0,
+                      ramp=item.get("warmup_sets") if isinstance(item.get("warmup_sets"), list) else None,
+                      unit=units)
         session.flush()
         return session_view(session, row)
 

@@ -23,9 +23,10 @@ from vigor_app.models.ids import saved_id
 from vigor_app.models.workout import SESSION_FINISHED
 from vigor_app.services.catalogue import catalogue
 from vigor_app.services.errors import ValidationError
+from vigor_app.services.plans import warmups
 from vigor_app.services.plans.progression import load_step_kg
 from vigor_app.services.plans.timing import parse_reps
-from vigor_app.services.training import achievements, milestones, records
+from vigor_app.services.training import achievements, milestones, records, set_kinds
 from vigor_app.services.training.set_values import check_set_values
 from vigor_app.services.training.workout_views import (
     SessionView,
@@ -55,7 +56,7 @@ def last_performance(session: Session, user_id: int, exercise_id: str) -> list[W
     latest = session.exec(
         select(WorkoutSet.session_id)
         .join(WorkoutSession, col(WorkoutSession.id) == WorkoutSet.session_id)
-        .where(WorkoutSet.user_id == user_id, WorkoutSet.exercise_id == exercise_id, WorkoutSet.done,
+        .where(WorkoutSet.user_id == user_id, WorkoutSet.exercise_id == exercise_id, set_kinds.counted(),
                WorkoutSession.status == SESSION_FINISHED)
         .order_by(col(WorkoutSession.started_at).desc())
         .limit(1)
@@ -64,7 +65,7 @@ def last_performance(session: Session, user_id: int, exercise_id: str) -> list[W
         return []
     return list(session.exec(
         select(WorkoutSet).where(WorkoutSet.session_id == latest, WorkoutSet.exercise_id == exercise_id,
-                                 WorkoutSet.done).order_by(col(WorkoutSet.position))
+                                 set_kinds.counted()).order_by(col(WorkoutSet.position))
     ).all())
 
 
@@ -80,7 +81,8 @@ def last_working_weights(user_id: int, exercise_ids: list[str]) -> dict[str, flo
     return weights
 
 
-def prefill_sets(session: Session, user_id: int, entry: SessionExercise, *, load_factor: float = 1.0) -> None:
+def prefill_sets(session: Session, user_id: int, entry: SessionExercise, *, load_factor: float = 1.0,
+                 ramp: list[dict] | None = None, unit: str = KG) -> None:
     """The sets of an exercise just added to a workout: as many as its target (else as last
     time, else DEFAULT_SETS); last time's reps or seconds kept within the target (its bottom
     when there is no last time), or last time's when there is no target; last time's weight, times `load_factor` rounded down to the kit's load step when
@@ -88,7 +90,13 @@ def prefill_sets(session: Session, user_id: int, entry: SessionExercise, *, load
     previous = last_performance(session, user_id, entry.exercise_id)
     parsed = parse_reps(entry.target_reps)
     count = entry.target_sets or (len(previous) or DEFAULT_SETS)
-    for position_in_entry in range(min(count, MAX_SETS_PER_EXERCISE)):
+    warmup_sets = _warmup_sets(entry.exercise_id, ramp, previous, load_factor, unit)
+    for position, (ramp_weight, ramp_reps) in enumerate(warmup_sets):
+        session.add(WorkoutSet(session_exercise_id=saved_id(entry), session_id=entry.session_id, user_id=user_id,
+                               exercise_id=entry.exercise_id, position=position, reps=ramp_reps,
+                               weight_kg=ramp_weight, kind=set_kinds.WARMUP, done=False))
+    first = len(warmup_sets)
+    for position_in_entry in range(min(count, MAX_SETS_PER_EXERCISE - first)):
         last = previous[min(position_in_entry, len(previous) - 1)] if previous else None
         reps = last.reps if last else None
         seconds = last.seconds if last else None
@@ -100,8 +108,21 @@ def prefill_sets(session: Session, user_id: int, entry: SessionExercise, *, load
         if weight is not None and load_factor < 1:
             weight = lighter(weight, load_factor, entry.exercise_id)
         session.add(WorkoutSet(session_exercise_id=saved_id(entry), session_id=entry.session_id, user_id=user_id,
-                               exercise_id=entry.exercise_id, position=position_in_entry, reps=reps,
+                               exercise_id=entry.exercise_id, position=first + position_in_entry, reps=reps,
                                seconds=seconds, weight_kg=weight, rpe=None, done=False))
+
+
+def _warmup_sets(exercise_id: str, ramp: list[dict] | None, previous: list[WorkoutSet], load_factor: float,
+                 unit: str) -> list[tuple[float | None, int]]:
+    """The plan's warm-up ramp as (weight, reps) sets, once a working weight is known (last
+    time's heaviest set, lightened in a deload week); none without a ramp or a weight."""
+    found = catalogue.find_exercise(exercise_id)
+    loads = [s.weight_kg for s in previous if s.weight_kg]
+    if not ramp or found is None or not loads:
+        return []
+    working = max(loads) * load_factor
+    return [(one.weight_kg, one.reps) for one in warmups.ramp(ramp, working, warmups.kit_of(found), unit)
+            if one.weight_kg]
 
 
 def lighter(weight_kg: float, factor: float, exercise_id: str) -> float:
@@ -135,6 +156,24 @@ def add_set(user_id: int, entry_id: int) -> SessionView:
         return changed(session, row)
 
 
+def set_kind(user_id: int, set_id: int, kind: str) -> SessionView:
+    """Mark a set as a working, warm-up, drop or failure set (``set_kinds``). A done set's
+    records follow: a warm-up loses any it had; a set that counts again is judged when it is
+    next saved."""
+    chosen = set_kinds.read_kind(kind)
+    if chosen is None:
+        raise ValidationError("A set is a working set, a warm-up, a drop set or a set to failure.",
+                              field="kind")
+    with db.transaction() as session:
+        row_set = owned_set(session, user_id, set_id)
+        row = owned_session(session, user_id, row_set.session_id)
+        row_set.kind = chosen
+        session.add(row_set)
+        if not set_kinds.counts(chosen):
+            session.exec(delete(PersonalRecord).where(col(PersonalRecord.set_id) == row_set.id))
+        return changed(session, row)
+
+
 def remove_set(user_id: int, set_id: int) -> SessionView:
     with db.transaction() as session:
         row_set = owned_set(session, user_id, set_id)
@@ -146,7 +185,7 @@ def remove_set(user_id: int, set_id: int) -> SessionView:
 def _history_facts(session: Session, user_id: int, exercise_id: str, before_set: int) -> list[records.SetFact]:
     rows = session.exec(
         select(WorkoutSet).where(WorkoutSet.user_id == user_id, WorkoutSet.exercise_id == exercise_id,
-                                 WorkoutSet.done, WorkoutSet.id != before_set)
+                                 set_kinds.counted(), WorkoutSet.id != before_set)
     ).all()
     return [records.SetFact(exercise_id=r.exercise_id, session_id=r.session_id, weight_kg=r.weight_kg, reps=r.reps,
                             seconds=r.seconds, done=r.done, completed_at=r.completed_at or utcnow())
@@ -183,7 +222,7 @@ def save_set(user_id: int, set_id: int, *, reps=None, seconds=None, weight_kg=No
         session.exec(delete(PersonalRecord).where(col(PersonalRecord.set_id) == row_set.id))
         hits: list[records.RecordHit] = []
         announced: list[records.RecordHit] = []  # what the person is told about
-        if done:
+        if done and set_kinds.counts(row_set.kind):  # a warm-up sets no record
             history = _history_facts(session, user_id, row_set.exercise_id, row_set.id or 0)
             new = records.SetFact(exercise_id=row_set.exercise_id, session_id=row.id or 0, weight_kg=weight_kg,
                                   reps=reps, seconds=seconds, done=True, completed_at=row_set.completed_at or now)

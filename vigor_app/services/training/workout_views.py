@@ -33,6 +33,7 @@ class SetView:
     weight_kg: float | None
     rpe: float | None
     done: bool
+    kind: str = "normal"  # set_kinds.KINDS
 
 
 @dataclass
@@ -107,7 +108,7 @@ def session_view(session: Session, row: WorkoutSession) -> SessionView:
     for s in sets:
         by_entry.setdefault(s.session_exercise_id, []).append(
             SetView(id=s.id or 0, position=s.position, reps=s.reps, seconds=s.seconds, weight_kg=s.weight_kg,
-                    rpe=s.rpe, done=s.done))
+                    rpe=s.rpe, done=s.done, kind=s.kind))
     known = catalogue_store.usable_exercises(session, row.user_id, {e.exercise_id for e in entries})
     views = []
     for e in entries:

@@ -21,7 +21,7 @@ from typing import Literal
 
 from vigor_app.clock import as_utc
 from vigor_app.services.errors import ValidationError
-from vigor_app.services.training import set_values
+from vigor_app.services.training import set_kinds, set_values
 from vigor_app.services.units import to_kg
 
 Source = Literal["strong", "hevy"]
@@ -74,15 +74,24 @@ class FileSet:
     seconds: int | None
     weight_kg: float | None
     rpe: float | None
+    kind: str = set_kinds.NORMAL  # warm-up, drop or failure as the file marks it
 
 
-def _set(reps: int | None, seconds: int | None, weight_kg: float | None, rpe: float | None) -> FileSet:
+def _set(reps: int | None, seconds: int | None, weight_kg: float | None, rpe: float | None,
+         kind: str = set_kinds.NORMAL) -> FileSet:
     """A set with the apps' zero placeholders dropped: 0 s and 0 kg mean "none", and so do
     0 reps on a timed set (Strong writes 0 in every empty number column)."""
     seconds = seconds or None
     if reps == 0 and seconds is not None:
         reps = None
-    return FileSet(reps=reps, seconds=seconds, weight_kg=weight_kg or None, rpe=rpe)
+    return FileSet(reps=reps, seconds=seconds, weight_kg=weight_kg or None, rpe=rpe, kind=kind)
+
+
+def _kind(raw: str, what: str) -> str:
+    """A set type as a file writes it (blank: a working set)."""
+    if (kind := set_kinds.read_kind(raw) if raw.strip() else set_kinds.NORMAL) is None:
+        raise _RowError(f"{what} {raw.strip()[:20]!r} is not a set type (normal, warm-up, drop set or failure).")
+    return kind
 
 
 @dataclass
@@ -284,7 +293,7 @@ def _strong_row(cell, weight_unit: str) -> _Row | None:
     set_order = cell("set order").strip()
     if set_order.lower() == _STRONG_REST_ROW:
         return None  # Strong's rest-timer rows carry no set
-    if set_order.lower() not in _STRONG_SET_MARKERS:
+    if not (marked := set_order.lower() in _STRONG_SET_MARKERS):
         _int(set_order, "Set Order", 10_000)
     exercise = cell("exercise name").strip()
     if not exercise:
@@ -299,7 +308,8 @@ def _strong_row(cell, weight_unit: str) -> _Row | None:
         exercise_note=cell("notes").strip(),
         set=_set(reps=_int(cell("reps"), "Reps", set_values.MAX_REPS),
                  seconds=_int(cell("seconds"), "Seconds", set_values.MAX_SECONDS),
-                 weight_kg=_weight_kg(cell("weight"), unit), rpe=_rpe(cell("rpe"))),
+                 weight_kg=_weight_kg(cell("weight"), unit), rpe=_rpe(cell("rpe")),
+                 kind=_kind(set_order, "Set Order") if marked else set_kinds.NORMAL),
     )
 
 
@@ -330,7 +340,7 @@ def _hevy_row(cell, _weight_unit: str) -> _Row:
         exercise_note=cell("exercise_notes").strip(),
         set=_set(reps=_int(cell("reps"), "Reps", set_values.MAX_REPS),
                  seconds=_int(cell("duration_seconds"), "duration_seconds", set_values.MAX_SECONDS),
-                 weight_kg=weight, rpe=_rpe(cell("rpe"))),
+                 weight_kg=weight, rpe=_rpe(cell("rpe")), kind=_kind(cell("set_type"), "set_type")),
     )
 
 

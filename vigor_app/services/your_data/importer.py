@@ -337,7 +337,8 @@ def _plan_rows(user_id: int, workouts: list[FileWorkout], ids: dict[str, str], z
                 set_rows.append((position, {
                     "user_id": user_id, "exercise_id": exercise_id, "position": set_position,
                     "reps": item.reps, "seconds": item.seconds, "weight_kg": item.weight_kg,
-                    "rpe": item.rpe, "done": True, "completed_at": w.started_at + timedelta(seconds=offset)}))
+                    "rpe": item.rpe, "done": True, "kind": item.kind,
+                    "completed_at": w.started_at + timedelta(seconds=offset)}))
         planned.append(_Planned(
             key=(w.started_at, w.name),
             session_row={"user_id": user_id, "plan_id": None, "plan_day_index": None, "name": w.name,
