@@ -22,8 +22,11 @@ def _set_row(card: EntryCard, row: SetRow) -> rx.Component:
                              rx.el.option("D", value="drop"), rx.el.option("F", value="failure"),
                              id="kind-" + ident, value=row.kind, on_change=lambda v: S.set_kind(row.id, v),
                              title="Working set, W warm-up, D drop set, F to failure", class_name="vigor-select",
-                             style={"width": "48px", "min_width": "48px", "padding": "6px", "font_weight": "bold"}),
+                             style={"width": "40px", "min_width": "40px", "padding": "6px 0", "font_weight": "bold",
+                                    "font_size": "15px", "text_align": "center", "text_align_last": "center",
+                                    "appearance": "none", "-webkit-appearance": "none"}),
                 spacing="0",
+                flex_shrink="0",
             ),
             rx.vstack(
                 rx.el.label(amount_label, " set ", row.number, " of ", card.name, html_for="amount-" + ident,
