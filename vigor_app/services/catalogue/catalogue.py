@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
+from vigor_app.services.catalogue import exercise_search
 from vigor_app.services.catalogue.exercise import Exercise
 from vigor_app.services.catalogue.file_checks import catalogue_problems
 from vigor_app.services.vocabulary import EQUIPMENT, INJURIES, LEVEL_RANK, LEVELS, MUSCLES, PATTERNS
@@ -64,6 +65,7 @@ class Catalogue:
     def __init__(self, exercises: Sequence[Exercise]) -> None:
         self.exercises: tuple[Exercise, ...] = tuple(sorted(exercises, key=lambda e: e.id))
         self._by_id: dict[str, Exercise] = {e.id: e for e in self.exercises}
+        self._search_order: dict[str, tuple[int, ...]] | None = None
         self._available: dict[tuple[frozenset[str], frozenset[str], int], tuple[Exercise, ...]] = {}
         self._variations: dict[
             tuple[str, frozenset[str], frozenset[str]], tuple[Exercise | None, Exercise | None]
@@ -89,12 +91,18 @@ class Catalogue:
         return self._by_id.get(exercise_id)
 
     def search(self, text: str) -> list[Exercise]:
-        """Exercises whose name contains ``text``, ignoring case; names starting with it first."""
-        needle = text.strip().casefold()
-        if not needle:
-            return []
-        hits = [e for e in self.exercises if needle in e.name.casefold()]
-        return sorted(hits, key=lambda e: (not e.name.casefold().startswith(needle), e.name))
+        """Exercises whose name matches ``text``, best first (``exercise_search``: spaces,
+        hyphens, plurals, shorthand and small typos forgiven)."""
+        order = self.search_order()
+        return exercise_search.rank(text, self.exercises, lambda e: e.name, lambda e: order[e.id])
+
+    def search_order(self) -> dict[str, tuple[int, ...]]:
+        """Each exercise's place among equal search matches (``exercise_search.exercise_order``)."""
+        if self._search_order is None:
+            self._search_order = {
+                e.id: exercise_search.exercise_order(e.pattern, e.equipment, e.rep_range, e.difficulty)
+                for e in self.exercises}
+        return self._search_order
 
     def filter(
         self,
@@ -260,6 +268,7 @@ def all_exercises() -> tuple[Exercise, ...]:
 get_exercise = _on_bundled(Catalogue.get)
 find_exercise = _on_bundled(Catalogue.find)
 search = _on_bundled(Catalogue.search)
+search_order = _on_bundled(Catalogue.search_order)
 filter_exercises = _on_bundled(Catalogue.filter)
 available_for = _on_bundled(Catalogue.available_for)
 substitutes = _on_bundled(Catalogue.substitutes)

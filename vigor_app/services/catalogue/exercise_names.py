@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from vigor_app.services.catalogue import catalogue
-from vigor_app.services.catalogue.words import singular_words
+from vigor_app.services.catalogue.words import expand_shorthand, singular_words
 
 # Strong and Hevy names the normalised match cannot find; keys are normalised on load.
 ALIASES: dict[str, str] = {
@@ -94,9 +94,10 @@ def _split_parens(name: str) -> tuple[str, str]:
 
 
 def normalise_name(name: str) -> str:
-    """A name reduced for matching: "Bench Press (Barbell)" → "barbell bench press"."""
+    """A name reduced for matching: "Bench Press (Barbell)" → "barbell bench press", with gym
+    shorthand spelt out ("RDL (Barbell)" → "barbell romanian deadlift")."""
     base, inner = _split_parens(name)
-    return " ".join(singular_words(f"{inner} {base}"))
+    return " ".join(singular_words(expand_shorthand(f"{inner} {base}")))
 
 
 @dataclass(frozen=True)

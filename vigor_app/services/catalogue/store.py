@@ -24,12 +24,13 @@ from sqlmodel import Session, col, select
 
 from vigor_app.clock import utcnow
 from vigor_app.models import Exercise
-from vigor_app.services.catalogue import catalogue
+from vigor_app.services.catalogue import catalogue, exercise_search
 from vigor_app.services.errors import ValidationError
 
 UNKNOWN_EXERCISE = "That exercise is not in the library."
 EXERCISE_ID_LENGTH = 80  # the column's length: anything longer names no exercise
 MAX_SEARCH_LENGTH = 100
+MAX_OWN_SEARCHED = 2000  # a person's custom exercises matched by a search (imports make many)
 
 
 @dataclass(frozen=True)
@@ -137,19 +138,19 @@ def names(session: Session, user_id: int, exercise_ids: Iterable[object]) -> dic
 
 
 def search(session: Session, user_id: int, text: str, limit: int = 8) -> list[UsableExercise]:
-    """Exercises whose name contains `text` (any case): the catalogue's and the person's own
-    custom ones, names starting with it first. Nobody else's custom exercises."""
+    """Exercises whose name matches `text` (``exercise_search``: spaces, hyphens, plurals,
+    shorthand and small typos forgiven), best first: the catalogue's and the person's own
+    custom ones. Nobody else's custom exercises."""
     needle = text.strip()[:MAX_SEARCH_LENGTH].casefold() if isinstance(text, str) else ""
     if not needle:
         return []
-    hits = [UsableExercise(e.id, e.name, e.timed, custom=False) for e in catalogue.search(needle)]
+    order = catalogue.search_order()
     own = session.exec(
         select(Exercise.id, Exercise.name, Exercise.details)
-        .where(col(Exercise.is_custom).is_(True), col(Exercise.owner_user_id) == user_id,
-               col(Exercise.name).icontains(needle, autoescape=True))
-        .order_by(col(Exercise.name)).limit(limit * 4)
+        .where(col(Exercise.is_custom).is_(True), col(Exercise.owner_user_id) == user_id)
+        .order_by(col(Exercise.name)).limit(MAX_OWN_SEARCHED)
     ).all()
-    hits += [UsableExercise(i, name, bool(isinstance(d, dict) and d.get("timed")), custom=True)
-             for i, name, d in own if needle in name.casefold()]
-    hits.sort(key=lambda e: (not e.name.casefold().startswith(needle), e.name.casefold(), e.id))
-    return hits[:limit]
+    usable = [UsableExercise(e.id, e.name, e.timed, custom=False) for e in catalogue.all_exercises()]
+    usable += [UsableExercise(i, name, bool(isinstance(d, dict) and d.get("timed")), custom=True)
+               for i, name, d in own]
+    return exercise_search.rank(needle, usable, lambda e: e.name, lambda e: order.get(e.id, (0, 2, 0, 0)))[:limit]

@@ -1,7 +1,8 @@
 """The words of an exercise name or a message, for matching text against the catalogue.
 
 `split_words` cuts text into case-folded words of letters and digits (apostrophes dropped,
-"&" read as "and"); `singular` takes a word's plural off. The importer's name matching
+"&" read as "and"); `singular` takes a word's plural off; `expand_shorthand` spells out gym
+shorthand ("RDL", "OHP", "DB", "pullups") for the coach, the exercise search and the importer. The importer's name matching
 (`exercise_names`) and the coach's exercise finder (`coach.exercise_mentions`) both read
 names this way.
 
@@ -16,6 +17,7 @@ scores, stopwords and typo matching were tuned on the plain rule.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _NOT_WORD = re.compile(r"[^0-9a-z]+")
 IRREGULAR_PLURALS = {"calves": "calf"}
@@ -53,3 +55,33 @@ def singular(word: str, *, plain: bool = False) -> str:
 def singular_words(text: str, *, plain: bool = False) -> list[str]:
     """The words of `text`, each singular (`split_words`, then `singular`)."""
     return [singular(word, plain=plain) for word in split_words(text)]
+
+
+# Gym shorthand and run-together spellings, rewritten before matching (``expand_shorthand``).
+SHORTHAND: tuple[tuple[str, str], ...] = (
+    (r"\brdls?\b", "romanian deadlift"), (r"\bsldls?\b", "romanian deadlift"),
+    (r"\bohp\b", "overhead press"), (r"\bmilitary press\b", "overhead press"),
+    (r"\bdb\b", "dumbbell"), (r"\bbb\b", "barbell"), (r"\bkb\b", "kettlebell"),
+    (r"\bdls?\b", "deadlift"), (r"\bpushups?\b", "push up"), (r"\bpullups?\b", "pull up"),
+    (r"\bchinups?\b", "chin up"), (r"\bsitups?\b", "sit up"), (r"\bpulldowns?\b", "pulldown"),
+    (r"\bpull downs?\b", "pulldown"), (r"\bskullcrushers?\b", "skull crusher"),
+    (r"\bhip thrusters?\b", "hip thrust"), (r"\bflies\b|\bflyes\b", "fly"),
+    (r"\bbench pressing\b|\bbenching\b", "bench press"), (r"\bsquatting\b", "squat"),
+    (r"\bdeadlifting\b", "deadlift"),
+    (r"\bbench\b(?! (?:press|dip|step|hip|thoracic|jump))", "bench press"), (r"\blunging\b", "lunge"), (r"\browing\b", "row"),
+)
+
+
+@lru_cache(maxsize=1)
+def _shorthand() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(pattern), replacement) for pattern, replacement in SHORTHAND)
+
+
+def expand_shorthand(text: str) -> str:
+    """Case-folded `text` with gym shorthand spelt out: "RDL" -> "romanian deadlift", "OHP" ->
+    "overhead press", "DB" -> "dumbbell", "pullups" -> "pull up". The coach's exercise finder,
+    the exercise search and the importer's name matching all read names through it."""
+    text = text.casefold()
+    for pattern, replacement in _shorthand():
+        text = pattern.sub(replacement, text)
+    return text

@@ -17,29 +17,15 @@ from __future__ import annotations
 
 import difflib
 import math
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from vigor_app.services.catalogue import catalogue
-from vigor_app.services.catalogue.words import singular_words
+from vigor_app.services.catalogue.words import expand_shorthand, singular_words
 from vigor_app.services.safety import messages as safety
 from vigor_app.services.vocabulary import LEVEL_RANK
 
-# Shorthand and run-together spellings, rewritten before matching.
-ALIASES: tuple[tuple[str, str], ...] = (
-    (r"\brdls?\b", "romanian deadlift"), (r"\bsldls?\b", "romanian deadlift"),
-    (r"\bohp\b", "overhead press"), (r"\bmilitary press\b", "overhead press"),
-    (r"\bdb\b", "dumbbell"), (r"\bbb\b", "barbell"), (r"\bkb\b", "kettlebell"),
-    (r"\bdls?\b", "deadlift"), (r"\bpushups?\b", "push up"), (r"\bpullups?\b", "pull up"),
-    (r"\bchinups?\b", "chin up"), (r"\bsitups?\b", "sit up"), (r"\bpulldowns?\b", "pulldown"),
-    (r"\bpull downs?\b", "pulldown"), (r"\bskullcrushers?\b", "skull crusher"),
-    (r"\bhip thrusters?\b", "hip thrust"), (r"\bflies\b|\bflyes\b", "fly"),
-    (r"\bbench pressing\b|\bbenching\b", "bench press"), (r"\bsquatting\b", "squat"),
-    (r"\bdeadlifting\b", "deadlift"),
-    (r"\bbench\b(?! (?:press|dip|step|hip|thoracic|jump))", "bench press"), (r"\blunging\b", "lunge"), (r"\browing\b", "row"),
-)
 # Words that join or qualify names: they never make a match on their own.
 STOPWORDS = frozenset({
     "up", "s", "to", "the", "a", "an", "with", "of", "and", "in", "on", "down", "over", "3",
@@ -93,9 +79,7 @@ def _index() -> tuple[tuple[_Entry, ...], dict[str, float], tuple[str, ...]]:
 
 
 def _message_tokens(message: str) -> set[str]:
-    text = safety.normalise(message)
-    for pattern, replacement in ALIASES:
-        text = re.sub(pattern, replacement, text)
+    text = expand_shorthand(safety.normalise(message))
     _, idf, vocabulary = _index()
     found = set()
     for token in _tokens(text):
