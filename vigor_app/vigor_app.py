@@ -30,6 +30,7 @@ app = rx.App(
         rx.el.meta(name="description", content="Vigor: your AI fitness companion."),
         rx.el.link(rel="manifest", href="/manifest.json"),
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
+        rx.el.script(src="/rest_alert.js", defer=True),  # the rest timer's beep and vibration
     ],
 )
 

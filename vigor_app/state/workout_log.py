@@ -34,6 +34,7 @@ from vigor_app.state.connection import tab_connected
 
 RPE_CHOICES = [""] + [f"{v / 2:g}" for v in range(12, 21)]  # 6 … 10 in half steps
 MAX_REST = 600
+REST_DONE_SCRIPT = "window.vigorRestDone && window.vigorRestDone()"  # assets/rest_alert.js
 
 
 @dataclass
@@ -359,7 +360,12 @@ class LoggingState(AuthState):
                 self.rest_left = max(0, int(round(self._rest_until - time.monotonic())))
                 if self.rest_left == 0:
                     self._rest_until = 0.0
-                    return
+                    finished = True
+                else:
+                    finished = False
+            if finished:  # time is up: a beep and a vibration where the browser allows
+                yield rx.call_script(REST_DONE_SCRIPT)
+                return
 
 
 def _record_text(hit, name: str, units: str) -> str:
