@@ -83,10 +83,12 @@ def last_working_weights(user_id: int, exercise_ids: list[str]) -> dict[str, flo
 
 def prefill_sets(session: Session, user_id: int, entry: SessionExercise, *, load_factor: float = 1.0,
                  ramp: list[dict] | None = None, unit: str = KG) -> None:
-    """The sets of an exercise just added to a workout: as many as its target (else as last
-    time, else DEFAULT_SETS); last time's reps or seconds kept within the target (its bottom
-    when there is no last time), or last time's when there is no target; last time's weight, times `load_factor` rounded down to the kit's load step when
-    it is below 1 (a deload week)."""
+    """The sets of an exercise just added to a workout: first the plan's warm-up `ramp` as
+    warm-up sets, once a working weight is known; then as many working sets as its target
+    (else as last time, else DEFAULT_SETS), with last time's reps or seconds kept within the
+    target (its bottom when there is no last time; last time's when there is no target) and
+    last time's weight, times `load_factor` rounded down to the kit's load step when it is
+    below 1 (a deload week). Warm-ups of last time are never copied."""
     previous = last_performance(session, user_id, entry.exercise_id)
     parsed = parse_reps(entry.target_reps)
     count = entry.target_sets or (len(previous) or DEFAULT_SETS)
