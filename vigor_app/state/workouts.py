@@ -130,7 +130,9 @@ class WorkoutsState(AuthState):
     def _show_week(self, user: CurrentUser, stored: plan_library.StoredPlan) -> list[dict] | None:
         """Fill the week picker; the days of the week to show (None: the plan has no weeks)."""
         now = plan_library.current_week(user.id, stored.id)
-        shown = plan_library.current_week(user.id, stored.id, whole(self.week, 1, 12)) if self.week else now
+        asked = whole(self.week, 1, now.weeks) if now is not None and self.week else None
+        shown = now if asked is None or now is None or asked == now.number else \
+            plan_library.plan_week(stored.plan, stored.inputs, 0, asked)
         if now is None or shown is None:
             self.week, self.current_week, self.week_options, self.week_summary = "", 0, [], ""
             return None

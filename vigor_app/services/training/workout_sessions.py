@@ -43,14 +43,10 @@ class FinishResult:
 # -- starting ------------------------------------------------------------------------------
 
 
-def _timezone(session: Session, user_id: int) -> str:
+def _person(session: Session, user_id: int) -> tuple[str, str]:
+    """The person's time zone and units (UTC and kg without a profile)."""
     profile = session.exec(select(FitnessProfile).where(FitnessProfile.user_id == user_id)).first()
-    return profile.timezone if profile else "UTC"
-
-
-def _units(session: Session, user_id: int) -> str:
-    profile = session.exec(select(FitnessProfile).where(FitnessProfile.user_id == user_id)).first()
-    return profile.units if profile else KG
+    return (profile.timezone, profile.units) if profile else ("UTC", KG)
 
 
 def _refuse_second_open(session: Session, user_id: int) -> None:
@@ -73,7 +69,7 @@ def start_from_plan(user_id: int, plan_id: int, day_index: int, *, now: datetime
         if not isinstance(day_index, int) or not 0 <= day_index < len(days):
             raise NotFound("That day is not in the plan.")
         _refuse_second_open(session, user_id)
-        units = _units(session, user_id)
+        zone, units = _person(session, user_id)
         week = plan_library.plan_week(plan.plan, plan.inputs,
                                       plan_library.finished_sessions(session, user_id, plan_id))
         day = week.days[day_index] if week is not None else days[day_index]
@@ -82,7 +78,7 @@ def start_from_plan(user_id: int, plan_id: int, day_index: int, *, now: datetime
             name += f" · week {week.number}{' (deload)' if week.deload else ''}"
         row = WorkoutSession(user_id=user_id, plan_id=plan_id, plan_day_index=day_index,
                              name=name[:120], started_at=now,
-                             timezone=_timezone(session, user_id), created_at=now, updated_at=now)
+                             timezone=zone, created_at=now, updated_at=now)
         session.add(row)
         session.flush()
         for position, item in enumerate(day.get("exercises", [])[:MAX_EXERCISES]):
@@ -101,7 +97,7 @@ def start_freestyle(user_id: int, name: str = "", *, now: datetime | None = None
     with db.transaction() as session:
         _refuse_second_open(session, user_id)
         row = WorkoutSession(user_id=user_id, name=(name.strip() or "Freestyle workout")[:120], started_at=now,
-                             timezone=_timezone(session, user_id), created_at=now, updated_at=now)
+                             timezone=_person(session, user_id)[0], created_at=now, updated_at=now)
         session.add(row)
         session.flush()
         return session_view(session, row)
