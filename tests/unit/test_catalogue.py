@@ -161,12 +161,14 @@ def test_available_for_respects_kit_injuries_and_level(equipment, injuries, leve
         assert set(exercise.equipment) <= have
         assert not set(exercise.unsafe_for) & set(injuries)
         assert LEVEL_RANK[exercise.level] <= LEVEL_RANK[level]
+        assert "log_only" not in exercise.tags
     expected = {
         e.id
         for e in load_catalogue().exercises
         if set(e.equipment) <= have
         and not set(e.unsafe_for) & set(injuries)
         and LEVEL_RANK[e.level] <= LEVEL_RANK[level]
+        and "log_only" not in e.tags
     }
     assert {e.id for e in pool} == expected
 
@@ -248,3 +250,12 @@ def test_someone_with_every_injury_still_has_safe_work():
 def test_exercise_round_trips_through_its_dict():
     for record in RAW[:20]:
         assert catalogue.get_exercise(record["id"]).to_dict() == record
+
+
+def test_an_outdoor_run_is_logged_with_a_distance_and_never_planned():
+    running = catalogue.find_exercise("running")
+    assert running is not None and running.logs_distance and running.log_only
+    assert running.id not in {e.id for e in catalogue.available_for(["bodyweight"], [], "advanced")}
+    rower = catalogue.find_exercise("rowing-machine-steady")
+    assert rower is not None and rower.logs_distance and not rower.log_only
+    assert rower.id in {e.id for e in catalogue.available_for(["cardio_machine"], [], "beginner")}

@@ -29,5 +29,9 @@ class FitnessProfile(SQLModel, table=True):
     # A message from the coach each day, at this local hour (0-23).
     daily_motivation: bool = Field(default=False, sa_column_kwargs={"server_default": false()})
     motivation_hour: int = Field(default=8, sa_column_kwargs={"server_default": "8"})
+    # The bar and the plates at the person's gym, for the plate calculator; None: the usual
+    # kit in their units (services/training/plates.py).
+    bar_kg: float | None = Field(default=None)
+    plates_kg: list[float] | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     onboarded_at: datetime | None = Field(default=None)
     updated_at: datetime = Field(default_factory=utcnow)

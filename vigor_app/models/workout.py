@@ -73,6 +73,8 @@ class SessionExercise(SQLModel, table=True):
     target_reps: str = Field(default="", max_length=16)  # "8-12", "10" or "30s"
     target_rpe: float | None = Field(default=None)
     rest_seconds: int = Field(default=90)
+    # Exercises of a workout that share a number are done as a superset, in position order.
+    superset: int | None = Field(default=None)
 
 
 class WorkoutSet(SQLModel, table=True):
@@ -92,6 +94,7 @@ class WorkoutSet(SQLModel, table=True):
     reps: int | None = Field(default=None)
     seconds: int | None = Field(default=None)
     weight_kg: float | None = Field(default=None)
+    distance_m: float | None = Field(default=None)  # cardio: how far, in metres
     rpe: float | None = Field(default=None)
     done: bool = Field(default=False)
     completed_at: datetime | None = Field(default=None)

@@ -108,6 +108,8 @@ TAGS: tuple[str, ...] = (
     "interval",
     "steady_state",
     "plyometric",
+    "distance",  # logged with a distance as well as a time (a run, a row, a ride)
+    "log_only",  # people log it; plans never prescribe it (an outdoor run)
 )
 
 INTENSITIES: tuple[str, ...] = ("easy", "normal", "hard")

@@ -136,7 +136,8 @@ class Catalogue:
     def available_for(
         self, equipment: Iterable[str], injuries: Iterable[str], level: str
     ) -> tuple[Exercise, ...]:
-        """Exercises the person can do: equipment available, safe, at or below their level."""
+        """Exercises a plan may give the person: equipment available, safe, at or below their
+        level, and not logged only (an outdoor run: a plan prescribes what the gym holds)."""
         key = (normalise_equipment(equipment), normalise_injuries(injuries), _check_level(level))
         cached = self._available.get(key)
         if cached is None:
@@ -146,7 +147,7 @@ class Catalogue:
             cached = tuple(
                 e
                 for e in self.exercises
-                if e.level_rank <= rank and e.doable_with(have) and e.safe_for(hurt)
+                if e.level_rank <= rank and e.doable_with(have) and e.safe_for(hurt) and not e.log_only
             )
             self._available[key] = cached
         return cached

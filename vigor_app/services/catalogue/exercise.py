@@ -70,6 +70,16 @@ class Exercise:
         return "compound" in self.tags
 
     @property
+    def logs_distance(self) -> bool:
+        """Logged with a distance as well as a time: a run, a row, a ride."""
+        return "distance" in self.tags
+
+    @property
+    def log_only(self) -> bool:
+        """Logged by people, never put in a plan (the "log_only" tag)."""
+        return "log_only" in self.tags
+
+    @property
     def kind(self) -> str:
         """compound, isolation or other: variations and redundancy compare within a kind."""
         if self.is_compound:

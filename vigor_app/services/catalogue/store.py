@@ -82,6 +82,11 @@ class UsableExercise:
     name: str
     timed: bool
     custom: bool
+    distance: bool = False  # logged with a distance as well as a time (the "distance" tag)
+
+
+def _logs_distance(details: object) -> bool:
+    return isinstance(details, dict) and "distance" in (details.get("tags") or ())
 
 
 def visible_to(user_id: int) -> ColumnElement[bool]:
@@ -102,7 +107,8 @@ def usable_exercises(session: Session, user_id: int, exercise_ids: Iterable[obje
         assert isinstance(exercise_id, str)
         entry = catalogue.find_exercise(exercise_id)
         if entry is not None:
-            found[exercise_id] = UsableExercise(entry.id, entry.name, entry.timed, custom=False)
+            found[exercise_id] = UsableExercise(entry.id, entry.name, entry.timed, custom=False,
+                                                distance=entry.logs_distance)
         else:
             missing.append(exercise_id)
     if missing:
@@ -112,7 +118,8 @@ def usable_exercises(session: Session, user_id: int, exercise_ids: Iterable[obje
         ).all()
         for exercise_id, name, details, is_custom in rows:
             timed = bool(details.get("timed")) if isinstance(details, dict) else False
-            found[exercise_id] = UsableExercise(exercise_id, name, timed, custom=bool(is_custom))
+            found[exercise_id] = UsableExercise(exercise_id, name, timed, custom=bool(is_custom),
+                                                distance=_logs_distance(details))
     return found
 
 
@@ -150,7 +157,8 @@ def search(session: Session, user_id: int, text: str, limit: int = 8) -> list[Us
         .where(col(Exercise.is_custom).is_(True), col(Exercise.owner_user_id) == user_id)
         .order_by(col(Exercise.name)).limit(MAX_OWN_SEARCHED)
     ).all()
-    usable = [UsableExercise(e.id, e.name, e.timed, custom=False) for e in catalogue.all_exercises()]
-    usable += [UsableExercise(i, name, bool(isinstance(d, dict) and d.get("timed")), custom=True)
-               for i, name, d in own]
+    usable = [UsableExercise(e.id, e.name, e.timed, custom=False, distance=e.logs_distance)
+              for e in catalogue.all_exercises()]
+    usable += [UsableExercise(i, name, bool(isinstance(d, dict) and d.get("timed")), custom=True,
+                              distance=_logs_distance(d)) for i, name, d in own]
     return exercise_search.rank(needle, usable, lambda e: e.name, lambda e: order.get(e.id, (0, 2, 0, 0)))[:limit]

@@ -56,6 +56,7 @@ class SetFact:
     seconds: int | None
     done: bool
     completed_at: datetime
+    distance_m: float | None = None
 
 
 @dataclass(frozen=True)

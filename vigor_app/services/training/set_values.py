@@ -13,11 +13,21 @@ import math
 from typing import Literal, overload
 
 from vigor_app.services.errors import ValidationError
-from vigor_app.services.units import KG, LB, from_kg, read_number, to_kg
+from vigor_app.services.units import (
+    KG,
+    LB,
+    distance_unit,
+    from_kg,
+    from_metres,
+    read_number,
+    to_kg,
+    to_metres,
+)
 
 MAX_REPS = 200
 MAX_SECONDS = 4 * 3600
 MAX_WEIGHT_KG = 700.0
+MAX_DISTANCE_M = 500_000.0  # 500 km: an ultra, a long ride
 RPE_LOW = 1
 RPE_HIGH = 10
 RPE_STEP = 0.5
@@ -107,3 +117,40 @@ def check_set_values(reps, seconds, weight, rpe, weight_unit: str = KG,
         None if typed is None else round(to_kg(typed, unit), 2),
         field_number(rpe, "RPE", "rpe", low=RPE_LOW, high=RPE_HIGH, integer=False, step=RPE_STEP),
     )
+
+
+def check_distance(distance: object, unit: str) -> float | None:
+    """A typed distance in the person's km or mi (`unit` may be their weight unit), in metres
+    to the nearest metre; None when blank."""
+    limit = round(from_metres(MAX_DISTANCE_M, unit))
+    typed = field_number(distance, f"Distance ({distance_unit(unit)})", "distance", low=0, high=limit,
+                         integer=False)
+    return None if typed is None else round(to_metres(typed, unit))
+
+
+def check_clock(value: object, *, plain_minutes: bool) -> int | None:
+    """A typed duration in seconds: "25:30" (minutes:seconds), "1:02:03", or a plain number,
+    read as minutes when `plain_minutes` (a run's time) else as seconds (a plank); None when
+    blank. At most MAX_SECONDS."""
+    text = str(value).strip() if isinstance(value, (str, int, float)) and not isinstance(value, bool) else None
+    if value is None or text == "":
+        return None
+    parts = text.split(":") if text is not None else []
+    problem = ValidationError("Time is minutes:seconds, like 25:30." if plain_minutes
+                              else "Seconds must be a number.", field="seconds")
+    if not parts or len(parts) > 3 or not all(p.strip().isdigit() for p in parts[1:]):
+        raise problem
+    try:
+        head = read_number(parts[0]) if parts[0].strip() else 0.0
+    except ValueError:
+        raise problem from None
+    if not math.isfinite(head) or head < 0 or any(int(p) >= 60 for p in parts[1:]):
+        raise problem
+    if len(parts) == 1:
+        seconds = head * 60 if plain_minutes else head
+    else:
+        seconds = head * (3600 if len(parts) == 3 else 60) + sum(
+            int(p) * (60 if len(parts) == 3 and i == 0 else 1) for i, p in enumerate(parts[1:]))
+    if seconds > MAX_SECONDS:
+        raise ValidationError(f"A set lasts at most {MAX_SECONDS // 3600} hours.", field="seconds")
+    return int(round(seconds))

@@ -34,6 +34,7 @@ class SetView:
     rpe: float | None
     done: bool
     kind: str = "normal"  # set_kinds.KINDS
+    distance_m: float | None = None
 
 
 @dataclass
@@ -49,6 +50,8 @@ class EntryView:
     sets: list[SetView] = field(default_factory=list)
     target_reps: str = ""
     target_rpe: float | None = None
+    distance: bool = False  # logged with a distance and a time (a run, a row)
+    superset: int | None = None  # entries sharing a number are done as a superset
 
 
 @dataclass
@@ -108,19 +111,20 @@ def session_view(session: Session, row: WorkoutSession) -> SessionView:
     for s in sets:
         by_entry.setdefault(s.session_exercise_id, []).append(
             SetView(id=s.id or 0, position=s.position, reps=s.reps, seconds=s.seconds, weight_kg=s.weight_kg,
-                    rpe=s.rpe, done=s.done, kind=s.kind))
+                    rpe=s.rpe, done=s.done, kind=s.kind, distance_m=s.distance_m))
     known = catalogue_store.usable_exercises(session, row.user_id, {e.exercise_id for e in entries})
     views = []
     for e in entries:
         exercise = known.get(e.exercise_id)
         name, timed = (exercise.name, exercise.timed) if exercise else (UNKNOWN_NAME, False)
+        distance = exercise.distance if exercise else False
         target = " × ".join(p for p in (str(e.target_sets or ""), e.target_reps) if p)
         if e.target_rpe:
             target += f" @ RPE {e.target_rpe:g}"
         views.append(EntryView(id=e.id or 0, exercise_id=e.exercise_id, name=name, position=e.position,
                                note=e.note, timed=timed, target=target, rest_seconds=e.rest_seconds,
                                sets=by_entry.get(e.id or 0, []), target_reps=e.target_reps,
-                               target_rpe=e.target_rpe))
+                               target_rpe=e.target_rpe, distance=distance, superset=e.superset))
     return SessionView(id=row.id or 0, name=row.name, status=row.status, started_at=row.started_at,
                        ended_at=row.ended_at, duration_seconds=row.duration_seconds, intensity=row.intensity,
                        note=row.note, plan_id=row.plan_id, plan_day_index=row.plan_day_index, entries=views)
