@@ -27,7 +27,7 @@ from vigor_app.services.plans import warmups
 from vigor_app.services.plans.progression import load_step_kg
 from vigor_app.services.plans.timing import parse_reps
 from vigor_app.services.training import achievements, milestones, records, set_kinds
-from vigor_app.services.training.set_values import check_set_values
+from vigor_app.services.training.set_values import check_clock, check_distance, check_set_values
 from vigor_app.services.training.workout_views import (
     SessionView,
     changed,
@@ -190,7 +190,8 @@ def _history_facts(session: Session, user_id: int, exercise_id: str, before_set:
                                  set_kinds.counted(), WorkoutSet.id != before_set)
     ).all()
     return [records.SetFact(exercise_id=r.exercise_id, session_id=r.session_id, weight_kg=r.weight_kg, reps=r.reps,
-                            seconds=r.seconds, done=r.done, completed_at=r.completed_at or utcnow())
+                            seconds=r.seconds, done=r.done, completed_at=r.completed_at or utcnow(),
+                            distance_m=r.distance_m)
             for r in rows]
 
 
@@ -205,19 +206,25 @@ def _volume_record_in(session: Session, row_set: WorkoutSet) -> bool:
 
 
 def save_set(user_id: int, set_id: int, *, reps=None, seconds=None, weight_kg=None, rpe=None, done: bool = True,
-             weight_unit: str = KG, now: datetime | None = None) -> SaveResult:
+             weight_unit: str = KG, distance=None, time=None, now: datetime | None = None) -> SaveResult:
     """Save one set at once (the person ticks it done). Returns any records it set.
 
     `weight_kg` is the weight as the person typed it, in `weight_unit` (kilograms unless that
-    says "lb"); it is stored in kilograms."""
+    says "lb"); it is stored in kilograms. A run or a row comes as `distance` (typed in km, or
+    in miles for a "lb" person; stored in metres) and `time` (typed "25:30" or minutes; it
+    replaces `seconds`)."""
     reps, seconds, weight_kg, rpe = check_set_values(reps, seconds, weight_kg, rpe, weight_unit)
-    if done and reps is None and seconds is None:
-        raise ValidationError("Enter the reps (or seconds) you did.", field="reps")
+    distance_m = check_distance(distance, weight_unit)
+    if time is not None:
+        seconds = check_clock(time, plain_minutes=True)
+    if done and reps is None and seconds is None and distance_m is None:
+        raise ValidationError("Enter the reps (or the time or distance) you did.", field="reps")
     now = now or utcnow()
     with db.transaction() as session:
         row_set = owned_set(session, user_id, set_id)
         row = owned_session(session, user_id, row_set.session_id)
         row_set.reps, row_set.seconds, row_set.weight_kg, row_set.rpe = reps, seconds, weight_kg, rpe
+        row_set.distance_m = distance_m
         row_set.done = bool(done)
         row_set.completed_at = (row_set.completed_at or now) if done else None
         session.add(row_set)
@@ -227,7 +234,8 @@ def save_set(user_id: int, set_id: int, *, reps=None, seconds=None, weight_kg=No
         if done and set_kinds.counts(row_set.kind):  # a warm-up sets no record
             history = _history_facts(session, user_id, row_set.exercise_id, row_set.id or 0)
             new = records.SetFact(exercise_id=row_set.exercise_id, session_id=row.id or 0, weight_kg=weight_kg,
-                                  reps=reps, seconds=seconds, done=True, completed_at=row_set.completed_at or now)
+                                  reps=reps, seconds=seconds, done=True, completed_at=row_set.completed_at or now,
+                                  distance_m=distance_m)
             hits = records.records_for_new_set(history, new)
             if any(h.kind == records.SESSION_VOLUME for h in hits) and _volume_record_in(session, row_set):
                 # This session already beat its best volume with an earlier set: the larger total
