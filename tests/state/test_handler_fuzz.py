@@ -184,6 +184,15 @@ _cover("LoggingState.save_session_note", lambda w: ("Good day",), path="/log")
 _cover("LoggingState.set_intensity", lambda w: ("7",), path="/log")
 _cover("LoggingState.adjust_rest", lambda w: (30,), path="/log")
 _cover("LoggingState.start_rest", lambda w: (1,), path="/log")
+_cover("LoggingState.superset_with_next", lambda w: (w.ids["entry"],), path="/log")
+_cover("LoggingState.leave_superset", lambda w: (w.ids["entry"],), path="/log")
+_cover("LoggingState.open_calculator", lambda w: (w.ids["entry"],), path="/log")
+_cover("LoggingState.calculator_open", lambda w: (False,), path="/log")
+_cover("LoggingState.set_calc_weight", lambda w: ("100",), path="/log")
+_cover("LoggingState.add_warmups", path="/log")
+
+_cover("GymKitState.load", path="/profile")
+_cover("GymKitState.save", lambda w: ({"bar": "20", "plates": "25, 20, 10, 5, 2.5"},), path="/profile")
 
 _cover("MembershipState.load", path="/membership")
 _cover("MembershipState.request_upgrade", lambda w: ({"to_tier": "unlimited", "note": "Training for a meet"},),
@@ -436,6 +445,16 @@ INSTRUCTIONS = {"LoggingState.move", "LoggingState.move_set", "ProvidersState.mo
 def _stored_as_sent(value, cell) -> bool:
     if value in (None, [], {}) or isinstance(value, str) and not value.strip():
         return not cell  # a blank field clears what it holds
+    if isinstance(cell, str) and cell.startswith("["):  # a JSON column, as SQLite hands it back raw
+        try:
+            cell = json.loads(cell)
+        except ValueError:
+            pass
+    if isinstance(cell, list) and isinstance(value, str):  # a typed list ("25, 20") kept as numbers
+        try:
+            return sorted(float(word) for word in value.split(",")) == sorted(float(n) for n in cell)
+        except (TypeError, ValueError):
+            return False
     if isinstance(value, str | int | float) and not isinstance(value, bool) \
             and isinstance(cell, int | float) and not isinstance(cell, bool):
         try:

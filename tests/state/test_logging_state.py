@@ -6,7 +6,7 @@ from tests.factories import make_user
 from tests.state.conftest import redirect_path
 from vigor_app.services.plans import library as plan_library
 from vigor_app.services.plans import profiles
-from vigor_app.services.training import workout_sessions, workout_views
+from vigor_app.services.training import workout_entries, workout_sessions, workout_views
 from vigor_app.services.your_data import importer as data_import
 from vigor_app.state.history import HistoryState
 from vigor_app.state.workout_log import LoggingState
@@ -182,3 +182,70 @@ def test_history_counts_working_sets_and_shows_the_warm_ups_beside_them(logging_
     tab.state(HistoryState).session_token = state.session_token
     history, _ = tab.call(HistoryState, "load", path="/history")
     assert history.items[0]["sets"] == "1 set + 1 warm-up"
+
+
+def test_a_draft_typed_into_a_set_survives_a_reload(logging_tab):
+    tab, user_id = logging_tab
+    state = tab.state(LoggingState, "/log")
+    _, row = _first_counted(state)
+    tab.call(LoggingState, "edit", row.id, "reps", "11", path="/log")
+    tab.call(LoggingState, "edit", row.id, "weight", "52.5", path="/log")  # pounds
+    state, _ = tab.call(LoggingState, "load", path="/log")  # the page is reloaded
+    _, again = _first_counted(state)
+    assert (again.reps, again.weight, again.done) == ("11", "52.5", False)
+
+
+def _freestyle(browser, name, *exercise_ids):
+    me = make_user(name)
+    profiles.update_profile(me.user.id, {"equipment": ["barbell", "bench"]}, finish_onboarding=True)
+    view = workout_sessions.start_freestyle(me.user.id)
+    for exercise_id in exercise_ids:
+        view = workout_entries.add_exercise(me.user.id, view.id, exercise_id)
+    tab = browser()
+    tab.state(LoggingState).session_token = me.token
+    state, _ = tab.call(LoggingState, "load", path="/log")
+    return tab, state
+
+
+def test_a_superset_starts_the_rest_only_after_its_round(browser):
+    tab, state = _freestyle(browser, "sam", "barbell-bench-press", "barbell-row")
+    bench, row = state.cards
+    state, _ = tab.call(LoggingState, "superset_with_next", bench.id, path="/log")
+    assert [c.superset for c in state.cards] == ["Superset A", "Superset A"]
+    for card in (bench, row):
+        tab.call(LoggingState, "edit", card.rows[0].id, "reps", "8", path="/log")
+    state, events = tab.call(LoggingState, "toggle_done", bench.rows[0].id, path="/log")
+    assert state.cards[0].rows[0].done
+    assert not any("start_rest" in str(e) for e in events or [])
+    state, events = tab.call(LoggingState, "toggle_done", row.rows[0].id, path="/log")
+    assert state.cards[1].rows[0].done
+    assert any("start_rest" in str(e) for e in events)
+
+
+def test_the_calculator_shows_plates_and_adds_the_warm_up_ramp(browser):
+    tab, state = _freestyle(browser, "pat", "barbell-back-squat")
+    card = state.cards[0]
+    assert card.calculator and card.barbell
+    state, _ = tab.call(LoggingState, "open_calculator", card.id, path="/log")
+    state, _ = tab.call(LoggingState, "set_calc_weight", "100", path="/log")
+    assert state.calc_plates == "Each side: 25 + 15 kg"
+    assert [w["weight"] for w in state.calc_warmups] == ["20 kg", "40 kg", "60 kg", "80 kg"]
+    state, _ = tab.call(LoggingState, "set_calc_weight", "heavy", path="/log")
+    assert state.calc_error and not state.calc_warmups
+    tab.call(LoggingState, "set_calc_weight", "100", path="/log")
+    state, _ = tab.call(LoggingState, "add_warmups", path="/log")
+    rows = state.cards[0].rows
+    assert [r.kind for r in rows[:4]] == ["warmup"] * 4 and state.calc_entry_id == 0
+    assert [r.weight for r in rows[:4]] == ["20", "40", "60", "80"]
+
+
+def test_a_run_is_logged_with_its_distance_and_pace(browser):
+    tab, state = _freestyle(browser, "rae", "running")
+    card = state.cards[0]
+    assert card.distance
+    row = card.rows[0]
+    tab.call(LoggingState, "edit", row.id, "distance", "5", path="/log")
+    tab.call(LoggingState, "edit", row.id, "time", "25:30", path="/log")
+    state, _ = tab.call(LoggingState, "toggle_done", row.id, path="/log")
+    done = state.cards[0].rows[0]
+    assert done.done and (done.distance, done.time, done.pace) == ("5", "25:30", "5:06 /km")

@@ -10,6 +10,7 @@ from vigor_app.components.layout import new_password_fields, section_card, stack
 from vigor_app.components.shell import NavItem, app_page, page_header
 from vigor_app.components.your_data import your_data_card
 from vigor_app.state.fitness_profile import FitnessProfileState
+from vigor_app.state.gym_kit import GymKitState as Kit
 from vigor_app.state.profile import AccountState
 
 
@@ -35,7 +36,31 @@ def _fitness_profile() -> rx.Component:
     )
 
 
-@app_page("/profile", "Profile", on_load=[FitnessProfileState.load],
+def _gym_kit() -> rx.Component:
+    return section_card(
+        "Bar and plates",
+        stacked_form(
+            rx.el.label("Bar weight (", Kit.unit, ")", html_for="bar", class_name="vigor-label"),
+            rx.input(id="bar", name="bar", default_value=Kit.bar, key=Kit.bar, input_mode="decimal", max_length=12,
+                     size="3", width="140px", aria_describedby="bar-error"),
+            rx.cond(Kit.bar_error != "", rx.text(Kit.bar_error, id="bar-error", color_scheme="red", size="2",
+                                                 role="alert")),
+            rx.el.label("Plates you have (", Kit.unit, "), separated by commas", html_for="plates",
+                        class_name="vigor-label"),
+            rx.input(id="plates", name="plates", default_value=Kit.plates, key=Kit.plates, max_length=120,
+                     size="3", width="100%", aria_describedby="plates-error"),
+            rx.cond(Kit.plates_error != "", rx.text(Kit.plates_error, id="plates-error", color_scheme="red",
+                                                    size="2", role="alert")),
+            rx.button("Save bar and plates", type="submit", size="3"),
+            on_submit=Kit.save,
+            spacing="2",
+            max_width="480px",
+        ),
+        intro="The plate calculator on the log page loads the bar with these. Clear both for the usual kit.",
+    )
+
+
+@app_page("/profile", "Profile", on_load=[FitnessProfileState.load, Kit.load],
           nav=NavItem("Profile", "user", order=80))
 def profile_page() -> rx.Component:
     return rx.vstack(
@@ -65,6 +90,7 @@ def profile_page() -> rx.Component:
             intro="Changing your password signs out your other devices.",
         ),
         _fitness_profile(),
+        _gym_kit(),
         your_data_card(),
         spacing="4",
         width="100%",

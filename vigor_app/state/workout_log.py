@@ -18,6 +18,8 @@ from vigor_app.services.catalogue import catalogue
 from vigor_app.services.errors import VigorError
 from vigor_app.services.plans import profiles, warmups
 from vigor_app.services.training import (
+    plates,
+    previous_sets,
     set_kinds,
     suggestions,
     workout_entries,
@@ -25,9 +27,17 @@ from vigor_app.services.training import (
     workout_sets,
     workout_views,
 )
-from vigor_app.services.units import entry_number
+from vigor_app.services.units import (
+    clock_text,
+    distance_text,
+    distance_unit,
+    entry_distance,
+    entry_number,
+    pace_text,
+    weight_text,
+)
 from vigor_app.services.vocabulary import STRENGTH_PATTERNS
-from vigor_app.state.arguments import record_id, whole
+from vigor_app.state.arguments import flag, record_id, whole
 from vigor_app.state.arguments import text as typed_text
 from vigor_app.state.auth import AuthState
 from vigor_app.state.connection import tab_connected
@@ -48,6 +58,10 @@ class SetRow:
     error: str = ""
     kind: str = set_kinds.NORMAL
     count: str = ""  # what the type menu shows for a working set: its number among them
+    distance: str = ""  # a run or a row: km or mi as typed
+    time: str = ""  # a run or a row: "25:30"
+    pace: str = ""  # "5:06 /km", from the saved distance and time
+    previous: str = ""  # what the person did last time for this set
 
 
 @dataclass
@@ -63,6 +77,11 @@ class EntryCard:
     suggestion: str = ""
     warmup: str = ""  # the warm-up ramp of a plan's main barbell or dumbbell lift
     rows: list[SetRow] = field(default_factory=list)
+    distance: bool = False  # logged with a distance and a time
+    superset: str = ""  # "Superset A" when it is in one
+    calculator: bool = False  # a barbell or dumbbell lift: the plate and warm-up calculator
+    barbell: bool = False
+    exercise_id: str = ""
 
 
 def _suggestions_for(user_id: int, view: workout_views.SessionView) -> dict[int, str]:
@@ -102,10 +121,27 @@ def _ramps(view: workout_views.SessionView, units: str) -> dict[int, str]:
     return ramps
 
 
+def _plain_number(text: str) -> bool:
+    return text.strip().replace(".", "", 1).isdigit()
+
+
+def previous_text(one, timed: bool, distance: bool, units: str) -> str:
+    """Last time's set as the "previous" column shows it: "60 kg × 8", "45 s", "5 km 25:30"."""
+    if one is None:
+        return ""
+    if distance:
+        return " ".join(p for p in (distance_text(one.distance_m, units), clock_text(one.seconds)) if p)
+    amount = f"{one.seconds} s" if timed else (f"{one.reps}" if one.reps is not None else "")
+    if one.weight_kg and not timed:
+        return f"{weight_text(one.weight_kg, units)} × {amount}"
+    return f"{weight_text(one.weight_kg, units)} · {amount}" if one.weight_kg else amount
+
+
 def _cards(view: workout_views.SessionView, units: str, errors: dict[int, str],
-           suggestions: dict[int, str]) -> list[EntryCard]:
+           suggestions: dict[int, str], previous: dict[int, object]) -> list[EntryCard]:
     cards = []
     ramps = _ramps(view, units)
+    supersets = workout_views.superset_labels(view)
     for i, entry in enumerate(view.entries):
         counted = 0
         rows = []
@@ -113,11 +149,20 @@ def _cards(view: workout_views.SessionView, units: str, errors: dict[int, str],
             counted += set_kinds.counts(s.kind)
             rows.append(SetRow(id=s.id, number=n + 1, reps=_amount_text(s.seconds if entry.timed else s.reps),
                                weight=entry_number(s.weight_kg, units), rpe=f"{s.rpe:g}" if s.rpe else "",
-                               done=s.done, error=errors.get(s.id, ""), kind=s.kind, count=str(max(counted, 1))))
+                               done=s.done, error=errors.get(s.id, ""), kind=s.kind, count=str(max(counted, 1)),
+                               distance=entry_distance(s.distance_m, units), time=clock_text(s.seconds),
+                               pace=pace_text(s.seconds, s.distance_m, units),
+                               previous=previous_text(previous.get(s.id), entry.timed, entry.distance, units)))
+        exercise = catalogue.find_exercise(entry.exercise_id)
+        kit = warmups.kit_of(exercise) if exercise and not exercise.timed else ""
+        loaded = bool(exercise) and kit in ("barbell", "dumbbells") and kit in (exercise.equipment_set if exercise
+                                                                                 else ())
         cards.append(EntryCard(id=entry.id, name=entry.name, target=entry.target, note=entry.note,
                                timed=entry.timed, rest_seconds=entry.rest_seconds, first=i == 0,
                                last=i == len(view.entries) - 1, suggestion=suggestions.get(entry.id, ""),
-                               warmup=ramps.get(entry.id, ""), rows=rows))
+                               warmup=ramps.get(entry.id, ""), rows=rows, distance=entry.distance,
+                               superset=supersets.get(entry.id, ""), calculator=loaded,
+                               barbell=loaded and kit == "barbell", exercise_id=entry.exercise_id))
     return cards
 
 
@@ -127,6 +172,7 @@ class LoggingState(AuthState):
     session_note: str = ""
     editing_past: bool = False  # correcting a finished workout rather than logging one
     units: str = "kg"
+    distance_units: str = "km"
     cards: list[EntryCard] = []
     done_sets: int = 0
     total_sets: int = 0
@@ -142,6 +188,18 @@ class LoggingState(AuthState):
     _rest_generation: int = 0
     _set_errors: dict[int, str] = {}
     _suggestions: dict[int, str] = {}
+    # The plate and warm-up calculator, for one exercise of the workout.
+    calc_entry_id: int = 0
+    calc_name: str = ""
+    calc_barbell: bool = False
+    calc_weight: str = ""
+    calc_plates: str = ""
+    calc_kit: str = ""
+    calc_warmups: list[dict[str, str]] = []
+    calc_error: str = ""
+    _calc_exercise_id: str = ""
+    _previous_session: int = 0
+    _previous: dict[str, list[previous_sets.PreviousSet]] = {}
 
     def _display(self, view: workout_views.SessionView | None) -> None:
         if view is None:
@@ -151,9 +209,20 @@ class LoggingState(AuthState):
         self.session_id = view.id
         self.session_name = view.name
         self.session_note = view.note
-        self.cards = _cards(view, self.units, self._set_errors, self._suggestions)
+        self.cards = _cards(view, self.units, self._set_errors, self._suggestions, self._previous_for(view))
         self.done_sets = view.done_sets
         self.total_sets = sum(len(e.sets) for e in view.entries)
+
+    def _previous_for(self, view: workout_views.SessionView) -> dict[int, previous_sets.PreviousSet]:
+        """Last time's sets, read once per workout and exercise (they do not change while it
+        is logged)."""
+        if self._previous_session != view.id:
+            self._previous_session, self._previous = view.id, {}
+        missing = [e.exercise_id for e in view.entries if e.exercise_id not in self._previous]
+        user = self._current_user() if missing else None
+        if user is not None:
+            self._previous = {**self._previous, **previous_sets.last_sets(user.id, view, missing)}
+        return previous_sets.match(view, self._previous)
 
     def _user(self) -> CurrentUser | None:
         user = self._current_user()
@@ -178,8 +247,10 @@ class LoggingState(AuthState):
         if user is None:
             return
         self.units = profiles.get_profile(user.id).units
+        self.distance_units = distance_unit(self.units)
         self._set_errors = {}
         self.error = ""
+        self._previous_session, self.calc_entry_id = 0, 0
         wanted = self.router.url.query_parameters.get("session", "")
         view = None
         self.editing_past = False
@@ -216,12 +287,18 @@ class LoggingState(AuthState):
 
     @rx.event
     def edit(self, set_id: int, field_name: str, value: str):
-        """Typing only changes the screen; ticking the set saves it."""
+        """What is typed shows at once and is kept as the set's draft on the server (the
+        inputs send it debounced); ticking the set saves it whole."""
         found = self._row(record_id(set_id))
-        if found is None or field_name not in ("reps", "weight", "rpe"):
+        if found is None or field_name not in ("reps", "weight", "rpe", "distance", "time"):
             return
-        setattr(found[1], field_name, typed_text(value, 12))
+        card, row = found
+        typed = typed_text(value, 12)
+        setattr(row, field_name, typed)
         self.cards = list(self.cards)
+        kept_as = "seconds" if field_name == "reps" and card.timed else field_name
+        self._as_user(lambda user: workout_sets.keep_draft(user.id, row.id, kept_as, typed, weight_unit=self.units),
+                      error="error")
 
     @rx.event
     def toggle_done(self, set_id: int):
@@ -229,7 +306,10 @@ class LoggingState(AuthState):
         if found is None:
             return None
         card, row = found
-        amount = {"seconds": row.reps} if card.timed else {"reps": row.reps}
+        if card.distance:
+            amount = {"distance": row.distance.strip() or None, "time": row.time}
+        else:
+            amount = {"seconds": row.reps} if card.timed else {"reps": row.reps}
 
         def show_error(exc: VigorError) -> None:
             self._set_errors = {row.id: exc.message}
@@ -247,8 +327,8 @@ class LoggingState(AuthState):
         self._display(result.session)
         events = [rx.toast.success(_record_text(hit, card.name, self.units)) for hit in result.records]
         events += [rx.toast.success(f"{m.title} — {m.message}") for m in result.milestones]
-        if not row.done and not self.editing_past:  # it was just ticked: rest
-            events.append(LoggingState.start_rest(card.rest_seconds))
+        if not row.done and not self.editing_past and workout_views.round_finished(result.session, card.id):
+            events.append(LoggingState.start_rest(card.rest_seconds))  # it was just ticked: rest
         return events
 
     @rx.event
@@ -277,6 +357,71 @@ class LoggingState(AuthState):
     @rx.event
     def remove_exercise(self, entry_id: int):
         self._run(workout_entries.remove_exercise, record_id(entry_id))
+
+    @rx.event
+    def superset_with_next(self, entry_id: int):
+        """Do this exercise and the next as a superset: the rest comes after the round."""
+        self._run(workout_entries.superset_with_next, record_id(entry_id))
+
+    @rx.event
+    def leave_superset(self, entry_id: int):
+        self._run(workout_entries.leave_superset, record_id(entry_id))
+
+    # -- the plate and warm-up calculator ----------------------------------------------------
+
+    def _calculate(self, user_id: int) -> None:
+        self.calc_plates, self.calc_warmups, self.calc_error = "", [], ""
+        kit = plates.kit(user_id)
+        self.calc_kit = (f"Bar {kit.bar:g} {kit.unit}; plates {', '.join(f'{p:g}' for p in kit.plates)} {kit.unit}"
+                         + ("" if kit.own else " (the usual kit: set yours on your Profile)"))
+        try:
+            calculation = plates.calculate(user_id, self._calc_exercise_id, self.calc_weight)
+        except VigorError as exc:
+            self.calc_error = exc.message
+            return
+        if calculation is not None:
+            self.calc_plates = calculation.plates
+            self.calc_warmups = [{"weight": f"{step.weight:g} {kit.unit}", "reps": str(step.reps),
+                                  "plates": step.plates} for step in calculation.warmups]
+
+    @rx.event
+    def open_calculator(self, entry_id: int):
+        """The plates and the warm-up ramp for a working weight: the heaviest in the card."""
+        card = next((c for c in self.cards if c.id == record_id(entry_id)), None)
+        user = self._user()
+        if card is None or user is None:
+            return
+        self.calc_entry_id, self.calc_name, self.calc_barbell = card.id, card.name, card.barbell
+        self._calc_exercise_id = card.exercise_id
+        weights = [float(r.weight) for r in card.rows if r.kind != set_kinds.WARMUP and _plain_number(r.weight)]
+        self.calc_weight = f"{max(weights):g}" if weights else ""
+        self._calculate(user.id)
+
+    @rx.event
+    def calculator_open(self, value: bool):
+        """The calculator's dialog closes (Escape, the close button, a click outside)."""
+        if not flag(value):
+            self.calc_entry_id = 0
+
+    @rx.event
+    def set_calc_weight(self, value: str):
+        self.calc_weight = typed_text(value, 12)
+        user = self._user()
+        if user is not None:
+            self._calculate(user.id)
+
+    @rx.event
+    def add_warmups(self):
+        """Put the calculator's warm-up ramp before the exercise's sets, as warm-up sets."""
+        if not self.calc_entry_id:
+            return None
+        ran = self._as_user(lambda user: workout_sets.add_warmup_ramp(user.id, self.calc_entry_id, self.calc_weight),
+                            error="calc_error")
+        if not ran.ok:
+            return ran.answer
+        self._display(ran.value)
+        self.calc_entry_id = 0
+        return rx.toast.success(f"Warm-up sets added to {self.calc_name}.")
 
     @rx.event
     def save_note(self, entry_id: int, note: str):

@@ -99,9 +99,11 @@ class WarmupSet:
     empty_bar: bool = False
 
 
-def ramp(steps: Sequence[Mapping[str, Any]], working_kg: float | None, kit: str, unit: str = KG) -> list[WarmupSet]:
-    """The ramp's sets for a working weight, rounded down to loadable weights in ``unit``."""
-    bar = to_kg(BAR_LB, LB) if unit == LB else BAR_KG
+def ramp(steps: Sequence[Mapping[str, Any]], working_kg: float | None, kit: str, unit: str = KG,
+         bar_kg: float | None = None) -> list[WarmupSet]:
+    """The ramp's sets for a working weight, rounded down to loadable weights in ``unit``
+    (on the person's own bar when `bar_kg` is given)."""
+    bar = bar_kg if bar_kg is not None else (to_kg(BAR_LB, LB) if unit == LB else BAR_KG)
     sets: list[WarmupSet] = []
     for step in steps:
         percent, reps = int(step.get("percent", 0)), int(step.get("reps", 0))

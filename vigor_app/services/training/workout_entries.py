@@ -1,5 +1,5 @@
 """A workout's exercise entries: finding an exercise to add, adding one (its sets pre-filled),
-moving, removing and noting one.
+moving, removing and noting one, and pairing them into supersets.
 
 Exercise ids are checked by `catalogue_store` (the catalogue's and the person's own custom
 exercises only; anyone else's is refused like an id that does not exist).
@@ -8,7 +8,7 @@ exercises only; anyone else's is refused like an id that does not exist).
 from __future__ import annotations
 
 from sqlalchemy import func
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from vigor_app import db
 from vigor_app.models import SessionExercise, WorkoutSession
@@ -84,3 +84,42 @@ def set_entry_note(user_id: int, entry_id: int, note: str) -> None:
         entry = owned_entry(session, user_id, entry_id)
         entry.note = plain_text(note, label="A note", field="note", limit=MAX_NOTE)
         session.add(entry)
+
+
+def _entries(session: Session, row: WorkoutSession) -> list[SessionExercise]:
+    return list(session.exec(select(SessionExercise).where(SessionExercise.session_id == row.id)
+                             .order_by(col(SessionExercise.position))).all())
+
+
+def superset_with_next(user_id: int, entry_id: int) -> SessionView:
+    """Do this exercise and the next one as a superset (joining either's superset when it is
+    in one already): one set of each in turn, then the rest."""
+    with db.transaction() as session:
+        entry = owned_entry(session, user_id, entry_id)
+        row = owned_session(session, user_id, entry.session_id)
+        entries = _entries(session, row)
+        index = next(i for i, e in enumerate(entries) if e.id == entry.id)
+        if index + 1 >= len(entries):
+            raise ValidationError("Add the exercise to pair it with below this one first.", field="superset")
+        following = entries[index + 1]
+        group = entry.superset or following.superset or max((e.superset or 0 for e in entries), default=0) + 1
+        for one in entries:
+            if one.id in (entry.id, following.id) or (one.superset is not None and one.superset in
+                                                     (entry.superset, following.superset)):
+                one.superset = group
+                session.add(one)
+        return changed(session, row)
+
+
+def leave_superset(user_id: int, entry_id: int) -> SessionView:
+    """Take an exercise out of its superset (a superset left with one exercise ends)."""
+    with db.transaction() as session:
+        entry = owned_entry(session, user_id, entry_id)
+        row = owned_session(session, user_id, entry.session_id)
+        group, entry.superset = entry.superset, None
+        session.add(entry)
+        rest = [e for e in _entries(session, row) if e.id != entry.id and group is not None and e.superset == group]
+        if len(rest) == 1:
+            rest[0].superset = None
+            session.add(rest[0])
+        return changed(session, row)

@@ -26,7 +26,7 @@ from vigor_app.services.errors import ValidationError
 from vigor_app.services.plans import warmups
 from vigor_app.services.plans.progression import load_step_kg
 from vigor_app.services.plans.timing import parse_reps
-from vigor_app.services.training import achievements, milestones, records, set_kinds
+from vigor_app.services.training import achievements, milestones, plates, records, set_kinds
 from vigor_app.services.training.set_values import check_clock, check_distance, check_set_values
 from vigor_app.services.training.workout_views import (
     SessionView,
@@ -102,6 +102,7 @@ def prefill_sets(session: Session, user_id: int, entry: SessionExercise, *, load
         last = previous[min(position_in_entry, len(previous) - 1)] if previous else None
         reps = last.reps if last else None
         seconds = last.seconds if last else None
+        distance_m = last.distance_m if last else None
         if parsed is not None:  # this week's target: last time's count, kept within it
             before = (last.seconds if parsed.timed else last.reps) if last else None
             wanted = min(max(before or parsed.low, parsed.low), parsed.high)
@@ -111,7 +112,7 @@ def prefill_sets(session: Session, user_id: int, entry: SessionExercise, *, load
             weight = lighter(weight, load_factor, entry.exercise_id)
         session.add(WorkoutSet(session_exercise_id=saved_id(entry), session_id=entry.session_id, user_id=user_id,
                                exercise_id=entry.exercise_id, position=first + position_in_entry, reps=reps,
-                               seconds=seconds, weight_kg=weight, rpe=None, done=False))
+                               seconds=seconds, weight_kg=weight, rpe=None, done=False, distance_m=distance_m))
 
 
 def _warmup_sets(exercise_id: str, ramp: list[dict] | None, previous: list[WorkoutSet], load_factor: float,
@@ -154,8 +155,81 @@ def add_set(user_id: int, entry_id: int) -> SessionView:
         session.add(WorkoutSet(session_exercise_id=saved_id(entry), session_id=saved_id(row), user_id=user_id,
                                exercise_id=entry.exercise_id, position=(last.position + 1) if last else 0,
                                reps=last.reps if last else None, seconds=last.seconds if last else None,
-                               weight_kg=last.weight_kg if last else None))
+                               weight_kg=last.weight_kg if last else None,
+                               distance_m=last.distance_m if last else None,
+                               kind=last.kind if last and last.kind != set_kinds.WARMUP else set_kinds.NORMAL))
         return changed(session, row)
+
+
+DRAFT_FIELDS = ("reps", "seconds", "weight", "rpe", "distance", "time")
+
+
+def keep_draft(user_id: int, set_id: int, field_name: str, value: object, *, weight_unit: str = KG) -> bool:
+    """Keep what the person is typing into a set not yet done, one field at a time, so a
+    reload or a lost connection keeps it (ticking the set still saves it whole). A value that
+    is not (yet) a valid number is not kept and the set keeps its last one: the tick says
+    what is wrong. Returns whether it was kept; a done set is never changed here."""
+    if field_name not in DRAFT_FIELDS:
+        raise ValidationError("That is not part of a set.", field="set")
+    try:
+        if field_name == "distance":
+            column, number = "distance_m", check_distance(value, weight_unit)
+        elif field_name == "time":
+            column, number = "seconds", check_clock(value, plain_minutes=True)
+        else:
+            typed = {"reps": None, "seconds": None, "weight": None, "rpe": None, field_name: value}
+            reps, seconds, weight_kg, rpe = check_set_values(typed["reps"], typed["seconds"], typed["weight"],
+                                                             typed["rpe"], weight_unit)
+            column = {"reps": "reps", "seconds": "seconds", "weight": "weight_kg", "rpe": "rpe"}[field_name]
+            number = {"reps": reps, "seconds": seconds, "weight_kg": weight_kg, "rpe": rpe}[column]
+    except ValidationError:
+        return False
+    with db.transaction() as session:
+        row_set = owned_set(session, user_id, set_id)
+        if row_set.done:
+            return False
+        setattr(row_set, column, number)
+        session.add(row_set)
+        touch(owned_session(session, user_id, row_set.session_id), session)
+    return True
+
+
+def add_warmups(user_id: int, entry_id: int, steps: list[tuple[float, int]]) -> SessionView:
+    """Put warm-up sets (weight in kg, reps) before an exercise's sets, replacing the
+    warm-ups not yet done (the warm-up calculator's ramp)."""
+    with db.transaction() as session:
+        entry = owned_entry(session, user_id, entry_id)
+        row = owned_session(session, user_id, entry.session_id)
+        sets = list(session.exec(select(WorkoutSet).where(WorkoutSet.session_exercise_id == entry.id)
+                                 .order_by(col(WorkoutSet.position))).all())
+        kept = [s for s in sets if s.done or s.kind != set_kinds.WARMUP]
+        if not steps:
+            raise ValidationError("Enter a working weight to warm up to.", field="warmup")
+        if len(kept) + len(steps) > MAX_SETS_PER_EXERCISE:
+            raise ValidationError(f"At most {MAX_SETS_PER_EXERCISE} sets per exercise.", field="warmup")
+        for gone in sets:
+            if gone not in kept:
+                session.delete(gone)
+        done_warmups = [s for s in kept if s.kind == set_kinds.WARMUP]
+        others = [s for s in kept if s.kind != set_kinds.WARMUP]
+        new = [WorkoutSet(session_exercise_id=saved_id(entry), session_id=saved_id(row), user_id=user_id,
+                          exercise_id=entry.exercise_id, reps=reps, weight_kg=weight, kind=set_kinds.WARMUP)
+               for weight, reps in steps]
+        for position, one in enumerate([*done_warmups, *new, *others]):
+            one.position = position
+            session.add(one)
+        return changed(session, row)
+
+
+def add_warmup_ramp(user_id: int, entry_id: int, working: object) -> SessionView:
+    """The warm-up calculator's ramp up to a working weight (typed in the person's units), as
+    warm-up sets before the exercise's sets."""
+    with db.read_only() as session:
+        exercise_id = owned_entry(session, user_id, entry_id).exercise_id
+    calculation = plates.calculate(user_id, exercise_id, working)
+    if calculation is None or not calculation.warmups:
+        raise ValidationError("Type a working weight heavy enough to warm up to.", field="warmup")
+    return add_warmups(user_id, entry_id, calculation.warmup_sets_kg())
 
 
 def set_kind(user_id: int, set_id: int, kind: str) -> SessionView:

@@ -73,6 +73,28 @@ class SessionView:
         return sum(1 for e in self.entries for s in e.sets if s.done)
 
 
+def round_finished(view: SessionView, entry_id: int) -> bool:
+    """Whether the rest is due after a set of this exercise was just done: always, except in
+    a superset whose round is not over (another exercise of it has fewer sets done)."""
+    entry = next((e for e in view.entries if e.id == entry_id), None)
+    if entry is None or entry.superset is None:
+        return True
+    done = sum(s.done for s in entry.sets)
+    return all(sum(s.done for s in other.sets) >= min(done, len(other.sets))
+               for other in view.entries if other.superset == entry.superset)
+
+
+def superset_labels(view: SessionView) -> dict[int, str]:
+    """"Superset A", "Superset B"… for the entries in a superset, lettered in workout order."""
+    letters: dict[int, str] = {}
+    labels = {}
+    for entry in view.entries:
+        if entry.superset is not None:
+            letter = letters.setdefault(entry.superset, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[len(letters) % 26])
+            labels[entry.id] = f"Superset {letter}"
+    return labels
+
+
 # -- the person's own rows -----------------------------------------------------------------
 
 
