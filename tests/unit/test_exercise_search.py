@@ -40,8 +40,12 @@ def test_a_word_as_typed_still_counts_beside_its_shorthand_and_nothing_matches_n
     assert catalogue.search("") == [] and catalogue.search("   ") == []
     assert catalogue.search("zzqx") == []
     assert exercise_search.match_quality("bench press", "Barbell bench press") == 0
-    assert exercise_search.match_quality("benchpress", "Barbell bench press") == 1
-    assert exercise_search.match_quality("bnech press", "Barbell bench press") == 2
+    assert exercise_search.match_quality("bench pre", "Barbell bench press") == 1
+    assert exercise_search.match_quality("benchpress", "Barbell bench press") == 2
+    assert exercise_search.match_quality("bnech press", "Barbell bench press") == 3
+    # a word begun beats letters inside a word: "run" lists running before crunches
+    assert exercise_search.match_quality("run", "Running") == 1
+    assert exercise_search.match_quality("run", "Machine crunch") == 2
     assert exercise_search.match_quality("row", "Barbell bench press") is None
     assert exercise_search.match_quality("x" * 10_000, "Barbell bench press") is None
 

@@ -20,9 +20,9 @@ def section_card(title: str | rx.Var, *children: rx.Component, intro: str = "",
     return rx.card(rx.vstack(*head, *children, spacing=spacing, width="100%"), size="3", width="100%")
 
 
-def compact_card(*children: rx.Component, spacing: str = "2") -> rx.Component:
+def compact_card(*children: rx.Component, spacing: str = "2", **card_props: Any) -> rx.Component:
     """A smaller card of full width (one item of a list), its children one under the other."""
-    return rx.card(rx.vstack(*children, spacing=spacing, width="100%"), size="2", width="100%")
+    return rx.card(rx.vstack(*children, spacing=spacing, width="100%"), size="2", width="100%", **card_props)
 
 
 def stacked_form(*children: rx.Component, on_submit: Any, spacing: str = "4", max_width: str | None = None,

@@ -60,7 +60,7 @@ def _set_row(card: EntryCard, row: SetRow) -> rx.Component:
                             class_name="sr-only"),
                 rx.el.select(*[rx.el.option(c or "RPE", value=c) for c in RPE_CHOICES], id="rpe-" + ident,
                              value=row.rpe, on_change=lambda v: S.edit(row.id, "rpe", v), disabled=row.done,
-                             class_name="vigor-select", style={"width": "64px", "min_width": "64px", "padding": "6px"}),
+                             class_name="vigor-select", style={"width": "68px", "min_width": "68px", "padding": "6px 4px"}),
                 spacing="0",
             ),
             rx.button(
@@ -121,7 +121,7 @@ def _column_labels(card: EntryCard) -> rx.Component:
         rx.cond(card.distance, label(S.distance_units, AMOUNT_WIDTH),
                 label(rx.cond(card.timed, "Seconds", "Reps"), AMOUNT_WIDTH)),
         rx.cond(card.distance, label("Time", LOAD_WIDTH), label(S.units, LOAD_WIDTH)),
-        label("RPE", "64px"),
+        label("RPE", "68px"),
         spacing="2",
         aria_hidden="true",
     )

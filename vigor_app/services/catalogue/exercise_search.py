@@ -7,9 +7,10 @@ with shorthand spelt out (``words.expand_shorthand``: "RDL", "OHP", "DB", "pullu
 query is tried as typed too, so "bench" still finds a bench dip:
 
 0. every word typed is a word of the name ("bench press", "pull up", "squats");
-1. what was typed, without spaces, is part of the name without spaces ("pullup", "benchpres",
-   "ench"), or every word typed begins a word of the name ("rom dead");
-2. every word typed is a word of the name or close to one (difflib ratio >= ``TYPO_CUTOFF``,
+1. every word typed begins a word of the name ("rom dead", "run" for running);
+2. what was typed, without spaces, is part of the name without spaces ("pullup", "benchpres",
+   "ench"; "run" inside crunch comes after running);
+3. every word typed is a word of the name or close to one (difflib ratio >= ``TYPO_CUTOFF``,
    words of ``TYPO_MIN_LENGTH`` letters or more): "bnech press", "dedlift".
 
 Among equal matches, strength work comes before conditioning and mobility drills, loaded
@@ -60,10 +61,12 @@ def _quality(typed: tuple[str, ...], name: tuple[str, ...]) -> int | None:
         return None
     if all(word in name for word in typed):
         return 0
-    if "".join(typed) in "".join(name) or all(any(n.startswith(w) for n in name) for w in typed):
+    if all(any(n.startswith(w) for n in name) for w in typed):
         return 1
-    if all(word in name or _close(word, name) for word in typed):
+    if "".join(typed) in "".join(name):
         return 2
+    if all(word in name or _close(word, name) for word in typed):
+        return 3
     return None
 
 

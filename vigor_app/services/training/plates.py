@@ -110,9 +110,7 @@ def read_kit(bar: object, plates: object, unit: str) -> tuple[float, tuple[float
 def save_kit(user_id: int, bar: object, plates: object) -> Kit:
     """Keep the person's bar and plates (typed in their units); blank both for the usual kit."""
     with db.transaction() as session:
-        profile = session.exec(_profile_query(user_id)).first()
-        if profile is None:
-            raise ValidationError("Fill in your profile first.", field="bar")
+        profile = session.exec(_profile_query(user_id)).first() or FitnessProfile(user_id=user_id)
         unit = _unit(profile.units)
         if not str(bar or "").strip() and not str(plates or "").strip():
             profile.bar_kg, profile.plates_kg = None, None

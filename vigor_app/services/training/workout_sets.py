@@ -85,13 +85,15 @@ def prefill_sets(session: Session, user_id: int, entry: SessionExercise, *, load
                  ramp: list[dict] | None = None, unit: str = KG) -> None:
     """The sets of an exercise just added to a workout: first the plan's warm-up `ramp` as
     warm-up sets, once a working weight is known; then as many working sets as its target
-    (else as last time, else DEFAULT_SETS), with last time's reps or seconds kept within the
-    target (its bottom when there is no last time; last time's when there is no target) and
+    (else as last time, else DEFAULT_SETS; one for a run or a row), with last time's reps or
+    seconds kept within the target (its bottom when there is no last time; last time's when there is no target) and
     last time's weight, times `load_factor` rounded down to the kit's load step when it is
     below 1 (a deload week). Warm-ups of last time are never copied."""
     previous = last_performance(session, user_id, entry.exercise_id)
     parsed = parse_reps(entry.target_reps)
-    count = entry.target_sets or (len(previous) or DEFAULT_SETS)
+    found = catalogue.find_exercise(entry.exercise_id)
+    first_time = 1 if found is not None and found.logs_distance else DEFAULT_SETS  # a run is one set
+    count = entry.target_sets or (len(previous) or first_time)
     warmup_sets = _warmup_sets(entry.exercise_id, ramp, previous, load_factor, unit)
     for position, (ramp_weight, ramp_reps) in enumerate(warmup_sets):
         session.add(WorkoutSet(session_exercise_id=saved_id(entry), session_id=entry.session_id, user_id=user_id,
