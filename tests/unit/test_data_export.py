@@ -384,6 +384,8 @@ def test_a_tampered_vigor_csv_names_its_line_and_imports_nothing():
     (lambda d: d["sessions"][1].update(timezone="Mars/Olympus"), "Session 2: \"Mars/Olympus\" is not a time zone"),
     (lambda d: d["sessions"][0]["exercises"][1]["sets"][0].update(kind="giant"), "is not a set type"),
     (lambda d: d["sessions"][0].update(started_at="2999-01-01T00:00:00+00:00"), "in the future"),
+    (lambda d: d["sessions"][0].update(started_at="0001-01-01T00:00:00+05:00"), "before 1900"),
+    (lambda d: d["sessions"][1].update(ended_at="9999-12-31T23:59:59-05:00"), "before 1900 or in the future"),
     (lambda d: d["coach_conversations"][0]["messages"][0].update(content="hi\x00"), "control characters"),
     (lambda d: d["coach_conversations"][0]["messages"][1].update(role="system"), "Conversation 1, message 2: role"),
     (lambda d: d.update(sessions={"a": 1}), "sessions must be a list"),

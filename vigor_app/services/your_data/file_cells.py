@@ -220,6 +220,8 @@ def utc_datetime(raw: object, what: str) -> datetime | None:
         found = datetime.fromisoformat(raw.strip())
     except ValueError:
         raise RowError(f"\"{raw.strip()}\" is not a {what} we can read (like 2024-01-15T07:30:00+00:00).") from None
+    if not EARLIEST.year <= found.year < 9999:  # and no zone can carry it past the calendar's ends
+        raise RowError(f"The {what} {raw.strip()} is before {EARLIEST.year} or in the future.")
     return as_utc(found)
 
 
