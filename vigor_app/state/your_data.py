@@ -30,7 +30,8 @@ def _import_outcome(user_id: int, content: bytes, source: str | None, unit: str 
         return "", exc.message
     skipped = f" ({report.skipped_sessions} already here were skipped)" if report.skipped_sessions else ""
     custom = f", {report.custom_exercises} kept as your own exercises" if report.custom_exercises else ""
-    talks = f", and {report.conversations} coach conversations" if report.conversations else ""
+    talks = (f", and {report.conversations} coach conversation{'s' if report.conversations != 1 else ''}"
+             if report.conversations else "")
     app = import_files.SOURCE_LABELS.get(report.source, report.source)
     return (f"Imported {report.sessions} workouts and {report.sets} sets from "
             f"{app}{skipped}{custom}{talks}."), ""
