@@ -200,3 +200,208 @@ def test_csv_cells_cannot_run_as_spreadsheet_formulas():
 ])
 def test_safe_cell(text, expected):
     assert data_export.safe_cell(text) == expected
+
+
+# --- Vigor's own files import back, nothing lost ---------------------------------------------------
+
+
+def fill_training(user_id):
+    """Sets of every kind, a superset, a run and a treadmill run with distances, notes, a
+    custom exercise, a set not done, and a coach conversation that speaks of a workout."""
+    from vigor_app.models import CoachConversation, CoachMessage
+
+    profiles.update_profile(user_id, {"timezone": "Europe/Berlin"})
+    add_custom(user_id, f"custom-{user_id}-sled-push", "Sled push")
+    with db.transaction() as session:
+        push = WorkoutSession(user_id=user_id, name="Push, with a superset", status=SESSION_FINISHED,
+                              started_at=STARTED.replace(microsecond=250_000), duration_seconds=3725,
+                              ended_at=STARTED + timedelta(seconds=3725, microseconds=250_000),
+                              note="Slept badly\nStill good", intensity=8, timezone="Europe/Berlin")
+        run = WorkoutSession(user_id=user_id, name="=Long run", status=SESSION_FINISHED,
+                             started_at=STARTED + timedelta(days=1), duration_seconds=1800,
+                             ended_at=STARTED + timedelta(days=1, seconds=1800), timezone="America/New_York")
+        session.add_all([push, run])
+        session.flush()
+        entries = [
+            (push, "barbell-bench-press", 1, "Pause on the chest", [
+                ("warmup", 10, None, 40.0, None, None, True), ("normal", 8, None, 80.0, None, 8.0, True),
+                ("drop", 12, None, 60.0, None, 9.5, True), ("failure", 6, None, 80.0, None, 10.0, True),
+                ("normal", 8, None, 80.0, None, None, False)]),
+            (push, "barbell-row", 1, "", [("normal", 10, None, 70.0, None, 8.5, True)]),
+            (push, f"custom-{user_id}-sled-push", None, "-heavy", [("normal", None, 30, 120.0, None, None, True)]),
+            (run, "running", None, "Negative split", [("normal", None, 1530, None, 5000.0, None, True)]),
+            (run, "treadmill-run", None, "", [("normal", None, 270, None, 1200.0, 6.0, True)]),
+        ]
+        for position, (workout, exercise_id, superset, note, sets) in enumerate(entries):
+            entry = SessionExercise(session_id=workout.id, user_id=user_id, exercise_id=exercise_id,
+                                    position=position * 2, note=note, superset=superset, target_sets=3,
+                                    target_reps="8-10", target_rpe=8.5, rest_seconds=150)
+            session.add(entry)
+            session.flush()
+            for index, (kind, reps, seconds, weight, metres, rpe, done) in enumerate(sets):
+                session.add(WorkoutSet(
+                    session_exercise_id=entry.id, session_id=workout.id, user_id=user_id, exercise_id=exercise_id,
+                    position=index, kind=kind, reps=reps, seconds=seconds, weight_kg=weight, distance_m=metres,
+                    rpe=rpe, done=done,
+                    completed_at=workout.started_at + timedelta(minutes=index + 1, microseconds=7) if done else None))
+        talk = CoachConversation(user_id=user_id, title="How was my push day?",
+                                 created_at=STARTED + timedelta(hours=2, microseconds=31),
+                                 updated_at=STARTED + timedelta(hours=3))
+        session.add(talk)
+        session.flush()
+        session.add_all([
+            CoachMessage(conversation_id=talk.id, user_id=user_id, role="user", content="How was it?",
+                         created_at=STARTED + timedelta(hours=2, minutes=1)),
+            CoachMessage(conversation_id=talk.id, user_id=user_id, role="assistant", kind="analysis",
+                         content="Strong work: **80 kg** for 8.", engine="builtin", notice="No AI provider",
+                         session_id=push.id, created_at=STARTED + timedelta(hours=2, minutes=2)),
+        ])
+
+
+def _comparable(document):
+    """The parts of a JSON export an import brings back, without the ids the database hands
+    out and the sessions' own creation times."""
+    names = {s["id"]: s["name"] for s in document["sessions"]}
+    sessions = []
+    for doc in document["sessions"]:
+        doc = {k: v for k, v in doc.items() if k not in ("id", "created_at", "updated_at")}
+        doc["exercises"] = [
+            {**{k: v for k, v in entry.items() if k != "id"},
+             "exercise_id": entry["exercise_name"] if entry["exercise_id"].startswith("custom-") else entry["exercise_id"],
+             "sets": [{k: v for k, v in s.items() if k != "id"} for s in entry["sets"]]}
+            for entry in doc["exercises"]]
+        sessions.append(doc)
+    talks = [{**{k: v for k, v in talk.items() if k != "id"},
+              "messages": [{**{k: v for k, v in m.items() if k not in ("id", "session_id")},
+                            "session": names.get(m["session_id"])} for m in talk["messages"]]}
+             for talk in document["coach_conversations"]]
+    return sessions, talks, [e["name"] for e in document["custom_exercises"]]
+
+
+def test_the_json_export_holds_coach_conversations_distances_and_supersets():
+    me = make_user()
+    fill_training(me.user.id)
+    document = data_export.export_json(me.user.id)
+    [talk] = document["coach_conversations"]
+    assert talk["title"] == "How was my push day?"
+    assert [(m["role"], m["kind"], m["content"]) for m in talk["messages"]] == [
+        ("user", "chat", "How was it?"), ("assistant", "analysis", "Strong work: **80 kg** for 8.")]
+    assert talk["messages"][1]["session_id"] == document["sessions"][0]["id"]
+    push, run = document["sessions"]
+    assert [e["superset"] for e in push["exercises"]] == [1, 1, None]
+    assert [s["distance_m"] for e in run["exercises"] for s in e["sets"]] == [5000.0, 1200.0]
+
+
+def test_the_csv_export_holds_distances_supersets_and_exact_times():
+    me = make_user()
+    fill_training(me.user.id)
+    rows = _csv_rows(data_export.export_sets_csv(me.user.id))
+    assert tuple(rows[0]) == data_export.CSV_COLUMNS
+    bench = rows[0]
+    assert (bench["superset"], bench["exercise_position"], bench["set_type"]) == ("1", "1", "warmup")
+    assert bench["started_at"] == "2024-03-10T17:00:00.250000+00:00" and bench["timezone"] == "Europe/Berlin"
+    assert bench["duration_seconds"] == "3725"
+    run = next(r for r in rows if r["exercise_id"] == "running")
+    assert (run["distance_m"], run["distance"], run["distance_unit"], run["seconds"]) == ("5000", "5", "km", "1530")
+    assert run["session"] == "'=Long run"
+
+
+def test_the_json_export_imports_back_into_a_fresh_account_with_nothing_lost(sqlite_and_postgres):
+    from vigor_app.services.your_data.importer import import_csv
+
+    alice, bob = make_user("alice"), make_user("bob")
+    fill_training(alice.user.id)
+    exported = data_export.export_json(alice.user.id)
+    report = import_csv(bob.user.id, json.dumps(exported).encode())
+    assert (report.format, report.sessions, report.sets, report.conversations) == ("vigor-json", 2, 9, 1)
+    assert report.custom_exercises == 1
+    again = data_export.export_json(bob.user.id)
+    assert _comparable(again) == _comparable(exported)
+    assert again["sessions"][0]["exercises"][2]["exercise_id"] == f"custom-{bob.user.id}-sled-push"
+
+    twice = import_csv(bob.user.id, json.dumps(exported))
+    assert (twice.sessions, twice.skipped_sessions, twice.conversations, twice.skipped_conversations) == (0, 2, 0, 1)
+    assert _comparable(data_export.export_json(bob.user.id)) == _comparable(exported)
+
+
+def test_the_csv_export_imports_back_into_a_fresh_account_with_nothing_lost():
+    from vigor_app.services.your_data.importer import import_csv
+
+    alice, bob = make_user("alice"), make_user("bob")
+    fill_training(alice.user.id)
+    profiles.update_profile(bob.user.id, {"timezone": "Asia/Tokyo"})  # the file says each session's zone
+    exported = data_export.export_sets_csv(alice.user.id)
+    report = import_csv(bob.user.id, exported)
+    assert (report.format, report.sessions, report.sets, report.custom_exercises) == ("vigor-csv", 2, 9, 1)
+    profiles.update_profile(bob.user.id, {"timezone": "Europe/Berlin"})  # the date column is in this zone
+    again = data_export.export_sets_csv(bob.user.id)
+    assert again == exported.replace(f"custom-{alice.user.id}-", f"custom-{bob.user.id}-")
+    assert import_csv(bob.user.id, exported).skipped_sessions == 2
+    assert data_export.export_sets_csv(bob.user.id) == again
+
+
+def test_a_vigor_csv_from_before_the_new_columns_still_imports():
+    from vigor_app.services.your_data.importer import import_csv
+
+    alice, bob = make_user("alice"), make_user("bob")
+    fill_training(alice.user.id)
+    profiles.update_profile(bob.user.id, {"timezone": "Europe/Berlin"})
+    old = data_export.CSV_COLUMNS[:data_export.CSV_COLUMNS.index("distance_m")]
+    rows = _csv_rows(data_export.export_sets_csv(alice.user.id))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=old, extrasaction="ignore")
+    writer.writeheader()
+    writer.writerows(rows)
+    report = import_csv(bob.user.id, out.getvalue())
+    assert (report.format, report.sessions, report.sets) == ("vigor-csv", 2, 9)
+    with db.read_only() as session:
+        starts = session.exec(select(WorkoutSession.started_at).where(WorkoutSession.user_id == bob.user.id)
+                              .order_by(WorkoutSession.started_at)).all()
+    assert starts[0] == STARTED  # 18:00 in Berlin, the person's zone; to the minute
+
+
+def test_a_tampered_vigor_csv_names_its_line_and_imports_nothing():
+    from vigor_app.services.errors import FileError
+    from vigor_app.services.your_data.importer import import_csv
+
+    alice, bob = make_user("alice"), make_user("bob")
+    fill_training(alice.user.id)
+    lines = data_export.export_sets_csv(alice.user.id).split("\r\n")
+    cells = next(csv.reader([lines[3]]))
+    cells[data_export.CSV_COLUMNS.index("weight_kg")] = "eighty"
+    lines[3] = ",".join(f'"{c}"' for c in cells)
+    with pytest.raises(FileError) as refused:
+        import_csv(bob.user.id, "\r\n".join(lines))
+    # The session's two-line note puts each row before it on two lines: the fourth row is line 6.
+    assert refused.value.line == 6 and 'Line 6: weight_kg must be a number, not "eighty"' in refused.value.message
+    with db.read_only() as session:
+        assert session.exec(select(WorkoutSession).where(WorkoutSession.user_id == bob.user.id)).all() == []
+
+
+@pytest.mark.parametrize(("change", "words"), [
+    (lambda d: d.update(format="strong-export"), "not a Vigor export"),
+    (lambda d: d["sessions"][0]["exercises"][0]["sets"][1].update(reps="8; DROP TABLE"), "Session 1, exercise 1, set 2: reps"),
+    (lambda d: d["sessions"][1].update(timezone="Mars/Olympus"), "Session 2: \"Mars/Olympus\" is not a time zone"),
+    (lambda d: d["sessions"][0]["exercises"][1]["sets"][0].update(kind="giant"), "is not a set type"),
+    (lambda d: d["sessions"][0].update(started_at="2999-01-01T00:00:00+00:00"), "in the future"),
+    (lambda d: d["sessions"][0].update(started_at="0001-01-01T00:00:00+05:00"), "before 1900"),
+    (lambda d: d["sessions"][1].update(ended_at="9999-12-31T23:59:59-05:00"), "before 1900 or in the future"),
+    (lambda d: d["coach_conversations"][0]["messages"][0].update(content="hi\x00"), "control characters"),
+    (lambda d: d["coach_conversations"][0]["messages"][1].update(role="system"), "Conversation 1, message 2: role"),
+    (lambda d: d.update(sessions={"a": 1}), "sessions must be a list"),
+])
+def test_a_tampered_json_export_is_refused_whole(change, words):
+    from vigor_app.models import CoachConversation
+    from vigor_app.services.errors import FileError
+    from vigor_app.services.your_data.importer import import_csv
+
+    alice, bob = make_user("alice"), make_user("bob")
+    fill_training(alice.user.id)
+    document = data_export.export_json(alice.user.id)
+    change(document)
+    with pytest.raises(FileError) as refused:
+        import_csv(bob.user.id, json.dumps(document))
+    assert words in refused.value.message and refused.value.line is None
+    with db.read_only() as session:
+        assert session.exec(select(WorkoutSession).where(WorkoutSession.user_id == bob.user.id)).all() == []
+        assert session.exec(select(CoachConversation).where(CoachConversation.user_id == bob.user.id)).all() == []

@@ -276,7 +276,7 @@ def test_a_row_with_more_cells_than_the_header_is_refused():
 @pytest.mark.parametrize(("text", "words"), [
     ("", "empty"),
     ("   \n\n", "empty"),
-    ("name,weight,reps\nBench,60,5\n", "does not look like a Strong or Hevy export"),
+    ("name,weight,reps\nBench,60,5\n", "does not look like a Strong, Hevy or Vigor export"),
     ("Date;Workout Name;Duration;Exercise Name;Set Order;Weight;Reps\n", "no workouts"),
 ])
 def test_empty_files_and_wrong_headers_are_refused(text, words):
@@ -514,3 +514,127 @@ def test_an_unknown_hevy_set_type_names_its_line_and_imports_nothing():
         import_csv(me.user.id, text, now=NOW)
     assert "Line 3" in refused.value.message and "set type" in refused.value.message
     assert sessions_of(me.user.id) == []
+
+
+# --- every column of Strong's and Hevy's files ------------------------------------------------
+
+STRONG_EVERY_COLUMN = (
+    "Date;Workout Name;Duration;Exercise Name;Set Order;Weight;Reps;Distance;Seconds;Notes;Workout Notes;RPE\n"
+    "2024-01-15 07:30:00;Legs and a run;1h 10m;Squat (Barbell);W;60;5;0;0;;;\n"
+    "2024-01-15 07:30:00;Legs and a run;1h 10m;Squat (Barbell);Rest Timer;0;0;0;120;;;\n"
+    "2024-01-15 07:30:00;Legs and a run;1h 10m;Squat (Barbell);1;100;5;0;0;Knees out;Felt strong;8\n"
+    "2024-01-15 07:30:00;Legs and a run;1h 10m;Squat (Barbell);D;80;8;0;0;Knees out;Felt strong;9\n"
+    "2024-01-15 07:30:00;Legs and a run;1h 10m;Squat (Barbell);F;70;11;0;0;Grip slipped;Felt strong;10\n"
+    "2024-01-15 07:30:00;Legs and a run;1h 10m;Plank;1;0;0;0;75;;Felt strong;\n"
+    "2024-01-15 07:30:00;Legs and a run;1h 10m;Running;1;0;0;5.2;1560;Easy pace;Felt strong;\n"
+)
+
+
+def test_strong_keeps_every_column_and_set_marker():
+    me = make_user()
+    report = import_csv(me.user.id, STRONG_EVERY_COLUMN, weight_unit="kg", now=NOW)
+    assert (report.format, report.sessions, report.sets) == ("strong", 1, 6)  # the rest timer is no set
+    assert report.matched["Running"] == "running"
+    [(row, entries)] = sessions_of(me.user.id)
+    assert (row.name, row.duration_seconds, row.note) == ("Legs and a run", 4200, "Felt strong")
+    squat, plank, run = entries
+    assert squat[0].note == "Knees out\nGrip slipped"  # every different set note, one a line
+    assert [(s.kind, s.reps, s.weight_kg, s.rpe) for s in squat[1]] == [
+        ("warmup", 5, 60.0, None), ("normal", 5, 100.0, 8.0), ("drop", 8, 80.0, 9.0), ("failure", 11, 70.0, 10.0)]
+    assert [(s.reps, s.seconds, s.weight_kg, s.distance_m) for s in plank[1]] == [(None, 75, None, None)]
+    assert (run[0].exercise_id, run[0].note) == ("running", "Easy pace")
+    assert [(s.reps, s.seconds, s.weight_kg, s.distance_m) for s in run[1]] == [(None, 1560, None, 5200.0)]
+
+
+def test_strong_distances_are_in_the_files_unit():
+    """Strong writes distances in the person's unit: kilometres with kg, miles with lb; a
+    Distance Unit column (older exports) says it row by row."""
+    me = make_user()
+    import_csv(me.user.id, STRONG_EVERY_COLUMN, weight_unit="lb", now=NOW)
+    [(_, entries)] = sessions_of(me.user.id)
+    assert entries[2][1][0].distance_m == 8369.0  # 5.2 miles, to the metre
+    assert entries[0][1][1].weight_kg == 45.36  # 100 lb
+
+    older = make_user("older")
+    text = ("Date;Workout Name;Exercise Name;Set Order;Weight;Weight Unit;Reps;Distance;Distance Unit;Seconds\n"
+            "2024-01-15 07:30:00;Run;Running;1;;;;3.1;mi;1500\n"
+            "2024-01-15 07:30:00;Run;Running;2;;;;400;m;90\n"
+            "2024-01-15 07:30:00;Run;Running;3;;;;1;km;300\n")
+    import_csv(older.user.id, text, weight_unit="kg", now=NOW)
+    [(_, entries)] = sessions_of(older.user.id)
+    assert [s.distance_m for s in entries[0][1]] == [4989.0, 400.0, 1000.0]
+
+
+def test_hevy_keeps_every_column_supersets_and_cardio():
+    me = make_user()
+    start, end = '"15 Jan 2024, 07:30"', '"15 Jan 2024, 08:40"'
+    text = (
+        "title,start_time,end_time,description,exercise_title,superset_id,exercise_notes,set_index,set_type,"
+        "weight_kg,reps,distance_km,duration_seconds,rpe\n"
+        f'"Push",{start},{end},"Chest day","Bench Press (Barbell)",7,"Pause reps",0,warmup,40,10,,,\n'
+        f'"Push",{start},{end},"Chest day","Bench Press (Barbell)",7,"Pause reps",1,normal,80,8,,,8\n'
+        f'"Push",{start},{end},"Chest day","Bench Press (Barbell)",7,"Pause reps",2,dropset,60,10,,,9\n'
+        f'"Push",{start},{end},"Chest day","Bent Over Row (Barbell)",7,,0,failure,60,12,,,10\n'
+        f'"Push",{start},{end},"Chest day","Triceps Pushdown",3,,0,normal,25,15,,,\n'
+        f'"Push",{start},{end},"Chest day","Lateral Raise (Dumbbell)",3,,0,normal,8,15,,,\n'
+        f'"Push",{start},{end},"Chest day","Plank",,,0,normal,,,,60,\n'
+        f'"Push",{start},{end},"Chest day","Treadmill",,,0,normal,,,1.2,420,\n'
+    )
+    report = import_csv(me.user.id, text, now=NOW)
+    assert (report.sessions, report.sets) == (1, 8)
+    assert report.matched["Treadmill"] == "treadmill-run"
+    [(row, entries)] = sessions_of(me.user.id)
+    assert (row.note, row.duration_seconds) == ("Chest day", 70 * 60)
+    assert [e.superset for e, _ in entries] == [1, 1, 2, 2, None, None]  # 7 and 3, numbered 1 and 2
+    bench = entries[0]
+    assert bench[0].note == "Pause reps"
+    assert [(s.kind, s.reps, s.weight_kg, s.rpe) for s in bench[1]] == [
+        ("warmup", 10, 40.0, None), ("normal", 8, 80.0, 8.0), ("drop", 10, 60.0, 9.0)]
+    assert entries[1][1][0].kind == "failure"
+    assert [(s.seconds, s.reps, s.weight_kg) for s in entries[4][1]] == [(60, None, None)]
+    treadmill = entries[5]
+    assert treadmill[0].exercise_id == "treadmill-run"
+    assert [(s.reps, s.weight_kg, s.seconds, s.distance_m) for s in treadmill[1]] == [(None, None, 420, 1200.0)]
+
+
+def test_hevy_in_pounds_and_miles_keeps_a_run_with_only_a_distance():
+    me = make_user()
+    text = ("title,start_time,end_time,exercise_title,set_index,set_type,weight_lbs,reps,distance_miles,"
+            "duration_seconds,rpe\n"
+            '"Run","16 Jan 2024, 18:00","16 Jan 2024, 18:10","Running",0,normal,,,0.53,,\n'
+            '"Run","16 Jan 2024, 18:00","16 Jan 2024, 18:10","Dumbbell Lunge",0,normal,25,10,,,7\n')
+    report = import_csv(me.user.id, text, now=NOW)
+    assert (report.sessions, report.sets) == (1, 2)
+    [(_, entries)] = sessions_of(me.user.id)
+    assert [(s.reps, s.weight_kg, s.seconds, s.distance_m) for s in entries[0][1]] == [(None, None, None, 853.0)]
+    assert [(s.reps, s.weight_kg, s.rpe) for s in entries[1][1]] == [(10, 11.34, 7.0)]
+
+
+@pytest.mark.parametrize(("old", "new", "line", "words"), [
+    ("Pause reps", "Pause\x07reps", 2, "control characters"),
+    ('"Run","15', '"R\x1bun","15', 3, "control characters"),
+    (",1.2,420", ",900,420", 3, "more than 500 km"),
+    (",1.2,420", ",-1.2,420", 3, "distance_km cannot be negative"),
+    (",1.2,420", ",1.2,4h", 3, "duration_seconds must be a number"),
+])
+def test_bad_cells_in_new_columns_name_the_line(old, new, line, words):
+    me = make_user()
+    text = ("title,start_time,end_time,exercise_title,exercise_notes,set_index,weight_kg,reps,distance_km,"
+            "duration_seconds\n"
+            '"Push","15 Jan 2024, 07:30",,"Bench Press (Barbell)","Pause reps",0,80,8,,\n'
+            '"Run","15 Jan 2024, 09:30",,"Treadmill",,0,,,1.2,420\n')
+    assert old in text
+    with pytest.raises(ValidationError) as refused:
+        import_csv(me.user.id, text.replace(old, new), now=NOW)
+    assert words in refused.value.message and f"Line {line}:" in refused.value.message
+    assert refused.value.line == line
+    assert sessions_of(me.user.id) == []
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("Running", "running"), ("Treadmill", "treadmill-run"), ("Treadmill Run", "treadmill-run"),
+    ("Running (Treadmill)", "treadmill-run"), ("Rowing Machine", "rowing-machine-steady"),
+    ("Walking", "brisk-walk"),
+])
+def test_cardio_names_from_hevy_and_strong(name, expected):
+    assert match_exercise(name) == expected

@@ -21,9 +21,10 @@ def your_data_card() -> rx.Component:
             wrap="wrap",
         ),
         rx.divider(),
-        rx.heading("Import from Strong or Hevy", size="3", as_="h3"),
+        rx.heading("Import from Strong, Hevy or Vigor", size="3", as_="h3"),
         rx.flex(
-            select_field("File from", "import-source", [("", "Detect it"), ("strong", "Strong"), ("hevy", "Hevy")],
+            select_field("File from", "import-source", [("", "Detect it"), ("strong", "Strong"), ("hevy", "Hevy"),
+                                                         ("vigor", "Vigor")],
                          value=S.import_source, on_change=lambda v: S.set_import_option("import_source", v)),
             select_field("Weights in the file", "import-unit", [("", "My units"), ("kg", "Kilograms"),
                                                                 ("lb", "Pounds")],
@@ -32,10 +33,11 @@ def your_data_card() -> rx.Component:
             wrap="wrap",
         ),
         rx.upload(
-            rx.vstack(rx.icon("upload", size=18), rx.text("Drop a CSV export here, or click to choose one",
-                                                          size="2")),
+            rx.vstack(rx.icon("upload", size=18),
+                      rx.text("Drop a Strong, Hevy or Vigor CSV, or a Vigor JSON export here, or click to "
+                              "choose one", size="2")),
             id=UPLOAD_ID,
-            accept={"text/csv": [".csv"], "text/plain": [".csv", ".txt"]},
+            accept={"text/csv": [".csv"], "text/plain": [".csv", ".txt"], "application/json": [".json"]},
             max_files=1,
             border=f"1px dashed {rx.color('gray', 7)}",
             padding="16px",

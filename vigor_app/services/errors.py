@@ -30,3 +30,12 @@ class PermissionDenied(VigorError):
 
 class NotFound(VigorError):
     """The thing asked for does not exist (or is not theirs)."""
+
+
+class FileError(ValidationError):
+    """An uploaded file that cannot be taken (field "file"); nothing was changed. `line` is the
+    first line at fault, the header being line 1, or None when no one line is."""
+
+    def __init__(self, message: str, line: int | None = None) -> None:
+        super().__init__(message, field="file")
+        self.line = line

@@ -1,4 +1,4 @@
-"""Your data is yours: download it, import from Strong or Hevy, or delete the account."""
+"""Your data is yours: download it, import from Strong, Hevy or Vigor, or delete the account."""
 
 from __future__ import annotations
 
@@ -30,8 +30,11 @@ def _import_outcome(user_id: int, content: bytes, source: str | None, unit: str 
         return "", exc.message
     skipped = f" ({report.skipped_sessions} already here were skipped)" if report.skipped_sessions else ""
     custom = f", {report.custom_exercises} kept as your own exercises" if report.custom_exercises else ""
+    talks = (f", and {report.conversations} coach conversation{'s' if report.conversations != 1 else ''}"
+             if report.conversations else "")
+    app = import_files.SOURCE_LABELS.get(report.source, report.source)
     return (f"Imported {report.sessions} workouts and {report.sets} sets from "
-            f"{report.source.title()}{skipped}{custom}."), ""
+            f"{app}{skipped}{custom}{talks}."), ""
 
 
 class YourDataState(AuthState):
@@ -59,7 +62,7 @@ class YourDataState(AuthState):
 
     @rx.event
     def set_import_option(self, field: str, value: str):
-        if field == "import_source" and value in ("", "strong", "hevy"):
+        if field == "import_source" and value in ("", *import_files.SOURCES):
             self.import_source = value
         elif field == "import_unit" and value in ("", "kg", "lb"):
             self.import_unit = value
@@ -75,7 +78,7 @@ class YourDataState(AuthState):
             return
         self.import_message = self.import_error = ""
         if not isinstance(files, list) or not files or not hasattr(files[0], "read"):
-            self.import_error = "Choose a CSV file first."
+            self.import_error = "Choose a CSV or JSON file first."
             return
         try:  # read a chunk at a time: a file over the limit is refused before it is all read
             content = await import_files.read_upload(files[0])

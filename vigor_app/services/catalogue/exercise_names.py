@@ -67,6 +67,20 @@ ALIASES: dict[str, str] = {
     "Hyperextension": "back-extension",
     "Rowing (Machine)": "rowing-machine-steady",
     "Elliptical Trainer": "elliptical-steady",
+    # Cardio as Hevy and Strong name it (their runs are logged with a distance and a time).
+    "Treadmill": "treadmill-run",
+    "Running (Treadmill)": "treadmill-run",
+    "Treadmill Running": "treadmill-run",
+    "Run": "running",
+    "Jogging": "running",
+    "Outdoor Run": "running",
+    "Walking": "brisk-walk",
+    "Treadmill Walk": "treadmill-incline-walk",
+    "Walking (Treadmill)": "treadmill-incline-walk",
+    "Rowing Machine": "rowing-machine-steady",
+    "Stationary Bike": "stationary-bike-steady",
+    "Cycling (Stationary)": "stationary-bike-steady",
+    "Spinning": "stationary-bike-steady",
 }
 
 # Words in parentheses that name equipment, and the catalogue's word for it.

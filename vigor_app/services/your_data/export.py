@@ -6,7 +6,11 @@ Rules:
   hash, a session or reset token, or an encrypted key.
 - Times are ISO 8601 in UTC (``...+00:00``) in the JSON; the CSV shows each session's start
   in the person's current time zone (their profile's, UTC by default).
-- Weights are kilograms; the CSV adds the weight in the person's units (kg or lb).
+- Weights are kilograms and distances metres; the CSV adds the weight and the distance in
+  the person's units (kg and km, or lb and mi).
+- Both files import back (`importer.import_csv`, `vigor_files`): the CSV holds every set with
+  its session, exercise, superset and notes; the JSON holds everything the import brings
+  back, coach conversations too.
 - CSV cells holding text that a spreadsheet would run as a formula (starting with ``=``,
   ``+``, ``-``, ``@``, a tab or a carriage return) are prefixed with a single quote.
 """
@@ -27,6 +31,8 @@ from vigor_app import db
 from vigor_app.clock import as_utc, utcnow
 from vigor_app.models import (
     BodyMetric,
+    CoachConversation,
+    CoachMessage,
     EarnedMilestone,
     Exercise,
     FitnessProfile,
@@ -40,10 +46,10 @@ from vigor_app.models import (
 )
 from vigor_app.services.catalogue import store as catalogue_store
 from vigor_app.services.errors import NotFound
-from vigor_app.services.units import from_kg
+from vigor_app.services.units import distance_unit, from_kg, from_metres
 
 EXPORT_FORMAT = "vigor-export"
-EXPORT_VERSION = 1
+EXPORT_VERSION = 2  # 2: coach conversations, sets' distance_m, exercises' superset
 
 CSV_COLUMNS: tuple[str, ...] = (
     "date",
@@ -63,6 +69,14 @@ CSV_COLUMNS: tuple[str, ...] = (
     "intensity",
     "notes",
     "exercise_notes",
+    "distance_m",
+    "distance",
+    "distance_unit",
+    "superset",
+    "exercise_position",
+    "started_at",
+    "timezone",
+    "duration_seconds",
 )
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -141,6 +155,21 @@ def _ai_usage(session: Session, user_id: int) -> list[dict[str, Any]] | None:
     return [{name: _plain(getattr(row, name)) for name in _AI_USAGE_FIELDS} for row in rows]
 
 
+def _conversations(session: Session, user_id: int) -> list[dict[str, Any]]:
+    """The person's coach conversations (oldest first), each with its messages in order."""
+    messages: dict[int, list[dict[str, Any]]] = defaultdict(list)
+    for message in session.exec(
+        select(CoachMessage).where(CoachMessage.user_id == user_id)
+        .order_by(col(CoachMessage.conversation_id), col(CoachMessage.id))
+    ).all():
+        messages[message.conversation_id].append(_row(message, drop=("user_id", "conversation_id")))
+    rows = session.exec(
+        select(CoachConversation).where(CoachConversation.user_id == user_id)
+        .order_by(col(CoachConversation.created_at), col(CoachConversation.id))
+    ).all()
+    return [{**_row(row), "messages": messages.get(row.id or 0, [])} for row in rows]
+
+
 def export_json(user_id: int, *, now: datetime | None = None) -> dict[str, Any]:
     """Everything the person owns, as a JSON-serialisable dict (see module docstring)."""
     now = now or utcnow()
@@ -176,6 +205,7 @@ def export_json(user_id: int, *, now: datetime | None = None) -> dict[str, Any]:
             .order_by(col(Exercise.name))
         ).all()
         ai_usage = _ai_usage(session, user_id)
+        conversations = _conversations(session, user_id)
 
         session_docs = []
         for row in sessions:
@@ -220,6 +250,7 @@ def export_json(user_id: int, *, now: datetime | None = None) -> dict[str, Any]:
             "milestones": [_row(m) for m in milestones],
             "body_metrics": [_row(m) for m in metrics],
             "custom_exercises": [_row(e, drop=("owner_user_id",)) for e in customs],
+            "coach_conversations": conversations,
         }
         if ai_usage is not None:
             document["ai_usage"] = ai_usage
@@ -231,6 +262,11 @@ def safe_cell(text: str | None) -> str:
     if not text:
         return ""
     return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def plain_cell(text: str) -> str:
+    """A cell as it was before `safe_cell` (its leading quote taken off again)."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_STARTS) else text
 
 
 def _number(value: float | int | None, places: int = 2) -> str:
@@ -247,6 +283,7 @@ def export_sets_csv(user_id: int) -> str:
             raise NotFound("That account does not exist.")
         profile = _profile(session, user_id)
         units = profile.units if profile is not None and profile.units in ("kg", "lb") else "kg"
+        far = distance_unit(units)
         zone = _zone(profile.timezone if profile is not None else "UTC")
         sessions, entries, sets = _sessions(session, user_id)
         names = _exercise_names(session, user_id, {e.exercise_id for g in entries.values() for e in g})
@@ -257,9 +294,10 @@ def export_sets_csv(user_id: int) -> str:
     for row in sessions:
         local = row.started_at.astimezone(zone).strftime("%Y-%m-%d %H:%M")
         duration = _number(row.duration_seconds / 60, 1) if row.duration_seconds is not None else ""
+        started = as_utc(row.started_at).isoformat()
         for entry in entries.get(row.id or 0, []):
             for row_set in sets.get(entry.id or 0, []):
-                weight = row_set.weight_kg
+                weight, metres = row_set.weight_kg, row_set.distance_m
                 shown = from_kg(weight, units) if weight is not None else None
                 writer.writerow([
                     local,
@@ -279,5 +317,13 @@ def export_sets_csv(user_id: int) -> str:
                     "" if row.intensity is None else row.intensity,
                     safe_cell(row.note),
                     safe_cell(entry.note),
+                    _number(metres),
+                    _number(from_metres(metres, far) if metres is not None else None, 2),
+                    far,
+                    "" if entry.superset is None else entry.superset,
+                    entry.position + 1,
+                    started,
+                    safe_cell(row.timezone),
+                    "" if row.duration_seconds is None else row.duration_seconds,
                 ])
     return out.getvalue()

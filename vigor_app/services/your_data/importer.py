@@ -1,28 +1,34 @@
-"""Bring workouts over from Strong and Hevy CSV exports (docs/import-formats.md).
+"""Bring workouts over from Strong and Hevy CSV exports, and Vigor's own CSV and JSON exports
+back (docs/import-formats.md).
 
 Rules:
 
 - The whole file is read and checked, and its exercise names matched, before the write
   transaction opens; one bad row (an unreadable date, a date before 1900 or in the future,
-  negative reps, more than 700 kg, RPE outside 1-10, text in a number column) refuses the
-  file with the line number, and nothing is imported. The write is one short transaction of
-  bulk inserts (all or nothing), so other members' saves wait a moment at most (SQLite's
-  busy timeout), never fail.
-- Refused outright: an empty file, a header that is neither Strong's nor Hevy's, a file over
-  5 MB (an upload is read in chunks and refused as soon as it passes 5 MB,
-  `import_files.read_upload`) or
-  with more than 50,000 rows, a file that would create more than 200 custom exercises, or
-  take the person over 1,000.
-- Times in the file are local times in the person's time zone (their fitness profile's, UTC
-  by default) and are stored in UTC. Weights are stored in kilograms: Strong files are read
-  in ``weight_unit`` (default: the person's units), Hevy files say their unit in the header.
-- Every imported session is finished; every set is done, with ``completed_at`` spread over
-  the session in file order.
-- A session already there (same start time and name for this person) is skipped and counted,
-  so importing a file twice adds nothing the second time.
+  negative reps, more than 700 kg, RPE outside 1-10, text in a number column, a control
+  character) refuses the file with the line number, and nothing is imported. The write is
+  one short transaction of bulk inserts (all or nothing), so other members' saves wait a
+  moment at most (SQLite's busy timeout), never fail.
+- Refused outright: an empty file, a header that is neither Strong's, Hevy's nor Vigor's, a
+  JSON file that is not a Vigor export, a file over 5 MB (an upload is read in chunks and
+  refused as soon as it passes 5 MB, `file_cells.read_upload`) or with more than 50,000
+  rows, a file that would create more than 200 custom exercises, or take the person over
+  1,000.
+- Times in Strong's and Hevy's files are local times in the person's time zone (their
+  fitness profile's, UTC by default) and are stored in UTC; Vigor's files say the UTC start
+  and the zone. Weights are stored in kilograms and distances in metres: Strong files are
+  read in ``weight_unit`` (default: the person's units; distances in km with kg, miles with
+  lb), Hevy files say their unit in the header, Vigor's are in kg and metres.
+- Every imported session is finished. Strong's and Hevy's sets are all done, with
+  ``completed_at`` spread over the session in file order; Vigor's files say which are done.
+- A session already there (same start time, to the second, and name for this person) is
+  skipped and counted, and so is a coach conversation already there (same creation time and
+  title), so importing a file twice adds nothing the second time.
 - Exercise names are matched to the catalogue (exact name ignoring case, then a normalised
   name, see `exercise_names.match_exercise`); a name that matches nothing becomes a custom exercise owned
   by the person, with placeholder pattern "core" and level "beginner" (said so in its details).
+  Vigor's files name catalogue exercises by id; their custom exercises are found among the
+  person's own by name, or made.
 - Personal records and milestones are not recalculated here.
 """
 
@@ -30,39 +36,30 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import insert
 from sqlmodel import Session, col, select
 
 from vigor_app import db
-from vigor_app.clock import as_utc, utcnow
-from vigor_app.models import (
-    Exercise,
-    FitnessProfile,
-    SessionExercise,
-    User,
-    WorkoutSession,
-    WorkoutSet,
-)
-from vigor_app.models.workout import SESSION_FINISHED
+from vigor_app.clock import utcnow
+from vigor_app.models import Exercise, FitnessProfile, User
 from vigor_app.services.catalogue.exercise_names import (
     catalogue_index,
     match_exercise,
     normalise_name,
 )
-from vigor_app.services.errors import NotFound, ValidationError
+from vigor_app.services.errors import FileError, NotFound, ValidationError
+from vigor_app.services.your_data import import_rows
+from vigor_app.services.your_data.file_cells import FUTURE_SLACK
+from vigor_app.services.your_data.import_check import read_file
 from vigor_app.services.your_data.import_files import (
-    FUTURE_SLACK,
     SOURCE_LABELS,
     SOURCES,
     FileSet,
     FileWorkout,
     Source,
-    decode,
-    latest_local,
-    read_workouts,
 )
 
 MAX_NEW_CUSTOM_EXERCISES = 200  # custom exercises one import may create
@@ -71,7 +68,6 @@ EXERCISE_NAME_LENGTH = 120
 EXERCISE_ID_LENGTH = 80
 CUSTOM_PATTERN = "core"
 CUSTOM_LEVEL = "beginner"
-DEFAULT_REST_SECONDS = 90
 
 
 @dataclass(frozen=True)
@@ -86,6 +82,9 @@ class ImportReport:
     matched: dict[str, str]
     custom: dict[str, str] = field(default_factory=dict)
     skipped_sessions: int = 0  # already imported (same start time and name)
+    format: str = ""  # strong, hevy, vigor-csv or vigor-json
+    conversations: int = 0  # coach conversations added (Vigor's JSON)
+    skipped_conversations: int = 0  # already there (same creation time and title)
 
 
 
@@ -119,17 +118,17 @@ def _check_weight_unit(weight_unit: str | None) -> str | None:
     raise ValidationError("Choose kg or lb for the weights in this file.", field="weight_unit")
 
 
-def _already_there(session: Session, user_id: int, workouts: list[FileWorkout]) -> set[tuple[datetime, str]]:
-    starts = [w.started_at for w in workouts if w.started_at is not None]
-    rows = session.exec(
-        select(WorkoutSession.started_at, WorkoutSession.name).where(
-            WorkoutSession.user_id == user_id,
-            col(WorkoutSession.started_at) >= min(starts) - timedelta(seconds=1),
-            col(WorkoutSession.started_at) <= max(starts) + timedelta(seconds=1),
-        )
-    ).all()
-    return {(as_utc(started).replace(microsecond=0), name) for started, name in rows}
+def _already_there(session: Session, user_id: int, workouts: list[FileWorkout]) -> set[import_rows.Key]:
+    return set(import_rows.sessions_there(session, user_id, [w.started_at for w in workouts if w.started_at]))
 
+
+def _catalogue_ids(session: Session, workouts: list[FileWorkout]) -> set[str]:
+    """The ids Vigor's files name that are catalogue exercises (retired ones too)."""
+    named = {e.exercise_id for w in workouts for e in w.entries.values() if e.exercise_id}
+    if not named:
+        return set()
+    return set(session.exec(select(Exercise.id).where(col(Exercise.id).in_(named),
+                                                      col(Exercise.is_custom).is_(False))).all())
 
 
 @dataclass(frozen=True)
@@ -163,20 +162,27 @@ class _Resolution:
 
 
 def _resolve_exercises(user_id: int, workouts: list[FileWorkout], own: _Own, source: str,
-                       now: datetime) -> _Resolution:
+                       now: datetime, catalogue_ids: set[str]) -> _Resolution:
     """Exercise ids for every name, new custom exercises planned (not written). No database
-    access: the person's custom exercises were read before (`own`). Refuses, before any work
-    on the rest, a file that would create more custom exercises than allowed."""
+    access: the person's custom exercises were read before (`own`), and the catalogue ids a
+    Vigor file names (`catalogue_ids`, kept as they are). A name a Vigor file gives a custom
+    exercise's id is looked for among the person's own exercises only. Refuses, before any
+    work on the rest, a file that would create more custom exercises than allowed."""
     names: dict[str, list[FileSet]] = {}
+    customs: set[str] = set()
     for workout in workouts:
         for entry in workout.entries.values():
+            if entry.exercise_id in catalogue_ids:
+                continue
             names.setdefault(entry.name, []).extend(entry.sets)
+            if entry.exercise_id:
+                customs.add(entry.name)
     by_name, by_key, taken = dict(own.by_name), dict(own.by_key), set(own.ids)
     result = _Resolution(matched={}, custom={}, new_rows={})
     allowed = min(MAX_NEW_CUSTOM_EXERCISES, max(0, MAX_CUSTOM_EXERCISES - own.count))
     label = SOURCE_LABELS[source]
     for name, sets in names.items():
-        exact = catalogue_index().exact.get(name.casefold())
+        exact = None if name in customs else catalogue_index().exact.get(name.casefold())
         if exact:
             result.matched[name] = exact
             continue
@@ -184,7 +190,7 @@ def _resolve_exercises(user_id: int, workouts: list[FileWorkout], own: _Own, sou
         if mine:
             result.custom[name] = mine
             continue
-        found = match_exercise(name)
+        found = None if name in customs else match_exercise(name)
         if found:
             result.matched[name] = found
             continue
@@ -252,143 +258,80 @@ def import_csv(
     weight_unit: str | None = None,
     now: datetime | None = None,
 ) -> ImportReport:
-    """Import a Strong or Hevy CSV export (``source`` None: told by the header); all or nothing.
+    """Import a Strong or Hevy CSV export, or Vigor's own CSV or JSON export (``source``
+    None: told by the file); all or nothing.
 
-    ``weight_unit`` ("kg" or "lb") is the unit of a Strong file's Weight column; by default
-    the person's units. Raises ValidationError (field "file") naming the lines at fault.
+    ``weight_unit`` ("kg" or "lb") is the unit of a Strong file's Weight column (and, with
+    it, of its distances); by default the person's units. Raises FileError (a
+    ValidationError, field "file") naming the lines at fault.
 
     The file is read, checked and matched to exercises before the write transaction opens,
     which then only checks that nothing it relied on changed and inserts in bulk: it holds
     the database's write lock for a moment, not for the whole file.
     """
     if source is not None and source not in SOURCES:
-        raise ValidationError("Choose Strong or Hevy as the app the file comes from.", field="source")
+        raise ValidationError("Choose Strong, Hevy or Vigor as the app the file comes from.", field="source")
     unit = _check_weight_unit(weight_unit)
     now = now or utcnow()
-    text = decode(text)
     with db.read_only() as session:
         if session.get(User, user_id) is None:
             raise NotFound("That account does not exist.")
         zone_name, zone, units = _zone_of(session, user_id)
         own = _own_customs(session, user_id)
-    found_source, workouts = read_workouts(text, source, unit or units, latest_local(now))
+    contents = read_file(text, source, unit or units, now)
+    workouts = contents.workouts
     for workout in workouts:
-        workout.started_at = workout.local_start.replace(tzinfo=zone).astimezone(UTC)
+        if workout.started_at is None:
+            workout.started_at = workout.local_start.replace(tzinfo=zone).astimezone(UTC)
         if workout.started_at > now + FUTURE_SLACK:
-            raise ValidationError(
+            raise FileError(
                 f"Nothing was imported. Line {workout.line}: the workout on "
-                f"{workout.local_start:%Y-%m-%d %H:%M} is in the future.", field="file")
+                f"{workout.local_start:%Y-%m-%d %H:%M} is in the future.", line=workout.line)
     with db.read_only() as session:
         existing = _already_there(session, user_id, workouts)
-    fresh = [w for w in workouts if (w.started_at, w.name) not in existing]
-    plan = _resolve_exercises(user_id, fresh, own, found_source, now)
-    rows = _plan_rows(user_id, fresh, {**plan.matched, **plan.custom}, zone_name, now)
+        catalogue_ids = _catalogue_ids(session, workouts)
+        talks_there = import_rows.conversations_there(session, user_id, contents.conversations)
+    fresh = [w for w in workouts if _key(w) not in existing]
+    plan = _resolve_exercises(user_id, fresh, own, contents.source, now, catalogue_ids)
+    names = {**plan.matched, **plan.custom}
+    ids = [[e.exercise_id if e.exercise_id in catalogue_ids else names[e.name]
+            for e in w.entries.values()] for w in fresh]
+    rows = import_rows.plan_rows(user_id, fresh, ids, zone_name, now)
+    talks = [c for c in contents.conversations if import_rows.key(c.created_at, c.title) not in talks_there]
 
     with db.transaction() as session:
         # What the plan relied on, read again under the transaction: another import by the
         # same person (a second tab) may have added sessions or exercises meanwhile.
         existing = _already_there(session, user_id, workouts)
-        fresh = [w for w in fresh if (w.started_at, w.name) not in existing]
+        fresh = [w for w in fresh if _key(w) not in existing]
         if _own_customs(session, user_id) != own:
             raise ValidationError("Your exercises changed while this file was being read (another "
                                   "import?). Nothing was imported; import the file again.", field="file")
         used = {entry.name for workout in fresh for entry in workout.entries.values()}
         custom = {name: i for name, i in plan.custom.items() if name in used}
         matched = {name: i for name, i in plan.matched.items() if name in used}
+        matched |= {e.name: e.exercise_id for w in fresh for e in w.entries.values()
+                    if e.exercise_id in catalogue_ids}
         kept = set(custom.values())
         new_rows = [row for i, row in plan.new_rows.items() if i in kept]
         if new_rows:
             session.execute(insert(Exercise.__table__), new_rows)  # type: ignore[attr-defined]
-        keys = {(w.started_at, w.name) for w in fresh}
-        set_count = _write(session, user_id, [r for r in rows if r.key in keys], now) if fresh else 0
-    return ImportReport(source=found_source, sessions=len(fresh), sets=set_count,
+        keys = {_key(w) for w in fresh}
+        set_count = import_rows.write_sessions(session, user_id, [r for r in rows if r.key in keys])
+        if contents.conversations:
+            there = import_rows.conversations_there(session, user_id, contents.conversations)
+            talks = [c for c in talks if import_rows.key(c.created_at, c.title) not in there]
+            sessions = import_rows.sessions_there(session, user_id, [w.started_at for w in workouts
+                                                                     if w.started_at])
+            import_rows.write_conversations(session, user_id, talks, {
+                w.file_id: sessions[_key(w)] for w in workouts if w.file_id is not None and _key(w) in sessions})
+    return ImportReport(source=contents.source, sessions=len(fresh), sets=set_count,
                         custom_exercises=len(new_rows), matched=matched, custom=custom,
-                        skipped_sessions=len(workouts) - len(fresh))
+                        skipped_sessions=len(workouts) - len(fresh), format=contents.format,
+                        conversations=len(talks),
+                        skipped_conversations=len(contents.conversations) - len(talks))
 
 
-@dataclass
-class _Planned:
-    """One workout's rows, built before the write transaction; only the ids the database
-    hands out are filled in inside it."""
-
-    key: tuple[datetime, str]  # (UTC start, name)
-    session_row: dict
-    entry_rows: list[dict]  # in position order
-    set_rows: list[tuple[int, dict]]  # (position of its exercise, row)
-
-
-def _plan_rows(user_id: int, workouts: list[FileWorkout], ids: dict[str, str], zone_name: str,
-               now: datetime) -> list[_Planned]:
-    planned = []
-    for w in workouts:
-        assert w.started_at is not None
-        duration = w.duration_seconds or 0
-        total = sum(len(entry.sets) for entry in w.entries.values())
-        entry_rows, set_rows, done = [], [], 0
-        for position, entry in enumerate(w.entries.values()):
-            exercise_id = ids[entry.name]
-            entry_rows.append({"user_id": user_id, "exercise_id": exercise_id, "position": position,
-                               "note": entry.note, "target_sets": len(entry.sets), "target_reps": "",
-                               "target_rpe": None, "rest_seconds": DEFAULT_REST_SECONDS})
-            for set_position, item in enumerate(entry.sets):
-                done += 1
-                # The files carry no set times: spread the sets over the session in file order.
-                offset = duration * done / total if duration else done
-                set_rows.append((position, {
-                    "user_id": user_id, "exercise_id": exercise_id, "position": set_position,
-                    "reps": item.reps, "seconds": item.seconds, "weight_kg": item.weight_kg,
-                    "rpe": item.rpe, "done": True, "kind": item.kind,
-                    "completed_at": w.started_at + timedelta(seconds=offset)}))
-        planned.append(_Planned(
-            key=(w.started_at, w.name),
-            session_row={"user_id": user_id, "plan_id": None, "plan_day_index": None, "name": w.name,
-                         "status": SESSION_FINISHED, "started_at": w.started_at,
-                         "ended_at": w.started_at + timedelta(seconds=duration), "duration_seconds": duration,
-                         "intensity": None, "note": w.note, "timezone": zone_name, "analysis": {},
-                         "created_at": now, "updated_at": now},
-            entry_rows=entry_rows, set_rows=set_rows))
-    return planned
-
-
-def _write(session: Session, user_id: int, planned: list[_Planned], now: datetime) -> int:
-    """Insert the sessions, their exercises and sets as three batched Core statements, and
-    read the new ids back with two queries: a file may hold 50,000 sets, and ORM objects, or
-    RETURNING in parameter order (which SQLite can only do a row at a time), would hold the
-    write lock for seconds. Returns the number of sets."""
-    sessions_table = WorkoutSession.__table__  # type: ignore[attr-defined]
-    entries_table = SessionExercise.__table__  # type: ignore[attr-defined]
-    sets_table = WorkoutSet.__table__  # type: ignore[attr-defined]
-    starts = [p.key[0] for p in planned]
-    session.execute(insert(sessions_table), [p.session_row for p in planned])
-    # (start, name) is new for this person (sessions already there were skipped), so it
-    # names exactly one of the rows just inserted.
-    session_id_of = {
-        (as_utc(started), name): session_id
-        for session_id, started, name in session.execute(
-            select(sessions_table.c.id, sessions_table.c.started_at, sessions_table.c.name).where(
-                sessions_table.c.user_id == user_id, sessions_table.c.created_at == now,
-                sessions_table.c.started_at >= min(starts), sessions_table.c.started_at <= max(starts)))
-    }
-    session_ids = [session_id_of[p.key] for p in planned]
-    for session_id, p in zip(session_ids, planned, strict=True):
-        for row in p.entry_rows:
-            row["session_id"] = session_id
-    session.execute(insert(entries_table), [row for p in planned for row in p.entry_rows])
-    new_sessions = set(session_ids)
-    entry_id_of = {
-        (session_id, position): entry_id
-        for entry_id, session_id, position in session.execute(
-            select(entries_table.c.id, entries_table.c.session_id, entries_table.c.position).where(
-                entries_table.c.user_id == user_id, entries_table.c.session_id >= min(session_ids),
-                entries_table.c.session_id <= max(session_ids)))
-        if session_id in new_sessions
-    }
-    values = []
-    for session_id, p in zip(session_ids, planned, strict=True):
-        for position, row in p.set_rows:
-            row["session_id"] = session_id
-            row["session_exercise_id"] = entry_id_of[(session_id, position)]
-            values.append(row)
-    if values:
-        session.execute(insert(sets_table), values)
-    return len(values)
+def _key(workout: FileWorkout) -> import_rows.Key:
+    assert workout.started_at is not None
+    return import_rows.key(workout.started_at, workout.name)
