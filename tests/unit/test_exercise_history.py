@@ -98,7 +98,8 @@ def test_sets_read_as_a_lifter_writes_them():
     assert set_lines.set_text(view(reps=12), "kg") == "12 reps"
     assert set_lines.set_text(view(reps=1), "kg") == "1 rep"
     assert set_lines.set_text(view(seconds=45), "kg") == "45 s"
-    assert set_lines.set_text(view(seconds=90), "kg") == "1:30"
+    assert set_lines.set_text(view(seconds=90), "kg") == "90 s"
+    assert set_lines.set_text(view(seconds=150), "kg") == "2:30"
     assert set_lines.set_text(view(seconds=45, weight_kg=20), "kg") == "20 kg × 45 s"
     assert set_lines.set_text(view(distance_m=5000, seconds=1530), "kg") == "5 km · 25:30 · 5:06 /km"
     assert set_lines.set_text(view(distance_m=5000), "kg") == "5 km"
@@ -194,7 +195,7 @@ def test_a_timed_exercise_charts_its_longest_set_and_bodyweight_reps_the_most_re
     assert plank.timed and plank.measure == exercise_history.SECONDS
     assert [p.value for p in plank.points] == [45.0]
     assert plank.bests == {records.LONGEST_HOLD: 45.0}
-    assert texts(plank.sessions[0].sets) == ["30 s", "45 s", "W 1:30"]
+    assert texts(plank.sessions[0].sets) == ["30 s", "45 s", "W 90 s"]
     push_ups = exercise_history.exercise_history(alice, "push-up")
     assert push_ups.measure == exercise_history.REPS and [p.value for p in push_ups.points] == [15.0]
 

@@ -1,7 +1,8 @@
 """A logged set written the way a lifter reads it, in the person's units.
 
 - a set with a weight: "60 kg × 8"; without one: "8 reps";
-- a timed set: "45 s", "1:30" from a minute up, "20 kg × 45 s" with a weight;
+- a timed set: "45 s", "90 s", then as a clock from two minutes ("2:30", "20:00"), "20 kg × 45 s"
+  with a weight;
 - a run or a row: "5 km · 25:30 · 5:06 /km" (what of it was logged);
 - its type first, as Strong marks it: "W 40 kg × 10" (warm-up), "D …" (drop), "F …" (failure);
 - the RPE last when it was logged: "60 kg × 8 @ 8".
@@ -13,10 +14,12 @@ from vigor_app.services.training import set_kinds
 from vigor_app.services.training.workout_views import SetView
 from vigor_app.services.units import clock_text, distance_text, pace_text, weight_text
 
+CLOCK_FROM = 120  # seconds: a hold of 90 s reads "90 s", a longer effort "2:30"
+
 
 def time_text(seconds: int | float) -> str:
-    """A set's time: "45 s" under a minute, then as a clock reads it ("1:30", "25:30")."""
-    return f"{int(round(seconds))} s" if seconds < 60 else clock_text(seconds)
+    """A set's time: "45 s", "90 s", then as a clock reads it from two minutes ("2:30", "25:30")."""
+    return f"{int(round(seconds))} s" if seconds < CLOCK_FROM else clock_text(seconds)
 
 
 def amount_text(*, reps: int | None, seconds: int | None, weight_kg: float | None,
