@@ -1,4 +1,5 @@
-"""Logging a session from a plan day: sets survive a reload; streak, record and charts follow."""
+"""Logging a session from a plan day: sets survive a reload; streak, record, the exercise's
+history and charts follow."""
 
 from __future__ import annotations
 
@@ -83,6 +84,16 @@ def test_log_a_session_reload_finish_then_streak_record_and_charts(page: Page):
     expect(page.get_by_label(f"Type of set 2 of {exercise}")).to_have_value("warmup")
     _finish(page)
     expect(page.get_by_role("status")).to_contain_text("New record")
+
+    # Each History card lists its sets; the exercise's name opens its page with every workout's sets.
+    expect(page.get_by_text(re.compile(r"^25 kg × \d+")).first).to_be_visible()
+    page.get_by_role("link", name=exercise, exact=True).first.click()
+    expect(page).to_have_url(re.compile(r"/history/exercise/?\?id="))
+    expect(page.get_by_role("heading", level=1, name=exercise)).to_be_visible()
+    expect(page.get_by_text("2 workouts, newest first.")).to_be_visible()
+    expect(page.get_by_text(re.compile(r"^25 kg × \d+"))).to_have_count(1)
+    expect(page.get_by_text(re.compile(r"^20 kg × \d+")).first).to_be_visible()
+    expect(page.get_by_role("heading", name="Your records")).to_be_visible()
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Progress").click()
     picker = page.get_by_label("Exercise")

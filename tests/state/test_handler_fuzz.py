@@ -159,6 +159,9 @@ _cover("FitnessProfileState.toggle", lambda w: ("goals", "strength"), path="/pro
 _cover("FitnessProfileState.set_daily_motivation", lambda w: (True,), path="/profile")
 _cover("FitnessProfileState.set_field", lambda w: ("session_minutes", "45"), path="/profile")
 
+_cover("ExerciseHistoryState.load", path="/history/exercise")
+_cover("ExerciseHistoryState.show_more", path="/history/exercise")
+
 _cover("HistoryState.load", path="/history")
 _cover("HistoryState.analyse", lambda w: (w.ids["finished_session"],), path="/history")
 _cover("HistoryState.set_filter", lambda w: ("date_from", "2024-01-01"), path="/history")

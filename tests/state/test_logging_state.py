@@ -181,7 +181,10 @@ def test_history_counts_working_sets_and_shows_the_warm_ups_beside_them(logging_
     state, _ = tab.call(LoggingState, "finish", path="/log")
     tab.state(HistoryState).session_token = state.session_token
     history, _ = tab.call(HistoryState, "load", path="/history")
-    assert history.items[0]["sets"] == "1 set + 1 warm-up"
+    assert history.items[0].sets == "1 set + 1 warm-up"
+    # The card lists the sets as the person logged them, in pounds, the warm-up marked.
+    [line] = [line for line in history.items[0].lines if line.name == card.name]
+    assert [(c.text.split(" × ")[0], c.warmup) for c in line.sets] == [("W 40 lb", True), ("40 lb", False)]
 
 
 def test_a_draft_typed_into_a_set_survives_a_reload(logging_tab):

@@ -176,7 +176,7 @@ def shell(content: rx.Component) -> rx.Component:
     )
 
 
-def page_header(title: str, subtitle: str = "") -> rx.Component:
+def page_header(title: str | rx.Var[str], subtitle: str = "") -> rx.Component:
     return rx.vstack(
         rx.heading(title, size="8", as_="h1"),
         rx.text(subtitle, color_scheme="gray", size="3") if subtitle else rx.fragment(),

@@ -100,6 +100,11 @@ def _card(card: rx.Var[dict]) -> rx.Component:
                 card["not_for"] != "",
                 rx.text(card["not_for"], size="2", color_scheme="red", weight="medium"),
             ),
+            rx.cond(
+                card["history"] != "",
+                rx.link(rx.hstack(rx.icon("history", size=14), rx.text("Your history"), align="center", spacing="1"),
+                        href=card["history"], size="2", aria_label="Your history of " + card["name"]),
+            ),
             spacing="2",
             align="start",
         ),

@@ -7,6 +7,8 @@ import reflex as rx
 from vigor_app.components.ai_text import ai_text
 from vigor_app.components.layout import compact_card, confirm_dialog
 from vigor_app.components.shell import NavItem, app_page, page_header
+from vigor_app.state.exercise_history import SetChip
+from vigor_app.state.history import CardExercise, HistoryCard
 from vigor_app.state.history import HistoryState as S
 
 
@@ -37,39 +39,64 @@ def _filters() -> rx.Component:
     )
 
 
-def _item(item: rx.Var[dict]) -> rx.Component:
+def set_chip(chip: SetChip) -> rx.Component:
+    """One set as a small badge; a warm-up (marked W) in grey."""
+    return rx.badge(chip.text, variant="soft", size="2", color_scheme=rx.cond(chip.warmup, "gray", "orange"),
+                    high_contrast=True, white_space="nowrap")
+
+
+def _exercise_line(line: CardExercise) -> rx.Component:
+    name = rx.cond(line.href != "", rx.link(line.name, href=line.href, size="2", weight="medium"),
+                   rx.text(line.name, size="2", weight="medium"))
+    return rx.flex(
+        rx.box(name, width=rx.breakpoints(initial="100%", sm="190px"), flex_shrink="0", padding_top="2px"),
+        rx.flex(rx.foreach(line.sets, set_chip), wrap="wrap", gap="6px", min_width="0"),
+        direction=rx.breakpoints(initial="column", sm="row"),
+        gap=rx.breakpoints(initial="4px", sm="12px"),
+        width="100%",
+    )
+
+
+def _item(item: HistoryCard) -> rx.Component:
     return compact_card(
         rx.hstack(
-            rx.heading(item["name"], size="4", as_="h2"),
+            rx.heading(item.name, size="4", as_="h2"),
             rx.spacer(),
-            rx.text(item["when"], size="2", color_scheme="gray"),
+            rx.text(item.when, size="2", color_scheme="gray"),
             wrap="wrap",
             width="100%",
         ),
-        rx.text(item["minutes"], " min · ", item["exercises"], " exercises · ", item["sets"], " · ",
-                item["volume"], " kg lifted · effort ", item["intensity"], size="2"),
+        rx.text(item.summary, size="2"),
+        rx.cond(item.lines.length() > 0, rx.vstack(rx.foreach(item.lines, _exercise_line), spacing="2", width="100%",
+                                                   padding_y="4px")),
         rx.hstack(
             rx.form(
                 rx.hstack(
-                    rx.input(type="hidden", name="session_id", value=item["id"]),
-                    rx.el.label("Minutes", html_for="minutes-" + item["id"], class_name="vigor-label"),
-                    rx.input(id="minutes-" + item["id"], name="minutes", default_value=item["minutes"],
+                    rx.input(type="hidden", name="session_id", value=item.id),
+                    rx.el.label("Minutes", html_for="minutes-" + item.id, class_name="vigor-label"),
+                    rx.input(id="minutes-" + item.id, name="minutes", default_value=item.minutes,
                              input_mode="numeric", size="1", width="64px"),
                     rx.button("Save", type="submit", size="1", variant="soft"),
                     align="center",
                 ),
                 on_submit=S.edit_duration,
                 reset_on_submit=False,
+                width="auto",
             ),
             rx.spacer(),
-            rx.link(rx.button("Edit sets", size="1", variant="soft", aria_label="Edit sets of " + item["name"]),
-                    href="/log?session=" + item["id"]),
-            confirm_dialog(rx.button("Delete", size="1", variant="soft", color_scheme="red",
-                                     aria_label="Delete " + item["name"]),
-                           "Delete this workout?", "Its sets and any records they set are removed.",
-                           "Delete workout", S.delete(item["id"])),
+            rx.hstack(
+                rx.link(rx.button("Edit sets", size="1", variant="soft", aria_label="Edit sets of " + item.name,
+                                  white_space="nowrap"),
+                        href="/log?session=" + item.id),
+                confirm_dialog(rx.button("Delete", size="1", variant="soft", color_scheme="red",
+                                         aria_label="Delete " + item.name),
+                               "Delete this workout?", "Its sets and any records they set are removed.",
+                               "Delete workout", S.delete(item.id)),
+                align="center",
+            ),
             width="100%",
             align="center",
+            wrap="wrap",
         ),
     )
 

@@ -39,6 +39,7 @@ def _strength() -> rx.Component:
         rx.el.select(rx.foreach(S.exercise_options, lambda o: rx.el.option(o["name"], value=o["id"])),
                      id="progress-exercise", value=S.exercise, on_change=S.choose_exercise,
                      class_name="vigor-select"),
+        rx.cond(S.exercise != "", rx.link("Every workout of this exercise", href="/history/exercise?id=" + S.exercise, size="2")),
         spacing="1",
     )
     chart = rx.recharts.line_chart(

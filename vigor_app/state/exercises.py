@@ -1,8 +1,8 @@
 """The exercise library's state: search text, three filters, and the cards on show.
 
 Only the visible cards (small dicts of strings) live in state; they are recomputed from the
-catalogue service on every change. Every handler checks who is asking first: an anonymous
-tab gets nothing.
+catalogue service on every change. A card of an exercise the person has logged links to its
+history. Every handler checks who is asking first: an anonymous tab gets nothing.
 """
 
 from __future__ import annotations
@@ -10,7 +10,9 @@ from __future__ import annotations
 import reflex as rx
 
 from vigor_app.services.catalogue import browser as catalogue_browser
+from vigor_app.services.training import workout_history
 from vigor_app.state.auth import AuthState
+from vigor_app.state.exercise_history import exercise_href
 
 PAGE_SIZE = 60
 
@@ -29,6 +31,7 @@ class ExercisesState(AuthState):
     match_count: int = 0
     limit: int = PAGE_SIZE
     loaded: bool = False
+    _logged: set[str] = set()  # the exercises the person has logged, read on load
 
     @rx.var
     def count_label(self) -> str:
@@ -43,7 +46,7 @@ class ExercisesState(AuthState):
         return bool(self.search_text.strip() or self.muscle or self.equipment or self.pattern)
 
     def _forget(self) -> None:
-        self.cards, self.match_count, self.loaded = [], 0, False
+        self.cards, self.match_count, self.loaded, self._logged = [], 0, False, set()
 
     def _signed_in(self) -> bool:
         if self._current_user() is None:
@@ -62,7 +65,9 @@ class ExercisesState(AuthState):
             self.muscle = self.equipment = self.pattern = ""
             found = catalogue_browser.browse(self.search_text)
         self.match_count = len(found)
-        self.cards = [catalogue_browser.card(e).as_dict() for e in found[: self.limit]]
+        self.cards = [{**catalogue_browser.card(e).as_dict(),
+                       "history": exercise_href(e.id) if e.id in self._logged else ""}
+                      for e in found[: self.limit]]
         self.loaded = True
 
     def _set_filter(self, kind: str, value) -> None:
@@ -75,8 +80,12 @@ class ExercisesState(AuthState):
 
     @rx.event
     def load(self):
-        if self._signed_in():
-            self._refresh()
+        user = self._current_user()
+        if user is None:
+            self._forget()
+            return
+        self._logged = set(workout_history.logged_exercises(user.id))
+        self._refresh()
 
     @rx.event
     def set_search(self, value: str):

@@ -1,7 +1,9 @@
-"""The History page: finished workouts, newest first, a page at a time, with filters."""
+"""The History page: finished workouts, newest first, a page at a time, with filters; each
+card lists its exercises and the sets done of them."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,14 +14,51 @@ from vigor_app.services.coach import replies as coach_replies
 from vigor_app.services.errors import VigorError
 from vigor_app.services.plans import profiles
 from vigor_app.services.training import workout_history, workout_sessions, workout_views
+from vigor_app.services.units import mass_text
 from vigor_app.state.arguments import form_field, record_id, text, whole
 from vigor_app.state.auth import AuthState
+from vigor_app.state.exercise_history import SetChip, exercise_href, set_chips, when_text
 
 PER_PAGE = 10
 
 
-def _local(moment: datetime, zone: ZoneInfo) -> str:
-    return moment.astimezone(zone).strftime("%a %d %b %Y, %H:%M")
+@dataclass
+class CardExercise:
+    """One exercise of a History card: its name, its page ("" for none), its sets."""
+
+    name: str = ""
+    href: str = ""
+    sets: list[SetChip] = field(default_factory=list)
+
+
+@dataclass
+class HistoryCard:
+    id: str = ""
+    name: str = ""
+    when: str = ""
+    minutes: str = ""
+    sets: str = ""  # "5 sets + 2 warm-up"
+    summary: str = ""  # "45 min · 2 exercises · 5 sets + 2 warm-up · 1,720 kg lifted · effort 7"
+    lines: list[CardExercise] = field(default_factory=list)
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+def _card(item: workout_history.HistoryItem, units: str, zone: ZoneInfo,
+          done: list[workout_history.LoggedExercise]) -> HistoryCard:
+    minutes = str(round((item.duration_seconds or 0) / 60))
+    sets = _plural(item.sets, "set") + (f" + {item.warmup_sets} warm-up" if item.warmup_sets else "")
+    parts = [f"{minutes} min", _plural(item.exercises, "exercise"), sets]
+    if item.volume_kg > 0:
+        parts.append(f"{mass_text(item.volume_kg, units)} lifted")
+    parts.append(f"effort {item.intensity}" if item.intensity else "effort —")
+    return HistoryCard(
+        id=str(item.id), name=item.name, when=when_text(item.started_at, zone), minutes=minutes, sets=sets,
+        summary=" · ".join(parts),
+        lines=[CardExercise(name=e.name, href=exercise_href(e.exercise_id) if e.known else "",
+                            sets=set_chips(e.sets, units)) for e in done])
 
 
 def _parse_day(text: str) -> date | None:
@@ -30,7 +69,7 @@ def _parse_day(text: str) -> date | None:
 
 
 class HistoryState(AuthState):
-    items: list[dict[str, str]] = []
+    items: list[HistoryCard] = []
     page: int = 1
     pages: int = 1
     total: int = 0
@@ -49,7 +88,8 @@ class HistoryState(AuthState):
         if user is None:
             self.items = []
             return
-        zone = ZoneInfo(profiles.get_profile(user.id).timezone)
+        profile = profiles.get_profile(user.id)
+        zone, units = ZoneInfo(profile.timezone), profile.units
         start, end = _parse_day(self.date_from), _parse_day(self.date_to)
         result = workout_history.history(
             user.id, page=self.page, per_page=PER_PAGE, exercise_id=self.exercise or None,
@@ -57,15 +97,8 @@ class HistoryState(AuthState):
             end=datetime.combine(end + timedelta(days=1), time.min, zone) if end else None,
         )
         self.page, self.pages, self.total = result.page, result.pages, result.total
-        self.items = [
-            {"id": str(i.id), "name": i.name, "when": _local(i.started_at, zone),
-             "minutes": str(round((i.duration_seconds or 0) / 60)),
-             "sets": f"{i.sets} set{'' if i.sets == 1 else 's'}"
-                     + (f" + {i.warmup_sets} warm-up" if i.warmup_sets else ""),
-             "exercises": str(i.exercises), "volume": f"{i.volume_kg:g}",
-             "intensity": str(i.intensity) if i.intensity else "—"}
-            for i in result.items
-        ]
+        done = workout_history.logged_sets(user.id, [i.id for i in result.items])
+        self.items = [_card(i, units, zone, done.get(i.id, [])) for i in result.items]
 
     @rx.event
     def load(self):
