@@ -138,6 +138,7 @@ def _card(card: EntryCard) -> rx.Component:
                 rx.cond(card.suggestion != "", rx.text(rx.icon("lightbulb", size=12), " ", card.suggestion,
                                                        size="1", color_scheme="orange")),
                 rx.cond(card.warmup != "", rx.text(card.warmup, size="1", color_scheme="gray")),
+                rx.link("Past workouts of " + card.name, href="/history/exercise?id=" + card.exercise_id, size="1"),
                 spacing="1",
             ),
             rx.spacer(),

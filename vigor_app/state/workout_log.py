@@ -21,6 +21,7 @@ from vigor_app.services.training import (
     plates,
     previous_sets,
     set_kinds,
+    set_lines,
     suggestions,
     workout_entries,
     workout_sessions,
@@ -29,12 +30,10 @@ from vigor_app.services.training import (
 )
 from vigor_app.services.units import (
     clock_text,
-    distance_text,
     distance_unit,
     entry_distance,
     entry_number,
     pace_text,
-    weight_text,
 )
 from vigor_app.services.vocabulary import STRENGTH_PATTERNS
 from vigor_app.state.arguments import flag, record_id, whole
@@ -125,20 +124,16 @@ def _plain_number(text: str) -> bool:
     return text.strip().replace(".", "", 1).isdigit()
 
 
-def previous_text(one, timed: bool, distance: bool, units: str) -> str:
-    """Last time's set as the "previous" column shows it: "60 kg × 8", "45 s", "5 km 25:30"."""
+def previous_text(one: previous_sets.PreviousSet | None, units: str) -> str:
+    """Last time's set as the "previous" line shows it: "60 kg × 8", "45 s", "5 km · 25:30 · …"."""
     if one is None:
         return ""
-    if distance:
-        return " ".join(p for p in (distance_text(one.distance_m, units), clock_text(one.seconds)) if p)
-    amount = f"{one.seconds} s" if timed else (f"{one.reps}" if one.reps is not None else "")
-    if one.weight_kg and not timed:
-        return f"{weight_text(one.weight_kg, units)} × {amount}"
-    return f"{weight_text(one.weight_kg, units)} · {amount}" if one.weight_kg else amount
+    return set_lines.amount_text(reps=one.reps, seconds=one.seconds, weight_kg=one.weight_kg,
+                                 distance_m=one.distance_m, unit=units)
 
 
 def _cards(view: workout_views.SessionView, units: str, errors: dict[int, str],
-           suggestions: dict[int, str], previous: dict[int, object]) -> list[EntryCard]:
+           suggestions: dict[int, str], previous: dict[int, previous_sets.PreviousSet]) -> list[EntryCard]:
     cards = []
     ramps = _ramps(view, units)
     supersets = workout_views.superset_labels(view)
@@ -152,7 +147,7 @@ def _cards(view: workout_views.SessionView, units: str, errors: dict[int, str],
                                done=s.done, error=errors.get(s.id, ""), kind=s.kind, count=str(max(counted, 1)),
                                distance=entry_distance(s.distance_m, units), time=clock_text(s.seconds),
                                pace=pace_text(s.seconds, s.distance_m, units),
-                               previous=previous_text(previous.get(s.id), entry.timed, entry.distance, units)))
+                               previous=previous_text(previous.get(s.id), units)))
         exercise = catalogue.find_exercise(entry.exercise_id)
         kit = warmups.kit_of(exercise) if exercise and not exercise.timed else ""
         loaded = bool(exercise) and kit in ("barbell", "dumbbells") and kit in (exercise.equipment_set if exercise
