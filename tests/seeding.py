@@ -44,13 +44,18 @@ from vigor_app.services.training.records import E1RM, estimated_1rm
 
 @dataclass(frozen=True)
 class LoggedSet:
-    """One set to insert. Tuples work too: (reps, weight_kg) or (reps, weight_kg, rpe)."""
+    """One set to insert. Tuples work too: (reps, weight_kg) or (reps, weight_kg, rpe).
+
+    A run or a row has a `distance_m` (metres) and `seconds`; `kind` is a set type of
+    ``set_kinds`` (a warm-up never counts)."""
 
     reps: int | None = None
     weight_kg: float | None = None
     rpe: float | None = None
     done: bool = True
     seconds: int | None = None
+    distance_m: float | None = None
+    kind: str = "normal"
 
 
 SetLike = LoggedSet | tuple
@@ -157,7 +162,7 @@ def add_session(
                     session_exercise_id=entry.id, session_id=row.id, user_id=user_id,
                     exercise_id=exercise_id, position=set_position, reps=logged.reps,
                     seconds=logged.seconds, weight_kg=logged.weight_kg, rpe=logged.rpe,
-                    done=logged.done,
+                    done=logged.done, distance_m=logged.distance_m, kind=logged.kind,
                     completed_at=started_at + timedelta(minutes=1 + position * 10 + set_position * 2)
                     if logged.done else None,
                 ))

@@ -11,13 +11,11 @@ from vigor_app.services.accounts.sessions import CurrentUser
 from vigor_app.services.errors import ValidationError
 from vigor_app.services.plans import profiles
 from vigor_app.services.training import body_metrics, progress
+from vigor_app.services.training.record_words import record_amount, record_label
 from vigor_app.services.units import one_decimal
 from vigor_app.services.vocabulary_labels import label
 from vigor_app.state.arguments import form_field, text
 from vigor_app.state.auth import AuthState
-
-RECORD_KINDS = {"weight_for_reps": "Heaviest for reps", "e1rm": "Best estimated 1RM",
-                "session_volume": "Most volume in a session", "longest_hold": "Longest hold"}
 
 
 class ProgressState(AuthState):
@@ -66,10 +64,8 @@ class ProgressState(AuthState):
         self.sessions = [{"x": p["week"], "sessions": p["sessions"], "target": p["target"]} for p in weekly.points]
         self._load_body(user.id)
         self.records = [
-            {"name": r.exercise_name, "kind": RECORD_KINDS.get(r.kind, r.kind), "on": r.achieved_on,
-             "value": (f"{r.value:g} s" if r.kind == "longest_hold" else
-                       f"{one_decimal(r.value, self.units):g} {self.units}" + (f" × {r.reps}" if r.kind == "weight_for_reps"
-                                                                         and r.reps else ""))}
+            {"name": r.exercise_name, "kind": record_label(r.kind, r.exercise_name), "on": r.achieved_on,
+             "value": record_amount(r.kind, r.value, r.reps, self.units)}
             for r in progress.records_list(user.id)
         ]
         self.metric_date = date.today().isoformat()

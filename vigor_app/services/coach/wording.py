@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from vigor_app.services.training import records
+from vigor_app.services.training.record_words import record_amount, record_label
 from vigor_app.services.units import mass_text, weight_text
 
 
@@ -32,8 +33,11 @@ def set_text(weight_kg: float | None, reps: int | None, seconds: int | None, uni
     return amount or "done"
 
 
-def record_value_text(kind: str, value: float, reps: int | None, units: str) -> str:
-    """What a record is, in words: "estimated 1RM 116.7 kg", "100 kg × 5", ..."""
+def record_value_text(kind: str, value: float, reps: int | None, units: str, exercise_name: str = "") -> str:
+    """What a record is, in words: "estimated 1RM 116.7 kg", "100 kg × 5", "fastest 5 km
+    24:10", "longest run 12.4 km", "best pace 4:52 /km"..."""
+    if kind in records.CARDIO_KINDS:
+        return f"{record_label(kind, exercise_name).lower()} {record_amount(kind, value, reps, units)}"
     if kind == records.E1RM:
         return f"estimated 1RM {weight_text(value, units)}"
     if kind == records.WEIGHT_FOR_REPS:
@@ -48,6 +52,8 @@ def record_value_text(kind: str, value: float, reps: int | None, units: str) -> 
 def record_previous_text(kind: str, previous: float | None, units: str) -> str:
     if previous is None:
         return ""
+    if kind in records.CARDIO_KINDS:
+        return record_amount(kind, previous, None, units)
     if kind == records.SESSION_VOLUME:
         return mass_text(previous, units)
     if kind == records.LONGEST_HOLD:
