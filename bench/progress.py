@@ -119,7 +119,7 @@ def main() -> int:
         migrated = time.perf_counter() - started
 
         from vigor_app.services.accounts import accounts
-        from vigor_app.services.training import dashboard, progress, suggestions
+        from vigor_app.services.training import body_metrics, dashboard, progress, suggestions
 
         user_id = accounts.register("lifter@example.com", "lifter", "Squat-Rack-2026").user.id
         seeding.set_profile(user_id, timezone=TIMEZONE, days_per_week=5, units="kg",
@@ -153,7 +153,7 @@ def main() -> int:
              lambda: progress.weekly_volume_by_muscle(user_id, weeks=52, now=now)),
             ("progress.sessions_per_week (12 weeks)",
              lambda: progress.sessions_per_week(user_id, weeks=12, now=now)),
-            ("progress.body_series", lambda: progress.body_series(user_id)),
+            ("body_metrics.body_series", lambda: body_metrics.body_series(user_id)),
             ("progress.records_list (20)", lambda: progress.records_list(user_id, 20)),
             (f"suggestions.next_targets ({top})",
              lambda: suggestions.next_targets(user_id, top, "5-8", 8.0)),

@@ -1,4 +1,5 @@
-"""Progress charts: strength over time, weekly volume and sessions, body metrics, records.
+"""Progress charts: strength over time, weekly volume and sessions, records (cardio in
+``cardio_progress``, body metrics in ``body_metrics``).
 
 Every function takes the person's `user_id` first and only reads that person's rows. Series
 come as plain dataclasses whose ``points`` are lists of dicts keyed ``"x"`` (the label of
@@ -24,7 +25,7 @@ via ``Exercise.groups``). **Tonnage** is weight x reps summed over done sets wit
 
 Queries stay on indexed paths: sessions by (user_id, started_at) and (user_id, status), sets
 by session_id and by (user_id, exercise_id), entries by (user_id, exercise_id), records by
-(user_id, achieved_at), body metrics by (user_id, measured_on).
+(user_id, achieved_at).
 """
 
 from __future__ import annotations
@@ -41,7 +42,6 @@ from sqlmodel import Session, col, select
 from vigor_app import db
 from vigor_app.clock import as_utc, utcnow
 from vigor_app.models import (
-    BodyMetric,
     FitnessProfile,
     PersonalRecord,
     WorkoutSession,
@@ -55,9 +55,6 @@ from vigor_app.services.training.streaks import local_date, week_start, zone
 from vigor_app.services.vocabulary import MAJOR_GROUPS, STRENGTH_PATTERNS
 
 GROUPS: tuple[str, ...] = tuple(MAJOR_GROUPS)
-BODY_FIELDS: tuple[str, ...] = (
-    "weight_kg", "body_fat_pct", "waist_cm", "chest_cm", "arms_cm", "thighs_cm",
-)
 MAX_WEEKS = 260
 MAX_RECORDS = 100
 # Zones differ from UTC by at most 14 hours; a day of slack on each side of a window is
@@ -93,7 +90,10 @@ def exercise_names(session: Session, user_id: int, exercise_ids: Iterable[str]) 
     ones, see `catalogue_store`), else the id made readable: an id that names nobody's
     exercise and another person's custom exercise read the same."""
     wanted = set(exercise_ids)
-    names = catalogue_store.names(session, user_id, wanted)
+    return _readable(catalogue_store.names(session, user_id, wanted), wanted)
+
+
+def _readable(names: dict[str, str], wanted: set[str]) -> dict[str, str]:
     for exercise_id in wanted - set(names):
         names[exercise_id] = str(exercise_id).replace("-", " ").capitalize()
     return names
@@ -125,6 +125,7 @@ class ExerciseOption:
     name: str
     times_logged: int  # sessions that had the exercise
     loaded: bool = False  # done with added weight at least once: a strength chart has an e1RM line
+    distance: bool = False  # logged with a distance (the catalogue's "distance" tag): a cardio chart
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -139,9 +140,11 @@ def exercise_options(user_id: int) -> list[ExerciseOption]:
             .where(WorkoutSet.user_id == user_id, set_kinds.counted())
             .group_by(WorkoutSet.exercise_id)
         ).all()
-        names = exercise_names(session, user_id, (r[0] for r in rows))
-    options = [ExerciseOption(exercise_id, names[exercise_id], count, bool(heaviest and heaviest > 0))
-               for exercise_id, count, heaviest in rows]
+        usable = catalogue_store.usable_exercises(session, user_id, [r[0] for r in rows])
+    names = _readable({i: e.name for i, e in usable.items()}, {r[0] for r in rows})
+    cardio = {i for i, e in usable.items() if e.distance}
+    options = [ExerciseOption(exercise_id, names[exercise_id], count, bool(heaviest and heaviest > 0),
+                              exercise_id in cardio) for exercise_id, count, heaviest in rows]
     return sorted(options, key=lambda o: (-o.times_logged, o.name.casefold()))
 
 
@@ -359,35 +362,6 @@ def sessions_per_week(
          "met": counts[m] >= target}
         for m in mondays
     ])
-
-
-# --- body metrics -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BodySeries:
-    """Body metrics by day (oldest first). ``fields`` lists the metrics with any value;
-    every point carries every field in ``BODY_FIELDS`` (None where not measured that day)."""
-
-    fields: list[str]
-    points: list[dict[str, Any]]
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def body_series(user_id: int) -> BodySeries:
-    columns = [getattr(BodyMetric, name) for name in BODY_FIELDS]
-    with db.read_only() as session:
-        rows = session.execute(
-            sqlalchemy.select(col(BodyMetric.measured_on), *columns)
-            .where(col(BodyMetric.user_id) == user_id)
-            .order_by(col(BodyMetric.measured_on))
-        ).all()
-    points = [{"x": row[0].isoformat(), **dict(zip(BODY_FIELDS, row[1:], strict=True))}
-              for row in rows]
-    present = [name for name in BODY_FIELDS if any(p[name] is not None for p in points)]
-    return BodySeries(fields=present, points=points)
 
 
 # --- records ------------------------------------------------------------------------------
