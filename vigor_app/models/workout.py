@@ -109,7 +109,7 @@ class PersonalRecord(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(sa_column=_fk("users.id"))
     exercise_id: str = Field(max_length=80)
-    kind: str = Field(max_length=32)  # weight_for_reps | e1rm | session_volume | longest_hold
+    kind: str = Field(max_length=32)  # records.KINDS: weight_for_reps, e1rm, ..., fastest_5k, best_pace
     reps: int | None = Field(default=None)
     value: float
     previous: float | None = Field(default=None)

@@ -10,8 +10,9 @@ Record kinds (values in kilograms, metres or seconds):
 - ``longest_distance``: the longest distance of one set (a run, a row, a ride), in metres.
 - ``fastest_5k``: the shortest time for 5 km, in whole seconds: from a set of at least
   5,000 m with a time, its time scaled to 5 km (seconds × 5000 / metres). Lower is better.
-- ``best_pace``: the best pace over a set of at least 1 km with a time, in whole seconds
-  per kilometre. Lower is better.
+- ``best_pace``: the best pace over a set of at least 1 km with a time, in seconds per
+  kilometre to a tenth (so that a pace per mile, converted from it, reads as the set's own
+  pace does). Lower is better.
 
 A record's ``value`` is always the figure itself (never negated), so "better" depends on
 the kind: `better` says which of two values wins, `LOWER_IS_BETTER` lists the kinds where
@@ -143,10 +144,10 @@ def five_k_seconds(distance_m: float | None, seconds: float | None) -> float:
 
 
 def pace_per_km(distance_m: float | None, seconds: float | None) -> float:
-    """A set's pace in whole seconds per kilometre; 0.0 below 1 km or without a time."""
+    """A set's pace in seconds per kilometre, to a tenth; 0.0 below 1 km or without a time."""
     if not distance_m or not seconds or distance_m < PACE_METRES or seconds <= 0:
         return 0.0
-    return float(round(seconds * 1000 / distance_m))
+    return round(seconds * 1000 / distance_m, 1)
 
 
 def _five_k(s: SetFact) -> float:
