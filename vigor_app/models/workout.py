@@ -80,9 +80,12 @@ class SessionExercise(SQLModel, table=True):
 class WorkoutSet(SQLModel, table=True):
     __tablename__ = "workout_sets"
     __table_args__ = (
-        Index("ix_workout_sets_user_exercise_completed", "user_id", "exercise_id", "completed_at"),
+        # Covering indexes: the progress reads take what they need from the index alone
+        # (an exercise's sets of a person; a window of sessions' sets, for the weekly volume).
+        Index("ix_workout_sets_user_exercise_session", "user_id", "exercise_id", "session_id", "done", "kind",
+              "weight_kg", "reps", "seconds", "distance_m"),
         Index("ix_workout_sets_entry_position", "session_exercise_id", "position"),
-        Index("ix_workout_sets_session", "session_id"),
+        Index("ix_workout_sets_session_exercise", "session_id", "exercise_id", "done", "kind", "weight_kg", "reps"),
     )
 
     id: int | None = Field(default=None, primary_key=True)

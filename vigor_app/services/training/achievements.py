@@ -25,7 +25,8 @@ def stats(session: Session, user_id: int, now: datetime) -> milestones.Stats:
                WorkoutSession.timezone)
         .where(WorkoutSession.user_id == user_id, WorkoutSession.status == SESSION_FINISHED)
     ).all()
-    logged = streaks.logged_seconds(session, user_id)
+    logged = streaks.logged_seconds(session, user_id, (sid or 0 for sid, _, seconds, _ in finished
+                                                      if streaks.is_short(seconds)))
     facts = [streaks.SessionFact(started_at=at, duration_seconds=max(seconds or 0, logged.get(sid or 0, 0)),
                                  timezone=zone)
              for sid, at, seconds, zone in finished]

@@ -181,7 +181,8 @@ def summary(user_id: int, now: datetime | None = None) -> DashboardSummary:
         who = person(session, user_id)
         plan = _active_plan(session, user_id)
         finished = _finished(session, user_id)
-        logged = streaks.logged_seconds(session, user_id)
+        logged = streaks.logged_seconds(session, user_id,
+                                        (s.id for s in finished if streaks.is_short(s.duration_seconds)))
         open_session = _open(session, user_id)
         latest_records = recent_records(session, user_id, RECENT_RECORDS, who.timezone)
 

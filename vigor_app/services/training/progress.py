@@ -25,7 +25,10 @@ via ``Exercise.groups``). **Tonnage** is weight x reps summed over done sets wit
 
 Queries stay on indexed paths: sessions by (user_id, started_at) and (user_id, status), sets
 by session_id and by (user_id, exercise_id), entries by (user_id, exercise_id), records by
-(user_id, achieved_at).
+(user_id, achieved_at). The two indexes of sets cover what these reads take from a set (see
+``models.workout.WorkoutSet``), and a series comes back from the database grouped (a few
+rows per session, not one per set): with years of history each read stays well under 20 ms
+(bench/progress.py).
 """
 
 from __future__ import annotations
@@ -51,7 +54,7 @@ from vigor_app.models.workout import SESSION_FINISHED
 from vigor_app.services.catalogue import catalogue
 from vigor_app.services.catalogue import store as catalogue_store
 from vigor_app.services.training import records, set_kinds
-from vigor_app.services.training.streaks import local_date, week_start, zone
+from vigor_app.services.training.streaks import ID_CHUNK, local_date, week_start, zone
 from vigor_app.services.vocabulary import MAJOR_GROUPS, STRENGTH_PATTERNS
 
 GROUPS: tuple[str, ...] = tuple(MAJOR_GROUPS)
@@ -181,47 +184,49 @@ def strength_series(
     """Best estimated 1RM and top set per finished session of `exercise_id`.
 
     `since` (a UTC datetime, or a date in the person's zone) leaves out earlier sessions.
+    The database hands back one row per session and weight (sets counted and summed there),
+    a few rows a session rather than one per set.
     """
     with db.read_only() as session:
         name = exercise_names(session, user_id, [exercise_id])[exercise_id]
+        reps, started_at, timezone = col(WorkoutSet.reps), col(WorkoutSession.started_at), col(WorkoutSession.timezone)
         query = (
-            sqlalchemy.select(col(WorkoutSet.session_id), col(WorkoutSet.reps),
-                              col(WorkoutSet.weight_kg), col(WorkoutSet.seconds),
-                              col(WorkoutSession.started_at), col(WorkoutSession.timezone))
+            sqlalchemy.select(col(WorkoutSet.session_id), col(WorkoutSet.weight_kg), func.count(), func.max(reps),
+                              func.max(case((reps.between(1, records.MAX_E1RM_REPS), reps))),
+                              func.max(col(WorkoutSet.seconds)), func.sum(reps), started_at, timezone)
             .join(WorkoutSession, col(WorkoutSession.id) == col(WorkoutSet.session_id))
             .where(col(WorkoutSet.user_id) == user_id, col(WorkoutSet.exercise_id) == exercise_id,
                    set_kinds.counted(), col(WorkoutSession.user_id) == user_id,
                    col(WorkoutSession.status) == SESSION_FINISHED)
+            .group_by(col(WorkoutSet.session_id), col(WorkoutSet.weight_kg), started_at, timezone)
         )
         if since is not None:
             if not isinstance(since, datetime):
                 since = local_midnight(since, person(session, user_id).timezone)
-            query = query.where(col(WorkoutSession.started_at) >= as_utc(since))
+            query = query.where(started_at >= as_utc(since))
         rows = session.execute(query).all()
 
     by_session: dict[int, dict[str, Any]] = {}
-    for session_id, reps, weight, seconds, started_at, timezone in rows:
+    for session_id, weight, count, most_reps, estimable_reps, most_seconds, total_reps, at, zone_name in rows:
         point = by_session.get(session_id)
         if point is None:
             point = by_session[session_id] = {
-                "x": local_date(started_at, timezone).isoformat(), "session_id": session_id,
+                "x": local_date(at, zone_name).isoformat(), "session_id": session_id,
                 "e1rm_kg": None, "top_weight_kg": None, "top_reps": None, "max_reps": None,
-                "max_seconds": None, "volume_kg": 0.0, "sets": 0, "_at": started_at,
+                "max_seconds": None, "volume_kg": 0.0, "sets": 0, "_at": at,
             }
-        point["sets"] += 1
-        if reps:
-            point["max_reps"] = max(point["max_reps"] or 0, reps)
-        if seconds:
-            point["max_seconds"] = max(point["max_seconds"] or 0, seconds)
+        point["sets"] += count
+        if most_reps:
+            point["max_reps"] = max(point["max_reps"] or 0, most_reps)
+        if most_seconds:
+            point["max_seconds"] = max(point["max_seconds"] or 0, most_seconds)
         if weight and weight > 0:
-            estimate = records.estimated_1rm(weight, reps or 0)
+            estimate = records.estimated_1rm(weight, estimable_reps or 0)
             if estimate > 0 and estimate > (point["e1rm_kg"] or 0.0):
                 point["e1rm_kg"] = estimate
-            top = (point["top_weight_kg"] or 0.0, point["top_reps"] or 0)
-            if (weight, reps or 0) > top:
-                point["top_weight_kg"], point["top_reps"] = weight, reps
-            if reps:
-                point["volume_kg"] += weight * reps
+            if (weight, most_reps or 0) > (point["top_weight_kg"] or 0.0, point["top_reps"] or 0):
+                point["top_weight_kg"], point["top_reps"] = weight, most_reps
+            point["volume_kg"] += weight * (total_reps or 0)
     points = sorted(by_session.values(), key=lambda p: (p["_at"], p["session_id"]))
     for point in points:
         del point["_at"]
@@ -273,16 +278,18 @@ def weekly_volume_by_muscle(
                 .where(*in_window)
             ).all()
         }
-        # One row per (session, exercise): sets are counted and summed by the database.
+        # One row per (session, exercise): sets are counted and summed by the database, read by
+        # the window's session ids (the person's own: their sets are theirs) on the sets'
+        # session index, rather than by scanning all of the person's sets.
         lifted = case((col(WorkoutSet.weight_kg) > 0, col(WorkoutSet.weight_kg) * col(WorkoutSet.reps)),
                       else_=0.0)
-        rows = session.exec(
+        ids = list(week_of)
+        rows = [row for first in range(0, len(ids), ID_CHUNK) for row in session.exec(
             select(WorkoutSet.session_id, WorkoutSet.exercise_id, func.count(),
                    func.coalesce(func.sum(lifted), 0.0))
-            .join(WorkoutSession, col(WorkoutSession.id) == col(WorkoutSet.session_id))
-            .where(*in_window, WorkoutSet.user_id == user_id, set_kinds.counted())
+            .where(col(WorkoutSet.session_id).in_(ids[first:first + ID_CHUNK]), set_kinds.counted())
             .group_by(col(WorkoutSet.session_id), col(WorkoutSet.exercise_id))
-        ).all() if week_of else []
+        ).all()]
 
     points: dict[date, dict[str, Any]] = {
         m: {"x": m.isoformat(), "week": week_label(m), **dict.fromkeys(GROUPS, 0),

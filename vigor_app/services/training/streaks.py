@@ -38,11 +38,11 @@ from sqlalchemy import func
 from sqlmodel import Session, col, select
 
 from vigor_app.clock import as_utc
-from vigor_app.models import WorkoutSession, WorkoutSet
-from vigor_app.models.workout import SESSION_FINISHED
+from vigor_app.models import WorkoutSet
 from vigor_app.services.training import set_kinds
 
 MIN_COUNTING_SECONDS = 15 * 60
+ID_CHUNK = 500  # session ids per query (SQLite caps a statement's parameters)
 ONE_DAY = timedelta(days=1)
 
 
@@ -66,19 +66,27 @@ class WeekConsistency:
     met: bool
 
 
-def logged_seconds(session: Session, user_id: int) -> dict[int, int]:
-    """Per finished session shorter than 15 minutes, the seconds logged in its sets that count
-    (done, not warm-ups), for `SessionFact.duration_seconds` (``max`` of the two). Longer
-    sessions count by their duration alone and are not read."""
-    rows = session.exec(
-        select(WorkoutSet.session_id, func.sum(WorkoutSet.seconds))
-        .join(WorkoutSession, col(WorkoutSession.id) == col(WorkoutSet.session_id))
-        .where(WorkoutSession.user_id == user_id, WorkoutSession.status == SESSION_FINISHED,
-               func.coalesce(WorkoutSession.duration_seconds, 0) < MIN_COUNTING_SECONDS,
-               WorkoutSet.user_id == user_id, col(WorkoutSet.seconds) > 0, set_kinds.counted())
-        .group_by(col(WorkoutSet.session_id))
-    ).all()
-    return {session_id: int(seconds or 0) for session_id, seconds in rows}
+def logged_seconds(session: Session, user_id: int, short_sessions: Iterable[int]) -> dict[int, int]:
+    """The seconds logged in the sets that count (done, not warm-ups) of each of
+    `short_sessions`, the person's finished sessions shorter than 15 minutes (`is_short`), for
+    `SessionFact.duration_seconds` (``max`` of the two). Longer sessions count by their
+    duration alone and are never read; the few short ones are read by session id."""
+    ids = list(dict.fromkeys(short_sessions))
+    found: dict[int, int] = {}
+    for start in range(0, len(ids), ID_CHUNK):
+        rows = session.exec(
+            select(WorkoutSet.session_id, func.sum(WorkoutSet.seconds))
+            .where(col(WorkoutSet.session_id).in_(ids[start:start + ID_CHUNK]), WorkoutSet.user_id == user_id,
+                   col(WorkoutSet.seconds) > 0, set_kinds.counted())
+            .group_by(col(WorkoutSet.session_id))
+        ).all()
+        found.update({session_id: int(seconds or 0) for session_id, seconds in rows})
+    return found
+
+
+def is_short(duration_seconds: int | None) -> bool:
+    """Whether a session's duration alone is too short to make a counting day."""
+    return (duration_seconds or 0) < MIN_COUNTING_SECONDS
 
 
 def zone(name: str | None) -> ZoneInfo:
