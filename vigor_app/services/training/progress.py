@@ -280,13 +280,14 @@ def weekly_volume_by_muscle(
         }
         # One row per (session, exercise): sets are counted and summed by the database, read by
         # the window's session ids (the person's own: their sets are theirs) on the sets'
-        # session index, rather than by scanning all of the person's sets.
+        # session index, rather than by scanning all of the person's sets; a year is some
+        # 2,000 rows, taken as the driver gives them (no ORM rows).
         lifted = case((col(WorkoutSet.weight_kg) > 0, col(WorkoutSet.weight_kg) * col(WorkoutSet.reps)),
                       else_=0.0)
         ids = list(week_of)
-        rows = [row for first in range(0, len(ids), ID_CHUNK) for row in session.exec(
-            select(WorkoutSet.session_id, WorkoutSet.exercise_id, func.count(),
-                   func.coalesce(func.sum(lifted), 0.0))
+        rows = [row for first in range(0, len(ids), ID_CHUNK) for row in session.connection().execute(
+            sqlalchemy.select(col(WorkoutSet.session_id), col(WorkoutSet.exercise_id), func.count(),
+                              func.coalesce(func.sum(lifted), 0.0))
             .where(col(WorkoutSet.session_id).in_(ids[first:first + ID_CHUNK]), set_kinds.counted())
             .group_by(col(WorkoutSet.session_id), col(WorkoutSet.exercise_id))
         ).all()]
