@@ -273,9 +273,9 @@ def weekly_volume_by_muscle(
         in_window = _finished_between(start, end, user_id)
         week_of = {
             session_id: week_start(local_date(started_at, session_zone))
-            for session_id, started_at, session_zone in session.exec(
-                select(WorkoutSession.id, WorkoutSession.started_at, WorkoutSession.timezone)
-                .where(*in_window)
+            for session_id, started_at, session_zone in session.connection().execute(
+                sqlalchemy.select(col(WorkoutSession.id), col(WorkoutSession.started_at),
+                                  col(WorkoutSession.timezone)).where(*in_window)
             ).all()
         }
         # One row per (session, exercise): sets are counted and summed by the database, read by
