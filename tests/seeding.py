@@ -39,18 +39,24 @@ from vigor_app.models import (
 )
 from vigor_app.models.workout import SESSION_FINISHED, SESSION_OPEN
 from vigor_app.services.catalogue import catalogue
+from vigor_app.services.training import records as record_rules
 from vigor_app.services.training.records import E1RM, estimated_1rm
 
 
 @dataclass(frozen=True)
 class LoggedSet:
-    """One set to insert. Tuples work too: (reps, weight_kg) or (reps, weight_kg, rpe)."""
+    """One set to insert. Tuples work too: (reps, weight_kg) or (reps, weight_kg, rpe).
+
+    A run or a row has a `distance_m` (metres) and `seconds`; `kind` is a set type of
+    ``set_kinds`` (a warm-up never counts)."""
 
     reps: int | None = None
     weight_kg: float | None = None
     rpe: float | None = None
     done: bool = True
     seconds: int | None = None
+    distance_m: float | None = None
+    kind: str = "normal"
 
 
 SetLike = LoggedSet | tuple
@@ -157,7 +163,7 @@ def add_session(
                     session_exercise_id=entry.id, session_id=row.id, user_id=user_id,
                     exercise_id=exercise_id, position=set_position, reps=logged.reps,
                     seconds=logged.seconds, weight_kg=logged.weight_kg, rpe=logged.rpe,
-                    done=logged.done,
+                    done=logged.done, distance_m=logged.distance_m, kind=logged.kind,
                     completed_at=started_at + timedelta(minutes=1 + position * 10 + set_position * 2)
                     if logged.done else None,
                 ))
@@ -247,6 +253,12 @@ PROGRAMMES: tuple[tuple[str, tuple[tuple[str, tuple[_Lift, ...]], ...]], ...] = 
             _l("machine-crunch", 3, (12, 15), 35, 6, 5.0))),
     )),
 )
+# Warm-up ramps before a day's first two lifts (when they are loaded): (share of the working
+# weight, reps); the bar alone (20 kg) is the floor.
+WARMUP_RAMP = ((0.4, 8), (0.6, 5), (0.8, 3))
+BAR_KG = 20.0
+# Cardio: a run every Sunday (its own session) and a row after the week's first session.
+RUN, ROW = "running", "rowing-machine-steady"
 # The weekdays a week of training uses (Monday = 0), by the number of sessions that week.
 WEEKDAY_SLOTS = {3: (0, 2, 4), 4: (0, 1, 3, 4), 5: (0, 1, 2, 4, 5)}
 PLAN_WEEKDAYS = {3: ("mon", "wed", "fri"), 4: ("mon", "tue", "thu", "fri")}
@@ -264,6 +276,10 @@ class SeedReport:
     body_metrics: int
     first_day: date
     last_day: date
+    warmup_sets: int = 0
+    drop_sets: int = 0
+    failure_sets: int = 0
+    cardio_sets: int = 0  # runs and rows, with a distance and a time
 
 
 def _next_ids(conn, tables: Iterable[Any]) -> dict[str, int]:
@@ -306,12 +322,17 @@ def seed_history(
     """Generate `years` of training ending yesterday and bulk-insert it for `user_id`.
 
     About 4.5 sessions a week (some 1,200 in five years) of six or seven lifts with three to
-    five sets each (about 30,000 sets): a programme change every 26 weeks, a deload week
-    every ninth week, busy weeks and holiday weeks, loads rising on a diminishing-returns
-    curve with day-to-day noise; a weigh-in twice a week with monthly tape measurements; and
-    the e1RM records the sets set. With `with_plan`, the programme in use at the end is
-    stored as the person's active plan and its sessions point at it. Explicit ids are used
-    (after the highest existing ones), so nothing is read back while inserting.
+    five sets each (about 30,000 working sets): a programme change every 26 weeks, a deload
+    week every ninth week, busy weeks and holiday weeks, loads rising on a diminishing-returns
+    curve with day-to-day noise; set types as people log them (a warm-up ramp before the
+    first two loaded lifts of a day, now and then a drop set after an isolation lift's last
+    set and a last set taken to failure); cardio (a Sunday run of 5 to 16 km, its pace
+    improving over the years, and a 2 to 6 km row after the week's first session, with
+    distance and time); a weigh-in twice a week with monthly tape measurements; and the
+    records the sets set (e1RM for lifts, never from a warm-up; distance, 5 km time and pace
+    for runs and rows, by the record rules). With `with_plan`, the programme in use at the
+    end is stored as the person's active plan and its sessions point at it. Explicit ids are
+    used (after the highest existing ones), so nothing is read back while inserting.
     """
     rng = random.Random(seed)
     engine = engine or db.get_engine()
@@ -346,8 +367,50 @@ def seed_history(
     records: list[dict[str, Any]] = []
     metrics: list[dict[str, Any]] = []
     best_e1rm: dict[str, float] = {}
+    cardio_history: dict[str, list[record_rules.SetFact]] = {RUN: [], ROW: []}
+    kinds_seeded = dict.fromkeys(("warmup", "drop", "failure", "cardio"), 0)
     holiday_weeks = {w for w in range(total_weeks) if rng.random() < 0.04}
     sid, eid, wid, rid = (ids[t.name] for t in tables[:4])
+
+    def add_set(entry_id: int, session_id: int, exercise_id: str, position: int, at: datetime,
+                **values: Any) -> int:
+        nonlocal wid
+        row = {"id": wid, "session_exercise_id": entry_id, "session_id": session_id, "user_id": user_id,
+               "exercise_id": exercise_id, "position": position, "reps": None, "seconds": None,
+               "weight_kg": None, "distance_m": None, "rpe": None, "done": True, "completed_at": at,
+               "kind": "normal"}
+        row.update(values)
+        sets.append(row)
+        wid += 1
+        return row["id"]
+
+    def cardio(session_id: int, position: int, exercise_id: str, at: datetime, metres: float,
+               seconds: int) -> None:
+        """One run or row: the entry, the set, the records it sets by the record rules."""
+        nonlocal eid, rid
+        entries.append({"id": eid, "session_id": session_id, "user_id": user_id, "exercise_id": exercise_id,
+                        "position": position, "note": "", "target_sets": 1, "target_reps": "",
+                        "target_rpe": None, "rest_seconds": 60})
+        set_id = add_set(eid, session_id, exercise_id, 0, at, distance_m=metres, seconds=seconds,
+                         rpe=round(6 + rng.random() * 2, 1))
+        eid += 1
+        kinds_seeded["cardio"] += 1
+        fact = record_rules.SetFact(exercise_id, session_id, None, None, seconds, True, at, distance_m=metres)
+        for hit in record_rules.records_for_new_set(cardio_history[exercise_id], fact):
+            records.append({"id": rid, "user_id": user_id, "exercise_id": exercise_id, "kind": hit.kind,
+                            "reps": None, "value": hit.value, "previous": hit.previous, "set_id": set_id,
+                            "session_id": session_id, "achieved_at": at})
+            rid += 1
+        cardio_history[exercise_id].append(fact)
+
+    def session_row(session_id: int, started: datetime, minutes: int, name: str, on_plan: bool,
+                    day_index: int | None) -> dict[str, Any]:
+        return {"id": session_id, "user_id": user_id, "plan_id": plan_id if on_plan else None,
+                "plan_day_index": day_index if on_plan else None, "name": name, "status": SESSION_FINISHED,
+                "started_at": started, "ended_at": started + timedelta(minutes=minutes),
+                "duration_seconds": minutes * 60, "intensity": rng.randint(5, 9), "note": "",
+                "timezone": timezone, "analysis": {}, "created_at": started,
+                "updated_at": started + timedelta(minutes=minutes)}
 
     for week in range(total_weeks):
         monday = first_day + timedelta(weeks=week)
@@ -373,15 +436,8 @@ def seed_history(
             sid += 1
             on_plan = plan_id is not None and programme == final_programme and \
                 week // PROGRAMME_WEEKS == (total_weeks - 1) // PROGRAMME_WEEKS
-            sessions.append({
-                "id": session_id, "user_id": user_id, "plan_id": plan_id if on_plan else None,
-                "plan_day_index": day_index if on_plan else None,
-                "name": f"{programme_name}: {day_name}", "status": SESSION_FINISHED,
-                "started_at": started, "ended_at": started + timedelta(minutes=minutes),
-                "duration_seconds": minutes * 60, "intensity": rng.randint(5, 9), "note": "",
-                "timezone": timezone, "analysis": {}, "created_at": started,
-                "updated_at": started + timedelta(minutes=minutes),
-            })
+            sessions.append(session_row(session_id, started, minutes, f"{programme_name}: {day_name}",
+                                        on_plan, day_index))
             clock = started
             for position, lift in enumerate(lifts):
                 entry_id = eid
@@ -400,7 +456,15 @@ def seed_history(
                 load = (lift.start_kg + growth) * form * (0.85 if deload else 1.0)
                 weight = _round_to(load, lift.step_kg) if lift.start_kg else None
                 first_time = lift.exercise_id not in best_e1rm
-                for set_position in range(lift.sets - (1 if deload else 0)):
+                ramp = WARMUP_RAMP if position < 2 and weight and weight > BAR_KG * 1.5 else ()
+                for step, (share, ramp_reps) in enumerate(ramp):
+                    clock += timedelta(seconds=rng.randint(60, 120))
+                    add_set(entry_id, session_id, lift.exercise_id, step, clock, reps=ramp_reps,
+                            weight_kg=max(BAR_KG, _round_to((weight or 0) * share, lift.step_kg)),
+                            kind="warmup")
+                    kinds_seeded["warmup"] += 1
+                working_sets = lift.sets - (1 if deload else 0)
+                for set_position in range(working_sets):
                     clock += timedelta(seconds=rng.randint(90, 180))
                     low, high = lift.reps
                     reps: int | None
@@ -411,15 +475,20 @@ def seed_history(
                         reps = max(1, low + int((high - low) * rng.random()) - set_position // 2)
                         if weight is None:  # bodyweight: reps grow over the years instead
                             reps = min(high + 5, reps + int(years_in * 1.5))
-                    set_id = wid
-                    wid += 1
-                    sets.append({
-                        "id": set_id, "session_exercise_id": entry_id, "session_id": session_id,
-                        "user_id": user_id, "exercise_id": lift.exercise_id,
-                        "position": set_position, "reps": reps, "seconds": seconds,
-                        "weight_kg": weight, "done": True, "completed_at": clock,
-                        "rpe": round(min(10.0, 6.5 + set_position * 0.5 + rng.random()), 1),
-                    })
+                    last = set_position == working_sets - 1
+                    to_failure = last and not timed and not deload and rng.random() < 0.15
+                    set_id = add_set(
+                        entry_id, session_id, lift.exercise_id, len(ramp) + set_position, clock,
+                        reps=reps, seconds=seconds, weight_kg=weight,
+                        rpe=10.0 if to_failure else round(min(10.0, 6.5 + set_position * 0.5 + rng.random()), 1),
+                        kind="failure" if to_failure else "normal")
+                    kinds_seeded["failure"] += to_failure
+                    if last and weight and position >= len(lifts) - 2 and rng.random() < 0.3:
+                        clock += timedelta(seconds=rng.randint(10, 30))  # a drop set straight after
+                        add_set(entry_id, session_id, lift.exercise_id, len(ramp) + working_sets, clock,
+                                reps=(reps or 0) + 3, weight_kg=_round_to(weight * 0.75, lift.step_kg),
+                                rpe=9.5, kind="drop")
+                        kinds_seeded["drop"] += 1
                     e1rm = estimated_1rm(weight or 0.0, reps or 0)
                     best = best_e1rm.get(lift.exercise_id, 0.0)
                     if e1rm > best:
@@ -433,6 +502,25 @@ def seed_history(
                         best_e1rm[lift.exercise_id] = e1rm
                     elif lift.exercise_id not in best_e1rm:
                         best_e1rm[lift.exercise_id] = 0.0
+            if n == 0:  # a row to finish the week's first session: 2 to 6 km, about 2:00 a 500 m
+                metres = float(rng.choice((2000, 3000, 4000, 5000, 6000)))
+                per_km = (250 - 12 * math.log1p(years_in) + rng.gauss(0, 4)) * (1.03 if deload else 1.0)
+                clock += timedelta(minutes=3)
+                cardio(session_id, len(lifts), ROW, clock, metres, round(metres / 1000 * per_km))
+        sunday = monday + timedelta(days=6)
+        if sunday <= last_day and rng.random() < 0.9:  # the long run, most Sundays
+            long_run = week % 4 == 3
+            km = (10 + min(6.0, years_in * 1.5) if long_run else 5 + rng.random() * 3) + rng.gauss(0, 0.5)
+            metres = round(max(3.0, km) * 1000, -1)
+            per_km = (375 - 25 * math.log1p(years_in * 1.5) + (12 if long_run else 0)
+                      + rng.gauss(0, 6))  # from about 6:15 a km to about 4:50
+            seconds = round(metres / 1000 * per_km)
+            started = datetime.combine(sunday, time(8, rng.choice((0, 15, 30))), tzinfo=zone).astimezone(UTC)
+            session_id = sid
+            sid += 1
+            sessions.append(session_row(session_id, started, seconds // 60 + 5,
+                                        "Long run" if long_run else "Easy run", False, None))
+            cardio(session_id, 0, RUN, started + timedelta(seconds=seconds), metres, seconds)
 
     # Body metrics: weigh-ins on Mondays and Thursdays drifting from 82 kg; a tape measure
     # on the first Monday of each month.
@@ -469,4 +557,6 @@ def seed_history(
                 ))
     return SeedReport(user_id=user_id, plan_id=plan_id, sessions=len(sessions),
                       exercises=len(entries), sets=len(sets), records=len(records),
-                      body_metrics=len(metrics), first_day=first_day, last_day=last_day)
+                      body_metrics=len(metrics), first_day=first_day, last_day=last_day,
+                      warmup_sets=kinds_seeded["warmup"], drop_sets=kinds_seeded["drop"],
+                      failure_sets=kinds_seeded["failure"], cardio_sets=kinds_seeded["cardio"])

@@ -124,3 +124,20 @@ def test_the_analysis_reads_only_the_owners_rows(alice):
     session_id = train(alice, MON_16, 97.5, 72.5)
     text = post_workout_analysis(alice, session_id)
     assert "Bob" not in text and "180" not in text
+
+
+def test_a_faster_run_is_worded_in_the_persons_units_and_the_fastest_is_kept(alice):
+    seeding.set_profile(alice, units="lb")
+    run = seeding.LoggedSet
+    seeding.add_session(alice, local_time(MON_9, 7), {"running": [run(distance_m=5000, seconds=1500)]},
+                        minutes=30)
+    session_id = seeding.add_session(alice, local_time(MON_16, 7), {"running": [
+        run(distance_m=5000, seconds=1480), run(distance_m=5000, seconds=1450)]}, minutes=55)
+    at = local_time(MON_16, 7, 30)
+    seeding.add_record(alice, "running", 1480, at, kind="fastest_5k", previous=1500, session_id=session_id)
+    seeding.add_record(alice, "running", 1450, at, kind="fastest_5k", previous=1480, session_id=session_id)
+    seeding.add_record(alice, "running", 290, at, kind="best_pace", previous=296, session_id=session_id)
+    text = post_workout_analysis(alice, session_id)
+    assert "- New record - **Running**: fastest 5 km 24:10 (was 24:40)." in text
+    assert "fastest 5 km 24:40 (was" not in text, "the faster of the session's two 5 km times is kept"
+    assert "- New record - **Running**: best pace 7:47 /mi (was 7:56 /mi)." in text

@@ -168,3 +168,36 @@ def test_another_persons_data_never_shows(me, plan):
     theirs = dashboard.summary(bob, now=NOW)
     assert (theirs.today_plan.plan_id, theirs.today_plan.day_index) == (bob_plan, 1)
     assert theirs.total_workouts == 1 and theirs.open_session is not None
+
+
+def _run(metres: float, seconds: int, kind: str = "normal") -> seeding.LoggedSet:
+    return seeding.LoggedSet(distance_m=metres, seconds=seconds, kind=kind)
+
+
+def test_a_run_counts_toward_the_streak_by_its_duration_like_any_workout(me):
+    seeding.add_session(me, la(MON, 7), {"running": [_run(5000, 1500)]}, timezone=LA, minutes=32)
+    seeding.add_session(me, la(TUE, 7), {"running": [_run(2000, 700)]}, timezone=LA, minutes=14)  # too short
+    summary = dashboard.summary(me, now=NOW)
+    assert (summary.current_streak, summary.longest_streak) == (0, 1)
+
+
+def test_a_run_logged_after_it_was_done_counts_by_the_time_logged(me):
+    # Logged in two minutes after the run: the run's 25 minutes count, as a workout of 25 minutes.
+    seeding.add_session(me, la(MON, 7), {"running": [_run(5000, 1500)]}, timezone=LA, minutes=2)
+    seeding.add_session(me, la(TUE, 7), {"rowing-machine-steady": [_run(2000, 420), _run(2000, 400)]},
+                        timezone=LA, minutes=1)  # 13:40 of rowing: too short
+    summary = dashboard.summary(me, now=NOW)
+    assert (summary.current_streak, summary.longest_streak) == (0, 1)
+    seeding.add_session(me, la(TUE, 8), {"rowing-machine-steady": [_run(4000, 960)]}, timezone=LA, minutes=1)
+    seeding.add_session(me, la(WED, 7), {"forearm-plank": [seeding.LoggedSet(seconds=60)] * 3,
+                                         "running": [_run(3000, 900)]}, timezone=LA, minutes=3)
+    summary = dashboard.summary(me, now=NOW)
+    assert (summary.current_streak, summary.longest_streak) == (3, 3)
+
+
+def test_warm_ups_and_undone_sets_never_make_a_short_session_count(me):
+    seeding.add_session(me, la(TUE, 7), {"running": [
+        _run(2000, 720, kind="warmup"), _run(3000, 900, kind="warmup"), _run(1000, 240),
+        seeding.LoggedSet(distance_m=5000, seconds=1500, done=False),
+    ]}, timezone=LA, minutes=3)
+    assert dashboard.summary(me, now=NOW).longest_streak == 0

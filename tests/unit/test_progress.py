@@ -11,7 +11,7 @@ import pytest
 from tests import seeding
 from tests.factories import make_user
 from tests.seeding import LoggedSet, local_time
-from vigor_app.services.training import progress
+from vigor_app.services.training import body_metrics, cardio_progress, progress
 from vigor_app.services.vocabulary import MAJOR_GROUPS
 
 pytestmark = pytest.mark.usefixtures("database")
@@ -234,9 +234,9 @@ def test_body_series_in_date_order_with_the_measured_fields(me, someone_else):
     seeding.add_body_metric(me, date(2026, 11, 10), weight_kg=81.5, waist_cm=86.0)
     seeding.add_body_metric(me, date(2026, 11, 3), weight_kg=82.0)
     seeding.add_body_metric(someone_else, date(2026, 11, 5), weight_kg=60.0, arms_cm=30.0)
-    series = progress.body_series(me)
+    series = body_metrics.body_series(me)
     assert series.fields == ["weight_kg", "waist_cm"]
-    nothing = dict.fromkeys(progress.BODY_FIELDS)
+    nothing = dict.fromkeys(body_metrics.BODY_FIELDS)
     assert series.points == [
         {"x": "2026-11-03", **nothing, "weight_kg": 82.0},
         {"x": "2026-11-10", **nothing, "weight_kg": 81.5, "waist_cm": 86.0},
@@ -244,7 +244,7 @@ def test_body_series_in_date_order_with_the_measured_fields(me, someone_else):
 
 
 def test_body_series_for_a_new_person_is_empty(me):
-    assert progress.body_series(me) == progress.BodySeries(fields=[], points=[])
+    assert body_metrics.body_series(me) == body_metrics.BodySeries(fields=[], points=[])
 
 
 # --- records ------------------------------------------------------------------------------
@@ -277,3 +277,102 @@ def test_the_strength_chart_opens_on_a_lifted_exercise_not_a_hold(me):
     assert progress.chart_default(options) == "barbell-back-squat"
     assert progress.chart_default(options[:1]) == "forearm-plank"  # nothing lifted: the most logged
     assert progress.chart_default([]) == ""
+
+
+# --- cardio -------------------------------------------------------------------------------
+
+
+def run(metres: float | None, seconds: int | None, kind: str = "normal", done: bool = True) -> LoggedSet:
+    return LoggedSet(distance_m=metres, seconds=seconds, kind=kind, done=done)
+
+
+def test_cardio_series_gives_distance_time_and_pace_per_finished_session(me, someone_else):
+    # 23:30 on Monday 16 November in New York is already Tuesday in UTC.
+    first = seeding.add_session(me, ny(LAST_MONDAY, 23, 30), {"running": [
+        run(1000, 420, kind="warmup"),  # a warm-up jog: never counted
+        run(5000, 1500), run(2000, 560),  # 7 km in 34:20: 294.3 s a km
+        run(3000, 600, done=False),
+    ]}, timezone=NY)
+    second = seeding.add_session(me, ny(date(2026, 11, 19), 7), {"running": [
+        run(10000, 2900), run(None, 300),  # a time without a distance adds time, not pace
+    ]}, timezone=NY)
+    seeding.add_session(me, ny(date(2026, 11, 20), 7), {"running": [run(21100, 6000)]},
+                        timezone=NY, finished=False)  # still open: not on the chart
+    seeding.add_session(someone_else, ny(date(2026, 11, 18), 7), {"running": [run(42195, 9000)]})
+
+    series = cardio_progress.cardio_series(me, "running")
+    assert series.name == "Running"
+    assert series.points == [
+        {"x": "2026-11-16", "session_id": first, "distance_m": 7000.0, "seconds": 2060,
+         "pace": 294.3, "longest_m": 5000.0, "sets": 2},
+        {"x": "2026-11-19", "session_id": second, "distance_m": 10000.0, "seconds": 3200,
+         "pace": 290.0, "longest_m": 10000.0, "sets": 2},
+    ]
+    # The warm-up's 4 km of 7:00 a km, the undone 3 km and the open half-marathon are no bests.
+    assert series.bests == {"longest_distance": 10000.0, "fastest_5k": 1450.0, "best_pace": 280.0}
+
+
+def test_cardio_series_since_a_local_date(me):
+    seeding.add_session(me, ny(LAST_MONDAY, 23, 30), {"rowing-machine-steady": [run(5000, 1200)]}, timezone=NY)
+    later = seeding.add_session(me, ny(date(2026, 11, 17), 18), {"rowing-machine-steady": [run(6000, 1400)]},
+                                timezone=NY)
+    series = cardio_progress.cardio_series(me, "rowing-machine-steady", since=date(2026, 11, 17))
+    assert [p["session_id"] for p in series.points] == [later]
+    assert series.bests["longest_distance"] == 6000.0
+
+
+def test_cardio_series_of_an_exercise_never_logged_is_empty(me):
+    series = cardio_progress.cardio_series(me, "running")
+    assert series.points == [] and series.bests == {} and series.name == "Running"
+
+
+@pytest.mark.parametrize(("units", "distance", "pace", "texts"), [
+    ("kg", 7.0, 4.91, ("7 km", "34:20", "4:54 /km")),  # 294.3 s a km: 4.905 minutes
+    ("lb", 4.35, 7.89, ("4.35 mi", "34:20", "7:54 /mi")),
+])
+def test_cardio_chart_points_are_in_the_persons_units(me, units, distance, pace, texts):
+    seeding.add_session(me, ny(LAST_MONDAY, 9), {"running": [run(5000, 1500), run(2000, 560)]}, timezone=NY)
+    seeding.add_session(me, ny(date(2026, 11, 18), 9), {"running": [run(None, 1200)]}, timezone=NY)
+    series = cardio_progress.cardio_series(me, "running")
+    first, timed_only = cardio_progress.chart_points(series, units)
+    assert (first["distance"], first["pace"]) == (distance, pace)
+    assert (first["distance_text"], first["time_text"], first["pace_text"]) == texts
+    assert timed_only["pace"] is None and timed_only["pace_text"] == "" and timed_only["time_text"] == "20:00"
+
+
+def test_distance_this_week_and_this_month_in_the_persons_calendar(me, someone_else):
+    # Now is Monday 23 November, 07:00 in New York: this week began at midnight.
+    seeding.add_session(me, ny(THIS_MONDAY, 6), {"running": [run(5000, 1500), run(1000, 300, kind="warmup")]},
+                        timezone=NY)
+    seeding.add_session(me, ny(date(2026, 11, 22), 23, 30), {"running": [run(8000, 2400)]},
+                        timezone=NY)  # Sunday night in New York, Monday in UTC: last week
+    seeding.add_session(me, ny(date(2026, 11, 2), 7), {"rowing-machine-steady": [run(4000, 960)]}, timezone=NY)
+    seeding.add_session(me, ny(date(2026, 10, 31), 7), {"running": [run(10000, 3000)]}, timezone=NY)
+    seeding.add_session(me, ny(THIS_MONDAY, 6, 30), {"running": [run(3000, 900)]}, timezone=NY,
+                        finished=False)
+    seeding.add_session(someone_else, ny(THIS_MONDAY, 5), {"running": [run(9000, 2700)]})
+
+    assert cardio_progress.distance_totals(me, "running", now=NOW) == \
+        cardio_progress.DistanceTotals(week_m=5000.0, month_m=13000.0)
+    assert cardio_progress.distance_totals(me, now=NOW) == \
+        cardio_progress.DistanceTotals(week_m=5000.0, month_m=17000.0)
+    assert cardio_progress.distance_totals(make_user("carol").user.id, now=NOW) == \
+        cardio_progress.DistanceTotals(week_m=0.0, month_m=0.0)
+
+
+def test_a_distance_exercise_is_marked_for_the_cardio_chart(me):
+    seeding.add_session(me, ny(date(2026, 11, 2), 7), {"running": [run(5000, 1500)],
+                                                       "barbell-back-squat": [(5, 100)]}, timezone=NY)
+    options = progress.exercise_options(me)
+    assert {o.exercise_id: o.distance for o in options} == {"running": True, "barbell-back-squat": False}
+
+
+@pytest.mark.parametrize(("paces", "ticks"), [
+    ([4.91, 5.4, 5.05], [4.75, 5.0, 5.25, 5.5]),  # 15 s apart
+    ([5.0, 5.5], [4.75, 5.0, 5.25, 5.5, 5.75]),  # a pace on a tick gets room beyond it
+    ([4.2, 6.9], [4.0, 4.5, 5.0, 5.5, 6.0, 6.5, 7.0]),  # 30 s apart
+    ([4.2, 9.0], [4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0]),
+    ([None], []),
+])
+def test_pace_axis_ticks_are_round_clock_steps(paces, ticks):
+    assert cardio_progress.pace_ticks([{"pace": pace} for pace in paces]) == ticks

@@ -1,4 +1,5 @@
-"""Personal records: Epley estimates, what a new set beats, and the bests per exercise."""
+"""Personal records: Epley estimates, what a new set beats (lifts, holds, runs), the bests per
+exercise, and records in words."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from vigor_app.services.training.record_words import activity, record_text
 from vigor_app.services.training.records import (
     RecordHit,
     SetFact,
@@ -211,3 +213,155 @@ def test_best_records_per_exercise():
 def test_best_records_of_nothing():
     assert best_records([]) == {}
     assert best_records([lift(100, 5, done=False)]) == {}
+
+
+# --- cardio records -----------------------------------------------------------------------------
+
+
+def run(metres, seconds, session=1, exercise="running", done=True, kind="normal"):
+    """A run (or a row) of `metres` in `seconds`, each one a minute after the one before it."""
+    _clock["minutes"] += 1
+    return SetFact(exercise, session, None, None, seconds, done,
+                   START + timedelta(minutes=_clock["minutes"]), distance_m=metres, kind=kind)
+
+
+def test_the_first_session_of_a_run_is_the_baseline():
+    history = [run(5000, 1500)]
+    assert records_for_new_set(history, run(10000, 2800)) == [], "still the first session"
+    assert records_for_new_set([], run(10000, 2800, session=2)) == []
+
+
+def test_a_longer_run_is_a_distance_record():
+    history = [run(5000, 1500), run(8000, 2500)]
+    hits = records_for_new_set(history, run(9000, 3000, session=2))
+    assert hits == [RecordHit("longest_distance", "running", 9000, None, 8000)]
+
+
+def test_a_run_of_the_same_distance_is_a_tie():
+    history = [run(8000, 2500)]
+    hits = records_for_new_set(history, run(8000, 2600, session=2))
+    assert "longest_distance" not in kinds(hits)
+
+
+def test_a_faster_5k_is_a_record_and_lower_is_better():
+    history = [run(5000, 1500)]  # 25:00 for 5 km, 5:00 a km
+    hits = records_for_new_set(history, run(5000, 1450, session=2))
+    assert hit_of(hits, "fastest_5k") == RecordHit("fastest_5k", "running", 1450, None, 1500)
+    assert hit_of(hits, "best_pace") == RecordHit("best_pace", "running", 290, None, 300)
+    assert "longest_distance" not in kinds(hits), "the same distance is a tie"
+    slower = records_for_new_set(history, run(5000, 1550, session=2))
+    assert slower == [], "a slower 5 km beats nothing"
+
+
+def test_the_5k_time_of_a_longer_run_is_scaled_to_5_km():
+    history = [run(5000, 1500)]
+    hits = records_for_new_set(history, run(10000, 2900, session=2))  # 1450 s per 5 km
+    assert hit_of(hits, "fastest_5k") == RecordHit("fastest_5k", "running", 1450, None, 1500)
+    assert hit_of(hits, "longest_distance").value == 10000
+
+
+def test_the_same_5k_time_is_a_tie():
+    history = [run(5000, 1500)]
+    hits = records_for_new_set(history, run(10000, 3000, session=2))  # 1500 s per 5 km
+    assert kinds(hits) == {"longest_distance"}
+
+
+def test_a_run_under_5_km_sets_no_5k_record_and_is_not_one_to_beat():
+    history = [run(5000, 1500), run(4000, 1000)]  # the 4 km run is faster, but short
+    hits = records_for_new_set(history, run(4999, 1000, session=2))
+    assert "fastest_5k" not in kinds(hits)
+    hits = records_for_new_set(history, run(5000, 1490, session=2))
+    assert hit_of(hits, "fastest_5k").previous == 1500, "the 4 km run gave no 5 km time"
+    assert "best_pace" not in kinds(hits), "the 4 km run's 4:10 a km still stands"
+
+
+def test_best_pace_needs_a_kilometre():
+    history = [run(2000, 600)]  # 5:00 a km
+    sprint = records_for_new_set(history, run(400, 60, session=2))  # 2:30 a km, but 400 m
+    assert sprint == []
+    hits = records_for_new_set(history, run(1000, 290, session=2))
+    assert hits == [RecordHit("best_pace", "running", 290, None, 300)]
+    assert records_for_new_set(history, run(1000, 300, session=2)) == [], "the same pace is a tie"
+
+
+def test_a_run_without_a_time_can_only_be_a_distance_record():
+    history = [run(5000, 1500)]
+    hits = records_for_new_set(history, run(6000, None, session=2))
+    assert hits == [RecordHit("longest_distance", "running", 6000, None, 5000)]
+
+
+def test_a_run_is_not_a_hold():
+    history = [run(5000, 1500)]
+    hits = records_for_new_set(history, run(5000, 1800, session=2))
+    assert hits == [], "longer in time, slower, and no hold"
+
+
+def test_cardio_records_compare_with_the_same_sessions_earlier_runs():
+    history = [run(1000, 300, exercise="rowing-machine-steady"),
+               run(1000, 280, session=2, exercise="rowing-machine-steady")]
+    hits = records_for_new_set(history, run(1000, 280, session=2, exercise="rowing-machine-steady"))
+    assert hits == [], "a repeat of the pace that just set a record is a tie"
+    hits = records_for_new_set(history, run(1000, 275, session=2, exercise="rowing-machine-steady"))
+    assert hits == [RecordHit("best_pace", "rowing-machine-steady", 275, None, 280)]
+
+
+def test_warm_ups_never_set_or_hold_records():
+    history = [run(5000, 1500), run(8000, 2000, kind="warmup"), run(3000, 600, session=2, kind="warmup")]
+    assert records_for_new_set(history, run(9000, 2400, session=2, kind="warmup")) == []
+    hits = records_for_new_set(history, run(6000, 1740, session=2))  # 29:00, 1450 per 5 km
+    assert hit_of(hits, "longest_distance").previous == 5000, "the warm-up's 8 km is not the best"
+    assert hit_of(hits, "fastest_5k").previous == 1500
+    assert hit_of(hits, "best_pace").previous == 300, "the warm-up's 3:20 a km is not the best"
+
+
+def test_warm_ups_never_count_for_strength_records_either():
+    history = [lift(100, 5, session=1), SetFact("squat", 1, 200, 5, None, True, START, kind="warmup")]
+    hits = records_for_new_set(history, lift(105, 5, session=2))
+    assert hit_of(hits, "weight_for_reps").previous == 100
+    warm = SetFact("squat", 2, 150, 5, None, True, START + timedelta(days=1), kind="warmup")
+    assert records_for_new_set(history, warm) == []
+
+
+def test_best_records_of_runs():
+    history = [
+        run(5000, 1500, session=1), run(10000, 2900, session=2), run(1200, 300, session=2),
+        run(400, 60, session=3), run(20000, 7000, session=3, done=False),
+        run(15000, 3000, session=3, kind="warmup"),
+    ]
+    assert best_records(history) == {
+        "running": {"longest_distance": 10000, "fastest_5k": 1450, "best_pace": 250},
+    }
+
+
+# --- records in words ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("kind", "value", "reps", "units", "name", "expected"), [
+    ("fastest_5k", 1450, None, "kg", "Running", "Running: Fastest 5 km: 24:10"),
+    ("fastest_5k", 1450, None, "lb", "Running", "Running: Fastest 5 km: 24:10"),
+    ("longest_distance", 12400, None, "kg", "Running", "Running: Longest run: 12.4 km"),
+    ("longest_distance", 12400, None, "lb", "Treadmill run", "Treadmill run: Longest run: 7.71 mi"),
+    ("longest_distance", 8000, None, "kg", "Rowing machine (steady)",
+     "Rowing machine (steady): Longest row: 8 km"),
+    ("longest_distance", 30000, None, "kg", "Stationary bike (steady)",
+     "Stationary bike (steady): Longest ride: 30 km"),
+    ("longest_distance", 5000, None, "kg", "Elliptical trainer (steady)",
+     "Elliptical trainer (steady): Longest distance: 5 km"),
+    ("best_pace", 292, None, "kg", "Running", "Running: Best pace: 4:52 /km"),
+    ("best_pace", 292, None, "lb", "Running", "Running: Best pace: 7:50 /mi"),
+    ("weight_for_reps", 100, 5, "kg", "Squat", "Squat: Heaviest for reps: 100 kg × 5"),
+    ("weight_for_reps", 100, 5, "lb", "Squat", "Squat: Heaviest for reps: 220.5 lb × 5"),
+    ("e1rm", 116.7, 5, "kg", "Squat", "Squat: Best estimated 1RM: 116.7 kg"),
+    ("session_volume", 1500, None, "kg", "Squat", "Squat: Most volume in a session: 1,500 kg"),
+    ("longest_hold", 45, None, "kg", "Plank", "Plank: Longest hold: 45 s"),
+    ("longest_hold", 95, None, "kg", "Plank", "Plank: Longest hold: 1:35"),
+])
+def test_every_kind_of_record_in_words(kind, value, reps, units, name, expected):
+    assert record_text(kind, value, reps, units, name) == expected
+    assert record_text(kind, value, reps, units, name, new=True) == f"New record! {expected}"
+
+
+def test_the_activity_comes_from_the_name():
+    assert [activity(n) for n in ("Treadmill run intervals", "Air bike sprints", "Ski erg intervals",
+                                  "Brisk walk", "Treadmill incline walk", "Rowing machine intervals")] == [
+        "run", "ride", None, "walk", "walk", "row"]

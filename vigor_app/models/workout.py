@@ -80,9 +80,12 @@ class SessionExercise(SQLModel, table=True):
 class WorkoutSet(SQLModel, table=True):
     __tablename__ = "workout_sets"
     __table_args__ = (
-        Index("ix_workout_sets_user_exercise_completed", "user_id", "exercise_id", "completed_at"),
+        # Covering indexes: the progress reads take what they need from the index alone
+        # (an exercise's sets of a person; a window of sessions' sets, for the weekly volume).
+        Index("ix_workout_sets_user_exercise_session", "user_id", "exercise_id", "session_id", "done", "kind",
+              "weight_kg", "reps", "seconds", "distance_m"),
         Index("ix_workout_sets_entry_position", "session_exercise_id", "position"),
-        Index("ix_workout_sets_session", "session_id"),
+        Index("ix_workout_sets_session_exercise", "session_id", "exercise_id", "done", "kind", "weight_kg", "reps"),
     )
 
     id: int | None = Field(default=None, primary_key=True)
@@ -109,7 +112,7 @@ class PersonalRecord(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     user_id: int = Field(sa_column=_fk("users.id"))
     exercise_id: str = Field(max_length=80)
-    kind: str = Field(max_length=32)  # weight_for_reps | e1rm | session_volume | longest_hold
+    kind: str = Field(max_length=32)  # records.KINDS: weight_for_reps, e1rm, ..., fastest_5k, best_pace
     reps: int | None = Field(default=None)
     value: float
     previous: float | None = Field(default=None)

@@ -1,4 +1,5 @@
-"""Progress: interactive charts of strength, volume, consistency and body metrics; records."""
+"""Progress: interactive charts of strength (distance and pace for cardio), volume, consistency and
+body metrics; records."""
 
 from __future__ import annotations
 
@@ -33,8 +34,8 @@ def _axes() -> list[rx.Component]:
             rx.recharts.y_axis(), rx.recharts.graphing_tooltip(), rx.recharts.legend()]
 
 
-def _strength() -> rx.Component:
-    picker = rx.vstack(
+def _picker() -> rx.Component:
+    return rx.vstack(
         rx.el.label("Exercise", html_for="progress-exercise", class_name="vigor-label"),
         rx.el.select(rx.foreach(S.exercise_options, lambda o: rx.el.option(o["name"], value=o["id"])),
                      id="progress-exercise", value=S.exercise, on_change=S.choose_exercise,
@@ -42,6 +43,9 @@ def _strength() -> rx.Component:
         rx.cond(S.exercise != "", rx.link("Every workout of this exercise", href="/history/exercise?id=" + S.exercise, size="2")),
         spacing="1",
     )
+
+
+def _strength() -> rx.Component:
     chart = rx.recharts.line_chart(
         rx.recharts.line(data_key="e1rm", name="Estimated 1RM", stroke=PALETTE[0], stroke_width=2),
         rx.recharts.line(data_key="top", name="Top set", stroke=PALETTE[1], stroke_width=2),
@@ -51,7 +55,53 @@ def _strength() -> rx.Component:
     return _chart_card("Strength", rx.text("Estimated one-rep max (Epley: weight × (1 + reps ÷ 30)) and your "
                                            "heaviest set, per workout, in ", S.units, ".", size="2",
                                            color_scheme="gray"),
-                       chart, S.strength.length() == 0, "Log a few workouts to see your strength grow.", picker)
+                       chart, S.strength.length() == 0, "Log a few workouts to see your strength grow.", _picker())
+
+
+# Recharts formatters (JavaScript): a pace in minutes (4.87) as a clock reads it (4:52); a
+# tooltip shows the point's own text ("4:52 /km", "5.2 km") rather than the plotted number.
+PACE_TICK = ("(v) => { const s = Math.round(v * 60); "
+             "return Math.floor(s / 60) + ':' + String(s % 60).padStart(2, '0'); }")
+
+
+def _tooltip_text(key: str) -> rx.Component:
+    formatter = rx.vars.FunctionStringVar.create(
+        f"((value, name, item) => (item && item.payload && item.payload.{key}) || value)")
+    return rx.recharts.graphing_tooltip(custom_attrs={"formatter": formatter})
+
+
+def _cardio_chart(chart, data_key: str, name: str, color: str, tooltip_key: str, **y_axis) -> rx.Component:
+    return chart(
+        rx.recharts.cartesian_grid(stroke_dasharray="3 3", opacity=0.4),
+        rx.recharts.x_axis(data_key="x"),
+        rx.recharts.y_axis(**y_axis),
+        _tooltip_text(tooltip_key),
+        rx.recharts.legend(),
+        (rx.recharts.bar(data_key=data_key, name=name, fill=color) if chart is rx.recharts.bar_chart else
+         rx.recharts.line(data_key=data_key, name=name, stroke=color, stroke_width=2, connect_nulls=True)),
+        data=S.cardio_points, width="100%", height=220,
+    )
+
+
+def _cardio() -> rx.Component:
+    bests = rx.flex(
+        rx.foreach(S.cardio_bests, lambda line: rx.badge(rx.icon("trophy", size=14), line, size="2",
+                                                          variant="soft")),
+        spacing="2", wrap="wrap",
+    )
+    charts = rx.vstack(
+        rx.heading("Distance per workout (", S.distance_unit, ")", size="3", as_="h3"),
+        _cardio_chart(rx.recharts.bar_chart, "distance", "Distance", PALETTE[2], "distance_text"),
+        rx.heading("Average pace (minutes per ", S.distance_unit, "; lower is faster)", size="3", as_="h3"),
+        _cardio_chart(rx.recharts.line_chart, "pace", "Pace", PALETTE[0], "pace_text",
+                      tick_formatter=PACE_TICK, ticks=S.pace_ticks.to(list), domain=S.pace_domain, interval=0,
+                      width=48),
+        spacing="2", width="100%",
+    )
+    return _chart_card("Cardio", rx.text("Distance and pace per workout, in ", S.distance_unit, ". ",
+                                         S.cardio_totals, ".", size="2", color_scheme="gray"),
+                       charts, S.cardio_points.length() == 0, "Log a run or a row to see it here.",
+                       _picker(), bests)
 
 
 def _volume() -> rx.Component:
@@ -139,7 +189,7 @@ def _records() -> rx.Component:
                 rx.icon("trophy", size=16, color=rx.color("accent", 9)),
                 rx.text(rx.text.strong(r["name"]), " — ", r["kind"], ": ", r["value"]),
                 rx.spacer(),
-                rx.text(r["on"], size="1", color_scheme="gray"),
+                rx.text(r["on"], size="1", color_scheme="gray", white_space="nowrap"),
                 width="100%", align="center",
             )),
             spacing="2",
@@ -154,8 +204,8 @@ def _records() -> rx.Component:
           nav=NavItem("Progress", "trending-up", order=70))
 def progress_page() -> rx.Component:
     return rx.vstack(
-        page_header("Progress", "Strength, volume, consistency and your body, over time."),
-        _strength(),
+        page_header("Progress", "Strength, cardio, volume, consistency and your body, over time."),
+        rx.cond(S.cardio, _cardio(), _strength()),
         rx.grid(_volume(), _sessions(), columns=rx.breakpoints(initial="1", lg="2"), spacing="4", width="100%"),
         _records(),
         _body(),

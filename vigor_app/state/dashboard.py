@@ -9,6 +9,7 @@ from vigor_app.services.admin import membership
 from vigor_app.services.coach import history as coach_history
 from vigor_app.services.plans import profiles
 from vigor_app.services.training import dashboard, workout_sessions, workout_views
+from vigor_app.services.training.record_words import record_text
 from vigor_app.state.auth import AuthState
 
 
@@ -54,8 +55,8 @@ class DashboardState(AuthState):
         self.current_streak, self.longest_streak = summary.current_streak, summary.longest_streak
         self.week_sessions, self.week_target = summary.week_sessions, summary.week_target
         self.total_workouts = summary.total_workouts
-        self.records = [f"{r.exercise_name}: {r.value:g}" + (f" × {r.reps}" if r.reps else "")
-                        + f" ({r.kind.replace('_', ' ')})" for r in summary.recent_records]
+        self.records = [record_text(r.kind, r.value, r.reps, summary.units, r.exercise_name)
+                        for r in summary.recent_records]
         self.open_session = summary.open_session.name if summary.open_session else ""
         self.allowance_percent = membership.overview(user.id).highest_percent
         latest = coach_history.latest_from_coach(user.id)

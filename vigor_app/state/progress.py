@@ -1,4 +1,5 @@
-"""The Progress page: strength over time, weekly volume, consistency, body metrics, records."""
+"""The Progress page: strength over time (distance and pace for a run or a row), weekly volume,
+consistency, body metrics, records."""
 
 from __future__ import annotations
 
@@ -10,14 +11,12 @@ import reflex as rx
 from vigor_app.services.accounts.sessions import CurrentUser
 from vigor_app.services.errors import ValidationError
 from vigor_app.services.plans import profiles
-from vigor_app.services.training import body_metrics, progress
-from vigor_app.services.units import one_decimal
+from vigor_app.services.training import body_metrics, cardio_progress, progress
+from vigor_app.services.training.record_words import record_amount, record_label, record_line
+from vigor_app.services.units import distance_text, distance_unit, one_decimal
 from vigor_app.services.vocabulary_labels import label
 from vigor_app.state.arguments import form_field, text
 from vigor_app.state.auth import AuthState
-
-RECORD_KINDS = {"weight_for_reps": "Heaviest for reps", "e1rm": "Best estimated 1RM",
-                "session_volume": "Most volume in a session", "longest_hold": "Longest hold"}
 
 
 class ProgressState(AuthState):
@@ -25,6 +24,14 @@ class ProgressState(AuthState):
     exercise: str = ""
     exercise_options: list[dict[str, str]] = []
     strength: list[dict[str, Any]] = []
+    cardio: bool = False  # the chosen exercise is logged with a distance: distance and pace charts
+    cardio_points: list[dict[str, Any]] = []
+    pace_ticks: list[float] = []  # minutes, a clock's round steps apart; the ends are the axis' domain
+    pace_domain: list[float] = [0.0, 10.0]
+    cardio_bests: list[str] = []  # "Fastest 5 km: 24:10"
+    cardio_totals: str = ""  # "This week 12.4 km · this month 48.2 km"
+    distance_unit: str = "km"
+    _cardio_ids: list[str] = []
     volume: list[dict[str, Any]] = []
     volume_groups: list[dict[str, str]] = []
     sessions: list[dict[str, Any]] = []
@@ -34,16 +41,32 @@ class ProgressState(AuthState):
     metric_errors: dict[str, str] = {}
     metric_date: str = ""
 
-    def _load_strength(self, user_id: int) -> None:
+    def _load_exercise(self, user_id: int) -> None:
+        self.strength, self.cardio_points, self.cardio_bests, self.cardio_totals = [], [], [], ""
+        self.cardio = self.exercise in self._cardio_ids
         if not self.exercise:
-            self.strength = []
+            return
+        if self.cardio:
+            self._load_cardio(user_id)
             return
         series = progress.strength_series(user_id, self.exercise)
         self.strength = [{"x": p["x"], "e1rm": one_decimal(p.get("e1rm_kg"), self.units),
                           "top": one_decimal(p.get("top_weight_kg"), self.units)} for p in series.points]
 
+    def _load_cardio(self, user_id: int) -> None:
+        series = cardio_progress.cardio_series(user_id, self.exercise)
+        self.cardio_points = cardio_progress.chart_points(series, self.units)
+        self.pace_ticks = cardio_progress.pace_ticks(self.cardio_points)
+        if self.pace_ticks:
+            self.pace_domain = [self.pace_ticks[0], self.pace_ticks[-1]]
+        self.cardio_bests = [record_line(kind, value, None, self.units, series.name)
+                             for kind, value in series.bests.items()]
+        totals = cardio_progress.distance_totals(user_id, self.exercise)
+        self.cardio_totals = (f"This week {distance_text(totals.week_m, self.units)} · "
+                              f"this month {distance_text(totals.month_m, self.units)}")
+
     def _load_body(self, user_id: int) -> None:
-        series = progress.body_series(user_id)
+        series = body_metrics.body_series(user_id)
         self.body = [{"x": p["x"], "weight": one_decimal(p.get("weight_kg"), self.units),
                       "waist": p.get("waist_cm"), "body_fat": p.get("body_fat_pct")} for p in series.points]
 
@@ -53,11 +76,13 @@ class ProgressState(AuthState):
         if user is None:
             return
         self.units = profiles.get_profile(user.id).units
+        self.distance_unit = distance_unit(self.units)
         options = progress.exercise_options(user.id)
         self.exercise_options = [{"id": o.exercise_id, "name": o.name} for o in options]
+        self._cardio_ids = [o.exercise_id for o in options if o.distance]
         if self.exercise not in {o.exercise_id for o in options}:
             self.exercise = progress.chart_default(options)
-        self._load_strength(user.id)
+        self._load_exercise(user.id)
         volume = progress.weekly_volume_by_muscle(user.id)
         self.volume_groups = [{"key": g, "name": label(g)} for g in volume.groups]
         self.volume = [{"x": p["week"], **{g: p.get(g, 0) for g in volume.groups}} for p in volume.points]
@@ -66,10 +91,8 @@ class ProgressState(AuthState):
         self.sessions = [{"x": p["week"], "sessions": p["sessions"], "target": p["target"]} for p in weekly.points]
         self._load_body(user.id)
         self.records = [
-            {"name": r.exercise_name, "kind": RECORD_KINDS.get(r.kind, r.kind), "on": r.achieved_on,
-             "value": (f"{r.value:g} s" if r.kind == "longest_hold" else
-                       f"{one_decimal(r.value, self.units):g} {self.units}" + (f" × {r.reps}" if r.kind == "weight_for_reps"
-                                                                         and r.reps else ""))}
+            {"name": r.exercise_name, "kind": record_label(r.kind, r.exercise_name), "on": r.achieved_on,
+             "value": record_amount(r.kind, r.value, r.reps, self.units)}
             for r in progress.records_list(user.id)
         ]
         self.metric_date = date.today().isoformat()
@@ -81,7 +104,7 @@ class ProgressState(AuthState):
         if user is None or wanted not in {o["id"] for o in self.exercise_options}:
             return
         self.exercise = wanted
-        self._load_strength(user.id)
+        self._load_exercise(user.id)
 
     @rx.event
     def log_metrics(self, form_data: dict):

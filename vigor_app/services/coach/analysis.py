@@ -42,7 +42,7 @@ from vigor_app.services.training import records, set_kinds, streaks, suggestions
 from vigor_app.services.training.progress import exercise_names, person
 from vigor_app.services.units import mass_text
 
-RECORD_ORDER = (records.WEIGHT_FOR_REPS, records.E1RM, records.SESSION_VOLUME, records.LONGEST_HOLD)
+RECORD_ORDER = records.KINDS
 MAX_RECORD_LINES = 6
 HARDER_THAN_PLANNED = 0.5
 EASIER_THAN_PLANNED = 1.0
@@ -148,7 +148,7 @@ def _records(session: Session, user_id: int, session_id: int) -> list[PersonalRe
     best: dict[tuple[str, str, int | None], PersonalRecord] = {}
     for record in rows:
         key = (record.exercise_id, record.kind, record.reps)
-        if key not in best or record.value > best[key].value:
+        if key not in best or records.better(record.kind, record.value, best[key].value):
             best[key] = record
     return list(best.values())
 
@@ -226,8 +226,9 @@ def post_workout_analysis(user_id: int, session_id: int) -> str:
                                                  if r.kind in RECORD_ORDER else 9, r.reps or 0))
     for record in ordered[:MAX_RECORD_LINES]:
         was = record_previous_text(record.kind, record.previous, units)
-        improved.append(f"New record - **{names[record.exercise_id]}**: "
-                        f"{record_value_text(record.kind, record.value, record.reps, units)}"
+        name = names[record.exercise_id]
+        improved.append(f"New record - **{name}**: "
+                        f"{record_value_text(record.kind, record.value, record.reps, units, name)}"
                         + (f" (was {was})" if was else "") + ".")
     if len(ordered) > MAX_RECORD_LINES:
         improved.append(f"...and {len(ordered) - MAX_RECORD_LINES} more records.")

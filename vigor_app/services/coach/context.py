@@ -166,7 +166,7 @@ class CoachContext:
             lines.append(f"- and {len(sessions) - TEXT_SESSIONS} earlier sessions")
         if self.records:
             lines.append("Recent records: " + "; ".join(
-                f"{r.exercise_name}: {record_value_text(r.kind, r.value, r.reps, units)} "
+                f"{r.exercise_name}: {record_value_text(r.kind, r.value, r.reps, units, r.exercise_name)} "
                 f"({r.achieved_on})" for r in self.records) + ".")
         else:
             lines.append("Recent records: none yet.")

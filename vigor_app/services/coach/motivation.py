@@ -58,7 +58,7 @@ def _pick(variants: tuple[str, ...], day: date) -> str:
 
 
 def _value_text(record: RecordView, units: str) -> str:
-    return record_value_text(record.kind, record.value, record.reps, units)
+    return record_value_text(record.kind, record.value, record.reps, units, record.exercise_name)
 
 
 def recent_record(context: CoachContext, days: int = RECENT_RECORD_DAYS) -> RecordView | None:

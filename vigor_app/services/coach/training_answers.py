@@ -94,8 +94,8 @@ def progress_answer(user_id: int, context: CoachContext,
         lines = []
         for record in context.records:
             was = record_previous_text(record.kind, record.previous, units)
-            lines.append(f"- {day_text(record.achieved_on)}: **{record.exercise_name}** - "
-                         f"{record_value_text(record.kind, record.value, record.reps, units)}"
+            what = record_value_text(record.kind, record.value, record.reps, units, record.exercise_name)
+            lines.append(f"- {day_text(record.achieved_on)}: **{record.exercise_name}** - {what}"
                          + (f" (was {was})" if was else ""))
         out.append("**Recent records**\n" + "\n".join(lines))
     else:

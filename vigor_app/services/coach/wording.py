@@ -9,6 +9,7 @@ from __future__ import annotations
 from datetime import date
 
 from vigor_app.services.training import records
+from vigor_app.services.training.record_words import record_amount, record_label
 from vigor_app.services.units import mass_text, weight_text
 
 
@@ -32,27 +33,27 @@ def set_text(weight_kg: float | None, reps: int | None, seconds: int | None, uni
     return amount or "done"
 
 
-def record_value_text(kind: str, value: float, reps: int | None, units: str) -> str:
-    """What a record is, in words: "estimated 1RM 116.7 kg", "100 kg × 5", ..."""
+def record_value_text(kind: str, value: float, reps: int | None, units: str, exercise_name: str = "") -> str:
+    """What a record is, in words: "estimated 1RM 116.7 kg", "100 kg × 5", "longest hold 45 s",
+    "fastest 5 km 24:10", "longest run 12.4 km", "best pace 4:52 /km"... (the figures as
+    ``record_words`` writes them everywhere)."""
     if kind == records.E1RM:
         return f"estimated 1RM {weight_text(value, units)}"
     if kind == records.WEIGHT_FOR_REPS:
         return f"{weight_text(value, units)} × {reps}" if reps else weight_text(value, units)
     if kind == records.SESSION_VOLUME:
         return f"session volume {mass_text(value, units)}"
-    if kind == records.LONGEST_HOLD:
-        return f"longest hold {value:g} s"
+    if kind in records.KINDS:
+        return f"{record_label(kind, exercise_name).lower()} {record_amount(kind, value, reps, units)}"
     return f"{kind.replace('_', ' ')} {value:g}"
 
 
 def record_previous_text(kind: str, previous: float | None, units: str) -> str:
     if previous is None:
         return ""
-    if kind == records.SESSION_VOLUME:
-        return mass_text(previous, units)
-    if kind == records.LONGEST_HOLD:
-        return f"{previous:g} s"
-    return weight_text(previous, units)
+    if kind in (records.E1RM, records.WEIGHT_FOR_REPS):
+        return weight_text(previous, units)
+    return record_amount(kind, previous, None, units)
 
 
 def day_text(iso_day: str) -> str:

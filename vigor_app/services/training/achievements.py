@@ -21,11 +21,15 @@ from vigor_app.services.training import milestones, set_kinds, streaks
 
 def stats(session: Session, user_id: int, now: datetime) -> milestones.Stats:
     finished = session.exec(
-        select(WorkoutSession.started_at, WorkoutSession.duration_seconds, WorkoutSession.timezone)
+        select(WorkoutSession.id, WorkoutSession.started_at, WorkoutSession.duration_seconds,
+               WorkoutSession.timezone)
         .where(WorkoutSession.user_id == user_id, WorkoutSession.status == SESSION_FINISHED)
     ).all()
-    facts = [streaks.SessionFact(started_at=at, duration_seconds=seconds or 0, timezone=zone)
-             for at, seconds, zone in finished]
+    logged = streaks.logged_seconds(session, user_id, (sid or 0 for sid, _, seconds, _ in finished
+                                                      if streaks.is_short(seconds)))
+    facts = [streaks.SessionFact(started_at=at, duration_seconds=max(seconds or 0, logged.get(sid or 0, 0)),
+                                 timezone=zone)
+             for sid, at, seconds, zone in finished]
     profile = session.exec(select(FitnessProfile.timezone).where(FitnessProfile.user_id == user_id)).first()
     lifted = session.exec(
         select(func.coalesce(func.sum(col(WorkoutSet.weight_kg) * col(WorkoutSet.reps)), 0))

@@ -1,10 +1,13 @@
-"""Body weight and measurements, one entry per day (a second entry that day updates it)."""
+"""Body weight and measurements, one entry per day (a second entry that day updates it), and
+the Progress page's series of them."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
+from typing import Any
 
+import sqlalchemy
 from sqlmodel import col, select
 
 from vigor_app import db
@@ -87,3 +90,35 @@ def delete(user_id: int, entry_id: int) -> None:
         if row is None or row.user_id != user_id:
             raise NotFound("That measurement does not exist.")
         session.delete(row)
+
+
+# --- the chart ----------------------------------------------------------------------------
+
+BODY_FIELDS: tuple[str, ...] = tuple(FIELDS)
+
+
+@dataclass(frozen=True)
+class BodySeries:
+    """Body metrics by day (oldest first). ``fields`` lists the metrics with any value;
+    every point carries every field in ``BODY_FIELDS`` (None where not measured that day)."""
+
+    fields: list[str]
+    points: list[dict[str, Any]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def body_series(user_id: int) -> BodySeries:
+    """Every measurement of the person, by day, for a chart (on (user_id, measured_on))."""
+    columns = [getattr(BodyMetric, name) for name in BODY_FIELDS]
+    with db.read_only() as session:
+        rows = session.execute(
+            sqlalchemy.select(col(BodyMetric.measured_on), *columns)
+            .where(col(BodyMetric.user_id) == user_id)
+            .order_by(col(BodyMetric.measured_on))
+        ).all()
+    points = [{"x": row[0].isoformat(), **dict(zip(BODY_FIELDS, row[1:], strict=True))}
+              for row in rows]
+    present = [name for name in BODY_FIELDS if any(p[name] is not None for p in points)]
+    return BodySeries(fields=present, points=points)

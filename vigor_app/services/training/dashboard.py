@@ -1,9 +1,10 @@
 """The home screen in one call: what to train today, streaks, this week, records, totals.
 
-`summary` runs five indexed queries in one read-only session: the profile, the active
+`summary` runs six indexed queries in one read-only session: the profile, the active
 plan, the person's finished sessions (start, duration, zone, plan day: a narrow row each,
-which also gives the streaks, this week's count and the total), the open session, and the
-five newest records.
+which also gives the streaks, this week's count and the total), the time logged in the sets
+of the few sessions shorter than a streak's 15 minutes (``streaks.logged_seconds``), the open
+session, and the five newest records.
 
 Which plan day is **today's** (in the person's current zone):
 
@@ -98,6 +99,7 @@ class DashboardSummary:
 class _Done:
     """A finished session, as narrow as the dashboard needs it."""
 
+    id: int
     started_at: datetime
     duration_seconds: int
     timezone: str
@@ -107,13 +109,13 @@ class _Done:
 
 def _finished(session: Session, user_id: int) -> list[_Done]:
     rows = session.execute(
-        sqlalchemy.select(col(WorkoutSession.started_at), col(WorkoutSession.duration_seconds),
-                          col(WorkoutSession.timezone), col(WorkoutSession.plan_id),
-                          col(WorkoutSession.plan_day_index))
+        sqlalchemy.select(col(WorkoutSession.id), col(WorkoutSession.started_at),
+                          col(WorkoutSession.duration_seconds), col(WorkoutSession.timezone),
+                          col(WorkoutSession.plan_id), col(WorkoutSession.plan_day_index))
         .where(col(WorkoutSession.user_id) == user_id,
                col(WorkoutSession.status) == SESSION_FINISHED)
     ).all()
-    return [_Done(r[0], r[1] or 0, r[2], r[3], r[4]) for r in rows]
+    return [_Done(r[0], r[1], r[2] or 0, r[3], r[4], r[5]) for r in rows]
 
 
 def _open(session: Session, user_id: int) -> OpenSession | None:
@@ -179,12 +181,15 @@ def summary(user_id: int, now: datetime | None = None) -> DashboardSummary:
         who = person(session, user_id)
         plan = _active_plan(session, user_id)
         finished = _finished(session, user_id)
+        logged = streaks.logged_seconds(session, user_id,
+                                        (s.id for s in finished if streaks.is_short(s.duration_seconds)))
         open_session = _open(session, user_id)
         latest_records = recent_records(session, user_id, RECENT_RECORDS, who.timezone)
 
     today = streaks.local_date(now, who.timezone)
     monday = streaks.week_start(today)
-    facts = [streaks.SessionFact(s.started_at, s.duration_seconds, s.timezone) for s in finished]
+    facts = [streaks.SessionFact(s.started_at, max(s.duration_seconds, logged.get(s.id, 0)), s.timezone)
+             for s in finished]
     floor = local_midnight(monday, who.timezone) - WINDOW_SLACK  # skip old sessions cheaply
     this_week = [s for s in finished
                  if floor <= s.started_at <= now

@@ -1,4 +1,5 @@
-"""Progress charts: strength over time, weekly volume and sessions, body metrics, records.
+"""Progress charts: strength over time, weekly volume and sessions, records (cardio in
+``cardio_progress``, body metrics in ``body_metrics``).
 
 Every function takes the person's `user_id` first and only reads that person's rows. Series
 come as plain dataclasses whose ``points`` are lists of dicts keyed ``"x"`` (the label of
@@ -24,7 +25,10 @@ via ``Exercise.groups``). **Tonnage** is weight x reps summed over done sets wit
 
 Queries stay on indexed paths: sessions by (user_id, started_at) and (user_id, status), sets
 by session_id and by (user_id, exercise_id), entries by (user_id, exercise_id), records by
-(user_id, achieved_at), body metrics by (user_id, measured_on).
+(user_id, achieved_at). The two indexes of sets cover what these reads take from a set (see
+``models.workout.WorkoutSet``), and a series comes back from the database grouped (a few
+rows per session, not one per set): with years of history each read stays well under 20 ms
+(bench/progress.py).
 """
 
 from __future__ import annotations
@@ -41,7 +45,6 @@ from sqlmodel import Session, col, select
 from vigor_app import db
 from vigor_app.clock import as_utc, utcnow
 from vigor_app.models import (
-    BodyMetric,
     FitnessProfile,
     PersonalRecord,
     WorkoutSession,
@@ -51,13 +54,10 @@ from vigor_app.models.workout import SESSION_FINISHED
 from vigor_app.services.catalogue import catalogue
 from vigor_app.services.catalogue import store as catalogue_store
 from vigor_app.services.training import records, set_kinds
-from vigor_app.services.training.streaks import local_date, week_start, zone
+from vigor_app.services.training.streaks import ID_CHUNK, local_date, week_start, zone
 from vigor_app.services.vocabulary import MAJOR_GROUPS, STRENGTH_PATTERNS
 
 GROUPS: tuple[str, ...] = tuple(MAJOR_GROUPS)
-BODY_FIELDS: tuple[str, ...] = (
-    "weight_kg", "body_fat_pct", "waist_cm", "chest_cm", "arms_cm", "thighs_cm",
-)
 MAX_WEEKS = 260
 MAX_RECORDS = 100
 # Zones differ from UTC by at most 14 hours; a day of slack on each side of a window is
@@ -93,7 +93,10 @@ def exercise_names(session: Session, user_id: int, exercise_ids: Iterable[str]) 
     ones, see `catalogue_store`), else the id made readable: an id that names nobody's
     exercise and another person's custom exercise read the same."""
     wanted = set(exercise_ids)
-    names = catalogue_store.names(session, user_id, wanted)
+    return _readable(catalogue_store.names(session, user_id, wanted), wanted)
+
+
+def _readable(names: dict[str, str], wanted: set[str]) -> dict[str, str]:
     for exercise_id in wanted - set(names):
         names[exercise_id] = str(exercise_id).replace("-", " ").capitalize()
     return names
@@ -125,6 +128,7 @@ class ExerciseOption:
     name: str
     times_logged: int  # sessions that had the exercise
     loaded: bool = False  # done with added weight at least once: a strength chart has an e1RM line
+    distance: bool = False  # logged with a distance (the catalogue's "distance" tag): a cardio chart
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -139,9 +143,11 @@ def exercise_options(user_id: int) -> list[ExerciseOption]:
             .where(WorkoutSet.user_id == user_id, set_kinds.counted())
             .group_by(WorkoutSet.exercise_id)
         ).all()
-        names = exercise_names(session, user_id, (r[0] for r in rows))
-    options = [ExerciseOption(exercise_id, names[exercise_id], count, bool(heaviest and heaviest > 0))
-               for exercise_id, count, heaviest in rows]
+        usable = catalogue_store.usable_exercises(session, user_id, [r[0] for r in rows])
+    names = _readable({i: e.name for i, e in usable.items()}, {r[0] for r in rows})
+    cardio = {i for i, e in usable.items() if e.distance}
+    options = [ExerciseOption(exercise_id, names[exercise_id], count, bool(heaviest and heaviest > 0),
+                              exercise_id in cardio) for exercise_id, count, heaviest in rows]
     return sorted(options, key=lambda o: (-o.times_logged, o.name.casefold()))
 
 
@@ -178,47 +184,49 @@ def strength_series(
     """Best estimated 1RM and top set per finished session of `exercise_id`.
 
     `since` (a UTC datetime, or a date in the person's zone) leaves out earlier sessions.
+    The database hands back one row per session and weight (sets counted and summed there),
+    a few rows a session rather than one per set.
     """
     with db.read_only() as session:
         name = exercise_names(session, user_id, [exercise_id])[exercise_id]
+        reps, started_at, timezone = col(WorkoutSet.reps), col(WorkoutSession.started_at), col(WorkoutSession.timezone)
         query = (
-            sqlalchemy.select(col(WorkoutSet.session_id), col(WorkoutSet.reps),
-                              col(WorkoutSet.weight_kg), col(WorkoutSet.seconds),
-                              col(WorkoutSession.started_at), col(WorkoutSession.timezone))
+            sqlalchemy.select(col(WorkoutSet.session_id), col(WorkoutSet.weight_kg), func.count(), func.max(reps),
+                              func.max(case((reps.between(1, records.MAX_E1RM_REPS), reps))),
+                              func.max(col(WorkoutSet.seconds)), func.sum(reps), started_at, timezone)
             .join(WorkoutSession, col(WorkoutSession.id) == col(WorkoutSet.session_id))
             .where(col(WorkoutSet.user_id) == user_id, col(WorkoutSet.exercise_id) == exercise_id,
                    set_kinds.counted(), col(WorkoutSession.user_id) == user_id,
                    col(WorkoutSession.status) == SESSION_FINISHED)
+            .group_by(col(WorkoutSet.session_id), col(WorkoutSet.weight_kg), started_at, timezone)
         )
         if since is not None:
             if not isinstance(since, datetime):
                 since = local_midnight(since, person(session, user_id).timezone)
-            query = query.where(col(WorkoutSession.started_at) >= as_utc(since))
+            query = query.where(started_at >= as_utc(since))
         rows = session.execute(query).all()
 
     by_session: dict[int, dict[str, Any]] = {}
-    for session_id, reps, weight, seconds, started_at, timezone in rows:
+    for session_id, weight, count, most_reps, estimable_reps, most_seconds, total_reps, at, zone_name in rows:
         point = by_session.get(session_id)
         if point is None:
             point = by_session[session_id] = {
-                "x": local_date(started_at, timezone).isoformat(), "session_id": session_id,
+                "x": local_date(at, zone_name).isoformat(), "session_id": session_id,
                 "e1rm_kg": None, "top_weight_kg": None, "top_reps": None, "max_reps": None,
-                "max_seconds": None, "volume_kg": 0.0, "sets": 0, "_at": started_at,
+                "max_seconds": None, "volume_kg": 0.0, "sets": 0, "_at": at,
             }
-        point["sets"] += 1
-        if reps:
-            point["max_reps"] = max(point["max_reps"] or 0, reps)
-        if seconds:
-            point["max_seconds"] = max(point["max_seconds"] or 0, seconds)
+        point["sets"] += count
+        if most_reps:
+            point["max_reps"] = max(point["max_reps"] or 0, most_reps)
+        if most_seconds:
+            point["max_seconds"] = max(point["max_seconds"] or 0, most_seconds)
         if weight and weight > 0:
-            estimate = records.estimated_1rm(weight, reps or 0)
+            estimate = records.estimated_1rm(weight, estimable_reps or 0)
             if estimate > 0 and estimate > (point["e1rm_kg"] or 0.0):
                 point["e1rm_kg"] = estimate
-            top = (point["top_weight_kg"] or 0.0, point["top_reps"] or 0)
-            if (weight, reps or 0) > top:
-                point["top_weight_kg"], point["top_reps"] = weight, reps
-            if reps:
-                point["volume_kg"] += weight * reps
+            if (weight, most_reps or 0) > (point["top_weight_kg"] or 0.0, point["top_reps"] or 0):
+                point["top_weight_kg"], point["top_reps"] = weight, most_reps
+            point["volume_kg"] += weight * (total_reps or 0)
     points = sorted(by_session.values(), key=lambda p: (p["_at"], p["session_id"]))
     for point in points:
         del point["_at"]
@@ -265,21 +273,24 @@ def weekly_volume_by_muscle(
         in_window = _finished_between(start, end, user_id)
         week_of = {
             session_id: week_start(local_date(started_at, session_zone))
-            for session_id, started_at, session_zone in session.exec(
-                select(WorkoutSession.id, WorkoutSession.started_at, WorkoutSession.timezone)
-                .where(*in_window)
+            for session_id, started_at, session_zone in session.connection().execute(
+                sqlalchemy.select(col(WorkoutSession.id), col(WorkoutSession.started_at),
+                                  col(WorkoutSession.timezone)).where(*in_window)
             ).all()
         }
-        # One row per (session, exercise): sets are counted and summed by the database.
+        # One row per (session, exercise): sets are counted and summed by the database, read by
+        # the window's session ids (the person's own: their sets are theirs) on the sets'
+        # session index, rather than by scanning all of the person's sets; a year is some
+        # 2,000 rows, taken as the driver gives them (no ORM rows).
         lifted = case((col(WorkoutSet.weight_kg) > 0, col(WorkoutSet.weight_kg) * col(WorkoutSet.reps)),
                       else_=0.0)
-        rows = session.exec(
-            select(WorkoutSet.session_id, WorkoutSet.exercise_id, func.count(),
-                   func.coalesce(func.sum(lifted), 0.0))
-            .join(WorkoutSession, col(WorkoutSession.id) == col(WorkoutSet.session_id))
-            .where(*in_window, WorkoutSet.user_id == user_id, set_kinds.counted())
+        ids = list(week_of)
+        rows = [row for first in range(0, len(ids), ID_CHUNK) for row in session.connection().execute(
+            sqlalchemy.select(col(WorkoutSet.session_id), col(WorkoutSet.exercise_id), func.count(),
+                              func.coalesce(func.sum(lifted), 0.0))
+            .where(col(WorkoutSet.session_id).in_(ids[first:first + ID_CHUNK]), set_kinds.counted())
             .group_by(col(WorkoutSet.session_id), col(WorkoutSet.exercise_id))
-        ).all() if week_of else []
+        ).all()]
 
     points: dict[date, dict[str, Any]] = {
         m: {"x": m.isoformat(), "week": week_label(m), **dict.fromkeys(GROUPS, 0),
@@ -359,35 +370,6 @@ def sessions_per_week(
          "met": counts[m] >= target}
         for m in mondays
     ])
-
-
-# --- body metrics -------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class BodySeries:
-    """Body metrics by day (oldest first). ``fields`` lists the metrics with any value;
-    every point carries every field in ``BODY_FIELDS`` (None where not measured that day)."""
-
-    fields: list[str]
-    points: list[dict[str, Any]]
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-def body_series(user_id: int) -> BodySeries:
-    columns = [getattr(BodyMetric, name) for name in BODY_FIELDS]
-    with db.read_only() as session:
-        rows = session.execute(
-            sqlalchemy.select(col(BodyMetric.measured_on), *columns)
-            .where(col(BodyMetric.user_id) == user_id)
-            .order_by(col(BodyMetric.measured_on))
-        ).all()
-    points = [{"x": row[0].isoformat(), **dict(zip(BODY_FIELDS, row[1:], strict=True))}
-              for row in rows]
-    present = [name for name in BODY_FIELDS if any(p[name] is not None for p in points)]
-    return BodySeries(fields=present, points=points)
 
 
 # --- records ------------------------------------------------------------------------------

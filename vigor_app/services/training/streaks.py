@@ -3,8 +3,12 @@
 Rules:
 
 - A **counting day** is a calendar day on which the person finished at least one session of
-  15 minutes or more (``duration_seconds >= 900``). The day is the local date of
-  ``started_at`` in the session's *own* time zone (the zone the person had when they
+  15 minutes or more. A session's minutes are its duration (``duration_seconds``: start to
+  finish, or as the person corrected it) or, when that is shorter, the time logged in its
+  sets that count (`logged_seconds`; never a warm-up's): a run logged after it was done
+  lasted a minute in the app and 25 in the park, and counts like any 25-minute workout; a
+  run logged as it happens counts by its duration like any workout. The day is the local
+  date of ``started_at`` in the session's *own* time zone (the zone the person had when they
   trained), so moving to another zone never rewrites past days. An unknown or empty zone
   name falls back to UTC. Several sessions on one day count once.
 - Unfinished sessions and sessions that start after ``now`` (future-dated) never count.
@@ -30,9 +34,15 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
 from vigor_app.clock import as_utc
+from vigor_app.models import WorkoutSet
+from vigor_app.services.training import set_kinds
 
 MIN_COUNTING_SECONDS = 15 * 60
+ID_CHUNK = 500  # session ids per query (SQLite caps a statement's parameters)
 ONE_DAY = timedelta(days=1)
 
 
@@ -54,6 +64,29 @@ class WeekConsistency:
     days_trained: int
     target: int
     met: bool
+
+
+def logged_seconds(session: Session, user_id: int, short_sessions: Iterable[int]) -> dict[int, int]:
+    """The seconds logged in the sets that count (done, not warm-ups) of each of
+    `short_sessions`, the person's finished sessions shorter than 15 minutes (`is_short`), for
+    `SessionFact.duration_seconds` (``max`` of the two). Longer sessions count by their
+    duration alone and are never read; the few short ones are read by session id."""
+    ids = list(dict.fromkeys(short_sessions))
+    found: dict[int, int] = {}
+    for start in range(0, len(ids), ID_CHUNK):
+        rows = session.exec(
+            select(WorkoutSet.session_id, func.sum(WorkoutSet.seconds))
+            .where(col(WorkoutSet.session_id).in_(ids[start:start + ID_CHUNK]), WorkoutSet.user_id == user_id,
+                   col(WorkoutSet.seconds) > 0, set_kinds.counted())
+            .group_by(col(WorkoutSet.session_id))
+        ).all()
+        found.update({session_id: int(seconds or 0) for session_id, seconds in rows})
+    return found
+
+
+def is_short(duration_seconds: int | None) -> bool:
+    """Whether a session's duration alone is too short to make a counting day."""
+    return (duration_seconds or 0) < MIN_COUNTING_SECONDS
 
 
 def zone(name: str | None) -> ZoneInfo:
