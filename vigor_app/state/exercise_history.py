@@ -12,7 +12,13 @@ from zoneinfo import ZoneInfo
 import reflex as rx
 
 from vigor_app.services.errors import VigorError
-from vigor_app.services.training import exercise_history, records, set_kinds, set_lines
+from vigor_app.services.training import (
+    exercise_history,
+    record_words,
+    records,
+    set_kinds,
+    set_lines,
+)
 from vigor_app.services.training.workout_views import SetView
 from vigor_app.services.units import distance_unit, from_metres, mass_text, one_decimal, weight_text
 from vigor_app.state.arguments import text
@@ -76,6 +82,10 @@ def _bests(found: exercise_history.ExerciseHistory, units: str) -> list[dict[str
     if records.LONGEST_HOLD in bests:
         shown.append({"label": "Longest time" if found.distance else "Longest hold",
                       "value": set_lines.time_text(bests[records.LONGEST_HOLD])})
+    for kind in (records.LONGEST_DISTANCE, records.FASTEST_5K, records.BEST_PACE):
+        if kind in bests:
+            shown.append({"label": record_words.record_label(kind, found.name),
+                          "value": record_words.record_amount(kind, bests[kind], None, units)})
     return shown
 
 

@@ -13,7 +13,12 @@ from vigor_app.services.catalogue import catalogue
 from vigor_app.services.coach import replies as coach_replies
 from vigor_app.services.errors import VigorError
 from vigor_app.services.plans import profiles
-from vigor_app.services.training import workout_history, workout_sessions, workout_views
+from vigor_app.services.training import (
+    record_words,
+    workout_history,
+    workout_sessions,
+    workout_views,
+)
 from vigor_app.services.units import mass_text
 from vigor_app.state.arguments import form_field, record_id, text, whole
 from vigor_app.state.auth import AuthState
@@ -129,8 +134,10 @@ class HistoryState(AuthState):
                                  f"in {minutes} minutes.")
         hits = workout_history.session_records(user_id, session_id)
         names = {e.exercise_id: e.name for e in view.entries}
-        self.finished_records = sorted({f"{names.get(h.exercise_id, h.exercise_id)}: "
-                                        f"{h.kind.replace('_', ' ')} {h.value:g}" for h in hits})
+        units = profiles.get_profile(user_id).units
+        self.finished_records = sorted({record_words.record_text(h.kind, h.value, h.reps, units,
+                                                                 names.get(h.exercise_id, h.exercise_id))
+                                        for h in hits})
 
     @rx.event(background=True)
     async def analyse(self, session_id: int):

@@ -20,6 +20,7 @@ from vigor_app.services.plans import profiles, warmups
 from vigor_app.services.training import (
     plates,
     previous_sets,
+    record_words,
     set_kinds,
     set_lines,
     suggestions,
@@ -320,7 +321,8 @@ class LoggingState(AuthState):
         result = saved.value
         self._set_errors = {}
         self._display(result.session)
-        events = [rx.toast.success(_record_text(hit, card.name, self.units)) for hit in result.records]
+        events = [rx.toast.success(record_words.record_text(hit.kind, hit.value, hit.reps, self.units, card.name,
+                                                            new=True)) for hit in result.records]
         events += [rx.toast.success(f"{m.title} — {m.message}") for m in result.milestones]
         if not row.done and not self.editing_past and workout_views.round_finished(result.session, card.id):
             events.append(LoggingState.start_rest(card.rest_seconds))  # it was just ticked: rest
@@ -506,13 +508,3 @@ class LoggingState(AuthState):
             if finished:  # time is up: a beep and a vibration where the browser allows
                 yield rx.call_script(REST_DONE_SCRIPT)
                 return
-
-
-def _record_text(hit, name: str, units: str) -> str:
-    if hit.kind == "weight_for_reps":
-        return f"New record! {name}: {entry_number(hit.value, units)} {units} × {hit.reps}"
-    if hit.kind == "e1rm":
-        return f"New best estimated 1RM on {name}: {entry_number(hit.value, units)} {units}"
-    if hit.kind == "session_volume":
-        return f"Most volume ever on {name}: {entry_number(hit.value, units)} {units}"
-    return f"Longest hold on {name}: {hit.value:g} s"
