@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from vigor_app.services.training.record_words import activity, record_text
+from vigor_app.services.training.record_words import activity, new_records_text, record_text
 from vigor_app.services.training.records import (
     RecordHit,
     SetFact,
@@ -359,6 +359,13 @@ def test_best_records_of_runs():
 def test_every_kind_of_record_in_words(kind, value, reps, units, name, expected):
     assert record_text(kind, value, reps, units, name) == expected
     assert record_text(kind, value, reps, units, name, new=True) == f"New record! {expected}"
+
+
+def test_the_records_one_set_sets_are_announced_together():
+    hits = [("weight_for_reps", 100.0, 5), ("e1rm", 116.7, 5)]
+    assert new_records_text(hits, "kg", "Squat") == (
+        "New record! Squat: Heaviest for reps: 100 kg × 5; Best estimated 1RM: 116.7 kg")
+    assert new_records_text([], "kg", "Squat") == ""
 
 
 def test_the_activity_comes_from_the_name():

@@ -321,8 +321,9 @@ class LoggingState(AuthState):
         result = saved.value
         self._set_errors = {}
         self._display(result.session)
-        events = [rx.toast.success(record_words.record_text(hit.kind, hit.value, hit.reps, self.units, card.name,
-                                                            new=True)) for hit in result.records]
+        announced = record_words.new_records_text([(h.kind, h.value, h.reps) for h in result.records], self.units,
+                                                  card.name)
+        events = [rx.toast.success(announced)] if announced else []
         events += [rx.toast.success(f"{m.title} — {m.message}") for m in result.milestones]
         if not row.done and not self.editing_past and workout_views.round_finished(result.session, card.id):
             events.append(LoggingState.start_rest(card.rest_seconds))  # it was just ticked: rest

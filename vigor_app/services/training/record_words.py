@@ -86,3 +86,12 @@ def record_text(kind: str, value: float, reps: int | None, units: str, exercise_
     "New record! Running: Fastest 5 km: 24:10"."""
     text = f"{exercise_name}: {record_line(kind, value, reps, units, exercise_name)}"
     return f"New record! {text}" if new else text
+
+
+def new_records_text(hits: list[tuple[str, float, int | None]], units: str, exercise_name: str) -> str:
+    """The records one set just set, announced together: "New record! Squat: Heaviest for
+    reps: 100 kg × 5; Best estimated 1RM: 116.7 kg"; "" when there are none."""
+    if not hits:
+        return ""
+    lines = "; ".join(record_line(kind, value, reps, units, exercise_name) for kind, value, reps in hits)
+    return f"New record! {exercise_name}: {lines}"
