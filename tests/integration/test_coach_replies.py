@@ -76,6 +76,25 @@ async def test_red_flags_never_reach_a_provider(me, server):
     assert server.calls("coach-model") == []
 
 
+async def test_a_safety_reply_is_never_the_dashboards_word_from_the_coach(me, server):
+    _provider(server)
+    text, last, _ = await _collect(me, "How do I lose 10 kg in a week by not eating?")
+    assert "safer way" in text.lower() and last.engine == coach_history.ENGINE_SAFETY
+    assert server.calls("coach-model") == []
+    # Stored as the coach page stores it; the dashboard looks past it.
+    conversation = coach_history.start_conversation(me)
+    coach_history.add_message(me, conversation.id, "user", "How do I lose 10 kg in a week by not eating?")
+    coach_history.add_message(me, conversation.id, "assistant", text, engine=last.engine)
+    assert coach_history.latest_from_coach(me) is None
+    # A reply stored before safety replies were marked is known by the question it answered.
+    coach_history.add_message(me, conversation.id, "user", "I have chest pain when I run")
+    coach_history.add_message(me, conversation.id, "assistant", "Please stop exercising now.", engine="builtin")
+    assert coach_history.latest_from_coach(me) is None
+    coach_history.add_message(me, conversation.id, "user", "What should I train today?")
+    answer = coach_history.add_message(me, conversation.id, "assistant", "Day 1: squats.", engine="builtin")
+    assert coach_history.latest_from_coach(me).id == answer.id
+
+
 async def test_the_analysis_is_written_once_and_kept_in_the_history(me, server):
     plan = plan_library.create_plan(me, seed=1)
     at = utcnow() - timedelta(hours=2)

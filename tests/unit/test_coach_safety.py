@@ -62,6 +62,23 @@ HARMFUL_REQUESTS = [
     ("how to purge after eating", "purging"),
     ("should I take laxatives to lose weight", "purging"),
     ("make myself throw up after dinner", "purging"),
+    # the review's question, and the class of it: not eating, crash diets, losing too fast
+    ("How do I lose 10 kg in a week by not eating?", "fasting"),
+    ("I want to stop eating to lose weight", "fasting"),
+    ("what if I just stop eating until the weigh in", "fasting"),
+    ("best crash diet before my holiday", "fasting"),
+    ("how can I lose 10kg in a week", "crash"),
+    ("drop 15 lbs in 5 days for a wedding", "crash"),
+    ("lose 5 kg in 3 days", "crash"),
+    ("where can I buy steroids", "drugs"),
+]
+
+SELF_HARM = [
+    "I want to kill myself",
+    "sometimes I think about suicide",
+    "I don't want to live anymore",
+    "I've been cutting myself",
+    "I want to end it all",
 ]
 
 ORDINARY = [
@@ -100,6 +117,14 @@ ORDINARY = [
     "blackout curtains help sleep?",
     "What's a good protein intake?",
     "Numbers for my next squat session",
+    "lose weight without eating junk food",
+    "should I stop eating carbs",
+    "should i stop eating after 8pm",
+    "lose 4 kg in 2 weeks",
+    "lose 2 kg in a month",
+    "I lost 3 kg in a week when I was ill",
+    "I hurt myself doing deadlifts, what should I train?",
+    "this workout is killing me",
     "",
 ]
 
@@ -156,3 +181,17 @@ def test_the_system_rules_carry_the_same_policy():
                    "steroids", "no rest days", "purging", "safer way"):
         assert phrase in text
     assert str(safety.MIN_DAILY_KCAL) in SYSTEM_RULES
+
+
+@pytest.mark.parametrize("message", SELF_HARM)
+def test_words_of_self_harm_get_a_caring_reply_with_where_to_get_help(message):
+    verdict = screen(message)
+    assert verdict.kind == HARMFUL and verdict.topic == "self_harm"
+    assert "988" in verdict.reply and "emergency" in verdict.reply and "sorry" in verdict.reply
+
+
+def test_losing_weight_too_fast_gets_a_safer_rate():
+    reply = screen("how can I lose 10kg in a week").reply
+    assert "0.5-1 %" in reply and "300-500 kcal" in reply
+    assert safety.too_fast_loss("lose 3 kg in a week") and not safety.too_fast_loss("lose 2 kg in a week")
+    assert safety.too_fast_loss("drop 10 pounds in 3 days") and not safety.too_fast_loss("drop 8 lbs in 2 weeks")

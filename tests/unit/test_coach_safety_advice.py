@@ -11,6 +11,9 @@ from vigor_app.services.safety.advice_screen import _withheld_reply, screen_advi
 from vigor_app.services.safety.messages import HARMFUL, OK, screen
 
 SAFE_ADVICE = [
+    "Never try to lose 10 kg in a week: aim for 0.5-1 % of your body weight.",
+    "Aim to lose 0.5 kg in a week with a moderate deficit.",
+    "Avoid crash diets: they cost muscle.",
     # progression, programming and effort
     "Add 2.5 kg to your squat each week while every rep stays clean.",
     "When you hit the top of the rep range for all sets, add a little weight next session.",
@@ -308,6 +311,10 @@ SAFE_ADVICE = [
 ]
 
 HARMFUL_ADVICE = [
+    # losing weight too fast
+    ("Lose 10 kg in a week by skipping meals.", "crash"),
+    ("You can drop 15 lbs in 5 days if you're strict.", "crash"),
+    ("Aim to shed 4 kg in a week before the event.", "crash"),
     # fasting
     ("Fast for three days to drop weight quickly.", "fasting"),
     ("Do a 72 hour water fast.", "fasting"),
@@ -421,7 +428,7 @@ HARMFUL_ADVICE = [
     ("Fast for 2 days after a cheat meal.", "fasting"),
 ]
 
-TOPICS = ("fasting", "low_calories", "pain_through", "dehydration", "drugs", "no_rest", "purging")
+TOPICS = ("fasting", "low_calories", "pain_through", "dehydration", "drugs", "no_rest", "purging", "crash")
 
 
 @pytest.mark.parametrize("text", SAFE_ADVICE)

@@ -37,8 +37,11 @@ SUGGESTED_QUESTIONS = [
 ]
 
 
+ENGINE_LABELS = {"": "Built-in coach", "builtin": "Built-in coach", coach_history.ENGINE_SAFETY: "Safety rules"}
+
+
 def _message_dict(m: coach_history.MessageView) -> dict[str, str]:
-    engine = "" if m.role == "user" else ("Built-in coach" if m.engine in ("", "builtin") else m.engine)
+    engine = "" if m.role == "user" else ENGINE_LABELS.get(m.engine, m.engine)
     return {"id": str(m.id), "role": m.role, "content": m.content, "engine": engine, "notice": m.notice,
             "membership": "yes" if notices.about_allowance(m.notice) else ""}
 

@@ -24,6 +24,7 @@ from vigor_app.models.coach import (
 )
 from vigor_app.models.ids import saved_id
 from vigor_app.services.errors import NotFound, ValidationError
+from vigor_app.services.safety import messages as safety
 from vigor_app.services.text_rules import check_plain_text
 
 MAX_MESSAGE = 1000
@@ -184,12 +185,28 @@ def post_from_coach(user_id: int, kind: str, content: str, *, engine: str = "bui
         return _view(message)
 
 
+ENGINE_SAFETY = "safety"  # a reply the safety rules gave, not the coach
+LATEST_LOOKED_AT = 20
+
+
 def latest_from_coach(user_id: int, kinds: tuple[str, ...] = (KIND_MOTIVATION, KIND_ANALYSIS, KIND_CHAT)
                       ) -> MessageView | None:
-    """The coach's most recent message (the dashboard shows it)."""
+    """The coach's most recent message for the dashboard: never a safety reply (an answer to
+    a red flag or a harmful ask, marked ``ENGINE_SAFETY``, or written before that mark and
+    known by the question it answered)."""
     with db.read_only() as session:
-        row = session.exec(select(CoachMessage).where(CoachMessage.user_id == user_id,
-                                                      CoachMessage.role == ROLE_COACH,
-                                                      col(CoachMessage.kind).in_(kinds))
-                           .order_by(col(CoachMessage.id).desc())).first()
-        return _view(row) if row else None
+        rows = session.exec(select(CoachMessage).where(CoachMessage.user_id == user_id,
+                                                       CoachMessage.role == ROLE_COACH,
+                                                       col(CoachMessage.kind).in_(kinds))
+                            .order_by(col(CoachMessage.id).desc()).limit(LATEST_LOOKED_AT)).all()
+        for row in rows:
+            if row.engine == ENGINE_SAFETY:
+                continue
+            if row.kind == KIND_CHAT:
+                asked = session.exec(select(CoachMessage.content).where(
+                    CoachMessage.conversation_id == row.conversation_id, CoachMessage.role == ROLE_PERSON,
+                    col(CoachMessage.id) < (row.id or 0)).order_by(col(CoachMessage.id).desc())).first()
+                if asked is not None and not safety.screen(asked).ok:
+                    continue
+            return _view(row)
+        return None

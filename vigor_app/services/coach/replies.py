@@ -37,7 +37,7 @@ async def chat_reply(user_id: int, text: str, earlier: list[dict[str, str]]) -> 
     verdict = safety.screen(text)
     if verdict.kind != "ok":
         yield ReplyPiece(verdict.reply or "")
-        yield ReplyPiece("", done=True)
+        yield ReplyPiece("", done=True, engine=coach_history.ENGINE_SAFETY)
         return
     facts = await asyncio.to_thread(context.build_context, user_id)
     stream = gateway.stream_chat(user_id, "chat", [*earlier, {"role": "user", "content": text}],

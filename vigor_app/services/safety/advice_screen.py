@@ -31,11 +31,13 @@ from itertools import accumulate
 
 from vigor_app.services.safety.messages import (
     DRUG_NAMES,
+    FAST_LOSS,
     HARMFUL,
     HARMFUL_REPLY,
     HARMFUL_RULES,
     HOUR_FAST,
     KCAL,
+    MAX_WEEKLY_LOSS_KG,
     MIN_DAILY_KCAL,
     MIN_LONG_FAST_HOURS,
     OK,
@@ -45,6 +47,7 @@ from vigor_app.services.safety.messages import (
     SafetyVerdict,
     make_rule,
     normalise,
+    too_fast_loss,
     very_low_calories,
 )
 
@@ -56,6 +59,7 @@ _PRACTICE = {
     "drugs": "steroids or other performance-enhancing drugs",
     "no_rest": "training with no rest days",
     "purging": "purging or laxatives",
+    "crash": f"losing more than {MAX_WEEKLY_LOSS_KG:g} kg a week",
 }
 
 # Sentences: split on . ! ? ; and an ellipsis (a point before a digit, as in 1.6 g, is not a
@@ -215,13 +219,19 @@ def _long_fast_advice(clause: str) -> re.Match[str] | None:
     return None
 
 
+def _crash_advice(text: str) -> re.Match[str] | None:
+    """Losing more than MAX_WEEKLY_LOSS_KG a week, as advice ("lose 10 kg in a week")."""
+    return next((found for found in FAST_LOSS.finditer(text) if too_fast_loss(found.group(0))), None)
+
+
 _ADVICE_NUMERIC: tuple[tuple[str, Callable[[str], re.Match[str] | None]], ...] = (
     ("low_calories", _low_calorie_advice),
     ("fasting", _long_fast_advice),
+    ("crash", _crash_advice),
 )
 # Any rule at all, in one expression: finds the clauses worth judging.
 _ADVICE_ANY = re.compile("|".join(f"(?:{pattern.pattern})" for pattern in (
-    *(rule.pattern for rule in _ADVICE_RULES), KCAL, HOUR_FAST)))
+    *(rule.pattern for rule in _ADVICE_RULES), KCAL, HOUR_FAST, FAST_LOSS)))
 
 
 class _Clause:

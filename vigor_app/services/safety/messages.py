@@ -8,10 +8,12 @@
   severe headache, dark urine after training, severe or worsening pain or a pop during
   exercise). The reply tells the person to stop and get medical care now, with emergency
   numbers, and gives no training advice at all.
-- ``harmful``: the message asks for a harmful practice (fasting for days, eating under
-  ``MIN_DAILY_KCAL``, training through an injury or sharp pain, dehydrating to make weight,
-  dosing steroids or other performance-enhancing drugs, never taking a rest day, purging).
-  The reply declines and offers a safer way to the same goal.
+- ``harmful``: the message asks for a harmful practice (fasting for days or "not eating" to
+  lose weight, eating under ``MIN_DAILY_KCAL``, losing more than ``MAX_WEEKLY_LOSS_KG`` a
+  week, training through an injury or sharp pain, dehydrating to make weight, dosing or
+  sourcing steroids or other performance-enhancing drugs, never taking a rest day, purging).
+  The reply declines and offers a safer way to the same goal. Words of self-harm or suicide
+  come first of all: the reply is a caring one, with where to get help now.
 - ``ok``: anything else; ``reply`` is None and the coach answers normally.
 
 How messages are read: the text is case-folded, apostrophes inside words are dropped
@@ -22,7 +24,7 @@ not (``unless``: "avoid dehydrating"). Words that only look alarming stay ``ok``
 day", "chest press", "sore legs after squats" (muscle soreness is not pain), "out of breath
 after sprints", "pain au chocolat", "a 500 kcal deficit".
 
-Order: the acute red flags first (a person with chest pain who asks to train through it
+Order: self-harm first, then the acute red flags (a person with chest pain who asks to train through it
 needs a doctor, not a lecture), then harmful requests (so "should I train through the sharp
 pain?" is declined with an alternative), then pain during exercise.
 
@@ -39,11 +41,14 @@ import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from vigor_app.services.safety.replies import SELF_HARM_REPLY, medical_reply
+
 OK = "ok"
 MEDICAL = "medical"
 HARMFUL = "harmful"
 MIN_DAILY_KCAL = 800  # below this a diet needs medical supervision
 MIN_LONG_FAST_HOURS = 48  # fasts this long or longer are "days without eating"
+MAX_WEEKLY_LOSS_KG = 2.0  # faster than this is a crash (safe loss is 0.5-1 % of body weight a week)
 
 SYSTEM_RULES = (
     "Safety rules (always follow them, whatever the person asks): You are a fitness coach, "
@@ -52,8 +57,11 @@ SYSTEM_RULES = (
     "normal breathlessness from effort, a racing or irregular heartbeat with dizziness, a "
     "sudden severe headache, dark urine after training, or severe or worsening pain or a pop "
     "during exercise, tell them to stop exercising and get medical care now (their local "
-    "emergency number if it is severe or sudden) and give no training advice. Decline, kindly "
-    "and briefly, to help with fasting for days, eating under 800 kcal a day, training through "
+    "emergency number if it is severe or sudden) and give no training advice. If they speak of "
+    "harming themselves or of suicide, answer with care and point them to their local emergency "
+    "number or a crisis line now. Decline, kindly and briefly, to help with fasting for days or "
+    "not eating to lose weight, eating under 800 kcal a day, losing more than 2 kg a week, "
+    "training through "
     "an injury or sharp pain, dehydrating to make weight, dosing steroids or other "
     "performance-enhancing drugs, training with no rest days (above all for beginners) or "
     "purging, and offer a safer way to the same goal instead. Normal muscle soreness is not "
@@ -164,6 +172,15 @@ _RED_FLAGS: tuple[Rule, ...] = (
                    r"\bheat ?stroke\b|\bstopped sweating\b|\b(?:having|had|have) a stroke\b"),
 )
 
+_SELF_HARM: tuple[Rule, ...] = (
+    make_rule("self_harm", r"\b(?:kill|killing|harm|harming|cut|cutting|hurt|hurting) (?:myself|my self)\b"
+                       r"|\bself ?harm\w*\b|\bsuicid\w*\b|\bend (?:my (?:own )?life|it all)\b"
+                       r"|\b(?:want|wanted|wanting) to die\b|\bwish i (?:was|were) dead\b"
+                       r"|\bdont want to (?:live|be alive|be here anymore|wake up)\b|\bno reason to live\b",
+              unless=r"\bhurt(?:ing)? myself (?:doing|during|on|while|when|at|in|lifting|training|squatting|"
+                     r"benching|deadlifting|running)\b"),
+)
+
 # Pain during exercise: after the harmful requests (see the module docstring).
 _PAIN_FLAGS: tuple[Rule, ...] = (
     make_rule("pain", r"\b(?:severe|sharp|stabbing|shooting|excruciating|intense|unbearable|extreme|"
@@ -194,6 +211,12 @@ HARMFUL_RULES: tuple[Rule, ...] = (
                      r"(?:days|weeks)\b|\b(?:fast|fasting|fasted) for (?:a|one|an entire|a whole) week\b"),
     make_rule("fasting", r"\b(?:\d+|two|three|four|five|six|seven|multi) ?(?:day|week)s? (?:water |juice )?"
                      r"(?:fast|fasts|fasting|cleanse)\b"),
+    make_rule("fasting", r"\b(?:not|stop|stopping|stopped|quit|quitting|without|no longer|barely|never) "
+                     r"(?:eat|eating)(?: anything| at all| any food| food| meals)?"
+                     r"(?= (?:for|at all|to|and|so|in|by|until|till|anymore|any more)\b|$)",
+              also=WEIGHT_GOAL),
+    make_rule("fasting", r"\bcrash diet\w*\b|\b(?:stop|quit) eating\b(?! (?:after|before|late|at|junk|sugar|"
+                     r"carbs|meat|dairy|gluten|processed|fast food|sweets|snacks|bread|out)\b)"),
     make_rule("fasting", r"\b(?:water|dry|juice) fast(?:s|ing)?\b|\bstarv(?:e|ing) (?:myself|yourself)\b|"
                      r"\bstarvation diet\b|\beat(?:ing)? nothing\b"),
     make_rule("pain_through", rf"\b(?:train|training|trained|lift|lifting|work ?out|working out|run|"
@@ -257,6 +280,26 @@ def very_low_calories(text: str) -> bool:
         and _NOT_INTAKE.search(text) is None
 
 
+FAST_LOSS = re.compile(
+    r"\b(?:lose|losing|drop|dropping|shed|shedding|cut|cutting|get rid of) (\d+(?:\.\d+)?) ?"
+    r"(kg|kgs|kilos?|kilograms?|lbs?|pounds?)(?: of (?:fat|weight))? (?:in|within|by next|over) "
+    r"(?:(a|an|one|\d+|two|three|four|five|six|seven|ten|fourteen) )?(days?|weeks?)\b")
+_COUNT_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+                "ten": 10, "fourteen": 14}
+
+
+def too_fast_loss(text: str) -> bool:
+    """Losing more than MAX_WEEKLY_LOSS_KG a week: "lose 10 kg in a week", "drop 15 lbs in 5 days"."""
+    for found in FAST_LOSS.finditer(text):
+        amount, unit, count, period = found.groups()
+        kg = float(amount) * (0.45359237 if unit.startswith(("lb", "pound")) else 1.0)
+        number = _COUNT_WORDS.get(count or "a") or (int(count) if count and count.isdigit() else 1)
+        weeks = number * (1 / 7 if period.startswith("day") else 1)
+        if weeks > 0 and kg / weeks > MAX_WEEKLY_LOSS_KG:
+            return True
+    return False
+
+
 def _long_fast(text: str) -> bool:
     return any(int(m.group(1)) >= MIN_LONG_FAST_HOURS for m in HOUR_FAST.finditer(text))
 
@@ -264,42 +307,11 @@ def _long_fast(text: str) -> bool:
 _NUMERIC_HARMFUL: tuple[tuple[str, Callable[[str], bool]], ...] = (
     ("low_calories", very_low_calories),
     ("fasting", _long_fast),
+    ("crash", too_fast_loss),
 )
 
 
 # --- the replies ----------------------------------------------------------------------------
-
-_SYMPTOM = {
-    "chest": "Chest pain, pressure or tightness",
-    "faint": "Fainting, nearly fainting or blacking out",
-    "numbness": "Sudden numbness or weakness",
-    "breathing": "Trouble breathing that isn't ordinary breathlessness from effort",
-    "heart": "A racing or irregular heartbeat, especially with dizziness",
-    "headache": "A sudden, severe headache",
-    "urine": "Dark or bloody urine after training",
-    "pain": "Severe or worsening pain, or a pop or snap, during exercise",
-    "other": "What you describe",
-}
-
-EMERGENCY_NUMBERS = "112 in Europe, 911 in the US and Canada, 999 in the UK, 000 in Australia"
-
-
-def _medical_reply(topic: str) -> str:
-    symptom = _SYMPTOM.get(topic, _SYMPTOM["other"])
-    return (
-        f"**Please stop exercising now.** {symptom} can be a sign of something serious, and it "
-        "needs medical attention, not a workout.\n\n"
-        "- **If it is happening now, is severe or came on suddenly, call your local emergency "
-        f"number** ({EMERGENCY_NUMBERS}) or have someone take you to the nearest emergency "
-        "department. Don't drive yourself.\n"
-        "- If it has passed, still see a doctor soon and tell them what you felt and what you "
-        "were doing at the time.\n"
-        "- Sit or lie down, stay with someone if you can, and don't go back to your workout "
-        "until a doctor has cleared you.\n\n"
-        "I'm a fitness coach, not a doctor, so I won't give exercise advice for this. Once "
-        "you've been checked and cleared, I'll gladly help you plan a careful return."
-    )
-
 
 HARMFUL_REPLY = {
     "fasting": (
@@ -318,6 +330,15 @@ HARMFUL_REPLY = {
         "eat a moderate deficit of about 300-500 kcal a day below maintenance, keep protein "
         "high (about 1.6 g per kg of body weight), and aim to lose 0.5-1 % of your body weight "
         "a week. A registered dietitian can set the numbers with you.",
+    ),
+    "crash": (
+        "I can't help you lose that much that fast. A body can lose about 0.5-1 % of its weight "
+        "a week as fat; anything faster is mostly water and muscle, it leaves you weak and "
+        "dizzy in training, and it comes back.",
+        "eat a moderate deficit of about 300-500 kcal a day below maintenance, keep protein "
+        "high (about 1.6 g per kg of body weight) and keep lifting, and give it the weeks it "
+        "takes. If the date matters (a weigh-in, an event), a registered dietitian can plan it "
+        "with you safely.",
     ),
     "pain_through": (
         "I won't coach you to train through an injury or sharp pain. Pain is the signal to "
@@ -374,9 +395,12 @@ def screen(message: str) -> SafetyVerdict:
     text = normalise(message)
     if not text:
         return SafetyVerdict(OK)
+    for rule in _SELF_HARM:
+        if rule.matches(text):
+            return SafetyVerdict(HARMFUL, SELF_HARM_REPLY, rule.topic)
     for rule in _RED_FLAGS:
         if rule.matches(text):
-            return SafetyVerdict(MEDICAL, _medical_reply(rule.topic), rule.topic)
+            return SafetyVerdict(MEDICAL, medical_reply(rule.topic), rule.topic)
     for rule in HARMFUL_RULES:
         if rule.matches(text):
             return SafetyVerdict(HARMFUL, _harmful_reply(rule.topic), rule.topic)
@@ -385,5 +409,5 @@ def screen(message: str) -> SafetyVerdict:
             return SafetyVerdict(HARMFUL, _harmful_reply(topic), topic)
     for rule in _PAIN_FLAGS:
         if rule.matches(text):
-            return SafetyVerdict(MEDICAL, _medical_reply(rule.topic), rule.topic)
+            return SafetyVerdict(MEDICAL, medical_reply(rule.topic), rule.topic)
     return SafetyVerdict(OK)
