@@ -218,6 +218,8 @@ def test_the_kit_is_the_persons_own_in_their_units_and_a_bad_one_changes_nothing
     assert plates.kit(me) == plates.Kit("lb", 45.0, plates.DEFAULT_PLATES["lb"], own=False)
     saved = plates.save_kit(me, "35", "45, 25, 10; 5 , 2.5")
     assert saved == plates.Kit("lb", 35.0, (45.0, 25.0, 10.0, 5.0, 2.5), own=True)
+    assert saved.text() == "Bar 35 lb; plates 45, 25, 10, 5, 2.5 lb"
+    assert plates.kit(_person("kim")).text().endswith("(the usual kit: set yours on your Profile)")
     for bar, typed, field in (("heavy", "45", "bar"), ("500", "45", "bar"), ("45", "", "plates"),
                               ("45", "45, lots", "plates"), ("45", "-5", "plates"), ("45", ",".join(["5"] * 13),
                                                                                     "plates")):

@@ -6,7 +6,7 @@ import reflex as rx
 
 from vigor_app.components.layout import compact_card, confirm_dialog
 from vigor_app.components.shell import NavItem, app_page, page_header
-from vigor_app.state.workout_log import RPE_CHOICES, EntryCard, SetRow
+from vigor_app.state.log_cards import RPE_CHOICES, EntryCard, SetRow
 from vigor_app.state.workout_log import LoggingState as S
 
 AMOUNT_WIDTH = rx.breakpoints(initial="56px", sm="72px")

@@ -9,157 +9,33 @@ from __future__ import annotations
 
 import asyncio
 import time
-from dataclasses import dataclass, field
 
 import reflex as rx
 
 from vigor_app.services.accounts.sessions import CurrentUser
-from vigor_app.services.catalogue import catalogue
 from vigor_app.services.errors import VigorError
-from vigor_app.services.plans import profiles, warmups
+from vigor_app.services.plans import profiles
 from vigor_app.services.training import (
     plates,
     previous_sets,
     record_words,
     set_kinds,
-    set_lines,
-    suggestions,
     workout_entries,
     workout_sessions,
     workout_sets,
     workout_views,
 )
 from vigor_app.services.units import (
-    clock_text,
     distance_unit,
-    entry_distance,
-    entry_number,
-    pace_text,
 )
-from vigor_app.services.vocabulary import STRENGTH_PATTERNS
+from vigor_app.state import log_cards
 from vigor_app.state.arguments import flag, record_id, whole
 from vigor_app.state.arguments import text as typed_text
 from vigor_app.state.auth import AuthState
 from vigor_app.state.connection import tab_connected
 
-RPE_CHOICES = [""] + [f"{v / 2:g}" for v in range(12, 21)]  # 6 … 10 in half steps
 MAX_REST = 600
 REST_DONE_SCRIPT = "window.vigorRestDone && window.vigorRestDone()"  # assets/rest_alert.js
-
-
-@dataclass
-class SetRow:
-    id: int = 0
-    number: int = 0  # its place among the exercise's sets (for labels)
-    reps: str = ""
-    weight: str = ""
-    rpe: str = ""
-    done: bool = False
-    error: str = ""
-    kind: str = set_kinds.NORMAL
-    count: str = ""  # what the type menu shows for a working set: its number among them
-    distance: str = ""  # a run or a row: km or mi as typed
-    time: str = ""  # a run or a row: "25:30"
-    pace: str = ""  # "5:06 /km", from the saved distance and time
-    previous: str = ""  # what the person did last time for this set
-
-
-@dataclass
-class EntryCard:
-    id: int = 0
-    name: str = ""
-    target: str = ""
-    note: str = ""
-    timed: bool = False
-    rest_seconds: int = 90
-    first: bool = False
-    last: bool = False
-    suggestion: str = ""
-    warmup: str = ""  # the warm-up ramp of a plan's main barbell or dumbbell lift
-    rows: list[SetRow] = field(default_factory=list)
-    distance: bool = False  # logged with a distance and a time
-    superset: str = ""  # "Superset A" when it is in one
-    calculator: bool = False  # a barbell or dumbbell lift: the plate and warm-up calculator
-    barbell: bool = False
-    exercise_id: str = ""
-
-
-def _suggestions_for(user_id: int, view: workout_views.SessionView) -> dict[int, str]:
-    """Next-session advice per exercise from the progression rule and what was logged before."""
-    advice = {}
-    for entry in view.entries:
-        if not entry.target_reps:
-            continue
-        try:
-            advice[entry.id] = suggestions.next_targets(user_id, entry.exercise_id, entry.target_reps,
-                                                        entry.target_rpe).message
-        except VigorError:
-            continue
-    return advice
-
-
-def _amount_text(value: int | None) -> str:
-    return "" if value is None else str(value)
-
-
-def _ramps(view: workout_views.SessionView, units: str) -> dict[int, str]:
-    """The warm-up ramp of each main barbell or dumbbell lift of a plan's workout, from the
-    heaviest weight in its sets (the plan's ``warmups`` rule, applied to what is logged)."""
-    if view.plan_id is None:
-        return {}
-    ramps, position = {}, 0
-    for entry in view.entries:
-        exercise = catalogue.find_exercise(entry.exercise_id)
-        if exercise is None:
-            continue
-        warmed = any(s.kind == set_kinds.WARMUP for s in entry.sets)  # the ramp is in the sets
-        if warmups.needs_ramp(exercise, position) and not warmed:
-            working = max((s.weight_kg for s in entry.sets if s.weight_kg), default=None)
-            ramps[entry.id] = warmups.ramp_text(warmups.ramp_steps(exercise), working,
-                                                warmups.kit_of(exercise), units)
-        position += exercise.pattern in STRENGTH_PATTERNS
-    return ramps
-
-
-def _plain_number(text: str) -> bool:
-    return text.strip().replace(".", "", 1).isdigit()
-
-
-def previous_text(one: previous_sets.PreviousSet | None, units: str) -> str:
-    """Last time's set as the "previous" line shows it: "60 kg × 8", "45 s", "5 km · 25:30 · …"."""
-    if one is None:
-        return ""
-    return set_lines.amount_text(reps=one.reps, seconds=one.seconds, weight_kg=one.weight_kg,
-                                 distance_m=one.distance_m, unit=units)
-
-
-def _cards(view: workout_views.SessionView, units: str, errors: dict[int, str],
-           suggestions: dict[int, str], previous: dict[int, previous_sets.PreviousSet]) -> list[EntryCard]:
-    cards = []
-    ramps = _ramps(view, units)
-    supersets = workout_views.superset_labels(view)
-    for i, entry in enumerate(view.entries):
-        counted = 0
-        rows = []
-        for n, s in enumerate(entry.sets):
-            counted += set_kinds.counts(s.kind)
-            rows.append(SetRow(id=s.id, number=n + 1, reps=_amount_text(s.seconds if entry.timed else s.reps),
-                               weight=entry_number(s.weight_kg, units), rpe=f"{s.rpe:g}" if s.rpe else "",
-                               done=s.done, error=errors.get(s.id, ""), kind=s.kind, count=str(max(counted, 1)),
-                               distance=entry_distance(s.distance_m, units), time=clock_text(s.seconds),
-                               pace=pace_text(s.seconds, s.distance_m, units),
-                               previous=previous_text(previous.get(s.id), units)))
-        exercise = catalogue.find_exercise(entry.exercise_id)
-        kit = warmups.kit_of(exercise) if exercise and not exercise.timed else ""
-        loaded = bool(exercise) and kit in ("barbell", "dumbbells") and kit in (exercise.equipment_set if exercise
-                                                                                 else ())
-        cards.append(EntryCard(id=entry.id, name=entry.name, target=entry.target, note=entry.note,
-                               timed=entry.timed, rest_seconds=entry.rest_seconds, first=i == 0,
-                               last=i == len(view.entries) - 1, suggestion=suggestions.get(entry.id, ""),
-                               warmup=ramps.get(entry.id, ""), rows=rows, distance=entry.distance,
-                               superset=supersets.get(entry.id, ""), calculator=loaded,
-                               barbell=loaded and kit == "barbell", exercise_id=entry.exercise_id))
-    return cards
 
 
 class LoggingState(AuthState):
@@ -169,7 +45,7 @@ class LoggingState(AuthState):
     editing_past: bool = False  # correcting a finished workout rather than logging one
     units: str = "kg"
     distance_units: str = "km"
-    cards: list[EntryCard] = []
+    cards: list[log_cards.EntryCard] = []
     done_sets: int = 0
     total_sets: int = 0
     error: str = ""
@@ -205,7 +81,7 @@ class LoggingState(AuthState):
         self.session_id = view.id
         self.session_name = view.name
         self.session_note = view.note
-        self.cards = _cards(view, self.units, self._set_errors, self._suggestions, self._previous_for(view))
+        self.cards = log_cards.cards(view, self.units, self._set_errors, self._suggestions, self._previous_for(view))
         self.done_sets = view.done_sets
         self.total_sets = sum(len(e.sets) for e in view.entries)
 
@@ -258,7 +134,7 @@ class LoggingState(AuthState):
             self.editing_past = view is not None and view.status == "finished"
         else:
             view = workout_views.open_session(user.id)
-        self._suggestions = _suggestions_for(user.id, view) if view and not self.editing_past else {}
+        self._suggestions = log_cards.suggestions_for(user.id, view) if view and not self.editing_past else {}
         self._display(view)
 
     @rx.event
@@ -274,7 +150,7 @@ class LoggingState(AuthState):
             return
         self._run(action, record_id(row_id), steps)
 
-    def _row(self, set_id: int) -> tuple[EntryCard, SetRow] | None:
+    def _row(self, set_id: int) -> tuple[log_cards.EntryCard, log_cards.SetRow] | None:
         for card in self.cards:
             for row in card.rows:
                 if row.id == set_id:
@@ -370,10 +246,9 @@ class LoggingState(AuthState):
     def _calculate(self, user_id: int) -> None:
         self.calc_plates, self.calc_warmups, self.calc_error = "", [], ""
         kit = plates.kit(user_id)
-        self.calc_kit = (f"Bar {kit.bar:g} {kit.unit}; plates {', '.join(f'{p:g}' for p in kit.plates)} {kit.unit}"
-                         + ("" if kit.own else " (the usual kit: set yours on your Profile)"))
+        self.calc_kit = kit.text()
         try:
-            calculation = plates.calculate(user_id, self._calc_exercise_id, self.calc_weight)
+            calculation = plates.calculate(user_id, self._calc_exercise_id, self.calc_weight, kit)
         except VigorError as exc:
             self.calc_error = exc.message
             return
@@ -391,7 +266,7 @@ class LoggingState(AuthState):
             return
         self.calc_entry_id, self.calc_name, self.calc_barbell = card.id, card.name, card.barbell
         self._calc_exercise_id = card.exercise_id
-        weights = [float(r.weight) for r in card.rows if r.kind != set_kinds.WARMUP and _plain_number(r.weight)]
+        weights = [float(r.weight) for r in card.rows if r.kind != set_kinds.WARMUP and log_cards.plain_number(r.weight)]
         self.calc_weight = f"{max(weights):g}" if weights else ""
         self._calculate(user.id)
 

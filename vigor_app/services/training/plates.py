@@ -38,6 +38,11 @@ class Kit:
     plates: tuple[float, ...]  # in `unit`, heaviest first
     own: bool  # the person's own kit, not the default
 
+    def text(self) -> str:
+        """"Bar 20 kg; plates 25, 20, 10 kg", saying when it is the usual kit."""
+        usual = "" if self.own else " (the usual kit: set yours on your Profile)"
+        return f"Bar {self.bar:g} {self.unit}; plates {', '.join(f'{p:g}' for p in self.plates)} {self.unit}{usual}"
+
 
 @dataclass(frozen=True)
 class Load:
@@ -196,13 +201,13 @@ class Calculation:
 MAX_TYPED = {KG: 700.0, LB: 1540.0}
 
 
-def calculate(user_id: int, exercise_id: str, typed: object) -> Calculation | None:
-    """The plates and the warm-up ramp for a working weight typed in the person's units;
-    None while nothing is typed; ValidationError (field "weight") for a weight that is not
-    one."""
+def calculate(user_id: int, exercise_id: str, typed: object, chosen: Kit | None = None) -> Calculation | None:
+    """The plates and the warm-up ramp for a working weight typed in the person's units, on
+    `chosen` (the person's kit, read when not given); None while nothing is typed;
+    ValidationError (field "weight") for a weight that is not one."""
     if typed is None or not str(typed).strip():
         return None
-    chosen = kit(user_id)
+    chosen = chosen or kit(user_id)
     try:
         weight = read_number(typed)
     except ValueError:
