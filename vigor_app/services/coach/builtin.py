@@ -21,6 +21,7 @@ Answers are deterministic: no randomness, only the data, the message and the dat
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from vigor_app.clock import utcnow
@@ -44,12 +45,39 @@ def _unknown(context: CoachContext) -> str:
 
 # --- the answer ------------------------------------------------------------------------------------
 
+SAFETY_NONE = "none"  # the answer's safety class: none, medical (a red flag) or harmful
+
+
+@dataclass(frozen=True)
+class CoachAnswer:
+    """The built-in coach's reply with what it is about: ``safety`` (none, medical or
+    harmful), the ``intent`` answered, the catalogue (or custom) ``exercise_ids`` and the
+    logged ``session_ids`` the answer speaks of, and the active plan's ``plan_day`` index
+    when it is about one day of the plan."""
+
+    text: str
+    safety: str = SAFETY_NONE
+    intent: str = intents.UNKNOWN
+    exercise_ids: tuple[str, ...] = ()
+    session_ids: tuple[int, ...] = ()
+    plan_day: int | None = None
+    topic: str | None = None  # the safety rule that matched
+
 
 def answer(user_id: int, message: str, now: datetime | None = None) -> str:
     """The built-in coach's Markdown reply to `message` from `user_id` at `now` (UTC)."""
+    return reply(user_id, message, now).text
+
+
+def reply(user_id: int, message: str, now: datetime | None = None) -> CoachAnswer:
+    """The built-in coach's reply to `message` from `user_id` at `now` (UTC), with what it is about."""
     verdict = safety.screen(message)
     if verdict.reply is not None:
-        return verdict.reply
+        return CoachAnswer(verdict.reply, safety=verdict.kind, intent="safety", topic=verdict.topic)
+    return CoachAnswer(_answer_text(user_id, message, now))
+
+
+def _answer_text(user_id: int, message: str, now: datetime | None) -> str:
     context = build_context(user_id, now or utcnow())
     logged = progress.exercise_options(user_id)
     mention = mention_in(context, message, logged)
