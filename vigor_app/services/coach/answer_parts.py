@@ -3,21 +3,17 @@
 What the coach can be asked (with an example exercise of the person's), the first steps for
 someone who has logged nothing, the reps and RPE to aim for on an exercise (the plan's, else
 the catalogue's range), the next targets from `suggestions.next_targets` and how the last
-performance reads, a load rounded to what a gym can load, and the exercise a message names
-with the person's own exercises preferred.
+performance reads, and a load rounded to what a gym can load.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 from vigor_app.services.catalogue import catalogue
 from vigor_app.services.coach.context import CoachContext
-from vigor_app.services.coach.exercise_mentions import Mention, find_exercise_mentioned
 from vigor_app.services.coach.wording import day_text
 from vigor_app.services.errors import ValidationError
 from vigor_app.services.plans.timing import parse_reps
-from vigor_app.services.training import progress, suggestions
+from vigor_app.services.training import suggestions
 from vigor_app.services.units import LB, from_kg, to_kg, weight_text
 
 DEFAULT_RPE = 8.0
@@ -108,17 +104,3 @@ def last_text(suggestion: suggestions.Suggestion, units: str) -> str:
     when = f" on {day_text(suggestion.last_trained_at.date().isoformat())}" \
         if suggestion.last_trained_at else ""
     return load + when
-
-
-def preferred_exercises(context: CoachContext, logged: Sequence[progress.ExerciseOption]) -> set[str]:
-    ids = {o.exercise_id for o in logged}
-    if context.plan is not None:
-        ids |= {e.exercise_id for d in context.plan.days for e in d.exercises}
-    return ids
-
-
-def mention_in(context: CoachContext, message: str,
-             logged: Sequence[progress.ExerciseOption]) -> Mention | None:
-    p = context.profile
-    return find_exercise_mentioned(message, preferred_exercises(context, logged), p.equipment, p.injuries,
-                                   p.fitness_level)

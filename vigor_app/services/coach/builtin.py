@@ -22,14 +22,23 @@ Answers are deterministic: no randomness, only the data, the message and the dat
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from vigor_app.clock import utcnow
-from vigor_app.services.coach import exercise_answers, intents, motivation, training_answers
-from vigor_app.services.coach.answer_parts import capabilities, mention_in
+from vigor_app.services.coach import (
+    exercise_answers,
+    intents,
+    log_answers,
+    motivation,
+    own_exercises,
+    session_refs,
+    training_answers,
+)
+from vigor_app.services.coach.answer_parts import capabilities
 from vigor_app.services.coach.context import CoachContext, build_context
+from vigor_app.services.coach.exercise_mentions import resolve_exercise
+from vigor_app.services.coach.own_exercises import OwnExercise
 from vigor_app.services.safety import messages as safety
-from vigor_app.services.training import progress
 
 
 def _help(context: CoachContext) -> str:
@@ -46,6 +55,15 @@ def _unknown(context: CoachContext) -> str:
 # --- the answer ------------------------------------------------------------------------------------
 
 SAFETY_NONE = "none"  # the answer's safety class: none, medical (a red flag) or harmful
+SAFETY_INTENT = "safety"  # the safety rules answered
+CLARIFY = "clarify"  # the exercise meant is truly ambiguous: asked back
+REVIEW = getattr(intents, "REVIEW", "review")  # about logged sessions
+PROGRESS = intents.PROGRESS
+PROGRESS_ASKED = 3  # a progress score this high with an exercise named: its progress is answered
+# A session reference ("yesterday's workout") makes these a review of the sessions it points at.
+REVIEWABLE = frozenset({intents.UNKNOWN, REVIEW, intents.PROGRESS, intents.HELP, intents.TECHNIQUE})
+# Intents that need no exercise: a truly ambiguous one is not asked back for them.
+NO_EXERCISE_INTENTS = frozenset({intents.TODAY, intents.HELP, intents.MOTIVATION})
 
 
 @dataclass(frozen=True)
@@ -73,28 +91,68 @@ def reply(user_id: int, message: str, now: datetime | None = None) -> CoachAnswe
     """The built-in coach's reply to `message` from `user_id` at `now` (UTC), with what it is about."""
     verdict = safety.screen(message)
     if verdict.reply is not None:
-        return CoachAnswer(verdict.reply, safety=verdict.kind, intent="safety", topic=verdict.topic)
-    return CoachAnswer(_answer_text(user_id, message, now))
-
-
-def _answer_text(user_id: int, message: str, now: datetime | None) -> str:
+        return CoachAnswer(verdict.reply, safety=verdict.kind, intent=SAFETY_INTENT, topic=verdict.topic)
     context = build_context(user_id, now or utcnow())
-    logged = progress.exercise_options(user_id)
-    mention = mention_in(context, message, logged)
-    strong = mention if mention is not None and mention.strong else None
-    intent = intents.detect_intent(message, mentioned=strong is not None)
+    p = context.profile
+    own = own_exercises.read_own(user_id, context.plan, context.now)
+    resolution = resolve_exercise(message, own, p.equipment, p.injuries, p.fitness_level)
+    mention = resolution.mention
+    reference = session_refs.read_reference(message, date.fromisoformat(context.today))
+    strong = mention is not None and mention.strong
+    intent = intents.detect_intent(message, mentioned=strong)
+    if intent == intents.EFFORT and strong and \
+            intents.intent_scores(message, mentioned=strong)[PROGRESS] >= PROGRESS_ASKED:
+        intent = PROGRESS  # "how is my squat going and what next?": its progress ends with the next target
+    if reference is not None and intent in REVIEWABLE:
+        intent = REVIEW
+    if resolution.choices and intent not in NO_EXERCISE_INTENTS:
+        return CoachAnswer(_ask_back(resolution.choices), intent=CLARIFY)
+    exercise_ids = (mention.exercise.id,) if mention is not None else ()
+    if intent == REVIEW and reference is not None:
+        exercise_id = mention.exercise.id if mention is not None else None
+        found = session_refs.find_sessions(user_id, reference, context, exercise_id)
+        name = mention.exercise.name if mention is not None else ""
+        return CoachAnswer(log_answers.review_answer(user_id, context, reference, found, exercise_id, name),
+                           intent=REVIEW, exercise_ids=exercise_ids, session_ids=tuple(s.id for s in found))
     if intent == intents.TODAY:
-        return training_answers.today_answer(user_id, context)
+        today = context.today_plan
+        return CoachAnswer(training_answers.today_answer(user_id, context), intent=intent,
+                           exercise_ids=tuple(e.exercise_id for e in today.exercises) if today else (),
+                           plan_day=today.day_index if today and not context.week_complete else None)
     if intent == intents.PROGRESS:
-        return training_answers.progress_answer(user_id, context, logged)
+        if mention is not None:
+            text = log_answers.exercise_progress_answer(user_id, context, mention.exercise.id, resolution.own)
+            return CoachAnswer(text, intent=intent, exercise_ids=exercise_ids)
+        logged = own.logged
+        return CoachAnswer(training_answers.progress_answer(user_id, context, logged), intent=intent,
+                           exercise_ids=(logged[0].exercise_id,) if logged else ())
     if intent == intents.TECHNIQUE:
-        return exercise_answers.technique_answer(context, mention, user_id)
+        return CoachAnswer(exercise_answers.technique_answer(context, mention, user_id), intent=intent,
+                           exercise_ids=exercise_ids)
     if intent == intents.EFFORT:
-        return exercise_answers.effort_answer(user_id, context, strong)
+        return CoachAnswer(exercise_answers.effort_answer(user_id, context, mention, message), intent=intent,
+                           exercise_ids=exercise_ids)
     if intent == intents.COMEBACK:
-        return exercise_answers.comeback_answer(user_id, context, strong, logged)
+        logged = own.logged
+        ids = exercise_ids or ((logged[0].exercise_id,) if logged else ())
+        return CoachAnswer(exercise_answers.comeback_answer(user_id, context, mention, logged), intent=intent,
+                           exercise_ids=ids)
     if intent == intents.MOTIVATION:
-        return motivation.motivating_note(context)
+        return CoachAnswer(motivation.motivating_note(context), intent=intent)
     if intent == intents.HELP:
-        return _help(context)
-    return _unknown(context)
+        return CoachAnswer(_help(context), intent=intent)
+    if mention is not None:  # an exercise and nothing else asked: how it's going, and how to do it
+        text = log_answers.exercise_progress_answer(user_id, context, mention.exercise.id, resolution.own) \
+            if resolution.own is not None and resolution.own.logged else \
+            exercise_answers.technique_answer(context, mention, user_id)
+        return CoachAnswer(text, intent=PROGRESS if resolution.own is not None and resolution.own.logged
+                           else intents.TECHNIQUE, exercise_ids=exercise_ids)
+    return CoachAnswer(_unknown(context), intent=intents.UNKNOWN)
+
+
+def _ask_back(choices: tuple[OwnExercise, ...]) -> str:
+    names = [f"**{c.name}**" + (f" ({c.sessions} workout{'' if c.sessions == 1 else 's'})" if c.sessions else
+                                " (in your plan)") for c in choices]
+    listed = ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
+    return (f"Which one do you mean: {listed}? Ask again with its name - for example "
+            f"\"how is my {choices[0].name.lower()} going?\" - and I'll answer from your log.")

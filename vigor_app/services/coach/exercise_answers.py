@@ -8,6 +8,7 @@ set) and a three-week re-entry plan.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from vigor_app.services.catalogue import catalogue
@@ -23,7 +24,9 @@ from vigor_app.services.coach.answer_parts import (
 )
 from vigor_app.services.coach.context import CoachContext
 from vigor_app.services.coach.exercise_mentions import Mention
+from vigor_app.services.coach.own_exercises import OwnExercise
 from vigor_app.services.coach.wording import day_text, set_text, words
+from vigor_app.services.safety import messages as safety
 from vigor_app.services.training import progress
 from vigor_app.services.units import weight_text
 
@@ -95,13 +98,22 @@ RPE_TABLE = (
 )
 
 
-def effort_answer(user_id: int, context: CoachContext, mention: Mention | None) -> str:
-    out = ["**RPE** (rate of perceived exertion) scores how hard a set was from 1 to 10. "
-           "**RIR** (reps in reserve) says the same in reps: how many more you could have done "
-           "with good form. RPE = 10 - RIR.", RPE_TABLE]
+RPE_ASKED = re.compile(r"\b(?:rpe|rir|reps? in (?:reserve|the tank)|perceived exertion|effort|how hard)\b")
+
+
+def effort_answer(user_id: int, context: CoachContext, mention: Mention | None, message: str = "") -> str:
+    """RPE and RIR with the table, the plan's RPE and the weight to aim for; with an exercise
+    named and RPE not asked about, only a line on RPE before the exercise's next target."""
+    if mention is not None and not RPE_ASKED.search(safety.normalise(message)):
+        out = ["Pick the weight you can lift for the target reps with about two good reps left "
+               "(RPE 8)."]
+    else:
+        out = ["**RPE** (rate of perceived exertion) scores how hard a set was from 1 to 10. "
+               "**RIR** (reps in reserve) says the same in reps: how many more you could have done "
+               "with good form. RPE = 10 - RIR.", RPE_TABLE]
     rpes = sorted({e.rpe for d in (context.plan.days if context.plan else []) for e in d.exercises
                    if e.rpe})
-    if rpes:
+    if rpes and len(out) > 1:
         span = f"RPE {rpes[0]:g}" if len(rpes) == 1 else f"RPE {rpes[0]:g}-{rpes[-1]:g}"
         fewest, most = 10 - rpes[-1], 10 - rpes[0]
         left = f"{fewest:g}" if fewest == most else f"{fewest:g}-{most:g}"
@@ -141,7 +153,7 @@ def _comeback_share(days: int) -> int:
 
 
 def comeback_answer(user_id: int, context: CoachContext, mention: Mention | None,
-              logged: Sequence[progress.ExerciseOption]) -> str:
+              logged: Sequence[OwnExercise]) -> str:
     if context.is_new or context.days_since_last_session is None:
         return new_person(context, "plan a comeback") + (
             "\n\nStarting fresh is the same as coming back: keep the first two weeks light "

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
 from vigor_app.services.catalogue import catalogue
 from vigor_app.services.catalogue.words import expand_shorthand, singular_words
+from vigor_app.services.coach.own_exercises import OwnExercise, OwnExercises
 from vigor_app.services.safety import messages as safety
 from vigor_app.services.vocabulary import LEVEL_RANK
 
@@ -40,7 +42,14 @@ MODIFIERS = frozenset({
     "seated", "standing", "lying", "kneeling", "single", "one", "arm", "leg", "incline",
     "decline", "close", "grip", "wide", "reverse", "front", "back", "double", "bent", "supported",
     "chest", "weighted", "easy", "steady", "interval", "elevated", "feet", "hand",
-    "bottom", "knee", "hip", "wall", "floor", "bench", "box", "assisted",
+    "bottom", "knee", "hip", "wall", "floor", "bench", "box", "assisted", "overhead",
+})
+# Variant words: when the person says one, their own exercise must have it ("front squat" is
+# not their back squat). "back" counts only in "back squat" ("my back is sore").
+VARIANTS = frozenset({
+    "barbell", "dumbbell", "kettlebell", "cable", "band", "banded", "machine", "seated", "standing",
+    "lying", "kneeling", "single", "incline", "decline", "close", "wide", "reverse", "front",
+    "weighted", "assisted", "box", "overhead", "romanian", "sumo", "goblet", "bulgarian", "split",
 })
 FUZZY_MIN_LENGTH = 6
 FUZZY_CUTOFF = 0.85
@@ -49,6 +58,16 @@ AVAILABLE_BONUS = 0.5
 WHOLE_ID_BONUS = 1.0  # "goblet squat" is goblet-squat before cable-goblet-squat
 UNMATCHED_KEY_PENALTY = 2.0  # per key word of the name the message does not say
 UNMATCHED_MODIFIER_PENALTY = 0.1
+OWN_MARGIN = 2.5  # an own exercise matching nearly as well as the catalogue's best is the one meant
+DOMINANT_RATIO = 2.0  # logged at least twice as often as a different movement with the same words
+# Everyday words for runs: the catalogue's "running".
+RUN_WORDS = frozenset({"run", "runs", "jog", "jogs", "jogging", "5k", "10k"})
+# Names people use for a lift whose catalogue name says it differently: both words are kept.
+# "Leg day", "push session": the kind of a day, never an exercise's words.
+DAY_WORDS = re.compile(r"\b(?:legs?|lower|upper|push|pull|chest|back|arms?|shoulders?|core|full)(?: body)? "
+                       r"(?:days?|sessions?|workouts?)\b")
+SYNONYMS = ((re.compile(r"\bshoulder press"), "shoulder overhead press"),
+            (re.compile(r"\bchest press"), "chest bench press"))
 
 
 def _tokens(text: str) -> list[str]:
@@ -78,11 +97,21 @@ def _index() -> tuple[tuple[_Entry, ...], dict[str, float], tuple[str, ...]]:
     return entries, idf, tuple(sorted(idf))
 
 
+@lru_cache(maxsize=4096)
+def _index_tokens(exercise_id: str) -> frozenset[str]:
+    """Every word of an exercise's name and id."""
+    entries, _, _ = _index()
+    return next((e.tokens for e in entries if e.exercise.id == exercise_id), frozenset())
+
+
 def _message_tokens(message: str) -> set[str]:
-    text = expand_shorthand(safety.normalise(message))
+    text = expand_shorthand(DAY_WORDS.sub(" ", safety.normalise(message)))
+    for pattern, replacement in SYNONYMS:
+        text = pattern.sub(replacement, text)
     _, idf, vocabulary = _index()
     found = set()
-    for token in _tokens(text):
+    for word in _tokens(text):
+        token = "running" if word in RUN_WORDS else word
         if token in idf or len(token) < FUZZY_MIN_LENGTH:
             found.add(token)
             continue
@@ -97,21 +126,19 @@ class Mention:
     strong: bool  # every key word of the name is in the message, or two key words are
 
 
-def find_exercise_mentioned(message: str, preferred: Iterable[str] = (),
-                            equipment: Iterable[str] = ("bodyweight",),
-                            injuries: Iterable[str] = (), level: str = "advanced") -> Mention | None:
-    """The catalogue exercise `message` names, best first by the rules in the module docstring."""
+@dataclass(frozen=True)
+class _Scored:
+    exercise: catalogue.Exercise
+    score: float  # how well the words match, before anything about the person
+    matched: frozenset[str]
+    missing_keys: int
+    strong: bool
+    whole_id: bool
+
+
+def _scored(said: set[str]) -> list[_Scored]:
     entries, idf, _ = _index()
-    said = _message_tokens(message)
-    if not said:
-        return None
-    preferred = set(preferred)
-    try:
-        available = {e.id for e in catalogue.available_for(equipment, injuries, level)}
-    except ValueError:
-        available = set()
-    level_rank = LEVEL_RANK.get(level, 0)
-    best: tuple[tuple[float, int, int, int, str], Mention] | None = None
+    found = []
     for entry in entries:
         matched = entry.tokens & said
         keys = matched - MODIFIERS
@@ -122,16 +149,94 @@ def find_exercise_mentioned(message: str, preferred: Iterable[str] = (),
         score = (sum(idf[t] for t in matched)
                  - UNMATCHED_KEY_PENALTY * len(missing_keys)
                  - UNMATCHED_MODIFIER_PENALTY * len(missing - missing_keys))
-        exercise = entry.exercise
+        found.append(_Scored(entry.exercise, score, frozenset(matched), len(missing_keys),
+                             not missing_keys or len(keys) >= 2, entry.id_tokens <= said))
+    return found
+
+
+def find_exercise_mentioned(message: str, preferred: Iterable[str] = (),
+                            equipment: Iterable[str] = ("bodyweight",),
+                            injuries: Iterable[str] = (), level: str = "advanced") -> Mention | None:
+    """The catalogue exercise `message` names, best first by the rules in the module docstring."""
+    said = _message_tokens(message)
+    if not said:
+        return None
+    preferred = set(preferred)
+    try:
+        available = {e.id for e in catalogue.available_for(equipment, injuries, level)}
+    except ValueError:
+        available = set()
+    level_rank = LEVEL_RANK.get(level, 0)
+    best: tuple[tuple[float, int, int, int, str], Mention] | None = None
+    for found in _scored(said):
+        exercise = found.exercise
+        score = found.score
         if exercise.id in preferred:
             score += PREFERRED_BONUS
         if exercise.id in available:
             score += AVAILABLE_BONUS
-        if entry.id_tokens <= said:
+        if found.whole_id:
             score += WHOLE_ID_BONUS
         fit = abs(exercise.level_rank - level_rank)
         rank = (-round(score, 6), fit, exercise.difficulty, len(exercise.name), exercise.id)
-        strong = not missing_keys or len(keys) >= 2
         if best is None or rank < best[0]:
-            best = (rank, Mention(exercise, strong))
+            best = (rank, Mention(exercise, found.strong))
     return best[1] if best else None
+
+
+# --- the person's own exercises first ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Resolution:
+    """What a message's exercise words stand for: a `mention` (with ``own`` when it is one of the
+    person's own exercises), or, when it is truly ambiguous, the `choices` to ask back about."""
+
+    mention: Mention | None = None
+    own: OwnExercise | None = None
+    choices: tuple[OwnExercise, ...] = ()
+
+
+def _specified(message: str, said: set[str]) -> set[str]:
+    """The variant words the person said ("front", "dumbbell"...): their exercise must have them."""
+    variants = said & VARIANTS
+    if "back" in said and re.search(r"\bback squats?\b", safety.normalise(message)):
+        variants.add("back")
+    return variants
+
+
+def _dominates(top: OwnExercise, rival: OwnExercise) -> bool:
+    return top.sessions >= DOMINANT_RATIO * max(1, rival.sessions)
+
+
+def resolve_exercise(message: str, own: OwnExercises, equipment: Iterable[str] = ("bodyweight",),
+                     injuries: Iterable[str] = (), level: str = "advanced") -> Resolution:
+    """The exercise `message` names, the person's own first (see the module docstring)."""
+    said = _message_tokens(message)
+    if not said:
+        return Resolution()
+    scored = _scored(said)
+    if not scored:
+        return Resolution()
+    best = max(s.score for s in scored)
+    specified = _specified(message, said)
+    eligible = [s for s in scored if own.get(s.exercise.id) is not None
+                and s.score >= best - OWN_MARGIN and specified <= (s.matched | _index_tokens(s.exercise.id))]
+    logged = [s for s in eligible if own.by_id[s.exercise.id].logged]
+    pool = logged or eligible
+    if not pool:
+        return Resolution(find_exercise_mentioned(message, (), equipment, injuries, level))
+    pool.sort(key=lambda s: (s.missing_keys, -int(s.whole_id), own.by_id[s.exercise.id].usage()))
+    top = pool[0]
+    mine = own.by_id[top.exercise.id]
+    rivals: dict[str, OwnExercise] = {}  # the most logged of each other movement
+    by_use = sorted(pool[1:], key=lambda s: (-own.by_id[s.exercise.id].sessions, len(s.exercise.name)))
+    for other in by_use:
+        pattern = other.exercise.pattern or other.exercise.id
+        if other.matched == top.matched and pattern != top.exercise.pattern and pattern not in rivals \
+                and not other.whole_id:
+            rivals[pattern] = own.by_id[other.exercise.id]
+    undecided = [r for r in rivals.values() if not _dominates(mine, r)]
+    if undecided and not top.whole_id:
+        return Resolution(choices=(mine, *undecided[:2]))
+    return Resolution(Mention(top.exercise, True), mine)

@@ -91,8 +91,10 @@ def _top(sets: list[tuple[int | None, int | None, float | None, float | None]]
             seconds if seconds and not reps else None, rpe)
 
 
-def recent_sessions(user_id: int, today: date, timezone: str, now: datetime) -> list[SessionDone]:
-    first_day = today - timedelta(days=RECENT_DAYS - 1)
+def recent_sessions(user_id: int, today: date, timezone: str, now: datetime,
+                    days: int = RECENT_DAYS) -> list[SessionDone]:
+    """Finished sessions of the `days` days ending `today` (local), newest first."""
+    first_day = today - timedelta(days=days - 1)
     floor = local_midnight(first_day, timezone) - WINDOW_SLACK
     with db.read_only() as session:
         rows = session.exec(

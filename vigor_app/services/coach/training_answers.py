@@ -11,6 +11,7 @@ from collections.abc import Sequence
 
 from vigor_app.services.coach.answer_parts import last_text, new_person, suggest
 from vigor_app.services.coach.context import CoachContext
+from vigor_app.services.coach.own_exercises import OwnExercise
 from vigor_app.services.coach.wording import day_text, record_previous_text, record_value_text
 from vigor_app.services.training import progress
 from vigor_app.services.units import mass_text, weight_text
@@ -82,7 +83,7 @@ def today_answer(user_id: int, context: CoachContext) -> str:
 
 
 def progress_answer(user_id: int, context: CoachContext,
-              logged: Sequence[progress.ExerciseOption]) -> str:
+              logged: Sequence[OwnExercise]) -> str:
     if context.is_new:
         return new_person(context, "measure progress")
     units = context.units
@@ -108,11 +109,11 @@ def progress_answer(user_id: int, context: CoachContext,
     return "\n\n".join(out)
 
 
-def _strength_trend(user_id: int, option: progress.ExerciseOption, units: str) -> str:
+def _strength_trend(user_id: int, option: OwnExercise, units: str) -> str:
     series = progress.strength_series(user_id, option.exercise_id)
     points = series.points
     sessions = f"{len(points)} session{'' if len(points) == 1 else 's'}"
-    head = f"**{series.name}** (your most-logged exercise, {sessions})"
+    head = f"**{series.name}** (your most-trained exercise lately, {sessions})"
     if len(points) < 2:
         return f"{head}: only one session so far - log it again to see a trend."
     rated = [p for p in points if p["e1rm_kg"]]
