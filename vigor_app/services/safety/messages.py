@@ -36,6 +36,7 @@ rules and replies kept here (``HARMFUL_RULES``, ``HARMFUL_REPLY``).
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections.abc import Callable
@@ -97,6 +98,39 @@ def normalise(message: str) -> str:
     return _NOT_WORD.sub(" ", text).strip()
 
 
+# Misspellings of the words the rules look for, as people type them on a phone: each is read as
+# the word meant before the rules run ("chest pian" is chest pain). Longer words are also
+# matched to the nearest word of `SPELLED_WORDS` (difflib, `SPELLING_CUTOFF`), unless they are
+# another form of it ("collapse" stays "collapse": knees collapsing in on a squat are technique).
+MISSPELLINGS = {
+    "pian": "pain", "painn": "pain", "hart": "heart", "chets": "chest",
+    "chset": "chest", "brethe": "breathe", "breth": "breath", "dizy": "dizzy", "dizzey": "dizzy",
+    "fanted": "fainted", "fainded": "fainted", "feinted": "fainted", "numbb": "numb", "nuumb": "numb",
+    "hedache": "headache", "headach": "headache", "sucide": "suicide", "suicde": "suicide",
+    "roids": "steroids", "steriods": "steroids", "sterods": "steroids", "laxitives": "laxatives",
+    "wen": "when",
+}
+SPELLED_WORDS = ("blacked", "blacking", "collapsed", "fainted", "fainting", "dizziness", "tingling",
+                 "numbness", "headache", "breathing", "breathless", "palpitations", "suicidal",
+                 "starving", "starvation", "laxatives", "purging", "dehydrate", "dehydrating",
+                 "steroids", "trenbolone", "testosterone", "clenbuterol", "unconscious", "swollen")
+SPELLING_MIN_LENGTH = 6
+SPELLING_CUTOFF = 0.85
+
+
+def spelled(text: str) -> str:
+    """`text` (normalised) with the misspellings of the rules' words put right."""
+    words = []
+    for word in text.split():
+        fixed = MISSPELLINGS.get(word)
+        if fixed is None and len(word) >= SPELLING_MIN_LENGTH and word not in SPELLED_WORDS:
+            close = difflib.get_close_matches(word, SPELLED_WORDS, n=1, cutoff=SPELLING_CUTOFF)
+            # another form of the word ("collapse", "collapsed") is a word, not a misspelling
+            fixed = close[0] if close and not close[0].startswith(word[:-1]) else None
+        words.append(fixed or word)
+    return " ".join(words)
+
+
 @dataclass(frozen=True)
 class Rule:
     topic: str
@@ -134,10 +168,14 @@ _RED_FLAGS: tuple[Rule, ...] = (
     make_rule("faint", r"\b(?:black|blacked|blacking) out\b|\b(?:had|have|having|get|getting) (?:a )?blackouts?\b"),
     make_rule("faint", r"\b(?:lost|lose|losing) consciousness\b|\bunconscious\b"),
     make_rule("faint", r"\b(?:i|he|she|we|nearly|almost|just) collapsed\b"),
-    make_rule("faint", r"\bvision (?:went|goes|going|turned) (?:black|dark|white|grey|gray)\b"),
+    make_rule("faint", r"\b(?:vision|everything|it all|the world|eyesight) (?:went|goes|going|turned|turns) "
+                   r"(?:black|dark|white|grey|gray)\b"),
+    make_rule("faint", r"\bcollaps(?:ed|ing)\b", unless=r"\b(?:arch|arches|lung|knees? collaps\w* in|knee cave)\b"),
     make_rule("numbness", r"\bnumb(?:ness)?\b"),
     make_rule("numbness", r"\bsudden(?:ly)? (?:feel |felt |went |got )?(?:weak|weakness|numb|tingling|paralys\w*)\b"),
     make_rule("numbness", r"\b(?:face|mouth|smile) (?:is |was |started )?droop\w*\b|\bdroop\w* (?:face|mouth)\b"),
+    make_rule("numbness", r"\b(?:tingl\w*|numb\w*|weak\w*|pins and needles) (?:down|on|in|along|all (?:down|along)) "
+                      r"(?:one|the left|the right|my left|my right) side\b"),
     make_rule("numbness", r"\bslurr\w* (?:speech|words|my words)\b|\bspeech (?:is |was )?slurr\w*\b"),
     make_rule("numbness", rf"\b{CANT} (?:feel|move|lift) my (?:left |right )?(?:arm|arms|leg|legs|face|hand|hands|foot|feet)\b"),
     make_rule("numbness", r"\b(?:one|left|right) side of my (?:body|face) (?:is |went |feels |felt )?"
@@ -167,14 +205,19 @@ _RED_FLAGS: tuple[Rule, ...] = (
                r"stiff neck|vomit\w*|throwing up)\b"),
     make_rule("urine", r"\b(?:dark|brown|cola|tea|black|red)(?: coloured| colored)? (?:urine|pee)\b|"
                    r"\b(?:urine|pee) (?:is |was |looks |looked |turned )?(?:dark brown|brown|cola|"
-                   r"black|red|bloody)\b|\bblood in my (?:urine|pee)\b"),
+                   r"black|red|bloody)\b|\bblood in my (?:urine|pee)\b|"
+                   r"\b(?:urine|pee) (?:is|was|looks|looked|turned|went|getting)(?: \w+)? "
+                   r"(?:dark|brown|black|red|cola)\b"),
     make_rule("other", r"\b(?:coughing|cough|coughed|vomiting|throwing|threw) up blood\b|\bseizures?\b|"
                    r"\bheat ?stroke\b|\bstopped sweating\b|\b(?:having|had|have) a stroke\b"),
 )
 
 _SELF_HARM: tuple[Rule, ...] = (
+    make_rule("self_harm", r"\b(?:hurt|hurting|harm|harming|cut|cutting|punish|punishing) myself "
+                       r"(?:on purpose|deliberately)\b|\bhate myself\b|\b(?:want|wanna|wish i could) "
+                       r"(?:to )?(?:disappear|not exist|not be here)\b"),
     make_rule("self_harm", r"\b(?:kill|killing|harm|harming|cut|cutting|hurt|hurting) (?:myself|my self)\b"
-                       r"|\bself ?harm\w*\b|\bsuicid\w*\b|\bend (?:my (?:own )?life|it all)\b"
+                       r"|\bself ?harm\w*\b|\bsuicid\w*\b|\b(?:end|ending|ended) (?:my (?:own )?life|it all)\b"
                        r"|\b(?:want|wanted|wanting) to die\b|\bwish i (?:was|were) dead\b"
                        r"|\bdont want to (?:live|be alive|be here anymore|wake up)\b|\bno reason to live\b",
               unless=r"\bhurt(?:ing)? myself (?:doing|during|on|while|when|at|in|lifting|training|squatting|"
@@ -190,17 +233,20 @@ _PAIN_FLAGS: tuple[Rule, ...] = (
                   r"worse and worse|wont (?:stop|go away)|unbearable|severe)\b"),
     make_rule("pain", r"\b(?:heard|felt) (?:a |something |some )?(?:pop|popping|snap|snapping|tear|rip|crack)\b|"
                   r"\bsomething (?:popped|snapped|tore|ripped)\b"),
+    make_rule("pain", r"\b(?:pop|popped|popping|snap|snapped|crack|cracked|cracking|tear|tore|clunk)\b",
+              also=r"\b(?:swollen|swelling|swelled|bruis\w*|painful|agony|cant (?:move|bend|straighten))\b"),
+    make_rule("pain", r"\bswoll?en\b", also=rf"\b(?:{PAIN}|painful|agony)\b"),
     make_rule("pain", rf"\b{CANT} (?:put (?:any )?weight on|bear weight on|walk on|straighten|bend) (?:my|it)\b"),
 )
 
 WEIGHT_GOAL = (r"\b(?:weigh ?in|make weight|making weight|made weight|weight class|cut weight|"
-                r"cutting weight|lose weight|losing weight|drop weight|lose \d+|drop \d+|cut \d+|"
+                r"cutting weight|lose weight|losing weight|drop weight|lose \d+\w*|drop \d+\w*|cut \d+\w*|"
                 r"weight cut|pounds|lbs|kilos|kg)\b")
 DRUG_NAMES = (r"(?:steroids?|anabolics?|aas|trenbolone|tren|testosterone|test (?:e|c|cyp|"
                r"enanthate|cypionate|prop)|deca|nandrolone|dianabol|d ?bol|anavar|oxandrolone|"
                r"winstrol|winny|stanozolol|sarms?|ostarine|mk ?677|mk ?2866|rad ?140|lgd ?4033|"
                r"cardarine|clenbuterol|clen|hgh|growth hormone|peds?|performance enhancing drugs?|"
-               r"dnp|epo|turinabol|primobolan|masteron|equipoise)")
+               r"dnp|epo|turinabol|primobolan|masteron|equipoise|roids|juicing|gear cycle)")
 HARMFUL_RULES: tuple[Rule, ...] = (
     make_rule("fasting", rf"\b(?:not|dont|didnt|wont|stop|stopped|quit|without|avoid|skip|skipping|no) (?:eat|eating|food)"
                      rf"(?: anything| any food| at all)? (?:for )?{NUMBER_WORD}? ?(?:full |whole |entire )?"
@@ -217,6 +263,8 @@ HARMFUL_RULES: tuple[Rule, ...] = (
               also=WEIGHT_GOAL),
     make_rule("fasting", r"\bcrash diet\w*\b|\b(?:stop|quit) eating\b(?! (?:after|before|late|at|junk|sugar|"
                      r"carbs|meat|dairy|gluten|processed|fast food|sweets|snacks|bread|out)\b)"),
+    make_rule("fasting", rf"\bonly (?:drinking|drink|drank|having|have|had|on) (?:water|juice|tea|coffee|"
+                     rf"shakes)\b(?: \w+){{0,3}} (?:for )?{NUMBER_WORD} (?:full |whole )?(?:days|weeks)\b"),
     make_rule("fasting", r"\b(?:water|dry|juice) fast(?:s|ing)?\b|\bstarv(?:e|ing) (?:myself|yourself)\b|"
                      r"\bstarvation diet\b|\beat(?:ing)? nothing\b"),
     make_rule("pain_through", rf"\b(?:train|training|trained|lift|lifting|work ?out|working out|run|"
@@ -226,6 +274,11 @@ HARMFUL_RULES: tuple[Rule, ...] = (
                           r"despite) (?:the |a |an |my |this |that |some |any )?(?:\w+ ){0,2}"
                           rf"(?:{PAIN}|injury|injuries|injured|tear|torn|strain|sprain|sprained|"
                           r"fracture|fractured|broken)\b"),
+    make_rule("pain_through", r"\b(?:herniated|slipped|bulging|torn|ruptured|broken|fractured|sprained|"
+                          r"dislocated)\b",
+              also=r"\b(?:push|pushing|train|training|work|working|power|powering|grind|grinding|lift|lifting|"
+                   r"squat\w*|deadlift\w*|bench\w*|run|running|play|playing) (?:through|thru|past|on it)\b|"
+                   r"\b(?:keep|still|carry on) (?:training|lifting|deadlifting|squatting|running|going)\b"),
     make_rule("pain_through", rf"\bignor(?:e|ing) (?:the |my |this |that )?(?:\w+ )?(?:{PAIN}|injury)\b"),
     make_rule("pain_through", r"\b(?:train|lift|run|squat|bench|work ?out|exercise|play|keep training)\w* "
                           r"(?:on|with) (?:a |an |my )?(?:\w+ )?(?:broken|fractured|torn|sprained) \w+"),
@@ -273,11 +326,16 @@ HOUR_FAST = re.compile(r"\b(\d{2,3}) ?(?:hours?|hrs?|h) (?:water |dry |juice )?(
                         r"without (?:eating|food))\b")
 
 
+ONE_MEAL_A_DAY = re.compile(r"\b(?:1|one|only one|a single) meal (?:of|with|at)?\b.*\b(?:a|per|each) day\b|"
+                            r"\bomad\b")
+
+
 def very_low_calories(text: str) -> bool:
     amounts = [int(m.group(1)) for m in KCAL.finditer(text)]
     low = [a for a in amounts if 0 < a < MIN_DAILY_KCAL]
+    whole_day = ONE_MEAL_A_DAY.search(text) is not None  # "1 meal of 400 cals a day" is the day's food
     return bool(low) and len(low) == len(amounts) and _DAILY.search(text) is not None \
-        and _NOT_INTAKE.search(text) is None
+        and (whole_day or _NOT_INTAKE.search(text) is None)
 
 
 FAST_LOSS = re.compile(
@@ -392,7 +450,7 @@ def _harmful_reply(topic: str) -> str:
 
 def screen(message: str) -> SafetyVerdict:
     """The verdict on one message from the person (see the module docstring)."""
-    text = normalise(message)
+    text = spelled(normalise(message))
     if not text:
         return SafetyVerdict(OK)
     for rule in _SELF_HARM:
