@@ -21,6 +21,7 @@ Answers are deterministic: no randomness, only the data, the message and the dat
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -36,7 +37,7 @@ from vigor_app.services.coach import (
 )
 from vigor_app.services.coach.answer_parts import capabilities
 from vigor_app.services.coach.context import CoachContext, build_context
-from vigor_app.services.coach.exercise_mentions import resolve_exercise
+from vigor_app.services.coach.exercise_mentions import resolve_each, resolve_exercise
 from vigor_app.services.coach.own_exercises import OwnExercise
 from vigor_app.services.safety import messages as safety
 
@@ -62,6 +63,8 @@ PROGRESS = intents.PROGRESS
 PROGRESS_ASKED = 3  # a progress score this high with an exercise named: its progress is answered
 # A session reference ("yesterday's workout") makes these a review of the sessions it points at.
 REVIEWABLE = frozenset({intents.UNKNOWN, REVIEW, intents.PROGRESS, intents.HELP, intents.TECHNIQUE})
+# "What weight did I squat on my last leg day": a question in the past is about the log.
+PAST_TENSE = re.compile(r"\b(?:did|was|were|went|got|managed)\b|\brate my\b")
 # Intents that need no exercise: a truly ambiguous one is not asked back for them.
 NO_EXERCISE_INTENTS = frozenset({intents.TODAY, intents.HELP, intents.MOTIVATION})
 
@@ -97,17 +100,22 @@ def reply(user_id: int, message: str, now: datetime | None = None) -> CoachAnswe
     own = own_exercises.read_own(user_id, context.plan, context.now)
     resolution = resolve_exercise(message, own, p.equipment, p.injuries, p.fitness_level)
     mention = resolution.mention
-    reference = session_refs.read_reference(message, date.fromisoformat(context.today))
+    today = date.fromisoformat(context.today)
+    reference = session_refs.read_reference(message, today)
     strong = mention is not None and mention.strong
     intent = intents.detect_intent(message, mentioned=strong)
     if intent == intents.EFFORT and strong and \
             intents.intent_scores(message, mentioned=strong)[PROGRESS] >= PROGRESS_ASKED:
         intent = PROGRESS  # "how is my squat going and what next?": its progress ends with the next target
-    if reference is not None and intent in REVIEWABLE:
+    if reference is not None and (intent in REVIEWABLE or PAST_TENSE.search(safety.normalise(message))
+                                  or (intent == intents.TODAY and reference.first != today)):
         intent = REVIEW
     if resolution.choices and intent not in NO_EXERCISE_INTENTS:
         return CoachAnswer(_ask_back(resolution.choices), intent=CLARIFY)
-    exercise_ids = (mention.exercise.id,) if mention is not None else ()
+    exercise_ids: tuple[str, ...] = (mention.exercise.id,) if mention is not None else ()
+    several = resolve_each(message, own, p.equipment, p.injuries, p.fitness_level)
+    if several:  # "RDLs and deadlifts": every one of them, in the order named
+        exercise_ids = tuple(several)
     if intent == REVIEW and reference is not None:
         exercise_id = mention.exercise.id if mention is not None else None
         found = session_refs.find_sessions(user_id, reference, context, exercise_id)
@@ -115,10 +123,10 @@ def reply(user_id: int, message: str, now: datetime | None = None) -> CoachAnswe
         return CoachAnswer(log_answers.review_answer(user_id, context, reference, found, exercise_id, name),
                            intent=REVIEW, exercise_ids=exercise_ids, session_ids=tuple(s.id for s in found))
     if intent == intents.TODAY:
-        today = context.today_plan
+        up_next = context.today_plan
         return CoachAnswer(training_answers.today_answer(user_id, context), intent=intent,
-                           exercise_ids=tuple(e.exercise_id for e in today.exercises) if today else (),
-                           plan_day=today.day_index if today and not context.week_complete else None)
+                           exercise_ids=tuple(e.exercise_id for e in up_next.exercises) if up_next else (),
+                           plan_day=up_next.day_index if up_next and not context.week_complete else None)
     if intent == intents.PROGRESS:
         if mention is not None:
             text = log_answers.exercise_progress_answer(user_id, context, mention.exercise.id, resolution.own)

@@ -48,10 +48,13 @@ MODIFIERS = frozenset({
 # not their back squat). "back" counts only in "back squat" ("my back is sore").
 VARIANTS = frozenset({
     "barbell", "dumbbell", "kettlebell", "cable", "band", "banded", "machine", "seated", "standing",
-    "lying", "kneeling", "single", "incline", "decline", "close", "wide", "reverse", "front",
+    "lying", "kneeling", "single", "incline", "decline", "close", "wide", "reverse",
     "weighted", "assisted", "box", "overhead", "romanian", "sumo", "goblet", "bulgarian", "split",
 })
+IN_CONTEXT_VARIANTS = {"back": r"\bback squats?\b", "front": r"\bfront (?:squat|raise|rack)s?\b"}
 FUZZY_MIN_LENGTH = 6
+TYPO_MIN_LENGTH = 5  # shorter words are too close to other words ("last" is not "lat")
+SHORT_TYPOS = {"sqat": "squat", "sqats": "squats", "benc": "bench", "dedl": "deadlift", "rdls": "rdl"}
 FUZZY_CUTOFF = 0.85
 PREFERRED_BONUS = 3.0
 AVAILABLE_BONUS = 0.5
@@ -59,7 +62,10 @@ WHOLE_ID_BONUS = 1.0  # "goblet squat" is goblet-squat before cable-goblet-squat
 UNMATCHED_KEY_PENALTY = 2.0  # per key word of the name the message does not say
 UNMATCHED_MODIFIER_PENALTY = 0.1
 OWN_MARGIN = 2.5  # an own exercise matching nearly as well as the catalogue's best is the one meant
-DOMINANT_RATIO = 2.0  # logged at least twice as often as a different movement with the same words
+# "Rows" is the row logged at least twice as often as any other row; "press" is the bench press
+# only when it is logged three times as often as the overhead press (a different movement).
+DOMINANT_RATIO = 2.0
+DOMINANT_RATIO_OTHER_MOVEMENT = 3.0
 # Everyday words for runs: the catalogue's "running".
 RUN_WORDS = frozenset({"run", "runs", "jog", "jogs", "jogging", "5k", "10k"})
 # Names people use for a lift whose catalogue name says it differently: both words are kept.
@@ -104,8 +110,48 @@ def _index_tokens(exercise_id: str) -> frozenset[str]:
     return next((e.tokens for e in entries if e.exercise.id == exercise_id), frozenset())
 
 
+def _transposed(word: str, idf: dict[str, float]) -> str | None:
+    """The exercise word `word` is with two neighbouring letters swapped back ("sqaut"), if any."""
+    if len(word) < TYPO_MIN_LENGTH or word in idf:
+        return None
+    for i in range(len(word) - 1):
+        candidate = word[:i] + word[i + 1] + word[i] + word[i + 2:]
+        for form in (candidate, singular_words(candidate, plain=True)[0]):
+            if form in idf:
+                return candidate
+    return None
+
+
+def _run_together(word: str, idf: dict[str, float]) -> str | None:
+    """Two exercise words written as one ("deadbug" -> "dead bug"), if `word` is that."""
+    if len(word) < 2 * 3 or word in idf:
+        return None
+    for i in range(3, len(word) - 2):
+        head, tail = word[:i], word[i:]
+        if head in idf and (tail in idf or singular_words(tail, plain=True)[0] in idf):
+            return f"{head} {tail}"
+    return None
+
+
+def _spelled(text: str) -> str:
+    """Misspelt exercise words put right before shorthand is read ("sqaut", "benchh", "deadlfit")."""
+    _, idf, vocabulary = _index()
+    words = []
+    for word in text.split():
+        word = SHORT_TYPOS.get(word, word)
+        swapped = _transposed(word, idf) or _run_together(word, idf)
+        if swapped:
+            word = swapped
+        elif len(word) >= TYPO_MIN_LENGTH and word not in idf and word not in STOPWORDS \
+                and singular_words(word, plain=True)[0] not in idf:
+            close = difflib.get_close_matches(word, vocabulary, n=1, cutoff=FUZZY_CUTOFF)
+            word = close[0] if close else word
+        words.append(word)
+    return " ".join(words)
+
+
 def _message_tokens(message: str) -> set[str]:
-    text = expand_shorthand(DAY_WORDS.sub(" ", safety.normalise(message)))
+    text = expand_shorthand(_spelled(DAY_WORDS.sub(" ", safety.normalise(message))))
     for pattern, replacement in SYNONYMS:
         text = pattern.sub(replacement, text)
     _, idf, vocabulary = _index()
@@ -198,15 +244,28 @@ class Resolution:
 
 
 def _specified(message: str, said: set[str]) -> set[str]:
-    """The variant words the person said ("front", "dumbbell"...): their exercise must have them."""
+    """The variant words the person said ("front squat", "dumbbell"...): their exercise must have
+    them. "Back" and "front" count only before the lift ("my front knee" is not a front squat)."""
     variants = said & VARIANTS
-    if "back" in said and re.search(r"\bback squats?\b", safety.normalise(message)):
-        variants.add("back")
+    text = safety.normalise(message)
+    for word, pattern in IN_CONTEXT_VARIANTS.items():
+        if word in said and re.search(pattern, text):
+            variants.add(word)
     return variants
 
 
-def _dominates(top: OwnExercise, rival: OwnExercise) -> bool:
-    return top.sessions >= DOMINANT_RATIO * max(1, rival.sessions)
+@lru_cache(maxsize=4096)
+def _variant_words(exercise_id: str) -> frozenset[str]:
+    """The words an exercise answers to as variants: its name and id, and its equipment
+    ("dumbbells" for walking lunges done with them)."""
+    found = catalogue.find_exercise(exercise_id)
+    kit = {word for item in (found.equipment if found else ()) for word in singular_words(item, plain=True)}
+    return _index_tokens(exercise_id) | frozenset(kit)
+
+
+def _dominates(top: OwnExercise, rival: OwnExercise, same_movement: bool) -> bool:
+    ratio = DOMINANT_RATIO if same_movement else DOMINANT_RATIO_OTHER_MOVEMENT
+    return top.sessions >= ratio * max(1, rival.sessions)
 
 
 def resolve_exercise(message: str, own: OwnExercises, equipment: Iterable[str] = ("bodyweight",),
@@ -221,7 +280,7 @@ def resolve_exercise(message: str, own: OwnExercises, equipment: Iterable[str] =
     best = max(s.score for s in scored)
     specified = _specified(message, said)
     eligible = [s for s in scored if own.get(s.exercise.id) is not None
-                and s.score >= best - OWN_MARGIN and specified <= (s.matched | _index_tokens(s.exercise.id))]
+                and s.score >= best - OWN_MARGIN and specified <= _variant_words(s.exercise.id)]
     logged = [s for s in eligible if own.by_id[s.exercise.id].logged]
     pool = logged or eligible
     if not pool:
@@ -229,14 +288,31 @@ def resolve_exercise(message: str, own: OwnExercises, equipment: Iterable[str] =
     pool.sort(key=lambda s: (s.missing_keys, -int(s.whole_id), own.by_id[s.exercise.id].usage()))
     top = pool[0]
     mine = own.by_id[top.exercise.id]
-    rivals: dict[str, OwnExercise] = {}  # the most logged of each other movement
+    undecided: list[OwnExercise] = []  # the same words, and neither used far more
     by_use = sorted(pool[1:], key=lambda s: (-own.by_id[s.exercise.id].sessions, len(s.exercise.name)))
     for other in by_use:
-        pattern = other.exercise.pattern or other.exercise.id
-        if other.matched == top.matched and pattern != top.exercise.pattern and pattern not in rivals \
-                and not other.whole_id:
-            rivals[pattern] = own.by_id[other.exercise.id]
-    undecided = [r for r in rivals.values() if not _dominates(mine, r)]
+        if other.matched == top.matched and other.missing_keys == top.missing_keys and not other.whole_id and \
+                not _dominates(mine, own.by_id[other.exercise.id], other.exercise.pattern == top.exercise.pattern):
+            undecided.append(own.by_id[other.exercise.id])
     if undecided and not top.whole_id:
         return Resolution(choices=(mine, *undecided[:2]))
     return Resolution(Mention(top.exercise, True), mine)
+
+
+PARTS = re.compile(r"\b(?:and|vs|versus|or|plus|then)\b|,|&")
+
+
+def resolve_each(message: str, own: OwnExercises, equipment: Iterable[str] = ("bodyweight",),
+                 injuries: Iterable[str] = (), level: str = "advanced") -> list[str]:
+    """Every exercise a message names, in the order it names them ("RDLs and deadlifts"):
+    each part between "and", "or", "vs" and commas resolved on its own; [] for fewer than two."""
+    parts = [part for part in PARTS.split(safety.normalise(message)) if part.strip()]
+    if len(parts) < 2:
+        return []
+    found: list[str] = []
+    for part in parts:
+        resolution = resolve_exercise(part, own, equipment, injuries, level)
+        if resolution.mention is not None and resolution.mention.strong \
+                and resolution.mention.exercise.id not in found:
+            found.append(resolution.mention.exercise.id)
+    return found if len(found) >= 2 else []

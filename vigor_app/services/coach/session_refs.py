@@ -14,6 +14,7 @@ distance exercise, cardio one with conditioning work.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -73,9 +74,27 @@ def _count(word: str) -> int:
     return NUMBER_WORDS.get(word) or (int(word) if word.isdigit() else 0)
 
 
+# How people shorten the words a reference is made of.
+SHORT_WORDS = {"wk": "week", "wks": "weeks", "sesh": "session", "seshs": "sessions", "yday": "yesterday",
+               "yest": "yesterday", "yesterdays": "yesterday", "2day": "today", "wrkout": "workout",
+               "wokout": "workout", "workot": "workout"}
+DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
+def _words(message: str) -> str:
+    words = []
+    for word in safety.normalise(message).split():
+        word = SHORT_WORDS.get(word, word)
+        if len(word) >= 5 and word not in WEEKDAY_WORDS and word.rstrip("s") not in WEEKDAY_WORDS:
+            close = difflib.get_close_matches(word, DAY_NAMES, n=1, cutoff=0.8)
+            word = close[0] if close else word
+        words.append(word)
+    return " ".join(words)
+
+
 def read_reference(message: str, today: date) -> Reference | None:
     """The sessions `message` speaks of, counted from `today` (the person's local date)."""
-    text = safety.normalise(message)
+    text = _words(message)
     monday = streaks.week_start(today)
     if re.search(r"\bday before yesterday\b", text):
         day = today - timedelta(days=2)
@@ -109,7 +128,8 @@ def read_reference(message: str, today: date) -> Reference | None:
     weekday = re.search(r"\b(?:on |last |this )?(monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
                         r"mon|tues|tue|wed|thurs|thu|fri|sat|sun)s?\b(?! (?:next|coming))", text)
     if weekday and (re.search(rf"\b{weekday.group(1)}s? {_SESSION}\b", text)
-                    or re.search(r"\b(?:on|last) " + weekday.group(1), text)):
+                    or re.search(r"\b(?:on|last) " + weekday.group(1), text)
+                    or re.search(rf"\b(?:how did|how was|what did i do) {weekday.group(1)}s?\b", text)):
         back = (today.weekday() - WEEKDAY_WORDS[weekday.group(1)]) % 7 or 7
         day = today - timedelta(days=back)
         return Reference(day.strftime("%A"), day, day)
