@@ -13,7 +13,7 @@ export REFLEX_TELEMETRY_ENABLED := false
 export REFLEX_CHECK_LATEST_VERSION := false
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run serve-prod test install install-dev lock lint typecheck unit e2e browser clean
+.PHONY: run serve-prod test install install-dev lock lint typecheck unit coach-eval e2e browser clean
 
 # Installs come from the lock files only: every package pinned, every file checked against its
 # sha256, and pip (which resolves dependencies, no --no-deps) refuses to install a dependency that
@@ -69,13 +69,18 @@ typecheck: install-dev
 unit: install-dev
 	@bash scripts/timed.sh "unit and state tests" $(BIN)/pytest tests --ignore=tests/e2e -q -n $(TEST_WORKERS) --dist worksteal
 
+# The built-in coach asked the labelled questions of tests/coach_eval (docs/coach.md): prints the
+# figures and fails when resolution, flagging or false flags miss their floors.
+coach-eval: install-dev
+	@bash scripts/timed.sh "coach evaluation" $(BIN)/python -m tests.coach_eval
+
 browser: install-dev
 	@bash scripts/ensure_chromium.sh
 
 e2e: install-dev browser
 	@bash scripts/timed.sh "browser tests" $(BIN)/pytest tests/e2e -q -p no:asyncio
 
-test: lint typecheck unit e2e
+test: lint typecheck unit coach-eval e2e
 
 clean:
 	rm -rf .web .states $(VENV)

@@ -126,3 +126,12 @@ def test_a_reference_reads_dates_in_the_persons_zone():
     week = session_refs.read_reference("last week", thursday)
     assert week is not None and (week.first, week.last) == (date(2026, 11, 9), date(2026, 11, 15))
     assert session_refs.read_reference("what should I train today?", thursday) is None
+
+
+def test_what_the_coach_knows_names_their_exercises_and_their_runs(sam):
+    """The same facts reach an AI provider and the "What the coach knows" panel."""
+    text = build_context(sam.user_id, NOW).as_text()
+    assert "Exercises they log, most lately and most often first" in text
+    assert "Barbell back squat (14 workouts, last 2026-11-17)" in text
+    assert "Barbell box squat (" not in text  # planned, never logged
+    assert "2026-11-15 Sunday run (27 min): Running 5 km · 24:30 · 4:54 /km (1 set)" in text

@@ -31,7 +31,6 @@ from vigor_app.services.coach import (
     intents,
     log_answers,
     motivation,
-    own_exercises,
     session_refs,
     training_answers,
 )
@@ -97,7 +96,7 @@ def reply(user_id: int, message: str, now: datetime | None = None) -> CoachAnswe
         return CoachAnswer(verdict.reply, safety=verdict.kind, intent=SAFETY_INTENT, topic=verdict.topic)
     context = build_context(user_id, now or utcnow())
     p = context.profile
-    own = own_exercises.read_own(user_id, context.plan, context.now)
+    own = context.own
     resolution = resolve_exercise(message, own, p.equipment, p.injuries, p.fitness_level)
     mention = resolution.mention
     today = date.fromisoformat(context.today)

@@ -11,6 +11,8 @@
 - the current and longest streak, this week's sessions against the weekly target, the total
   of finished workouts, the last day trained and how many days ago that was;
 - the five newest personal records;
+- the exercises they log (``own_exercises``), most lately and most often first, so "my squat"
+  reads the same to the built-in coach and to an AI provider;
 - the body-weight trend over the last ``BODY_WEIGHT_DAYS`` days, if the person weighs in.
 
 `CoachContext.as_text()` is the same facts as a compact, readable block: the system prompt
@@ -23,12 +25,12 @@ the wording of sets, records and days in `wording`.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
 from typing import Any
 
 from vigor_app.clock import as_utc, utcnow
-from vigor_app.services.coach import fact_queries
+from vigor_app.services.coach import fact_queries, own_exercises
 from vigor_app.services.coach.fact_queries import RECENT_DAYS
 from vigor_app.services.coach.facts import (
     BodyWeightTrend,
@@ -39,6 +41,7 @@ from vigor_app.services.coach.facts import (
     SessionDone,
     TodaySession,
 )
+from vigor_app.services.coach.own_exercises import OwnExercises
 from vigor_app.services.coach.wording import record_value_text, words
 from vigor_app.services.training import dashboard
 from vigor_app.services.training.progress import RecordView
@@ -46,6 +49,7 @@ from vigor_app.services.units import weight_text
 from vigor_app.services.vocabulary import WEEKDAYS
 
 TEXT_SESSIONS = 10  # sessions written out in `as_text`; older ones are counted only
+USUAL_EXERCISES = 12  # the person's own exercises written out in `as_text`
 WEEKDAY_NAMES = dict(zip(WEEKDAYS, ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday",
                                     "Saturday", "Sunday"), strict=True))
 
@@ -74,6 +78,7 @@ class CoachContext:
     last_session_on: str | None  # local date of the newest finished session ever
     days_since_last_session: int | None
     open_session_name: str | None = None
+    own: OwnExercises = field(default_factory=OwnExercises)  # logged (how often, how lately) and planned
 
     # -- derived figures -------------------------------------------------------------------
 
@@ -114,6 +119,9 @@ class CoachContext:
         data["now"] = self.now.isoformat()
         for record in data["records"]:
             record["achieved_at"] = record["achieved_at"].isoformat()
+        data["own"] = [{"exercise_id": e.exercise_id, "name": e.name, "sessions": e.sessions,
+                        "last_on": e.last_on.isoformat() if e.last_on else None}
+                       for e in self.own.logged]
         data["recent_total_sets"] = self.recent_total_sets
         data["recent_days_trained"] = self.recent_days_trained
         return data
@@ -164,6 +172,12 @@ class CoachContext:
             lines.append(f"- {session.day} {session.name}{minutes}: {done}")
         if len(sessions) > TEXT_SESSIONS:
             lines.append(f"- and {len(sessions) - TEXT_SESSIONS} earlier sessions")
+        usual = self.own.logged[:USUAL_EXERCISES]
+        if usual:
+            lines.append("Exercises they log, most lately and most often first (\"my squat\" means the "
+                         "first that fits): " + "; ".join(
+                             f"{e.name} ({e.sessions} workout{'' if e.sessions == 1 else 's'}, last {e.last_on})"
+                             for e in usual) + ".")
         if self.records:
             lines.append("Recent records: " + "; ".join(
                 f"{r.exercise_name}: {record_value_text(r.kind, r.value, r.reps, units, r.exercise_name)} "
@@ -239,4 +253,5 @@ def build_context(user_id: int, now: datetime | None = None) -> CoachContext:
         last_session_on=last_day.isoformat() if last_day else None,
         days_since_last_session=max(0, (today - last_day).days) if last_day else None,
         open_session_name=summary.open_session.name if summary.open_session else None,
+        own=own_exercises.read_own(user_id, plan, now),
     )

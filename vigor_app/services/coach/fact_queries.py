@@ -76,9 +76,14 @@ def _plan_outline(row: WorkoutPlan) -> PlanOutline:
     return PlanOutline(id=row.id or 0, name=row.name, days=outline_days)
 
 
-def _top(sets: list[tuple[int | None, int | None, float | None, float | None]]
-         ) -> tuple[float | None, int | None, int | None, float | None]:
-    """(weight, reps, seconds, rpe) of the top set among (reps, seconds, weight, rpe) rows."""
+def _top(sets: list[tuple[int | None, int | None, float | None, float | None, float | None]]
+         ) -> tuple[float | None, int | None, int | None, float | None, float | None]:
+    """(weight, reps, seconds, rpe, distance) of the top set among (reps, seconds, weight, rpe,
+    distance) rows."""
+    far = [s for s in sets if s[4] and s[4] > 0]
+    if far:
+        reps, seconds, _, rpe, distance = max(far, key=lambda s: (s[4] or 0.0, -(s[1] or 0)))
+        return None, None, seconds, rpe, distance
     weighted = [s for s in sets if s[2] and s[2] > 0]
     if weighted:
         best = max(weighted, key=lambda s: (s[2] or 0.0, s[0] or 0, s[1] or 0))
@@ -86,9 +91,9 @@ def _top(sets: list[tuple[int | None, int | None, float | None, float | None]]
         best = max(sets, key=lambda s: s[0] or 0)
     else:
         best = max(sets, key=lambda s: s[1] or 0)
-    reps, seconds, weight, rpe = best
+    reps, seconds, weight, rpe, _ = best
     return (weight if weight and weight > 0 else None, reps or None,
-            seconds if seconds and not reps else None, rpe)
+            seconds if seconds and not reps else None, rpe, None)
 
 
 def recent_sessions(user_id: int, today: date, timezone: str, now: datetime,
@@ -108,7 +113,7 @@ def recent_sessions(user_id: int, today: date, timezone: str, now: datetime,
         set_rows = session.execute(
             sqlalchemy.select(col(WorkoutSet.session_id), col(WorkoutSet.exercise_id),
                               col(WorkoutSet.reps), col(WorkoutSet.seconds),
-                              col(WorkoutSet.weight_kg), col(WorkoutSet.rpe))
+                              col(WorkoutSet.weight_kg), col(WorkoutSet.rpe), col(WorkoutSet.distance_m))
             .join(SessionExercise, col(SessionExercise.id) == col(WorkoutSet.session_exercise_id))
             .where(col(WorkoutSet.user_id) == user_id, col(WorkoutSet.session_id).in_(ids),
                    set_kinds.counted())
@@ -117,17 +122,17 @@ def recent_sessions(user_id: int, today: date, timezone: str, now: datetime,
         ).all() if ids else []
         names = exercise_names(session, user_id, {r[1] for r in set_rows})
     by_session: dict[int, dict[str, list]] = {}
-    for session_id, exercise_id, reps, seconds, weight, rpe in set_rows:
+    for session_id, exercise_id, reps, seconds, weight, rpe, distance in set_rows:
         by_session.setdefault(session_id, {}).setdefault(exercise_id, []).append(
-            (reps, seconds, weight, rpe))
+            (reps, seconds, weight, rpe, distance))
     result = []
     for row in kept:
         exercises = []
         for exercise_id, sets in by_session.get(row.id or 0, {}).items():
-            weight, reps, seconds, rpe = _top(sets)
+            weight, reps, seconds, rpe, distance = _top(sets)
             exercises.append(ExerciseDone(exercise_id=exercise_id, name=names[exercise_id],
                                           sets=len(sets), top_weight_kg=weight, top_reps=reps,
-                                          top_seconds=seconds, top_rpe=rpe))
+                                          top_seconds=seconds, top_rpe=rpe, top_distance_m=distance))
         minutes = round(row.duration_seconds / 60) if row.duration_seconds else None
         result.append(SessionDone(
             id=row.id or 0, day=streaks.local_date(row.started_at, row.timezone).isoformat(),

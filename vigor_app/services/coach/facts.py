@@ -31,7 +31,7 @@ class ExerciseDone:
     """One exercise of a logged session: its done sets and the top set among them.
 
     The top set is the heaviest (most reps on a tie); without weights, the most reps; for
-    timed work, the longest hold.
+    timed work, the longest hold; for a run or a row, the longest distance (with its time).
     """
 
     exercise_id: str
@@ -41,9 +41,10 @@ class ExerciseDone:
     top_reps: int | None
     top_seconds: int | None
     top_rpe: float | None = None
+    top_distance_m: float | None = None  # a run or a row: the longest
 
     def top_set_text(self, units: str) -> str:
-        return set_text(self.top_weight_kg, self.top_reps, self.top_seconds, units)
+        return set_text(self.top_weight_kg, self.top_reps, self.top_seconds, units, self.top_distance_m)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from datetime import date
 
 from vigor_app.services.training import records
 from vigor_app.services.training.record_words import record_amount, record_label
+from vigor_app.services.training.set_lines import amount_text
 from vigor_app.services.units import mass_text, weight_text
 
 
@@ -18,19 +19,12 @@ def words(values: list[str] | tuple[str, ...]) -> str:
     return ", ".join(str(v).replace("_", " ") for v in values) or "none"
 
 
-def set_text(weight_kg: float | None, reps: int | None, seconds: int | None, units: str) -> str:
-    """One set for a person: "100 kg × 5", "12 reps", "45 s" or "20 kg × 40 s"."""
-    timed = bool(seconds) and not reps
-    if timed:
-        amount = f"{seconds} s"
-    else:
-        amount = f"{reps} rep{'' if reps == 1 else 's'}" if reps else ""
-    if weight_kg and weight_kg > 0:
-        load = weight_text(weight_kg, units)
-        if timed:
-            return f"{load} × {seconds} s"
-        return f"{load} × {reps}" if reps else load
-    return amount or "done"
+def set_text(weight_kg: float | None, reps: int | None, seconds: int | None, units: str,
+             distance_m: float | None = None) -> str:
+    """One set for a person: "100 kg × 5", "12 reps", "45 s", "20 kg × 40 s" or "5 km · 25:30 ·
+    5:06 /km" (``set_lines.amount_text``, as the log and History write it)."""
+    return amount_text(reps=reps, seconds=seconds, weight_kg=weight_kg if weight_kg and weight_kg > 0 else None,
+                       distance_m=distance_m, unit=units)
 
 
 def record_value_text(kind: str, value: float, reps: int | None, units: str, exercise_name: str = "") -> str:
