@@ -39,6 +39,7 @@ from typing import Any
 from vigor_app.services.catalogue.catalogue import Catalogue
 from vigor_app.services.catalogue.exercise import Exercise
 from vigor_app.services.plans import progression, rules, soft_limits, warmups
+from vigor_app.services.plans.day_focus import focus_text
 from vigor_app.services.plans.plan_notes import plan_notes
 from vigor_app.services.plans.request import PlanInputs
 from vigor_app.services.plans.timing import (
@@ -187,9 +188,10 @@ def _note(item: Mapping[str, Any], exercise: Exercise, week: int, count: int, *,
 
 
 def with_block(plan: Mapping[str, Any], inputs: PlanInputs, catalogue: Catalogue) -> dict[str, Any]:
-    """A valid plan's days completed with everything derived from them: each main lift's
-    warm-up ramp, the block's weeks and the notes. Whatever the plan said of these is replaced
-    (an LLM writes only the days; a swapped exercise changes its weeks)."""
+    """A valid plan's days completed with everything derived from them: each day's focus
+    (``day_focus``), each main lift's warm-up ramp, the block's weeks and the notes. Whatever
+    the plan said of these is replaced (an LLM's focus text is data and need not match its
+    exercises; a swapped exercise changes its weeks and may change its day's focus)."""
     out = dict(plan)
     days = []
     for day in plan["days"]:
@@ -197,7 +199,8 @@ def with_block(plan: Mapping[str, Any], inputs: PlanInputs, catalogue: Catalogue
         exercises = [catalogue.get(item["exercise_id"]) for item in items]
         for item, steps in zip(items, warmups.day_ramps(items, exercises), strict=True):
             item["warmup_sets"] = steps
-        days.append({**day, "exercises": items})
+        focus = focus_text(str(day.get("name", "")), [e.id for e in exercises], catalogue)
+        days.append({**day, "focus": focus, "exercises": items})
     out["days"] = days
     out["weeks"] = block_weeks(days, inputs, catalogue)
     out["notes"] = plan_notes(inputs, catalogue)

@@ -100,7 +100,6 @@ class DraftEntry:
 @dataclass
 class DraftDay:
     label: str
-    focus: str
     weekday: str | None
     slots: tuple[splits.Slot, ...]
     target: int  # requested session length in seconds

@@ -15,6 +15,8 @@ How a week is built (``generate_plan``):
    session's time - ``allocation``.
 5. Settle every session on its requested length with the time model - ``settling``; if
    that moved the push:pull or squat:hinge balance out of range, rebalance and re-time.
+6. Write each day's focus from the exercises it ended up with (``day_focus``): never a
+   template's text, which could name patterns that equipment, injuries or time took out.
 
 The result is checked by the same rules an LLM plan is (``validation``). Same inputs and
 seed give the same plan: every choice comes from ``random.Random(seed)`` over sorted data.
@@ -29,6 +31,7 @@ from typing import Any
 from vigor_app.services.catalogue.catalogue import Catalogue, load_catalogue
 from vigor_app.services.plans import block, progression, schedule, splits, warmups
 from vigor_app.services.plans.allocation import allocate, rebalance
+from vigor_app.services.plans.day_focus import focus_text
 from vigor_app.services.plans.draft import DraftDay, DraftEntry, Week
 from vigor_app.services.plans.plan_notes import plan_notes
 from vigor_app.services.plans.request import PlanInputs, PlanRequest, Profile, coerce_inputs
@@ -59,7 +62,6 @@ def generate_plan(
     days = [
         DraftDay(
             label=label,
-            focus=template.focus,
             weekday=weekday,
             slots=goal_slots(week, template),
             target=inputs.session_minutes * 60,
@@ -108,7 +110,7 @@ def _plan_day(week: Week, index: int, day: DraftDay) -> PlanDay:
     return PlanDay(
         name=f"Day {index} \u2014 {day.label}",
         weekday=day.weekday,
-        focus=day.focus,
+        focus=focus_text(day.label, [entry.exercise.id for entry in day.entries], week.catalogue),
         estimated_minutes=estimated_minutes(day.total_seconds()),
         warmup=tuple(day.warmup),
         exercises=tuple(_plan_item(week, entry, ramp) for entry, ramp in zip(day.entries, ramps, strict=True)),

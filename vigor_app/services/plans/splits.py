@@ -4,10 +4,11 @@ The split follows the number of days: 2-3 full body, 4 upper/lower, 5 push/pull/
 upper and lower, 6 push/pull/legs twice. Labels repeat across a split ("Upper", "Upper");
 the engine letters them A, B, C.
 
-The templates are data, in ``vigor_app/data/day_templates.json``: each a label, a focus line
-and its slots as ``[role, "patterns", "muscles"]`` (space-separated words, muscles optional),
-and each split its name and its days in order; words outside the vocabulary are refused on
-loading.
+The templates are data, in ``vigor_app/data/day_templates.json``: each a label and its
+slots as ``[role, "patterns", "muscles"]`` (space-separated words, muscles optional), and
+each split its name and its days in order; words outside the vocabulary are refused on
+loading. A template has no focus line: what a day ends up holding depends on the person, so
+its focus is written from its exercises (``day_focus``).
 
 A day template is an ordered list of slots; the engine fills slots in order while the
 session has time, so the first slots are the ones that matter most (main lifts first,
@@ -37,7 +38,6 @@ class Slot:
 @dataclass(frozen=True)
 class DayTemplate:
     label: str
-    focus: str
     slots: tuple[Slot, ...]
 
 
@@ -58,7 +58,7 @@ def read_splits(path: Path = TEMPLATES_PATH) -> dict[int, tuple[str, tuple[DayTe
     """The splits by days per week, each with its day templates, from the templates file."""
     data = json.loads(path.read_text(encoding="utf-8"))
     templates = {
-        key: DayTemplate(day["label"], day["focus"], tuple(_slot(*slot) for slot in day["slots"]))
+        key: DayTemplate(day["label"], tuple(_slot(*slot) for slot in day["slots"]))
         for key, day in data["templates"].items()
     }
     return {
