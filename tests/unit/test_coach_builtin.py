@@ -142,7 +142,7 @@ def test_the_persons_own_exercises_come_first():
 
 def test_what_to_train_today_names_the_plan_day_and_its_exercises(alice, bob):
     reply = answer(alice, "What should I train today?", NOW)
-    assert "Today is **Full body B** from Three days" in reply
+    assert "Today is **Full body B** (Full body: hinge, vertical pull) from Three days" in reply
     assert "- **Barbell deadlift**: 3 × 5 at RPE 8" in reply
     assert "- **Lat pulldown**: 3 × 5 at RPE 8" in reply
     assert "Recently logged: Full body A on Mon 16 Nov (6 sets)" in reply
@@ -309,7 +309,7 @@ def test_a_new_person_with_a_plan_gets_the_plan_day(database):
     user_id = make_user("planner").user.id
     seeding.add_plan(user_id, [plan_day("Starter", "wed", ["goblet-squat", "push-up"])], name="Start")
     reply = answer(user_id, "What should I train today?", NOW)
-    assert "Today is **Starter** from Start" in reply
+    assert "Today is **Starter** (Full body: squat, horizontal push) from Start" in reply
     assert "- **Dumbbell goblet squat**: 3 × 8-12 at RPE 8 - new in your log" in reply
 
 
@@ -322,3 +322,15 @@ def test_answers_are_deterministic(alice):
 def test_the_intent_table_is_documented():
     for intent in intents.INTENTS:
         assert f"``{intent}``" in intents.__doc__
+
+
+def test_a_plan_days_stale_focus_text_is_never_repeated(database):
+    """The reviewer's defect: a stored focus naming "vertical push and pull" on a day that holds a
+    squat and a bench press. What the day trains is read from its exercises."""
+    user_id = make_user("stale").user.id
+    seeding.set_profile(user_id, days_per_week=1, onboarded_at=NOW - timedelta(days=3))
+    seeding.add_plan(user_id, [plan_day("Upper B", "wed", ["barbell-back-squat", "barbell-bench-press"],
+                                        focus="Upper body: vertical push and pull")], name="Old plan")
+    reply = answer(user_id, "what should I train today?", NOW)
+    assert "vertical" not in reply
+    assert "(Full body: squat, horizontal push)" in reply

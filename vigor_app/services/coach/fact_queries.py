@@ -27,6 +27,7 @@ from vigor_app.services.coach.facts import (
     TodaySession,
 )
 from vigor_app.services.plans import profiles
+from vigor_app.services.plans.day_focus import stored_day_focus
 from vigor_app.services.training import dashboard, set_kinds, streaks
 from vigor_app.services.training.progress import WINDOW_SLACK, exercise_names, local_midnight
 from vigor_app.services.vocabulary import WEEKDAYS
@@ -70,7 +71,7 @@ def _plan_outline(row: WorkoutPlan) -> PlanOutline:
         weekday = day.get("weekday")
         outline_days.append(PlanDay(
             index=index, name=str(day.get("name") or f"Day {index + 1}"),
-            weekday=weekday if weekday in WEEKDAYS else None, focus=str(day.get("focus") or ""),
+            weekday=weekday if weekday in WEEKDAYS else None, focus=stored_day_focus(day),
             estimated_minutes=_int_or_none(day.get("estimated_minutes")), exercises=items,
         ))
     return PlanOutline(id=row.id or 0, name=row.name, days=outline_days)

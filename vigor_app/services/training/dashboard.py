@@ -33,6 +33,7 @@ from vigor_app import db
 from vigor_app.clock import as_utc, utcnow
 from vigor_app.models import WorkoutPlan, WorkoutSession
 from vigor_app.models.workout import SESSION_FINISHED, SESSION_OPEN
+from vigor_app.services.plans.day_focus import stored_day_focus
 from vigor_app.services.training import streaks
 from vigor_app.services.training.progress import (
     WINDOW_SLACK,
@@ -168,7 +169,7 @@ def _today_plan(plan: WorkoutPlan, pick: tuple[int, bool], trained_today: set[in
     minutes = day.get("estimated_minutes")
     return TodayPlan(
         plan_id=plan.id or 0, plan_name=plan.name, day_index=index,
-        name=str(day.get("name") or f"Day {index + 1}"), focus=str(day.get("focus") or ""),
+        name=str(day.get("name") or f"Day {index + 1}"), focus=stored_day_focus(day),
         weekday=day.get("weekday"), estimated_minutes=minutes if isinstance(minutes, int) else None,
         exercises=exercises, scheduled=scheduled, done=index in trained_today,
     )
