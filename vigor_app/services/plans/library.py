@@ -358,3 +358,28 @@ def current_week(user_id: int, plan_id: int, number: int | None = None) -> PlanW
     with db.read_only() as session:
         row = _owned(session, user_id, plan_id)
         return plan_week(row.plan, row.inputs, finished_sessions(session, user_id, plan_id), number)
+
+
+def restore_plan(user_id: int, plan: Any, inputs: Any, *, name: str, engine: str, seed: int,
+                 active: bool, created_at: datetime) -> StoredPlan:
+    """Keep a plan from the person's own export as it was (name, engine, seed, inputs, when it
+    was made, active or not) once it passes every check a plan from an AI provider passes
+    (`ai_plans.plan_problems`) against the inputs it was built from; ValidationError (field
+    "plan") names the first problem. The person's other plans are left as they are: the
+    caller marks at most one active."""
+    if not isinstance(plan, dict) or not isinstance(inputs, dict):
+        raise ValidationError("The plan and its inputs must be objects with named fields.", field="plan")
+    try:
+        checked = _stored_inputs(inputs)
+    except PlanInputError as exc:
+        raise ValidationError(f"Its inputs: {exc.key}: {exc.detail}.", field="plan") from exc
+    problems = ai_plans.plan_problems(plan, checked)
+    if problems:
+        raise ValidationError(f"It breaks a rule every plan keeps: {problems[0]}.", field="plan")
+    with db.transaction() as session:
+        row = WorkoutPlan(user_id=user_id, name=_clean_name(name or _default_name(plan)), is_active=active,
+                          engine=engine, seed=seed, inputs=checked.to_dict(), plan=plan,
+                          created_at=created_at, updated_at=created_at)
+        session.add(row)
+        session.flush()
+        return _stored(row)

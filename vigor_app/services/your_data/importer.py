@@ -73,7 +73,9 @@ CUSTOM_LEVEL = "beginner"
 @dataclass(frozen=True)
 class ImportReport:
     """What an import did. ``matched``: name in the file → catalogue id; ``custom``: name in
-    the file → the person's custom exercise id (new or already theirs)."""
+    the file → the person's custom exercise id (new or already theirs); ``session_ids``: the
+    file's session id → the person's, for Vigor's JSON (its sessions carry their ids), of the
+    sessions added or already there."""
 
     source: str
     sessions: int
@@ -85,6 +87,7 @@ class ImportReport:
     format: str = ""  # strong, hevy, vigor-csv or vigor-json
     conversations: int = 0  # coach conversations added (Vigor's JSON)
     skipped_conversations: int = 0  # already there (same creation time and title)
+    session_ids: dict[int, int] = field(default_factory=dict)
 
 
 
@@ -318,18 +321,22 @@ def import_csv(
             session.execute(insert(Exercise.__table__), new_rows)  # type: ignore[attr-defined]
         keys = {_key(w) for w in fresh}
         set_count = import_rows.write_sessions(session, user_id, [r for r in rows if r.key in keys])
+        file_sessions: dict[int, int] = {}
+        if any(w.file_id is not None for w in workouts):
+            sessions = import_rows.sessions_there(session, user_id, [w.started_at for w in workouts
+                                                                     if w.started_at])
+            file_sessions = {w.file_id: sessions[_key(w)] for w in workouts
+                             if w.file_id is not None and _key(w) in sessions}
         if contents.conversations:
             there = import_rows.conversations_there(session, user_id, contents.conversations)
             talks = [c for c in talks if import_rows.key(c.created_at, c.title) not in there]
-            sessions = import_rows.sessions_there(session, user_id, [w.started_at for w in workouts
-                                                                     if w.started_at])
-            import_rows.write_conversations(session, user_id, talks, {
-                w.file_id: sessions[_key(w)] for w in workouts if w.file_id is not None and _key(w) in sessions})
+            import_rows.write_conversations(session, user_id, talks, file_sessions)
     return ImportReport(source=contents.source, sessions=len(fresh), sets=set_count,
                         custom_exercises=len(new_rows), matched=matched, custom=custom,
                         skipped_sessions=len(workouts) - len(fresh), format=contents.format,
                         conversations=len(talks),
-                        skipped_conversations=len(contents.conversations) - len(talks))
+                        skipped_conversations=len(contents.conversations) - len(talks),
+                        session_ids=file_sessions)
 
 
 def _key(workout: FileWorkout) -> import_rows.Key:

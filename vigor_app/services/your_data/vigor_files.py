@@ -284,7 +284,9 @@ def _json_conversation(doc: dict[str, Any], latest: datetime, place: list[str]) 
     return conversation
 
 
-def _document(text: str) -> dict[str, Any]:
+def read_document(text: str) -> dict[str, Any]:
+    """A Vigor JSON export's top-level object, its format and version checked (nothing inside
+    it yet). Raises FileError."""
     try:
         document = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -305,7 +307,7 @@ def _document(text: str) -> dict[str, Any]:
 def read_json(text: str, now: datetime) -> tuple[list[FileWorkout], list[FileConversation]]:
     """The sessions (oldest first) and coach conversations of a Vigor JSON export, checked;
     anything later than a day after `now` is refused. Raises FileError."""
-    document = _document(text)
+    document = read_document(text)
     latest = as_utc(now) + cells.FUTURE_SLACK
     problems: list[str] = []
     workouts: dict[tuple[datetime, str], FileWorkout] = {}
