@@ -169,6 +169,8 @@ def _coach(args: argparse.Namespace) -> int:
             loaded = restore.restore(user.id, data)
         except VigorError as exc:
             return refuse(exc.message, getattr(exc, "line", None))
+        for skipped in loaded.skipped_plans:
+            print(f"note: left out {skipped}", file=sys.stderr)
         now = now or loaded.exported_at
         if now is None:
             return refuse("The export does not say when it was written (exported_at): give --now.")

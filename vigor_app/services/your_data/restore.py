@@ -11,7 +11,9 @@ Rules:
   and its checks: the profile through `profiles.update_profile` and `plates.save_kit`, each
   plan through `library.restore_plan` (the checks a plan from an AI provider passes), each
   day of body metrics through `body_metrics.record`; a personal record's kind, numbers and
-  time are checked here. A problem raises FileError naming the part (``Plan 2: ...``).
+  time are checked here. A problem raises FileError naming the part (``Profile: ...``), except
+  a well-formed plan that today's rules refuse (an exercise renamed since, a rule added since):
+  it is left out and named in `Restored.skipped_plans`, so an old export still loads.
 - Version 1 files have no coach conversations, sets' ``distance_m`` or exercises'
   ``superset``; their profile may lack the daily message and the bar and plates (the
   defaults are kept). Unknown keys are ignored.
@@ -72,6 +74,7 @@ class Restored:
     body_metrics: int = 0
     records: int = 0
     skipped_records: int = 0
+    skipped_plans: list[str] = field(default_factory=list)  # "Plan 2: why", for a plan today's rules refuse
 
 
 @contextmanager
@@ -128,7 +131,7 @@ def restore(user_id: int, data: str | bytes, *, now: datetime | None = None) -> 
         report = importer.import_csv(user_id, text, source="vigor", now=now)
     file_sessions = report.session_ids if report is not None else {}
     customs = _custom_ids(document, report.custom if report is not None else {})
-    plan_count = _plans(user_id, document.get("plans"), now)
+    plan_count, skipped_plans = _plans(user_id, document.get("plans"), now)
     metric_count = _body_metrics(user_id, document.get("body_metrics"), now)
     kept, skipped = _records(user_id, document.get("personal_records"), file_sessions, customs, now)
     return Restored(
@@ -137,7 +140,8 @@ def restore(user_id: int, data: str | bytes, *, now: datetime | None = None) -> 
         exercise_ids={ours: theirs for theirs, ours in customs.items()},
         sessions=report.sessions if report is not None else 0,
         conversations=report.conversations if report is not None else 0,
-        plans=plan_count, body_metrics=metric_count, records=kept, skipped_records=skipped)
+        plans=plan_count, body_metrics=metric_count, records=kept, skipped_records=skipped,
+        skipped_plans=skipped_plans)
 
 
 def _profile(user_id: int, doc: object, now: datetime) -> None:
@@ -182,9 +186,13 @@ def _custom_ids(document: dict[str, Any], custom: dict[str, str]) -> dict[str, s
     return found
 
 
-def _plans(user_id: int, items: object, now: datetime) -> int:
-    """Each plan as it was; the first one the file marks active is the active one."""
+def _plans(user_id: int, items: object, now: datetime) -> tuple[int, list[str]]:
+    """Each plan as it was; the first one the file marks active is the active one. A plan that a
+    rule of today's refuses (an exercise since renamed, a rule added since the file was written)
+    is left out and named in the second list; a malformed one refuses the file."""
     active_kept = False
+    kept = 0
+    skipped: list[str] = []
     plans = _list(items, "plans", MAX_PLANS)
     for number, item in enumerate(plans, start=1):
         with _part(f"Plan {number}"):
@@ -193,14 +201,18 @@ def _plans(user_id: int, items: object, now: datetime) -> int:
             if not isinstance(active, bool):
                 raise RowError("is_active must be true or false.")
             seed = cells.whole(doc.get("seed"), "seed", ai_plans.MAX_SEED)
-            library.restore_plan(
-                user_id, doc.get("plan"), doc.get("inputs"),
-                name=cells.text(doc.get("name"), "name", TEXT_LENGTH),
-                engine=cells.text(doc.get("engine"), "engine", ENGINE_LENGTH) or library.BUILTIN_ENGINE,
-                seed=seed or 0, active=active and not active_kept,
-                created_at=_time(doc.get("created_at"), "created_at", now) or now)
+            name = cells.text(doc.get("name"), "name", TEXT_LENGTH)
+            engine = cells.text(doc.get("engine"), "engine", ENGINE_LENGTH) or library.BUILTIN_ENGINE
+            created_at = _time(doc.get("created_at"), "created_at", now) or now
+            try:
+                library.restore_plan(user_id, doc.get("plan"), doc.get("inputs"), name=name, engine=engine,
+                                     seed=seed or 0, active=active and not active_kept, created_at=created_at)
+            except ValidationError as exc:
+                skipped.append(f"Plan {number}: {exc.message}")
+                continue
+            kept += 1
             active_kept = active_kept or active
-    return len(plans)
+    return kept, skipped
 
 
 def _day(value: object) -> date:
