@@ -6,15 +6,21 @@ Markdown.
 
 1. **Safety first.** `safety.screen` reads the message; a ``medical`` or ``harmful`` verdict
    is the whole answer.
-2. **Intent.** `intents.detect_intent` scores the message against weighted signals per
+2. **Out of scope.** `out_of_scope.recognise` finds asks the coach can't answer - nutrition,
+   supplements, a diagnosis, someone else's program - and says so plainly, with what it can do
+   instead, before any intent ("what should I eat today?" is not about today's session).
+3. **Intent.** `intents.detect_intent` scores the message against weighted signals per
    intent (the table is in `intents`); an exercise the message names counts towards
-   ``technique``. Below the minimum score the answer is "I can't answer that yet".
-3. **The answer** comes from `context.build_context` (profile, plan, today's plan day,
+   ``technique``. Below the minimum score, and for ``review`` (not answered here yet),
+   `out_of_scope.unknown_answer` replies.
+4. **The answer** comes from `context.build_context` (profile, plan, today's plan day,
    the last 14 days, streaks, records) and, per intent, `progress.strength_series`,
    `progress.weekly_volume_by_muscle`, `suggestions.next_targets` and the catalogue
    (`exercise_mentions.find_exercise_mentioned`, `catalogue.substitutes`):
    `training_answers` answers ``today`` and ``progress``, `exercise_answers` ``technique``,
-   ``effort`` and ``comeback``, and `motivation` ``motivation``.
+   ``effort`` and ``comeback``, `plan_answers` ``plan`` and ``missed``, `recovery_answers`
+   ``recovery``, ``deload`` and ``warmup``, `substitute_answers` ``substitute``, and
+   `motivation` ``motivation``.
 
 Answers are deterministic: no randomness, only the data, the message and the date.
 """
@@ -25,8 +31,17 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from vigor_app.clock import utcnow
-from vigor_app.services.coach import exercise_answers, intents, motivation, training_answers
-from vigor_app.services.coach.answer_parts import capabilities, mention_in
+from vigor_app.services.coach import (
+    exercise_answers,
+    intents,
+    motivation,
+    out_of_scope,
+    plan_answers,
+    recovery_answers,
+    substitute_answers,
+    training_answers,
+)
+from vigor_app.services.coach.answer_parts import mention_in
 from vigor_app.services.coach.context import CoachContext, build_context
 from vigor_app.services.safety import messages as safety
 from vigor_app.services.training import progress
@@ -34,13 +49,7 @@ from vigor_app.services.training import progress
 
 def _help(context: CoachContext) -> str:
     return ("I'm Vigor's built-in coach. I answer from your own training log, your plan and the "
-            "exercise catalogue. Ask me about:\n" + capabilities(context))
-
-
-def _unknown(context: CoachContext) -> str:
-    return ("I can't answer that yet - I'm Vigor's built-in coach, and I only answer from your "
-            "own training data and the exercise catalogue. Here's what I can help with:\n"
-            + capabilities(context))
+            "exercise catalogue. Ask me about:\n" + out_of_scope.capability_list(context))
 
 
 # --- the answer ------------------------------------------------------------------------------------
@@ -79,6 +88,9 @@ def reply(user_id: int, message: str, now: datetime | None = None) -> CoachAnswe
 
 def _answer_text(user_id: int, message: str, now: datetime | None) -> str:
     context = build_context(user_id, now or utcnow())
+    asked = out_of_scope.recognise(message)
+    if asked is not None and asked.first:
+        return out_of_scope.answer(asked, context)
     logged = progress.exercise_options(user_id)
     mention = mention_in(context, message, logged)
     strong = mention if mention is not None and mention.strong else None
@@ -95,6 +107,20 @@ def _answer_text(user_id: int, message: str, now: datetime | None) -> str:
         return exercise_answers.comeback_answer(user_id, context, strong, logged)
     if intent == intents.MOTIVATION:
         return motivation.motivating_note(context)
+    if intent == intents.PLAN:
+        return plan_answers.plan_answer(user_id, context, mention, message)
+    if intent == intents.MISSED:
+        return plan_answers.missed_answer(user_id, context, strong)
+    if intent == intents.RECOVERY:
+        return recovery_answers.recovery_answer(user_id, context, strong)
+    if intent == intents.DELOAD:
+        return recovery_answers.deload_answer(user_id, context, strong)
+    if intent == intents.WARMUP:
+        return recovery_answers.warmup_answer(
+            user_id, context, recovery_answers.warmup_mention(context, message, logged))
+    if intent == intents.SUBSTITUTE:
+        return substitute_answers.substitute_answer(
+            user_id, context, substitute_answers.swap_mention(context, message, logged), message)
     if intent == intents.HELP:
         return _help(context)
-    return _unknown(context)
+    return out_of_scope.unknown_answer(context, message, intent)  # ``review`` too, for now
