@@ -3,13 +3,15 @@
 What the coach can be asked (with an example exercise of the person's), the first steps for
 someone who has logged nothing, the reps and RPE to aim for on an exercise (the plan's, else
 the catalogue's range), the next targets from `suggestions.next_targets` and how the last
-performance reads, and a load rounded to what a gym can load.
+performance reads, a load rounded to what a gym can load, and the exercise a message names
+(`mention_in`, the person's own first).
 """
 
 from __future__ import annotations
 
 from vigor_app.services.catalogue import catalogue
 from vigor_app.services.coach.context import CoachContext
+from vigor_app.services.coach.exercise_mentions import Mention, resolve_exercise
 from vigor_app.services.coach.wording import day_text
 from vigor_app.services.errors import ValidationError
 from vigor_app.services.plans.timing import parse_reps
@@ -104,3 +106,10 @@ def last_text(suggestion: suggestions.Suggestion, units: str) -> str:
     when = f" on {day_text(suggestion.last_trained_at.date().isoformat())}" \
         if suggestion.last_trained_at else ""
     return load + when
+
+
+def mention_in(context: CoachContext, message: str) -> Mention | None:
+    """The exercise `message` names, the person's own first (`resolve_exercise`); None when it
+    names none or is truly ambiguous (`builtin` asks back before any answer needs this)."""
+    p = context.profile
+    return resolve_exercise(message, context.own, p.equipment, p.injuries, p.fitness_level).mention

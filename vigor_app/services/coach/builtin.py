@@ -6,15 +6,21 @@ Markdown.
 
 1. **Safety first.** `safety.screen` reads the message; a ``medical`` or ``harmful`` verdict
    is the whole answer.
-2. **Intent.** `intents.detect_intent` scores the message against weighted signals per
+2. **Out of scope.** `out_of_scope.recognise` finds asks the coach can't answer - nutrition,
+   supplements, a diagnosis, someone else's program - and says so plainly, with what it can do
+   instead, before any intent ("what should I eat today?" is not about today's session).
+3. **Intent.** `intents.detect_intent` scores the message against weighted signals per
    intent (the table is in `intents`); an exercise the message names counts towards
-   ``technique``. Below the minimum score the answer is "I can't answer that yet".
-3. **The answer** comes from `context.build_context` (profile, plan, today's plan day,
+   ``technique``. Below the minimum score, and for ``review`` (not answered here yet),
+   `out_of_scope.unknown_answer` replies.
+4. **The answer** comes from `context.build_context` (profile, plan, today's plan day,
    the last 14 days, streaks, records) and, per intent, `progress.strength_series`,
    `progress.weekly_volume_by_muscle`, `suggestions.next_targets` and the catalogue
    (`exercise_mentions.find_exercise_mentioned`, `catalogue.substitutes`):
    `training_answers` answers ``today`` and ``progress``, `exercise_answers` ``technique``,
-   ``effort`` and ``comeback``, and `motivation` ``motivation``.
+   ``effort`` and ``comeback``, `plan_answers` ``plan`` and ``missed``, `recovery_answers`
+   ``recovery``, ``deload`` and ``warmup``, `substitute_answers` ``substitute``, and
+   `motivation` ``motivation``.
 
 Answers are deterministic: no randomness, only the data, the message and the date.
 """
@@ -31,10 +37,13 @@ from vigor_app.services.coach import (
     intents,
     log_answers,
     motivation,
+    out_of_scope,
+    plan_answers,
+    recovery_answers,
     session_refs,
+    substitute_answers,
     training_answers,
 )
-from vigor_app.services.coach.answer_parts import capabilities
 from vigor_app.services.coach.context import CoachContext, build_context
 from vigor_app.services.coach.exercise_mentions import resolve_each, resolve_exercise
 from vigor_app.services.coach.own_exercises import OwnExercise
@@ -43,13 +52,7 @@ from vigor_app.services.safety import messages as safety
 
 def _help(context: CoachContext) -> str:
     return ("I'm Vigor's built-in coach. I answer from your own training log, your plan and the "
-            "exercise catalogue. Ask me about:\n" + capabilities(context))
-
-
-def _unknown(context: CoachContext) -> str:
-    return ("I can't answer that yet - I'm Vigor's built-in coach, and I only answer from your "
-            "own training data and the exercise catalogue. Here's what I can help with:\n"
-            + capabilities(context))
+            "exercise catalogue. Ask me about:\n" + out_of_scope.capability_list(context))
 
 
 # --- the answer ------------------------------------------------------------------------------------
@@ -57,7 +60,7 @@ def _unknown(context: CoachContext) -> str:
 SAFETY_NONE = "none"  # the answer's safety class: none, medical (a red flag) or harmful
 SAFETY_INTENT = "safety"  # the safety rules answered
 CLARIFY = "clarify"  # the exercise meant is truly ambiguous: asked back
-REVIEW = getattr(intents, "REVIEW", "review")  # about logged sessions
+REVIEW = intents.REVIEW  # about logged sessions
 PROGRESS = intents.PROGRESS
 PROGRESS_ASKED = 3  # a progress score this high with an exercise named: its progress is answered
 # A session reference ("yesterday's workout") makes these a review of the sessions it points at.
@@ -95,6 +98,9 @@ def reply(user_id: int, message: str, now: datetime | None = None) -> CoachAnswe
     if verdict.reply is not None:
         return CoachAnswer(verdict.reply, safety=verdict.kind, intent=SAFETY_INTENT, topic=verdict.topic)
     context = build_context(user_id, now or utcnow())
+    asked = out_of_scope.recognise(message)
+    if asked is not None and asked.first:
+        return CoachAnswer(out_of_scope.answer(asked, context), intent=intents.UNKNOWN)
     p = context.profile
     own = context.own
     resolution = resolve_exercise(message, own, p.equipment, p.injuries, p.fitness_level)
@@ -102,6 +108,7 @@ def reply(user_id: int, message: str, now: datetime | None = None) -> CoachAnswe
     today = date.fromisoformat(context.today)
     reference = session_refs.read_reference(message, today)
     strong = mention is not None and mention.strong
+    strong_mention = mention if strong else None
     intent = intents.detect_intent(message, mentioned=strong)
     if intent == intents.EFFORT and strong and \
             intents.intent_scores(message, mentioned=strong)[PROGRESS] >= PROGRESS_ASKED:
@@ -115,7 +122,8 @@ def reply(user_id: int, message: str, now: datetime | None = None) -> CoachAnswe
     several = resolve_each(message, own, p.equipment, p.injuries, p.fitness_level)
     if several:  # "RDLs and deadlifts": every one of them, in the order named
         exercise_ids = tuple(several)
-    if intent == REVIEW and reference is not None:
+    if intent == REVIEW:  # without a day or a kind ("rate my workout"): the last one
+        reference = reference or session_refs.Reference("your last workout", newest=True)
         exercise_id = mention.exercise.id if mention is not None else None
         found = session_refs.find_sessions(user_id, reference, context, exercise_id)
         name = mention.exercise.name if mention is not None else ""
@@ -146,6 +154,25 @@ def reply(user_id: int, message: str, now: datetime | None = None) -> CoachAnswe
                            exercise_ids=ids)
     if intent == intents.MOTIVATION:
         return CoachAnswer(motivation.motivating_note(context), intent=intent)
+    if intent == intents.PLAN:
+        return CoachAnswer(plan_answers.plan_answer(user_id, context, mention, message), intent=intent,
+                           exercise_ids=exercise_ids)
+    if intent == intents.MISSED:
+        return CoachAnswer(plan_answers.missed_answer(user_id, context, strong_mention), intent=intent,
+                           exercise_ids=exercise_ids)
+    if intent == intents.RECOVERY:
+        return CoachAnswer(recovery_answers.recovery_answer(user_id, context, strong_mention), intent=intent)
+    if intent == intents.DELOAD:
+        return CoachAnswer(recovery_answers.deload_answer(user_id, context, strong_mention), intent=intent,
+                           exercise_ids=exercise_ids if strong_mention else ())
+    if intent == intents.WARMUP:
+        named = recovery_answers.warmup_mention(context, message)
+        return CoachAnswer(recovery_answers.warmup_answer(user_id, context, named), intent=intent,
+                           exercise_ids=(named.exercise.id,) if named else ())
+    if intent == intents.SUBSTITUTE:
+        named = substitute_answers.swap_mention(context, message)
+        return CoachAnswer(substitute_answers.substitute_answer(user_id, context, named, message), intent=intent,
+                           exercise_ids=(named.exercise.id,) if named else ())
     if intent == intents.HELP:
         return CoachAnswer(_help(context), intent=intent)
     if mention is not None:  # an exercise and nothing else asked: how it's going, and how to do it
@@ -154,7 +181,7 @@ def reply(user_id: int, message: str, now: datetime | None = None) -> CoachAnswe
             exercise_answers.technique_answer(context, mention, user_id)
         return CoachAnswer(text, intent=PROGRESS if resolution.own is not None and resolution.own.logged
                            else intents.TECHNIQUE, exercise_ids=exercise_ids)
-    return CoachAnswer(_unknown(context), intent=intents.UNKNOWN)
+    return CoachAnswer(out_of_scope.unknown_answer(context, message), intent=intents.UNKNOWN)
 
 
 def _ask_back(choices: tuple[OwnExercise, ...]) -> str:

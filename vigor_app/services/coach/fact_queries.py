@@ -65,7 +65,7 @@ def _plan_outline(row: WorkoutPlan) -> PlanOutline:
         items = [
             PlannedExercise(exercise_id=str(item.get("exercise_id", "")), name=str(item.get("name", "")),
                             sets=_int_or_none(item.get("sets")), reps=str(item.get("reps", "")),
-                            rpe=_float_or_none(item.get("rpe")))
+                            rpe=_float_or_none(item.get("rpe")), reason=str(item.get("reason") or ""))
             for item in day.get("exercises", []) if isinstance(item, dict)
         ]
         weekday = day.get("weekday")

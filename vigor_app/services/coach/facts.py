@@ -71,6 +71,7 @@ class PlannedExercise:
     sets: int | None
     reps: str
     rpe: float | None = None
+    reason: str = ""  # why the plan has it, as the plan says (may be empty)
 
     def prescription(self) -> str:
         """"3 × 8-12" (or "8-12" without a set count)."""
