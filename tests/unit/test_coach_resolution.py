@@ -135,3 +135,11 @@ def test_what_the_coach_knows_names_their_exercises_and_their_runs(sam):
     assert "Barbell back squat (14 workouts, last 2026-11-17)" in text
     assert "Barbell box squat (" not in text  # planned, never logged
     assert "2026-11-15 Sunday run (27 min): Running 5 km · 24:30 · 4:54 /km (1 set)" in text
+
+
+def test_a_missed_day_that_is_in_the_log_is_said_to_be_there(sam, ana):
+    answer = builtin.reply(sam.user_id, "I missed my workout on Monday, what now?", NOW)
+    assert answer.intent == "missed" and answer.session_ids == tuple(sam.sessions["monday"])
+    assert answer.text.startswith("Your log has a workout on Monday: **Upper A** (13 sets) - that one isn't missed.")
+    missed = builtin.reply(ana.user_id, "I missed yesterday, what now?", NOW)
+    assert missed.session_ids == () and "isn't missed" not in missed.text

@@ -158,8 +158,15 @@ def reply(user_id: int, message: str, now: datetime | None = None) -> CoachAnswe
         return CoachAnswer(plan_answers.plan_answer(user_id, context, mention, message), intent=intent,
                            exercise_ids=exercise_ids)
     if intent == intents.MISSED:
-        return CoachAnswer(plan_answers.missed_answer(user_id, context, strong_mention), intent=intent,
-                           exercise_ids=exercise_ids)
+        text = plan_answers.missed_answer(user_id, context, strong_mention)
+        on_day = session_refs.find_sessions(user_id, reference, context) \
+            if reference is not None and reference.first is not None else []
+        if on_day and reference is not None:  # "I missed Monday's workout" when Monday is in the log
+            done = "; ".join(f"**{s.name}** ({s.sets} sets)" for s in on_day)
+            when = f"on {reference.words}" if reference.words[:1].isupper() else reference.words  # "on Monday"
+            text = f"Your log has a workout {when}: {done} - that one isn't missed.\n\n{text}"
+        return CoachAnswer(text, intent=intent, exercise_ids=exercise_ids,
+                           session_ids=tuple(s.id for s in on_day))
     if intent == intents.RECOVERY:
         return CoachAnswer(recovery_answers.recovery_answer(user_id, context, strong_mention), intent=intent)
     if intent == intents.DELOAD:
