@@ -155,7 +155,7 @@ SIGNALS: dict[str, tuple[tuple[re.Pattern[str], int], ...]] = {
     SUBSTITUTE: _signals(
         (r"\b(?:instead of|alternatives?|alternate|substitut\w*|swap\w*|replace\w*|replacement|"
          r"switch (?:out|for)|(?:other|another) option|different exercise|something else|"
-         r"in place of)\b", 5),
+         r"in place of)\b|\b(?:do|use|try) instead\b", 5),
         (rf"\b(?:no|dont have|do not have|without|no access to|lack|theres no|there is no|has no|"
          rf"have no|only|just)\b(?: \w+){{0,2}} {_EQUIPMENT}\b|\b{_EQUIPMENT}(?: \w+)? (?:is |are )?"
          rf"(?:taken|busy|broken|occupied|out of order|not available|unavailable)\b", 5),
@@ -174,7 +174,7 @@ SIGNALS: dict[str, tuple[tuple[re.Pattern[str], int], ...]] = {
          r"(?:weight|load)\b|\bstarting weight\b", 4),
         (r"\b(?:too heavy|too light|go heavier|go lighter|add weight)\b", 2),
         # "deadlift weight for fri?", "cable rows next time, same weight or more?", "should I go up"
-        (r"\b(?:weight|wieght|load|target) (?:for|on|next)\b|\bsame weight\b|\b(?:go|move) up\b|"
+        (r"\b(?:put|load) on (?:the|my) bar\b|\b(?:weight|wieght|load|target) (?:for|on|next)\b|\bsame weight\b|\b(?:go|move) up\b|"
          r"\bnext target\b|\bhow much (?:should i|to|shud i) add\b", 3),
         (r"\b(?:effort|intensity)\b", 1),
     ),
