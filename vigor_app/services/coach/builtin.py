@@ -9,18 +9,23 @@ Markdown.
 2. **Out of scope.** `out_of_scope.recognise` finds asks the coach can't answer - nutrition,
    supplements, a diagnosis, someone else's program - and says so plainly, with what it can do
    instead, before any intent ("what should I eat today?" is not about today's session).
-3. **Intent.** `intents.detect_intent` scores the message against weighted signals per
+3. **What they mean.** The exercise named, their own first (`exercise_mentions.resolve_exercise`
+   over `context.own`: logged, then planned, then the catalogue; a word that fits two lifts
+   used alike is asked back, intent ``clarify``), and the sessions a message points at
+   (`session_refs`: "yesterday", "my last leg day", "this week").
+4. **Intent.** `intents.detect_intent` scores the message against weighted signals per
    intent (the table is in `intents`); an exercise the message names counts towards
-   ``technique``. Below the minimum score, and for ``review`` (not answered here yet),
-   `out_of_scope.unknown_answer` replies.
-4. **The answer** comes from `context.build_context` (profile, plan, today's plan day,
-   the last 14 days, streaks, records) and, per intent, `progress.strength_series`,
-   `progress.weekly_volume_by_muscle`, `suggestions.next_targets` and the catalogue
-   (`exercise_mentions.find_exercise_mentioned`, `catalogue.substitutes`):
-   `training_answers` answers ``today`` and ``progress``, `exercise_answers` ``technique``,
-   ``effort`` and ``comeback``, `plan_answers` ``plan`` and ``missed``, `recovery_answers`
-   ``recovery``, ``deload`` and ``warmup``, `substitute_answers` ``substitute``, and
-   `motivation` ``motivation``.
+   ``technique``. A session reference in a question about the past makes it a ``review``.
+   Below the minimum score, `out_of_scope.unknown_answer` replies.
+5. **The answer** comes from `context.build_context` and, per intent: `log_answers` answers
+   ``review`` and an exercise's ``progress``, `training_answers` ``today`` and overall
+   ``progress``, `exercise_answers` ``technique``, ``effort`` and ``comeback``, `plan_answers`
+   ``plan`` and ``missed``, `recovery_answers` ``recovery``, ``deload`` and ``warmup``,
+   `substitute_answers` ``substitute``, and `motivation` ``motivation``.
+
+`reply` returns the answer as a `CoachAnswer` with what it is about (safety class, intent,
+exercise and session ids, plan day): the evaluation (`tests/coach_eval`) and
+`python -m vigor_app coach` read them.
 
 Answers are deterministic: no randomness, only the data, the message and the date.
 """

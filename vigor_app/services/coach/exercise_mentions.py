@@ -1,16 +1,23 @@
-"""Finding the catalogue exercise a message to the coach names.
+"""Finding the exercise a message to the coach names, the person's own first.
 
-Exercise names are matched forgivingly (`find_exercise_mentioned`): plurals ("squats"),
-hyphens and run-together words ("pushups"), gym shorthand ("RDL", "OHP", "DB") and typos
-("deadlfit", via difflib) all find the exercise; catalogue ids count as names too ("skull
-crusher"). Each candidate scores the rarity (idf) of the words it shares with the message,
-minus a penalty for each distinctive word of its name the message leaves out (equipment and
-position words such as "barbell" or "seated" cost little). Then the person's own exercises
-(logged or in the plan) get a bonus, then those they can do with their equipment, injuries
-and level, then an exercise whose id the message spells in full ("goblet squat" is
-goblet-squat, not cable-goblet-squat); ties go to the level nearest theirs, the easier one,
-the shorter name. Technique answers use any match; weights and comebacks only a strong one
-(every distinctive word of the name, or two of them, said).
+Exercise names are matched forgivingly: plurals ("squats"), hyphens and run-together words
+("pushups", "deadbug"), gym shorthand ("RDL", "OHP", "DB", "bench", "shoulder press"), swapped
+letters ("sqaut") and typos ("deadlfit", via difflib); catalogue ids count as names too ("skull
+crusher"); "leg day" and "push session" are kinds of day, never an exercise's words. Each
+candidate scores the rarity (idf) of the words it shares with the message, minus a penalty for
+each distinctive word of its name the message leaves out (equipment and position words such as
+"barbell" or "seated" cost little).
+
+`resolve_exercise` (what the coach uses) looks at the person's own exercises first
+(`own_exercises`): one that matches within `OWN_MARGIN` of the best catalogue match, and has
+every variant word the person said ("front squat" is not their back squat), is the one meant -
+logged before only planned, then the fewest unsaid key words, then the most used lately. When
+other own exercises match the same words just as well and neither is used far more
+(`DOMINANT_RATIO` for the same movement, `DOMINANT_RATIO_OTHER_MOVEMENT` for another), the
+`Resolution` carries the `choices` to ask back about. Without an own exercise it is the
+catalogue's best, preferring what they can do with their equipment, injuries and level
+(`find_exercise_mentioned`); `resolve_each` reports several named together ("RDLs and
+deadlifts"). A match is strong when every key word of the name, or two of them, is said.
 """
 
 from __future__ import annotations
