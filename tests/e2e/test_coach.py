@@ -75,3 +75,22 @@ def test_an_ai_reply_recommending_harm_is_replaced_on_the_page_and_as_kept(page:
     reply = page.get_by_role("article", name="Coach said").last
     expect(reply).to_contain_text("performance-enhancing drugs")
     expect(reply).not_to_contain_text("anavar")
+
+
+def test_on_a_phone_the_message_box_stays_in_reach_with_the_newest_reply_in_view(page: Page):
+    """After many messages the composer is still on screen and the newest reply is in view."""
+    page.set_viewport_size({"width": 390, "height": 844})
+    register(page, "phoneasker")
+    page.goto("/coach")
+    box = page.get_by_label("Message to the coach")
+    for n in range(6):
+        box.fill(f"Question {n + 1}: any tips for today?")
+        page.get_by_role("button", name="Send").click()
+        expect(page.get_by_role("article", name="You said")).to_have_count(n + 1)
+        expect(page.get_by_role("article", name="Coach said").nth(n)).to_contain_text("you are doing well.")
+    expect(box).to_be_in_viewport()
+    expect(page.get_by_role("article", name="Coach said").last).to_be_in_viewport()
+    page.reload()
+    expect(page.get_by_role("article", name="Coach said")).to_have_count(6)
+    expect(page.get_by_label("Message to the coach")).to_be_in_viewport()
+    expect(page.get_by_role("article", name="Coach said").last).to_be_in_viewport()

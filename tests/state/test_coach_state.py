@@ -48,3 +48,24 @@ def test_empty_or_long_messages_are_refused(text):
 
     with pytest.raises(ValidationError):
         coach_history.check_message(text)
+
+
+def test_the_page_opens_the_persons_own_conversation_and_a_question_never_lands_in_a_coach_thread(browser):
+    """The reviewer's first questions went into "Workout analyses": the newest conversation
+    was the coach's own thread."""
+    from vigor_app.models.coach import KIND_ANALYSIS
+
+    me = make_user("alice")
+    chat_id, _ = coach_history.add_question(me.user.id, 0, "How am I progressing?")
+    analysis = coach_history.post_from_coach(me.user.id, KIND_ANALYSIS, "Good session.")  # newer
+    tab = browser()
+    tab.state(CoachState).session_token = me.token
+    state, _ = tab.call(CoachState, "load", path="/coach")
+    assert state.conversation_id == chat_id
+    assert [c["special"] for c in state.conversations] == ["yes", ""]
+    threads = {c.title: c.id for c in coach_history.conversations(me.user.id)}
+    # asked while reading the analyses thread: a new conversation of its own
+    new_id, question = coach_history.add_question(me.user.id, threads["Workout analyses"], "What next?")
+    assert new_id not in (threads["Workout analyses"], chat_id)
+    assert [m.content for m in coach_history.messages(me.user.id, threads["Workout analyses"])] == ["Good session."]
+    assert analysis.id and question.content == "What next?"

@@ -54,6 +54,7 @@ def _conversations() -> rx.Component:
         spacing="2",
         width=rx.breakpoints(initial="100%", md="240px"),
         min_width=rx.breakpoints(initial="auto", md="240px"),
+        order=rx.breakpoints(initial="2", md="0"),  # on a phone the conversation comes first
     )
 
 
@@ -81,10 +82,34 @@ def _composer() -> rx.Component:
     )
 
 
+def _messages() -> rx.Component:
+    """The conversation in a box of its own that keeps its newest message in view (a column laid
+    out from the bottom starts scrolled to the end), so the composer below it stays in reach
+    however long the conversation grows."""
+    return rx.box(
+        rx.vstack(
+            rx.cond(S.has_older, rx.button("Load earlier messages", variant="ghost", size="1",
+                                           on_click=S.load_older)),
+            rx.vstack(rx.foreach(S.messages, _bubble), spacing="3", width="100%", role="log",
+                      aria_live="polite", aria_label="Conversation"),
+            spacing="3",
+            width="100%",
+        ),
+        display="flex",
+        flex_direction="column-reverse",
+        overflow_y="auto",
+        max_height=rx.breakpoints(initial="calc(100dvh - 280px)", md="calc(100dvh - 300px)"),
+        min_height="120px",
+        width="100%",
+        padding_right="4px",
+        tab_index=0,
+        aria_label="Messages",
+        role="region",
+    )
+
+
 def _chat() -> rx.Component:
     return rx.vstack(
-        rx.cond(S.has_older, rx.button("Load earlier messages", variant="ghost", size="1",
-                                       on_click=S.load_older)),
         rx.cond(
             S.messages.length() == 0,
             rx.vstack(
@@ -94,8 +119,7 @@ def _chat() -> rx.Component:
                 spacing="2",
                 align="start",
             ),
-            rx.vstack(rx.foreach(S.messages, _bubble), spacing="3", width="100%", role="log",
-                      aria_live="polite", aria_label="Conversation"),
+            _messages(),
         ),
         rx.cond(S.error != "", rx.callout(S.error, icon="triangle_alert", color_scheme="red", role="alert")),
         _composer(),
@@ -105,6 +129,7 @@ def _chat() -> rx.Component:
                                       width="100%")),
         spacing="3",
         width="100%",
+        min_width="0",
     )
 
 

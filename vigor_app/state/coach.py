@@ -64,7 +64,8 @@ class CoachState(AuthState):
         return SUGGESTED_QUESTIONS
 
     def _refresh_list(self, user: CurrentUser) -> None:
-        self.conversations = [{"id": str(c.id), "title": c.title} for c in coach_history.conversations(user.id)]
+        self.conversations = [{"id": str(c.id), "title": c.title, "special": "yes" if c.special else ""}
+                              for c in coach_history.conversations(user.id)]
 
     def _open(self, user: CurrentUser, conversation_id: int) -> None:
         page = coach_history.messages(user.id, conversation_id)
@@ -83,8 +84,9 @@ class CoachState(AuthState):
             self.streaming = False
         self._refresh_list(user)
         ids = [int(c["id"]) for c in self.conversations]
-        if self.conversation_id not in ids:
-            self.conversation_id = ids[0] if ids else 0
+        chats = [int(c["id"]) for c in self.conversations if not c["special"]]
+        if self.conversation_id not in ids:  # the newest of their own conversations, not a coach's thread
+            self.conversation_id = chats[0] if chats else 0
         if self.conversation_id:
             self._open(user, self.conversation_id)
         else:
@@ -168,7 +170,9 @@ class CoachState(AuthState):
             self.error, self.streaming, self._stop_requested = "", True, False
             self._streaming_since = time.time()
             conversation_id = self.conversation_id
-            earlier = [{"role": m["role"], "content": m["content"]} for m in self.messages[-HISTORY_FOR_MODEL:]]
+            special = any(c["id"] == str(conversation_id) and c["special"] for c in self.conversations)
+            earlier = [] if special else [{"role": m["role"], "content": m["content"]}
+                                          for m in self.messages[-HISTORY_FOR_MODEL:]]
         try:
             await self._converse(user, conversation_id, text, earlier)
         except VigorError as exc:
@@ -190,11 +194,13 @@ class CoachState(AuthState):
         return time.time() - self._streaming_since > STREAM_LIMIT_SECONDS
 
     async def _converse(self, user: CurrentUser, conversation_id: int, text: str, earlier: list[dict]) -> None:
+        asked_in = conversation_id
         conversation_id, mine = await asyncio.to_thread(coach_history.add_question, user.id, conversation_id, text)
         async with self:
+            shown = self.messages if conversation_id == asked_in else []  # a coach's thread: a new conversation
             self.conversation_id = conversation_id
             self.draft = ""
-            self.messages = [*self.messages, _message_dict(mine),
+            self.messages = [*shown, _message_dict(mine),
                              {"id": "", "role": "assistant", "content": "", "engine": "", "notice": "",
                               "membership": ""}]
             self._refresh_list(user)

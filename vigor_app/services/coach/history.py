@@ -39,6 +39,11 @@ class ConversationView:
     updated_at: datetime
     messages: int
 
+    @property
+    def special(self) -> bool:
+        """The coach's own thread (daily motivation, workout analyses): read, never asked in."""
+        return self.title in SPECIAL_TITLES.values()
+
 
 @dataclass(frozen=True)
 class MessageView:
@@ -133,15 +138,15 @@ def add_message(user_id: int, conversation_id: int, role: str, content: str, *, 
 
 def add_question(user_id: int, conversation_id: int, text: str, *,
                  now: datetime | None = None) -> tuple[int, MessageView]:
-    """Store the person's question, starting a conversation when `conversation_id` is 0;
-    (conversation id, message). One transaction: a refused question leaves no empty
-    conversation behind."""
+    """Store the person's question, starting a conversation when `conversation_id` is 0 or is
+    one of the coach's own threads (a question never lands among the daily messages or the
+    workout analyses); (conversation id, message). One transaction: a refused question leaves
+    no empty conversation behind."""
     text = check_message(text)
     now = now or utcnow()
     with db.transaction() as session:
-        if conversation_id:
-            conversation = _owned(session, user_id, conversation_id)
-        else:
+        conversation = _owned(session, user_id, conversation_id) if conversation_id else None
+        if conversation is None or conversation.title in SPECIAL_TITLES.values():
             conversation = CoachConversation(user_id=user_id, title="New conversation", created_at=now,
                                              updated_at=now)
             session.add(conversation)
