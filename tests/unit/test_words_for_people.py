@@ -53,3 +53,12 @@ def test_audit_actions_read_in_words():
     assert action_text("ai.budgets") == "AI budgets changed"
     assert action_text("user.set_role") == "Role changed"
     assert action_text("something.new_thing") == "Something new thing"
+
+
+def test_the_streak_rule_says_the_minimum_minutes_from_the_streaks_constant(monkeypatch):
+    from vigor_app.services.training import streaks
+
+    assert streaks.streak_rule() == ("A day counts toward your streak when you finish a workout of "
+                                     f"{streaks.MIN_COUNTING_SECONDS // 60} minutes or more.")
+    monkeypatch.setattr(streaks, "MIN_COUNTING_SECONDS", 20 * 60)
+    assert "20 minutes or more" in streaks.streak_rule()
