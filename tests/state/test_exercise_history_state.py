@@ -73,8 +73,8 @@ def test_the_exercise_page_shows_every_workout_records_and_a_chart(alice):
         ("Push 2", "Mon 02 Nov 2026, 18:00", ["136.5 lb × 8", "136.5 lb × 8"]),
     ]
     assert {"label": "Heaviest for 8 reps", "value": "152 lb"} in state.bests
-    assert state.bests[0]["label"] == "Best estimated 1RM"
-    assert state.lifted and state.chart_name == "Estimated 1RM"
+    assert state.bests[0]["label"] == "Best estimated 1-rep max"
+    assert state.lifted and state.chart_name == "Estimated 1-rep max"
     assert [(p["x"], p["top"]) for p in state.chart] == [("2026-11-02", 136.7), ("2026-11-09", 152.1)]
 
 

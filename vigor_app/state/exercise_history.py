@@ -61,7 +61,7 @@ class WorkoutSets:
 
 
 _CHART = {  # measure -> (the line's name, the line under the chart's heading)
-    exercise_history.E1RM: ("Estimated 1RM", "Best estimated one-rep max (Epley) and heaviest set per workout"),
+    exercise_history.E1RM: ("Estimated 1-rep max", "Best estimated 1-rep max (Epley) and heaviest set per workout"),
     exercise_history.REPS: ("Most reps", "Most reps in a set per workout"),
     exercise_history.SECONDS: ("Longest set (s)", "Longest set per workout, in seconds"),
     exercise_history.DISTANCE: ("Distance", "Distance per workout"),
@@ -72,7 +72,7 @@ def _bests(found: exercise_history.ExerciseHistory, units: str) -> list[dict[str
     bests = found.bests
     shown = []
     if records.E1RM in bests:
-        shown.append({"label": "Best estimated 1RM", "value": weight_text(bests[records.E1RM], units)})
+        shown.append({"label": "Best estimated 1-rep max", "value": weight_text(bests[records.E1RM], units)})
     prefix = records.weight_for_reps_key(0)[:-1]
     by_reps = sorted((int(key[len(prefix):]), value) for key, value in bests.items()
                      if key.startswith(prefix) and key[len(prefix):].isdigit())

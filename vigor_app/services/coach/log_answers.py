@@ -57,7 +57,7 @@ def _trend(history: exercise_history.ExerciseHistory, units: str) -> str:
         verdict = ("You're getting stronger." if change > 0.05 else
                    "It has dipped - sleep, food and steady sessions bring it back." if change < -0.05 else
                    "Holding steady - small, regular steps bring the next record.")
-        return (f"Estimated 1RM {weight_text(first.value, units)} on {day_text(first.day.isoformat())} → "
+        return (f"Estimated 1-rep max {weight_text(first.value, units)} on {day_text(first.day.isoformat())} → "
                 f"{weight_text(last.value, units)} on {day_text(last.day.isoformat())} "
                 f"({'+' if change >= 0 else '-'}{weight_text(abs(change), units)}, {percent:+.0f} %). {verdict}")
     if history.measure == exercise_history.DISTANCE:

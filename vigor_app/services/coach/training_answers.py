@@ -126,7 +126,7 @@ def _strength_trend(user_id: int, option: OwnExercise, units: str) -> str:
                    "down": "It has dipped - normal after a lighter spell; sleep and steady "
                            "sessions bring it back.",
                    "level": "Holding steady - the next records come from small, regular steps."}
-        return (f"{head}: estimated 1RM {weight_text(first['e1rm_kg'], units)} on "
+        return (f"{head}: estimated 1-rep max {weight_text(first['e1rm_kg'], units)} on "
                 f"{day_text(first['x'])} → {weight_text(last['e1rm_kg'], units)} on "
                 f"{day_text(last['x'])} ({'+' if change >= 0 else '-'}"
                 f"{weight_text(abs(change), units)}, {percent:+.0f} %). {verdict[direction]}")
