@@ -67,7 +67,9 @@ def test_log_a_session_reload_finish_then_streak_record_and_charts(page: Page):
     page.get_by_role("button", name="Save").first.click()
     expect(page.get_by_text(re.compile(r"^45 min"))).to_be_visible()
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard").click()
-    expect(page.get_by_text("1 days", exact=True)).to_have_count(2)  # current and longest streak
+    expect(page.get_by_text("1 day", exact=True)).to_have_count(2)  # current and longest streak
+    expect(page.get_by_text(re.compile(r"^A day counts toward your streak when you finish a workout of 15 minutes")))\
+        .to_be_visible()
 
     # Next time: last time's numbers are filled in; a heavier set is a record.
     exercise_again = _start_day_one(page)

@@ -255,7 +255,7 @@ async def test_an_admins_changes_each_leave_an_audit_row_with_before_and_after(b
     state, _ = await _run(tab, AuditState, "load", ())
     assert {"ai.provider_moved", "ai.budgets", "ai.tier_limits", "user.set_role"} <= set(state.actions)
     state, _ = await _run(tab, AuditState, "set_action", ("ai.provider_moved",))
-    assert [r["action"] for r in state.rows] == ["ai.provider_moved"]
+    assert [(r["code"], r["action"]) for r in state.rows] == [("ai.provider_moved", "AI provider moved")]
     state, _ = await _run(tab, AuditState, "set_by", ("system",))
     assert state.rows == []
 
@@ -304,10 +304,10 @@ def test_the_audit_log_cannot_be_edited_from_the_console():
 
 
 def test_an_audit_change_shows_only_what_changed():
-    from vigor_app.state.admin_format import audit_values
+    from vigor_app.services.admin.audit_words import audit_values
 
     before = json.dumps({"name": "A", "model": "small", "api_key": "••••1234"})
     after = json.dumps({"name": "A", "model": "large", "api_key": "••••1234", "api_key_replaced": True})
-    assert audit_values(before, after) == ("model: small", "model: large\napi_key_replaced: True")
-    assert audit_values("", json.dumps({"role": "admin"})) == ("—", "role: admin")
-    assert audit_values(json.dumps({"tier": "free"}), "") == ("tier: free", "—")
+    assert audit_values(before, after) == ("Model: small", "Model: large\nAPI key replaced: on")
+    assert audit_values("", json.dumps({"role": "admin"})) == ("—", "Role: admin")
+    assert audit_values(json.dumps({"tier": "free"}), "") == ("Tier: free", "—")

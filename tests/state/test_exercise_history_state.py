@@ -50,8 +50,9 @@ def test_history_cards_list_each_exercise_and_its_sets_in_the_persons_units(alic
     history, _ = tab.call(HistoryState, "load", path="/history")
     card, core = history.items
     assert (card.name, card.when) == ("Push day", "Mon 02 Nov 2026, 18:00")
-    assert card.summary == "60 min · 2 exercises · 2 sets · 1,058 lb lifted · effort —"
-    assert core.summary == "20 min · 1 exercise · 1 set · effort —"  # nothing lifted, nothing said
+    assert card.summary == "60 minutes · 2 exercises · 2 sets · 1,058 lb lifted · effort —"
+    assert core.summary == "20 minutes · 1 exercise · 1 set · effort —"  # nothing lifted, nothing said
+    assert history.total_text == "2 workouts"
     assert [c.text for c in core.lines[0].sets] == ["2:30"]
     assert [(line.name, line.href, [c.text for c in line.sets]) for line in card.lines] == [
         ("Barbell bench press", exercise_href(BENCH), ["132.5 lb × 8 @ 8"]),
@@ -72,8 +73,8 @@ def test_the_exercise_page_shows_every_workout_records_and_a_chart(alice):
         ("Push 2", "Mon 02 Nov 2026, 18:00", ["136.5 lb × 8", "136.5 lb × 8"]),
     ]
     assert {"label": "Heaviest for 8 reps", "value": "152 lb"} in state.bests
-    assert state.bests[0]["label"] == "Best estimated 1RM"
-    assert state.lifted and state.chart_name == "Estimated 1RM"
+    assert state.bests[0]["label"] == "Best estimated 1-rep max"
+    assert state.lifted and state.chart_name == "Estimated 1-rep max"
     assert [(p["x"], p["top"]) for p in state.chart] == [("2026-11-02", 136.7), ("2026-11-09", 152.1)]
 
 

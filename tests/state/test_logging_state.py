@@ -77,7 +77,9 @@ def test_finish_goes_to_history_with_a_summary(logging_tab):
     assert workout_views.open_session(user_id) is None
     tab.state(HistoryState).session_token = state.session_token
     history, _ = tab.call(HistoryState, "load", path="/history", query={"finished": str(session_id)})
-    assert history.total == 1 and "1 sets" in history.finished_summary
+    assert history.total == 1 and history.total_text == "1 workout"
+    # One set done of a plan day's exercises, in seconds: counted as the card counts it.
+    assert history.finished_summary.endswith(": 1 set across 1 exercise in under a minute.")
 
 
 def test_another_persons_set_ids_do_nothing(logging_tab, browser):

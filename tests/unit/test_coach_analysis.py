@@ -52,7 +52,7 @@ def test_a_session_with_a_record_says_what_improved_and_what_is_next(alice, plan
     # 3 x 5 x 97.5 + 3 x 5 x 72.5 = 2,550 kg; last time 3 x 5 x 95 + 3 x 5 x 70 = 2,475 kg.
     assert "2 exercises, 6 sets done, 2,550 kg lifted in 50 min." in text
     assert "- New record - **Barbell back squat**: 97.5 kg × 5 (was 95 kg)." in text
-    assert "- New record - **Barbell back squat**: estimated 1RM 113.8 kg (was 110.8 kg)." in text
+    assert "- New record - **Barbell back squat**: estimated 1-rep max 113.8 kg (was 110.8 kg)." in text
     assert ("- Volume: 2,550 kg against 2,475 kg last time (Full body A on Mon 9 Nov) (+3 %); "
             "6 sets against 6.") in text
     assert "- Barbell bench press: top set 72.5 kg × 5, up from 70 kg × 5." in text

@@ -181,9 +181,9 @@ def test_progress_names_records_the_strength_trend_and_the_week(alice, bob):
     reply = answer(alice, "How am I progressing?", NOW)
     assert "4 workouts finished; this week 1 of 3 sessions" in reply
     assert "- Mon 16 Nov: **Barbell back squat** - 97.5 kg × 5 (was 95 kg)" in reply
-    assert "- Mon 16 Nov: **Barbell back squat** - estimated 1RM 113.8 kg (was 110.8 kg)" in reply
+    assert "- Mon 16 Nov: **Barbell back squat** - estimated 1-rep max 113.8 kg (was 110.8 kg)" in reply
     # First session 90 kg x 5 (Epley 105 kg), latest 97.5 kg x 5 (113.8 kg).
-    assert ("**Barbell back squat** (your most-trained exercise lately, 4 sessions): estimated 1RM 105 kg "
+    assert ("**Barbell back squat** (your most-trained exercise lately, 4 sessions): estimated 1-rep max 105 kg "
             "on Mon 26 Oct → 113.8 kg on Mon 16 Nov (+8.8 kg, +8 %). You're getting stronger.") in reply
     # The last 4 full weeks (19 Oct - 15 Nov) hold 3 sessions of 6 hard sets each.
     assert ("**Weekly volume:** 4.5 hard sets a week over the last 4 full weeks (no training in "

@@ -123,7 +123,7 @@ def test_the_text_is_compact_and_readable(alice, bob):
         "- 2026-11-16 Full body A (55 min): Barbell back squat 97.5 kg × 5 (3 sets); "
         "Barbell bench press 67.5 kg × 8 (3 sets)",
         "Recent records: Barbell back squat: 97.5 kg × 5 (2026-11-16); Barbell back squat: "
-        "estimated 1RM 113.8 kg (2026-11-16).",
+        "estimated 1-rep max 113.8 kg (2026-11-16).",
         "Body weight: 80.5 kg on 2026-11-15, down 1.5 kg since 2026-10-01 (2 weigh-ins).",
     ):
         assert fact in text
@@ -144,7 +144,7 @@ def test_weights_are_written_in_the_persons_units(alice, bob):
     seeding.set_profile(alice, units="lb", days_per_week=3)
     text = build_context(alice, NOW).as_text()
     assert "Barbell back squat 215 lb × 5 (3 sets)" in text  # 97.5 kg
-    assert "estimated 1RM 251 lb" in text  # 113.8 kg
+    assert "estimated 1-rep max 251 lb" in text  # 113.8 kg
     assert "Body weight: 177.5 lb on 2026-11-15, down 3.5 lb" in text  # 80.5 kg, -1.5 kg
     assert " kg" not in text
     bob_text = build_context(bob, NOW).as_text()

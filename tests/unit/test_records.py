@@ -351,7 +351,7 @@ def test_best_records_of_runs():
     ("best_pace", 292, None, "lb", "Running", "Running: Best pace: 7:50 /mi"),
     ("weight_for_reps", 100, 5, "kg", "Squat", "Squat: Heaviest for reps: 100 kg × 5"),
     ("weight_for_reps", 100, 5, "lb", "Squat", "Squat: Heaviest for reps: 220.5 lb × 5"),
-    ("e1rm", 116.7, 5, "kg", "Squat", "Squat: Best estimated 1RM: 116.7 kg"),
+    ("e1rm", 116.7, 5, "kg", "Squat", "Squat: Best estimated 1-rep max: 116.7 kg"),
     ("session_volume", 1500, None, "kg", "Squat", "Squat: Most volume in a session: 1,500 kg"),
     ("longest_hold", 45, None, "kg", "Plank", "Plank: Longest hold: 45 s"),
     ("longest_hold", 95, None, "kg", "Plank", "Plank: Longest hold: 1:35"),
@@ -364,7 +364,7 @@ def test_every_kind_of_record_in_words(kind, value, reps, units, name, expected)
 def test_the_records_one_set_sets_are_announced_together():
     hits = [("weight_for_reps", 100.0, 5), ("e1rm", 116.7, 5)]
     assert new_records_text(hits, "kg", "Squat") == (
-        "New record! Squat: Heaviest for reps: 100 kg × 5; Best estimated 1RM: 116.7 kg")
+        "New record! Squat: Heaviest for reps: 100 kg × 5; Best estimated 1-rep max: 116.7 kg")
     assert new_records_text([], "kg", "Squat") == ""
 
 

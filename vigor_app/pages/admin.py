@@ -209,7 +209,7 @@ def _audit_row(entry: rx.Var[dict]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text(entry["when"], size="2", white_space="nowrap")),
         rx.table.cell(entry["actor"]),
-        rx.table.cell(rx.code(entry["action"])),
+        rx.table.cell(rx.text(entry["action"], size="2")),
         rx.table.cell(entry["target"]),
         rx.table.cell(rx.text(entry["before"], size="1", max_width="260px", overflow_wrap="anywhere",
                               white_space="pre-wrap")),

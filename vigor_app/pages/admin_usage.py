@@ -121,7 +121,7 @@ def _audit_row(e: rx.Var[dict]) -> rx.Component:
     return rx.table.row(
         rx.table.cell(rx.text(e["when"], size="2", white_space="nowrap")),
         rx.table.cell(e["actor"]),
-        rx.table.cell(rx.code(e["action"])),
+        rx.table.cell(rx.text(e["action"], size="2")),
         rx.table.cell(rx.text(e["target"], size="2", white_space="nowrap")),
         rx.table.cell(rx.text(e["before"], **value)),
         rx.table.cell(rx.text(e["after"], **value)),
@@ -133,7 +133,7 @@ def _filters() -> rx.Component:
         rx.vstack(
             rx.el.label("Action", html_for="audit-action", class_name="vigor-label"),
             rx.el.select(rx.el.option("Every action", value=""),
-                         rx.foreach(A.actions, lambda a: rx.el.option(a, value=a)),
+                         rx.foreach(A.action_choices, lambda a: rx.el.option(a["name"], value=a["id"])),
                          id="audit-action", value=A.action, on_change=A.set_action, class_name="vigor-select"),
             spacing="1",
         ),

@@ -69,12 +69,13 @@ def dashboard_page() -> rx.Component:
         ),
         _today(),
         rx.grid(
-            _stat("Current streak", D.current_streak.to_string() + " days", "Days in a row with a workout"),
-            _stat("Longest streak", D.longest_streak.to_string() + " days"),
+            _stat("Current streak", D.current_streak_text, "Days in a row with a workout"),
+            _stat("Longest streak", D.longest_streak_text),
             _stat("This week", D.week_sessions.to_string() + " of " + D.week_target.to_string(), "workouts"),
             _stat("Workouts", D.total_workouts.to_string(), "finished in all"),
             columns=rx.breakpoints(initial="2", md="4"), spacing="3", width="100%",
         ),
+        rx.text(D.streak_rule, size="1", color_scheme="gray"),
         rx.card(
             rx.vstack(
                 rx.heading("Recent records", size="4", as_="h2"),

@@ -83,7 +83,7 @@ def _workout(workout: WorkoutSets) -> rx.Component:
 def _workouts() -> rx.Component:
     return rx.vstack(
         rx.heading("Workouts", size="5", as_="h2"),
-        rx.text(rx.cond(S.total == 1, "1 workout", S.total.to_string() + " workouts"), ", newest first.",
+        rx.text(S.total_text, ", newest first.",
                 size="2", color_scheme="gray"),
         rx.foreach(S.workouts, _workout),
         rx.cond(S.more, rx.center(rx.button("Show more", variant="soft", size="3", on_click=S.show_more),

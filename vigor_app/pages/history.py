@@ -120,7 +120,7 @@ def history_page() -> rx.Component:
         rx.cond(S.error != "", rx.callout(S.error, icon="triangle_alert", color_scheme="red", role="alert",
                                           width="100%")),
         _filters(),
-        rx.text(S.total.to_string() + " workouts", size="2", color_scheme="gray"),
+        rx.text(S.total_text, size="2", color_scheme="gray"),
         rx.foreach(S.items, _item),
         rx.cond(S.total == 0, rx.text("No workouts here yet. ", rx.link("Start one", href="/workouts"), ".")),
         rx.hstack(

@@ -47,7 +47,7 @@ def _picker() -> rx.Component:
 
 def _strength() -> rx.Component:
     chart = rx.recharts.line_chart(
-        rx.recharts.line(data_key="e1rm", name="Estimated 1RM", stroke=PALETTE[0], stroke_width=2),
+        rx.recharts.line(data_key="e1rm", name="Estimated 1-rep max", stroke=PALETTE[0], stroke_width=2),
         rx.recharts.line(data_key="top", name="Top set", stroke=PALETTE[1], stroke_width=2),
         *_axes(),
         data=S.strength, width="100%", height=260,

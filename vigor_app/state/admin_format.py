@@ -3,11 +3,11 @@ and audit entries, each as the text a table or card holds."""
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 
 from vigor_app.clock import as_utc
 from vigor_app.services.admin import accounts as admin
+from vigor_app.services.admin.audit_words import action_text, audit_values
 from vigor_app.services.ai import pricing
 
 
@@ -38,37 +38,6 @@ def bar(value: float | None) -> int:
     return 0 if value is None else max(0, min(100, round(value)))
 
 
-def _lines(value) -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, dict):
-        if not value:
-            return "—"
-        return "\n".join(f"{k}: {json.dumps(v) if isinstance(v, dict | list) else v}"
-                         for k, v in value.items())
-    return str(value)
-
-
-def audit_values(before: str, after: str) -> tuple[str, str]:
-    """An audit entry's before and after (JSON) as short ``key: value`` lines. When both
-    are records, only what changed is shown (the stored entry keeps everything)."""
-    def load(text: str):
-        if not text:
-            return None
-        try:
-            return json.loads(text)
-        except ValueError:
-            return text
-
-    old, new = load(before), load(after)
-    if isinstance(old, dict) and isinstance(new, dict):
-        changed = [k for k in {**old, **new} if old.get(k) != new.get(k)]
-        if changed:
-            old = {k: old[k] for k in changed if k in old}
-            new = {k: new[k] for k in changed if k in new}
-    return _lines(old), _lines(new)
-
-
 def _first_lines(text: str, count: int) -> str:
     lines = text.split("\n")
     return text if len(lines) <= count else "\n".join(lines[:count] + [f"… {len(lines) - count} more"])
@@ -81,6 +50,7 @@ def audit_rows(entries: list[admin.AuditRow], *, lines: int = 0) -> list[dict[st
         before, after = audit_values(a.before, a.after)
         if lines:
             before, after = _first_lines(before, lines), _first_lines(after, lines)
-        rows.append({"id": str(a.id), "when": when(a.created_at), "actor": a.actor, "action": a.action,
+        rows.append({"id": str(a.id), "when": when(a.created_at), "actor": a.actor, "action": action_text(a.action),
+                     "code": a.action,
                      "target": a.target, "before": before, "after": after})
     return rows

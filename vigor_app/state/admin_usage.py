@@ -11,6 +11,7 @@ from vigor_app.clock import utcnow
 from vigor_app.services.accounts.sessions import CurrentUser
 from vigor_app.services.admin import accounts as admin
 from vigor_app.services.admin import analytics as admin_analytics
+from vigor_app.services.admin.audit_words import action_text
 from vigor_app.services.ai import pricing
 from vigor_app.state.admin import AdminConsoleState
 from vigor_app.state.admin_format import audit_rows, money, rate, when
@@ -120,14 +121,16 @@ class AuditState(AdminConsoleState):
     action: str = ""
     by: str = ""
     actions: list[str] = []
+    action_choices: list[dict[str, str]] = []  # {"id": "ai.budgets", "name": "AI budgets changed"}
     actors: list[dict[str, str]] = []
 
     def _clear(self) -> None:
-        self.rows, self.actions, self.actors = [], [], []
+        self.rows, self.actions, self.action_choices, self.actors = [], [], [], []
 
     def _refresh(self, actor: CurrentUser) -> None:
         actions, actors = admin.audit_filters(actor.id)
         self.actions = actions
+        self.action_choices = [{"id": a, "name": action_text(a)} for a in actions]
         self.actors = [{"id": i, "name": name} for i, name in actors]
         self.rows = audit_rows(admin.audit_log(actor.id, self.action, limit=200, by=self.by))
 

@@ -7,8 +7,9 @@ import reflex as rx
 from vigor_app.services.accounts.sessions import CurrentUser
 from vigor_app.services.admin import membership
 from vigor_app.services.coach import history as coach_history
+from vigor_app.services.counts import plural
 from vigor_app.services.plans import profiles
-from vigor_app.services.training import dashboard, workout_sessions, workout_views
+from vigor_app.services.training import dashboard, streaks, workout_sessions, workout_views
 from vigor_app.services.training.record_words import record_text
 from vigor_app.state.auth import AuthState
 
@@ -25,6 +26,9 @@ class DashboardState(AuthState):
     week_complete: bool = False
     current_streak: int = 0
     longest_streak: int = 0
+    current_streak_text: str = "0 days"
+    longest_streak_text: str = "0 days"
+    streak_rule: str = streaks.streak_rule()
     week_sessions: int = 0
     week_target: int = 0
     total_workouts: int = 0
@@ -53,6 +57,8 @@ class DashboardState(AuthState):
         self.today_day_index = today.day_index if today else 0
         self.week_complete = summary.week_complete
         self.current_streak, self.longest_streak = summary.current_streak, summary.longest_streak
+        self.current_streak_text = plural(summary.current_streak, "day")
+        self.longest_streak_text = plural(summary.longest_streak, "day")
         self.week_sessions, self.week_target = summary.week_sessions, summary.week_target
         self.total_workouts = summary.total_workouts
         self.records = [record_text(r.kind, r.value, r.reps, summary.units, r.exercise_name)

@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 
 import reflex as rx
 
+from vigor_app.services.counts import plural
 from vigor_app.services.errors import VigorError
 from vigor_app.services.training import (
     exercise_history,
@@ -60,7 +61,7 @@ class WorkoutSets:
 
 
 _CHART = {  # measure -> (the line's name, the line under the chart's heading)
-    exercise_history.E1RM: ("Estimated 1RM", "Best estimated one-rep max (Epley) and heaviest set per workout"),
+    exercise_history.E1RM: ("Estimated 1-rep max", "Best estimated 1-rep max (Epley) and heaviest set per workout"),
     exercise_history.REPS: ("Most reps", "Most reps in a set per workout"),
     exercise_history.SECONDS: ("Longest set (s)", "Longest set per workout, in seconds"),
     exercise_history.DISTANCE: ("Distance", "Distance per workout"),
@@ -71,11 +72,11 @@ def _bests(found: exercise_history.ExerciseHistory, units: str) -> list[dict[str
     bests = found.bests
     shown = []
     if records.E1RM in bests:
-        shown.append({"label": "Best estimated 1RM", "value": weight_text(bests[records.E1RM], units)})
+        shown.append({"label": "Best estimated 1-rep max", "value": weight_text(bests[records.E1RM], units)})
     prefix = records.weight_for_reps_key(0)[:-1]
     by_reps = sorted((int(key[len(prefix):]), value) for key, value in bests.items()
                      if key.startswith(prefix) and key[len(prefix):].isdigit())
-    shown += [{"label": f"Heaviest for {reps} rep{'' if reps == 1 else 's'}", "value": weight_text(value, units)}
+    shown += [{"label": f"Heaviest for {plural(reps, 'rep')}", "value": weight_text(value, units)}
               for reps, value in by_reps[:MAX_REP_BESTS]]
     if records.SESSION_VOLUME in bests:
         shown.append({"label": "Most volume in a workout", "value": mass_text(bests[records.SESSION_VOLUME], units)})
@@ -105,6 +106,7 @@ class ExerciseHistoryState(AuthState):
     loaded: bool = False
     units: str = "kg"
     total: int = 0
+    total_text: str = "0 workouts"
     more: bool = False
     limit: int = exercise_history.PAGE
     workouts: list[WorkoutSets] = []
@@ -128,6 +130,7 @@ class ExerciseHistoryState(AuthState):
         self.exercise_id, self.name, self.custom, self.units = found.exercise_id, found.name, found.custom, units
         self.missing, self.loaded, self.limit = "", True, limit
         self.total, self.more = found.total, found.more
+        self.total_text = plural(found.total, "workout")
         self.workouts = [WorkoutSets(id=str(w.session_id), when=when_text(w.started_at, zone), name=w.name,
                                      sets=set_chips(w.sets, units)) for w in found.sessions]
         self.bests = _bests(found, units)

@@ -11,10 +11,12 @@ import reflex as rx
 
 from vigor_app.services.catalogue import catalogue
 from vigor_app.services.coach import replies as coach_replies
+from vigor_app.services.counts import minutes_text, plural
 from vigor_app.services.errors import VigorError
 from vigor_app.services.plans import profiles
 from vigor_app.services.training import (
     record_words,
+    set_kinds,
     workout_history,
     workout_sessions,
     workout_views,
@@ -42,20 +44,25 @@ class HistoryCard:
     name: str = ""
     when: str = ""
     minutes: str = ""
-    sets: str = ""  # "5 sets + 2 warm-up"
-    summary: str = ""  # "45 min · 2 exercises · 5 sets + 2 warm-up · 1,720 kg lifted · effort 7"
+    sets: str = ""  # "5 sets + 2 warm-ups"
+    summary: str = ""  # "45 minutes · 2 exercises · 5 sets + 2 warm-ups · 1,720 kg lifted · effort 7"
     lines: list[CardExercise] = field(default_factory=list)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def finished_text(view: workout_views.SessionView) -> str:
+    """A workout just finished, counted as its History card counts it: working sets done, the
+    exercises with one, its minutes ("Push: 8 sets across 4 exercises in 1 minute.")."""
+    worked = [sum(1 for s in e.sets if s.done and set_kinds.counts(s.kind)) for e in view.entries]
+    sets, exercises = sum(worked), sum(1 for n in worked if n)
+    return (f"{view.name}: {plural(sets, 'set')} across {plural(exercises, 'exercise')} "
+            f"in {minutes_text(view.duration_seconds)}.")
 
 
 def _card(item: workout_history.HistoryItem, units: str, zone: ZoneInfo,
           done: list[workout_history.LoggedExercise]) -> HistoryCard:
     minutes = str(round((item.duration_seconds or 0) / 60))
-    sets = _plural(item.sets, "set") + (f" + {item.warmup_sets} warm-up" if item.warmup_sets else "")
-    parts = [f"{minutes} min", _plural(item.exercises, "exercise"), sets]
+    sets = plural(item.sets, "set") + (f" + {plural(item.warmup_sets, 'warm-up')}" if item.warmup_sets else "")
+    parts = [minutes_text(item.duration_seconds), plural(item.exercises, "exercise"), sets]
     if item.volume_kg > 0:
         parts.append(f"{mass_text(item.volume_kg, units)} lifted")
     parts.append(f"effort {item.intensity}" if item.intensity else "effort —")
@@ -78,6 +85,7 @@ class HistoryState(AuthState):
     page: int = 1
     pages: int = 1
     total: int = 0
+    total_text: str = "0 workouts"
     exercise: str = ""
     exercise_options: list[dict[str, str]] = []
     date_from: str = ""
@@ -102,6 +110,7 @@ class HistoryState(AuthState):
             end=datetime.combine(end + timedelta(days=1), time.min, zone) if end else None,
         )
         self.page, self.pages, self.total = result.page, result.pages, result.total
+        self.total_text = plural(result.total, "workout")
         done = workout_history.logged_sets(user.id, [i.id for i in result.items])
         self.items = [_card(i, units, zone, done.get(i.id, [])) for i in result.items]
 
@@ -129,9 +138,7 @@ class HistoryState(AuthState):
             view = workout_views.get_session(user_id, session_id)
         except VigorError:
             return
-        minutes = round((view.duration_seconds or 0) / 60)
-        self.finished_summary = (f"{view.name}: {view.done_sets} sets across {len(view.entries)} exercises "
-                                 f"in {minutes} minutes.")
+        self.finished_summary = finished_text(view)
         hits = workout_history.session_records(user_id, session_id)
         names = {e.exercise_id: e.name for e in view.entries}
         units = profiles.get_profile(user_id).units

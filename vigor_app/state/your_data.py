@@ -8,6 +8,7 @@ import json
 import reflex as rx
 
 from vigor_app.services.accounts import sessions as auth_sessions
+from vigor_app.services.counts import plural
 from vigor_app.services.errors import VigorError
 from vigor_app.services.your_data import deletion as account_deletion
 from vigor_app.services.your_data import export as data_export
@@ -30,10 +31,9 @@ def _import_outcome(user_id: int, content: bytes, source: str | None, unit: str 
         return "", exc.message
     skipped = f" ({report.skipped_sessions} already here were skipped)" if report.skipped_sessions else ""
     custom = f", {report.custom_exercises} kept as your own exercises" if report.custom_exercises else ""
-    talks = (f", and {report.conversations} coach conversation{'s' if report.conversations != 1 else ''}"
-             if report.conversations else "")
+    talks = f", and {plural(report.conversations, 'coach conversation')}" if report.conversations else ""
     app = import_files.SOURCE_LABELS.get(report.source, report.source)
-    return (f"Imported {report.sessions} workouts and {report.sets} sets from "
+    return (f"Imported {plural(report.sessions, 'workout')} and {plural(report.sets, 'set')} from "
             f"{app}{skipped}{custom}{talks}."), ""
 
 

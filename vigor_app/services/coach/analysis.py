@@ -36,6 +36,7 @@ from vigor_app.services.coach.wording import (
     record_value_text,
     set_text,
 )
+from vigor_app.services.counts import plural
 from vigor_app.services.errors import NotFound, ValidationError
 from vigor_app.services.plans.timing import parse_reps
 from vigor_app.services.training import records, set_kinds, streaks, suggestions
@@ -212,8 +213,8 @@ def post_workout_analysis(user_id: int, session_id: int) -> str:
         out.append("No sets were marked done in this session, so there's nothing to analyse yet. "
                    "Tick off each set as you finish it and the analysis will fill in.")
         return "\n\n".join(out)
-    numbers = (f"{len(done)} exercise{'' if len(done) == 1 else 's'}, {total_sets} "
-               f"set{'' if total_sets == 1 else 's'} done")
+    numbers = (f"{plural(len(done), 'exercise')}, "
+               f"{plural(total_sets, 'set')} done")
     if volume > 0:
         numbers += f", {mass_text(volume, units)} lifted"
     if minutes:

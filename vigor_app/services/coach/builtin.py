@@ -52,6 +52,7 @@ from vigor_app.services.coach import (
 from vigor_app.services.coach.context import CoachContext, build_context
 from vigor_app.services.coach.exercise_mentions import resolve_each, resolve_exercise
 from vigor_app.services.coach.own_exercises import OwnExercise
+from vigor_app.services.counts import plural
 from vigor_app.services.safety import messages as safety
 
 
@@ -167,7 +168,7 @@ def reply(user_id: int, message: str, now: datetime | None = None) -> CoachAnswe
         on_day = session_refs.find_sessions(user_id, reference, context) \
             if reference is not None and reference.first is not None else []
         if on_day and reference is not None:  # "I missed Monday's workout" when Monday is in the log
-            done = "; ".join(f"**{s.name}** ({s.sets} sets)" for s in on_day)
+            done = "; ".join(f"**{s.name}** ({plural(s.sets, 'set')})" for s in on_day)
             when = f"on {reference.words}" if reference.words[:1].isupper() else reference.words  # "on Monday"
             text = f"Your log has a workout {when}: {done} - that one isn't missed.\n\n{text}"
         return CoachAnswer(text, intent=intent, exercise_ids=exercise_ids,
@@ -197,7 +198,7 @@ def reply(user_id: int, message: str, now: datetime | None = None) -> CoachAnswe
 
 
 def _ask_back(choices: tuple[OwnExercise, ...]) -> str:
-    names = [f"**{c.name}**" + (f" ({c.sessions} workout{'' if c.sessions == 1 else 's'})" if c.sessions else
+    names = [f"**{c.name}**" + (f" ({plural(c.sessions, 'workout')})" if c.sessions else
                                 " (in your plan)") for c in choices]
     listed = ", ".join(names[:-1]) + f" or {names[-1]}" if len(names) > 1 else names[0]
     return (f"Which one do you mean: {listed}? Ask again with its name - for example "

@@ -43,6 +43,7 @@ from vigor_app.services.coach.facts import (
 )
 from vigor_app.services.coach.own_exercises import OwnExercises
 from vigor_app.services.coach.wording import record_value_text, words
+from vigor_app.services.counts import plural
 from vigor_app.services.training import dashboard
 from vigor_app.services.training.progress import RecordView
 from vigor_app.services.units import weight_text
@@ -159,14 +160,14 @@ class CoachContext:
             lines.append(f"A session is in progress: {self.open_session_name}.")
         sessions = self.recent_sessions
         lines.append(
-            f"Last {RECENT_DAYS} days: {len(sessions)} session{'' if len(sessions) == 1 else 's'} "
-            f"on {self.recent_days_trained} day{'' if self.recent_days_trained == 1 else 's'}, "
+            f"Last {RECENT_DAYS} days: {plural(len(sessions), 'session')} "
+            f"on {plural(self.recent_days_trained, 'day')}, "
             f"{self.recent_total_sets} sets done."
         )
         for session in sessions[:TEXT_SESSIONS]:
             minutes = f" ({session.minutes} min)" if session.minutes else ""
             done = "; ".join(
-                f"{e.name} {e.top_set_text(units)} ({e.sets} set{'' if e.sets == 1 else 's'})"
+                f"{e.name} {e.top_set_text(units)} ({plural(e.sets, 'set')})"
                 for e in session.exercises
             ) or "no sets logged"
             lines.append(f"- {session.day} {session.name}{minutes}: {done}")
@@ -176,7 +177,7 @@ class CoachContext:
         if usual:
             lines.append("Exercises they log, most lately and most often first (\"my squat\" means the "
                          "first that fits): " + "; ".join(
-                             f"{e.name} ({e.sessions} workout{'' if e.sessions == 1 else 's'}, last {e.last_on})"
+                             f"{e.name} ({plural(e.sessions, 'workout')}, last {e.last_on})"
                              for e in usual) + ".")
         if self.records:
             lines.append("Recent records: " + "; ".join(
@@ -189,7 +190,7 @@ class CoachContext:
         return "\n".join(lines)
 
     def _days(self, count: int) -> str:
-        return f"{count} day{'' if count == 1 else 's'}"
+        return f"{plural(count, 'day')}"
 
     def _ago(self) -> str:
         days = self.days_since_last_session

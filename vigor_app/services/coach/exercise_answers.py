@@ -26,6 +26,7 @@ from vigor_app.services.coach.context import CoachContext
 from vigor_app.services.coach.exercise_mentions import Mention
 from vigor_app.services.coach.own_exercises import OwnExercise
 from vigor_app.services.coach.wording import day_text, set_text, words
+from vigor_app.services.counts import plural
 from vigor_app.services.safety import messages as safety
 from vigor_app.services.training import progress
 from vigor_app.services.units import weight_text
@@ -162,7 +163,7 @@ def comeback_answer(user_id: int, context: CoachContext, mention: Mention | None
     last_day = day_text(context.last_session_on or context.today)
     if days < COMEBACK_SHORT_DAYS:
         nxt = motivation.upcoming(context)
-        return (f"Your last session was {last_day} ({days} day{'' if days == 1 else 's'} ago) - "
+        return (f"Your last session was {last_day} ({plural(days, 'day')} ago) - "
                 f"that's not a break that needs a re-entry plan. Carry on where you left off. {nxt}")
     share = _comeback_share(days)
     out = [f"It's been **{days} days** since your last session ({last_day}). Strength comes back "

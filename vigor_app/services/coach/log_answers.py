@@ -24,6 +24,7 @@ from vigor_app.services.coach.facts import SessionDone
 from vigor_app.services.coach.own_exercises import OwnExercise
 from vigor_app.services.coach.session_refs import Reference
 from vigor_app.services.coach.wording import day_text
+from vigor_app.services.counts import plural
 from vigor_app.services.errors import NotFound
 from vigor_app.services.training import (
     exercise_history,
@@ -57,7 +58,7 @@ def _trend(history: exercise_history.ExerciseHistory, units: str) -> str:
         verdict = ("You're getting stronger." if change > 0.05 else
                    "It has dipped - sleep, food and steady sessions bring it back." if change < -0.05 else
                    "Holding steady - small, regular steps bring the next record.")
-        return (f"Estimated 1RM {weight_text(first.value, units)} on {day_text(first.day.isoformat())} → "
+        return (f"Estimated 1-rep max {weight_text(first.value, units)} on {day_text(first.day.isoformat())} → "
                 f"{weight_text(last.value, units)} on {day_text(last.day.isoformat())} "
                 f"({'+' if change >= 0 else '-'}{weight_text(abs(change), units)}, {percent:+.0f} %). {verdict}")
     if history.measure == exercise_history.DISTANCE:
@@ -98,7 +99,7 @@ def exercise_progress_answer(user_id: int, context: CoachContext, exercise_id: s
     last = history.sessions[0]
     counted = [s for s in last.sets if s.kind != "warmup"]
     sets = ", ".join(set_lines.set_text(s, units) for s in counted[:LISTED_SETS])
-    out = [f"**{name}:** {history.total} workout{'' if history.total == 1 else 's'} logged, the last "
+    out = [f"**{name}:** {plural(history.total, 'workout')} logged, the last "
            f"on {day_text(last.day.isoformat())} ({last.name}): {sets}."]
     trend = _trend(history, units)
     if trend:
@@ -161,7 +162,7 @@ def review_answer(user_id: int, context: CoachContext, reference: Reference, fou
             f"I can't find {reference.words}{about} in your log."
         if context.last_session_on:
             text += (f" Your last workout was on {day_text(context.last_session_on)}"
-                     f" ({context.days_since_last_session} day{'' if context.days_since_last_session == 1 else 's'}"
+                     f" ({plural(context.days_since_last_session, 'day')}"
                      " ago)." if context.days_since_last_session else " Your last workout was today.")
         else:
             text += " You haven't finished a workout yet - start one on the Log page."
@@ -170,18 +171,18 @@ def review_answer(user_id: int, context: CoachContext, reference: Reference, fou
         return _session_detail(user_id, found[0], units, exercise_id)
     total_sets = sum(s.sets for s in found)
     days = len({s.day for s in found})
-    head = (f"**{reference.words.capitalize()}**: {len(found)} workout{'' if len(found) == 1 else 's'} on "
-            f"{days} day{'' if days == 1 else 's'}, {total_sets} working sets.")
+    head = (f"**{reference.words.capitalize()}**: {plural(len(found), 'workout')} on "
+            f"{plural(days, 'day')}, {plural(total_sets, 'working set')}.")
     if reference.words == "this week":
         head += f" That's {context.week_sessions} of your {context.week_target} planned sessions."
     lines = [head]
     for session in found:
         parts = ", ".join(f"{e.name} {e.top_set_text(units)}" for e in session.exercises[:6])
         minutes = f", {session.minutes} min" if session.minutes else ""
-        lines.append(f"- {day_text(session.day)}: **{session.name}** ({session.sets} sets{minutes}) - {parts}")
+        lines.append(f"- {day_text(session.day)}: **{session.name}** ({plural(session.sets, 'set')}{minutes}) - {parts}")
     if exercise_id is not None:
         tops = [(s.day, e) for s in found for e in s.exercises if e.exercise_id == exercise_id]
         if tops:
             lines.append(f"{exercise_name}: " + "; ".join(f"{day_text(day)} {e.top_set_text(units)} "
-                                                          f"({e.sets} sets)" for day, e in tops) + ".")
+                                                          f"({plural(e.sets, 'set')})" for day, e in tops) + ".")
     return "\n".join(lines)

@@ -17,6 +17,7 @@ from datetime import date, datetime, timedelta
 
 from vigor_app.services.coach.context import CoachContext, build_context
 from vigor_app.services.coach.wording import day_text, record_value_text
+from vigor_app.services.counts import plural
 from vigor_app.services.training.progress import RecordView
 
 RECENT_RECORD_DAYS = 14
@@ -39,8 +40,8 @@ STREAK_LINES = (
     "That's a {days}-day streak and counting.",
 )
 TOTAL_LINES = (
-    "You've finished {count} workout{s} with Vigor so far.",
-    "{count} workout{s} done - every one of them counts.",
+    "You've finished {workouts} with Vigor so far.",
+    "{workouts} done - every one of them counts.",
 )
 BREAK_LINES = (
     "Your last session was {days} days ago; today is a good day to start again.",
@@ -92,7 +93,7 @@ def _fact(context: CoachContext, day: date) -> str:
     if context.days_since_last_session is not None and context.days_since_last_session >= 7:
         return _pick(BREAK_LINES, day).format(days=context.days_since_last_session)
     count = context.total_workouts
-    return _pick(TOTAL_LINES, day).format(count=count, s="" if count == 1 else "s")
+    return _pick(TOTAL_LINES, day).format(workouts=plural(count, "workout"))
 
 
 def upcoming(context: CoachContext) -> str:

@@ -33,6 +33,7 @@ from vigor_app.services.coach.exercise_answers import COMEBACK_SHORT_DAYS
 from vigor_app.services.coach.exercise_mentions import Mention
 from vigor_app.services.coach.facts import PlanDay, PlannedExercise, PlanOutline
 from vigor_app.services.coach.wording import day_text, words
+from vigor_app.services.counts import plural
 from vigor_app.services.errors import VigorError
 from vigor_app.services.plans import library as plan_library
 from vigor_app.services.plans import rules
@@ -121,7 +122,7 @@ def weekly_sets(plan: PlanOutline) -> list[tuple[str, int, int]]:
 
 def _volume_text(plan: PlanOutline) -> str:
     rows = weekly_sets(plan)
-    trained = [f"{GROUP_NAMES[g]} {n} (on {d} day{'' if d == 1 else 's'})" for g, n, d in rows if n]
+    trained = [f"{GROUP_NAMES[g]} {n} (on {plural(d, 'day')})" for g, n, d in rows if n]
     if not trained:
         return ""
     missing = [GROUP_NAMES[g] for g, n, _ in rows if not n]

@@ -13,6 +13,7 @@ from vigor_app.services.coach.answer_parts import last_text, new_person, suggest
 from vigor_app.services.coach.context import CoachContext
 from vigor_app.services.coach.own_exercises import OwnExercise
 from vigor_app.services.coach.wording import day_text, record_previous_text, record_value_text
+from vigor_app.services.counts import plural
 from vigor_app.services.training import progress
 from vigor_app.services.units import mass_text, weight_text
 
@@ -75,7 +76,7 @@ def today_answer(user_id: int, context: CoachContext) -> str:
         lines.append(line)
     out.append("\n".join(lines) or "- (no exercises in this day)")
     if context.recent_sessions:
-        recent = "; ".join(f"{s.name} on {day_text(s.day)} ({s.sets} sets)"
+        recent = "; ".join(f"{s.name} on {day_text(s.day)} ({plural(s.sets, 'set')})"
                            for s in context.recent_sessions[:3])
         out.append(f"Recently logged: {recent}. This week: {context.week_sessions} of "
                    f"{context.week_target} sessions.")
@@ -112,7 +113,7 @@ def progress_answer(user_id: int, context: CoachContext,
 def _strength_trend(user_id: int, option: OwnExercise, units: str) -> str:
     series = progress.strength_series(user_id, option.exercise_id)
     points = series.points
-    sessions = f"{len(points)} session{'' if len(points) == 1 else 's'}"
+    sessions = f"{plural(len(points), 'session')}"
     head = f"**{series.name}** (your most-trained exercise lately, {sessions})"
     if len(points) < 2:
         return f"{head}: only one session so far - log it again to see a trend."
@@ -126,7 +127,7 @@ def _strength_trend(user_id: int, option: OwnExercise, units: str) -> str:
                    "down": "It has dipped - normal after a lighter spell; sleep and steady "
                            "sessions bring it back.",
                    "level": "Holding steady - the next records come from small, regular steps."}
-        return (f"{head}: estimated 1RM {weight_text(first['e1rm_kg'], units)} on "
+        return (f"{head}: estimated 1-rep max {weight_text(first['e1rm_kg'], units)} on "
                 f"{day_text(first['x'])} → {weight_text(last['e1rm_kg'], units)} on "
                 f"{day_text(last['x'])} ({'+' if change >= 0 else '-'}"
                 f"{weight_text(abs(change), units)}, {percent:+.0f} %). {verdict[direction]}")

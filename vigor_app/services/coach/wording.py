@@ -28,11 +28,11 @@ def set_text(weight_kg: float | None, reps: int | None, seconds: int | None, uni
 
 
 def record_value_text(kind: str, value: float, reps: int | None, units: str, exercise_name: str = "") -> str:
-    """What a record is, in words: "estimated 1RM 116.7 kg", "100 kg × 5", "longest hold 45 s",
+    """What a record is, in words: "estimated 1-rep max 116.7 kg", "100 kg × 5", "longest hold 45 s",
     "fastest 5 km 24:10", "longest run 12.4 km", "best pace 4:52 /km"... (the figures as
     ``record_words`` writes them everywhere)."""
     if kind == records.E1RM:
-        return f"estimated 1RM {weight_text(value, units)}"
+        return f"estimated 1-rep max {weight_text(value, units)}"
     if kind == records.WEIGHT_FOR_REPS:
         return f"{weight_text(value, units)} × {reps}" if reps else weight_text(value, units)
     if kind == records.SESSION_VOLUME:

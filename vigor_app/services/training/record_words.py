@@ -24,7 +24,7 @@ from vigor_app.services.units import clock_text, distance_text, mass_text, pace_
 
 LABELS = {
     records.WEIGHT_FOR_REPS: "Heaviest for reps",
-    records.E1RM: "Best estimated 1RM",
+    records.E1RM: "Best estimated 1-rep max",
     records.SESSION_VOLUME: "Most volume in a session",
     records.LONGEST_HOLD: "Longest hold",
     records.LONGEST_DISTANCE: "Longest distance",
@@ -90,7 +90,7 @@ def record_text(kind: str, value: float, reps: int | None, units: str, exercise_
 
 def new_records_text(hits: list[tuple[str, float, int | None]], units: str, exercise_name: str) -> str:
     """The records one set just set, announced together: "New record! Squat: Heaviest for
-    reps: 100 kg × 5; Best estimated 1RM: 116.7 kg"; "" when there are none."""
+    reps: 100 kg × 5; Best estimated 1-rep max: 116.7 kg"; "" when there are none."""
     if not hits:
         return ""
     lines = "; ".join(record_line(kind, value, reps, units, exercise_name) for kind, value, reps in hits)

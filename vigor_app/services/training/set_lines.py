@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from vigor_app.services.counts import plural
 from vigor_app.services.training import set_kinds
 from vigor_app.services.training.workout_views import SetView
 from vigor_app.services.units import clock_text, distance_text, pace_text, weight_text
@@ -34,7 +35,7 @@ def amount_text(*, reps: int | None, seconds: int | None, weight_kg: float | Non
     if seconds and not reps:
         return f"{weight_text(weight_kg, unit)} × {time_text(seconds)}" if loaded else time_text(seconds)
     if reps:
-        return f"{weight_text(weight_kg, unit)} × {reps}" if loaded else f"{reps} rep{'' if reps == 1 else 's'}"
+        return f"{weight_text(weight_kg, unit)} × {reps}" if loaded else f"{plural(reps, 'rep')}"
     if loaded:
         return weight_text(weight_kg, unit)
     return "done"

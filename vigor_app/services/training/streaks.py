@@ -46,6 +46,12 @@ ID_CHUNK = 500  # session ids per query (SQLite caps a statement's parameters)
 ONE_DAY = timedelta(days=1)
 
 
+def streak_rule() -> str:
+    """What counts toward a streak, in words for the places that show one."""
+    return (f"A day counts toward your streak when you finish a workout of "
+            f"{MIN_COUNTING_SECONDS // 60} minutes or more.")
+
+
 @dataclass(frozen=True)
 class SessionFact:
     """One workout session as the streak rules see it."""
