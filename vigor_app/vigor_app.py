@@ -25,6 +25,7 @@ STYLE = {
 app = rx.App(
     theme=rx.theme(appearance="inherit", accent_color="orange", gray_color="sand", radius="large"),
     style=STYLE,
+    stylesheets=["/a11y.css"],  # contrast of the orange accent, notices that wrap
     api_transformer=api,
     head_components=[
         rx.el.meta(name="description", content="Vigor: your AI fitness companion."),

@@ -150,15 +150,23 @@ def stat_grid(items: rx.Var[list[dict[str, str]]]) -> rx.Component:
                    width="100%")
 
 
-def table(headers: list[str], rows: rx.Var, render_row: Callable, *, label: str = "",
+def _column_header(header: str) -> rx.Component:
+    """A column's header cell; the unnamed column (the row's buttons) is named "Actions" for
+    screen readers only, so no header cell is empty."""
+    if not header:
+        return rx.table.column_header_cell(rx.el.span("Actions", class_name="sr-only"))
+    return rx.table.column_header_cell(header, white_space="nowrap")
+
+
+def table(headers: list[str], rows: rx.Var, render_row: Callable, *, label: str,
           min_width: str = "0") -> rx.Component:
-    """A table that scrolls sideways on a narrow screen instead of squeezing its columns."""
+    """A table that scrolls sideways on a narrow screen instead of squeezing its columns. The
+    scrolling box is a named region that takes keyboard focus, so arrow keys can scroll it."""
     return rx.box(
         rx.table.root(
             # The caption names the table for assistive technology (Radix puts aria-label on a div).
-            rx.el.caption(label, class_name="sr-only") if label else rx.fragment(),
-            rx.table.header(rx.table.row(*[rx.table.column_header_cell(h, white_space="nowrap")
-                                           for h in headers])),
+            rx.el.caption(label, class_name="sr-only"),
+            rx.table.header(rx.table.row(*[_column_header(h) for h in headers])),
             rx.table.body(rx.foreach(rows, render_row)),
             width="100%",
             min_width=min_width,
@@ -166,6 +174,9 @@ def table(headers: list[str], rows: rx.Var, render_row: Callable, *, label: str 
         ),
         overflow_x="auto",
         width="100%",
+        tab_index=0,
+        role="region",
+        aria_label=label,
         # A wide table scrolls inside its box; it must not widen the page around it.
         style={"contain": "inline-size"},
     )

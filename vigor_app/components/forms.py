@@ -96,3 +96,15 @@ def color_mode_button() -> rx.Component:
     """Light or dark; enabled once the page is live so a click is never lost."""
     return rx.color_mode.button(variant="soft", size="2", aria_label="Switch light or dark mode",
                                 disabled=~rx.State.is_hydrated)
+
+
+def labelled_upload(label: str, *children: rx.Component, **upload_props: object) -> rx.Component:
+    """An ``rx.upload`` drop zone whose file input has an accessible name: Reflex creates the
+    input itself and takes no props for it, so the label is set on that input here."""
+    upload = rx.upload(*children, **upload_props)
+    inputs = [child for zone in upload.children for child in zone.children
+              if getattr(child, "tag", None) == "input"]
+    if len(inputs) != 1:
+        raise RuntimeError("rx.upload no longer holds one file input where labelled_upload looks for it")
+    inputs[0].custom_attrs["aria-label"] = label
+    return upload

@@ -52,7 +52,7 @@ def logo() -> rx.Component:
     return rx.link(
         rx.hstack(
             rx.icon("activity", size=26, color=rx.color("accent", 9)),
-            rx.heading("Vigor", size="6", weight="bold"),
+            rx.text("Vigor", size="6", weight="bold"),  # not a heading: the page's title is its h1
             align="center",
             spacing="2",
         ),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vigor_app.components.forms import select_field
+from vigor_app.components.forms import labelled_upload, select_field
 from vigor_app.components.layout import section_card, stacked_form
 from vigor_app.state.your_data import UPLOAD_ID
 from vigor_app.state.your_data import YourDataState as S
@@ -32,7 +32,8 @@ def your_data_card() -> rx.Component:
             spacing="4",
             wrap="wrap",
         ),
-        rx.upload(
+        labelled_upload(
+            "File to import",
             rx.vstack(rx.icon("upload", size=18),
                       rx.text("Drop a Strong, Hevy or Vigor CSV, or a Vigor JSON export here, or click to "
                               "choose one", size="2")),

@@ -18,9 +18,13 @@ def auth_card(title: str, *children: rx.Component) -> rx.Component:
             rx.hstack(logo(), rx.spacer(),
                       color_mode_button(),
                       width="100%", align="center"),
-            rx.card(
-                rx.vstack(rx.heading(title, size="6", as_="h1"), *children, spacing="4", width="100%"),
-                size="4",
+            # The page's one main landmark (the signed-in pages have theirs in the shell).
+            rx.el.main(
+                rx.card(
+                    rx.vstack(rx.heading(title, size="6", as_="h1"), *children, spacing="4", width="100%"),
+                    size="4",
+                    width="100%",
+                ),
                 width="100%",
             ),
             spacing="5",

@@ -78,7 +78,7 @@ def _line(title: str, value: rx.Var[str]) -> rx.Component:
 def _card(card: rx.Var[dict]) -> rx.Component:
     return rx.card(
         rx.vstack(
-            rx.heading(card["name"], as_="h3", size="4"),
+            rx.heading(card["name"], as_="h2", size="4"),
             rx.hstack(
                 rx.badge(card["pattern"], variant="soft", color_scheme="gray"),
                 rx.badge(
