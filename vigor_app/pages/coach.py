@@ -45,8 +45,10 @@ def _conversations() -> rx.Component:
         rx.button(rx.icon("plus", size=14), "New conversation", variant="soft", width="100%",
                   on_click=S.new_conversation, disabled=S.streaming),
         rx.foreach(S.conversations, lambda c: rx.hstack(
-            rx.button(c["title"], variant=rx.cond(c["id"] == S.conversation_id.to_string(), "solid", "ghost"),
-                      size="2", on_click=S.select(c["id"]), flex="1", justify="start", overflow="hidden"),
+            rx.button(rx.text(c["title"], truncate=True),  # one line, however long the first question
+                      variant=rx.cond(c["id"] == S.conversation_id.to_string(), "solid", "ghost"),
+                      size="2", on_click=S.select(c["id"]), flex="1", min_width="0", justify="start",
+                      overflow="hidden", title=c["title"]),
             rx.icon_button(rx.icon("trash-2", size=14), variant="ghost", color_scheme="red", size="1",
                            aria_label="Delete conversation " + c["title"], on_click=S.delete_conversation(c["id"])),
             width="100%",
