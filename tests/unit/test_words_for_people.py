@@ -24,6 +24,7 @@ def test_minutes_text_says_a_short_workout_in_words():
     assert minutes_text(None) == "under a minute"
     assert minutes_text(20) == "under a minute"
     assert minutes_text(59) == "1 minute"
+    assert minutes_text(30) == "1 minute"  # half a minute rounds to nothing: still one
     assert minutes_text(90) == "2 minutes"
     assert minutes_text(45 * 60) == "45 minutes"
 

@@ -27,4 +27,4 @@ def minutes_text(seconds: float | None) -> str:
     """A duration for a person, in whole minutes: "under a minute", "1 minute", "45 minutes"."""
     if seconds is None or seconds < 30:
         return "under a minute"
-    return plural(round(seconds / 60), "minute")
+    return plural(max(1, round(seconds / 60)), "minute")  # 30 s is "1 minute", never "0 minutes"
