@@ -90,6 +90,8 @@ def test_on_a_phone_the_message_box_stays_in_reach_with_the_newest_reply_in_view
         expect(page.get_by_role("article", name="Coach said").nth(n)).to_contain_text("you are doing well.")
     expect(box).to_be_in_viewport()
     expect(page.get_by_role("article", name="Coach said").last).to_be_in_viewport()
+    send = page.get_by_role("button", name="Send").bounding_box()
+    assert send["y"] + send["height"] <= page.get_by_role("navigation", name="Sections").bounding_box()["y"]
     page.reload()
     expect(page.get_by_role("article", name="Coach said")).to_have_count(6)
     expect(page.get_by_label("Message to the coach")).to_be_in_viewport()

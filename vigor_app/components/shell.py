@@ -2,7 +2,9 @@
 
 A page puts itself in the navigation where it is declared:
 ``@app_page("/progress", "Progress", nav=NavItem("Progress", "trending-up", order=70))``.
-The sidebar and the phone menu list what the pages declared, by ``order``."""
+The sidebar and the phone menu list what the pages declared, by ``order``; on a phone the
+entries declared with ``tab=True`` (the sections used between sets: Dashboard, Log, History,
+Coach, Progress) are also a tab bar at the bottom of the screen, in reach of a thumb."""
 
 from __future__ import annotations
 
@@ -18,13 +20,15 @@ from vigor_app.state.auth import AuthState
 @dataclass(frozen=True)
 class NavItem:
     """A page's entry in the navigation: its label, its Lucide icon, its place (lower first),
-    and whether only administrators see it. The href is the page's route."""
+    whether only administrators see it, and whether it is a tab of the phone's bottom bar.
+    The href is the page's route."""
 
     label: str
     icon: str
     order: int
     admin: bool = False
     href: str = ""
+    tab: bool = False
 
 
 _NAVIGATION: dict[str, NavItem] = {}  # by href: declaring a page again replaces its entry
@@ -63,10 +67,14 @@ def logo() -> rx.Component:
     )
 
 
+def _active(href: str) -> rx.Var[bool]:
+    path = AuthState.router.url.path
+    return (path == href) | path.startswith(href + "/")  # /admin/users belongs to Admin
+
+
 def _nav_link(item: NavItem) -> rx.Component:
     href = item.href
-    path = AuthState.router.url.path
-    active = (path == href) | path.startswith(href + "/")  # /admin/users belongs to Admin
+    active = _active(href)
     return rx.link(
         rx.hstack(rx.icon(item.icon, size=18), rx.text(item.label, size="3"), align="center", spacing="3"),
         href=href,
@@ -153,13 +161,53 @@ def mobile_bar() -> rx.Component:
     )
 
 
+TAB_BAR_HEIGHT = "60px"
+
+
+def _tab(item: NavItem) -> rx.Component:
+    active = _active(item.href)
+    return rx.link(
+        rx.vstack(rx.icon(item.icon, size=20), rx.text(item.label, size="1", weight="medium"),
+                  align="center", spacing="1"),
+        href=item.href,
+        underline="none",
+        flex="1",
+        min_height="48px",  # a thumb's target, above the 44 px minimum
+        display="flex",
+        align_items="center",
+        justify_content="center",
+        color=rx.cond(active, rx.color("accent", 11), rx.color("gray", 11)),
+        aria_current=rx.cond(active, "page", "false"),
+    )
+
+
+def tab_bar() -> rx.Component:
+    """The phone's bottom bar: the sections used between sets, one tap away."""
+    return rx.el.nav(
+        rx.hstack(*[_tab(item) for item in navigation() if item.tab and not item.admin],
+                  width="100%", spacing="0", align="center", height="100%"),
+        aria_label="Sections",
+        display=rx.breakpoints(initial="block", md="none"),
+        position="fixed",
+        bottom="0",
+        left="0",
+        right="0",
+        height=TAB_BAR_HEIGHT,
+        padding_bottom="env(safe-area-inset-bottom)",
+        z_index="20",
+        border_top=f"1px solid {rx.color('gray', 5)}",
+        background=rx.color("gray", 2),
+    )
+
+
 def checking() -> rx.Component:
     return rx.center(rx.spinner(size="3"), rx.text("Loading…", margin_left="8px"), padding="48px",
                      width="100%")
 
 
 def shell(content: rx.Component) -> rx.Component:
-    """Sidebar on wide screens, a top bar with a menu on phones; the content is rendered once."""
+    """Sidebar on wide screens; on phones a top bar with a menu and the tab bar at the bottom;
+    the content is rendered once."""
     body = rx.cond(AuthState.signed_in, content, checking())
     return rx.flex(
         rx.box(sidebar(), display=rx.breakpoints(initial="none", md="block")),
@@ -168,9 +216,11 @@ def shell(content: rx.Component) -> rx.Component:
         rx.el.main(
             body,
             padding=rx.breakpoints(initial="16px", md="32px"),
+            padding_bottom=rx.breakpoints(initial=f"calc({TAB_BAR_HEIGHT} + 24px)", md="32px"),
             width="100%",
             max_width="1100px",
         ),
+        tab_bar(),
         direction=rx.breakpoints(initial="column", md="row"),
         min_height="100vh",
     )

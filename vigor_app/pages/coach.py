@@ -100,7 +100,7 @@ def _messages() -> rx.Component:
         display="flex",
         flex_direction="column-reverse",
         overflow_y="auto",
-        max_height=rx.breakpoints(initial="calc(100dvh - 280px)", md="calc(100dvh - 300px)"),
+        max_height=rx.breakpoints(initial="calc(100dvh - 350px)", md="calc(100dvh - 300px)"),  # the tab bar
         min_height="120px",
         width="100%",
         padding_right="4px",
@@ -136,7 +136,7 @@ def _chat() -> rx.Component:
 
 
 @app_page("/coach", "Coach", on_load=[S.load],
-          nav=NavItem("Coach", "message-circle", order=60))
+          nav=NavItem("Coach", "message-circle", order=60, tab=True))
 def coach_page() -> rx.Component:
     return rx.vstack(
         page_header("Coach", "Answers from your own training log. Not medical advice."),

@@ -45,7 +45,7 @@ def _today() -> rx.Component:
 
 
 @app_page("/dashboard", "Dashboard", on_load=[D.load],
-          nav=NavItem("Dashboard", "layout-dashboard", order=10))
+          nav=NavItem("Dashboard", "layout-dashboard", order=10, tab=True))
 def dashboard_page() -> rx.Component:
     return rx.vstack(
         page_header("Dashboard"),

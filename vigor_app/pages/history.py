@@ -102,7 +102,7 @@ def _item(item: HistoryCard) -> rx.Component:
 
 
 @app_page("/history", "History", on_load=[S.load],
-          nav=NavItem("History", "history", order=40))
+          nav=NavItem("History", "history", order=40, tab=True))
 def history_page() -> rx.Component:
     return rx.vstack(
         page_header("History", "Every workout you have finished, newest first."),

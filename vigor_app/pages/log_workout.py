@@ -13,6 +13,7 @@ AMOUNT_WIDTH = rx.breakpoints(initial="56px", sm="72px")
 LOAD_WIDTH = rx.breakpoints(initial="60px", sm="80px")
 TYPE_STYLE = {"width": "40px", "min_width": "40px", "padding": "6px 0", "font_weight": "bold", "font_size": "15px",
               "text_align": "center", "text_align_last": "center", "appearance": "none", "-webkit-appearance": "none"}
+TOUCH = "44px"  # a thumb's target: the set's tick and its menu
 
 
 def _number_input(row: SetRow, card: EntryCard, field_name: str, value, label, placeholder, mode: str, width):
@@ -20,7 +21,7 @@ def _number_input(row: SetRow, card: EntryCard, field_name: str, value, label, p
     return rx.vstack(
         rx.el.label(label, " set ", row.number, " of ", card.name, html_for=ident, class_name="sr-only"),
         rx.input(id=ident, value=value, input_mode=mode, placeholder=placeholder, debounce_timeout=400,
-                 on_change=lambda v: S.edit(row.id, field_name, v), disabled=row.done, size="2", width=width),
+                 on_change=lambda v: S.edit(row.id, field_name, v), disabled=row.done, size="3", width=width),
         spacing="0",
     )
 
@@ -67,11 +68,12 @@ def _set_row(card: EntryCard, row: SetRow) -> rx.Component:
                 rx.cond(row.done, rx.icon("check", size=16), rx.text("Done")),
                 aria_label=rx.cond(row.done, "Undo set ", "Done set ") + row.number.to_string() + " of " + card.name,
                 color_scheme=rx.cond(row.done, "green", "gray"), variant=rx.cond(row.done, "solid", "outline"),
-                size="2", on_click=S.toggle_done(row.id),
+                size="2", on_click=S.toggle_done(row.id), min_height=TOUCH, min_width=TOUCH,
             ),
             rx.dropdown_menu.root(
                 rx.dropdown_menu.trigger(rx.icon_button(
                     rx.icon("ellipsis-vertical", size=16), variant="ghost", color_scheme="gray", size="2",
+                    min_height=TOUCH, min_width=TOUCH,
                     aria_label="More for set " + row.number.to_string() + " of " + card.name)),
                 rx.dropdown_menu.content(
                     rx.dropdown_menu.item("Move up", disabled=row.number == 1, on_select=S.move_set(row.id, -1)),
@@ -258,7 +260,7 @@ def _finish() -> rx.Component:
 
 
 @app_page("/log", "Log workout", on_load=[S.load],
-          nav=NavItem("Log", "notebook-pen", order=30))
+          nav=NavItem("Log", "notebook-pen", order=30, tab=True))
 def log_page() -> rx.Component:
     return rx.vstack(
         rx.cond(

@@ -201,7 +201,7 @@ def _records() -> rx.Component:
 
 
 @app_page("/progress", "Progress", on_load=[S.load],
-          nav=NavItem("Progress", "trending-up", order=70))
+          nav=NavItem("Progress", "trending-up", order=70, tab=True))
 def progress_page() -> rx.Component:
     return rx.vstack(
         page_header("Progress", "Strength, cardio, volume, consistency and your body, over time."),

@@ -1,0 +1,59 @@
+"""On a phone (390 px): the tab bar reaches the sections used between sets, and the log page
+fits the screen with its touch targets and column labels."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+from tests.e2e.journeys import register
+
+PHONE = {"width": 390, "height": 844}
+BENCH = "Barbell bench press"
+
+
+def _overflowing(page: Page) -> list[str]:
+    """Visible elements that reach past the right edge of the screen."""
+    return page.evaluate("""() => {
+        const width = document.documentElement.clientWidth;
+        const out = [];
+        for (const el of document.querySelectorAll('main *')) {
+            const box = el.getBoundingClientRect();
+            if (box.width > 0 && box.height > 0 && box.right > width + 1) {
+                out.push(el.tagName + ' ' + (el.getAttribute('aria-label') || el.textContent || '').slice(0, 40));
+            }
+        }
+        return out;
+    }""")
+
+
+def test_the_tab_bar_and_a_logged_set_fit_a_phone(page: Page):
+    page.set_viewport_size(PHONE)
+    register(page, "phonelifter")
+    tabs = page.get_by_role("navigation", name="Sections")
+    for name in ("Dashboard", "Log", "History", "Coach", "Progress"):
+        link = tabs.get_by_role("link", name=name)
+        expect(link).to_be_visible()
+        assert link.bounding_box()["height"] >= 44
+    tabs.get_by_role("link", name="Log").click()
+    expect(tabs.get_by_role("link", name="Log")).to_have_attribute("aria-current", "page")
+
+    page.get_by_role("button", name="Start a freestyle workout").click()
+    page.get_by_label("Add an exercise").fill("bench press barbell")
+    page.get_by_role("button", name=f"Add {BENCH}", exact=True).click()
+    done = page.get_by_role("button", name=f"Done set 1 of {BENCH}")
+    expect(done).to_be_visible()
+    page.get_by_label(f"Reps set 1 of {BENCH}").fill("8")
+    page.get_by_label(f"Weight (kg) set 1 of {BENCH}").fill("60")
+    done.click()
+    undo = page.get_by_role("button", name=f"Undo set 1 of {BENCH}")
+    expect(undo).to_be_visible()
+    expect(page.locator('main >> text="Reps" >> visible=true')).to_have_count(1)  # column labels, once filled
+    box = undo.bounding_box()
+    assert box["height"] >= 44 and box["width"] >= 44  # a thumb's target
+    assert _overflowing(page) == []
+    # nothing of the page hides behind the tab bar: its last element scrolls clear of it
+    page.mouse.wheel(0, 5000)
+    bar_top = tabs.bounding_box()["y"]
+    finish = page.get_by_role("button", name="Finish workout")
+    finish.scroll_into_view_if_needed()
+    assert finish.bounding_box()["y"] + finish.bounding_box()["height"] <= bar_top
