@@ -25,7 +25,7 @@ STYLE = {
 app = rx.App(
     theme=rx.theme(appearance="inherit", accent_color="orange", gray_color="sand", radius="large"),
     style=STYLE,
-    stylesheets=["/a11y.css"],  # contrast of the orange accent, notices that wrap
+    stylesheets=["/a11y.css", "/layout.css"],  # contrast and wrapping notices; admin tables as cards on a phone
     api_transformer=api,
     head_components=[
         rx.el.meta(name="description", content="Vigor: your AI fitness companion."),

@@ -1,11 +1,12 @@
-"""On a phone (390 px): the tab bar reaches the sections used between sets, and the log page
-fits the screen with its touch targets and column labels."""
+"""On a phone (390 px): the tab bar reaches the sections used between sets, the log page fits
+the screen with its touch targets and column labels, and an admin table becomes cards."""
 
 from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
-from tests.e2e.journeys import register
+from tests.e2e.conftest import ADMIN_PASSWORD
+from tests.e2e.journeys import register, sign_in_and_wait
 
 PHONE = {"width": 390, "height": 844}
 BENCH = "Barbell bench press"
@@ -57,3 +58,25 @@ def test_the_tab_bar_and_a_logged_set_fit_a_phone(page: Page):
     finish = page.get_by_role("button", name="Finish workout")
     finish.scroll_into_view_if_needed()
     assert finish.bounding_box()["y"] + finish.bounding_box()["height"] <= bar_top
+
+
+def test_an_admin_table_is_cards_on_a_phone_with_its_buttons_in_reach(page: Page, chromium, app):
+    register(page, "cardmember")  # someone for the admin to see
+    context = chromium.new_context(base_url=app.url, viewport=PHONE)
+    page = context.new_page()
+    try:
+        page.goto("/signin")
+        sign_in_and_wait(page, "admin", ADMIN_PASSWORD)
+        page.goto("/admin")
+        row = page.get_by_role("row").filter(has_text="cardmember@vigor.test")
+        for name in ("Manage cardmember", "Make admin", "Disable"):
+            button = row.get_by_role("button", name=name)
+            expect(button).to_be_visible()
+            box = button.bounding_box()
+            assert 0 <= box["x"] and box["x"] + box["width"] <= PHONE["width"]
+        spend = row.locator('[data-label="AI spend this month"]')
+        expect(spend).to_be_visible()  # each value shown beside its column's name:
+        assert spend.evaluate("el => getComputedStyle(el, '::before').content") == '"AI spend this month"'
+        assert _overflowing(page) == []
+    finally:
+        context.close()

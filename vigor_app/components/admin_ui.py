@@ -158,19 +158,34 @@ def _column_header(header: str) -> rx.Component:
     return rx.table.column_header_cell(header, white_space="nowrap")
 
 
+def _labelled_cells(render_row: Callable, headers: list[str]) -> Callable:
+    """`render_row` with each cell carrying its column's name (``data-label``), which a phone
+    shows beside the value once the table's rows become cards (assets/layout.css)."""
+    def render(item: rx.Var) -> rx.Component:
+        row = render_row(item)
+        if len(row.children) != len(headers):
+            raise ValueError(f"a row of the table has {len(row.children)} cells for {len(headers)} columns")
+        for cell, header in zip(row.children, headers, strict=True):
+            cell.custom_attrs["data-label"] = header
+        return row
+    return render
+
+
 def table(headers: list[str], rows: rx.Var, render_row: Callable, *, label: str,
           min_width: str = "0") -> rx.Component:
-    """A table that scrolls sideways on a narrow screen instead of squeezing its columns. The
-    scrolling box is a named region that takes keyboard focus, so arrow keys can scroll it."""
+    """A table: on a wide screen it scrolls sideways rather than squeezing its columns (the
+    scrolling box is a named region that takes keyboard focus, so arrow keys can scroll it); on
+    a phone each row is a card, each value under its column's name, its buttons in reach."""
     return rx.box(
         rx.table.root(
             # The caption names the table for assistive technology (Radix puts aria-label on a div).
             rx.el.caption(label, class_name="sr-only"),
             rx.table.header(rx.table.row(*[_column_header(h) for h in headers])),
-            rx.table.body(rx.foreach(rows, render_row)),
+            rx.table.body(rx.foreach(rows, _labelled_cells(render_row, headers))),
             width="100%",
             min_width=min_width,
             size="2",
+            class_name="vigor-cards",
         ),
         overflow_x="auto",
         width="100%",
