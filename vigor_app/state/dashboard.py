@@ -24,8 +24,6 @@ class DashboardState(AuthState):
     today_plan_id: int = 0
     today_day_index: int = 0
     week_complete: bool = False
-    current_streak: int = 0
-    longest_streak: int = 0
     current_streak_text: str = "0 days"
     longest_streak_text: str = "0 days"
     streak_rule: str = streaks.streak_rule()
@@ -56,7 +54,6 @@ class DashboardState(AuthState):
         self.today_plan_id = today.plan_id if today else 0
         self.today_day_index = today.day_index if today else 0
         self.week_complete = summary.week_complete
-        self.current_streak, self.longest_streak = summary.current_streak, summary.longest_streak
         self.current_streak_text = plural(summary.current_streak, "day")
         self.longest_streak_text = plural(summary.longest_streak, "day")
         self.week_sessions, self.week_target = summary.week_sessions, summary.week_target

@@ -174,12 +174,11 @@ def _weeks_text(run: int) -> str:
     return f"{head} - past the usual {low}-{high}: a deload week is due unless you've taken one."
 
 
-def _your_exercises(context: CoachContext, mention: Mention | None,
-                    logged: list[progress.ExerciseOption]) -> list[Exercise]:
+def _your_exercises(context: CoachContext, mention: Mention | None) -> list[Exercise]:
     ids: list[str] = [mention.exercise.id] if mention is not None else []
     for day in context.plan.days if context.plan else []:
         ids += [item.exercise_id for item in day.exercises]
-    ids += [option.exercise_id for option in logged]
+    ids += [own.exercise_id for own in context.own.logged]  # read once, with the context
     found = []
     for exercise_id in dict.fromkeys(ids):
         exercise = catalogue.find_exercise(exercise_id)
@@ -232,8 +231,7 @@ def deload_answer(user_id: int, context: CoachContext, mention: Mention | None) 
         elif week is not None:
             out.append(f"Your plan builds a deload in: you're in week {week.number} of {week.weeks}, "
                        f"and week {week.weeks} is the lighter one. No need to add another.")
-    logged = progress.exercise_options(user_id)
-    checked = _logged_targets(user_id, context, _your_exercises(context, mention, logged))
+    checked = _logged_targets(user_id, context, _your_exercises(context, mention))
     stalled = [(e, s) for e, s, _ in checked if s.action == "deload"]  # the log's own rule
     if stalled:
         out.append("**Stalled in your log:**\n" + "\n".join(
