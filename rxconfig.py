@@ -8,6 +8,7 @@ os.environ.setdefault("REFLEX_TELEMETRY_ENABLED", "false")
 os.environ.setdefault("REFLEX_CHECK_LATEST_VERSION", "false")
 os.environ.setdefault("REFLEX_USE_NPM", "1")
 
+from vigor_app.bundle import ChunkGroups  # noqa: E402
 from vigor_app.settings import get_settings  # noqa: E402
 
 settings = get_settings()
@@ -19,6 +20,6 @@ config = rx.Config(
     redis_url=settings.redis_url or None,
     telemetry_enabled=False,
     show_built_with_reflex=False,
-    plugins=[rx.plugins.RadixThemesPlugin()],
+    plugins=[rx.plugins.RadixThemesPlugin(), ChunkGroups()],
     disable_plugins=[rx.plugins.SitemapPlugin],
 )

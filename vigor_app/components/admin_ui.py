@@ -81,8 +81,7 @@ def admin_page(route: str, title: str, heading: str, subtitle: str, *,
     navigation, the budget banner and the page."""
 
     def decorator(render: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
-        @app_page(route, title, on_load=on_load, nav=nav)
-        def wrapped() -> rx.Component:
+        def admin_layout() -> rx.Component:
             return rx.vstack(
                 page_header(heading, subtitle),
                 rx.cond(
@@ -94,7 +93,10 @@ def admin_page(route: str, title: str, heading: str, subtitle: str, *,
                 spacing="0",
             )
 
-        return wrapped
+        # The page's own module and name (app_page compiles each page's parts into its module).
+        admin_layout.__module__ = render.__module__
+        admin_layout.__qualname__ = render.__qualname__
+        return app_page(route, title, on_load=on_load, nav=nav)(admin_layout)
 
     return decorator
 

@@ -79,9 +79,11 @@ def _provider(p: rx.Var[dict]) -> rx.Component:
             gap="16px",
         ),
         rx.cond(p["test"] != "",
-                rx.callout(p["test"], icon=rx.cond(p["test_ok"] == "yes", "circle-check", "circle-x"),
-                           color_scheme=rx.cond(p["test_ok"] == "yes", "green", "red"), size="1",
-                           role="status", width="100%")),
+                rx.cond(p["test_ok"] == "yes",  # icons named here, not by a Var (vigor_app/bundle.py)
+                        rx.callout(p["test"], icon="circle-check", color_scheme="green", size="1", role="status",
+                                   width="100%"),
+                        rx.callout(p["test"], icon="circle-x", color_scheme="red", size="1", role="status",
+                                   width="100%"))),
         rx.cond(builtin, rx.fragment(), _actions(p)),
     )
 

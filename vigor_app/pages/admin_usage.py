@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from vigor_app.components import charts
 from vigor_app.components.admin_ui import admin_page, card, empty, stat_grid, table
 from vigor_app.services.admin.analytics import PERIODS
 from vigor_app.state.admin_usage import AuditState, SystemState, UsageState
@@ -14,13 +15,14 @@ Y = SystemState
 
 
 def _axes(x: str = "day") -> list[rx.Component]:
-    return [rx.recharts.cartesian_grid(stroke_dasharray="3 3", opacity=0.4), rx.recharts.x_axis(data_key=x),
-            rx.recharts.y_axis(), rx.recharts.graphing_tooltip(), rx.recharts.legend()]
+    return [charts.cartesian_grid(stroke_dasharray="3 3", opacity=0.4), charts.x_axis(data_key=x),
+            charts.y_axis(), charts.graphing_tooltip(), charts.legend()]
 
 
 def _stacked(data: rx.Var, series: rx.Var, stack: str) -> rx.Component:
-    return rx.recharts.bar_chart(
-        rx.foreach(series, lambda s: rx.recharts.bar(data_key=s["key"], name=s["name"], fill=s["color"],
+    return charts.bar_chart(
+        rx.foreach(series, lambda s: charts.bar(is_animation_active=False, data_key=s["key"], name=s["name"],
+                                                     fill=s["color"],
                                                      stack_id=stack)),
         *_axes(),
         data=data, width="100%", height=240,
@@ -94,7 +96,8 @@ def admin_usage() -> rx.Component:
              empty(U.provider_rows, "No provider was called in this period.")),
         rx.grid(
             card("Cost per feature",
-                 rx.recharts.bar_chart(rx.recharts.bar(data_key="cost", name="Cost ($)", fill="#e8590c"),
+                 charts.bar_chart(charts.bar(is_animation_active=False, data_key="cost", name="Cost ($)",
+                                                       fill="#e8590c"),
                                        *_axes("feature"), data=U.feature_chart, width="100%", height=200),
                  table(["Feature", "Requests", "Cost"], U.feature_rows, _feature_row, label="Cost per feature")),
             card("When the built-in coach answered",
@@ -170,8 +173,10 @@ def _check(c: rx.Var[dict]) -> rx.Component:
     return rx.card(
         rx.vstack(
             rx.text(c["label"], size="2", color_scheme="gray"),
-            rx.hstack(rx.icon(rx.cond(c["ok"] == "yes", "circle-check", "circle-x"), size=18,
-                              color=rx.cond(c["ok"] == "yes", "var(--green-9)", "var(--red-9)")),
+            # Two named icons, not one icon named by a Var: a named icon is in the page's script,
+            # a Var-named one loads every icon's script at run time.
+            rx.hstack(rx.cond(c["ok"] == "yes", rx.icon("circle-check", size=18, color="var(--green-9)"),
+                              rx.icon("circle-x", size=18, color="var(--red-9)")),
                       rx.text(c["value"], size="4", weight="bold"), align="center", spacing="2"),
             rx.text(c["note"], size="1", color_scheme="gray"),
             spacing="1",
@@ -194,7 +199,7 @@ def _provider_health(p: rx.Var[dict]) -> rx.Component:
 def _scheduler() -> rx.Component:
     return card(
         "Scheduler",
-        rx.hstack(rx.icon(rx.cond(Y.scheduler_running, "circle-check", "circle-pause"), size=18),
+        rx.hstack(rx.cond(Y.scheduler_running, rx.icon("circle-check", size=18), rx.icon("circle-pause", size=18)),
                   rx.text(rx.cond(Y.scheduler_running, "running", "not running"), weight="bold"),
                   align="center", spacing="2"),
         rx.foreach(Y.scheduler, lambda d: rx.text(rx.text.strong(d["key"], ": "), d["value"], size="2",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from vigor_app.components import charts
 from vigor_app.components.layout import compact_card, section_card
 from vigor_app.components.shell import app_page, page_header
 from vigor_app.pages.history import set_chip
@@ -39,24 +40,24 @@ def _bests() -> rx.Component:
 
 
 def _axes() -> list[rx.Component]:
-    return [rx.recharts.cartesian_grid(stroke_dasharray="3 3", opacity=0.4), rx.recharts.x_axis(data_key="x"),
-            rx.recharts.y_axis(width=48, domain=["auto", "auto"], padding={"top": 12, "bottom": 12}),
-            rx.recharts.graphing_tooltip(), rx.recharts.legend()]
+    return [charts.cartesian_grid(stroke_dasharray="3 3", opacity=0.4), charts.x_axis(data_key="x"),
+            charts.y_axis(width=48, domain=["auto", "auto"], padding={"top": 12, "bottom": 12}),
+            charts.graphing_tooltip(), charts.legend()]
 
 
 def _value_line() -> rx.Component:
-    return rx.recharts.line(data_key="value", name=S.chart_name, stroke=LINE_COLOURS[0], stroke_width=2,
+    return charts.line(data_key="value", name=S.chart_name, stroke=LINE_COLOURS[0], stroke_width=2,
                             is_animation_active=False)
 
 
 def _chart() -> rx.Component:
-    lifted = rx.recharts.line_chart(
+    lifted = charts.line_chart(
         _value_line(),
-        rx.recharts.line(data_key="top", name="Heaviest set", stroke=LINE_COLOURS[1], stroke_width=2,
+        charts.line(data_key="top", name="Heaviest set", stroke=LINE_COLOURS[1], stroke_width=2,
                          is_animation_active=False),
         *_axes(), data=S.chart, width="100%", height=260,
     )
-    other = rx.recharts.line_chart(_value_line(), *_axes(), data=S.chart, width="100%", height=260)
+    other = charts.line_chart(_value_line(), *_axes(), data=S.chart, width="100%", height=260)
     return section_card(
         "Over time",
         rx.text(S.chart_intro, size="2", color_scheme="gray"),

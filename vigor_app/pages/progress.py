@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
+from vigor_app.components import charts
 from vigor_app.components.shell import NavItem, app_page, page_header
 from vigor_app.services.vocabulary import MAJOR_GROUPS
 from vigor_app.services.vocabulary_labels import label
@@ -30,8 +31,8 @@ def _chart_card(title: str, subtitle, chart: rx.Component, empty: rx.Var[bool], 
 
 
 def _axes() -> list[rx.Component]:
-    return [rx.recharts.cartesian_grid(stroke_dasharray="3 3", opacity=0.4), rx.recharts.x_axis(data_key="x"),
-            rx.recharts.y_axis(), rx.recharts.graphing_tooltip(), rx.recharts.legend()]
+    return [charts.cartesian_grid(stroke_dasharray="3 3", opacity=0.4), charts.x_axis(data_key="x"),
+            charts.y_axis(), charts.graphing_tooltip(), charts.legend()]
 
 
 def _picker() -> rx.Component:
@@ -46,9 +47,11 @@ def _picker() -> rx.Component:
 
 
 def _strength() -> rx.Component:
-    chart = rx.recharts.line_chart(
-        rx.recharts.line(data_key="e1rm", name="Estimated 1-rep max", stroke=PALETTE[0], stroke_width=2),
-        rx.recharts.line(data_key="top", name="Top set", stroke=PALETTE[1], stroke_width=2),
+    chart = charts.line_chart(
+        charts.line(is_animation_active=False, data_key="e1rm", name="Estimated 1-rep max", stroke=PALETTE[0],
+                         stroke_width=2),
+        charts.line(is_animation_active=False, data_key="top", name="Top set", stroke=PALETTE[1],
+                         stroke_width=2),
         *_axes(),
         data=S.strength, width="100%", height=260,
     )
@@ -67,18 +70,20 @@ PACE_TICK = ("(v) => { const s = Math.round(v * 60); "
 def _tooltip_text(key: str) -> rx.Component:
     formatter = rx.vars.FunctionStringVar.create(
         f"((value, name, item) => (item && item.payload && item.payload.{key}) || value)")
-    return rx.recharts.graphing_tooltip(custom_attrs={"formatter": formatter})
+    return charts.graphing_tooltip(custom_attrs={"formatter": formatter})
 
 
 def _cardio_chart(chart, data_key: str, name: str, color: str, tooltip_key: str, **y_axis) -> rx.Component:
     return chart(
-        rx.recharts.cartesian_grid(stroke_dasharray="3 3", opacity=0.4),
-        rx.recharts.x_axis(data_key="x"),
-        rx.recharts.y_axis(**y_axis),
+        charts.cartesian_grid(stroke_dasharray="3 3", opacity=0.4),
+        charts.x_axis(data_key="x"),
+        charts.y_axis(**y_axis),
         _tooltip_text(tooltip_key),
-        rx.recharts.legend(),
-        (rx.recharts.bar(data_key=data_key, name=name, fill=color) if chart is rx.recharts.bar_chart else
-         rx.recharts.line(data_key=data_key, name=name, stroke=color, stroke_width=2, connect_nulls=True)),
+        charts.legend(),
+        (charts.bar(is_animation_active=False, data_key=data_key, name=name, fill=color)
+         if chart is charts.bar_chart else
+         charts.line(is_animation_active=False, data_key=data_key, name=name, stroke=color, stroke_width=2,
+                          connect_nulls=True)),
         data=S.cardio_points, width="100%", height=220,
     )
 
@@ -89,24 +94,25 @@ def _cardio() -> rx.Component:
                                                           variant="soft")),
         spacing="2", wrap="wrap",
     )
-    charts = rx.vstack(
+    cardio_charts = rx.vstack(
         rx.heading("Distance per workout (", S.distance_unit, ")", size="3", as_="h3"),
-        _cardio_chart(rx.recharts.bar_chart, "distance", "Distance", PALETTE[2], "distance_text"),
+        _cardio_chart(charts.bar_chart, "distance", "Distance", PALETTE[2], "distance_text"),
         rx.heading("Average pace (minutes per ", S.distance_unit, "; lower is faster)", size="3", as_="h3"),
-        _cardio_chart(rx.recharts.line_chart, "pace", "Pace", PALETTE[0], "pace_text",
+        _cardio_chart(charts.line_chart, "pace", "Pace", PALETTE[0], "pace_text",
                       tick_formatter=PACE_TICK, ticks=S.pace_ticks.to(list), domain=S.pace_domain, interval=0,
                       width=48),
         spacing="2", width="100%",
     )
     return _chart_card("Cardio", rx.text("Distance and pace per workout, in ", S.distance_unit, ". ",
                                          S.cardio_totals, ".", size="2", color_scheme="gray"),
-                       charts, S.cardio_points.length() == 0, "Log a run or a row to see it here.",
+                       cardio_charts, S.cardio_points.length() == 0, "Log a run or a row to see it here.",
                        _picker(), bests)
 
 
 def _volume() -> rx.Component:
-    chart = rx.recharts.bar_chart(
-        *[rx.recharts.bar(data_key=g, name=label(g), stack_id="sets", fill=PALETTE[i % len(PALETTE)])
+    chart = charts.bar_chart(
+        *[charts.bar(is_animation_active=False, data_key=g, name=label(g), stack_id="sets",
+                          fill=PALETTE[i % len(PALETTE)])
           for i, g in enumerate(MAJOR_GROUPS)],
         *_axes(),
         data=S.volume, width="100%", height=260,
@@ -117,9 +123,10 @@ def _volume() -> rx.Component:
 
 
 def _sessions() -> rx.Component:
-    chart = rx.recharts.composed_chart(
-        rx.recharts.bar(data_key="sessions", name="Workouts", fill=PALETTE[2]),
-        rx.recharts.line(data_key="target", name="Target", stroke=PALETTE[3], stroke_dasharray="5 5", dot=False),
+    chart = charts.composed_chart(
+        charts.bar(is_animation_active=False, data_key="sessions", name="Workouts", fill=PALETTE[2]),
+        charts.line(is_animation_active=False, data_key="target", name="Target", stroke=PALETTE[3],
+                         stroke_dasharray="5 5", dot=False),
         *_axes(),
         data=S.sessions, width="100%", height=220,
     )
@@ -166,10 +173,13 @@ def _body() -> rx.Component:
         on_submit=S.log_metrics,
         reset_on_submit=True,
     )
-    chart = rx.recharts.line_chart(
-        rx.recharts.line(data_key="weight", name="Body weight", stroke=PALETTE[0], stroke_width=2, connect_nulls=True),
-        rx.recharts.line(data_key="waist", name="Waist (cm)", stroke=PALETTE[1], connect_nulls=True),
-        rx.recharts.line(data_key="body_fat", name="Body fat (%)", stroke=PALETTE[2], connect_nulls=True),
+    chart = charts.line_chart(
+        charts.line(is_animation_active=False, data_key="weight", name="Body weight", stroke=PALETTE[0],
+                         stroke_width=2, connect_nulls=True),
+        charts.line(is_animation_active=False, data_key="waist", name="Waist (cm)", stroke=PALETTE[1],
+                         connect_nulls=True),
+        charts.line(is_animation_active=False, data_key="body_fat", name="Body fat (%)", stroke=PALETTE[2],
+                         connect_nulls=True),
         *_axes(),
         data=S.body, width="100%", height=240,
     )
@@ -205,10 +215,25 @@ def _records() -> rx.Component:
 def progress_page() -> rx.Component:
     return rx.vstack(
         page_header("Progress", "Strength, cardio, volume, consistency and your body, over time."),
-        rx.cond(S.cardio, _cardio(), _strength()),
-        rx.grid(_volume(), _sessions(), columns=rx.breakpoints(initial="1", lg="2"), spacing="4", width="100%"),
-        _records(),
-        _body(),
+        # One view at a time: a phone shows one chart's worth of page, and only the open tab's
+        # charts are drawn (Radix mounts the open tab only), so the page is quick to open.
+        rx.tabs.root(
+            rx.tabs.list(
+                rx.tabs.trigger("Lifts and cardio", value="lifts"),
+                rx.tabs.trigger("Volume", value="volume"),
+                rx.tabs.trigger("Body", value="body"),
+            ),
+            rx.tabs.content(
+                rx.vstack(rx.cond(S.cardio, _cardio(), _strength()), _records(), spacing="4", width="100%"),
+                value="lifts", padding_top="16px"),
+            rx.tabs.content(
+                rx.grid(_volume(), _sessions(), columns=rx.breakpoints(initial="1", lg="2"), spacing="4",
+                        width="100%"),
+                value="volume", padding_top="16px"),
+            rx.tabs.content(_body(), value="body", padding_top="16px"),
+            default_value="lifts",
+            width="100%",
+        ),
         spacing="4",
         width="100%",
     )

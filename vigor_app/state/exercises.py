@@ -14,7 +14,7 @@ from vigor_app.services.training import workout_history
 from vigor_app.state.auth import AuthState
 from vigor_app.state.exercise_history import exercise_href
 
-PAGE_SIZE = 60
+PAGE_SIZE = 24  # a phone shows a handful at a time; each "Show more" adds as many
 
 # (value, label) pairs for the page's selects; fixed vocabulary, rendered once at compile time.
 MUSCLE_CHOICES = catalogue_browser.choices("muscle")
