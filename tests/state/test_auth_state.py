@@ -196,3 +196,17 @@ def test_the_browser_cookie_is_sent_to_the_websocket_the_finish_page_runs_on():
     from vigor_app.api import BROWSER_COOKIE_PATH
 
     assert BROWSER_COOKIE_PATH == get_config().prepend_backend_path(str(constants.Endpoint.EVENT))
+
+
+def test_a_page_is_shown_once_its_own_data_has_loaded_and_not_to_nobody(browser):
+    make_user("alice")
+    tab = browser()
+    state, _ = tab.call(AuthState, "page_loaded", "/dashboard", path="/dashboard")
+    assert state.shown_page == ""  # nobody signed in: nothing to show
+    tab.call(SignInState, "sign_in", {"login": "alice", "password": DEFAULT_PASSWORD}, path="/signin")
+    state, _ = tab.call(AuthState, "page_loaded", "/dashboard", path="/dashboard")
+    assert state.shown_page == "/dashboard"
+    state, _ = tab.call(AuthState, "page_loaded", "/progress", path="/progress")
+    assert state.shown_page == "/progress"
+    state, _ = tab.call(AuthState, "sign_out", path="/progress")
+    assert state.shown_page == ""

@@ -57,6 +57,7 @@ def _cover(name: str, args: Callable[[W], tuple] = lambda w: (), *, role: str = 
 for _name in ("AuthState.require_login", "AuthState.check_visitor", "AuthState.redirect_signed_in",
               "AuthState.sign_out"):
     _cover(_name, path="/dashboard")
+_cover("AuthState.page_loaded", lambda w: ("/dashboard",), path="/dashboard")
 
 _OVERRIDE = {"daily": "50", "weekly": "", "monthly": "",
              "expires_at": (date.today() + timedelta(days=20)).isoformat(), "reason": "Support ticket"}

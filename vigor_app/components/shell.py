@@ -205,14 +205,17 @@ def checking() -> rx.Component:
                      width="100%")
 
 
-def shell(content: rx.Component) -> rx.Component:
+def shell(content: rx.Component, route: str) -> rx.Component:
     """Sidebar on wide screens; on phones a top bar with a menu and the tab bar at the bottom;
-    the content is rendered once."""
-    body = rx.cond(AuthState.signed_in, content, checking())
+    the content is rendered once, when the page's data has loaded (see `AuthState.shown_page`;
+    it stays shown when the connection comes back and the page loads again)."""
+    body = rx.cond(AuthState.signed_in & (AuthState.shown_page == route), content, checking())
     return rx.flex(
-        rx.box(sidebar(), display=rx.breakpoints(initial="none", md="block")),
-        rx.box(mobile_bar(), display=rx.breakpoints(initial="block", md="none"), width="100%",
-               position="sticky", top="0", z_index="10"),
+        # Banner landmarks (the one for the screen's width is shown): the logo, the navigation
+        # and the account controls are all inside a landmark.
+        rx.el.header(sidebar(), display=rx.breakpoints(initial="none", md="block")),
+        rx.el.header(mobile_bar(), display=rx.breakpoints(initial="block", md="none"), width="100%",
+                     position="sticky", top="0", z_index="10"),
         rx.el.main(
             body,
             padding=rx.breakpoints(initial="16px", md="32px"),
@@ -242,12 +245,17 @@ def app_page(route: str, title: str, *, on_load: list | None = None, nav: NavIte
         declare_nav(route, nav)
 
     def decorator(render: Callable[[], rx.Component]) -> Callable[[], rx.Component]:
-        events = [AuthState.require_login, *(on_load or [])]
+        events = [AuthState.require_login, *(on_load or []), AuthState.page_loaded(route)]
 
-        @rx.page(route=route, title=f"{title} · Vigor", on_load=events)
         def wrapped() -> rx.Component:
-            return shell(render())
+            return shell(render(), route)
 
-        return wrapped
+        # Reflex compiles a page's memoized parts into one module named after the page
+        # function's module: the page's own, so each page's script carries only what it uses
+        # (the charts only on Progress, Markdown only where a coach message is shown) instead of
+        # every page's parts in one shared script that every page loads.
+        wrapped.__module__ = render.__module__
+        wrapped.__qualname__ = render.__qualname__
+        return rx.page(route=route, title=f"{title} · Vigor", on_load=events)(wrapped)
 
     return decorator

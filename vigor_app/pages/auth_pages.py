@@ -15,9 +15,9 @@ from vigor_app.state.sign_in import RegisterState, SignInState, SingleSignOnStat
 def auth_card(title: str, *children: rx.Component) -> rx.Component:
     return rx.center(
         rx.vstack(
-            rx.hstack(logo(), rx.spacer(),
-                      color_mode_button(),
-                      width="100%", align="center"),
+            # The banner landmark: nothing a screen reader lists sits outside a landmark.
+            rx.el.header(rx.hstack(logo(), rx.spacer(), color_mode_button(), width="100%", align="center"),
+                         width="100%"),
             # The page's one main landmark (the signed-in pages have theirs in the shell).
             rx.el.main(
                 rx.card(

@@ -49,16 +49,18 @@ def _calls_to_action() -> rx.Component:
 @rx.page(route="/", title="Vigor · your AI fitness companion", on_load=AuthState.check_visitor)
 def landing_page() -> rx.Component:
     return rx.box(
-        rx.hstack(
-            logo(),
-            rx.spacer(),
-            color_mode_button(),
-            rx.cond(~AuthState.signed_in, rx.link("Sign in", href="/signin", weight="medium")),
-            padding="16px 24px",
-            align="center",
-            spacing="4",
-            max_width="1100px",
-            margin="0 auto",
+        rx.el.header(
+            rx.hstack(
+                logo(),
+                rx.spacer(),
+                color_mode_button(),
+                rx.cond(~AuthState.signed_in, rx.link("Sign in", href="/signin", weight="medium")),
+                padding="16px 24px",
+                align="center",
+                spacing="4",
+                max_width="1100px",
+                margin="0 auto",
+            ),
         ),
         rx.el.main(
             rx.vstack(

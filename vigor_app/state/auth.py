@@ -55,12 +55,17 @@ class AuthState(rx.State):
     username: str = ""
     email: str = ""
     is_admin: bool = False
+    # The private page whose on_load has finished: the shell shows a page once its data is in,
+    # whole, instead of letting it grow piece by piece under the person's eyes (layout shifts).
+    shown_page: str = ""
     _shown_for: dict[str, int] = {}  # state name -> the person whose data it holds
 
     def _client_ip(self) -> str:
         return (self.router.session.client_ip or "")[:64]
 
     def _show_user(self, user: CurrentUser | None) -> None:
+        if user is None:
+            self.shown_page = ""
         self.signed_in = user is not None
         self.username = user.username if user else ""
         self.email = user.email if user else ""
@@ -150,6 +155,11 @@ class AuthState(rx.State):
             self.session_token = ""
             return self._sign_in_redirect()
         return None
+
+    @rx.event
+    def page_loaded(self, route: str):
+        """The last on_load event of every private page: its own on_load handlers are done."""
+        self.shown_page = route[:200] if self.signed_in and isinstance(route, str) else ""
 
     @rx.event
     def check_visitor(self):
