@@ -19,6 +19,7 @@ from vigor_app.services.ai import providers
 from vigor_app.services.ai.providers import ProviderInput
 from vigor_app.services.coach import history as coach_history
 from vigor_app.services.coach import replies as coach_replies
+from vigor_app.services.coach import text_blocks
 from vigor_app.services.plans import library as plan_library
 from vigor_app.services.plans import profiles
 from vigor_app.services.training import workout_sessions, workout_sets
@@ -248,6 +249,7 @@ async def test_finishing_a_workout_shows_the_coachs_analysis_and_keeps_it(live):
     state = await tab.state(HistoryState)
     assert kept is not None and kept.content
     assert (state.analysis, state.analysing) == (kept.content, False)
+    assert state.analysis_blocks == text_blocks.blocks(kept.content) and state.analysis_blocks  # shown as text
     assert state.finished_summary
 
 

@@ -4,6 +4,7 @@ import pytest
 
 from tests.factories import make_user
 from vigor_app.services.coach import history as coach_history
+from vigor_app.services.coach.text_blocks import Block, Span
 from vigor_app.state.coach import CoachState
 
 
@@ -15,10 +16,14 @@ def test_a_question_and_the_built_in_reply_are_kept(browser):
     assert state.messages == [] and state.suggestions
     conversation = coach_history.start_conversation(me.user.id)
     coach_history.add_message(me.user.id, conversation.id, "user", "How am I progressing?")
-    coach_history.add_message(me.user.id, conversation.id, "assistant", "Nicely.", engine="builtin")
+    coach_history.add_message(me.user.id, conversation.id, "assistant", "**Nicely.** Keep <b>going</b>:\n- sleep",
+                              engine="builtin")
     state, _ = tab.call(CoachState, "load", path="/coach")
     assert [m["role"] for m in state.messages] == ["user", "assistant"]
     assert state.messages[1]["engine"] == "Built-in coach"
+    # The reply's words as blocks of text, the person's own message as typed.
+    assert state.message_blocks == [[], [Block("paragraph", [Span("Nicely.", strong=True), Span(" Keep <b>going</b>:")]),
+                                         Block("item", [Span("sleep")], marker="•")]]
     assert state.conversations[0]["title"] == "How am I progressing?"
 
 

@@ -1,35 +1,37 @@
-"""Text an AI provider (or the built-in coach) wrote, shown as formatted text and nothing more.
+"""Text an AI provider (or the built-in coach) wrote, shown as text and nothing more.
 
-`rx.markdown` renders raw HTML by default (rehype-raw), so a reply holding `<img onerror=…>` or
-`<iframe srcdoc=…>` would become live markup. Here every "<" is written as an entity, so markup
-shows as the text it is; raw HTML is never parsed (no rehype-raw), and any that got through
-would be dropped by react-markdown (`skipHtml`). An image shows as its description in brackets
-and a link as its text, so a reply cannot load a tracking pixel or send the reader elsewhere;
-no math plugin.
-Lists, emphasis, headings and code still render.
+The server reads a coach's message (the little Markdown a coach writes) into blocks and spans of
+plain text (`services/coach/text_blocks.py`); these components render them with React's text
+nodes, so nothing in a message is ever markup: `<img onerror=…>` or `<iframe srcdoc=…>` shows as
+the characters it is, a link shows its words (nobody is sent elsewhere) and an image its
+description in brackets (no tracking pixel is fetched). No Markdown library runs in the browser,
+so the pages that show a coach's words (dashboard, History, Coach) load none.
+Paragraphs, bullet and numbered lists, headings (as bold lines), bold, italic and code show.
 """
 
 from __future__ import annotations
 
 import reflex as rx
 
-FORBIDDEN_ELEMENTS = ["a", "iframe", "script", "style", "object", "embed", "form", "input"]
+from vigor_app.services.coach.text_blocks import Block, Span
 
 
-def _image_as_text(*_children, **_props) -> rx.Component:
-    """A Markdown image, shown as its description in brackets: nothing is fetched."""
-    return rx.el.span("[", rx.Var(_js_expr="(props.alt || 'image')"), "]")
+def _span(span: rx.Var[Span]) -> rx.Component:
+    return rx.cond(span.strong, rx.el.strong(span.text),
+                   rx.cond(span.em, rx.el.em(span.text), rx.el.span(span.text)))
 
 
-def ai_text(content, **props) -> rx.Component:
-    # "<" becomes the entity "&lt;": Markdown shows it as the character, so markup reads as the
-    # text it is and never reaches the parser as HTML.
-    source = content.to(str).replace("<", "&lt;") if isinstance(content, rx.Var) else content.replace("<", "&lt;")
-    markdown = rx.markdown.root(
-        source,
-        remark_plugins=[rx.markdown.plugin.gfm],  # lists, tables, strike-through
-        rehype_plugins=[],  # no rehype-raw: HTML stays text
-        component_map={"img": _image_as_text},
-        custom_attrs={"skipHtml": True, "disallowedElements": FORBIDDEN_ELEMENTS, "unwrapDisallowed": True},
+def _block(block: rx.Var[Block]) -> rx.Component:
+    words = rx.foreach(block.spans, _span)
+    return rx.match(
+        block.kind,
+        ("heading", rx.text(words, weight="bold")),
+        ("item", rx.hstack(rx.text(block.marker, aria_hidden="true"), rx.text(words), spacing="2", align="start")),
+        ("code", rx.el.pre(words, style={"white_space": "pre-wrap", "overflow_wrap": "anywhere"})),
+        rx.text(words),
     )
-    return rx.box(markdown, **props)
+
+
+def ai_blocks(blocks: rx.Var[list[Block]], **props) -> rx.Component:
+    """A coach's message, read by the server into blocks: every word rendered as text."""
+    return rx.vstack(rx.foreach(blocks, _block), spacing="2", width="100%", overflow_wrap="anywhere", **props)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vigor_app.components.ai_text import ai_text
+from vigor_app.components.ai_text import ai_blocks
 from vigor_app.components.shell import NavItem, app_page, page_header
+from vigor_app.services.coach.text_blocks import Block
 from vigor_app.state.coach import CoachState as S
 
 
-def _bubble(message: rx.Var[dict]) -> rx.Component:
+def _bubble(message: rx.Var[dict], blocks: rx.Var[list[Block]]) -> rx.Component:
     mine = message["role"] == "user"
     return rx.box(
         rx.cond(
@@ -18,7 +19,7 @@ def _bubble(message: rx.Var[dict]) -> rx.Component:
             rx.vstack(
                 rx.cond(message["content"] == "",
                         rx.hstack(rx.spinner(size="2"), rx.text("Thinking…", color_scheme="gray"), role="status"),
-                        ai_text(message["content"])),
+                        ai_blocks(blocks)),
                 rx.cond(message["engine"] != "", rx.text(message["engine"], size="1", color_scheme="gray")),
                 rx.cond(message["notice"] != "", rx.callout(
                     rx.text(message["notice"], rx.cond(
@@ -45,7 +46,8 @@ def _conversations() -> rx.Component:
         rx.button(rx.icon("plus", size=14), "New conversation", variant="soft", width="100%",
                   on_click=S.new_conversation, disabled=S.streaming),
         rx.foreach(S.conversations, lambda c: rx.hstack(
-            rx.button(rx.text(c["title"], truncate=True),  # one line, however long the first question
+            rx.button(rx.text(c["title"], as_="span", white_space="nowrap", overflow="hidden",  # one line,
+                              text_overflow="ellipsis"),  # however long the first question
                       variant=rx.cond(c["id"] == S.conversation_id.to_string(), "solid", "ghost"),
                       size="2", on_click=S.select(c["id"]), flex="1", min_width="0", justify="start",
                       overflow="hidden", title=c["title"]),
@@ -92,7 +94,8 @@ def _messages() -> rx.Component:
         rx.vstack(
             rx.cond(S.has_older, rx.button("Load earlier messages", variant="ghost", size="1",
                                            on_click=S.load_older)),
-            rx.vstack(rx.foreach(S.messages, _bubble), spacing="3", width="100%", role="log",
+            rx.vstack(rx.foreach(S.messages, lambda m, i: _bubble(m, S.message_blocks[i])), spacing="3",
+                      width="100%", role="log",
                       aria_live="polite", aria_label="Conversation"),
             spacing="3",
             width="100%",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vigor_app.components.ai_text import ai_text
+from vigor_app.components.ai_text import ai_blocks
 from vigor_app.components.shell import NavItem, app_page, page_header
 from vigor_app.state.auth import AuthState
 from vigor_app.state.dashboard import DashboardState as D
@@ -12,7 +12,7 @@ from vigor_app.state.dashboard import DashboardState as D
 
 def _stat(label: str, value, detail="") -> rx.Component:
     return rx.card(
-        rx.vstack(rx.text(label, size="2", color_scheme="gray"), rx.heading(value, size="7"),
+        rx.vstack(rx.text(label, size="2", color_scheme="gray"), rx.text(value, size="7", weight="bold"),
                   rx.text(detail, size="1", color_scheme="gray"), spacing="1"),
         size="2", width="100%",
     )
@@ -89,7 +89,7 @@ def dashboard_page() -> rx.Component:
         rx.card(
             rx.vstack(
                 rx.heading("From your coach", size="4", as_="h2"),
-                rx.cond(D.coach_message != "", ai_text(D.coach_message),
+                rx.cond(D.coach_message != "", ai_blocks(D.coach_blocks),
                         rx.text("Nothing yet. ", rx.link("Ask your coach", href="/coach"), " anything about your "
                                 "training.", size="2", color_scheme="gray")),
                 spacing="2",

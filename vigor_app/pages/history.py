@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vigor_app.components.ai_text import ai_text
+from vigor_app.components.ai_text import ai_blocks
 from vigor_app.components.layout import compact_card, confirm_dialog
 from vigor_app.components.shell import NavItem, app_page, page_header
 from vigor_app.state.exercise_history import SetChip
@@ -115,7 +115,7 @@ def history_page() -> rx.Component:
             icon="party-popper", color_scheme="green", role="status", width="100%")),
         rx.cond(S.analysing, rx.hstack(rx.spinner(size="2"), rx.text("Your coach is looking at this workout…"))),
         rx.cond(S.analysis != "", rx.card(rx.vstack(rx.heading("From your coach", size="3", as_="h2"),
-                                                    ai_text(S.analysis), spacing="2"),
+                                                    ai_blocks(S.analysis_blocks), spacing="2"),
                                           width="100%", aria_label="Workout analysis")),
         rx.cond(S.error != "", rx.callout(S.error, icon="triangle_alert", color_scheme="red", role="alert",
                                           width="100%")),

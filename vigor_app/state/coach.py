@@ -16,7 +16,7 @@ import reflex as rx
 
 from vigor_app.services.accounts.sessions import CurrentUser
 from vigor_app.services.ai import notices
-from vigor_app.services.coach import context
+from vigor_app.services.coach import context, text_blocks
 from vigor_app.services.coach import history as coach_history
 from vigor_app.services.coach import replies as coach_replies
 from vigor_app.services.errors import VigorError
@@ -58,6 +58,12 @@ class CoachState(AuthState):
     show_knows: bool = False
     _stop_requested: bool = False
     _streaming_since: float = 0.0
+
+    @rx.var
+    def message_blocks(self) -> list[list[text_blocks.Block]]:
+        """Each message's words as blocks of text, in the order of `messages` (the page renders
+        them as text: no Markdown library in the browser). A person's own message stays as typed."""
+        return [[] if m.get("role") == "user" else text_blocks.blocks(m.get("content", "")) for m in self.messages]
 
     @rx.var
     def suggestions(self) -> list[str]:

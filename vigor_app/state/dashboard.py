@@ -7,6 +7,7 @@ import reflex as rx
 from vigor_app.services.accounts.sessions import CurrentUser
 from vigor_app.services.admin import membership
 from vigor_app.services.coach import history as coach_history
+from vigor_app.services.coach import text_blocks
 from vigor_app.services.counts import plural
 from vigor_app.services.plans import profiles
 from vigor_app.services.training import dashboard, streaks, workout_sessions, workout_views
@@ -64,6 +65,11 @@ class DashboardState(AuthState):
         self.allowance_percent = membership.overview(user.id).highest_percent
         latest = coach_history.latest_from_coach(user.id)
         self.coach_message = latest.content if latest else ""
+
+    @rx.var
+    def coach_blocks(self) -> list[text_blocks.Block]:
+        """The coach's latest message as blocks of text (no Markdown library in the browser)."""
+        return text_blocks.blocks(self.coach_message)
 
     @rx.event
     def start_today(self):

@@ -11,6 +11,7 @@ import reflex as rx
 
 from vigor_app.services.catalogue import catalogue
 from vigor_app.services.coach import replies as coach_replies
+from vigor_app.services.coach import text_blocks
 from vigor_app.services.counts import minutes_text, plural
 from vigor_app.services.errors import VigorError
 from vigor_app.services.plans import profiles
@@ -95,6 +96,11 @@ class HistoryState(AuthState):
     finished_records: list[str] = []
     analysis: str = ""
     analysing: bool = False
+
+    @rx.var
+    def analysis_blocks(self) -> list[text_blocks.Block]:
+        """The workout's analysis as blocks of text (no Markdown library in the browser)."""
+        return text_blocks.blocks(self.analysis)
 
     def _refresh(self) -> None:
         user = self._current_user()
