@@ -6,6 +6,8 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e.axe import assert_accessible
+
 PASSWORD = "Bench-Press-2026"
 
 
@@ -17,11 +19,14 @@ def register(page: Page, name: str, password: str = PASSWORD, *, skip_onboarding
     page.get_by_label("Confirm password").fill(password)
     page.get_by_role("button", name="Create account").click()
     expect(page).to_have_url(re.compile(r"/onboarding/?$"))
+    expect(page.get_by_role("link", name="Skip set-up for now")).to_be_visible()  # the page is in
+    assert_accessible(page, "onboarding")
     if not skip_onboarding:
         return
     page.get_by_role("link", name="Skip set-up for now").click()
     expect(page).to_have_url(re.compile(r"/dashboard/?$"))
     expect(page.get_by_role("heading", name=f"Welcome, {name}!")).to_be_visible()
+    assert_accessible(page, "a new person's dashboard")
 
 
 def sign_in(page: Page, login: str, password: str = PASSWORD) -> None:

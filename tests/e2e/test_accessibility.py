@@ -1,6 +1,8 @@
 """Accessibility found by role, the way assistive technology finds it: one main landmark per
 page, headings that descend one level at a time, Membership in both navigations, a named file
-input on the Profile page, and the orange accent's contrast fixes loaded."""
+input on the Profile page, the orange accent's contrast fixes loaded, and axe-core with no
+violation on every page at desktop and phone width (the journeys check the pages again with
+data on them)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,9 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.e2e.journeys import register
+from tests.e2e.axe import assert_accessible
+from tests.e2e.conftest import ADMIN_PASSWORD
+from tests.e2e.journeys import register, sign_in_and_wait
 
 # Every heading's level, in document order, for the headings a person can see.
 HEADING_LEVELS = """() => [...document.querySelectorAll('h1,h2,h3,h4,h5,h6')]
@@ -65,3 +69,35 @@ def test_primary_buttons_have_dark_text_on_orange(page: Page):
     page.goto("/signin")
     button = page.get_by_role("button", name="Sign in", exact=True)
     expect(button).to_have_css("color", "rgb(42, 18, 4)")  # #2a1204, 5.96:1 on orange-9
+
+
+SIGNED_OUT = ["/", "/signin", "/register", "/forgot-password", "/reset-password?token=unknown"]
+SIGNED_IN = ["/dashboard", "/workouts", "/log", "/history", "/exercises", "/coach", "/progress", "/profile",
+             "/membership", "/onboarding"]
+ADMIN = ["/admin", "/admin/users", "/admin/providers", "/admin/budgets", "/admin/tiers", "/admin/upgrades",
+         "/admin/usage", "/admin/audit", "/admin/system"]
+WIDTHS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+
+
+def _check_each(page: Page, paths: list[str]) -> None:
+    for path in paths:
+        page.goto(path)
+        expect(page.get_by_role("main").get_by_role("heading", level=1)).to_be_visible()
+        page.wait_for_timeout(300)  # the page's data, loaded after its first paint
+        assert_accessible(page, path)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_axe_finds_nothing_on_any_page(page: Page, width: str):
+    page.set_viewport_size(WIDTHS[width])
+    _check_each(page, SIGNED_OUT)
+    register(page, f"axe{width}")
+    _check_each(page, SIGNED_IN)
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_axe_finds_nothing_on_the_admin_pages(page: Page, width: str):
+    page.set_viewport_size(WIDTHS[width])
+    page.goto("/signin")
+    sign_in_and_wait(page, "admin", ADMIN_PASSWORD)
+    _check_each(page, ADMIN)

@@ -7,6 +7,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import ADMIN_PASSWORD
 from tests.e2e.journeys import register, sign_in_and_wait, sign_out
 from tests.fakes.openai_server import Reply, draft_in
@@ -38,6 +39,7 @@ def test_admin_adds_a_provider_puts_it_first_and_sees_its_plan_in_the_analytics(
     page.goto("/admin/providers")
     expect(page.get_by_role("heading", name="AI providers")).to_be_visible()
     expect(_card(page, "Built-in coach")).to_contain_text("always on")
+    assert_accessible(page, "AI providers")
 
     # Add: a mistake first, shown next to its field, then the right values.
     page.get_by_role("button", name="Add provider").click()
@@ -54,6 +56,7 @@ def test_admin_adds_a_provider_puts_it_first_and_sees_its_plan_in_the_analytics(
     expect(form.locator("#provider-input-price-error")).to_contain_text("dollars")
     expect(form.get_by_label("Name")).to_have_value(PROVIDER)
     expect(form.get_by_label("API key")).to_have_value("")  # a key is never sent back
+    assert_accessible(page, "the provider form with a field's error")
     form.get_by_label("API key").fill("sk-console-lab-key-7781")
     form.get_by_label("Input price ($ per million tokens)").fill(INPUT_PRICE)
     form.get_by_role("button", name="Save provider").click()
@@ -100,6 +103,7 @@ def test_admin_adds_a_provider_puts_it_first_and_sees_its_plan_in_the_analytics(
     expect(plans).to_contain_text(cost)
     top = page.get_by_role("table", name="Top users by cost").get_by_role("row").filter(has_text="console1")
     expect(top).to_contain_text(cost)
+    assert_accessible(page, "usage and cost")
 
     # The provider's card counts it too; every step is in the audit log.
     page.goto("/admin/providers")
@@ -107,6 +111,7 @@ def test_admin_adds_a_provider_puts_it_first_and_sees_its_plan_in_the_analytics(
     page.goto("/admin/audit")
     page.get_by_label("Action").select_option("ai.provider_moved")
     expect(page.get_by_role("table", name="Audit log").get_by_role("row")).to_have_count(2)  # header + 1
+    assert_accessible(page, "the audit log")
 
     # Leave the other journeys their usual provider.
     page.goto("/admin/providers")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import AI_MODEL
 from tests.e2e.journeys import register
 from tests.fakes.openai_server import Reply
@@ -28,6 +29,7 @@ def test_ask_the_coach_and_find_the_conversation_after_a_reload(page: Page):
     expect(page.get_by_role("article", name="You said")).to_contain_text("Any tips for my first week?")
     expect(page.get_by_role("article", name="Coach said").last).to_contain_text("you are doing well.")
     expect(page.get_by_role("button", name="Any tips for my first week?", exact=True)).to_be_visible()  # the list
+    assert_accessible(page, "the coach with a conversation")
 
 
 def test_red_flags_get_medical_advice_not_training(page: Page):
@@ -37,6 +39,7 @@ def test_red_flags_get_medical_advice_not_training(page: Page):
     page.get_by_role("button", name="Send").click()
     reply = page.get_by_role("article", name="Coach said").last
     expect(reply).to_contain_text("medical")
+    assert_accessible(page, "the coach's medical advice")
 
 
 def test_markup_in_an_ai_reply_is_shown_as_text_and_never_runs(page: Page, app):
@@ -71,6 +74,7 @@ def test_an_ai_reply_recommending_harm_is_replaced_on_the_page_and_as_kept(page:
     expect(reply).to_contain_text("performance-enhancing drugs")
     expect(reply).not_to_contain_text("anavar")
     expect(page.get_by_text("broke Vigor's safety rules")).to_be_visible()
+    assert_accessible(page, "a replaced AI reply and its notice")
     page.reload()  # the stored reply is the replacement too
     reply = page.get_by_role("article", name="Coach said").last
     expect(reply).to_contain_text("performance-enhancing drugs")
@@ -90,6 +94,7 @@ def test_on_a_phone_the_message_box_stays_in_reach_with_the_newest_reply_in_view
         expect(page.get_by_role("article", name="Coach said").nth(n)).to_contain_text("you are doing well.")
     expect(box).to_be_in_viewport()
     expect(page.get_by_role("article", name="Coach said").last).to_be_in_viewport()
+    assert_accessible(page, "the coach on a phone after six questions")
     send = page.get_by_role("button", name="Send").bounding_box()
     assert send["y"] + send["height"] <= page.get_by_role("navigation", name="Sections").bounding_box()["y"]
     page.reload()

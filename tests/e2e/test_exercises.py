@@ -6,6 +6,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e.axe import assert_accessible
 from tests.e2e.journeys import register
 
 
@@ -29,6 +30,7 @@ def test_browse_the_exercise_library(page: Page):
     expect(squat.get_by_text("Dumbbells", exact=False)).to_be_visible()
     expect(squat.get_by_text("Squat", exact=True)).to_be_visible()  # the pattern badge
     expect(page.get_by_role("button", name="Show more")).to_have_count(0)
+    assert_accessible(page, "the exercise library after a search")
 
     page.get_by_label("Equipment").select_option(label="Kettlebells")
     expect(_card(page, "Kettlebell goblet squat")).to_be_visible()
@@ -37,6 +39,7 @@ def test_browse_the_exercise_library(page: Page):
 
     page.get_by_label("Movement pattern").select_option(label="Horizontal push")
     expect(page.get_by_text("No exercises match your search and filters.")).to_be_visible()
+    assert_accessible(page, "the exercise library with no match")
     page.get_by_role("button", name="Clear filters").click()
 
     expect(page.get_by_label("Search exercises")).to_have_value("")

@@ -9,6 +9,7 @@ from pathlib import Path
 from playwright.sync_api import Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
+from tests.e2e.axe import assert_accessible
 from tests.e2e.journeys import register
 
 MAX_REST_CLICKS = 20  # -15 s each: past the longest rest a plan gives (300 s)
@@ -48,6 +49,7 @@ def test_log_a_session_reload_finish_then_streak_record_and_charts(page: Page):
     page.get_by_role("button", name=f"Done set 2 of {exercise}").click()
     expect(page.get_by_role("button", name=f"Undo set 2 of {exercise}")).to_be_visible()
     expect(page.get_by_role("timer")).to_contain_text("Rest")
+    assert_accessible(page, "the log page with two sets done and the rest timer running")
     # When the rest is over the page beeps and vibrates (where the browser allows): shorten it.
     assert page.evaluate("window.vigorRestAlerts") == 0
     shorter = page.get_by_role("button", name="−15 s")
@@ -86,6 +88,7 @@ def test_log_a_session_reload_finish_then_streak_record_and_charts(page: Page):
     expect(page.get_by_label(f"Type of set 2 of {exercise}")).to_have_value("warmup")
     _finish(page)
     expect(page.get_by_role("status")).to_contain_text("New record")
+    assert_accessible(page, "History after a workout with a record")
 
     # Each History card lists its sets; the exercise's name opens its page with every workout's sets.
     expect(page.get_by_text(re.compile(r"^25 kg × \d+")).first).to_be_visible()
@@ -96,6 +99,7 @@ def test_log_a_session_reload_finish_then_streak_record_and_charts(page: Page):
     expect(page.get_by_text(re.compile(r"^25 kg × \d+"))).to_have_count(1)
     expect(page.get_by_text(re.compile(r"^20 kg × \d+")).first).to_be_visible()
     expect(page.get_by_role("heading", name="Your records")).to_be_visible()
+    assert_accessible(page, "the exercise's history")
 
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Progress").click()
     picker = page.get_by_label("Exercise")
@@ -104,6 +108,7 @@ def test_log_a_session_reload_finish_then_streak_record_and_charts(page: Page):
     expect(page.get_by_text("Log a few workouts to see your strength grow.")).to_have_count(0)
     expect(page.locator(".recharts-line").first).to_be_visible()
     expect(page.get_by_role("heading", name="Personal records").locator("..")).to_contain_text(exercise)
+    assert_accessible(page, "Progress with a chart")
 
 
 def test_import_from_strong_and_download_my_data(page: Page):
@@ -113,6 +118,7 @@ def test_import_from_strong_and_download_my_data(page: Page):
     page.locator("#import-upload input[type=file]").set_input_files(str(fixture))
     page.get_by_role("button", name="Import workouts").click()
     expect(page.get_by_role("status")).to_contain_text("Imported 2 workouts")
+    assert_accessible(page, "Profile after an import")
     with page.expect_download() as download:
         page.get_by_role("button", name="Download workouts (CSV)").click()
     content = Path(download.value.path()).read_text()

@@ -7,6 +7,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import ADMIN_PASSWORD
 from tests.e2e.journeys import register, sign_in_and_wait
 
@@ -28,11 +29,14 @@ def test_use_the_allowance_request_an_upgrade_and_get_it(page: Page, chromium, a
     notice = page.get_by_role("status").filter(has_text=f"You've used all {FREE_DAILY} AI requests")
     expect(notice).to_be_visible()
     expect(notice.get_by_role("link", name="Your membership")).to_have_attribute("href", "/membership")
+    assert_accessible(page, "a plan written by the built-in engine past the limit")
 
     page.goto("/membership")
     expect(page.get_by_text(f"{FREE_DAILY} of {FREE_DAILY} AI requests")).to_have_count(1)  # today is full
+    assert_accessible(page, "Membership with today's allowance used")
     page.goto("/dashboard")
     expect(page.get_by_text(re.compile("You have reached an AI limit"))).to_be_visible()
+    assert_accessible(page, "the dashboard's limit notice")
 
     page.goto("/coach")
     page.get_by_label("Message to the coach").fill("What should I train today?")
@@ -54,6 +58,8 @@ def test_use_the_allowance_request_an_upgrade_and_get_it(page: Page, chromium, a
         admin_page.goto("/signin")
         sign_in_and_wait(admin_page, "admin", ADMIN_PASSWORD)
         admin_page.goto("/admin/upgrades")
+        expect(admin_page.get_by_label("Reason for member2")).to_be_visible()
+        assert_accessible(admin_page, "upgrade requests")
         admin_page.get_by_label("Reason for member2").fill("Welcome to Premium!")
         admin_page.get_by_role("button", name="Approve member2").click()
         expect(admin_page.get_by_text("No requests waiting.")).to_be_visible()
@@ -64,3 +70,4 @@ def test_use_the_allowance_request_an_upgrade_and_get_it(page: Page, chromium, a
     expect(page.get_by_role("heading", name="Your tier: Premium")).to_be_visible()
     expect(page.get_by_text(f"{FREE_DAILY} of 50 AI requests")).to_be_visible()
     expect(page.get_by_text("approved")).to_be_visible()
+    assert_accessible(page, "Membership after an upgrade")

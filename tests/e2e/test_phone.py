@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e.axe import assert_accessible
 from tests.e2e.conftest import ADMIN_PASSWORD
 from tests.e2e.journeys import register, sign_in_and_wait
 
@@ -52,6 +53,7 @@ def test_the_tab_bar_and_a_logged_set_fit_a_phone(page: Page):
     box = undo.bounding_box()
     assert box["height"] >= 44 and box["width"] >= 44  # a thumb's target
     assert _overflowing(page) == []
+    assert_accessible(page, "the log page on a phone with a set done")
     # nothing of the page hides behind the tab bar: its last element scrolls clear of it
     page.mouse.wheel(0, 5000)
     bar_top = tabs.bounding_box()["y"]
@@ -78,5 +80,6 @@ def test_an_admin_table_is_cards_on_a_phone_with_its_buttons_in_reach(page: Page
         expect(spend).to_be_visible()  # each value shown beside its column's name:
         assert spend.evaluate("el => getComputedStyle(el, '::before').content") == '"AI spend this month"'
         assert _overflowing(page) == []
+        assert_accessible(page, "the admin's users as cards on a phone")
     finally:
         context.close()

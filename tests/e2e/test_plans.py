@@ -7,6 +7,7 @@ import re
 
 from playwright.sync_api import Page, expect
 
+from tests.e2e.axe import assert_accessible
 from tests.e2e.journeys import register
 
 
@@ -31,6 +32,7 @@ def test_onboarding_then_a_plan_with_a_swap_that_survives_a_reload(page: Page):
     page.get_by_label("Session length (minutes)").fill("500")
     page.get_by_role("button", name="Next").click()
     expect(page.locator("#session_minutes-error")).to_contain_text("Session length")
+    assert_accessible(page, "onboarding with a field's error")
     page.get_by_label("Session length (minutes)").fill("50")
     page.get_by_role("button", name="Next").click()
     expect(page.get_by_text("Step 6 of 6")).to_be_visible()
@@ -45,6 +47,8 @@ def test_onboarding_then_a_plan_with_a_swap_that_survives_a_reload(page: Page):
     old_name = swap.get_attribute("aria-label").removeprefix("Swap ")
     swap.click()
     dialog = page.get_by_role("dialog")
+    expect(dialog.get_by_role("button", name=re.compile(r"^Use ")).first).to_be_visible()
+    assert_accessible(page, "the swap dialog")
     choice = dialog.get_by_role("button", name=re.compile(r"^Use ")).first
     new_name = choice.inner_text().split("\n")[0].removeprefix("Use ")
     choice.click()
@@ -66,6 +70,7 @@ def test_onboarding_then_a_plan_with_a_swap_that_survives_a_reload(page: Page):
     weeks.select_option(label="Week 5 · deload")
     expect(page.get_by_text(re.compile(r"^Week 5 of 5: deload"))).to_be_visible()
     expect(page.get_by_text(re.compile(r"^Deload: ")).first).to_be_visible()
+    assert_accessible(page, "the plan's deload week")
     page.get_by_role("button", name=re.compile(r"^Start Day 1")).click()
     expect(page).to_have_url(re.compile(r"/log/?$"))
     expect(page.get_by_text(re.compile(r"· week 1")).first).to_be_visible()

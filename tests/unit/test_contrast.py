@@ -52,16 +52,16 @@ def test_the_contrast_formula_matches_known_pairs():
 
 @pytest.mark.parametrize("mode", ["light", "dark"])
 def test_text_on_a_primary_button_meets_aa(mode):
-    text = declared("html:root", "--orange-contrast")
+    text = declared("html .radix-themes", "--orange-contrast")
     for background in (ORANGE_9, ORANGE_10[mode]):
         assert contrast(text, background) >= 4.5, (text, background)
 
 
 @pytest.mark.parametrize("mode", ["light", "dark"])
 def test_orange_notice_and_link_text_meets_aa(mode):
-    text = {"light": declared("html:root:not(.dark)", "--orange-11"), "dark": ORANGE_11_DARK}[mode]
+    text = {"light": declared("html .light-theme", "--orange-11"), "dark": ORANGE_11_DARK}[mode]
     if mode == "light":
-        assert declared("html:root:not(.dark)", "--orange-a11") == text
+        assert declared("html .light-theme", "--orange-a11") == text
     for page in PAGE[mode]:
         for tint in (ORANGE_A3[mode], ORANGE_A4[mode]):
             background = over(*tint, page)
@@ -72,3 +72,29 @@ def test_orange_notice_and_link_text_meets_aa(mode):
 def test_the_stylesheet_is_loaded_by_the_app():
     app_source = (Path(__file__).resolve().parents[2] / "vigor_app" / "vigor_app.py").read_text()
     assert '"/a11y.css"' in app_source
+
+
+# Radix Themes 3.3.0 light steps 3 and 4 (soft badge and notice, hovered) and the page behind them.
+TINTS = {"green": ("#e6f6eb", "#d6f1df"), "red": ("#feebec", "#ffdbdc"), "amber": ("#fff7c2", "#ffee9c")}
+
+
+@pytest.mark.parametrize("colour", TINTS)
+def test_green_red_and_amber_text_meets_aa_on_their_tints(colour):
+    text = declared("html .light-theme", f"--{colour}-11")
+    assert declared("html .light-theme", f"--{colour}-a11") == text
+    for background in (*TINTS[colour], *PAGE["light"]):
+        assert contrast(text, background) >= 4.5, (colour, text, background)
+
+
+def test_links_in_text_are_underlined():
+    assert re.search(r"\.rt-Link\.rt-underline-auto\s*\{\s*text-decoration-line:\s*underline;", CSS)
+
+
+# sonner 2.0's light tints behind its rich-colour toasts (hsl values from its stylesheet, as sRGB).
+TOAST_TINTS = {"success": "#ecfdf3", "info": "#f0f8ff", "warning": "#fffcf0", "error": "#fff0f0"}
+
+
+@pytest.mark.parametrize("kind", TOAST_TINTS)
+def test_toast_text_meets_aa_on_its_tint(kind):
+    text = declared('html [data-sonner-toaster][data-sonner-theme="light"]', f"--{kind}-text")
+    assert contrast(text, TOAST_TINTS[kind]) >= 4.5, (kind, text)

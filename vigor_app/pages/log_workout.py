@@ -210,7 +210,7 @@ def _rest_timer() -> rx.Component:
                 rx.icon("timer", size=20),
                 rx.text("Rest ", rx.text.strong(S.rest_left.to_string() + " s"), role="timer",
                         aria_live="off"),
-                rx.progress(value=S.rest_left, max=S.rest_total, width="120px"),
+                rx.progress(value=S.rest_left, max=S.rest_total, width="120px", aria_label="Rest left"),
                 rx.spacer(),
                 rx.button("−15 s", size="1", variant="soft", on_click=S.adjust_rest(-15)),
                 rx.button("+15 s", size="1", variant="soft", on_click=S.adjust_rest(15)),
