@@ -97,7 +97,7 @@ def test_pages_draw_charts_through_the_components_that_load_recharts_on_demand()
     assert direct == []
 
 
-def test_a_chart_from_the_chart_components_imports_nothing_of_recharts_statically():
+def test_a_chart_from_the_chart_components_imports_nothing_of_recharts_statically_and_keeps_its_space():
     from vigor_app.components import charts
 
     chart = charts.line_chart(charts.line(data_key="kg"), charts.x_axis(data_key="day"), charts.y_axis(),
@@ -106,6 +106,7 @@ def test_a_chart_from_the_chart_components_imports_nothing_of_recharts_staticall
     static = [var.tag for library, found in chart._get_all_imports().items() if library.startswith("recharts")
               for var in found if var.render]
     assert static == []
+    assert '["height"] : "200px"' in str(chart)  # its space kept while the library loads (no layout shift)
     loaded = " ".join(chart._get_all_dynamic_imports())
     for name in ("ResponsiveContainer", "LineChart", "Line", "XAxis", "YAxis", "CartesianGrid", "Legend", "Tooltip"):
         assert f"mod.{name})" in loaded, name

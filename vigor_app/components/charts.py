@@ -62,12 +62,14 @@ legend = Legend.create
 graphing_tooltip = GraphingTooltip.create
 
 
-def _chart(kind: type[charts.ChartBase], *children: rx.Component, width: Any = "100%", height: Any = "100%",
+def _chart(kind: type[charts.ChartBase], *children: rx.Component, width: Any = "100%", height: int = 240,
            **props: Any) -> rx.Component:
     """The chart inside a responsive container, as `rx.recharts` builds it (the chart classes are
-    already loaded on demand by Reflex), with the container loaded on demand too."""
+    already loaded on demand by Reflex), with the container loaded on demand too, in a box of the
+    chart's height: the space is kept while the library loads, so nothing below it moves."""
     chart = super(charts.ChartBase, kind).create(*children, **props)
-    return ResponsiveContainer.create(chart, width=width, height=height, min_width=10, min_height=10)
+    container = ResponsiveContainer.create(chart, width="100%", height="100%", min_width=10, min_height=10)
+    return rx.box(container, width=width, height=f"{height}px")
 
 
 def line_chart(*children: rx.Component, **props: Any) -> rx.Component:

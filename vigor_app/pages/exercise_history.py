@@ -7,7 +7,7 @@ import reflex as rx
 from vigor_app.components import charts
 from vigor_app.components.layout import compact_card, section_card
 from vigor_app.components.shell import app_page, page_header
-from vigor_app.pages.history import set_chip
+from vigor_app.pages.history import set_chips
 from vigor_app.state.exercise_history import ROUTE, WorkoutSets
 from vigor_app.state.exercise_history import ExerciseHistoryState as S
 
@@ -77,7 +77,7 @@ def _workout(workout: WorkoutSets) -> rx.Component:
             spacing="3",
             width="100%",
         ),
-        rx.flex(rx.foreach(workout.sets, set_chip), wrap="wrap", gap="6px"),
+        set_chips(workout.sets),
     )
 
 

@@ -40,21 +40,21 @@ def _filters() -> rx.Component:
 
 
 def set_chip(chip: SetChip) -> rx.Component:
-    """One set as a small badge; a warm-up (marked W) in grey."""
-    return rx.badge(chip.text, variant="soft", size="2", color_scheme=rx.cond(chip.warmup, "gray", "orange"),
-                    high_contrast=True, white_space="nowrap")
+    """One set as a small chip; a warm-up (marked W) in grey. Plain spans styled by
+    assets/layout.css: a page shows hundreds, and a Radix badge each made it slow on a phone."""
+    return rx.el.span(chip.text, class_name=rx.cond(chip.warmup, "vigor-chip vigor-chip-warmup", "vigor-chip"))
+
+
+def set_chips(chips: rx.Var[list[SetChip]]) -> rx.Component:
+    return rx.el.div(rx.foreach(chips, set_chip), class_name="vigor-set-chips")
 
 
 def _exercise_line(line: CardExercise) -> rx.Component:
+    """An exercise's name, then its sets: one under the other on a phone, side by side wider."""
     name = rx.cond(line.href != "", rx.link(line.name, href=line.href, size="2", weight="medium"),
                    rx.text(line.name, size="2", weight="medium"))
-    return rx.flex(
-        rx.box(name, width=rx.breakpoints(initial="100%", sm="190px"), flex_shrink="0", padding_top="2px"),
-        rx.flex(rx.foreach(line.sets, set_chip), wrap="wrap", gap="6px", min_width="0"),
-        direction=rx.breakpoints(initial="column", sm="row"),
-        gap=rx.breakpoints(initial="4px", sm="12px"),
-        width="100%",
-    )
+    return rx.el.div(rx.el.div(name, class_name="vigor-set-name"), set_chips(line.sets),
+                     class_name="vigor-set-line")
 
 
 def _item(item: HistoryCard) -> rx.Component:
