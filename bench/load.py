@@ -253,29 +253,38 @@ def start_server(args: argparse.Namespace, workdir: Path) -> Server:
     print(f"  migrating {env['DATABASE_URL']}", flush=True)
     subprocess.run([str(BIN / "python"), "-m", "vigor_app", "migrate"], cwd=ROOT, env=env, check=True,
                    stdout=subprocess.DEVNULL)
-    log_path = workdir / "server.log"
+    import httpx
+
+    def ready(url: str) -> bool:
+        return httpx.get(f"{url}/health", timeout=2).status_code == 200 and \
+            httpx.get(f"{url}/signin", timeout=5, follow_redirects=True).status_code == 200
+
+    return launch(ROOT, env, port, workdir / "server.log", ready, "the app")
+
+
+def launch(cwd: Path, env: dict[str, str], port: int, log_path: Path, ready: Callable[[str], bool],
+           what: str) -> Server:
+    """`reflex run` in production mode on one port from `cwd`, waited for until `ready(url)`."""
+    import httpx
+
     with open(log_path, "w") as log:
         process = subprocess.Popen(
             [str(BIN / "reflex"), "run", "--env", "prod", "--single-port", "--frontend-port", str(port),
              "--backend-port", str(port), "--backend-host", "127.0.0.1"],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-    url = f"http://127.0.0.1:{port}"
-    server = Server(url=url, process=process, log_path=log_path, env=env)
-    import httpx
-
+            cwd=cwd, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+    server = Server(url=f"http://127.0.0.1:{port}", process=process, log_path=log_path, env=env)
     deadline = time.monotonic() + STARTUP_TIMEOUT_S
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"the app exited during start-up:\n{log_path.read_text()[-4000:]}")
+            raise RuntimeError(f"{what} exited during start-up:\n{log_path.read_text()[-4000:]}")
         try:
-            if httpx.get(f"{url}/health", timeout=2).status_code == 200 and \
-                    httpx.get(f"{url}/signin", timeout=5, follow_redirects=True).status_code == 200:
+            if ready(server.url):
                 return server
         except httpx.HTTPError:
             pass
         time.sleep(1)
     server.stop()
-    raise RuntimeError(f"the app did not start in {STARTUP_TIMEOUT_S}s:\n{log_path.read_text()[-4000:]}")
+    raise RuntimeError(f"{what} did not start in {STARTUP_TIMEOUT_S}s:\n{log_path.read_text()[-4000:]}")
 
 
 # -- one browser tab --------------------------------------------------------------------------
