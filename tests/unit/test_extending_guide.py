@@ -73,7 +73,8 @@ for route in ("streaks", "dashboard"):
     app._compile_page(route)
     report[route] = {
         "title": str(page.title),
-        "on_load": [f"{h.fn.__qualname__}" for h in page.on_load],
+        "on_load": [getattr(h, "fn", None).__qualname__ if hasattr(h, "fn") else
+                    f"{h.handler.fn.__qualname__}({', '.join(str(v) for _, v in h.args)})" for h in page.on_load],
         "sidebar": links(app._pages[route].render()),
     }
 report["nav_member"] = [(i.href, i.label, i.icon) for i in nav_items(is_admin=False)]
@@ -117,7 +118,7 @@ def test_the_guides_page_is_a_route_and_in_the_navigation(tmp_path):
 
     streaks = report["streaks"]
     assert streaks["title"] == "Streaks · Vigor"
-    assert streaks["on_load"] == ["AuthState.require_login", "StreaksState.load"]
+    assert streaks["on_load"] == ["AuthState.require_login", "StreaksState.load", 'AuthState.page_loaded("/streaks")']
     entry = ("/streaks", "Streaks", "flame")
     assert entry in [tuple(i) for i in report["nav_member"]]
     # Between Progress (70) and Profile (80); Admin last, for administrators only.
