@@ -46,3 +46,11 @@ def test_underscores_inside_words_and_lone_stars_are_not_emphasis():
 def test_empty_and_very_long_messages():
     assert blocks("") == [] and blocks("\n\n  \n") == []
     assert len(blocks("\n\n".join(f"line {i}" for i in range(MAX_BLOCKS + 50)))) == MAX_BLOCKS
+
+
+def test_a_line_of_unmatched_markers_is_read_whole():
+    """Provider text is untrusted: thousands of markers that never close are read as text (each
+    inline run is bounded, so this takes linear time)."""
+    for line in ("*a" * 4000, "**a" * 3000, "[x" * 3000, "_a " * 3000, "`" + "a" * 5000):
+        assert "".join(span.text for span in spans(line)).replace("*", "").replace("_", "").replace("`", "") \
+            == line.replace("*", "").replace("_", "").replace("`", "")

@@ -20,9 +20,13 @@ _BULLET = re.compile(r"^\s*[-*+]\s+(.*)$")
 _NUMBERED = re.compile(r"^\s*(\d{1,3})[.)]\s+(.*)$")
 _RULE = re.compile(r"^\s*([-*_])(\s*\1){2,}\s*$")
 _QUOTE = re.compile(r"^\s*>\s?(.*)$")
-# Inline: an image or link first (their words kept), then strong, emphasis and code.
-_INLINE = re.compile(r"!\[([^\]]*)\]\([^)]*\)|\[([^\]]+)\]\([^)]*\)|\*\*(.+?)\*\*|__(.+?)__"
-                     r"|(?<![\w*])\*(?!\s)(.+?)(?<!\s)\*(?!\*)|(?<![\w_])_(?!\s)(.+?)(?<!\s)_(?!\w)|`([^`]+)`")
+# Inline: an image or link first (their words kept), then strong, emphasis and code. Every run
+# is bounded (a span of at most 300 characters, a link target of at most 2,000), so a line of
+# unmatched markers costs linear time, not quadratic: provider text is untrusted.
+_INLINE = re.compile(r"!\[([^\]]{0,300})\]\([^)]{0,2000}\)|\[([^\]]{1,300})\]\([^)]{0,2000}\)"
+                     r"|\*\*(.{1,300}?)\*\*|__(.{1,300}?)__"
+                     r"|(?<![\w*])\*(?!\s)(.{1,300}?)(?<!\s)\*(?!\*)|(?<![\w_])_(?!\s)(.{1,300}?)(?<!\s)_(?!\w)"
+                     r"|`([^`]{1,300})`")
 
 
 @dataclass
