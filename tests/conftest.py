@@ -23,7 +23,7 @@ _ENV_TO_CLEAR = [
 _ENV_PREFIXES_TO_CLEAR = ("OPENAI_", "AZURE_OPENAI_", "GEMINI_", "PERPLEXITY_", "AI_")
 
 
-# argon2id at its real cost (about 180 ms a hash) for the tests that are about hashing; every
+# argon2id at its real cost (OWASP's parameters) for the tests that are about hashing; every
 # other test hashes cheaply: accounts still come from the real services, only slower to guess.
 CHEAP_ARGON2 = {"time_cost": 1, "memory_cost": 1024, "parallelism": 1}
 

@@ -8,12 +8,17 @@ from vigor_app.services.errors import ValidationError
 pytestmark = pytest.mark.real_password_hashing  # these tests are about the real hashing
 
 
-def test_passwords_are_hashed_at_argon2_cffis_recommended_cost_and_cheaper_hashes_are_upgraded():
+def test_passwords_are_hashed_at_owasps_parameters_and_other_hashes_are_upgraded():
     hashed = passwords.hash_password("Deadlift-Day-77")
-    assert argon2.extract_parameters(hashed) == argon2.profiles.RFC_9106_LOW_MEMORY
-    cheap = argon2.PasswordHasher(type=argon2.Type.ID, **CHEAP_ARGON2).hash("Deadlift-Day-77")
-    assert passwords.verify_password(cheap, "Deadlift-Day-77")
-    assert passwords.needs_rehash(cheap) and not passwords.needs_rehash(hashed)
+    used = argon2.extract_parameters(hashed)
+    assert (used.type, used.memory_cost, used.time_cost, used.parallelism) == (argon2.Type.ID, 19 * 1024, 2, 1)
+    # Cheaper hashes and the ones made before (argon2-cffi's default, 64 MiB, 3 iterations, 4 lanes)
+    # still verify, and are replaced at the next sign-in.
+    for params in (CHEAP_ARGON2, {}):
+        other = argon2.PasswordHasher(type=argon2.Type.ID, **params).hash("Deadlift-Day-77")
+        assert passwords.verify_password(other, "Deadlift-Day-77")
+        assert passwords.needs_rehash(other)
+    assert not passwords.needs_rehash(hashed)
 
 
 def test_hash_is_argon2id_and_verifies():
@@ -72,3 +77,24 @@ def test_a_password_that_is_mostly_the_name_is_refused_saying_which(password, em
         passwords.check_strength(password, email=email, username=username)
     assert caught.value.field == "password"
     assert f"without your {which}, what is left must be at least 8 characters" in caught.value.message
+
+
+@pytest.mark.usefixtures("database")
+def test_a_hash_made_before_is_replaced_at_sign_in():
+    from sqlmodel import select
+
+    from tests.factories import make_user
+    from vigor_app import db
+    from vigor_app.models import User
+    from vigor_app.services.accounts import accounts
+
+    make_user("oldhash")
+    before = argon2.PasswordHasher(type=argon2.Type.ID).hash("Deadlift-Day-77")  # argon2-cffi's default
+    with db.transaction() as session:
+        user = session.exec(select(User).where(User.username == "oldhash")).one()
+        user.password_hash = before
+    accounts.sign_in("oldhash", "Deadlift-Day-77")
+    with db.read_only() as session:
+        after = session.exec(select(User).where(User.username == "oldhash")).one().password_hash
+    assert after != before and argon2.extract_parameters(after).memory_cost == 19 * 1024
+    assert passwords.verify_password(after, "Deadlift-Day-77")
