@@ -18,8 +18,11 @@ MAX_LENGTH = 128
 # 1 lane - about a third of the CPU of argon2-cffi's default (64 MiB, 3 iterations, 4 lanes), so a
 # burst of sign-ins does not hold the cores for seconds. A hash made with other parameters still
 # verifies and is replaced at the next sign-in (`needs_rehash`, accounts.sign_in).
-ARGON2_PARAMETERS = {"time_cost": 2, "memory_cost": 19 * 1024, "parallelism": 1}
-_hasher = PasswordHasher(type=Type.ID, **ARGON2_PARAMETERS)
+ARGON2_TIME_COST = 2  # iterations
+ARGON2_MEMORY_KIB = 19 * 1024
+ARGON2_LANES = 1
+_hasher = PasswordHasher(time_cost=ARGON2_TIME_COST, memory_cost=ARGON2_MEMORY_KIB, parallelism=ARGON2_LANES,
+                         type=Type.ID)
 
 
 @lru_cache(maxsize=1)
