@@ -39,7 +39,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from load import BIN, ROOT, Server, _free_port, launch, start_server  # noqa: E402 (the bench's server start)
+from load import BIN, ROOT, Server, _free_port, start_bare_app, start_server  # noqa: E402 (the bench's server start)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -52,34 +52,6 @@ SIGNED_IN = ["/dashboard", "/workouts", "/log", "/history", "/exercises", "/coac
              "/membership", "/admin", "/admin/users"]
 FORM_FACTORS = ("mobile", "desktop")
 AXE_VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
-
-BARE_CONFIG = '''import reflex as rx
-
-config = rx.Config(app_name="counter", telemetry_enabled=False, show_built_with_reflex=False,
-                   plugins=[rx.plugins.RadixThemesPlugin()], disable_plugins=[rx.plugins.SitemapPlugin])
-'''
-BARE_APP = '''import reflex as rx
-
-
-class State(rx.State):
-    count: int = 0
-
-    @rx.event
-    def increment(self):
-        self.count += 1
-
-
-def index() -> rx.Component:
-    return rx.center(
-        rx.vstack(rx.heading("Counter", size="8"), rx.text(State.count, size="6"),
-                  rx.button("Add one", on_click=State.increment), align="center"),
-        min_height="100vh",
-    )
-
-
-app = rx.App()
-app.add_page(index, title="Counter")
-'''
 
 SEED = """
 import sys
@@ -102,32 +74,6 @@ def ensure_lighthouse() -> None:
         return
     print("  installing Lighthouse from npm (bench/lighthouse/package-lock.json)", flush=True)
     subprocess.run(["npm", "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=LIGHTHOUSE_DIR, check=True)
-
-
-def start_bare_app(workdir: Path) -> Server:
-    """The floor: Reflex's counter app, built and served like Vigor (prod, one port, one process)."""
-    app_dir = workdir / "bare"
-    (app_dir / "counter").mkdir(parents=True)
-    (app_dir / "rxconfig.py").write_text(BARE_CONFIG)
-    (app_dir / "counter" / "__init__.py").write_text("")
-    (app_dir / "counter" / "counter.py").write_text(BARE_APP)
-    (app_dir / "assets").mkdir()
-    if (ROOT / ".web" / "node_modules").exists():  # the same packages, no download; Reflex writes the rest
-        (app_dir / ".web").mkdir()
-        shutil.copytree(ROOT / ".web" / "node_modules", app_dir / ".web" / "node_modules", symlinks=True)
-        for name in ("package.json", "package-lock.json"):
-            shutil.copy2(ROOT / ".web" / name, app_dir / ".web" / name)
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("REFLEX_", "DATABASE_", "REDIS_"))}
-    env.update({"PATH": f"{BIN}:{os.environ.get('PATH', '')}", "REFLEX_USE_NPM": "1",
-                "REFLEX_TELEMETRY_ENABLED": "false", "REFLEX_CHECK_LATEST_VERSION": "false",
-                "REFLEX_STATES_WORKDIR": str(workdir / "bare-states")})
-    import httpx
-
-    def ready(url: str) -> bool:
-        return httpx.get(url + "/", timeout=2).status_code == 200
-
-    return launch(app_dir, env, port, workdir / "bare.log", ready, "the bare app")
 
 
 def seed_person(server: Server) -> str:

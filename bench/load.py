@@ -58,6 +58,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import bare_app  # noqa: E402 (bench/bare_app.py, next to this file)
+
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 EMAIL_DOMAIN = "bench.vigor.test"
@@ -94,7 +97,8 @@ def _state_names() -> dict[str, str]:
             "signin": SignInState.get_full_name(), "register": RegisterState.get_full_name(),
             "dashboard": DashboardState.get_full_name(), "log": LoggingState.get_full_name(),
             "coach": CoachState.get_full_name(), "vars": UpdateVarsInternalState.get_full_name(),
-            "onload": OnLoadInternalState.get_full_name()}
+            "onload": OnLoadInternalState.get_full_name(),
+            "counter": f"{State.get_full_name()}.{bare_app.STATE}"}  # the floor's counter
 
 
 S: dict[str, str] = {}
@@ -285,6 +289,24 @@ def launch(cwd: Path, env: dict[str, str], port: int, log_path: Path, ready: Cal
         time.sleep(1)
     server.stop()
     raise RuntimeError(f"{what} did not start in {STARTUP_TIMEOUT_S}s:\n{log_path.read_text()[-4000:]}")
+
+
+def start_bare_app(workdir: Path) -> Server:
+    """The floor: Reflex's counter app (bench/bare_app.py), built and served like Vigor (prod, one
+    port, one process)."""
+    app_dir = workdir / "bare"
+    bare_app.write_bare_app(app_dir, ROOT / ".web")
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("REFLEX_", "DATABASE_", "REDIS_", "GRANIAN_"))}
+    env.update({"PATH": f"{BIN}:{os.environ.get('PATH', '')}", "REFLEX_USE_NPM": "1",
+                "REFLEX_TELEMETRY_ENABLED": "false", "REFLEX_CHECK_LATEST_VERSION": "false",
+                "REFLEX_STATES_WORKDIR": str(workdir / "bare-states")})
+    import httpx
+
+    def ready(url: str) -> bool:
+        return httpx.get(url + "/", timeout=2).status_code == 200
+
+    return launch(app_dir, env, port, workdir / "bare.log", ready, "the bare app")
 
 
 # -- one browser tab --------------------------------------------------------------------------
@@ -649,6 +671,9 @@ class RoundResult:
     health: list = field(default_factory=list)  # (seconds into the round, /health ms)
     others_cpu_percent: float = 0.0  # of one core: processes neither the server's nor the bench's
     bench_cpu_percent: float = 0.0
+    floor: list[float] = field(default_factory=list)  # the bare app's latencies, same event times
+    floor_errors: int = 0
+    floor_cpu_percent: float = 0.0
 
 
 async def _health_probe(url: str, samples: list[tuple[float, float]], stop: asyncio.Event) -> None:
@@ -674,8 +699,39 @@ async def _loop_lag(samples: list[float], stop: asyncio.Event) -> None:
         samples.append((time.perf_counter() - start - 0.05) * 1000)
 
 
+async def replay_on_floor(url: str, people: int, offsets: list[float]) -> tuple[list[float], int]:
+    """The bare counter app driven at Vigor's event rate: `people` tabs, one event at each of
+    `offsets` (seconds after the start, the moments Vigor's round sent its events), each sent by
+    a tab that is not waiting for an answer; the latencies (ms) and the errors."""
+    tabs = [Tab(url) for _ in range(people)]
+    for i in range(0, people, 50):  # connect in batches, as people arrive
+        await asyncio.gather(*(tab.connect("/") for tab in tabs[i:i + 50]))
+    idle: asyncio.Queue[Tab] = asyncio.Queue()
+    for tab in tabs:
+        idle.put_nowait(tab)
+    latencies: list[float] = []
+    errors = 0
+    start = time.perf_counter()
+
+    async def one(offset: float) -> None:
+        nonlocal errors
+        await asyncio.sleep(max(0.0, start + offset - time.perf_counter()))
+        tab = await idle.get()
+        try:
+            latencies.append(await tab.send("counter", bare_app.HANDLER, None,
+                                            lambda d, _e: _in(d, "counter", bare_app.VAR)[0]))
+        except (Failed, Exception):  # noqa: BLE001 - counted, like Vigor's errors
+            errors += 1
+        finally:
+            idle.put_nowait(tab)
+
+    await asyncio.gather(*(one(offset) for offset in offsets))
+    await asyncio.gather(*(tab.close() for tab in tabs), return_exceptions=True)
+    return latencies, errors
+
+
 async def run_round(server: Server, args: argparse.Namespace, people: int, registered: int,
-                    rng: random.Random) -> RoundResult:
+                    rng: random.Random, floor: Server | None) -> RoundResult:
     tally = Tally()
     idle = usage(server.process.pid)
     busy0, own0 = machine_busy_s(), own_cpu_s()
@@ -715,6 +771,14 @@ async def run_round(server: Server, args: argparse.Namespace, people: int, regis
     result.connected = connected
     result.health = [(t - started, ms) for t, ms in health]
     server_cpu = peak.cpu_s - idle.cpu_s
+    if floor is not None:  # the same number of events at the same moments, on the bare app
+        offsets = sorted(sent - started for pairs in tally.timed.values() for sent, _ms in pairs)
+        await asyncio.sleep(3)
+        floor_before = usage(floor.process.pid)
+        floor_started = time.perf_counter()
+        result.floor, result.floor_errors = await replay_on_floor(floor.url, people, offsets)
+        result.floor_cpu_percent = 100 * (usage(floor.process.pid).cpu_s - floor_before.cpu_s) / max(
+            1e-9, time.perf_counter() - floor_started)
     result.bench_cpu_percent = 100 * (own1 - own0) / seconds
     result.others_cpu_percent = max(0.0, 100 * ((busy1 - busy0) - server_cpu - (own1 - own0)) / seconds)
     return result
@@ -729,13 +793,23 @@ def report_round(result: RoundResult, out: list[str]) -> None:
     t = result.tally
     lines = [f"\n## N = {result.people}: {t.people_done}/{result.people} people finished in "
              f"{result.seconds:.1f} s",
-             f"{'action':<18} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}"]
+             f"{'action':<18} {'count':>6} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8} {'max ms':>8}"
+             + (f" {'p95 / floor':>11}" if result.floor else "")]
+    floor_p95 = percentile(result.floor, 95) if result.floor else None
     for action in ACTION_ORDER:
         values = t.latencies.get(action)
         if not values:
             continue
         lines.append(f"{action:<18} {len(values):>6} {percentile(values, 50):>8.1f} {percentile(values, 95):>8.1f} "
-                     f"{percentile(values, 99):>8.1f} {max(values):>8.1f}")
+                     f"{percentile(values, 99):>8.1f} {max(values):>8.1f}"
+                     + (f" {percentile(values, 95) / floor_p95:>10.2f}x" if floor_p95 else ""))
+    if result.floor:
+        events = sum(len(v) for v in t.latencies.values())
+        lines.append(f"{'floor: bare Reflex':<18} {len(result.floor):>6} {percentile(result.floor, 50):>8.1f} "
+                     f"{floor_p95:>8.1f} {percentile(result.floor, 99):>8.1f} {max(result.floor):>8.1f}")
+        lines.append(f"  (the bare counter app, {result.people} tabs, one event at each moment Vigor's round "
+                     f"sent one: {events} events, {events / result.seconds:.0f} a second on average; "
+                     f"{result.floor_errors} errors; its server used {result.floor_cpu_percent:.0f}% of a core)")
     after = {action: [ms for sent, ms in pairs if sent > t.arrivals_end] for action, pairs in t.timed.items()}
     steady = [a for a in ("open dashboard", "type a value", "log a set", "coach reply") if after.get(a)]
     if steady:
@@ -857,6 +931,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--ramp", type=float, default=None,
                         help="seconds over which a round's people arrive (default: 0.6 s a person, "
                              "so 100 people arrive over a minute)")
+    parser.add_argument("--no-floor", action="store_true",
+                        help="skip the floor: the bare Reflex counter app driven at the same event rate after each round")
     parser.add_argument("--port", type=int, default=0, help="0: a free port")
     parser.add_argument("--workdir", default="", help="default: a new temporary directory")
     parser.add_argument("--web-dir", default="",
@@ -873,7 +949,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-async def main_async(args: argparse.Namespace, server: Server, out: list[str], workers: int) -> list[Tab]:
+async def main_async(args: argparse.Namespace, server: Server, out: list[str], workers: int,
+                     floor: Server | None) -> list[Tab]:
     rng = random.Random(args.seed)
     rounds = [int(n) for n in args.people.split(",") if n.strip()]
     registered = 0
@@ -892,7 +969,7 @@ async def main_async(args: argparse.Namespace, server: Server, out: list[str], w
         print(f"warm-up errors: {dict(warm.errors)} {warm.error_examples}", flush=True)
     await asyncio.sleep(3)
     for people in rounds:
-        result = await run_round(server, args, people, registered, rng)
+        result = await run_round(server, args, people, registered, rng, floor)
         registered = max(registered, people)
         acknowledged += result.tally.sets_acknowledged
         args.total_errors += sum(result.tally.errors.values())
@@ -925,14 +1002,24 @@ def main(argv: list[str] | None = None) -> int:
             _drop_database(args.postgres_admin_url, args.database)
         raise
     workers = len(_tree(server.process.pid)) - 1
+    floor = None
+    if not args.no_floor:
+        print("  starting the bare Reflex counter app (the floor)", flush=True)
+        try:
+            floor = start_bare_app(workdir)
+        except BaseException:
+            server.stop()
+            raise
     line = f"server: {server.url}, {workers} worker process(es) under the supervisor"
     print(line, flush=True)
     out.append(line)
     status = 0
     try:
-        asyncio.run(main_async(args, server, out, workers))
+        asyncio.run(main_async(args, server, out, workers, floor))
     finally:
         server.stop()
+        if floor is not None:
+            floor.stop()
         log = server.log_path.read_text(errors="replace")
         tracebacks = log.count("Traceback")
         errors = len(re.findall(r"\b(ERROR|CRITICAL)\b", log))
