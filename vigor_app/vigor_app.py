@@ -31,7 +31,7 @@ app = rx.App(
         rx.el.meta(name="description", content="Vigor: your AI fitness companion."),
         rx.el.link(rel="manifest", href="/manifest.json"),
         rx.el.link(rel="icon", href="/favicon.svg", type="image/svg+xml"),
-        rx.el.script(src="/rest_alert.js", defer=True),  # the rest timer's beep and vibration
+        rx.el.script(src="/rest_timer.js", defer=True),  # the rest timer: its countdown, beep and vibration
     ],
 )
 

@@ -188,6 +188,7 @@ _cover("LoggingState.save_session_note", lambda w: ("Good day",), path="/log")
 _cover("LoggingState.set_intensity", lambda w: ("7",), path="/log")
 _cover("LoggingState.adjust_rest", lambda w: (30,), path="/log")
 _cover("LoggingState.start_rest", lambda w: (1,), path="/log")
+_cover("LoggingState.follow_rest", path="/log")
 _cover("LoggingState.superset_with_next", lambda w: (w.ids["entry"],), path="/log")
 _cover("LoggingState.leave_superset", lambda w: (w.ids["entry"],), path="/log")
 _cover("LoggingState.open_calculator", lambda w: (w.ids["entry"],), path="/log")
@@ -238,7 +239,7 @@ class _Upload:
 
 
 # Handlers whose background loop runs for as long as its timer: called, then left after a moment.
-LOOPS = {"LoggingState.start_rest"}
+LOOPS = {"LoggingState.start_rest", "LoggingState.follow_rest"}
 # Handlers that legitimately write the caller's own rows whatever they are sent.
 OWN_WRITES = {
     "AuthState.sign_out", "CoachState.ask", "CoachState.send", "DashboardState.start_today",

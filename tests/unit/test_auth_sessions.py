@@ -48,3 +48,22 @@ def test_session_ttl_comes_from_settings(vigor_env):
     me = make_user()
     assert auth_sessions.resolve(me.token, now=utcnow() + timedelta(minutes=59)) is not None
     assert auth_sessions.resolve(me.token, now=utcnow() + timedelta(minutes=61)) is None
+
+
+def test_a_session_in_use_is_marked_used_at_most_every_few_minutes():
+    from vigor_app.models import User
+
+    me = make_user()
+
+    def used() -> tuple:
+        with db.read_only() as session:
+            auth = session.exec(select(AuthSession)).one()
+            return auth.last_used_at, session.get(User, auth.user_id).last_seen_at
+
+    first, _ = used()
+    soon = first + auth_sessions.TOUCH_INTERVAL - timedelta(seconds=1)
+    assert auth_sessions.resolve(me.token, now=soon).id == me.user.id
+    assert used()[0] == first  # a read only: nothing written
+    later = first + auth_sessions.TOUCH_INTERVAL
+    assert auth_sessions.resolve(me.token, now=later).id == me.user.id
+    assert used() == (later, later)

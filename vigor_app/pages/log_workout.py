@@ -16,12 +16,17 @@ TYPE_STYLE = {"width": "40px", "min_width": "40px", "padding": "6px 0", "font_we
 TOUCH = "44px"  # a thumb's target: the set's tick and its menu
 
 
+def _done(row: SetRow):
+    """Whether the set is ticked (a tick changes `done_ids`, not the cards)."""
+    return S.done_ids.contains(row.id)
+
+
 def _number_input(row: SetRow, card: EntryCard, field_name: str, value, label, placeholder, mode: str, width):
     ident = field_name + "-" + row.id.to_string()
     return rx.vstack(
         rx.el.label(label, " set ", row.number, " of ", card.name, html_for=ident, class_name="sr-only"),
         rx.input(id=ident, value=value, input_mode=mode, placeholder=placeholder, debounce_timeout=400,
-                 on_change=lambda v: S.edit(row.id, field_name, v), disabled=row.done, size="3", width=width),
+                 on_change=lambda v: S.edit(row.id, field_name, v), disabled=_done(row), size="3", width=width),
         spacing="0",
     )
 
@@ -60,14 +65,14 @@ def _set_row(card: EntryCard, row: SetRow) -> rx.Component:
                 rx.el.label("RPE set ", row.number, " of ", card.name, html_for="rpe-" + ident,
                             class_name="sr-only"),
                 rx.el.select(*[rx.el.option(c or "RPE", value=c) for c in RPE_CHOICES], id="rpe-" + ident,
-                             value=row.rpe, on_change=lambda v: S.edit(row.id, "rpe", v), disabled=row.done,
+                             value=row.rpe, on_change=lambda v: S.edit(row.id, "rpe", v), disabled=_done(row),
                              class_name="vigor-select", style={"width": "68px", "min_width": "68px", "padding": "6px 4px"}),
                 spacing="0",
             ),
             rx.button(
-                rx.cond(row.done, rx.icon("check", size=16), rx.text("Done")),
-                aria_label=rx.cond(row.done, "Undo set ", "Done set ") + row.number.to_string() + " of " + card.name,
-                color_scheme=rx.cond(row.done, "green", "gray"), variant=rx.cond(row.done, "solid", "outline"),
+                rx.cond(_done(row), rx.icon("check", size=16), rx.text("Done")),
+                aria_label=rx.cond(_done(row), "Undo set ", "Done set ") + row.number.to_string() + " of " + card.name,
+                color_scheme=rx.cond(_done(row), "green", "gray"), variant=rx.cond(_done(row), "solid", "outline"),
                 size="2", on_click=S.toggle_done(row.id), min_height=TOUCH, min_width=TOUCH,
             ),
             rx.dropdown_menu.root(
@@ -91,7 +96,7 @@ def _set_row(card: EntryCard, row: SetRow) -> rx.Component:
             spacing="3",
             padding_left="48px",
         )),
-        rx.cond(row.error != "", rx.text(row.error, color_scheme="red", size="2", role="alert")),
+        rx.cond(S.set_error_id == row.id, rx.text(S.set_error, color_scheme="red", size="2", role="alert")),
         spacing="1",
     )
 
@@ -208,9 +213,13 @@ def _rest_timer() -> rx.Component:
         rx.card(
             rx.hstack(
                 rx.icon("timer", size=20),
-                rx.text("Rest ", rx.text.strong(S.rest_left.to_string() + " s"), role="timer",
-                        aria_live="off"),
-                rx.progress(value=S.rest_left, max=S.rest_total, width="120px", aria_label="Rest left"),
+                # assets/rest_timer.js counts down into these, on the browser's clock.
+                rx.text("Rest ", rx.el.strong(data_rest_seconds=S.rest_left, data_rest_version=S.rest_version,
+                                              class_name="vigor-rest-clock"),
+                        role="timer", aria_live="off"),
+                rx.el.div(rx.el.div(class_name="vigor-rest-fill"), data_rest_bar="", data_rest_total=S.rest_total,
+                          role="progressbar", aria_label="Rest left", aria_valuemin=0, aria_valuemax=S.rest_total,
+                          class_name="vigor-rest-bar"),
                 rx.spacer(),
                 rx.button("−15 s", size="1", variant="soft", on_click=S.adjust_rest(-15)),
                 rx.button("+15 s", size="1", variant="soft", on_click=S.adjust_rest(15)),

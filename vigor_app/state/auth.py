@@ -64,12 +64,15 @@ class AuthState(rx.State):
         return (self.router.session.client_ip or "")[:64]
 
     def _show_user(self, user: CurrentUser | None) -> None:
+        """Who is signed in, as the pages show it. Only what changed is set: Reflex sends every
+        variable set by an event, and this runs on every event."""
+        shown = {"signed_in": user is not None, "username": user.username if user else "",
+                 "email": user.email if user else "", "is_admin": bool(user and user.is_admin)}
         if user is None:
-            self.shown_page = ""
-        self.signed_in = user is not None
-        self.username = user.username if user else ""
-        self.email = user.email if user else ""
-        self.is_admin = bool(user and user.is_admin)
+            shown["shown_page"] = ""
+        for name, value in shown.items():
+            if getattr(self, name) != value:
+                setattr(self, name, value)
 
     def _current_user(self) -> CurrentUser | None:
         """The user behind this browser's session token, looked up in the database now."""

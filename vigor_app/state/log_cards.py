@@ -29,8 +29,6 @@ class SetRow:
     reps: str = ""
     weight: str = ""
     rpe: str = ""
-    done: bool = False
-    error: str = ""
     kind: str = set_kinds.NORMAL
     count: str = ""  # what the type menu shows for a working set: its number among them
     distance: str = ""  # a run or a row: km or mi as typed
@@ -108,8 +106,10 @@ def previous_text(one: previous_sets.PreviousSet | None, units: str) -> str:
                                  distance_m=one.distance_m, unit=units)
 
 
-def cards(view: workout_views.SessionView, units: str, errors: dict[int, str],
-           suggestions: dict[int, str], previous: dict[int, previous_sets.PreviousSet]) -> list[EntryCard]:
+def cards(view: workout_views.SessionView, units: str, suggestions: dict[int, str],
+          previous: dict[int, previous_sets.PreviousSet], typed: dict[int, dict[str, str]]) -> list[EntryCard]:
+    """The cards, with what was typed into a set not yet done (`typed`, by set id and field)
+    in place of what is saved."""
     cards = []
     ramps = _ramps(view, units)
     supersets = workout_views.superset_labels(view)
@@ -118,12 +118,14 @@ def cards(view: workout_views.SessionView, units: str, errors: dict[int, str],
         rows = []
         for n, s in enumerate(entry.sets):
             counted += set_kinds.counts(s.kind)
-            rows.append(SetRow(id=s.id, number=n + 1, reps=_amount_text(s.seconds if entry.timed else s.reps),
-                               weight=entry_number(s.weight_kg, units), rpe=f"{s.rpe:g}" if s.rpe else "",
-                               done=s.done, error=errors.get(s.id, ""), kind=s.kind, count=str(max(counted, 1)),
-                               distance=entry_distance(s.distance_m, units), time=clock_text(s.seconds),
-                               pace=pace_text(s.seconds, s.distance_m, units),
-                               previous=previous_text(previous.get(s.id), units)))
+            row = SetRow(id=s.id, number=n + 1, reps=_amount_text(s.seconds if entry.timed else s.reps),
+                         weight=entry_number(s.weight_kg, units), rpe=f"{s.rpe:g}" if s.rpe else "",
+                         kind=s.kind, count=str(max(counted, 1)), distance=entry_distance(s.distance_m, units),
+                         time=clock_text(s.seconds), pace=pace_text(s.seconds, s.distance_m, units),
+                         previous=previous_text(previous.get(s.id), units))
+            for field_name, value in typed.get(s.id, {}).items() if not s.done else ():
+                setattr(row, field_name, value)
+            rows.append(row)
         exercise = catalogue.find_exercise(entry.exercise_id)
         kit = warmups.kit_of(exercise) if exercise and not exercise.timed else ""
         loaded = bool(exercise) and kit in ("barbell", "dumbbells") and kit in (exercise.equipment_set if exercise

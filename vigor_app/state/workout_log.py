@@ -35,7 +35,8 @@ from vigor_app.state.auth import AuthState
 from vigor_app.state.connection import tab_connected
 
 MAX_REST = 600
-REST_DONE_SCRIPT = "window.vigorRestDone && window.vigorRestDone()"  # assets/rest_alert.js
+REST_DONE_SCRIPT = "window.vigorRestDone && window.vigorRestDone()"  # assets/rest_timer.js
+TAB_CHECK_SECONDS = 5.0  # how often a waiting rest timer looks whether its tab is still open
 
 
 class LoggingState(AuthState):
@@ -46,6 +47,10 @@ class LoggingState(AuthState):
     units: str = "kg"
     distance_units: str = "km"
     cards: list[log_cards.EntryCard] = []
+    # A tick changes only these (Reflex sends a changed variable whole: the cards stay put).
+    done_ids: list[int] = []
+    set_error_id: int = 0  # the set whose values were refused, and why
+    set_error: str = ""
     done_sets: int = 0
     total_sets: int = 0
     error: str = ""
@@ -54,11 +59,14 @@ class LoggingState(AuthState):
     search: str = ""
     search_results: list[dict[str, str]] = []
     # Rest timer.
-    rest_left: int = 0
+    rest_left: int = 0  # seconds left when the rest was (re)started: the browser counts down
     rest_total: int = 0
+    rest_version: int = 0
     _rest_until: float = 0.0
     _rest_generation: int = 0
-    _set_errors: dict[int, str] = {}
+    # What was typed into each set, by set id: the browser shows it already, so it is not sent
+    # back; a tick saves it, and the cards show it when they are built again.
+    _typed: dict[int, dict[str, str]] = {}
     _suggestions: dict[int, str] = {}
     # The plate and warm-up calculator, for one exercise of the workout.
     calc_entry_id: int = 0
@@ -77,13 +85,30 @@ class LoggingState(AuthState):
         if view is None:
             self.session_id, self.session_name, self.session_note, self.cards = 0, "", "", []
             self.done_sets = self.total_sets = 0
+            self.done_ids, self._typed = [], {}
+            self._clear_set_error()
             return
-        self.session_id = view.id
-        self.session_name = view.name
-        self.session_note = view.note
-        self.cards = log_cards.cards(view, self.units, self._set_errors, self._suggestions, self._previous_for(view))
-        self.done_sets = view.done_sets
-        self.total_sets = sum(len(e.sets) for e in view.entries)
+        self._change("session_id", view.id)
+        self._change("session_name", view.name)
+        self._change("session_note", view.note)
+        ids = {s.id for e in view.entries for s in e.sets}
+        self._typed = {set_id: typed for set_id, typed in self._typed.items() if set_id in ids}
+        # Each is set only when it changed: Reflex sends whatever an event sets, whole.
+        self._change("cards", log_cards.cards(view, self.units, self._suggestions, self._previous_for(view),
+                                              self._typed))
+        self._change("done_ids", [s.id for e in view.entries for s in e.sets if s.done])
+        self._change("done_sets", len(self.done_ids))
+        self._change("total_sets", len(ids))
+        if self.set_error_id not in ids:
+            self._clear_set_error()
+
+    def _change(self, name: str, value) -> None:
+        if getattr(self, name) != value:
+            setattr(self, name, value)
+
+    def _clear_set_error(self) -> None:
+        if self.set_error_id or self.set_error:
+            self.set_error_id, self.set_error = 0, ""
 
     def _previous_for(self, view: workout_views.SessionView) -> dict[int, previous_sets.PreviousSet]:
         """Last time's sets, read once per workout and exercise (they do not change while it
@@ -105,7 +130,8 @@ class LoggingState(AuthState):
     def _run(self, action, *args, **kwargs):
         """Call a service for the signed-in person and show the session it returns."""
         def run(user: CurrentUser):
-            self.error = ""
+            if self.error:
+                self.error = ""
             return action(user.id, *args, **kwargs)
 
         ran = self._as_user(run, error="error")
@@ -117,10 +143,11 @@ class LoggingState(AuthState):
     def load(self):
         user = self._user()
         if user is None:
-            return
+            return None
         self.units = profiles.get_profile(user.id).units
         self.distance_units = distance_unit(self.units)
-        self._set_errors = {}
+        self._typed = {}  # the page is drawn afresh from what is saved
+        self._clear_set_error()
         self.error = ""
         self._previous_session, self.calc_entry_id = 0, 0
         wanted = self.router.url.query_parameters.get("session", "")
@@ -136,6 +163,11 @@ class LoggingState(AuthState):
             view = workout_views.open_session(user.id)
         self._suggestions = log_cards.suggestions_for(user.id, view) if view and not self.editing_past else {}
         self._display(view)
+        if self._rest_until > time.time() and view is not None and not self.editing_past:
+            self._show_rest(self._rest_until)  # counted down afresh from what is left
+            return LoggingState.follow_rest
+        self._end_rest()
+        return None
 
     @rx.event
     def start_freestyle(self):
@@ -157,53 +189,74 @@ class LoggingState(AuthState):
                     return card, row
         return None
 
+    def _typed_value(self, row: log_cards.SetRow, field_name: str) -> str:
+        """What the set's field shows: typed since the cards were built, or as built."""
+        return self._typed.get(row.id, {}).get(field_name, getattr(row, field_name))
+
     @rx.event
     def edit(self, set_id: int, field_name: str, value: str):
-        """What is typed shows at once and is kept as the set's draft on the server (the
-        inputs send it debounced); ticking the set saves it whole."""
+        """What is typed shows at once in the browser and is kept as the set's draft on the
+        server (the inputs send it debounced); ticking the set saves it whole. Nothing is sent
+        back: the browser shows it already."""
         found = self._row(record_id(set_id))
         if found is None or field_name not in ("reps", "weight", "rpe", "distance", "time"):
             return
         card, row = found
         typed = typed_text(value, 12)
-        setattr(row, field_name, typed)
-        self.cards = list(self.cards)
+        self._typed = {**self._typed, row.id: {**self._typed.get(row.id, {}), field_name: typed}}
         kept_as = "seconds" if field_name == "reps" and card.timed else field_name
         self._as_user(lambda user: workout_sets.keep_draft(user.id, row.id, kept_as, typed, weight_unit=self.units),
                       error="error")
 
     @rx.event
     def toggle_done(self, set_id: int):
+        """Save the set whole and tick it (or untick it). Only the ticked list changes on the
+        page, unless the set is a run or a row (its pace is worked out from what was saved) or a
+        lift with a warm-up ramp (worked out from its heaviest weight): then the workout is read
+        back, and the cards are sent if they changed."""
         found = self._row(record_id(set_id))
         if found is None:
             return None
         card, row = found
+        was_done = row.id in self.done_ids
+        typed = lambda name: self._typed_value(row, name)  # noqa: E731
         if card.distance:
-            amount = {"distance": row.distance.strip() or None, "time": row.time}
+            amount = {"distance": typed("distance").strip() or None, "time": typed("time")}
         else:
-            amount = {"seconds": row.reps} if card.timed else {"reps": row.reps}
+            amount = {"seconds": typed("reps")} if card.timed else {"reps": typed("reps")}
 
         def show_error(exc: VigorError) -> None:
-            self._set_errors = {row.id: exc.message}
-            row.error = exc.message
-            self.cards = list(self.cards)
+            self.set_error_id, self.set_error = row.id, exc.message
 
         saved = self._as_user(
-            lambda user: workout_sets.save_set(user.id, row.id, weight_kg=row.weight.strip(), weight_unit=self.units,
-                                           rpe=row.rpe or None, done=not row.done, **amount),
+            lambda user: workout_sets.save_set(user.id, row.id, weight_kg=typed("weight").strip(), weight_unit=self.units,
+                                               rpe=typed("rpe") or None, done=not was_done,
+                                               with_session=card.distance or card.warmup != "", **amount),
             error=show_error)
         if not saved.ok:
             return saved.answer
         result = saved.value
-        self._set_errors = {}
-        self._display(result.session)
+        if self.set_error_id == row.id:
+            self._clear_set_error()
+        if result.session is not None:
+            self._display(result.session)
+        else:
+            others = [i for i in self.done_ids if i != row.id]
+            self.done_ids = [*others, row.id] if result.saved.done else others
+            self.done_sets = len(self.done_ids)
         announced = record_words.new_records_text([(h.kind, h.value, h.reps) for h in result.records], self.units,
                                                   card.name)
         events = [rx.toast.success(announced)] if announced else []
         events += [rx.toast.success(f"{m.title} — {m.message}") for m in result.milestones]
-        if not row.done and not self.editing_past and workout_views.round_finished(result.session, card.id):
-            events.append(LoggingState.start_rest(card.rest_seconds))  # it was just ticked: rest
+        if not was_done and not self.editing_past and self._rest_due(card.id):  # it was just ticked: rest
+            events.append(LoggingState.start_rest(card.rest_seconds))
         return events
+
+    def _rest_due(self, entry_id: int) -> bool:
+        done = set(self.done_ids)
+        exercises = [(c.superset or None, len(c.rows), sum(r.id in done for r in c.rows)) for c in self.cards]
+        position = next((i for i, c in enumerate(self.cards) if c.id == entry_id), None)
+        return position is None or workout_views.rest_due(exercises, position)
 
     @rx.event
     def move_set(self, set_id: int, offset: int):
@@ -266,7 +319,8 @@ class LoggingState(AuthState):
             return
         self.calc_entry_id, self.calc_name, self.calc_barbell = card.id, card.name, card.barbell
         self._calc_exercise_id = card.exercise_id
-        weights = [float(r.weight) for r in card.rows if r.kind != set_kinds.WARMUP and log_cards.plain_number(r.weight)]
+        typed = [self._typed_value(r, "weight") for r in card.rows if r.kind != set_kinds.WARMUP]
+        weights = [float(w) for w in typed if log_cards.plain_number(w)]
         self.calc_weight = f"{max(weights):g}" if weights else ""
         self._calculate(user.id)
 
@@ -331,7 +385,7 @@ class LoggingState(AuthState):
             return None
         finished_id = result.session.id
         self._display(None)
-        self.rest_left = 0
+        self._end_rest()
         return [rx.redirect(f"/history?finished={finished_id}"),
                 *[rx.toast.success(f"{m.title} — {m.message}") for m in result.milestones]]
 
@@ -340,47 +394,77 @@ class LoggingState(AuthState):
         if self._run(workout_sessions.delete_session, self.session_id) is None and self.error:
             return None
         self._display(None)
-        self.rest_left = 0
+        self._end_rest()
         return rx.toast.info("Workout discarded.")
 
     # -- rest timer --------------------------------------------------------------------------
+    # The browser counts the seconds down (assets/rest_timer.js) from `rest_left`, restarting
+    # whenever `rest_version` changes; the server keeps the deadline (wall-clock time, so every
+    # worker reads it alike) and answers once, when the rest is over: the timer goes and the page
+    # beeps. A thousand people resting cost no event a second each.
+
+    def _show_rest(self, until: float) -> None:
+        """Show a rest ending at `until` (0: no rest), counted down in the browser."""
+        self._rest_until = until
+        self.rest_left = max(0, min(MAX_REST, int(round(until - time.time())))) if until else 0
+        self.rest_version += 1
 
     @rx.event
     def adjust_rest(self, seconds: int):
         change = whole(seconds, -MAX_REST, MAX_REST)
         if self.rest_left <= 0 or change is None:
-            return
-        self._rest_until = max(time.monotonic(), self._rest_until + change)
-        self.rest_left = max(0, min(MAX_REST, int(round(self._rest_until - time.monotonic()))))
+            return None
+        self._rest_generation += 1  # the waiting task stops; a new one waits for the new deadline
+        until = max(time.time(), self._rest_until + change)
+        if until - time.time() < 0.5:  # shortened to nothing: the rest is over now
+            self._show_rest(0.0)
+            return rx.call_script(REST_DONE_SCRIPT)
+        self._show_rest(until)
+        return LoggingState.follow_rest
+
+    def _end_rest(self) -> None:
+        if self._rest_until or self.rest_left:
+            self._rest_generation += 1
+            self._show_rest(0.0)
 
     @rx.event
     def skip_rest(self):
-        self._rest_until = 0.0
-        self.rest_left = 0
+        self._end_rest()
 
     @rx.event(background=True)
     async def start_rest(self, seconds: int):
-        """Count down on the server, a second at a time, for as long as the tab is open; a newer
-        timer replaces this one."""
+        """A rest of `seconds` starts (a newer one replaces it); answered when it is over."""
         async with self:
             seconds = max(0, min(MAX_REST, whole(seconds, 0, 10**6) or 0))
             self._rest_generation += 1
             generation = self._rest_generation
-            self._rest_until = time.monotonic() + seconds
-            self.rest_total = self.rest_left = seconds
-        while True:
-            await asyncio.sleep(1)
-            if not tab_connected(self):  # the tab closed: nobody is left to count down for
-                return
-            async with self:
-                if self._rest_generation != generation or self._rest_until == 0.0:
+            self._show_rest(time.time() + seconds if seconds else 0.0)
+            self.rest_total = seconds
+            until = self._rest_until
+        async for event in self._rest_over(generation, until):
+            yield event
+
+    @rx.event(background=True)
+    async def follow_rest(self):
+        """Wait for the rest as it now stands (after −15 s or +15 s, or on a reloaded page)."""
+        async with self:
+            generation, until = self._rest_generation, self._rest_until
+        async for event in self._rest_over(generation, until):
+            yield event
+
+    async def _rest_over(self, generation: int, until: float):
+        """Sleep until the deadline (waking every few seconds to see whether the tab is still
+        open); then, unless a newer timer took over, end the rest with a beep."""
+        while until:
+            left = until - time.time()
+            if left > 0:
+                await asyncio.sleep(min(left, TAB_CHECK_SECONDS))
+                if not tab_connected(self):  # the tab closed: nobody is left to count down for
                     return
-                self.rest_left = max(0, int(round(self._rest_until - time.monotonic())))
-                if self.rest_left == 0:
-                    self._rest_until = 0.0
-                    finished = True
-                else:
-                    finished = False
-            if finished:  # time is up: a beep and a vibration where the browser allows
-                yield rx.call_script(REST_DONE_SCRIPT)
-                return
+                continue
+            async with self:
+                if self._rest_generation != generation or self._rest_until != until:
+                    return
+                self._show_rest(0.0)
+            yield rx.call_script(REST_DONE_SCRIPT)  # a beep and a vibration where the browser allows
+            return

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, select, update
 
 from vigor_app import db
 from vigor_app.clock import utcnow
@@ -66,23 +66,22 @@ def resolve(token: str | None, *, now: datetime | None = None) -> CurrentUser | 
     if not token or len(token) > MAX_TOKEN_LENGTH:
         return None
     now = now or utcnow()
-    with db.transaction() as session:
+    with db.read_only() as session:  # every event asks: a read, and a write only now and then
         row = session.exec(
             select(AuthSession, User)
             .join(User, col(User.id) == col(AuthSession.user_id))
             .where(AuthSession.token_hash == token_hash(token))
         ).first()
-        if row is None:
-            return None
-        auth, user = row
-        if auth.revoked_at is not None or auth.expires_at <= now or not user.is_active:
-            return None
-        if now - auth.last_used_at >= TOUCH_INTERVAL:
-            auth.last_used_at = now
-            user.last_seen_at = now
-            session.add(auth)
-            session.add(user)
-        return current_user_of(user)
+    if row is None:
+        return None
+    auth, user = row
+    if auth.revoked_at is not None or auth.expires_at <= now or not user.is_active:
+        return None
+    if now - auth.last_used_at >= TOUCH_INTERVAL:
+        with db.transaction() as session:
+            session.exec(update(AuthSession).where(col(AuthSession.id) == auth.id).values(last_used_at=now))
+            session.exec(update(User).where(col(User.id) == user.id).values(last_seen_at=now))
+    return current_user_of(user)
 
 
 def end_session(token: str | None, *, now: datetime | None = None) -> None:

@@ -13,6 +13,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
+import sqlalchemy
 from sqlalchemy import delete
 from sqlmodel import Session, col, select
 
@@ -30,6 +31,7 @@ from vigor_app.services.training import achievements, milestones, plates, record
 from vigor_app.services.training.set_values import check_clock, check_distance, check_set_values
 from vigor_app.services.training.workout_views import (
     SessionView,
+    SetView,
     changed,
     owned_entry,
     owned_session,
@@ -46,9 +48,10 @@ DEFAULT_SETS = 3
 
 @dataclass
 class SaveResult:
-    session: SessionView
+    saved: SetView  # the set as stored
     records: list[records.RecordHit]
     milestones: list[milestones.Milestone] = field(default_factory=list)
+    session: SessionView | None = None  # the whole workout after the change, when asked for
 
 
 def last_performance(session: Session, user_id: int, exercise_id: str) -> list[WorkoutSet]:
@@ -261,14 +264,19 @@ def remove_set(user_id: int, set_id: int) -> SessionView:
 
 
 def _history_facts(session: Session, user_id: int, exercise_id: str, before_set: int) -> list[records.SetFact]:
-    rows = session.exec(
-        select(WorkoutSet).where(WorkoutSet.user_id == user_id, WorkoutSet.exercise_id == exercise_id,
-                                 set_kinds.counted(), WorkoutSet.id != before_set)
+    """The person's other sets of this exercise, as the record rules read them (only the
+    columns they need: years of history are thousands of rows)."""
+    rows = session.execute(
+        sqlalchemy.select(col(WorkoutSet.session_id), col(WorkoutSet.weight_kg), col(WorkoutSet.reps),
+                          col(WorkoutSet.seconds), col(WorkoutSet.done), col(WorkoutSet.completed_at),
+                          col(WorkoutSet.distance_m))
+        .where(col(WorkoutSet.user_id) == user_id, col(WorkoutSet.exercise_id) == exercise_id, set_kinds.counted(),
+               col(WorkoutSet.id) != before_set)
     ).all()
-    return [records.SetFact(exercise_id=r.exercise_id, session_id=r.session_id, weight_kg=r.weight_kg, reps=r.reps,
-                            seconds=r.seconds, done=r.done, completed_at=r.completed_at or utcnow(),
-                            distance_m=r.distance_m)
-            for r in rows]
+    now = utcnow()
+    return [records.SetFact(exercise_id=exercise_id, session_id=session_id, weight_kg=weight_kg, reps=reps,
+                            seconds=seconds, done=done, completed_at=completed_at or now, distance_m=distance_m)
+            for session_id, weight_kg, reps, seconds, done, completed_at, distance_m in rows]
 
 
 def _volume_record_in(session: Session, row_set: WorkoutSet) -> bool:
@@ -282,13 +290,15 @@ def _volume_record_in(session: Session, row_set: WorkoutSet) -> bool:
 
 
 def save_set(user_id: int, set_id: int, *, reps=None, seconds=None, weight_kg=None, rpe=None, done: bool = True,
-             weight_unit: str = KG, distance=None, time=None, now: datetime | None = None) -> SaveResult:
+             weight_unit: str = KG, distance=None, time=None, now: datetime | None = None,
+             with_session: bool = True) -> SaveResult:
     """Save one set at once (the person ticks it done). Returns any records it set.
 
     `weight_kg` is the weight as the person typed it, in `weight_unit` (kilograms unless that
     says "lb"); it is stored in kilograms. A run or a row comes as `distance` (typed in km, or
     in miles for a "lb" person; stored in metres) and `time` (typed "25:30" or minutes; it
-    replaces `seconds`)."""
+    replaces `seconds`). With `with_session=False` the whole workout is not read back (the log
+    page, which already shows it, changes the one set)."""
     reps, seconds, weight_kg, rpe = check_set_values(reps, seconds, weight_kg, rpe, weight_unit)
     distance_m = check_distance(distance, weight_unit)
     if time is not None:
@@ -326,4 +336,8 @@ def save_set(user_id: int, set_id: int, *, reps=None, seconds=None, weight_kg=No
         touch(row, session)
         session.flush()
         earned = achievements.award(session, user_id, now) if hits else []
-        return SaveResult(session=session_view(session, row), records=announced, milestones=earned)
+        saved = SetView(id=row_set.id or 0, position=row_set.position, reps=row_set.reps, seconds=row_set.seconds,
+                        weight_kg=row_set.weight_kg, rpe=row_set.rpe, done=row_set.done, kind=row_set.kind,
+                        distance_m=row_set.distance_m)
+        return SaveResult(saved=saved, records=announced, milestones=earned,
+                          session=session_view(session, row) if with_session else None)

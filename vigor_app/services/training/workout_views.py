@@ -7,7 +7,7 @@ set is "not found". Weights in a view are kilograms; the page converts at the ed
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -74,14 +74,23 @@ class SessionView:
 
 
 def round_finished(view: SessionView, entry_id: int) -> bool:
-    """Whether the rest is due after a set of this exercise was just done: always, except in
-    a superset whose round is not over (another exercise of it has fewer sets done)."""
-    entry = next((e for e in view.entries if e.id == entry_id), None)
-    if entry is None or entry.superset is None:
+    """Whether the rest is due after a set of this exercise was just done (`rest_due`)."""
+    position = next((i for i, e in enumerate(view.entries) if e.id == entry_id), None)
+    if position is None:
         return True
-    done = sum(s.done for s in entry.sets)
-    return all(sum(s.done for s in other.sets) >= min(done, len(other.sets))
-               for other in view.entries if other.superset == entry.superset)
+    return rest_due([(e.superset, len(e.sets), sum(s.done for s in e.sets)) for e in view.entries], position)
+
+
+def rest_due(exercises: Sequence[tuple[object, int, int]], position: int) -> bool:
+    """Whether the rest is due after a set of the exercise at `position` was just done: always,
+    except in a superset whose round is not over (another exercise of it has fewer sets done).
+    `exercises` are the workout's exercises in order, each as (its superset, or None when it is
+    in none; its number of sets; how many of them are done)."""
+    superset, _sets, done = exercises[position]
+    if superset is None:
+        return True
+    return all(other_done >= min(done, other_sets)
+               for other, other_sets, other_done in exercises if other == superset)
 
 
 def superset_labels(view: SessionView) -> dict[int, str]:
