@@ -14,6 +14,11 @@ change, the app's own State handlers for everything else). Each person:
 4. finishes the workout, opens the coach and asks one question, answered by the built-in
    coach (no AI provider is configured in the app under test).
 
+The floor: beside Vigor the script builds and starts Reflex's own counter app (one State, one
+handler; bench/bare_app.py) the same way, and after each round sends it one event at each
+moment the round sent one, from as many tabs, and prints each action's p95 as a ratio to the
+floor's (``--no-floor`` skips it).
+
 For every round (``--people 10,50,100``) it prints p50 / p95 / p99 of the time from an event
 sent to the state update that answers it, per action; the errors; the server's CPU and memory
 (RSS and PSS of every process of the server, read from /proc; Redis's own memory in Redis
@@ -24,6 +29,8 @@ acknowledged: none may be lost.
     .venv/bin/python bench/load.py --mode redis          # PostgreSQL + Redis, several workers
     .venv/bin/python bench/load.py --mode redis --workers 2 --people 10,50,100
     .venv/bin/python bench/load.py --people 100 --time-scale 0.01 --ramp 10  # a crowd at once
+    .venv/bin/python bench/load.py --people 100,100 --ramp 10   # 100 registrations, then 100 sign-ins, in 10 s each
+    .venv/bin/python bench/load.py --people 1000 --time-scale 1 --ramp 180 --sets-per-exercise 3 --no-floor  # real pace
 
 The default ``--time-scale 0.1`` compresses 60-120 s of rest into 6-12 s (each person sends ten
 times the events per second a real person does), and people arrive 0.6 s apart (100 in a
@@ -67,12 +74,13 @@ EMAIL_DOMAIN = "bench.vigor.test"
 PASSWORD = "Bench-Press-Plenty-42"  # noqa: S105 (the simulated people's password)
 STARTUP_TIMEOUT_S = 600
 WAIT_TIMEOUT_S = 60.0  # one event's answer; longer is an error
-ROUND_TIMEOUT_S = 900.0
+ROUND_TIMEOUT_S = 900.0  # at --time-scale 0.1; a round may take longer when pauses are longer
+LONGEST_VISIT_S = 2400.0  # a person's pauses at real pace, at most (15 rests of 120 s, and the rest)
 ARRIVAL_GAP_S = 0.6  # default: a new person every 0.6 s (100 over a minute)
 QUESTIONS = ["What should I train today?", "How am I progressing?", "How do I come back after a break?",
              "What does RPE mean and how do I pick a weight?"]
 SEARCHES = ["squat", "bench press", "row", "deadlift", "lunge", "push-up", "curl", "press"]
-SETS_PER_EXERCISE = 5
+SETS_PER_EXERCISE = 5  # --sets-per-exercise; a freestyle exercise comes with 3
 EXERCISES = 3
 SESSION_STORAGE_KEY = "vigor_session"
 
@@ -406,6 +414,11 @@ class Tab:
         await self.sio.emit("event", self._event(f"{S[state]}.{handler}", payload), namespace="/_event")
         return await self._wait(done, sent)
 
+    async def fire(self, state: str, handler: str, payload: dict | None) -> None:
+        """An event the page sends without waiting for an answer: one that changes nothing the
+        browser shows (what is typed into a set) gets none (Reflex sends only changes)."""
+        await self.sio.emit("event", self._event(f"{S[state]}.{handler}", payload), namespace="/_event")
+
     async def navigate(self, path: str) -> float:
         """A client-side page change, as the browser makes it: the storage vars, then the page's
         on_load handlers; ms until the page says it is hydrated."""
@@ -451,6 +464,10 @@ class Tally:
     error_examples: dict[str, str] = field(default_factory=dict)
     sets_acknowledged: int = 0
     people_done: int = 0
+    fired: dict[str, list[float]] = field(default_factory=lambda: defaultdict(list))  # sent, no answer
+
+    def fire(self, action: str) -> None:
+        self.fired[action].append(time.perf_counter())
 
     def add(self, action: str, ms: float) -> None:
         self.latencies[action].append(ms)
@@ -575,9 +592,9 @@ async def log_workout(tab: Tab, person: Person, tally: Tally, scale: float, rng:
         weight = str(20 + 2.5 * ((person.index + number) % 16))
         reps = str(5 + (person.index + number) % 8)
         for name, value in (("weight", weight), ("reps", reps)):
-            await act(tally, "type a value", tab.send(
-                "log", "edit", {"set_id": row["id"], "field_name": name, "value": value},
-                lambda d, _e: _in(d, "log", "cards")[0] or _log_error(d)))
+            await act(tally, "type a value", tab.fire(
+                "log", "edit", {"set_id": row["id"], "field_name": name, "value": value}))
+            tally.fire("type a value")
         await _pause(scale, 1, 3, rng)
         await act(tally, "log a set", tab.send(
             "log", "toggle_done", {"set_id": row["id"]},
@@ -744,17 +761,19 @@ async def run_round(server: Server, args: argparse.Namespace, people: int, regis
     health_task = asyncio.create_task(_health_probe(server.url, health, stop_lag))
     started = time.perf_counter()
 
+    ramp = args.ramp if args.ramp is not None else ARRIVAL_GAP_S * people
+
     async def arrive(i: int) -> None:
-        ramp = args.ramp if args.ramp is not None else ARRIVAL_GAP_S * people
         await asyncio.sleep(ramp * i / max(1, people))
         await one_person(server.url, Person(i), i < registered, tally, args.time_scale,
                          random.Random(rng.random()), tabs)
 
     tasks = [asyncio.create_task(arrive(i)) for i in range(people)]
-    _done, pending = await asyncio.wait(tasks, timeout=ROUND_TIMEOUT_S)
+    timeout = ROUND_TIMEOUT_S + ramp + LONGEST_VISIT_S * args.time_scale
+    _done, pending = await asyncio.wait(tasks, timeout=timeout)
     for task in pending:
         task.cancel()
-        tally.error("round", f"still running after {ROUND_TIMEOUT_S:.0f} s")
+        tally.error("round", f"still running after {timeout:.0f} s")
     seconds = time.perf_counter() - started
     # Everyone is still connected: the memory a connected person costs.
     peak = usage(server.process.pid)
@@ -772,7 +791,8 @@ async def run_round(server: Server, args: argparse.Namespace, people: int, regis
     result.health = [(t - started, ms) for t, ms in health]
     server_cpu = peak.cpu_s - idle.cpu_s
     if floor is not None:  # the same number of events at the same moments, on the bare app
-        offsets = sorted(sent - started for pairs in tally.timed.values() for sent, _ms in pairs)
+        offsets = sorted([sent - started for pairs in tally.timed.values() for sent, _ms in pairs]
+                         + [sent - started for times in tally.fired.values() for sent in times])
         await asyncio.sleep(3)
         floor_before = usage(floor.process.pid)
         floor_started = time.perf_counter()
@@ -803,15 +823,17 @@ def report_round(result: RoundResult, out: list[str]) -> None:
         lines.append(f"{action:<18} {len(values):>6} {percentile(values, 50):>8.1f} {percentile(values, 95):>8.1f} "
                      f"{percentile(values, 99):>8.1f} {max(values):>8.1f}"
                      + (f" {percentile(values, 95) / floor_p95:>10.2f}x" if floor_p95 else ""))
+    for action, times in t.fired.items():
+        lines.append(f"{action:<18} {len(times):>6}   (sent; the page waits for no answer)")
     if result.floor:
-        events = sum(len(v) for v in t.latencies.values())
+        events = sum(len(v) for v in t.latencies.values()) + sum(len(v) for v in t.fired.values())
         lines.append(f"{'floor: bare Reflex':<18} {len(result.floor):>6} {percentile(result.floor, 50):>8.1f} "
                      f"{floor_p95:>8.1f} {percentile(result.floor, 99):>8.1f} {max(result.floor):>8.1f}")
         lines.append(f"  (the bare counter app, {result.people} tabs, one event at each moment Vigor's round "
                      f"sent one: {events} events, {events / result.seconds:.0f} a second on average; "
                      f"{result.floor_errors} errors; its server used {result.floor_cpu_percent:.0f}% of a core)")
     after = {action: [ms for sent, ms in pairs if sent > t.arrivals_end] for action, pairs in t.timed.items()}
-    steady = [a for a in ("open dashboard", "type a value", "log a set", "coach reply") if after.get(a)]
+    steady = [a for a in ("open dashboard", "log a set", "coach reply") if after.get(a)]
     if steady:
         lines.append("after the last person signed in (no sign-in running):")
         for action in steady:
@@ -933,6 +955,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
                              "so 100 people arrive over a minute)")
     parser.add_argument("--no-floor", action="store_true",
                         help="skip the floor: the bare Reflex counter app driven at the same event rate after each round")
+    parser.add_argument("--sets-per-exercise", type=int, default=SETS_PER_EXERCISE,
+                        help="sets each person logs per exercise, 3 or more (3 exercises each)")
     parser.add_argument("--port", type=int, default=0, help="0: a free port")
     parser.add_argument("--workdir", default="", help="default: a new temporary directory")
     parser.add_argument("--web-dir", default="",
@@ -941,6 +965,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--output", default="", help="also write the report to this file")
     args = parser.parse_args(argv)
+    if args.sets_per_exercise < 3:
+        parser.error("--sets-per-exercise: 3 or more (a freestyle exercise comes with 3 sets)")
     args.database_url = ""
     args.total_errors = 0
     if args.mode == "redis":
@@ -981,6 +1007,8 @@ async def main_async(args: argparse.Namespace, server: Server, out: list[str], w
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    global SETS_PER_EXERCISE
+    SETS_PER_EXERCISE = args.sets_per_exercise
     # A SIGTERM (timeout, Ctrl-C from a supervisor) still stops the server it started.
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     S.update(_state_names())
@@ -989,7 +1017,8 @@ def main(argv: list[str] | None = None) -> int:
     out: list[str] = []
     header = (f"# bench/load.py --mode {args.mode} --people {args.people}"
               + (f" --workers {args.workers or 'default'}" if args.mode == "redis" else "")
-              + f" --time-scale {args.time_scale} --ramp {args.ramp or f'{ARRIVAL_GAP_S} s a person'}\n"
+              + f" --time-scale {args.time_scale} --ramp {args.ramp or f'{ARRIVAL_GAP_S} s a person'}"
+              f" --sets-per-exercise {SETS_PER_EXERCISE}\n"
               f"machine: {os.cpu_count()} cores, Python {sys.version.split()[0]}; work dir {workdir}")
     print(header, flush=True)
     out.append(header)
