@@ -986,7 +986,7 @@ async def main_async(args: argparse.Namespace, server: Server, out: list[str], w
     # the workers). Their sets are counted at the end like everyone's.
     warm = Tally()
     tabs: list[Tab] = []
-    await asyncio.gather(*(one_person(server.url, Person(9000 + i), False, warm, args.time_scale,
+    await asyncio.gather(*(one_person(server.url, Person(9000 + i), False, warm, min(args.time_scale, 0.01),
                                       random.Random(i), tabs) for i in range(2 * max(1, workers))))
     await asyncio.gather(*(tab.close() for tab in tabs))
     acknowledged += warm.sets_acknowledged
