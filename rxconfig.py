@@ -18,6 +18,12 @@ config = rx.Config(
     db_url=settings.resolved_database_url,
     # With REDIS_URL, every tab's state lives in Redis and Reflex runs several workers.
     redis_url=settings.redis_url or None,
+    # Without it, in the one process's memory. Reflex's default, on disk, pickles every changed
+    # tab state to a file and scans the whole directory every two seconds to expire old ones:
+    # with a thousand people connected that took a third of the process's time. Nothing is lost
+    # in memory that a restart needs: the data is in the database, the sign-in in the browser.
+    state_manager_mode=(rx.constants.StateManagerMode.REDIS if settings.redis_url
+                        else rx.constants.StateManagerMode.MEMORY),
     telemetry_enabled=False,
     show_built_with_reflex=False,
     plugins=[rx.plugins.RadixThemesPlugin(), ChunkGroups()],

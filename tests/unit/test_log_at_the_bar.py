@@ -9,7 +9,7 @@ from sqlmodel import select
 from tests.factories import make_user
 from vigor_app import db
 from vigor_app.clock import utcnow
-from vigor_app.models import FitnessProfile, WorkoutSet
+from vigor_app.models import FitnessProfile, WorkoutSession, WorkoutSet
 from vigor_app.services.errors import NotFound, ValidationError
 from vigor_app.services.plans import profiles
 from vigor_app.services.training import (
@@ -194,6 +194,24 @@ def test_a_draft_never_changes_a_done_set_or_someone_elses_and_names_only_set_fi
     with db.read_only() as session:
         row = session.get(WorkoutSet, set_id)
         assert (row.distance_m, row.seconds, row.done) == (5000, 1470, True)
+
+
+def test_a_draft_is_two_plain_updates_that_mark_the_workout_changed_on_both_databases(sqlite_and_postgres):
+    me, bob = _person(), _person("bob")
+    view = _workout(me, "barbell-back-squat")
+    set_id = view.entries[0].sets[0].id
+    with db.read_only() as session:
+        before = session.get(WorkoutSession, view.id).updated_at
+    assert workout_sets.keep_draft(me, set_id, "weight", "100")
+    with db.read_only() as session:
+        assert session.get(WorkoutSet, set_id).weight_kg == 100
+        assert session.get(WorkoutSession, view.id).updated_at >= before
+    with pytest.raises(NotFound):
+        workout_sets.keep_draft(bob, set_id, "weight", "1")
+    workout_sets.save_set(me, set_id, reps=5, weight_kg=100)
+    assert not workout_sets.keep_draft(me, set_id, "weight", "120")
+    with db.read_only() as session:
+        assert session.get(WorkoutSet, set_id).weight_kg == 100
 
 
 # -- plates and warm-ups -----------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """Whether the tab a state belongs to is still connected to this worker.
 
-A background event (the rest timer's countdown) keeps running after its tab closes unless it
-asks; every tick it checks here and stops once the tab's websocket is gone, instead of sending
-updates to nobody for minutes.
+A background event (the rest timer waiting for the end of a rest) keeps running after its tab
+closes unless it asks; it looks here every few seconds and stops once the tab's websocket is
+gone, instead of waiting for nobody for minutes.
 """
 
 from __future__ import annotations
@@ -14,12 +14,27 @@ from reflex.utils import prerequisites
 logger = logging.getLogger(__name__)
 
 
+_namespace: list = []  # the served app's event namespace, once found
+
+
+def _event_namespace():
+    """The app's websocket namespace, looked up once per process: Reflex's app lookup puts the
+    working directory on sys.path again at every call, so calling it for every waiting timer
+    every few seconds would grow sys.path without end."""
+    if not _namespace:
+        try:
+            found = prerequisites.get_and_validate_app().app.event_namespace
+        except Exception:  # noqa: BLE001 - no app served here (a script or a test): nobody is connected
+            return None
+        if found is None:
+            return None
+        _namespace.append(found)
+    return _namespace[0]
+
+
 def tab_connected(state) -> bool:
     """True while the browser tab that owns `state` has a live websocket on this worker."""
-    try:
-        namespace = prerequisites.get_and_validate_app().app.event_namespace
-    except Exception:  # noqa: BLE001 - no app served here (a script or a test): nobody is connected
-        return False
+    namespace = _event_namespace()
     if namespace is None:
         return False
     return state.router.session.client_token in namespace.token_to_sid

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 import sqlalchemy
-from sqlalchemy import delete
+from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
 from vigor_app import db
@@ -189,13 +189,17 @@ def keep_draft(user_id: int, set_id: int, field_name: str, value: object, *, wei
             number = {"reps": reps, "seconds": seconds, "weight_kg": weight_kg, "rpe": rpe}[column]
     except ValidationError:
         return False
-    with db.transaction() as session:
-        row_set = owned_set(session, user_id, set_id)
-        if row_set.done:
-            return False
-        setattr(row_set, column, number)
-        session.add(row_set)
-        touch(owned_session(session, user_id, row_set.session_id), session)
+    with db.transaction() as session:  # typed a keystroke pause at a time: two plain UPDATEs
+        kept = session.execute(
+            update(WorkoutSet)
+            .where(col(WorkoutSet.id) == set_id, col(WorkoutSet.user_id) == user_id, ~col(WorkoutSet.done))
+            .values({column: number}).returning(col(WorkoutSet.session_id))
+        ).first()
+        if kept is None:
+            owned_set(session, user_id, set_id)  # NotFound for nobody's or someone else's set
+            return False  # done: never changed here
+        session.execute(update(WorkoutSession).where(col(WorkoutSession.id) == kept[0], col(WorkoutSession.user_id)
+                                                     == user_id).values(updated_at=utcnow()))
     return True
 
 
