@@ -39,6 +39,7 @@ from typing import Any
 
 import sqlalchemy
 from sqlalchemy import bindparam, case, func
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, col, select
 
 from vigor_app import db
@@ -136,18 +137,24 @@ class ExerciseOption:
 
 def exercise_options(user_id: int) -> list[ExerciseOption]:
     """Exercises the person has done sets of, most-logged first (then by name)."""
+    # Whether an exercise was ever lifted with weight is asked of its own sets, once per
+    # exercise, stopping at the first such set: cheaper than a maximum over every set.
+    lifted = aliased(WorkoutSet)
+    loaded = (sqlalchemy.select(sqlalchemy.literal(1))
+              .where(col(lifted.user_id) == user_id, col(lifted.exercise_id) == col(WorkoutSet.exercise_id),
+                     set_kinds.counted(lifted), col(lifted.weight_kg) > 0).exists())
     with db.read_only() as session:
-        rows = session.exec(
-            select(WorkoutSet.exercise_id, func.count(func.distinct(WorkoutSet.session_id)),
-                   func.max(WorkoutSet.weight_kg))
-            .where(WorkoutSet.user_id == user_id, set_kinds.counted())
-            .group_by(WorkoutSet.exercise_id)
+        rows = session.connection().execute(
+            sqlalchemy.select(col(WorkoutSet.exercise_id), func.count(func.distinct(col(WorkoutSet.session_id))),
+                              loaded)
+            .where(col(WorkoutSet.user_id) == user_id, set_kinds.counted())
+            .group_by(col(WorkoutSet.exercise_id))
         ).all()
         usable = catalogue_store.usable_exercises(session, user_id, [r[0] for r in rows])
     names = _readable({i: e.name for i, e in usable.items()}, {r[0] for r in rows})
     cardio = {i for i, e in usable.items() if e.distance}
-    options = [ExerciseOption(exercise_id, names[exercise_id], count, bool(heaviest and heaviest > 0),
-                              exercise_id in cardio) for exercise_id, count, heaviest in rows]
+    options = [ExerciseOption(exercise_id, names[exercise_id], count, bool(was_loaded), exercise_id in cardio)
+               for exercise_id, count, was_loaded in rows]
     return sorted(options, key=lambda o: (-o.times_logged, o.name.casefold()))
 
 

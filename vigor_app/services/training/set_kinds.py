@@ -15,6 +15,8 @@ whose condition matches it.
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import and_, literal_column
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -35,9 +37,10 @@ def counts(kind: str | None) -> bool:
     return kind != WARMUP
 
 
-def counted() -> ColumnElement[bool]:
-    """Done sets that count (not warm-ups), as a condition for a query on ``WorkoutSet``."""
-    return and_(WorkoutSet.done, WorkoutSet.kind != _WARMUP_IN_SQL)  # type: ignore[arg-type]
+def counted(sets: Any = WorkoutSet) -> ColumnElement[bool]:
+    """Done sets that count (not warm-ups), as a condition for a query on ``WorkoutSet`` (or
+    on `sets`, an alias of it)."""
+    return and_(sets.done, sets.kind != _WARMUP_IN_SQL)
 
 
 def read_kind(value: object) -> str | None:
