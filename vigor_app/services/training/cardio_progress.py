@@ -35,9 +35,9 @@ from sqlmodel import col
 
 from vigor_app import db
 from vigor_app.clock import as_utc, utcnow
-from vigor_app.db import epoch_seconds
 from vigor_app.models import WorkoutSession, WorkoutSet
 from vigor_app.models.workout import SESSION_FINISHED
+from vigor_app.services.training import progress_queries as queries
 from vigor_app.services.training import records, set_kinds
 from vigor_app.services.training.progress import (
     NOT_AFTER_NOW,
@@ -83,22 +83,13 @@ def cardio_series(user_id: int, exercise_id: str, since: datetime | date | None 
     """
     with db.read_only() as session:
         name = exercise_names(session, user_id, [exercise_id])[exercise_id]
-        started_at = col(WorkoutSession.started_at)
-        query = (
-            sqlalchemy.select(col(WorkoutSet.session_id), col(WorkoutSet.distance_m),
-                              col(WorkoutSet.seconds), epoch_seconds(started_at),
-                              col(WorkoutSession.timezone))
-            .join(WorkoutSession, col(WorkoutSession.id) == col(WorkoutSet.session_id))
-            .where(col(WorkoutSet.user_id) == user_id, col(WorkoutSet.exercise_id) == exercise_id,
-                   set_kinds.counted(), col(WorkoutSession.user_id) == user_id,
-                   col(WorkoutSession.status) == SESSION_FINISHED)
-            .order_by(started_at, col(WorkoutSet.session_id))
-        )
+        values: dict[str, Any] = {"user_id": user_id, "exercise_id": exercise_id}
         if since is not None:
             if not isinstance(since, datetime):
                 since = local_midnight(since, person(session, user_id).timezone)
-            query = query.where(started_at >= as_utc(since))
-        rows = session.connection().execute(query).all()
+            values["since"] = as_utc(since)
+        rows = session.connection().execute(queries.CARDIO if since is None else queries.CARDIO_SINCE,
+                                            values).all()
 
     by_session: dict[int, dict[str, Any]] = {}  # in the order of the sessions' starts
     for session_id, metres, seconds, start, timezone in rows:

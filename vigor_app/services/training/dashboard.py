@@ -28,7 +28,7 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 import sqlalchemy
-from sqlalchemy import and_
+from sqlalchemy import and_, bindparam
 from sqlmodel import Session, col
 
 from vigor_app import db
@@ -108,22 +108,37 @@ class _Done:
     plan_day_index: int | None
 
 
+_SESSION_COLUMNS = (col(WorkoutSession.id), col(WorkoutSession.name), col(WorkoutSession.status),
+                    col(WorkoutSession.started_at), col(WorkoutSession.timezone), col(WorkoutSession.plan_id),
+                    col(WorkoutSession.plan_day_index))
+# The dashboard's statements are built once: building one costs about what running it does.
+_THIS_WEEK_AND_OPEN = sqlalchemy.union_all(
+    sqlalchemy.select(*_SESSION_COLUMNS).where(col(WorkoutSession.user_id) == bindparam("user_id"),
+                                               col(WorkoutSession.started_at) >= bindparam("floor"),
+                                               col(WorkoutSession.started_at) <= bindparam("now"),
+                                               col(WorkoutSession.status) == SESSION_FINISHED),
+    sqlalchemy.select(*_SESSION_COLUMNS).where(col(WorkoutSession.user_id) == bindparam("user_id"),
+                                               col(WorkoutSession.status) == SESSION_OPEN),
+)
+_PERSON_AND_PLAN = (
+    sqlalchemy.select(col(FitnessProfile.user_id), col(FitnessProfile.timezone), col(FitnessProfile.days_per_week),
+                      col(FitnessProfile.units), WorkoutPlan)
+    .select_from(User)
+    .outerjoin(FitnessProfile, col(FitnessProfile.user_id) == col(User.id))
+    .outerjoin(WorkoutPlan, and_(col(WorkoutPlan.user_id) == col(User.id), col(WorkoutPlan.is_active).is_(True)))
+    .where(col(User.id) == bindparam("user_id"))
+    .order_by(col(WorkoutPlan.created_at).desc())
+    .limit(1)
+)
+
+
 def _this_week_and_open(session: Session, user_id: int, floor: datetime,
                         now: datetime) -> tuple[list[_Done], OpenSession | None]:
     """The person's finished sessions started from `floor` up to `now`, and their open
     session (the latest, should there be several), in one round trip: two indexed selects
     (on the start, and on the status), one after the other."""
-    columns = (col(WorkoutSession.id), col(WorkoutSession.name), col(WorkoutSession.status),
-               col(WorkoutSession.started_at), col(WorkoutSession.timezone), col(WorkoutSession.plan_id),
-               col(WorkoutSession.plan_day_index))
-    rows = session.connection().execute(sqlalchemy.union_all(
-        sqlalchemy.select(*columns).where(col(WorkoutSession.user_id) == user_id,
-                                          col(WorkoutSession.started_at) >= floor,
-                                          col(WorkoutSession.started_at) <= now,
-                                          col(WorkoutSession.status) == SESSION_FINISHED),
-        sqlalchemy.select(*columns).where(col(WorkoutSession.user_id) == user_id,
-                                          col(WorkoutSession.status) == SESSION_OPEN),
-    )).all()
+    rows = session.connection().execute(_THIS_WEEK_AND_OPEN,
+                                        {"user_id": user_id, "floor": floor, "now": now}).all()
     done = [_Done(as_utc(r.started_at), r.timezone, r.plan_id, r.plan_day_index)
             for r in rows if r.status == SESSION_FINISHED]
     latest = max((r for r in rows if r.status == SESSION_OPEN), key=lambda r: as_utc(r.started_at), default=None)
@@ -136,16 +151,7 @@ def _this_week_and_open(session: Session, user_id: int, floor: datetime,
 def _person_and_plan(session: Session, user_id: int) -> tuple[Person, WorkoutPlan | None]:
     """The person's profile figures (as `progress.person` reads them) and their active plan
     (the newest, should there be several; None without one), in one query."""
-    row = session.execute(
-        sqlalchemy.select(col(FitnessProfile.user_id), col(FitnessProfile.timezone),
-                          col(FitnessProfile.days_per_week), col(FitnessProfile.units), WorkoutPlan)
-        .select_from(User)
-        .outerjoin(FitnessProfile, col(FitnessProfile.user_id) == col(User.id))
-        .outerjoin(WorkoutPlan, and_(col(WorkoutPlan.user_id) == col(User.id), col(WorkoutPlan.is_active).is_(True)))
-        .where(col(User.id) == user_id)
-        .order_by(col(WorkoutPlan.created_at).desc())
-        .limit(1)
-    ).first()
+    row = session.execute(_PERSON_AND_PLAN, {"user_id": user_id}).first()
     if row is None:
         return Person(), None
     has_profile, timezone, days_per_week, units, plan = row

@@ -37,24 +37,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-import sqlalchemy
-from sqlalchemy import bindparam, case, func
-from sqlalchemy.orm import aliased
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from vigor_app import db
 from vigor_app.clock import as_utc, utcnow
-from vigor_app.db import epoch_seconds
-from vigor_app.models import (
-    FitnessProfile,
-    PersonalRecord,
-    WorkoutSession,
-    WorkoutSet,
-)
-from vigor_app.models.workout import SESSION_FINISHED
 from vigor_app.services.catalogue import catalogue
 from vigor_app.services.catalogue import store as catalogue_store
-from vigor_app.services.training import records, set_kinds
+from vigor_app.services.training import progress_queries as queries
+from vigor_app.services.training import records
 from vigor_app.services.training.streaks import ID_CHUNK, local_date, local_day, week_start, zone
 from vigor_app.services.vocabulary import MAJOR_GROUPS, STRENGTH_PATTERNS
 
@@ -80,10 +70,7 @@ class Person:
 
 
 def person(session: Session, user_id: int) -> Person:
-    row = session.exec(
-        select(FitnessProfile.timezone, FitnessProfile.days_per_week, FitnessProfile.units)
-        .where(FitnessProfile.user_id == user_id)
-    ).first()
+    row = session.connection().execute(queries.PERSON, {"user_id": user_id}).first()
     if row is None:
         return Person()
     return Person(timezone=row[0] or "UTC", days_per_week=row[1], units=row[2])
@@ -137,19 +124,8 @@ class ExerciseOption:
 
 def exercise_options(user_id: int) -> list[ExerciseOption]:
     """Exercises the person has done sets of, most-logged first (then by name)."""
-    # Whether an exercise was ever lifted with weight is asked of its own sets, once per
-    # exercise, stopping at the first such set: cheaper than a maximum over every set.
-    lifted = aliased(WorkoutSet)
-    loaded = (sqlalchemy.select(sqlalchemy.literal(1))
-              .where(col(lifted.user_id) == user_id, col(lifted.exercise_id) == col(WorkoutSet.exercise_id),
-                     set_kinds.counted(lifted), col(lifted.weight_kg) > 0).exists())
     with db.read_only() as session:
-        rows = session.connection().execute(
-            sqlalchemy.select(col(WorkoutSet.exercise_id), func.count(func.distinct(col(WorkoutSet.session_id))),
-                              loaded)
-            .where(col(WorkoutSet.user_id) == user_id, set_kinds.counted())
-            .group_by(col(WorkoutSet.exercise_id))
-        ).all()
+        rows = session.connection().execute(queries.EXERCISES_LOGGED, {"user_id": user_id}).all()
         usable = catalogue_store.usable_exercises(session, user_id, [r[0] for r in rows])
     names = _readable({i: e.name for i, e in usable.items()}, {r[0] for r in rows})
     cardio = {i for i, e in usable.items() if e.distance}
@@ -197,24 +173,13 @@ def strength_series(
     """
     with db.read_only() as session:
         name = exercise_names(session, user_id, [exercise_id])[exercise_id]
-        reps, started_at = col(WorkoutSet.reps), col(WorkoutSession.started_at)
-        query = (
-            sqlalchemy.select(col(WorkoutSet.session_id), col(WorkoutSet.weight_kg), func.count(), func.max(reps),
-                              func.max(case((reps.between(1, records.MAX_E1RM_REPS), reps))),
-                              func.max(col(WorkoutSet.seconds)), func.sum(reps), epoch_seconds(started_at),
-                              col(WorkoutSession.timezone))
-            .join(WorkoutSession, col(WorkoutSession.id) == col(WorkoutSet.session_id))
-            .where(col(WorkoutSet.user_id) == user_id, col(WorkoutSet.exercise_id) == exercise_id,
-                   set_kinds.counted(), col(WorkoutSession.user_id) == user_id,
-                   col(WorkoutSession.status) == SESSION_FINISHED)
-            .group_by(col(WorkoutSet.session_id), col(WorkoutSet.weight_kg), started_at, col(WorkoutSession.timezone))
-            .order_by(started_at, col(WorkoutSet.session_id))
-        )
+        values: dict[str, Any] = {"user_id": user_id, "exercise_id": exercise_id}
         if since is not None:
             if not isinstance(since, datetime):
                 since = local_midnight(since, person(session, user_id).timezone)
-            query = query.where(started_at >= as_utc(since))
-        rows = session.connection().execute(query).all()
+            values["since"] = as_utc(since)
+        rows = session.connection().execute(queries.STRENGTH if since is None else queries.STRENGTH_SINCE,
+                                            values).all()
 
     by_session: dict[int, dict[str, Any]] = {}  # in the order of the sessions' starts
     for session_id, weight, count, most_reps, estimable_reps, most_seconds, total_reps, at, zone_name in rows:
@@ -263,11 +228,6 @@ class VolumeSeries:
         return asdict(self)
 
 
-def _finished_between(start: datetime, end: datetime, user_id: int):
-    return (WorkoutSession.user_id == user_id, WorkoutSession.status == SESSION_FINISHED,
-            WorkoutSession.started_at >= start, WorkoutSession.started_at < end)
-
-
 def _weeks_of_sessions(session: Session, user_id: int, now: datetime,
                        weeks: int) -> tuple[list[date], dict[int | None, date]]:
     """The Mondays of the `weeks` weeks ending with this one (in the person's zone), and the
@@ -277,14 +237,9 @@ def _weeks_of_sessions(session: Session, user_id: int, now: datetime,
     numbers (``db.epoch_seconds``); the window's start and end are whole seconds or `now`
     (which the query applies), so comparing them with the numbers is exact."""
     weeks = max(1, min(MAX_WEEKS, int(weeks)))
-    their_zone = (sqlalchemy.select(col(FitnessProfile.timezone))
-                  .where(col(FitnessProfile.user_id) == user_id).scalar_subquery())
     early = now - timedelta(weeks=weeks + 1, days=3)  # before the window's start in any zone
-    rows = session.connection().execute(
-        sqlalchemy.select(col(WorkoutSession.id), epoch_seconds(col(WorkoutSession.started_at)),
-                          col(WorkoutSession.timezone), their_zone)
-        .where(*_finished_between(early, now + NOT_AFTER_NOW, user_id))
-    ).all()
+    rows = session.connection().execute(queries.SESSIONS_FROM,
+                                        {"user_id": user_id, "early": early, "now": now}).all()
     timezone = (rows[0][3] or "UTC") if rows else person(session, user_id).timezone
     mondays = week_window(now, timezone, weeks)
     start = local_midnight(mondays[0], timezone) - WINDOW_SLACK
@@ -308,17 +263,10 @@ def weekly_volume_by_muscle(
         mondays, week_of = _weeks_of_sessions(session, user_id, now, weeks)
         # One row per (session, exercise), counted and summed by the database on the index of
         # counted sets by session, read by the window's session ids (the person's own: their sets
-        # are theirs), written into the statement: binding 300 numbers costs more than the query.
-        lifted = case((col(WorkoutSet.weight_kg) > 0, col(WorkoutSet.weight_kg) * col(WorkoutSet.reps)),
-                      else_=0.0)
+        # are theirs), rather than by scanning all of the person's sets.
         ids = list(week_of)
         rows = [row for first in range(0, len(ids), ID_CHUNK) for row in session.connection().execute(
-            sqlalchemy.select(col(WorkoutSet.session_id), col(WorkoutSet.exercise_id), func.count(),
-                              func.coalesce(func.sum(lifted), 0.0))
-            .where(col(WorkoutSet.session_id).in_(bindparam("ids", ids[first:first + ID_CHUNK], expanding=True,
-                                                            literal_execute=True)), set_kinds.counted())
-            .group_by(col(WorkoutSet.session_id), col(WorkoutSet.exercise_id))
-        ).all()]
+            queries.SETS_BY_SESSION, {"ids": ids[first:first + ID_CHUNK]}).all()]
 
     points: dict[date, dict[str, Any]] = {
         m: {"x": m.isoformat(), "week": week_label(m), **dict.fromkeys(GROUPS, 0),
@@ -409,14 +357,8 @@ class RecordView:
 
 def recent_records(session: Session, user_id: int, limit: int, timezone: str) -> list[RecordView]:
     limit = max(1, min(MAX_RECORDS, int(limit)))
-    found = session.connection().execute(
-        sqlalchemy.select(col(PersonalRecord.id), col(PersonalRecord.exercise_id), col(PersonalRecord.kind),
-                          col(PersonalRecord.value), col(PersonalRecord.reps), col(PersonalRecord.previous),
-                          col(PersonalRecord.achieved_at), col(PersonalRecord.session_id))
-        .where(col(PersonalRecord.user_id) == user_id)
-        .order_by(col(PersonalRecord.achieved_at).desc(), col(PersonalRecord.id).desc())
-        .limit(limit * 4)  # room for the session-volume steps dropped below
-    ).all()
+    found = session.connection().execute(  # room for the session-volume steps dropped below
+        queries.RECENT_RECORDS, {"user_id": user_id, "limit": limit * 4}).all()
     # A session that beat its best volume with several sets shows once, at its final total.
     seen: set[tuple[int | None, str]] = set()
     rows = []

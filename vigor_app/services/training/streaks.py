@@ -40,7 +40,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import sqlalchemy
-from sqlalchemy import String, case, cast, func
+from sqlalchemy import String, bindparam, case, cast, func
 from sqlmodel import Session, col, select
 
 from vigor_app.clock import as_utc
@@ -106,10 +106,7 @@ class FinishedDays:
     finished: int  # finished sessions, counting or not (future-dated ones too)
 
 
-def finished_days(session: Session, user_id: int, now: datetime) -> FinishedDays:
-    """The person's counting days and number of finished sessions, by the rules above, in one
-    query: the same days `counting_days` gives for their finished sessions with
-    `logged_seconds` taken into account."""
+def _finished_days_query() -> sqlalchemy.Select:
     started_at = col(WorkoutSession.started_at)
     # The sets of the person's own sessions are theirs: read by session id alone, on the
     # index of counted sets by session (a CASE stops at the first condition that holds, so
@@ -121,15 +118,26 @@ def finished_days(session: Session, user_id: int, now: datetime) -> FinishedDays
         .scalar_subquery()
     )
     start = epoch_seconds(started_at)
-    counting = case((started_at > as_utc(now), None),
+    counting = case((started_at > bindparam("now"), None),
                     (func.coalesce(col(WorkoutSession.duration_seconds), 0) >= MIN_COUNTING_SECONDS, start),
                     (logged >= MIN_COUNTING_SECONDS, start))
-    rows = session.connection().execute(
+    return (
         sqlalchemy.select(col(WorkoutSession.timezone), func.count(),
                           func.aggregate_strings(cast(counting, String), ","))
-        .where(col(WorkoutSession.user_id) == user_id, col(WorkoutSession.status) == SESSION_FINISHED)
+        .where(col(WorkoutSession.user_id) == bindparam("user_id"),
+               col(WorkoutSession.status) == SESSION_FINISHED)
         .group_by(col(WorkoutSession.timezone))
-    ).all()
+    )
+
+
+_FINISHED_DAYS = _finished_days_query()  # built once: building it costs about what running it does
+
+
+def finished_days(session: Session, user_id: int, now: datetime) -> FinishedDays:
+    """The person's counting days and number of finished sessions, by the rules above, in one
+    query: the same days `counting_days` gives for their finished sessions with
+    `logged_seconds` taken into account."""
+    rows = session.connection().execute(_FINISHED_DAYS, {"user_id": user_id, "now": as_utc(now)}).all()
     days: set[date] = set()
     for name, _, starts in rows:
         if starts:
