@@ -271,27 +271,18 @@ def weekly_volume_by_muscle(
     points: dict[date, dict[str, Any]] = {
         m: {"x": m.isoformat(), "week": week_label(m), **dict.fromkeys(GROUPS, 0),
             "hard_sets": 0, "sets": 0, "tonnage_kg": 0.0} for m in mondays}
-    counts: dict[tuple[date, str], int] = {}  # sets per (week, exercise), then spread over its groups
+    counted_as: dict[str, tuple[str, ...]] = {}  # the figures an exercise's sets add to
     for session_id, exercise_id, count, tonnage in rows:
-        week = week_of[session_id]
-        counts[week, exercise_id] = counts.get((week, exercise_id), 0) + count
-        points[week]["tonnage_kg"] += float(tonnage or 0.0)
-    kinds: dict[str, tuple[bool, frozenset[str]]] = {}
-    for (week, exercise_id), count in counts.items():
-        point = points[week]
-        kind = kinds.get(exercise_id)
-        if kind is None:
+        point = points[week_of[session_id]]
+        keys = counted_as.get(exercise_id)
+        if keys is None:
             found = catalogue.find_exercise(exercise_id)
-            kind = kinds[exercise_id] = (
-                (found.pattern in STRENGTH_PATTERNS, found.groups) if found is not None
-                else (False, frozenset())
-            )
-        hard, groups = kind
-        point["sets"] += count
-        if hard:
-            point["hard_sets"] += count
-        for group in groups:
-            point[group] += count
+            hard = found is not None and found.pattern in STRENGTH_PATTERNS
+            keys = counted_as[exercise_id] = ("sets", *(("hard_sets",) if hard else ()),
+                                              *(sorted(found.groups) if found is not None else ()))
+        for key in keys:
+            point[key] += count
+        point["tonnage_kg"] += float(tonnage or 0.0)
     for point in points.values():
         point["tonnage_kg"] = round(point["tonnage_kg"], 1)
     return VolumeSeries(groups=list(GROUPS), points=list(points.values()))
