@@ -5,16 +5,21 @@ with warm-up ramps, drop sets and sets to failure, a weekly run and a weekly row
 and time; records, body metrics and an active plan; tests/seeding.py `seed_history`) into a
 fresh database migrated by Alembic, then times the dashboard summary, each progress query
 (strength and cardio) and the next-session suggestion (`--runs` calls each, after one warm-up
-call) and prints p50, p95 and max in milliseconds against the 150 ms budget, and each
-progress read against its own 20 ms target.
+call) and prints p50, p95 and max in milliseconds against the 150 ms budget, and every one of
+them (the dashboard and the suggestion included) against the 20 ms read target of issue #20.
+The machine's load average (1, 5 and 15 minutes) is printed when the timing starts and when it
+ends: on a shared machine the figures say little without it.
 
     .venv/bin/python bench/progress.py                      # SQLite file in a temp directory
     .venv/bin/python bench/progress.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/postgres
 
 With a PostgreSQL URL the named database is only used to create a throwaway database
 (``vigor_bench_<random>``) next to it, which is dropped at the end (`--keep` keeps it).
-After seeding, PostgreSQL gets an ANALYZE (what autovacuum does soon after a bulk load);
-SQLite is measured as the app runs it, without ANALYZE statistics.
+After seeding, PostgreSQL gets a VACUUM ANALYZE: what autovacuum does soon after a bulk load
+(since PostgreSQL 13 it vacuums after inserts too, which marks the pages all-visible, so that
+a query can be answered from an index alone), and the state years of history are in; without
+it autovacuum would start in the middle of the timing. SQLite is measured as the app runs
+it, without ANALYZE statistics.
 """
 
 from __future__ import annotations
@@ -43,7 +48,7 @@ from vigor_app.clock import utcnow  # noqa: E402
 from vigor_app.settings import reload_settings  # noqa: E402
 
 BUDGET_MS = 150.0
-READ_TARGET_MS = 20.0  # each progress read (progress, cardio_progress, body_metrics), p95
+READ_TARGET_MS = 20.0  # every timed read (the dashboard and the suggestion too), p95
 TIMEZONE = "Europe/Berlin"
 
 
@@ -91,6 +96,12 @@ def percentile(samples: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
+def load_average() -> str:
+    """The machine's load average over 1, 5 and 15 minutes (processes running or waiting to)."""
+    one, five, fifteen = os.getloadavg()
+    return f"{one:.2f} {five:.2f} {fifteen:.2f} (1, 5, 15 min; {os.cpu_count()} CPUs)"
+
+
 def size_of(result: Any) -> str:
     points = getattr(result, "points", None)
     if points is not None:
@@ -136,9 +147,9 @@ def main() -> int:
         started = time.perf_counter()
         report = seeding.seed_history(user_id, years=args.years, timezone=TIMEZONE)
         seeded = time.perf_counter() - started
-        if backend == "postgresql":
-            with db.get_engine().begin() as conn:
-                conn.execute(text("ANALYZE"))
+        if backend == "postgresql":  # VACUUM runs outside a transaction
+            with db.get_engine().connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+                conn.execute(text("VACUUM ANALYZE"))
 
         print(f"database: {backend}   migrate {migrated:.1f} s   seed {seeded:.1f} s")
         print(f"seeded: {report.sessions} sessions, {report.exercises} exercise entries, "
@@ -177,18 +188,19 @@ def main() -> int:
             (f"suggestions.next_targets ({top})",
              lambda: suggestions.next_targets(user_id, top, "5-8", 8.0)),
         ]
-        print(f"\n{'query':<56} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  result")
+        print(f"\nload average at the start: {load_average()}")
+        print(f"{'query':<56} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}  result")
         worst = 0.0
         slow_reads = []
         for label, call in cases:
             samples, result = timed(args.runs, call)
             p50, p95 = statistics.median(samples), percentile(samples, 0.95)
             worst = max(worst, p95)
-            read = label.startswith(("progress.", "cardio_progress.", "body_metrics."))
-            if read and p95 >= READ_TARGET_MS:
+            if p95 >= READ_TARGET_MS:
                 slow_reads.append(label)
             print(f"{label:<56} {p50:8.2f} {p95:8.2f} {max(samples):8.2f}  {size_of(result)}"
-                  + ("  (over 20 ms)" if read and p95 >= READ_TARGET_MS else ""))
+                  + (f"  (over {READ_TARGET_MS:.0f} ms)" if p95 >= READ_TARGET_MS else ""))
+        print(f"load average at the end:   {load_average()}")
         summary = dashboard.summary(user_id, now=now)
         today = summary.today_plan
         print(f"\ndashboard: today {summary.today} -> "
@@ -199,7 +211,7 @@ def main() -> int:
         verdict = "within" if worst < BUDGET_MS else "OVER"
         print(f"worst p95 {worst:.2f} ms: {verdict} the {BUDGET_MS:.0f} ms budget "
               f"({args.runs} runs each, {os.cpu_count()} CPUs)")
-        print(f"progress reads at or over {READ_TARGET_MS:.0f} ms p95: "
+        print(f"reads at or over {READ_TARGET_MS:.0f} ms p95: "
               + (", ".join(slow_reads) if slow_reads else "none"))
         db.dispose_engine()
         return 0 if worst < BUDGET_MS else 1

@@ -12,9 +12,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from threading import Lock
 
-from sqlalchemy import event
+from sqlalchemy import BigInteger, event
 from sqlalchemy.engine import Engine, make_url
 from sqlalchemy.exc import DataError
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, create_engine
 
 from vigor_app.services.errors import ValidationError
@@ -164,3 +167,26 @@ def read_only() -> Iterator[Session]:
             yield session
         except DataError as exc:
             raise ValidationError(OUT_OF_RANGE) from exc
+
+
+class epoch_seconds(FunctionElement[int]):
+    """SQL: the whole seconds since 1970-01-01 UTC of a stored datetime, rounded down, the
+    same on SQLite and PostgreSQL (for reads that hand the database's datetimes back as plain
+    numbers, which cost far less to fetch than datetimes)."""
+
+    type = BigInteger()
+    name = "epoch_seconds"
+    inherit_cache = True
+
+
+@compiles(epoch_seconds, "sqlite")
+def _epoch_seconds_sqlite(element: epoch_seconds, compiler: SQLCompiler, **kw) -> str:
+    # Stored as "YYYY-MM-DD HH:MM:SS.ffffff" (UTC): the first 19 characters are the whole
+    # seconds (strftime itself would round the fraction to milliseconds, up to the next second).
+    return f"CAST(strftime('%s', substr({compiler.process(element.clauses, **kw)}, 1, 19)) AS INTEGER)"
+
+
+@compiles(epoch_seconds, "postgresql")
+def _epoch_seconds_postgresql(element: epoch_seconds, compiler: SQLCompiler, **kw) -> str:
+    return f"CAST(floor(EXTRACT(EPOCH FROM {compiler.process(element.clauses, **kw)})) AS BIGINT)"
+

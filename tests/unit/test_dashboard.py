@@ -4,14 +4,20 @@ The person lives in Los Angeles (UTC-8 in November). "Now" is Wednesday 18 Novem
 noon local time; the ISO week runs from Monday 16th to Sunday 22nd.
 """
 
+import math
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+import sqlalchemy
+from sqlmodel import col
 
 from tests import seeding
 from tests.factories import make_user
 from tests.seeding import local_time, plan_day
-from vigor_app.services.training import dashboard
+from vigor_app import db
+from vigor_app.db import epoch_seconds
+from vigor_app.models import WorkoutSession
+from vigor_app.services.training import dashboard, streaks
 
 pytestmark = pytest.mark.usefixtures("database")
 
@@ -201,3 +207,41 @@ def test_warm_ups_and_undone_sets_never_make_a_short_session_count(me):
         seeding.LoggedSet(distance_m=5000, seconds=1500, done=False),
     ]}, timezone=LA, minutes=3)
     assert dashboard.summary(me, now=NOW).longest_streak == 0
+
+
+# --- the streak's days, read in one query (streaks.finished_days) ----------------------------
+
+
+def test_the_streak_days_read_from_the_database_follow_the_rules(sqlite_and_postgres):
+    """The database picks the sessions that count and hands back their starts as numbers; the
+    days are each session's local date in its own zone, on SQLite and PostgreSQL alike."""
+    me = make_user("dana").user.id
+    bob = make_user("bob").user.id
+    # A start a microsecond before local midnight stays on its day (never rounded up).
+    seeding.add_session(me, la(MON, 23, 59) + timedelta(seconds=59, microseconds=999_999), LIFT, timezone=LA)
+    seeding.add_session(me, local_time(date(2026, 11, 10), 1, 30, "Asia/Tokyo"), LIFT,
+                        timezone="Asia/Tokyo")  # the 10th in Tokyo, still the 9th in UTC
+    seeding.add_session(me, datetime(2026, 11, 3, 23, 30, tzinfo=UTC), LIFT, timezone="Not/AZone")  # read as UTC
+    seeding.add_session(me, la(date(2026, 11, 5), 7), {"running": [_run(5000, 1500)]}, timezone=LA,
+                        minutes=2)  # logged afterwards: its 25 minutes count
+    seeding.add_session(me, la(date(2026, 11, 6), 7), {"running": [_run(2000, 700), _run(1000, 240, "warmup")]},
+                        timezone=LA, minutes=2)  # 11:40 logged: too short
+    seeding.add_session(me, NOW + timedelta(hours=1), LIFT, timezone=LA)  # after now: counted, no day
+    seeding.add_session(me, la(TUE, 7), LIFT, timezone=LA, finished=False)  # open: neither
+    seeding.add_session(bob, la(TUE, 7), LIFT, timezone=LA)  # someone else's
+    with db.read_only() as session:
+        found = streaks.finished_days(session, me, NOW)
+    assert found.days == {MON, date(2026, 11, 10), date(2026, 11, 3), date(2026, 11, 5)}
+    assert found.finished == 6
+
+
+def test_epoch_seconds_reads_a_stored_moment_rounded_down_to_the_second(sqlite_and_postgres):
+    me = make_user("erin").user.id
+    moments = [datetime(2026, 11, 16, 7, 59, 59, 999_999, tzinfo=UTC), datetime(2026, 11, 16, 8, tzinfo=UTC),
+               datetime(1969, 12, 31, 23, 59, 59, 500_000, tzinfo=UTC), datetime(2000, 2, 29, 12, 0, 0, 1, tzinfo=UTC)]
+    ids = [seeding.add_session(me, moment, LIFT) for moment in moments]
+    with db.read_only() as session:
+        read = dict(session.execute(
+            sqlalchemy.select(col(WorkoutSession.id), epoch_seconds(col(WorkoutSession.started_at)))
+            .where(col(WorkoutSession.user_id) == me)).all())
+    assert [read[i] for i in ids] == [math.floor(moment.timestamp()) for moment in moments]

@@ -6,12 +6,16 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from vigor_app.services.training.record_words import activity, new_records_text, record_text
 from vigor_app.services.training.records import (
+    CARDIO_KINDS,
     RecordHit,
     SetFact,
     best_records,
+    cardio_bests,
     estimated_1rm,
     records_for_new_set,
 )
@@ -372,3 +376,20 @@ def test_the_activity_comes_from_the_name():
     assert [activity(n) for n in ("Treadmill run intervals", "Air bike sprints", "Ski erg intervals",
                                   "Brisk walk", "Treadmill incline walk", "Rowing machine intervals")] == [
         "run", "ride", None, "walk", "walk", "row"]
+
+
+# --- cardio bests without the strength kinds ------------------------------------------------
+
+_metres = st.one_of(st.none(), st.sampled_from([0.0, 400.0, 999.9, 1000.0, 4999.0, 5000.0, 10000.0]),
+                    st.floats(min_value=-10.0, max_value=50000.0, allow_nan=False))
+_seconds = st.one_of(st.none(), st.integers(min_value=-5, max_value=20000))
+
+
+@settings(max_examples=200, deadline=None)
+@given(sets=st.lists(st.tuples(_metres, _seconds), max_size=12))
+def test_cardio_bests_are_the_cardio_kinds_of_the_bests(sets):
+    facts = [SetFact("running", index % 3, None, None, seconds, True, START, distance_m=metres)
+             for index, (metres, seconds) in enumerate(sets)]
+    expected = {kind: value for kind, value in best_records(facts).get("running", {}).items()
+                if kind in CARDIO_KINDS}
+    assert cardio_bests(sets) == expected

@@ -13,7 +13,11 @@ from vigor_app.services.training.streaks import (
     WeekConsistency,
     consistency_streak,
     counting_days,
+    current_run,
     current_streak,
+    local_date,
+    local_day,
+    longest_run,
     longest_streak,
     weekly_consistency,
 )
@@ -302,3 +306,41 @@ def test_current_never_exceeds_longest_and_training_today_never_lowers_it(
     after = current_streak(trained_today, now, timezone)
     assert after >= max(current, 1)
     assert after <= longest_streak(trained_today, now)
+
+
+# --- runs of counting days, as the dashboard reads them --------------------------------------
+
+
+def _longest_by_walking(days: set[date]) -> int:
+    """The longest run, found by walking forward from each day (the rule in its plainest form)."""
+    best = 0
+    for day in days:
+        length = 0
+        while day + timedelta(days=length) in days:
+            length += 1
+        best = max(best, length)
+    return best
+
+
+@settings(max_examples=200, deadline=None)
+@given(offsets=st.sets(st.integers(-400, 400), max_size=60), today=st.integers(-5, 405))
+def test_runs_of_a_set_of_days_follow_the_streak_rules(offsets, today):
+    first = date(2026, 1, 1)
+    days = {first + timedelta(days=offset) for offset in offsets}
+    assert longest_run(days) == _longest_by_walking(days)
+    current = current_run(days, first + timedelta(days=today))
+    assert 0 <= current <= longest_run(days)
+    latest = max(days, default=None)
+    if current:
+        assert latest is not None and latest >= first + timedelta(days=today - 1)
+        assert all(latest - timedelta(days=back) in days for back in range(current))
+        assert latest - timedelta(days=current) not in days
+    else:
+        assert latest is None or latest < first + timedelta(days=today - 1)
+
+
+def test_local_day_is_the_local_date_of_a_moment_in_whole_seconds():
+    for moment in (at("2026-03-29 00:59:59"), at("2026-10-25 00:30"), at("1969-12-31 23:59:59"),
+                   at("2026-11-20 23:59:59", NEW_YORK), at("2026-11-20 00:00", TOKYO)):
+        for zone_name in (BERLIN, NEW_YORK, TOKYO, "UTC", "", "Not/AZone"):
+            assert local_day(int(moment.timestamp()), zone_name) == local_date(moment, zone_name)

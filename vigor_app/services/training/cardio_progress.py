@@ -37,6 +37,7 @@ from vigor_app import db
 from vigor_app.clock import as_utc, utcnow
 from vigor_app.models import WorkoutSession, WorkoutSet
 from vigor_app.models.workout import SESSION_FINISHED
+from vigor_app.services.training import progress_queries as queries
 from vigor_app.services.training import records, set_kinds
 from vigor_app.services.training.progress import (
     NOT_AFTER_NOW,
@@ -45,7 +46,7 @@ from vigor_app.services.training.progress import (
     local_midnight,
     person,
 )
-from vigor_app.services.training.streaks import local_date, week_start
+from vigor_app.services.training.streaks import local_date, local_day, week_start
 from vigor_app.services.units import (
     clock_text,
     distance_text,
@@ -82,30 +83,22 @@ def cardio_series(user_id: int, exercise_id: str, since: datetime | date | None 
     """
     with db.read_only() as session:
         name = exercise_names(session, user_id, [exercise_id])[exercise_id]
-        query = (
-            sqlalchemy.select(col(WorkoutSet.session_id), col(WorkoutSet.distance_m),
-                              col(WorkoutSet.seconds), col(WorkoutSession.started_at),
-                              col(WorkoutSession.timezone))
-            .join(WorkoutSession, col(WorkoutSession.id) == col(WorkoutSet.session_id))
-            .where(col(WorkoutSet.user_id) == user_id, col(WorkoutSet.exercise_id) == exercise_id,
-                   set_kinds.counted(), col(WorkoutSession.user_id) == user_id,
-                   col(WorkoutSession.status) == SESSION_FINISHED)
-        )
+        values: dict[str, Any] = {"user_id": user_id, "exercise_id": exercise_id}
         if since is not None:
             if not isinstance(since, datetime):
                 since = local_midnight(since, person(session, user_id).timezone)
-            query = query.where(col(WorkoutSession.started_at) >= as_utc(since))
-        rows = session.execute(query).all()
+            values["since"] = as_utc(since)
+        rows = session.connection().execute(queries.CARDIO if since is None else queries.CARDIO_SINCE,
+                                            values).all()
 
-    by_session: dict[int, dict[str, Any]] = {}
-    facts: list[records.SetFact] = []
-    for session_id, metres, seconds, started_at, timezone in rows:
+    by_session: dict[int, dict[str, Any]] = {}  # in the order of the sessions' starts
+    for session_id, metres, seconds, start, timezone in rows:
         point = by_session.get(session_id)
         if point is None:
             point = by_session[session_id] = {
-                "x": local_date(started_at, timezone).isoformat(), "session_id": session_id,
+                "x": local_day(start, timezone).isoformat(), "session_id": session_id,
                 "distance_m": 0.0, "seconds": 0, "pace": None, "longest_m": 0.0, "sets": 0,
-                "_at": started_at, "_paced_m": 0.0, "_paced_s": 0,
+                "_paced_m": 0.0, "_paced_s": 0,
             }
         point["sets"] += 1
         point["distance_m"] += metres or 0.0
@@ -114,17 +107,13 @@ def cardio_series(user_id: int, exercise_id: str, since: datetime | date | None 
         if metres and metres > 0 and seconds and seconds > 0:
             point["_paced_m"] += metres
             point["_paced_s"] += seconds
-        facts.append(records.SetFact(exercise_id, session_id, None, None, seconds, True, started_at,
-                                     distance_m=metres))
-    points = sorted(by_session.values(), key=lambda p: (p["_at"], p["session_id"]))
+    points = list(by_session.values())
     for point in points:
         if point["_paced_m"]:
             point["pace"] = round(point["_paced_s"] * 1000 / point["_paced_m"], 1)
         point["distance_m"] = round(point["distance_m"], 1)
-        for key in ("_at", "_paced_m", "_paced_s"):
-            del point[key]
-    found = records.best_records(facts).get(exercise_id, {})
-    bests = {kind: found[kind] for kind in records.CARDIO_KINDS if kind in found}
+        del point["_paced_m"], point["_paced_s"]
+    bests = records.cardio_bests((metres, seconds) for _, metres, seconds, _, _ in rows)
     return CardioSeries(exercise_id=exercise_id, name=name, points=points, bests=bests)
 
 

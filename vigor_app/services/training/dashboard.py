@@ -1,10 +1,11 @@
 """The home screen in one call: what to train today, streaks, this week, records, totals.
 
-`summary` runs six indexed queries in one read-only session: the profile, the active
-plan, the person's finished sessions (start, duration, zone, plan day: a narrow row each,
-which also gives the streaks, this week's count and the total), the time logged in the sets
-of the few sessions shorter than a streak's 15 minutes (``streaks.logged_seconds``), the open
-session, and the five newest records.
+`summary` runs four indexed queries in one read-only session: the profile with the active
+plan; the person's counting days and number of finished sessions (``streaks.finished_days``:
+one row per time zone, however many years of sessions, the time logged in the sets of a session
+shorter than a streak's 15 minutes summed by the database); this week's finished sessions
+(start, zone, plan day) with the open session; and the five newest records. Each query is a
+round trip to the database, which on PostgreSQL costs more than most of these reads.
 
 Which plan day is **today's** (in the person's current zone):
 
@@ -27,19 +28,20 @@ from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 import sqlalchemy
-from sqlmodel import Session, col, select
+from sqlalchemy import and_, bindparam
+from sqlmodel import Session, col
 
 from vigor_app import db
 from vigor_app.clock import as_utc, utcnow
-from vigor_app.models import WorkoutPlan, WorkoutSession
+from vigor_app.models import FitnessProfile, User, WorkoutPlan, WorkoutSession
 from vigor_app.models.workout import SESSION_FINISHED, SESSION_OPEN
 from vigor_app.services.plans.day_focus import stored_day_focus
 from vigor_app.services.training import streaks
 from vigor_app.services.training.progress import (
     WINDOW_SLACK,
+    Person,
     RecordView,
     local_midnight,
-    person,
     recent_records,
 )
 from vigor_app.services.vocabulary import WEEKDAYS
@@ -98,49 +100,64 @@ class DashboardSummary:
 
 @dataclass(frozen=True)
 class _Done:
-    """A finished session, as narrow as the dashboard needs it."""
+    """A finished session of this week, as narrow as the dashboard needs it."""
 
-    id: int
     started_at: datetime
-    duration_seconds: int
     timezone: str
     plan_id: int | None
     plan_day_index: int | None
 
 
-def _finished(session: Session, user_id: int) -> list[_Done]:
-    rows = session.execute(
-        sqlalchemy.select(col(WorkoutSession.id), col(WorkoutSession.started_at),
-                          col(WorkoutSession.duration_seconds), col(WorkoutSession.timezone),
-                          col(WorkoutSession.plan_id), col(WorkoutSession.plan_day_index))
-        .where(col(WorkoutSession.user_id) == user_id,
-               col(WorkoutSession.status) == SESSION_FINISHED)
-    ).all()
-    return [_Done(r[0], r[1], r[2] or 0, r[3], r[4], r[5]) for r in rows]
+_SESSION_COLUMNS = (col(WorkoutSession.id), col(WorkoutSession.name), col(WorkoutSession.status),
+                    col(WorkoutSession.started_at), col(WorkoutSession.timezone), col(WorkoutSession.plan_id),
+                    col(WorkoutSession.plan_day_index))
+# The dashboard's statements are built once: building one costs about what running it does.
+_THIS_WEEK_AND_OPEN = sqlalchemy.union_all(
+    sqlalchemy.select(*_SESSION_COLUMNS).where(col(WorkoutSession.user_id) == bindparam("user_id"),
+                                               col(WorkoutSession.started_at) >= bindparam("floor"),
+                                               col(WorkoutSession.started_at) <= bindparam("now"),
+                                               col(WorkoutSession.status) == SESSION_FINISHED),
+    sqlalchemy.select(*_SESSION_COLUMNS).where(col(WorkoutSession.user_id) == bindparam("user_id"),
+                                               col(WorkoutSession.status) == SESSION_OPEN),
+)
+_PERSON_AND_PLAN = (
+    sqlalchemy.select(col(FitnessProfile.user_id), col(FitnessProfile.timezone), col(FitnessProfile.days_per_week),
+                      col(FitnessProfile.units), WorkoutPlan)
+    .select_from(User)
+    .outerjoin(FitnessProfile, col(FitnessProfile.user_id) == col(User.id))
+    .outerjoin(WorkoutPlan, and_(col(WorkoutPlan.user_id) == col(User.id), col(WorkoutPlan.is_active).is_(True)))
+    .where(col(User.id) == bindparam("user_id"))
+    .order_by(col(WorkoutPlan.created_at).desc())
+    .limit(1)
+)
 
 
-def _open(session: Session, user_id: int) -> OpenSession | None:
-    row = session.execute(
-        sqlalchemy.select(col(WorkoutSession.id), col(WorkoutSession.name),
-                          col(WorkoutSession.started_at), col(WorkoutSession.plan_id),
-                          col(WorkoutSession.plan_day_index))
-        .where(col(WorkoutSession.user_id) == user_id, col(WorkoutSession.status) == SESSION_OPEN)
-        .order_by(col(WorkoutSession.started_at).desc())
-        .limit(1)
-    ).first()
+def _this_week_and_open(session: Session, user_id: int, floor: datetime,
+                        now: datetime) -> tuple[list[_Done], OpenSession | None]:
+    """The person's finished sessions started from `floor` up to `now`, and their open
+    session (the latest, should there be several), in one round trip: two indexed selects
+    (on the start, and on the status), one after the other."""
+    rows = session.connection().execute(_THIS_WEEK_AND_OPEN,
+                                        {"user_id": user_id, "floor": floor, "now": now}).all()
+    done = [_Done(as_utc(r.started_at), r.timezone, r.plan_id, r.plan_day_index)
+            for r in rows if r.status == SESSION_FINISHED]
+    latest = max((r for r in rows if r.status == SESSION_OPEN), key=lambda r: as_utc(r.started_at), default=None)
+    open_session = None if latest is None else OpenSession(
+        id=latest.id or 0, name=latest.name, started_at=as_utc(latest.started_at), plan_id=latest.plan_id,
+        plan_day_index=latest.plan_day_index)
+    return done, open_session
+
+
+def _person_and_plan(session: Session, user_id: int) -> tuple[Person, WorkoutPlan | None]:
+    """The person's profile figures (as `progress.person` reads them) and their active plan
+    (the newest, should there be several; None without one), in one query."""
+    row = session.execute(_PERSON_AND_PLAN, {"user_id": user_id}).first()
     if row is None:
-        return None
-    return OpenSession(id=row[0] or 0, name=row[1], started_at=row[2], plan_id=row[3],
-                       plan_day_index=row[4])
-
-
-def _active_plan(session: Session, user_id: int) -> WorkoutPlan | None:
-    return session.exec(
-        select(WorkoutPlan)
-        .where(WorkoutPlan.user_id == user_id, col(WorkoutPlan.is_active).is_(True))
-        .order_by(col(WorkoutPlan.created_at).desc())
-        .limit(1)
-    ).first()
+        return Person(), None
+    has_profile, timezone, days_per_week, units, plan = row
+    who = Person() if has_profile is None else Person(timezone=timezone or "UTC", days_per_week=days_per_week,
+                                                      units=units)
+    return who, plan
 
 
 def pick_day(days: list[dict[str, Any]], weekday: str, trained_this_week: set[int],
@@ -179,22 +196,16 @@ def summary(user_id: int, now: datetime | None = None) -> DashboardSummary:
     """Everything the home screen shows, for `user_id` at `now` (UTC; default: the clock)."""
     now = as_utc(now or utcnow())
     with db.read_only() as session:
-        who = person(session, user_id)
-        plan = _active_plan(session, user_id)
-        finished = _finished(session, user_id)
-        logged = streaks.logged_seconds(session, user_id,
-                                        (s.id for s in finished if streaks.is_short(s.duration_seconds)))
-        open_session = _open(session, user_id)
+        who, plan = _person_and_plan(session, user_id)
+        today = streaks.local_date(now, who.timezone)
+        monday = streaks.week_start(today)
+        finished = streaks.finished_days(session, user_id, now)
+        floor = local_midnight(monday, who.timezone) - WINDOW_SLACK  # every session of this week, and a few more
+        recent, open_session = _this_week_and_open(session, user_id, floor, now)
         latest_records = recent_records(session, user_id, RECENT_RECORDS, who.timezone)
 
-    today = streaks.local_date(now, who.timezone)
-    monday = streaks.week_start(today)
-    facts = [streaks.SessionFact(s.started_at, max(s.duration_seconds, logged.get(s.id, 0)), s.timezone)
-             for s in finished]
-    floor = local_midnight(monday, who.timezone) - WINDOW_SLACK  # skip old sessions cheaply
-    this_week = [s for s in finished
-                 if floor <= s.started_at <= now
-                 and streaks.week_start(streaks.local_date(s.started_at, s.timezone)) == monday]
+    this_week = [s for s in recent
+                 if streaks.week_start(streaks.local_date(s.started_at, s.timezone)) == monday]
 
     today_plan = None
     week_complete = False
@@ -217,12 +228,12 @@ def summary(user_id: int, now: datetime | None = None) -> DashboardSummary:
         has_plan=plan is not None,
         today_plan=today_plan,
         week_complete=week_complete,
-        current_streak=streaks.current_streak(facts, now, who.timezone),
-        longest_streak=streaks.longest_streak(facts, now),
+        current_streak=streaks.current_run(finished.days, today),
+        longest_streak=streaks.longest_run(finished.days),
         week_sessions=len(this_week),
         week_target=max(1, min(7, who.days_per_week)),
         recent_records=latest_records,
         open_session=open_session,
-        total_workouts=len(finished),
+        total_workouts=finished.finished,
         coach_message=None,
     )

@@ -24,11 +24,10 @@ muscles belongs to - the grouping the plan engine floors and caps (``vocabulary.
 via ``Exercise.groups``). **Tonnage** is weight x reps summed over done sets with both.
 
 Queries stay on indexed paths: sessions by (user_id, started_at) and (user_id, status), sets
-by session_id and by (user_id, exercise_id), entries by (user_id, exercise_id), records by
-(user_id, achieved_at). The two indexes of sets cover what these reads take from a set (see
-``models.workout.WorkoutSet``), and a series comes back from the database grouped (a few
-rows per session, not one per set): with years of history each read stays well under 20 ms
-(bench/progress.py).
+by the partial indexes of the sets that count (by person and exercise, by session: see
+``models.workout.WorkoutSet``), records by (user_id, achieved_at). A series comes back from
+the database grouped (a few rows per session, not one per set), starts as numbers
+(``db.epoch_seconds``): with five years of history each read stays under 20 ms (bench/progress.py).
 """
 
 from __future__ import annotations
@@ -38,23 +37,15 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-import sqlalchemy
-from sqlalchemy import case, func
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from vigor_app import db
 from vigor_app.clock import as_utc, utcnow
-from vigor_app.models import (
-    FitnessProfile,
-    PersonalRecord,
-    WorkoutSession,
-    WorkoutSet,
-)
-from vigor_app.models.workout import SESSION_FINISHED
 from vigor_app.services.catalogue import catalogue
 from vigor_app.services.catalogue import store as catalogue_store
-from vigor_app.services.training import records, set_kinds
-from vigor_app.services.training.streaks import ID_CHUNK, local_date, week_start, zone
+from vigor_app.services.training import progress_queries as queries
+from vigor_app.services.training import records
+from vigor_app.services.training.streaks import ID_CHUNK, local_date, local_day, week_start, zone
 from vigor_app.services.vocabulary import MAJOR_GROUPS, STRENGTH_PATTERNS
 
 GROUPS: tuple[str, ...] = tuple(MAJOR_GROUPS)
@@ -79,10 +70,7 @@ class Person:
 
 
 def person(session: Session, user_id: int) -> Person:
-    row = session.exec(
-        select(FitnessProfile.timezone, FitnessProfile.days_per_week, FitnessProfile.units)
-        .where(FitnessProfile.user_id == user_id)
-    ).first()
+    row = session.connection().execute(queries.PERSON, {"user_id": user_id}).first()
     if row is None:
         return Person()
     return Person(timezone=row[0] or "UTC", days_per_week=row[1], units=row[2])
@@ -137,17 +125,12 @@ class ExerciseOption:
 def exercise_options(user_id: int) -> list[ExerciseOption]:
     """Exercises the person has done sets of, most-logged first (then by name)."""
     with db.read_only() as session:
-        rows = session.exec(
-            select(WorkoutSet.exercise_id, func.count(func.distinct(WorkoutSet.session_id)),
-                   func.max(WorkoutSet.weight_kg))
-            .where(WorkoutSet.user_id == user_id, set_kinds.counted())
-            .group_by(WorkoutSet.exercise_id)
-        ).all()
+        rows = session.connection().execute(queries.EXERCISES_LOGGED, {"user_id": user_id}).all()
         usable = catalogue_store.usable_exercises(session, user_id, [r[0] for r in rows])
     names = _readable({i: e.name for i, e in usable.items()}, {r[0] for r in rows})
     cardio = {i for i, e in usable.items() if e.distance}
-    options = [ExerciseOption(exercise_id, names[exercise_id], count, bool(heaviest and heaviest > 0),
-                              exercise_id in cardio) for exercise_id, count, heaviest in rows]
+    options = [ExerciseOption(exercise_id, names[exercise_id], count, bool(was_loaded), exercise_id in cardio)
+               for exercise_id, count, was_loaded in rows]
     return sorted(options, key=lambda o: (-o.times_logged, o.name.casefold()))
 
 
@@ -184,36 +167,28 @@ def strength_series(
     """Best estimated 1RM and top set per finished session of `exercise_id`.
 
     `since` (a UTC datetime, or a date in the person's zone) leaves out earlier sessions.
-    The database hands back one row per session and weight (sets counted and summed there),
-    a few rows a session rather than one per set.
+    The database hands back one row per session and weight (sets counted and summed there, on
+    the index of counted sets), a few rows a session rather than one per set, oldest first,
+    each session's start as a number (``db.epoch_seconds``).
     """
     with db.read_only() as session:
         name = exercise_names(session, user_id, [exercise_id])[exercise_id]
-        reps, started_at, timezone = col(WorkoutSet.reps), col(WorkoutSession.started_at), col(WorkoutSession.timezone)
-        query = (
-            sqlalchemy.select(col(WorkoutSet.session_id), col(WorkoutSet.weight_kg), func.count(), func.max(reps),
-                              func.max(case((reps.between(1, records.MAX_E1RM_REPS), reps))),
-                              func.max(col(WorkoutSet.seconds)), func.sum(reps), started_at, timezone)
-            .join(WorkoutSession, col(WorkoutSession.id) == col(WorkoutSet.session_id))
-            .where(col(WorkoutSet.user_id) == user_id, col(WorkoutSet.exercise_id) == exercise_id,
-                   set_kinds.counted(), col(WorkoutSession.user_id) == user_id,
-                   col(WorkoutSession.status) == SESSION_FINISHED)
-            .group_by(col(WorkoutSet.session_id), col(WorkoutSet.weight_kg), started_at, timezone)
-        )
+        values: dict[str, Any] = {"user_id": user_id, "exercise_id": exercise_id}
         if since is not None:
             if not isinstance(since, datetime):
                 since = local_midnight(since, person(session, user_id).timezone)
-            query = query.where(started_at >= as_utc(since))
-        rows = session.execute(query).all()
+            values["since"] = as_utc(since)
+        rows = session.connection().execute(queries.STRENGTH if since is None else queries.STRENGTH_SINCE,
+                                            values).all()
 
-    by_session: dict[int, dict[str, Any]] = {}
+    by_session: dict[int, dict[str, Any]] = {}  # in the order of the sessions' starts
     for session_id, weight, count, most_reps, estimable_reps, most_seconds, total_reps, at, zone_name in rows:
         point = by_session.get(session_id)
         if point is None:
             point = by_session[session_id] = {
-                "x": local_date(at, zone_name).isoformat(), "session_id": session_id,
+                "x": local_day(at, zone_name).isoformat(), "session_id": session_id,
                 "e1rm_kg": None, "top_weight_kg": None, "top_reps": None, "max_reps": None,
-                "max_seconds": None, "volume_kg": 0.0, "sets": 0, "_at": at,
+                "max_seconds": None, "volume_kg": 0.0, "sets": 0,
             }
         point["sets"] += count
         if most_reps:
@@ -227,9 +202,8 @@ def strength_series(
             if (weight, most_reps or 0) > (point["top_weight_kg"] or 0.0, point["top_reps"] or 0):
                 point["top_weight_kg"], point["top_reps"] = weight, most_reps
             point["volume_kg"] += weight * (total_reps or 0)
-    points = sorted(by_session.values(), key=lambda p: (p["_at"], p["session_id"]))
+    points = list(by_session.values())
     for point in points:
-        del point["_at"]
         point["volume_kg"] = round(point["volume_kg"], 1)
     return StrengthSeries(exercise_id=exercise_id, name=name, points=points)
 
@@ -254,9 +228,30 @@ class VolumeSeries:
         return asdict(self)
 
 
-def _finished_between(start: datetime, end: datetime, user_id: int):
-    return (WorkoutSession.user_id == user_id, WorkoutSession.status == SESSION_FINISHED,
-            WorkoutSession.started_at >= start, WorkoutSession.started_at < end)
+def _weeks_of_sessions(session: Session, user_id: int, now: datetime,
+                       weeks: int) -> tuple[list[date], dict[int | None, date]]:
+    """The Mondays of the `weeks` weeks ending with this one (in the person's zone), and the
+    Monday of each finished session of those weeks (started in the window `sessions_per_week`
+    reads) in one round trip: the sessions are read from a start early enough for any zone,
+    with the person's zone beside them, and the window is applied here. Their starts come as
+    numbers (``db.epoch_seconds``); the window's start and end are whole seconds or `now`
+    (which the query applies), so comparing them with the numbers is exact."""
+    weeks = max(1, min(MAX_WEEKS, int(weeks)))
+    early = now - timedelta(weeks=weeks + 1, days=3)  # before the window's start in any zone
+    rows = session.connection().execute(queries.SESSIONS_FROM,
+                                        {"user_id": user_id, "early": early, "now": now}).all()
+    timezone = (rows[0][3] or "UTC") if rows else person(session, user_id).timezone
+    mondays = week_window(now, timezone, weeks)
+    start = local_midnight(mondays[0], timezone) - WINDOW_SLACK
+    end = min(local_midnight(mondays[-1] + timedelta(weeks=1), timezone) + WINDOW_SLACK, now + NOT_AFTER_NOW)
+    first, last, wanted = start.timestamp(), end.timestamp(), set(mondays)
+    found: dict[int | None, date] = {}
+    for session_id, seconds, session_zone, _ in rows:
+        if first <= seconds < last:
+            monday = week_start(local_day(seconds, session_zone))
+            if monday in wanted:
+                found[session_id] = monday
+    return mondays, found
 
 
 def weekly_volume_by_muscle(
@@ -265,55 +260,28 @@ def weekly_volume_by_muscle(
     """Per ISO week: hard sets per major muscle group, all done sets, and tonnage."""
     now = as_utc(now or utcnow())
     with db.read_only() as session:
-        timezone = person(session, user_id).timezone
-        mondays = week_window(now, timezone, weeks)
-        start = local_midnight(mondays[0], timezone) - WINDOW_SLACK
-        end = min(local_midnight(mondays[-1] + timedelta(weeks=1), timezone) + WINDOW_SLACK,
-                  now + NOT_AFTER_NOW)
-        in_window = _finished_between(start, end, user_id)
-        week_of = {
-            session_id: week_start(local_date(started_at, session_zone))
-            for session_id, started_at, session_zone in session.connection().execute(
-                sqlalchemy.select(col(WorkoutSession.id), col(WorkoutSession.started_at),
-                                  col(WorkoutSession.timezone)).where(*in_window)
-            ).all()
-        }
-        # One row per (session, exercise): sets are counted and summed by the database, read by
-        # the window's session ids (the person's own: their sets are theirs) on the sets'
-        # session index, rather than by scanning all of the person's sets; a year is some
-        # 2,000 rows, taken as the driver gives them (no ORM rows).
-        lifted = case((col(WorkoutSet.weight_kg) > 0, col(WorkoutSet.weight_kg) * col(WorkoutSet.reps)),
-                      else_=0.0)
+        mondays, week_of = _weeks_of_sessions(session, user_id, now, weeks)
+        # One row per (session, exercise), counted and summed by the database on the index of
+        # counted sets by session, read by the window's session ids (the person's own: their sets
+        # are theirs), rather than by scanning all of the person's sets.
         ids = list(week_of)
         rows = [row for first in range(0, len(ids), ID_CHUNK) for row in session.connection().execute(
-            sqlalchemy.select(col(WorkoutSet.session_id), col(WorkoutSet.exercise_id), func.count(),
-                              func.coalesce(func.sum(lifted), 0.0))
-            .where(col(WorkoutSet.session_id).in_(ids[first:first + ID_CHUNK]), set_kinds.counted())
-            .group_by(col(WorkoutSet.session_id), col(WorkoutSet.exercise_id))
-        ).all()]
+            queries.SETS_BY_SESSION, {"ids": ids[first:first + ID_CHUNK]}).all()]
 
     points: dict[date, dict[str, Any]] = {
         m: {"x": m.isoformat(), "week": week_label(m), **dict.fromkeys(GROUPS, 0),
             "hard_sets": 0, "sets": 0, "tonnage_kg": 0.0} for m in mondays}
-    kinds: dict[str, tuple[bool, frozenset[str]]] = {}
+    counted_as: dict[str, tuple[str, ...]] = {}  # the figures an exercise's sets add to
     for session_id, exercise_id, count, tonnage in rows:
-        week = week_of.get(session_id)
-        point = points.get(week) if week is not None else None
-        if point is None:
-            continue
-        kind = kinds.get(exercise_id)
-        if kind is None:
+        point = points[week_of[session_id]]
+        keys = counted_as.get(exercise_id)
+        if keys is None:
             found = catalogue.find_exercise(exercise_id)
-            kind = kinds[exercise_id] = (
-                (found.pattern in STRENGTH_PATTERNS, found.groups) if found is not None
-                else (False, frozenset())
-            )
-        hard, groups = kind
-        point["sets"] += count
-        if hard:
-            point["hard_sets"] += count
-        for group in groups:
-            point[group] += count
+            hard = found is not None and found.pattern in STRENGTH_PATTERNS
+            keys = counted_as[exercise_id] = ("sets", *(("hard_sets",) if hard else ()),
+                                              *(sorted(found.groups) if found is not None else ()))
+        for key in keys:
+            point[key] += count
         point["tonnage_kg"] += float(tonnage or 0.0)
     for point in points.values():
         point["tonnage_kg"] = round(point["tonnage_kg"], 1)
@@ -338,33 +306,17 @@ class WeeklySessions:
         return asdict(self)
 
 
-def count_by_week(moments: Iterable[tuple[datetime, str]], mondays: list[date]) -> dict[date, int]:
-    """Sessions (start, own zone) per Monday of `mondays`; others are ignored."""
-    counts = dict.fromkeys(mondays, 0)
-    for started_at, session_zone in moments:
-        monday = week_start(local_date(started_at, session_zone))
-        if monday in counts:
-            counts[monday] += 1
-    return counts
-
-
 def sessions_per_week(
     user_id: int, weeks: int = 12, now: datetime | None = None
 ) -> WeeklySessions:
     """Finished sessions per ISO week (in the person's calendar) against their target."""
     now = as_utc(now or utcnow())
     with db.read_only() as session:
-        who = person(session, user_id)
-        mondays = week_window(now, who.timezone, weeks)
-        start = local_midnight(mondays[0], who.timezone) - WINDOW_SLACK
-        end = min(local_midnight(mondays[-1] + timedelta(weeks=1), who.timezone) + WINDOW_SLACK,
-                  now + NOT_AFTER_NOW)
-        rows = session.exec(
-            select(WorkoutSession.started_at, WorkoutSession.timezone)
-            .where(*_finished_between(start, end, user_id))
-        ).all()
-    target = max(1, min(7, who.days_per_week))
-    counts = count_by_week(rows, mondays)
+        target = max(1, min(7, person(session, user_id).days_per_week))
+        mondays, week_of = _weeks_of_sessions(session, user_id, now, weeks)
+    counts = dict.fromkeys(mondays, 0)
+    for monday in week_of.values():
+        counts[monday] += 1
     return WeeklySessions(target=target, points=[
         {"x": m.isoformat(), "week": week_label(m), "sessions": counts[m], "target": target,
          "met": counts[m] >= target}
@@ -396,12 +348,8 @@ class RecordView:
 
 def recent_records(session: Session, user_id: int, limit: int, timezone: str) -> list[RecordView]:
     limit = max(1, min(MAX_RECORDS, int(limit)))
-    found = session.exec(
-        select(PersonalRecord)
-        .where(PersonalRecord.user_id == user_id)
-        .order_by(col(PersonalRecord.achieved_at).desc(), col(PersonalRecord.id).desc())
-        .limit(limit * 4)  # room for the session-volume steps dropped below
-    ).all()
+    found = session.connection().execute(  # room for the session-volume steps dropped below
+        queries.RECENT_RECORDS, {"user_id": user_id, "limit": limit * 4}).all()
     # A session that beat its best volume with several sets shows once, at its final total.
     seen: set[tuple[int | None, str]] = set()
     rows = []

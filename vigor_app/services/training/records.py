@@ -39,7 +39,7 @@ Rules for `records_for_new_set`:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -221,6 +221,22 @@ def records_for_new_set(history: Sequence[SetFact], new_set: SetFact) -> list[Re
 def weight_for_reps_key(reps: int) -> str:
     """The `best_records` key of the heaviest weight for `reps` reps, e.g. ``weight_for_reps:5``."""
     return f"{WEIGHT_FOR_REPS}:{reps}"
+
+
+def cardio_bests(sets: Iterable[tuple[float | None, float | None]]) -> dict[str, float]:
+    """The cardio kinds of `best_records` (``longest_distance``, ``fastest_5k``, ``best_pace``,
+    each only when there is one) over one exercise's sets that count, given as (metres,
+    seconds): the same values, without building a `SetFact` per set or the strength kinds."""
+    distances: list[float] = []
+    five_ks: list[float] = []
+    paces: list[float] = []
+    for metres, seconds in sets:
+        distances.append(float(metres) if metres and metres > 0 else 0.0)
+        five_ks.append(five_k_seconds(metres, seconds))
+        paces.append(pace_per_km(metres, seconds))
+    found = {LONGEST_DISTANCE: _best(distances), FASTEST_5K: _best(five_ks, FASTEST_5K),
+             BEST_PACE: _best(paces, BEST_PACE)}
+    return {kind: value for kind, value in found.items() if value is not None}
 
 
 def best_records(history: Sequence[SetFact]) -> dict[str, dict[str, float]]:

@@ -7,12 +7,17 @@
 - ``failure``: a set taken to failure; it counts like a working set.
 
 ``counted()`` is the SQL condition "a done set that counts", for every query that sums,
-ranks or judges what the person lifted.
+ranks or judges what the person lifted. It names the warm-up kind in the SQL text rather than
+as a bound value: that is how the partial indexes of counted sets are written
+(``models.workout.COUNTED_SQLITE``), and a database only uses a partial index for a query
+whose condition matches it.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import and_
+from typing import Any
+
+from sqlalchemy import and_, literal_column
 from sqlalchemy.sql.elements import ColumnElement
 
 from vigor_app.models import WorkoutSet
@@ -24,6 +29,7 @@ FAILURE = "failure"
 KINDS: tuple[str, ...] = (NORMAL, WARMUP, DROP, FAILURE)
 LABELS: dict[str, str] = {NORMAL: "Working set", WARMUP: "Warm-up", DROP: "Drop set", FAILURE: "To failure"}
 MARKS: dict[str, str] = {NORMAL: "", WARMUP: "W", DROP: "D", FAILURE: "F"}  # as Strong writes them
+_WARMUP_IN_SQL: ColumnElement[str] = literal_column(f"'{WARMUP}'")
 
 
 def counts(kind: str | None) -> bool:
@@ -31,9 +37,10 @@ def counts(kind: str | None) -> bool:
     return kind != WARMUP
 
 
-def counted() -> ColumnElement[bool]:
-    """Done sets that count (not warm-ups), as a condition for a query on ``WorkoutSet``."""
-    return and_(WorkoutSet.done, WorkoutSet.kind != WARMUP)  # type: ignore[arg-type]
+def counted(sets: Any = WorkoutSet) -> ColumnElement[bool]:
+    """Done sets that count (not warm-ups), as a condition for a query on ``WorkoutSet`` (or
+    on `sets`, an alias of it)."""
+    return and_(sets.done, sets.kind != _WARMUP_IN_SQL)
 
 
 def read_kind(value: object) -> str | None:

@@ -25,6 +25,11 @@ Rules:
   with the current week once it is already met.
 
 Datetimes are expected to be aware; a naive one is read as UTC (what the database stores).
+
+`finished_days` reads a person's counting days from the database in one query, for the
+dashboard: the database decides which sessions count (their duration, or for a short one the
+time logged in its sets) and hands back each counting session's start as a number, grouped by
+zone, so years of sessions cost one row per zone rather than one datetime per session.
 """
 
 from __future__ import annotations
@@ -34,11 +39,14 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import func
+import sqlalchemy
+from sqlalchemy import String, bindparam, case, cast, func
 from sqlmodel import Session, col, select
 
 from vigor_app.clock import as_utc
-from vigor_app.models import WorkoutSet
+from vigor_app.db import epoch_seconds
+from vigor_app.models import WorkoutSession, WorkoutSet
+from vigor_app.models.workout import SESSION_FINISHED
 from vigor_app.services.training import set_kinds
 
 MIN_COUNTING_SECONDS = 15 * 60
@@ -90,6 +98,54 @@ def logged_seconds(session: Session, user_id: int, short_sessions: Iterable[int]
     return found
 
 
+@dataclass(frozen=True)
+class FinishedDays:
+    """A person's finished sessions as the streak rules see them."""
+
+    days: set[date]  # the counting days (`counting_days`)
+    finished: int  # finished sessions, counting or not (future-dated ones too)
+
+
+def _finished_days_query() -> sqlalchemy.Select:
+    started_at = col(WorkoutSession.started_at)
+    # The sets of the person's own sessions are theirs: read by session id alone, on the
+    # index of counted sets by session (a CASE stops at the first condition that holds, so
+    # they are only summed when a session's duration alone is too short).
+    logged = (
+        sqlalchemy.select(func.coalesce(func.sum(col(WorkoutSet.seconds)), 0))
+        .where(col(WorkoutSet.session_id) == col(WorkoutSession.id), col(WorkoutSet.seconds) > 0,
+               set_kinds.counted())
+        .scalar_subquery()
+    )
+    start = epoch_seconds(started_at)
+    counting = case((started_at > bindparam("now"), None),
+                    (func.coalesce(col(WorkoutSession.duration_seconds), 0) >= MIN_COUNTING_SECONDS, start),
+                    (logged >= MIN_COUNTING_SECONDS, start))
+    return (
+        sqlalchemy.select(col(WorkoutSession.timezone), func.count(),
+                          func.aggregate_strings(cast(counting, String), ","))
+        .where(col(WorkoutSession.user_id) == bindparam("user_id"),
+               col(WorkoutSession.status) == SESSION_FINISHED)
+        .group_by(col(WorkoutSession.timezone))
+    )
+
+
+_FINISHED_DAYS = _finished_days_query()  # built once: building it costs about what running it does
+
+
+def finished_days(session: Session, user_id: int, now: datetime) -> FinishedDays:
+    """The person's counting days and number of finished sessions, by the rules above, in one
+    query: the same days `counting_days` gives for their finished sessions with
+    `logged_seconds` taken into account."""
+    rows = session.connection().execute(_FINISHED_DAYS, {"user_id": user_id, "now": as_utc(now)}).all()
+    days: set[date] = set()
+    for name, _, starts in rows:
+        if starts:
+            where = zone(name)  # (local_day, for a zone's many sessions at once)
+            days.update(datetime.fromtimestamp(int(second), where).date() for second in starts.split(","))
+    return FinishedDays(days=days, finished=sum(count for _, count, _ in rows))
+
+
 def is_short(duration_seconds: int | None) -> bool:
     """Whether a session's duration alone is too short to make a counting day."""
     return (duration_seconds or 0) < MIN_COUNTING_SECONDS
@@ -106,6 +162,12 @@ def zone(name: str | None) -> ZoneInfo:
 def local_date(moment: datetime, timezone: str | None) -> date:
     """The calendar date of `moment` in the zone `timezone`."""
     return as_utc(moment).astimezone(zone(timezone)).date()
+
+
+def local_day(seconds: int, timezone: str | None) -> date:
+    """The calendar date in the zone `timezone` of the moment `seconds` after 1970-01-01 UTC
+    (a start as ``db.epoch_seconds`` reads it); the same date `local_date` gives."""
+    return datetime.fromtimestamp(seconds, zone(timezone)).date()
 
 
 def counting_days(sessions: Iterable[SessionFact], now: datetime) -> set[date]:
@@ -127,19 +189,15 @@ def _run_ending_on(days: set[date], last: date) -> int:
     return length
 
 
-def _run_starting_on(days: set[date], first: date) -> int:
-    length = 0
-    while first + timedelta(days=length) in days:
-        length += 1
-    return length
-
-
 def current_streak(sessions: Iterable[SessionFact], now: datetime, timezone: str) -> int:
     """Consecutive counting days ending today (or yesterday while today is still open)."""
-    days = counting_days(sessions, now)
+    return current_run(counting_days(sessions, now), local_date(now, timezone))
+
+
+def current_run(days: set[date], today: date) -> int:
+    """`current_streak` of the counting days `days`, `today` being the person's local date."""
     if not days:
         return 0
-    today = local_date(now, timezone)
     latest = max(days)
     if latest < today - ONE_DAY:
         return 0
@@ -148,11 +206,18 @@ def current_streak(sessions: Iterable[SessionFact], now: datetime, timezone: str
 
 def longest_streak(sessions: Iterable[SessionFact], now: datetime) -> int:
     """The longest run of consecutive counting days ever."""
-    days = counting_days(sessions, now)
-    # Only a day that starts a run (the day before it does not count) is walked forward.
-    return max(
-        (_run_starting_on(days, d) for d in days if d - ONE_DAY not in days), default=0
-    )
+    return longest_run(counting_days(sessions, now))
+
+
+def longest_run(days: set[date]) -> int:
+    """`longest_streak` of the counting days `days`."""
+    longest = run = 0
+    previous = -1  # no day's ordinal is 0: the first day starts a run
+    for day in sorted(d.toordinal() for d in days):  # one pass over the days in order
+        run = run + 1 if day == previous + 1 else 1
+        longest = max(longest, run)
+        previous = day
+    return longest
 
 
 def week_start(day: date) -> date:

@@ -34,7 +34,7 @@ from datetime import datetime
 from typing import Any
 
 import sqlalchemy
-from sqlmodel import col, select
+from sqlmodel import Session, col, select
 
 from vigor_app import db
 from vigor_app.models import SessionExercise, WorkoutSession, WorkoutSet
@@ -116,35 +116,34 @@ class _Performance:
         return sum(rpes) / len(rpes) if rpes else None
 
 
-def _history(user_id: int, exercise_id: str) -> list[_Performance]:
+def _history(session: Session, user_id: int, exercise_id: str) -> list[_Performance]:
     """The last finished sessions with the exercise, oldest first."""
-    with db.read_only() as session:
-        entries = session.exec(
-            select(SessionExercise.session_id, SessionExercise.target_sets, WorkoutSession.started_at)
-            .join(WorkoutSession, col(WorkoutSession.id) == col(SessionExercise.session_id))
-            .where(SessionExercise.user_id == user_id, SessionExercise.exercise_id == exercise_id,
-                   WorkoutSession.user_id == user_id, WorkoutSession.status == SESSION_FINISHED)
-            .order_by(col(WorkoutSession.started_at).desc(), col(WorkoutSession.id).desc())
-            .limit(HISTORY_SESSIONS * 2)  # an exercise may appear twice in one session
-        ).all()
-        sessions: dict[int, _Performance] = {}
-        for session_id, target_sets, started_at in entries:
-            found = sessions.get(session_id)
-            if found is None:
-                if len(sessions) == HISTORY_SESSIONS:
-                    continue
-                sessions[session_id] = _Performance(session_id, started_at, target_sets)
-            elif target_sets:
-                found.planned = (found.planned or 0) + target_sets
-        if not sessions:
-            return []
-        rows = session.execute(
-            sqlalchemy.select(col(WorkoutSet.session_id), col(WorkoutSet.reps),
-                              col(WorkoutSet.seconds), col(WorkoutSet.weight_kg), col(WorkoutSet.rpe))
-            .where(col(WorkoutSet.user_id) == user_id, col(WorkoutSet.exercise_id) == exercise_id,
-                   col(WorkoutSet.session_id).in_(list(sessions)), set_kinds.counted())
-            .order_by(col(WorkoutSet.session_id), col(WorkoutSet.position))
-        ).all()
+    entries = session.exec(
+        select(SessionExercise.session_id, SessionExercise.target_sets, WorkoutSession.started_at)
+        .join(WorkoutSession, col(WorkoutSession.id) == col(SessionExercise.session_id))
+        .where(SessionExercise.user_id == user_id, SessionExercise.exercise_id == exercise_id,
+               WorkoutSession.user_id == user_id, WorkoutSession.status == SESSION_FINISHED)
+        .order_by(col(WorkoutSession.started_at).desc(), col(WorkoutSession.id).desc())
+        .limit(HISTORY_SESSIONS * 2)  # an exercise may appear twice in one session
+    ).all()
+    sessions: dict[int, _Performance] = {}
+    for session_id, target_sets, started_at in entries:
+        found = sessions.get(session_id)
+        if found is None:
+            if len(sessions) == HISTORY_SESSIONS:
+                continue
+            sessions[session_id] = _Performance(session_id, started_at, target_sets)
+        elif target_sets:
+            found.planned = (found.planned or 0) + target_sets
+    if not sessions:
+        return []
+    rows = session.execute(
+        sqlalchemy.select(col(WorkoutSet.session_id), col(WorkoutSet.reps),
+                          col(WorkoutSet.seconds), col(WorkoutSet.weight_kg), col(WorkoutSet.rpe))
+        .where(col(WorkoutSet.user_id) == user_id, col(WorkoutSet.exercise_id) == exercise_id,
+               col(WorkoutSet.session_id).in_(list(sessions)), set_kinds.counted())
+        .order_by(col(WorkoutSet.session_id), col(WorkoutSet.position))
+    ).all()
     for session_id, reps, seconds, weight, rpe in rows:
         sessions[session_id].done.append(
             {"reps": reps, "seconds": seconds, "weight_kg": weight, "rpe": rpe, "done": True}
@@ -278,8 +277,8 @@ def next_targets(user_id: int, exercise_id: str, target_reps: str,
     if target_rpe is not None and (isinstance(target_rpe, bool) or not 1 <= target_rpe <= 10):
         raise ValidationError("Target effort (RPE) is between 1 and 10.", field="target_rpe")
     exercise = catalogue.find_exercise(exercise_id)
-    history = _history(user_id, exercise_id)
-    with db.read_only() as session:
+    with db.read_only() as session:  # one session for the three reads
+        history = _history(session, user_id, exercise_id)
         units = person(session, user_id).units
         name = exercise_names(session, user_id, [exercise_id])[exercise_id]
     rule = _rule(exercise, reps, history)
