@@ -10,6 +10,7 @@ from vigor_app.services.catalogue import catalogue
 from vigor_app.services.errors import VigorError
 from vigor_app.services.plans import warmups
 from vigor_app.services.training import (
+    plates,
     previous_sets,
     set_kinds,
     set_lines,
@@ -137,3 +138,35 @@ def cards(view: workout_views.SessionView, units: str, suggestions: dict[int, st
                                superset=supersets.get(entry.id, ""), calculator=loaded,
                                barbell=loaded and kit == "barbell", exercise_id=entry.exercise_id))
     return cards
+
+
+def rest_due(cards: list[EntryCard], done_ids: list[int], entry_id: int) -> bool:
+    """Whether a set of `entry_id` just ticked starts the rest (`workout_views.rest_due`, read
+    off the cards and the ticked list)."""
+    done = set(done_ids)
+    exercises = [(c.superset or None, len(c.rows), sum(r.id in done for r in c.rows)) for c in cards]
+    position = next((i for i, c in enumerate(cards) if c.id == entry_id), None)
+    return position is None or workout_views.rest_due(exercises, position)
+
+
+@dataclass
+class Calculator:
+    """What the plate and warm-up calculator shows for one working weight."""
+
+    kit: str
+    plates: str = ""
+    warmups: list[dict[str, str]] = field(default_factory=list)
+    error: str = ""
+
+
+def calculator(user_id: int, exercise_id: str, weight: str) -> Calculator:
+    kit = plates.kit(user_id)
+    try:
+        calculation = plates.calculate(user_id, exercise_id, weight, kit)
+    except VigorError as exc:
+        return Calculator(kit=kit.text(), error=exc.message)
+    if calculation is None:
+        return Calculator(kit=kit.text())
+    return Calculator(kit=kit.text(), plates=calculation.plates,
+                      warmups=[{"weight": f"{step.weight:g} {kit.unit}", "reps": str(step.reps),
+                                "plates": step.plates} for step in calculation.warmups])

@@ -16,7 +16,6 @@ from vigor_app.services.accounts.sessions import CurrentUser
 from vigor_app.services.errors import VigorError
 from vigor_app.services.plans import profiles
 from vigor_app.services.training import (
-    plates,
     previous_sets,
     record_words,
     set_kinds,
@@ -58,14 +57,12 @@ class LoggingState(AuthState):
     # Freestyle: add an exercise by searching the catalogue.
     search: str = ""
     search_results: list[dict[str, str]] = []
-    # Rest timer.
-    rest_left: int = 0  # seconds left when the rest was (re)started: the browser counts down
+    rest_left: int = 0  # the rest timer: seconds left when it was (re)started; the browser counts down
     rest_total: int = 0
     rest_version: int = 0
     _rest_until: float = 0.0
     _rest_generation: int = 0
-    # What was typed into each set, by set id: the browser shows it already, so it is not sent
-    # back; a tick saves it, and the cards show it when they are built again.
+    # Typed into each set (by id): the browser shows it, so it is not sent back; a tick saves it.
     _typed: dict[int, dict[str, str]] = {}
     _suggestions: dict[int, str] = {}
     # The plate and warm-up calculator, for one exercise of the workout.
@@ -248,15 +245,9 @@ class LoggingState(AuthState):
                                                   card.name)
         events = [rx.toast.success(announced)] if announced else []
         events += [rx.toast.success(f"{m.title} — {m.message}") for m in result.milestones]
-        if not was_done and not self.editing_past and self._rest_due(card.id):  # it was just ticked: rest
+        if not was_done and not self.editing_past and log_cards.rest_due(self.cards, self.done_ids, card.id):
             events.append(LoggingState.start_rest(card.rest_seconds))
         return events
-
-    def _rest_due(self, entry_id: int) -> bool:
-        done = set(self.done_ids)
-        exercises = [(c.superset or None, len(c.rows), sum(r.id in done for r in c.rows)) for c in self.cards]
-        position = next((i for i, c in enumerate(self.cards) if c.id == entry_id), None)
-        return position is None or workout_views.rest_due(exercises, position)
 
     @rx.event
     def move_set(self, set_id: int, offset: int):
@@ -297,18 +288,9 @@ class LoggingState(AuthState):
     # -- the plate and warm-up calculator ----------------------------------------------------
 
     def _calculate(self, user_id: int) -> None:
-        self.calc_plates, self.calc_warmups, self.calc_error = "", [], ""
-        kit = plates.kit(user_id)
-        self.calc_kit = kit.text()
-        try:
-            calculation = plates.calculate(user_id, self._calc_exercise_id, self.calc_weight, kit)
-        except VigorError as exc:
-            self.calc_error = exc.message
-            return
-        if calculation is not None:
-            self.calc_plates = calculation.plates
-            self.calc_warmups = [{"weight": f"{step.weight:g} {kit.unit}", "reps": str(step.reps),
-                                  "plates": step.plates} for step in calculation.warmups]
+        shown = log_cards.calculator(user_id, self._calc_exercise_id, self.calc_weight)
+        self.calc_kit, self.calc_plates, self.calc_warmups, self.calc_error = (shown.kit, shown.plates,
+                                                                              shown.warmups, shown.error)
 
     @rx.event
     def open_calculator(self, entry_id: int):
@@ -398,10 +380,8 @@ class LoggingState(AuthState):
         return rx.toast.info("Workout discarded.")
 
     # -- rest timer --------------------------------------------------------------------------
-    # The browser counts the seconds down (assets/rest_timer.js) from `rest_left`, restarting
-    # whenever `rest_version` changes; the server keeps the deadline (wall-clock time, so every
-    # worker reads it alike) and answers once, when the rest is over: the timer goes and the page
-    # beeps. A thousand people resting cost no event a second each.
+    # The browser counts down from `rest_left` (assets/rest_timer.js; again when `rest_version`
+    # changes); the server keeps the wall-clock deadline and answers once, at its end (docs/logging.md).
 
     def _show_rest(self, until: float) -> None:
         """Show a rest ending at `until` (0: no rest), counted down in the browser."""
