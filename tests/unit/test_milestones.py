@@ -5,11 +5,13 @@ from __future__ import annotations
 import pytest
 
 from vigor_app.services.training.milestones import (
+    SET_MEASURES,
     Milestone,
     Stats,
     all_milestones,
     earned,
     newly_earned,
+    open_measures,
 )
 
 KEYS = ["first_workout", "streak_7", "streak_30", "workouts_10", "workouts_50", "workouts_100",
@@ -74,3 +76,18 @@ def test_nothing_is_awarded_twice():
 
 def test_unknown_keys_in_already_are_ignored():
     assert keys(newly_earned(stats(workouts=1), {"retired_badge"})) == ["first_workout"]
+
+
+def test_only_the_measures_asked_for_are_awarded():
+    big = stats(workouts=12, current=8, longest=8, lifted=1500, records=2)
+    assert keys(newly_earned(big, set(), SET_MEASURES)) == ["first_record", "lifted_1000"]
+    assert keys(newly_earned(big, set(), frozenset({"workouts"}))) == ["first_workout", "workouts_10"]
+
+
+def test_a_measure_is_open_while_one_of_its_milestones_is_not_earned():
+    assert open_measures(set(), SET_MEASURES) == SET_MEASURES
+    lifted = {"lifted_1000", "lifted_10000", "lifted_100000"}
+    assert open_measures(lifted, SET_MEASURES) == {"records"}
+    assert open_measures(lifted | {"first_record"}, SET_MEASURES) == frozenset()
+    assert open_measures(set(KEYS)) == frozenset()
+    assert open_measures(set(KEYS) - {"streak_30"}) == {"streak"}

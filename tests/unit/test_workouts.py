@@ -3,6 +3,7 @@ from datetime import timedelta
 import pytest
 from sqlmodel import select
 
+from tests import seeding
 from tests.factories import make_user
 from vigor_app import db
 from vigor_app.clock import utcnow
@@ -390,3 +391,20 @@ def test_the_deload_week_halves_the_sets_and_prefills_ten_percent_lighter(lifter
     assert [s.kind for s in squat.sets[4:]] == ["normal", "normal"]
     accessory = next(e for e in deload.entries if e.exercise_id == "barbell-glute-bridge")
     assert all(s.kind == "normal" for s in accessory.sets)  # not a main lift: no ramp
+
+
+def test_a_saved_set_awards_only_what_a_set_changes_and_finishing_awards_the_rest(me):
+    """Ten finished workouts brought in without their milestones (as seeded data is): ticking a
+    set that sets a record earns the record's and the weight's milestones, not the workouts'
+    (saving a set reads no streaks); finishing the workout earns those."""
+    start = utcnow() - timedelta(days=30)
+    for day in range(10):
+        seeding.add_session(me, start + timedelta(days=day), {"goblet-squat": [(10, 8.0)]}, minutes=40)
+    view = workout_sessions.start_freestyle(me)
+    view = workout_entries.add_exercise(me, view.id, "goblet-squat")
+    first = view.entries[0].sets[0]
+    saved = workout_sets.save_set(me, first.id, reps=10, weight_kg=120, done=True)
+    assert saved.records
+    assert [m.key for m in saved.milestones] == ["first_record", "lifted_1000"]
+    finished = workout_sessions.finish(me, view.id)
+    assert [m.key for m in finished.milestones] == ["first_workout", "streak_7", "workouts_10"]

@@ -19,7 +19,32 @@ from vigor_app.models.workout import SESSION_FINISHED
 from vigor_app.services.training import milestones, set_kinds, streaks
 
 
-def stats(session: Session, user_id: int, now: datetime) -> milestones.Stats:
+def stats(session: Session, user_id: int, now: datetime,
+          measures: frozenset[str] = milestones.MEASURES) -> milestones.Stats:
+    """The figures of `measures` (the others are left at 0: nothing is read for them)."""
+    workouts = current = longest = 0
+    if {"workouts", "streak"} & measures:
+        workouts, current, longest = _workout_figures(session, user_id, now)
+    lifted: float | None = 0.0
+    records_count = 0
+    if "lifted" in measures:
+        lifted = session.exec(
+            select(func.coalesce(func.sum(col(WorkoutSet.weight_kg) * col(WorkoutSet.reps)), 0))
+            .where(WorkoutSet.user_id == user_id, set_kinds.counted())
+        ).one()
+    if "records" in measures:
+        records_count = session.exec(select(func.count()).where(PersonalRecord.user_id == user_id)).one()
+    return milestones.Stats(
+        total_workouts=workouts,
+        current_streak=current,
+        longest_streak=longest,
+        total_lifted_kg=float(lifted or 0),
+        records_count=int(records_count),
+    )
+
+
+def _workout_figures(session: Session, user_id: int, now: datetime) -> tuple[int, int, int]:
+    """Finished workouts, the current streak and the longest streak."""
     finished = session.exec(
         select(WorkoutSession.id, WorkoutSession.started_at, WorkoutSession.duration_seconds,
                WorkoutSession.timezone)
@@ -31,25 +56,22 @@ def stats(session: Session, user_id: int, now: datetime) -> milestones.Stats:
                                  timezone=zone)
              for sid, at, seconds, zone in finished]
     profile = session.exec(select(FitnessProfile.timezone).where(FitnessProfile.user_id == user_id)).first()
-    lifted = session.exec(
-        select(func.coalesce(func.sum(col(WorkoutSet.weight_kg) * col(WorkoutSet.reps)), 0))
-        .where(WorkoutSet.user_id == user_id, set_kinds.counted())
-    ).one()
-    records_count = session.exec(select(func.count()).where(PersonalRecord.user_id == user_id)).one()
-    return milestones.Stats(
-        total_workouts=len(finished),
-        current_streak=streaks.current_streak(facts, now, profile or "UTC"),
-        longest_streak=streaks.longest_streak(facts, now),
-        total_lifted_kg=float(lifted or 0),
-        records_count=int(records_count),
-    )
+    return (len(finished), streaks.current_streak(facts, now, profile or "UTC"),
+            streaks.longest_streak(facts, now))
 
 
-def award(session: Session, user_id: int, now: datetime | None = None) -> list[milestones.Milestone]:
-    """Store and return the milestones reached for the first time (inside the caller's transaction)."""
+def award(session: Session, user_id: int, now: datetime | None = None, *,
+          measures: frozenset[str] = milestones.MEASURES) -> list[milestones.Milestone]:
+    """Store and return the milestones reached for the first time (inside the caller's
+    transaction). `measures`: the figures that may have changed (a saved set changes only the
+    weight lifted and the records: `milestones.SET_MEASURES`); only those not yet earned in full
+    are read, so a set saved by someone with years of training costs no streak reading."""
     now = now or utcnow()
     already = set(session.exec(select(EarnedMilestone.key).where(EarnedMilestone.user_id == user_id)).all())
-    new = milestones.newly_earned(stats(session, user_id, now), already)
+    wanted = milestones.open_measures(already, measures)
+    if not wanted:
+        return []
+    new = milestones.newly_earned(stats(session, user_id, now, wanted), already, wanted)
     for milestone in new:
         session.add(EarnedMilestone(user_id=user_id, key=milestone.key, earned_at=now))
     return new

@@ -80,6 +80,16 @@ _FIGURES = {
 }
 
 
+MEASURES = frozenset(_FIGURES)
+SET_MEASURES = frozenset({"records", "lifted"})  # what saving a set can change (workouts and
+# streaks count finished workouts: they change when a workout is finished)
+
+
+def open_measures(already: set[str], measures: frozenset[str] = MEASURES) -> frozenset[str]:
+    """The measures among `measures` that still have a milestone whose key is not in `already`."""
+    return frozenset(rule.measure for rule in _RULES if rule.measure in measures and rule.milestone.key not in already)
+
+
 def _figure(stats: Stats, measure: str) -> float:
     return _FIGURES[measure](stats)
 
@@ -94,6 +104,9 @@ def earned(stats: Stats) -> list[Milestone]:
     return [rule.milestone for rule in _RULES if _figure(stats, rule.measure) >= rule.threshold]
 
 
-def newly_earned(stats: Stats, already: set[str]) -> list[Milestone]:
-    """The milestones reached now whose keys are not in `already`."""
-    return [m for m in earned(stats) if m.key not in already]
+def newly_earned(stats: Stats, already: set[str], measures: frozenset[str] = MEASURES) -> list[Milestone]:
+    """The milestones reached now whose keys are not in `already`, of the rules measuring one
+    of `measures` (the figures `stats` holds)."""
+    return [rule.milestone for rule in _RULES
+            if rule.measure in measures and rule.milestone.key not in already
+            and _figure(stats, rule.measure) >= rule.threshold]

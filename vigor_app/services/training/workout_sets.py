@@ -13,7 +13,6 @@ import math
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import sqlalchemy
 from sqlalchemy import delete, update
 from sqlmodel import Session, col, select
 
@@ -27,7 +26,14 @@ from vigor_app.services.errors import ValidationError
 from vigor_app.services.plans import warmups
 from vigor_app.services.plans.progression import load_step_kg
 from vigor_app.services.plans.timing import parse_reps
-from vigor_app.services.training import achievements, milestones, plates, records, set_kinds
+from vigor_app.services.training import (
+    achievements,
+    milestones,
+    plates,
+    record_history,
+    records,
+    set_kinds,
+)
 from vigor_app.services.training.set_values import check_clock, check_distance, check_set_values
 from vigor_app.services.training.workout_views import (
     SessionView,
@@ -267,22 +273,6 @@ def remove_set(user_id: int, set_id: int) -> SessionView:
         return changed(session, row)
 
 
-def _history_facts(session: Session, user_id: int, exercise_id: str, before_set: int) -> list[records.SetFact]:
-    """The person's other sets of this exercise, as the record rules read them (only the
-    columns they need: years of history are thousands of rows)."""
-    rows = session.execute(
-        sqlalchemy.select(col(WorkoutSet.session_id), col(WorkoutSet.weight_kg), col(WorkoutSet.reps),
-                          col(WorkoutSet.seconds), col(WorkoutSet.done), col(WorkoutSet.completed_at),
-                          col(WorkoutSet.distance_m))
-        .where(col(WorkoutSet.user_id) == user_id, col(WorkoutSet.exercise_id) == exercise_id, set_kinds.counted(),
-               col(WorkoutSet.id) != before_set)
-    ).all()
-    now = utcnow()
-    return [records.SetFact(exercise_id=exercise_id, session_id=session_id, weight_kg=weight_kg, reps=reps,
-                            seconds=seconds, done=done, completed_at=completed_at or now, distance_m=distance_m)
-            for session_id, weight_kg, reps, seconds, done, completed_at, distance_m in rows]
-
-
 def _volume_record_in(session: Session, row_set: WorkoutSet) -> bool:
     """Whether this session already holds a session-volume record for the set's exercise."""
     return session.exec(
@@ -322,7 +312,8 @@ def save_set(user_id: int, set_id: int, *, reps=None, seconds=None, weight_kg=No
         hits: list[records.RecordHit] = []
         announced: list[records.RecordHit] = []  # what the person is told about
         if done and set_kinds.counts(row_set.kind):  # a warm-up sets no record
-            history = _history_facts(session, user_id, row_set.exercise_id, row_set.id or 0)
+            history = record_history.earlier_sets(session, user_id, row_set.exercise_id, row_set.id or 0,
+                                                  row.id or 0, reps, row_set.completed_at or now)
             new = records.SetFact(exercise_id=row_set.exercise_id, session_id=row.id or 0, weight_kg=weight_kg,
                                   reps=reps, seconds=seconds, done=True, completed_at=row_set.completed_at or now,
                                   distance_m=distance_m)
@@ -339,7 +330,7 @@ def save_set(user_id: int, set_id: int, *, reps=None, seconds=None, weight_kg=No
                                            set_id=row_set.id, session_id=row.id, achieved_at=now))
         touch(row, session)
         session.flush()
-        earned = achievements.award(session, user_id, now) if hits else []
+        earned = achievements.award(session, user_id, now, measures=milestones.SET_MEASURES) if hits else []
         saved = SetView(id=row_set.id or 0, position=row_set.position, reps=row_set.reps, seconds=row_set.seconds,
                         weight_kg=row_set.weight_kg, rpe=row_set.rpe, done=row_set.done, kind=row_set.kind,
                         distance_m=row_set.distance_m)
