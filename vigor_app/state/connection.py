@@ -32,9 +32,17 @@ def _event_namespace():
     return _namespace[0]
 
 
-def tab_connected(state) -> bool:
-    """True while the browser tab that owns `state` has a live websocket on this worker."""
+def tab_token(state) -> str:
+    """The browser tab a state belongs to (read once: the router is rebuilt at every read)."""
+    return state.router.session.client_token
+
+
+def tab_connected(token: str) -> bool:
+    """True while the browser tab `token` (`tab_token`) has a live websocket on this worker."""
     namespace = _event_namespace()
     if namespace is None:
         return False
-    return state.router.session.client_token in namespace.token_to_sid
+    # Reflex's public `token_to_sid` copies every connection's entry at each read: a thousand
+    # waiting timers asking every few seconds would copy a million entries a second.
+    sockets = getattr(getattr(namespace, "_token_manager", None), "token_to_socket", None)
+    return token in (sockets if isinstance(sockets, dict) else namespace.token_to_sid)

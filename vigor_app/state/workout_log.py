@@ -31,7 +31,7 @@ from vigor_app.state import log_cards
 from vigor_app.state.arguments import flag, record_id, whole
 from vigor_app.state.arguments import text as typed_text
 from vigor_app.state.auth import AuthState
-from vigor_app.state.connection import tab_connected
+from vigor_app.state.connection import tab_connected, tab_token
 
 MAX_REST = 600
 REST_DONE_SCRIPT = "window.vigorRestDone && window.vigorRestDone()"  # assets/rest_timer.js
@@ -420,26 +420,26 @@ class LoggingState(AuthState):
             generation = self._rest_generation
             self._show_rest(time.time() + seconds if seconds else 0.0)
             self.rest_total = seconds
-            until = self._rest_until
-        async for event in self._rest_over(generation, until):
+            until, token = self._rest_until, tab_token(self)
+        async for event in self._rest_over(generation, until, token):
             yield event
 
     @rx.event(background=True)
     async def follow_rest(self):
         """Wait for the rest as it now stands (after −15 s or +15 s, or on a reloaded page)."""
         async with self:
-            generation, until = self._rest_generation, self._rest_until
-        async for event in self._rest_over(generation, until):
+            generation, until, token = self._rest_generation, self._rest_until, tab_token(self)
+        async for event in self._rest_over(generation, until, token):
             yield event
 
-    async def _rest_over(self, generation: int, until: float):
+    async def _rest_over(self, generation: int, until: float, token: str):
         """Sleep until the deadline (waking every few seconds to see whether the tab is still
         open); then, unless a newer timer took over, end the rest with a beep."""
         while until:
             left = until - time.time()
             if left > 0:
                 await asyncio.sleep(min(left, TAB_CHECK_SECONDS))
-                if not tab_connected(self):  # the tab closed: nobody is left to count down for
+                if not tab_connected(token):  # the tab closed: nobody is left to count down for
                     return
                 continue
             async with self:
