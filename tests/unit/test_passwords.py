@@ -98,3 +98,23 @@ def test_a_hash_made_before_is_replaced_at_sign_in():
         after = session.exec(select(User).where(User.username == "oldhash")).one().password_hash
     assert after != before and argon2.extract_parameters(after).memory_cost == 19 * 1024
     assert passwords.verify_password(after, "Deadlift-Day-77")
+
+
+def test_hashes_and_checks_wait_for_a_free_core():
+    """At most one hash or check per core at a time: with every slot taken, a hash waits, and
+    goes on as soon as one is free."""
+    import threading
+
+    for _ in range(passwords.HASHING_SLOTS):
+        passwords._slots.acquire()
+    results: list[str] = []
+    waiting = threading.Thread(target=lambda: results.append(passwords.hash_password("Squat-Rack-2026")))
+    try:
+        waiting.start()
+        waiting.join(0.3)
+        assert waiting.is_alive() and results == []  # every core's slot is held: it cannot start
+    finally:
+        for _ in range(passwords.HASHING_SLOTS):
+            passwords._slots.release()
+    waiting.join(10)
+    assert not waiting.is_alive() and passwords.verify_password(results[0], "Squat-Rack-2026")

@@ -66,7 +66,8 @@ class ResetPasswordState(_StartsFresh, AuthState):
             self.form_error = "This reset link is incomplete. Ask for a new one."
 
     @rx.event
-    def set_new_password(self, form_data: dict):
+    async def set_new_password(self, form_data: dict):
+        """Hashing the new password runs in a thread, as signing in does."""
         self.password_error = self.confirm_error = self.form_error = ""
         password = form_field(form_data, "password")
         if password != form_field(form_data, "confirm_password"):
@@ -74,7 +75,7 @@ class ResetPasswordState(_StartsFresh, AuthState):
             return
         token = self.router.url.query_parameters.get("token", "")
         try:
-            password_reset.reset_password(token, password, client_ip=self._client_ip())
+            await asyncio.to_thread(password_reset.reset_password, token, password, client_ip=self._client_ip())
         except VigorError as exc:
             if exc.field == "password":
                 self.password_error = exc.message

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import reflex as rx
 
 from vigor_app.services.accounts import accounts
@@ -17,7 +19,9 @@ class AccountState(AuthState):
     form_error: str = ""
 
     @rx.event
-    def change_password(self, form_data: dict):
+    async def change_password(self, form_data: dict):
+        """Checking the current password and hashing the new one run in a thread (as signing in
+        does), so other tabs on this worker are not kept waiting."""
         self.current_password_error = self.password_error = ""
         self.confirm_error = self.form_error = ""
         user = self._current_user()
@@ -28,8 +32,8 @@ class AccountState(AuthState):
             self.confirm_error = "The two passwords do not match."
             return None
         try:
-            accounts.change_password(
-                user.id, form_field(form_data, "current_password"), new_password,
+            await asyncio.to_thread(
+                accounts.change_password, user.id, form_field(form_data, "current_password"), new_password,
                 keep_token=self.session_token, client_ip=self._client_ip(),
             )
         except VigorError as exc:

@@ -91,15 +91,19 @@ class YourDataState(AuthState):
             _import_outcome, user.id, content, self.import_source or None, self.import_unit or None)
 
     @rx.event
-    def delete_account(self, form_data: dict):
+    async def delete_account(self, form_data: dict):
+        """Checking the password runs in a thread, as signing in does."""
         self.delete_error = ""
-        deleted = self._as_user(
-            lambda user: account_deletion.delete_account(user.id, form_field(form_data, "password") or None,
-                                                         confirm=form_field(form_data, "confirm"),
-                                                         client_ip=self._client_ip()),
-            error="delete_error")
-        if not deleted.ok:
-            return deleted.answer
+        user = self._user()
+        if user is None:
+            return None
+        try:
+            await asyncio.to_thread(account_deletion.delete_account, user.id,
+                                    form_field(form_data, "password") or None,
+                                    confirm=form_field(form_data, "confirm"), client_ip=self._client_ip())
+        except VigorError as exc:
+            self.delete_error = exc.message
+            return None
         auth_sessions.end_session(self.session_token)
         self.session_token = ""
         self._show_user(None)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import threading
 from functools import lru_cache
 from importlib import resources
 
@@ -23,6 +25,11 @@ ARGON2_MEMORY_KIB = 19 * 1024
 ARGON2_LANES = 1
 _hasher = PasswordHasher(time_cost=ARGON2_TIME_COST, memory_cost=ARGON2_MEMORY_KIB, parallelism=ARGON2_LANES,
                          type=Type.ID)
+# Hashes and checks run in threads (the pages call them with asyncio.to_thread) and release the
+# GIL: at most one per core at a time, so a burst of sign-ins uses the cores without taking
+# turns with each other beyond them, and holds at most that many 19 MiB buffers.
+HASHING_SLOTS = os.cpu_count() or 1
+_slots = threading.BoundedSemaphore(HASHING_SLOTS)
 
 
 @lru_cache(maxsize=1)
@@ -77,14 +84,16 @@ def check_strength(password: str, *, email: str = "", username: str = "") -> Non
 
 
 def hash_password(password: str) -> str:
-    return _hasher.hash(password)
+    with _slots:
+        return _hasher.hash(password)
 
 
 def verify_password(password_hash: str | None, password: str) -> bool:
     if not password_hash:
         return False
     try:
-        return _hasher.verify(password_hash, password)
+        with _slots:
+            return _hasher.verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
 
