@@ -26,7 +26,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy
-from sqlalchemy import and_, case, func, or_
+from sqlalchemy import and_, bindparam, case, func, or_
 from sqlmodel import Session, col
 
 from vigor_app.clock import utcnow
@@ -41,21 +41,27 @@ _SECONDS = col(WorkoutSet.seconds)
 _DISTANCE = col(WorkoutSet.distance_m)
 
 
-def earlier_sets(session: Session, user_id: int, exercise_id: str, set_id: int, session_id: int,
-                 reps: int | None, until: datetime) -> list[records.SetFact]:
-    """The earlier counted sets of `exercise_id` that can decide the records of the set
-    `set_id` (in the workout `session_id`, with `reps` reps, completed at `until`)."""
-    earlier = (col(WorkoutSet.user_id) == user_id, col(WorkoutSet.exercise_id) == exercise_id, set_kinds.counted(),
-               _ID != set_id, col(WorkoutSet.completed_at) <= until)
-    other = (*earlier, _SESSION != session_id)
+def _statement() -> sqlalchemy.Select:
+    """The read, built once (building it cost ten times what running it does), with named
+    parameters: user_id, exercise_id, set_id, session_id, reps (None: no set has that many),
+    until."""
+    completed_at = col(WorkoutSet.completed_at)
+    earlier = (col(WorkoutSet.user_id) == bindparam("user_id"), col(WorkoutSet.exercise_id) == bindparam("exercise_id"),
+               set_kinds.counted(), _ID != bindparam("set_id"),
+               completed_at <= bindparam("until", type_=completed_at.type))
+    other = (*earlier, _SESSION != bindparam("session_id"))
     lifted = and_(_WEIGHT > 0, _REPS > 0)
 
     def best(*where, order) -> sqlalchemy.Select:
         return sqlalchemy.select(_ID).where(*other, *where).order_by(order).limit(1)
 
     seconds_per_metre = _SECONDS * 1.0 / _DISTANCE
+    heaviest_session = (sqlalchemy.select(_SESSION).where(*other).group_by(_SESSION)
+                        .order_by(func.sum(case((lifted, _WEIGHT * _REPS), else_=0)).desc()).limit(1))
     picks = [
-        sqlalchemy.select(_ID).where(*earlier, _SESSION == session_id),
+        sqlalchemy.select(_ID).where(*earlier, _SESSION == bindparam("session_id")),
+        sqlalchemy.select(_ID).where(*other, _SESSION == heaviest_session.scalar_subquery()),
+        best(_REPS == bindparam("reps"), lifted, order=_WEIGHT.desc()),
         best(_REPS == 1, _WEIGHT > 0, order=_WEIGHT.desc()),
         best(_REPS.between(2, records.MAX_E1RM_REPS), _WEIGHT > 0, order=(_WEIGHT * (30 + _REPS)).desc()),
         best(_SECONDS > 0, or_(_DISTANCE.is_(None), _DISTANCE <= 0), order=_SECONDS.desc()),
@@ -63,18 +69,21 @@ def earlier_sets(session: Session, user_id: int, exercise_id: str, set_id: int, 
         best(_DISTANCE >= records.FIVE_K_METRES, _SECONDS > 0, order=seconds_per_metre.asc()),
         best(_DISTANCE >= records.PACE_METRES, _SECONDS > 0, order=seconds_per_metre.asc()),
     ]
-    if reps is not None:
-        picks.append(best(_REPS == reps, lifted, order=_WEIGHT.desc()))
-    heaviest_session = (sqlalchemy.select(_SESSION).where(*other).group_by(_SESSION)
-                        .order_by(func.sum(case((lifted, _WEIGHT * _REPS), else_=0)).desc()).limit(1))
-    picks.append(sqlalchemy.select(_ID).where(*other, _SESSION == heaviest_session.scalar_subquery()))
     # Each pick is its own subquery: a database reads ORDER BY and LIMIT only there in a UNION.
     chosen = sqlalchemy.union(*(sqlalchemy.select(pick.subquery().c.id) for pick in picks))
-    rows = session.execute(
-        sqlalchemy.select(_SESSION, _WEIGHT, _REPS, _SECONDS, col(WorkoutSet.done), col(WorkoutSet.completed_at),
-                          _DISTANCE)
-        .where(_ID.in_(chosen))
-    ).all()
+    return (sqlalchemy.select(_SESSION, _WEIGHT, _REPS, _SECONDS, col(WorkoutSet.done), completed_at, _DISTANCE)
+            .where(_ID.in_(chosen)))
+
+
+_EARLIER_SETS = _statement()
+
+
+def earlier_sets(session: Session, user_id: int, exercise_id: str, set_id: int, session_id: int,
+                 reps: int | None, until: datetime) -> list[records.SetFact]:
+    """The earlier counted sets of `exercise_id` that can decide the records of the set
+    `set_id` (in the workout `session_id`, with `reps` reps, completed at `until`)."""
+    rows = session.execute(_EARLIER_SETS, {"user_id": user_id, "exercise_id": exercise_id, "set_id": set_id,
+                                           "session_id": session_id, "reps": reps, "until": until}).all()
     now = utcnow()
     return [records.SetFact(exercise_id=exercise_id, session_id=sid, weight_kg=weight_kg, reps=reps_done,
                             seconds=seconds, done=done, completed_at=completed_at or now, distance_m=distance_m)
