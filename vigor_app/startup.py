@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import logging
 from pathlib import Path
 
@@ -50,6 +52,24 @@ def configure_logging() -> None:
     level = get_settings().log_level.upper()
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("vigor_app").setLevel(level)
+
+
+# glibc's malloc raises its mmap threshold to the largest block freed, so once a password was
+# hashed (argon2id works in a 19 MiB buffer) later buffers come from the heap of the thread that
+# hashed, which keeps them: every thread that ever hashed held 19 MiB for good (six threads:
+# over 100 MB, which read as memory per connected person). A fixed threshold hands them back.
+M_MMAP_THRESHOLD = -3  # glibc's mallopt parameter
+MMAP_THRESHOLD_BYTES = 128 * 1024  # glibc's default
+
+
+def return_large_buffers() -> bool:
+    """Large allocations always mapped and unmapped (glibc); False where there is no mallopt."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        mallopt = libc.mallopt
+    except (OSError, AttributeError):
+        return False
+    return bool(mallopt(M_MMAP_THRESHOLD, MMAP_THRESHOLD_BYTES))
 
 
 def check_worker_setup() -> list[str]:

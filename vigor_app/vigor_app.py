@@ -8,6 +8,7 @@ from vigor_app.api import api
 from vigor_app.services import scheduler
 
 startup.configure_logging()
+startup.return_large_buffers()  # a password hash's 19 MiB go back to the system, not to a thread
 
 STYLE = {
     ".sr-only": {
