@@ -691,6 +691,7 @@ class RoundResult:
     floor: list[float] = field(default_factory=list)  # the bare app's latencies, same event times
     floor_errors: int = 0
     floor_cpu_percent: float = 0.0
+    floor_kb: tuple[float, float] = (0.0, 0.0)  # RSS, PSS each connected tab added to the floor's server
 
 
 async def _health_probe(url: str, samples: list[tuple[float, float]], stop: asyncio.Event) -> None:
@@ -716,10 +717,13 @@ async def _loop_lag(samples: list[float], stop: asyncio.Event) -> None:
         samples.append((time.perf_counter() - start - 0.05) * 1000)
 
 
-async def replay_on_floor(url: str, people: int, offsets: list[float]) -> tuple[list[float], int]:
+async def replay_on_floor(url: str, pid: int, people: int,
+                          offsets: list[float]) -> tuple[list[float], int, tuple[float, float]]:
     """The bare counter app driven at Vigor's event rate: `people` tabs, one event at each of
     `offsets` (seconds after the start, the moments Vigor's round sent its events), each sent by
-    a tab that is not waiting for an answer; the latencies (ms) and the errors."""
+    a tab that is not waiting for an answer; the latencies (ms), the errors, and the memory (KB
+    RSS and PSS) each connected tab added to the server `pid`."""
+    before = usage(pid)
     tabs = [Tab(url) for _ in range(people)]
     for i in range(0, people, 50):  # connect in batches, as people arrive
         await asyncio.gather(*(tab.connect("/") for tab in tabs[i:i + 50]))
@@ -743,8 +747,11 @@ async def replay_on_floor(url: str, people: int, offsets: list[float]) -> tuple[
             idle.put_nowait(tab)
 
     await asyncio.gather(*(one(offset) for offset in offsets))
+    connected = usage(pid)
     await asyncio.gather(*(tab.close() for tab in tabs), return_exceptions=True)
-    return latencies, errors
+    per_tab = ((connected.rss_mb - before.rss_mb) * 1024 / max(1, people),
+               (connected.pss_mb - before.pss_mb) * 1024 / max(1, people))
+    return latencies, errors, per_tab
 
 
 async def run_round(server: Server, args: argparse.Namespace, people: int, registered: int,
@@ -796,7 +803,8 @@ async def run_round(server: Server, args: argparse.Namespace, people: int, regis
         await asyncio.sleep(3)
         floor_before = usage(floor.process.pid)
         floor_started = time.perf_counter()
-        result.floor, result.floor_errors = await replay_on_floor(floor.url, people, offsets)
+        result.floor, result.floor_errors, result.floor_kb = await replay_on_floor(floor.url, floor.process.pid,
+                                                                                   people, offsets)
         result.floor_cpu_percent = 100 * (usage(floor.process.pid).cpu_s - floor_before.cpu_s) / max(
             1e-9, time.perf_counter() - floor_started)
     result.bench_cpu_percent = 100 * (own1 - own0) / seconds
@@ -831,7 +839,9 @@ def report_round(result: RoundResult, out: list[str]) -> None:
                      f"{floor_p95:>8.1f} {percentile(result.floor, 99):>8.1f} {max(result.floor):>8.1f}")
         lines.append(f"  (the bare counter app, {result.people} tabs, one event at each moment Vigor's round "
                      f"sent one: {events} events, {events / result.seconds:.0f} a second on average; "
-                     f"{result.floor_errors} errors; its server used {result.floor_cpu_percent:.0f}% of a core)")
+                     f"{result.floor_errors} errors; its server used {result.floor_cpu_percent:.0f}% of a core, "
+                     f"and {result.floor_kb[0]:.0f} KB RSS ({result.floor_kb[1]:.0f} KB PSS) more "
+                     f"per connected tab)")
     after = {action: [ms for sent, ms in pairs if sent > t.arrivals_end] for action, pairs in t.timed.items()}
     steady = [a for a in ("open dashboard", "log a set", "coach reply") if after.get(a)]
     if steady:
