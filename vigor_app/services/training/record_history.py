@@ -48,7 +48,7 @@ def _statement() -> sqlalchemy.Select:
     completed_at = col(WorkoutSet.completed_at)
     earlier = (col(WorkoutSet.user_id) == bindparam("user_id"), col(WorkoutSet.exercise_id) == bindparam("exercise_id"),
                set_kinds.counted(), _ID != bindparam("set_id"),
-               completed_at <= bindparam("until", type_=completed_at.type))
+               completed_at <= bindparam("until"))
     other = (*earlier, _SESSION != bindparam("session_id"))
     lifted = and_(_WEIGHT > 0, _REPS > 0)
 
