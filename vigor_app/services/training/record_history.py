@@ -2,8 +2,8 @@
 
 `records.records_for_new_set` holds the record rules; it reads a list of earlier sets and
 takes, for each kind, the best of them. Years of training are thousands of sets of one
-exercise, and reading them all made a tick cost in proportion to the person's history (about
-14 ms at five years: `bench/tick.py`). The database picks the rows instead, each by the same
+exercise, and reading them all made a tick cost in proportion to the person's history
+(`bench/tick.py --years 5`). The database picks the rows instead, each by the same
 figure the rule takes its best of, and the rule reads only those:
 
 - every set of the new set's own session (the session's volume, and a repeat of a weight done
@@ -42,7 +42,7 @@ _DISTANCE = col(WorkoutSet.distance_m)
 
 
 def _statement() -> sqlalchemy.Select:
-    """The read, built once (building it cost ten times what running it does), with named
+    """The read, built once (building it cost about six times what running it does), with named
     parameters: user_id, exercise_id, set_id, session_id, reps (None: no set has that many),
     until."""
     completed_at = col(WorkoutSet.completed_at)
