@@ -81,6 +81,14 @@ def throwaway_database(url: str | None, keep: bool) -> Iterator[str]:
                     sql.Identifier(name)))
 
 
+def point_the_app_at(url: str, data_dir: str) -> None:
+    """The app's settings and database engine on `url`, its files under `data_dir`."""
+    os.environ.update({"DATABASE_URL": url, "VIGOR_DATA_DIR": data_dir,
+                       "SECRET_KEY": "bench-secret-key-not-for-production"})
+    reload_settings()
+    db.dispose_engine()
+
+
 def timed(runs: int, call: Callable[[], Any]) -> tuple[list[float], Any]:
     result = call()  # warm-up: caches, prepared plans, the catalogue
     samples = []
@@ -122,10 +130,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="vigor-bench-data-") as data_dir, \
             throwaway_database(args.database_url, args.keep) as url:
-        os.environ.update({"DATABASE_URL": url, "VIGOR_DATA_DIR": data_dir,
-                           "SECRET_KEY": "bench-secret-key-not-for-production"})
-        reload_settings()
-        db.dispose_engine()
+        point_the_app_at(url, data_dir)
         backend = make_url(url).get_backend_name()
 
         started = time.perf_counter()

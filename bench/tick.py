@@ -23,7 +23,6 @@ unavoidable work costs.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
 import tempfile
@@ -34,12 +33,16 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from progress import load_average, percentile, throwaway_database  # noqa: E402 (this bench's database)
+from progress import (  # noqa: E402 (this bench's database)
+    load_average,
+    percentile,
+    point_the_app_at,
+    throwaway_database,
+)
 from sqlalchemy.engine import make_url  # noqa: E402
 
 from tests import seeding  # noqa: E402
-from vigor_app import db, startup  # noqa: E402
-from vigor_app.settings import reload_settings  # noqa: E402
+from vigor_app import startup  # noqa: E402
 
 EXERCISES = ("barbell-back-squat", "barbell-bench-press", "barbell-deadlift", "barbell-row")
 SETS = 20  # per exercise: the most a workout allows
@@ -69,10 +72,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory(prefix="vigor-bench-data-") as data_dir, \
             throwaway_database(args.database_url, args.keep) as url:
-        os.environ.update({"DATABASE_URL": url, "VIGOR_DATA_DIR": data_dir,
-                           "SECRET_KEY": "bench-secret-key-not-for-production"})
-        reload_settings()
-        db.dispose_engine()
+        point_the_app_at(url, data_dir)
         startup.migrate(url)
 
         from vigor_app.services.accounts import accounts, sessions
