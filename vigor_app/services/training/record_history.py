@@ -29,7 +29,6 @@ import sqlalchemy
 from sqlalchemy import and_, bindparam, case, func, or_
 from sqlmodel import Session, col
 
-from vigor_app.clock import utcnow
 from vigor_app.models import WorkoutSet
 from vigor_app.services.training import records, set_kinds
 
@@ -42,7 +41,7 @@ _DISTANCE = col(WorkoutSet.distance_m)
 
 
 def _statement() -> sqlalchemy.Select:
-    """The read, built once (building it cost about six times what running it does), with named
+    """The read, built once (building it cost more than running it does), with named
     parameters: user_id, exercise_id, set_id, session_id, reps (None: no set has that many),
     until."""
     completed_at = col(WorkoutSet.completed_at)
@@ -84,7 +83,7 @@ def earlier_sets(session: Session, user_id: int, exercise_id: str, set_id: int, 
     `set_id` (in the workout `session_id`, with `reps` reps, completed at `until`)."""
     rows = session.execute(_EARLIER_SETS, {"user_id": user_id, "exercise_id": exercise_id, "set_id": set_id,
                                            "session_id": session_id, "reps": reps, "until": until}).all()
-    now = utcnow()
+    # Every row was completed no later than `until` (the statement's condition): none lacks a time.
     return [records.SetFact(exercise_id=exercise_id, session_id=sid, weight_kg=weight_kg, reps=reps_done,
-                            seconds=seconds, done=done, completed_at=completed_at or now, distance_m=distance_m)
+                            seconds=seconds, done=done, completed_at=completed_at, distance_m=distance_m)
             for sid, weight_kg, reps_done, seconds, done, completed_at, distance_m in rows]
