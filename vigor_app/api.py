@@ -1,4 +1,5 @@
-"""Plain HTTP routes beside the Reflex app: /health and the single sign-on redirects."""
+"""Plain HTTP routes beside the Reflex app: /health, the single sign-on redirects, and the
+public API under /api/v1 (`vigor_app/public_api`)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,9 @@ from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse
-from starlette.routing import Route
+from starlette.routing import Mount, Route
 
+from vigor_app.public_api.app import PREFIX, public_api
 from vigor_app.services.accounts import single_sign_on
 from vigor_app.services.accounts.oidc import OidcError
 from vigor_app.services.accounts.return_paths import safe_return_path
@@ -68,5 +70,6 @@ api = Starlette(
         Route("/health", health_endpoint, methods=["GET"]),
         Route("/auth/oidc/login", oidc_login, methods=["GET"]),
         Route(single_sign_on.CALLBACK_PATH, oidc_callback, methods=["GET"]),
+        Mount(PREFIX, app=public_api),
     ]
 )

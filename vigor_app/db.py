@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from threading import Lock
 
@@ -32,6 +33,9 @@ _engine: Engine | None = None
 _engine_url: str | None = None
 _engine_settings: object | None = None  # the settings object _engine was made for
 _lock = Lock()
+# The unit of work a caller opened around several services (`one_unit_of_work`): while it is open,
+# every `transaction()` and `read_only()` in this context joins it instead of starting its own.
+_joined: ContextVar[Session | None] = ContextVar("vigor_unit_of_work", default=None)
 
 
 def _set_sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -146,7 +150,12 @@ def dispose_engine() -> None:
 
 @contextmanager
 def transaction() -> Iterator[Session]:
-    """One unit of work: commit when the block ends, roll back everything on an error."""
+    """One unit of work: commit when the block ends, roll back everything on an error.
+    Inside `one_unit_of_work()` it is that unit's session, committed when that unit ends."""
+    joined = _joined.get()
+    if joined is not None:
+        yield joined
+        return
     with Session(get_engine(), expire_on_commit=False) as session:
         try:
             yield session
@@ -161,12 +170,31 @@ def transaction() -> Iterator[Session]:
 
 @contextmanager
 def read_only() -> Iterator[Session]:
-    """A session for reads; nothing it does is committed (closing it ends the transaction)."""
+    """A session for reads; nothing it does is committed (closing it ends the transaction).
+    Inside `one_unit_of_work()` it is that unit's session: reads see what the unit wrote."""
+    joined = _joined.get()
+    if joined is not None:
+        yield joined
+        return
     with Session(get_engine(), expire_on_commit=False) as session:
         try:
             yield session
         except DataError as exc:
             raise ValidationError(OUT_OF_RANGE) from exc
+
+
+@contextmanager
+def one_unit_of_work() -> Iterator[Session]:
+    """One transaction around several service calls (a change and the record that it was
+    applied): each `transaction()` inside joins it, and all of it commits, or none of it."""
+    if _joined.get() is not None:
+        raise RuntimeError("a unit of work is already open in this context")
+    with transaction() as session:
+        marker = _joined.set(session)
+        try:
+            yield session
+        finally:
+            _joined.reset(marker)
 
 
 class epoch_seconds(FunctionElement[int]):

@@ -49,6 +49,12 @@ class Settings(BaseSettings):
     login_lockout_minutes: int = Field(default=15, ge=1, alias="LOGIN_LOCKOUT_MINUTES")
     password_reset_ttl_minutes: int = Field(default=60, ge=5, alias="PASSWORD_RESET_TTL_MINUTES")
 
+    # The public API (/api/v1): requests per minute per token (or per signed-in browser), the
+    # tighter allowance of its AI endpoints, and the largest request body it reads.
+    api_rate_per_minute: int = Field(default=600, ge=1, alias="API_RATE_PER_MINUTE")
+    api_ai_rate_per_minute: int = Field(default=20, ge=1, alias="API_AI_RATE_PER_MINUTE")
+    api_max_body_bytes: int = Field(default=256 * 1024, ge=1024, alias="API_MAX_BODY_BYTES")
+
     # First administrator, created on start when both are set and no admin exists yet.
     admin_email: str = Field(default="", alias="ADMIN_EMAIL")
     admin_username: str = Field(default="admin", alias="ADMIN_USERNAME")

@@ -10,6 +10,7 @@ from vigor_app.models.ai import (
     AiQuotaOverride,
     AiTierLimit,
 )
+from vigor_app.models.api import ApiToken, AppliedChange
 from vigor_app.models.audit import AuditEntry
 from vigor_app.models.coach import CoachConversation, CoachMessage, DailyMotivationRun
 from vigor_app.models.exercise import Exercise
@@ -44,6 +45,8 @@ __all__ = [
     "AiProvider",
     "AiQuotaOverride",
     "AiTierLimit",
+    "ApiToken",
+    "AppliedChange",
     "AuditEntry",
     "AuthSession",
     "CoachConversation",
