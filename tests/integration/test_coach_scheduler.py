@@ -370,8 +370,8 @@ async def test_the_scheduler_runs_its_jobs_on_the_running_loop(sqlite_db, gatewa
     scheduler.start()
     try:
         assert scheduler.running
-        assert sorted(scheduler.jobs()) == ["budget-alerts", "daily-motivation", "purge-ai-cache",
-                                            "release-stale-reservations"]
+        assert sorted(scheduler.jobs()) == ["budget-alerts", "daily-motivation", "forget-applied-changes",
+                                            "purge-ai-cache", "release-stale-reservations"]
         for _ in range(100):
             await asyncio.sleep(0.05)
             with db.read_only() as session:

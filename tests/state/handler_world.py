@@ -15,7 +15,7 @@ from sqlalchemy import inspect, text
 
 from tests.factories import DEFAULT_PASSWORD, make_admin, make_user
 from vigor_app import db
-from vigor_app.services.accounts import accounts
+from vigor_app.services.accounts import accounts, api_tokens
 from vigor_app.services.admin import membership
 from vigor_app.services.admin import providers as admin_providers
 from vigor_app.services.admin import users as admin_users
@@ -81,6 +81,7 @@ def seed() -> World:
         name="Local Lab", kind="openai_compatible", base_url="http://127.0.0.1:9/v1",
         model="lab", api_version="", api_key="sk-test-0123456789abcdef0123456789", input_price="1",
         output_price="2", daily_cap="", timeout_seconds="2", max_output_tokens="100")).id
+    ids["api_token"] = api_tokens.create(a, "Alicequest watch", ["read", "write"]).view.id
     workout_sessions.start_freestyle(bob.user.id)
     assert accounts.sign_in("bob", DEFAULT_PASSWORD)
     return World(tokens={"admin": boss.token, "alice": alice.token, "bob": bob.token, "anonymous": ""},

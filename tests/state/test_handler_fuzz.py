@@ -135,6 +135,13 @@ _cover("AccountState.change_password", lambda w: ({"current_password": DEFAULT_P
                                                    "new_password": "Rowing-Machine-77",
                                                    "confirm_password": "Rowing-Machine-77"},), path="/profile")
 
+# API tokens (Profile page)
+_cover("ApiTokensState.load", path="/profile")
+_cover("ApiTokensState.dismiss_new_token", path="/profile")
+_cover("ApiTokensState.create", lambda w: ({"token_name": "Watch", "scope_write": "on",
+                                            "expires_in_days": "30"},), path="/profile")
+_cover("ApiTokensState.revoke", lambda w: (str(w.ids["api_token"]),), path="/profile")
+
 # Coach
 for _name in ("load", "new_conversation", "load_older", "toggle_knows", "stop", "send"):
     _cover(f"CoachState.{_name}", path="/coach")
@@ -247,7 +254,7 @@ OWN_WRITES = {
     "FitnessProfileState.set_browser_timezone", "LoggingState.start_freestyle", "LoggingState.discard",
     "LoggingState.finish", "MembershipState.request_upgrade", "ProgressState.log_metrics",
     "WorkoutsState.generate", "YourDataState.handle_upload", "SignInState.sign_in", "RegisterState.register",
-    "ForgotPasswordState.request_link", "AccountState.change_password",
+    "ForgotPasswordState.request_link", "AccountState.change_password", "ApiTokensState.create",
 }
 # Handlers sent no ids, only the caller's own settings: another member calling one with the
 # same values changes their own row (which the stored-as-sent check still holds them to).

@@ -111,10 +111,13 @@ def install(app: FastAPI) -> None:
                               details=problems)
 
     @app.exception_handler(StarletteHTTPException)
-    async def _http_error(_request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    async def _http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         code = _HTTP_CODES.get(exc.status_code, "error")
         message = exc.detail if isinstance(exc.detail, str) else "The request was refused."
-        return error_response(exc.status_code, code, message[:300], headers=dict(exc.headers or {}))
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:  # every method of the path, not only its first route's
+            headers["Allow"] = ", ".join(allowed_methods(app, request))
+        return error_response(exc.status_code, code, message[:300], headers=headers)
 
     @app.exception_handler(Exception)
     async def _unexpected(_request: Request, exc: Exception) -> JSONResponse:
@@ -123,11 +126,26 @@ def install(app: FastAPI) -> None:
                               "happening, tell us the request id.")
 
 
+def allowed_methods(app: FastAPI, request: Request) -> list[str]:
+    """The methods some route of `app` answers at the request's path (Starlette's own 405
+    names only those of the first route with that path)."""
+    path = request.scope.get("path", "")
+    root = request.scope.get("root_path", "")
+    relative = path[len(root):] if root and path.startswith(root) else path
+    methods: set[str] = set()
+    for route in app.routes:
+        pattern, route_methods = getattr(route, "path_regex", None), getattr(route, "methods", None)
+        if pattern is not None and route_methods and pattern.match(relative):
+            methods |= set(route_methods)
+    return sorted(methods)
+
+
 # What every endpoint may answer besides its success: documented, so clients (and the schema
 # checks) know the shape of each refusal.
 COMMON_ERRORS: dict[int | str, dict[str, Any]] = {
     status: {"model": ErrorBody, "description": description}
     for status, description in (
+        (400, "The body could not be read (not JSON, or not UTF-8)"),
         (401, "No token, or one that is unknown, revoked or expired"),
         (403, "The token lacks the scope this needs"),
         (404, "Not found (or not yours)"),

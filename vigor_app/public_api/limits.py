@@ -104,27 +104,28 @@ class BodyLimit:
             await self._refuse(limit, scope, receive, send)
             return
         received = 0
-        started = False
+        over = False
 
         async def counted() -> Message:
-            nonlocal received
+            nonlocal received, over
             message = await receive()
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
+                    over = True
                     raise _TooLarge()
             return message
 
-        async def watched_send(message: Message) -> None:
-            nonlocal started
-            started = started or message["type"] == "http.response.start"
-            await send(message)
+        async def unless_over(message: Message) -> None:
+            if not over:  # once over, whatever the endpoint answers is replaced by the 413
+                await send(message)
 
         try:
-            await self.app(scope, counted, watched_send)
+            await self.app(scope, counted, unless_over)
         except _TooLarge:
-            if not started:
-                await self._refuse(limit, scope, receive, send)
+            pass
+        if over:
+            await self._refuse(limit, scope, receive, send)
 
     @staticmethod
     async def _refuse(limit: int, scope: Scope, receive: Receive, send: Send) -> None:

@@ -48,6 +48,7 @@ from vigor_app.services.admin import budget_alerts
 from vigor_app.services.ai import budgets, cache
 from vigor_app.services.ai import gateway as ai_gateway
 from vigor_app.services.coach.daily_messages import send_daily_messages
+from vigor_app.services.training import set_changes
 from vigor_app.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -73,7 +74,7 @@ def purge_ai_cache(now: datetime | None = None) -> int:
 
 
 class Scheduler:
-    """APScheduler's AsyncIOScheduler on the running event loop, with Vigor's three jobs.
+    """APScheduler's AsyncIOScheduler on the running event loop, with Vigor's periodic jobs.
 
     Start it from inside the event loop (a lifespan task); every worker may run one."""
 
@@ -124,6 +125,9 @@ class Scheduler:
         add(self.purge_cache, IntervalTrigger(seconds=self.cache_purge_seconds), id="purge-ai-cache",
             name="Purge expired AI cache entries", next_run_time=self._first_run(),
             replace_existing=True)
+        add(self.forget_applied_changes, IntervalTrigger(seconds=self.cache_purge_seconds),
+            id="forget-applied-changes", name="Forget the API's old idempotency keys",
+            next_run_time=self._first_run(), replace_existing=True)
         add(self.check_budgets, IntervalTrigger(seconds=self.budget_alerts_seconds), id="budget-alerts",
             name="AI budget alerts", next_run_time=self._first_run(), replace_existing=True)
         self._scheduler.start()
@@ -171,6 +175,10 @@ class Scheduler:
         if purged:
             log.info("Purged %d expired AI cache entr%s", purged, "y" if purged == 1 else "ies")
         return purged
+
+    def forget_applied_changes(self) -> int:  # runs in the loop's thread pool
+        """Idempotency keys of the API's set changes older than `set_changes.KEPT_FOR` go."""
+        return set_changes.forget_old(now=self.clock())
 
     def check_budgets(self) -> int:  # runs in the loop's thread pool
         """Alert the admins about budgets past their threshold (once per budget and period)."""

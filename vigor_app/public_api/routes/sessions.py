@@ -120,58 +120,58 @@ def start_session(body: StartSession, user: Writer) -> SessionView:
     return workout_sessions.start_freestyle(user.id, body.name)
 
 
-@router.get("/sessions/{session_id}", response_model=SessionView, summary="One workout, with its sets")
+@router.get("/sessions/{session_id:int}", response_model=SessionView, summary="One workout, with its sets")
 def read_session(session_id: Id, user: Reader) -> SessionView:
     return get_session(user.id, session_id)
 
 
-@router.patch("/sessions/{session_id}", response_model=SessionView, summary="Rename, note or rate a workout")
+@router.patch("/sessions/{session_id:int}", response_model=SessionView, summary="Rename, note or rate a workout")
 def update_session(session_id: Id, body: SessionDetails, user: Writer) -> SessionView:
     return workout_sessions.set_session_details(user.id, session_id, name=body.name, note=body.note,
                                                 intensity=body.intensity)
 
 
-@router.post("/sessions/{session_id}/finish", response_model=FinishResult, summary="Finish a workout")
+@router.post("/sessions/{session_id:int}/finish", response_model=FinishResult, summary="Finish a workout")
 def finish_session(session_id: Id, body: Finish, user: Writer) -> FinishResult:
     return workout_sessions.finish(user.id, session_id, intensity=body.intensity)
 
 
-@router.delete("/sessions/{session_id}", status_code=204, response_class=Response, summary="Delete a workout")
+@router.delete("/sessions/{session_id:int}", status_code=204, response_class=Response, summary="Delete a workout")
 def delete_session(session_id: Id, user: Writer) -> Response:
     workout_sessions.delete_session(user.id, session_id)
     return Response(status_code=204)
 
 
-@router.post("/sessions/{session_id}/exercises", response_model=SessionView, status_code=201,
+@router.post("/sessions/{session_id:int}/exercises", response_model=SessionView, status_code=201,
              summary="Add an exercise to a workout")
 def add_exercise(session_id: Id, body: AddExercise, user: Writer) -> SessionView:
     return workout_entries.add_exercise(user.id, session_id, body.exercise_id)
 
 
-@router.delete("/entries/{entry_id}", response_model=SessionView, summary="Remove an exercise from its workout")
+@router.delete("/entries/{entry_id:int}", response_model=SessionView, summary="Remove an exercise from its workout")
 def remove_exercise(entry_id: Id, user: Writer) -> SessionView:
     return workout_entries.remove_exercise(user.id, entry_id)
 
 
-@router.post("/entries/{entry_id}/sets", response_model=SessionView, status_code=201,
+@router.post("/entries/{entry_id:int}/sets", response_model=SessionView, status_code=201,
              summary="Add a set to an exercise (pre-filled with the set before)")
 def add_set(entry_id: Id, user: Writer) -> SessionView:
     return workout_sets.add_set(user.id, entry_id)
 
 
-@router.put("/sets/{set_id}", response_model=SaveResult, summary="Save a set (log it)")
+@router.put("/sets/{set_id:int}", response_model=SaveResult, summary="Save a set (log it)")
 def save_set(set_id: Id, body: SetValues, user: Writer) -> SaveResult:
     return workout_sets.save_set(user.id, set_id, reps=body.reps, seconds=body.seconds, weight_kg=body.weight_kg,
                                  rpe=body.rpe, done=body.done, weight_unit=KG,
                                  distance=_distance_km(body.distance_m), with_session=False)
 
 
-@router.delete("/sets/{set_id}", response_model=SessionView, summary="Remove a set")
+@router.delete("/sets/{set_id:int}", response_model=SessionView, summary="Remove a set")
 def remove_set(set_id: Id, user: Writer) -> SessionView:
     return workout_sets.remove_set(user.id, set_id)
 
 
-@router.post("/sessions/{session_id}/changes", response_model=BatchAnswer,
+@router.post("/sessions/{session_id:int}/changes", response_model=BatchAnswer,
              summary="Apply a batch of set changes in order, each exactly once by its key")
 def apply_changes(session_id: Id, body: ChangeBatch, user: Writer) -> BatchAnswer:
     get_session(user.id, session_id)  # 404 for a workout that is not theirs
