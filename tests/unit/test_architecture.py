@@ -104,7 +104,10 @@ def test_every_package_says_what_it_holds():
 
 
 @pytest.mark.parametrize(("folder", "forbidden"), [
-    ("services", ("reflex",)),
+    ("services", ("reflex", "fastapi", "starlette", "vigor_app.public_api")),
+    # The public API's handlers call services, as State handlers do: never a State or a page.
+    ("public_api", ("reflex", "vigor_app.state", "vigor_app.pages", "vigor_app.components", "vigor_app.db", "vigor_app.models",
+                    "sqlmodel", "sqlalchemy")),
     ("models", ("reflex", "vigor_app.services", "vigor_app.state", "vigor_app.pages")),
     ("state", ("vigor_app.db", "vigor_app.models", "sqlmodel", "sqlalchemy")),
     ("pages", ("vigor_app.db", "vigor_app.models", "sqlmodel", "sqlalchemy")),
