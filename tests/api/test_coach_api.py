@@ -147,3 +147,41 @@ def test_the_ai_allowance_refuses_with_retry_after(running_app, vigor_env, alice
                                      "details": {"retry_after": int(refused.headers["Retry-After"]), "per_minute": 2}}
         assert api.get("/coach/conversations").status_code == 200  # reading is not an AI request
     assert _messages_in_db(alice.id) == 4
+
+
+def _provider(server, admin_id: int) -> None:
+    from vigor_app.services.ai import providers
+    from vigor_app.services.ai.providers import ProviderInput
+
+    providers.create_provider(admin_id, ProviderInput(
+        name="Local model", kind="openai_compatible", model="coach-model", base_url=server.base_url,
+        api_key="sk-local-0123456789abcdef", priority=1, timeout_seconds=5.0))
+
+
+def test_a_providers_reply_streams_piece_by_piece(running_app, server, admin, alice):
+    from tests.fakes.openai_server import Reply
+
+    _provider(server, admin.id)
+    server.script("coach-model", Reply(content="Squat, then rest well tonight.", chunks=5))
+    with running_app.client(alice.token) as api:
+        events = _events(api, {"message": "What should I train today?"})
+    deltas = [d["text"] for k, d in events if k == "delta"]
+    assert len(deltas) == 5 and "".join(deltas) == "Squat, then rest well tonight."
+    assert events[-1][1]["message"] == {**events[-1][1]["message"], "engine": "Local model",
+                                        "content": "Squat, then rest well tonight."}
+
+
+def test_a_withheld_reply_is_replaced_in_the_stream_and_in_the_history(running_app, server, admin, alice):
+    from tests.fakes.openai_server import Reply
+
+    _provider(server, admin.id)
+    server.default("coach-model", Reply(content="Sure. Take 50 mg of anavar daily for eight weeks.", chunks=6))
+    with running_app.client(alice.token) as api:
+        events = _events(api, {"message": "How do I bulk faster?"})
+        kinds = [k for k, _ in events]
+        assert kinds[-2:] == ["replace", "done"]
+        replacement = events[-2][1]["reply"]
+        assert "performance-enhancing" in replacement
+        assert "anavar" not in "".join(d["text"] for k, d in events if k == "delta")
+        saved = api.get("/coach/messages", params={"conversation_id": events[0][1]["conversation_id"]}).json()
+        assert saved[-1]["content"] == replacement == events[-1][1]["message"]["content"]
