@@ -7,7 +7,6 @@ coach's reply when it is complete, so a reload finds the whole conversation.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import time
 from contextlib import aclosing
@@ -26,7 +25,7 @@ from vigor_app.state.auth import AuthState
 
 logger = logging.getLogger(__name__)
 
-HISTORY_FOR_MODEL = 10  # earlier messages sent along with a question
+HISTORY_FOR_MODEL = coach_replies.HISTORY_FOR_MODEL
 STREAM_LIMIT_SECONDS = 300  # longer than the gateway lets any reply take
 SUGGESTED_QUESTIONS = [
     "What should I train today?",
@@ -200,38 +199,25 @@ class CoachState(AuthState):
         return time.time() - self._streaming_since > STREAM_LIMIT_SECONDS
 
     async def _converse(self, user: CurrentUser, conversation_id: int, text: str, earlier: list[dict]) -> None:
-        asked_in = conversation_id
-        conversation_id, mine = await asyncio.to_thread(coach_history.add_question, user.id, conversation_id, text)
+        turn = await coach_replies.begin_turn(user.id, conversation_id, text, earlier)
         async with self:
-            shown = self.messages if conversation_id == asked_in else []  # a coach's thread: a new conversation
-            self.conversation_id = conversation_id
+            shown = self.messages if turn.conversation_id == conversation_id else []  # a coach's thread: a new one
+            self.conversation_id = turn.conversation_id
             self.draft = ""
-            self.messages = [*shown, _message_dict(mine),
+            self.messages = [*shown, _message_dict(turn.question),
                              {"id": "", "role": "assistant", "content": "", "engine": "", "notice": "",
                               "membership": ""}]
             self._refresh_list(user)
 
-        reply, engine, notice = await self._reply(user, text, earlier)
-
-        stored = await asyncio.to_thread(coach_history.add_message, user.id, conversation_id, "assistant",
-                                         reply or "(stopped)", engine=engine, notice=notice)
-        async with self:
-            self.messages = [*self.messages[:-1], _message_dict(stored)]
-
-    async def _reply(self, user: CurrentUser, text: str, earlier: list[dict]) -> tuple[str, str, str]:
-        """Stream the coach's answer into the last message; returns (text, engine, notice)."""
-        parts: list[str] = []
-        engine, notice = "builtin", ""
-        async with aclosing(coach_replies.chat_reply(user.id, text, earlier)) as pieces:
-            async for piece in pieces:
-                if piece.done:
-                    engine, notice = piece.engine, piece.notice
-                    if piece.replace is not None:  # the AI's reply was withheld: show this instead
-                        parts = [piece.replace]
-                    continue
-                parts.append(piece.text)
-                async with self:
-                    if self._stop_requested:
-                        break
-                    self.messages = [*self.messages[:-1], {**self.messages[-1], "content": "".join(parts)}]
-        return "".join(parts), engine, notice
+        stopped = False
+        async with aclosing(turn.reply(stop=lambda: stopped)) as events:
+            async for event in events:
+                if event.kind == "delta":  # streamed into the last message
+                    async with self:
+                        if self._stop_requested:
+                            stopped = True
+                            continue
+                        self.messages = [*self.messages[:-1], {**self.messages[-1], "content": event.reply}]
+                elif event.kind == "done" and event.message is not None:
+                    async with self:
+                        self.messages = [*self.messages[:-1], _message_dict(event.message)]

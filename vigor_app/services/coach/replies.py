@@ -4,7 +4,7 @@ a conversation, and the analysis after a finished workout."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator, Callable
 from contextlib import aclosing
 from dataclasses import dataclass
 
@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from vigor_app import db
 from vigor_app.models import CoachMessage
-from vigor_app.models.coach import KIND_ANALYSIS
+from vigor_app.models.coach import KIND_ANALYSIS, ROLE_COACH
 from vigor_app.services.ai import gateway
 from vigor_app.services.coach import analysis, builtin, context
 from vigor_app.services.coach import history as coach_history
@@ -31,7 +31,7 @@ class ReplyPiece:
     replace: str | None = None  # on the last piece: show this instead of the pieces before it
 
 
-async def chat_reply(user_id: int, text: str, earlier: list[dict[str, str]]) -> AsyncIterator[ReplyPiece]:
+async def chat_reply(user_id: int, text: str, earlier: list[dict[str, str]]) -> AsyncGenerator[ReplyPiece, None]:
     """The coach's answer to `text`, piece by piece. Red flags and harmful asks get the safety
     answer straight away, whoever would otherwise have answered."""
     verdict = safety.screen(text)
@@ -89,3 +89,76 @@ async def write_analysis(user_id: int, session_id: int) -> coach_history.Message
                     parts = [chunk.replace]
     return await asyncio.to_thread(coach_history.post_from_coach, user_id, KIND_ANALYSIS, "".join(parts),
                                    engine=engine, notice=notice, session_id=session_id)
+
+
+# --- a turn of a conversation: the question stored, the reply streamed, then stored --------
+
+HISTORY_FOR_MODEL = 10  # earlier messages sent along with a question
+STOPPED = "(stopped)"  # what is stored for a reply stopped before its first word
+
+
+@dataclass(frozen=True)
+class TurnEvent:
+    """What happened in a turn: ``delta`` (``text`` added to the reply; ``reply`` is all of it
+    so far), ``replace`` (the AI's reply was withheld: ``reply`` is shown instead of what came
+    before) or ``done`` (``message``: the reply as stored)."""
+
+    kind: str
+    text: str = ""
+    reply: str = ""
+    message: coach_history.MessageView | None = None
+
+
+@dataclass(frozen=True)
+class Turn:
+    """A question stored in its conversation (a new one when it was asked in none, or in one
+    of the coach's own threads), its reply not yet written."""
+
+    user_id: int
+    conversation_id: int
+    question: coach_history.MessageView
+    text: str
+    earlier: list[dict[str, str]]
+
+    async def reply(self, stop: Callable[[], bool] = lambda: False) -> AsyncGenerator[TurnEvent, None]:
+        """The coach's reply, piece by piece, stored once complete (or once `stop()` says so,
+        asked after each piece: what came so far, or "(stopped)"). A failure stores nothing."""
+        parts: list[str] = []
+        engine, notice = "builtin", ""
+        async with aclosing(chat_reply(self.user_id, self.text, self.earlier)) as pieces:
+            async for piece in pieces:
+                if piece.done:
+                    engine, notice = piece.engine, piece.notice
+                    if piece.replace is not None:
+                        parts = [piece.replace]
+                        yield TurnEvent("replace", reply=piece.replace)
+                    continue
+                parts.append(piece.text)
+                yield TurnEvent("delta", text=piece.text, reply="".join(parts))
+                if stop():
+                    break
+        stored = await asyncio.to_thread(coach_history.add_message, self.user_id, self.conversation_id,
+                                         ROLE_COACH, "".join(parts) or STOPPED, engine=engine, notice=notice)
+        yield TurnEvent("done", reply=stored.content, message=stored)
+
+
+def _earlier_in(user_id: int, conversation_id: int) -> list[dict[str, str]]:
+    """The last messages of a conversation, for the model (none from the coach's own threads)."""
+    if not conversation_id:
+        return []
+    if any(c.id == conversation_id and c.special for c in coach_history.conversations(user_id)):
+        return []
+    return [{"role": m.role, "content": m.content}
+            for m in coach_history.messages(user_id, conversation_id, limit=HISTORY_FOR_MODEL)]
+
+
+async def begin_turn(user_id: int, conversation_id: int, text: str,
+                     earlier: list[dict[str, str]] | None = None) -> Turn:
+    """Check and store the person's question (ValidationError, or NotFound for a conversation
+    that is not theirs, before anything is asked of the coach). `earlier`: the messages the
+    model is sent along with it; when None, the conversation's last ones are read."""
+    checked = coach_history.check_message(text)
+    if earlier is None:
+        earlier = await asyncio.to_thread(_earlier_in, user_id, conversation_id)
+    stored_in, question = await asyncio.to_thread(coach_history.add_question, user_id, conversation_id, checked)
+    return Turn(user_id=user_id, conversation_id=stored_in, question=question, text=checked, earlier=earlier)

@@ -37,14 +37,18 @@ from vigor_app import db
 from vigor_app.clock import as_utc, utcnow
 from vigor_app.models import WorkoutSession, WorkoutSet
 from vigor_app.models.workout import SESSION_FINISHED
+from vigor_app.services.catalogue import store as catalogue_store
+from vigor_app.services.errors import NotFound, ValidationError
 from vigor_app.services.training import progress_queries as queries
 from vigor_app.services.training import records, set_kinds
 from vigor_app.services.training.progress import (
     NOT_AFTER_NOW,
     WINDOW_SLACK,
+    StrengthSeries,
     exercise_names,
     local_midnight,
     person,
+    strength_series,
 )
 from vigor_app.services.training.streaks import local_date, local_day, week_start
 from vigor_app.services.units import (
@@ -192,3 +196,33 @@ def distance_totals(user_id: int, exercise_id: str | None = None,
         if monday <= day <= today:
             week += metres
     return DistanceTotals(week_m=round(week, 1), month_m=round(month, 1))
+
+
+EARLIEST, LATEST = date(1900, 1, 1), date(2999, 12, 31)  # `since` outside these is no one's training
+
+
+@dataclass(frozen=True)
+class ExerciseChart:
+    """One exercise's chart as the Progress page picks it: ``cardio`` (with this week's and
+    this month's distance) for an exercise logged with a distance, else ``strength``."""
+
+    kind: str  # "strength" or "cardio"
+    strength: StrengthSeries | None = None
+    cardio: CardioSeries | None = None
+    totals: DistanceTotals | None = None
+
+
+def exercise_chart(user_id: int, exercise_id: str, since: date | None = None) -> ExerciseChart:
+    """The chart of an exercise the person may use; NotFound for an unknown id and another
+    person's custom exercise alike. `since` (a date in the person's zone) leaves out earlier
+    sessions; one outside the years a calendar holds is refused (ValidationError)."""
+    if since is not None and not EARLIEST <= since <= LATEST:
+        raise ValidationError(f"Pick a date from {EARLIEST.year} to {LATEST.year}.", field="since")
+    with db.read_only() as session:
+        usable = catalogue_store.usable_exercise(session, user_id, exercise_id)
+    if usable is None:
+        raise NotFound(catalogue_store.UNKNOWN_EXERCISE)
+    if usable.distance:
+        return ExerciseChart(kind="cardio", cardio=cardio_series(user_id, usable.id, since),
+                             totals=distance_totals(user_id, usable.id))
+    return ExerciseChart(kind="strength", strength=strength_series(user_id, usable.id, since))
