@@ -4,6 +4,7 @@ public API under /api/v1 (`vigor_app/public_api`)."""
 from __future__ import annotations
 
 import logging
+import re
 from urllib.parse import quote
 
 from starlette.applications import Starlette
@@ -65,11 +66,19 @@ async def oidc_callback(request: Request) -> RedirectResponse:
     return RedirectResponse(f"/auth/finish?ticket={quote(ticket)}", status_code=303)
 
 
+def _any_path_under(prefix: str, app) -> Mount:
+    """A Mount that takes every path under `prefix`, even one holding a line break (a Mount's
+    pattern is `.*`, which stops at one): the API answers it, in its own error shape."""
+    mount = Mount(prefix, app=app)
+    mount.path_regex = re.compile(mount.path_regex.pattern, re.DOTALL)
+    return mount
+
+
 api = Starlette(
     routes=[
         Route("/health", health_endpoint, methods=["GET"]),
         Route("/auth/oidc/login", oidc_login, methods=["GET"]),
         Route(single_sign_on.CALLBACK_PATH, oidc_callback, methods=["GET"]),
-        Mount(PREFIX, app=public_api),
+        _any_path_under(PREFIX, public_api),
     ]
 )
