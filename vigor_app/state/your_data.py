@@ -8,7 +8,6 @@ import json
 import reflex as rx
 
 from vigor_app.services.accounts import sessions as auth_sessions
-from vigor_app.services.counts import plural
 from vigor_app.services.errors import VigorError
 from vigor_app.services.your_data import deletion as account_deletion
 from vigor_app.services.your_data import export as data_export
@@ -18,23 +17,15 @@ from vigor_app.state.arguments import form_field
 from vigor_app.state.auth import AuthState
 
 UPLOAD_ID = "import-upload"
-MAX_UPLOAD_BYTES = import_files.MAX_BYTES
 
 
 def _import_outcome(user_id: int, content: bytes, source: str | None, unit: str | None) -> tuple[str, str]:
     """(message, error) for importing `content` for the person."""
-    if len(content) > MAX_UPLOAD_BYTES:
-        return "", "That file is over 5 MB. Export a shorter period and try again."
     try:
-        report = data_import.import_csv(user_id, content, source=source, weight_unit=unit)  # type: ignore[arg-type]
+        outcome = data_import.import_upload(user_id, content, source=source, weight_unit=unit)  # type: ignore[arg-type]
     except VigorError as exc:
         return "", exc.message
-    skipped = f" ({report.skipped_sessions} already here were skipped)" if report.skipped_sessions else ""
-    custom = f", {report.custom_exercises} kept as your own exercises" if report.custom_exercises else ""
-    talks = f", and {plural(report.conversations, 'coach conversation')}" if report.conversations else ""
-    app = import_files.SOURCE_LABELS.get(report.source, report.source)
-    return (f"Imported {plural(report.sessions, 'workout')} and {plural(report.sets, 'set')} from "
-            f"{app}{skipped}{custom}{talks}."), ""
+    return outcome.message, ""
 
 
 class YourDataState(AuthState):

@@ -121,12 +121,7 @@ def overview(user_id: int, now: datetime | None = None) -> Membership:
         allowed = quotas.allowance(session, user_id, user.tier, now)
         key = spend_keys(user_id, now, usage_windows(now, quotas.user_timezone(session, user_id)))[USER_MONTH]
         spend = counters.read(session, [key])[key]
-        priced = {row.tier: row for row in session.exec(select(TierOfferRow)).all()}
-        offers = [TierOffer(tier, vocabulary.TIER_LABELS[tier], *_limits(session, tier),
-                            unlocks=(priced[tier].unlocks if tier in priced and priced[tier].unlocks
-                                     else TIER_UNLOCKS[tier]),
-                            price=priced[tier].price_text if tier in priced else "")
-                  for tier in vocabulary.TIERS]
+        offers = _offers(session)
         finals = session.exec(
             select(AiAttempt).where(AiAttempt.user_id == user_id, AiAttempt.final)
             .order_by(col(AiAttempt.created_at).desc()).limit(8)).all()
@@ -145,6 +140,46 @@ def overview(user_id: int, now: datetime | None = None) -> Membership:
                                  why=REASON_TEXT.get(a.builtin_reason or "", "")) for a in finals],
             requests=[_request_view(r, user.username) for r in requests],
         )
+
+
+def _offers(session: Session) -> list[TierOffer]:
+    priced = {row.tier: row for row in session.exec(select(TierOfferRow)).all()}
+    return [TierOffer(tier, vocabulary.TIER_LABELS[tier], *_limits(session, tier),
+                      unlocks=(priced[tier].unlocks if tier in priced and priced[tier].unlocks
+                               else TIER_UNLOCKS[tier]),
+                      price=priced[tier].price_text if tier in priced else "")
+            for tier in vocabulary.TIERS]
+
+
+def tier_offers() -> list[TierOffer]:
+    """The tiers compared: limits, budget, what each unlocks and its price."""
+    with db.read_only() as session:
+        return _offers(session)
+
+
+MY_REQUESTS_LIMIT = 100
+
+
+def my_requests(user_id: int) -> list[RequestView]:
+    """The person's upgrade requests, newest first (the Membership page shows the first five)."""
+    with db.read_only() as session:
+        user = session.get(User, user_id)
+        if user is None:
+            raise NotFound("That account does not exist.")
+        rows = session.exec(select(UpgradeRequest).where(UpgradeRequest.user_id == user_id)
+                            .order_by(col(UpgradeRequest.created_at).desc(), col(UpgradeRequest.id).desc())
+                            .limit(MY_REQUESTS_LIMIT)).all()
+        return [_request_view(r, user.username) for r in rows]
+
+
+def my_request(user_id: int, request_id: int) -> RequestView:
+    """One of the person's upgrade requests; another person's is "not found"."""
+    with db.read_only() as session:
+        row = session.get(UpgradeRequest, request_id)
+        user = session.get(User, user_id)
+        if row is None or user is None or row.user_id != user_id:
+            raise NotFound("That request does not exist.")
+        return _request_view(row, user.username)
 
 
 def _limits(session: Session, tier: str) -> tuple[int, int, int, int]:

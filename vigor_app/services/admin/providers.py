@@ -128,13 +128,21 @@ def provider_values(data: ProviderFields, *, new: bool) -> dict[str, Any]:
 
 def create(actor_id: int, data: ProviderFields, *, client_ip: str = "") -> providers.ProviderView:
     """A new provider, placed after the others (before the built-in coach)."""
-    values = provider_values(data, new=True)
-    with db.read_only() as session:
-        require_admin(session, actor_id)
-        last = session.exec(select(AiProvider.priority).order_by(col(AiProvider.priority).desc())).first()
-    priority = min((last or 0) + PRIORITY_STEP, providers.MAX_PRIORITY)
-    return providers.create_provider(actor_id, providers.ProviderInput(**values, priority=priority),
-                                     client_ip=client_ip)
+    return add(actor_id, provider_values(data, new=True), client_ip=client_ip)
+
+
+def add(actor_id: int, values: dict[str, Any], *, client_ip: str = "") -> providers.ProviderView:
+    """A new provider from `values` as ``providers.ProviderInput`` takes them; without a
+    ``priority`` it is placed after the others (before the built-in coach)."""
+    unknown = set(values) - set(providers.EDITABLE)
+    if unknown:
+        raise ValidationError(f"Unknown provider setting {sorted(unknown)[0]!r}.")
+    if "priority" not in values:
+        with db.read_only() as session:
+            require_admin(session, actor_id)
+            last = session.exec(select(AiProvider.priority).order_by(col(AiProvider.priority).desc())).first()
+        values = {**values, "priority": min((last or 0) + PRIORITY_STEP, providers.MAX_PRIORITY)}
+    return providers.create_provider(actor_id, providers.ProviderInput(**values), client_ip=client_ip)
 
 
 def update(actor_id: int, provider_id: int, data: ProviderFields, *,

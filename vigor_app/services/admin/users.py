@@ -174,14 +174,23 @@ class OverrideInput:
 def grant_override(actor_id: int, user_id: int, data: OverrideInput, *, client_ip: str = "",
                    now: datetime | None = None) -> quotas.OverrideView:
     """Other limits for one person until a day, with a reason."""
+    values = {name: _limit(getattr(data, name), name) for name in ("daily", "weekly", "monthly")}
+    return grant_override_through(actor_id, user_id, data.expires_at, reason=data.reason, client_ip=client_ip,
+                                  now=now, **values)
+
+
+def grant_override_through(actor_id: int, user_id: int, last_day: str, *, reason: str,
+                           daily: int | None = None, weekly: int | None = None, monthly: int | None = None,
+                           client_ip: str = "", now: datetime | None = None) -> quotas.OverrideView:
+    """Other limits (None keeps the tier's) for one person through `last_day` (``YYYY-MM-DD``,
+    to its end in their time zone; at most a year), with a reason."""
     now = now or utcnow()
     with db.read_only() as session:
         require_admin(session, actor_id)
         timezone = quotas.user_timezone(session, user_id) if isinstance(user_id, int) else "UTC"
-    values = {name: _limit(getattr(data, name), name) for name in ("daily", "weekly", "monthly")}
-    expires_at = override_expiry(data.expires_at, timezone, now)
-    return quotas.grant_override(actor_id, user_id, expires_at=expires_at, reason=data.reason,
-                                 client_ip=client_ip, now=now, **values)
+    expires_at = override_expiry(last_day, timezone, now)
+    return quotas.grant_override(actor_id, user_id, expires_at=expires_at, reason=reason, client_ip=client_ip,
+                                 now=now, daily=daily, weekly=weekly, monthly=monthly)
 
 
 def export_workouts_csv(actor_id: int, user_id: int, *, client_ip: str = "") -> tuple[str, str]:

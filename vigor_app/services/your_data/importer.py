@@ -50,9 +50,10 @@ from vigor_app.services.catalogue.exercise_names import (
     match_exercise,
     normalise_name,
 )
+from vigor_app.services.counts import plural
 from vigor_app.services.errors import FileError, NotFound, ValidationError
 from vigor_app.services.your_data import import_rows
-from vigor_app.services.your_data.file_cells import FUTURE_SLACK
+from vigor_app.services.your_data.file_cells import FUTURE_SLACK, MAX_BYTES
 from vigor_app.services.your_data.import_check import read_file
 from vigor_app.services.your_data.import_files import (
     SOURCE_LABELS,
@@ -342,3 +343,31 @@ def import_csv(
 def _key(workout: FileWorkout) -> import_rows.Key:
     assert workout.started_at is not None
     return import_rows.key(workout.started_at, workout.name)
+
+
+@dataclass(frozen=True)
+class ImportOutcome:
+    """An uploaded file's import as the Profile page (and the API) reports it."""
+
+    report: ImportReport
+    message: str  # "Imported 3 workouts and 40 sets from Hevy (…)."
+
+
+def report_message(report: ImportReport) -> str:
+    """What an import did, in one sentence for the person."""
+    skipped = f" ({report.skipped_sessions} already here were skipped)" if report.skipped_sessions else ""
+    custom = f", {report.custom_exercises} kept as your own exercises" if report.custom_exercises else ""
+    talks = f", and {plural(report.conversations, 'coach conversation')}" if report.conversations else ""
+    app = SOURCE_LABELS.get(report.source, report.source)
+    return (f"Imported {plural(report.sessions, 'workout')} and {plural(report.sets, 'set')} from "
+            f"{app}{skipped}{custom}{talks}.")
+
+
+def import_upload(user_id: int, content: bytes, *, source: Source | None = None,
+                  weight_unit: str | None = None) -> ImportOutcome:
+    """An uploaded file imported (`import_csv`) and reported; a file over 5 MB is refused
+    (FileError) before it is read."""
+    if len(content) > MAX_BYTES:
+        raise FileError("That file is over 5 MB. Export a shorter period and try again.")
+    report = import_csv(user_id, content, source=source, weight_unit=weight_unit)
+    return ImportOutcome(report=report, message=report_message(report))
