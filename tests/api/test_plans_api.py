@@ -91,7 +91,7 @@ def test_unknown_words_and_values_are_refused_and_nothing_is_stored(running_app,
         assert extra.status_code == 422 and error_of(extra)["code"] == "invalid_request"
         assert api.post("/plans", json={"days_per_week": "three"}).status_code == 422
         assert api.get("/plans/0").status_code == 422
-        assert api.post("/plans/abc/activate").status_code == 422
+        assert error_of(api.post("/plans/abc/activate"))["code"] == "not_found"  # no such path: ids are numbers
     assert _plans_in_db(alice.id) == []
 
 

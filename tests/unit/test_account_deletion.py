@@ -13,6 +13,8 @@ from vigor_app.models import (
     AiCacheEntry,
     AiCounter,
     AiQuotaOverride,
+    ApiToken,
+    AppliedChange,
     AuditEntry,
     BodyMetric,
     CoachConversation,
@@ -97,6 +99,9 @@ def fill_account(user_id: int, tag: str, *, admin_id: int | None = None) -> None
         session.add(DailyMotivationRun(user_id=user_id, local_date=date(2024, 3, 10)))
         session.add(UpgradeRequest(user_id=user_id, from_tier="free", to_tier="premium",
                                    decided_by=admin_id))
+        session.add(ApiToken(user_id=user_id, name="watch", token_hash=f"api-{tag}".ljust(64, "0"), shown="vgr_ab",
+                             scopes="read write"))
+        session.add(AppliedChange(user_id=user_id, key=f"change-{tag}", status=200, answer="{}"))
 
 
 def tables_with_user_id() -> list:

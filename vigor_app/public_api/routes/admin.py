@@ -12,6 +12,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from vigor_app.public_api.callers import Admin
 from vigor_app.public_api.errors import NO_STORE
+from vigor_app.public_api.params import Id
 from vigor_app.services.admin import accounts as admin_accounts
 from vigor_app.services.admin import analytics, budget_alerts, membership
 from vigor_app.services.admin import providers as admin_providers
@@ -31,7 +32,6 @@ from vigor_app.services.ai.quotas import OverrideView, TierLimits
 
 router = APIRouter(tags=["admin"])
 
-Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Micros = Annotated[int, Field(ge=0, le=ai_providers.MAX_PRICE)]
 Limit = Annotated[int, Field(ge=0, le=quotas.MAX_LIMIT)]
 Minute = Annotated[int, Field(ge=0, lt=budgets.MINUTES_PER_DAY)]
@@ -104,19 +104,19 @@ def create_provider(body: NewProvider, admin: Admin, request: Request) -> Provid
     return admin_providers.add(admin.id, body.model_dump(exclude_unset=True), client_ip=_ip(request))
 
 
-@router.patch("/admin/providers/{provider_id}", response_model=ProviderView,
+@router.patch("/admin/providers/{provider_id:int}", response_model=ProviderView,
               summary="Change a provider: settings, a new key, priority, enabled or not")
 def update_provider(provider_id: Id, body: ProviderChanges, admin: Admin, request: Request) -> ProviderView:
     return ai_providers.update_provider(admin.id, provider_id, client_ip=_ip(request),
                                         **body.model_dump(exclude_unset=True))
 
 
-@router.post("/admin/providers/{provider_id}/move", response_model=Order, summary="Move a provider up or down")
+@router.post("/admin/providers/{provider_id:int}/move", response_model=Order, summary="Move a provider up or down")
 def move_provider(provider_id: Id, body: Move, admin: Admin, request: Request) -> Order:
     return Order(order=admin_providers.move_provider(admin.id, provider_id, body.direction, client_ip=_ip(request)))
 
 
-@router.delete("/admin/providers/{provider_id}", status_code=204, response_class=Response,
+@router.delete("/admin/providers/{provider_id:int}", status_code=204, response_class=Response,
                summary="Remove a provider (its past requests stay in the figures)")
 def delete_provider(provider_id: Id, admin: Admin, request: Request) -> Response:
     ai_providers.delete_provider(admin.id, provider_id, client_ip=_ip(request))
@@ -128,14 +128,14 @@ def circuits(admin: Admin) -> list[CircuitView]:
     return provider_health.circuit_report(admin.id)
 
 
-@router.post("/admin/providers/{provider_id}/circuit/reset", status_code=204, response_class=Response,
+@router.post("/admin/providers/{provider_id:int}/circuit/reset", status_code=204, response_class=Response,
              summary="Close a provider's circuit by hand")
 def reset_circuit(provider_id: Id, admin: Admin, request: Request) -> Response:
     provider_health.reset_circuit(admin.id, provider_id, client_ip=_ip(request))
     return Response(status_code=204)
 
 
-@router.post("/admin/providers/{provider_id}/test", response_model=ConnectionTest,
+@router.post("/admin/providers/{provider_id:int}/test", response_model=ConnectionTest,
              summary="One real, minimal call to the provider (costs a few tokens; audited)")
 async def test_provider(provider_id: Id, admin: Admin, request: Request) -> ConnectionTest:
     return await admin_providers.test_connection(admin.id, provider_id, client_ip=_ip(request))
@@ -263,37 +263,37 @@ def people(admin: Admin, search: Annotated[str, Query(max_length=100)] = "",
     return admin_users.people(admin.id, search, limit)
 
 
-@router.get("/admin/users/{user_id}", response_model=PersonRow, summary="One person")
+@router.get("/admin/users/{user_id:int}", response_model=PersonRow, summary="One person")
 def person(user_id: Id, admin: Admin) -> PersonRow:
     return admin_users.person(admin.id, user_id)
 
 
-@router.put("/admin/users/{user_id}/role", response_model=PersonRow, summary="Change a person's role")
+@router.put("/admin/users/{user_id:int}/role", response_model=PersonRow, summary="Change a person's role")
 def set_role(user_id: Id, body: Role, admin: Admin, request: Request) -> PersonRow:
     admin_accounts.set_role(admin.id, user_id, body.role, client_ip=_ip(request))
     return admin_users.person(admin.id, user_id)
 
 
-@router.put("/admin/users/{user_id}/active", response_model=PersonRow,
+@router.put("/admin/users/{user_id:int}/active", response_model=PersonRow,
             summary="Disable (ending their sessions and tokens) or enable an account")
 def set_active(user_id: Id, body: Active, admin: Admin, request: Request) -> PersonRow:
     admin_accounts.set_active(admin.id, user_id, body.active, client_ip=_ip(request))
     return admin_users.person(admin.id, user_id)
 
 
-@router.put("/admin/users/{user_id}/tier", response_model=PersonRow, summary="Change a person's tier")
+@router.put("/admin/users/{user_id:int}/tier", response_model=PersonRow, summary="Change a person's tier")
 def set_tier(user_id: Id, body: Tier, admin: Admin, request: Request) -> PersonRow:
     quotas.set_user_tier(admin.id, user_id, body.tier, client_ip=_ip(request))
     return admin_users.person(admin.id, user_id)
 
 
-@router.get("/admin/users/{user_id}/overrides", response_model=list[OverrideView],
+@router.get("/admin/users/{user_id:int}/overrides", response_model=list[OverrideView],
             summary="A person's temporary limits, newest first")
 def overrides(user_id: Id, admin: Admin) -> list[OverrideView]:
     return quotas.list_overrides(admin.id, user_id)
 
 
-@router.post("/admin/users/{user_id}/overrides", response_model=OverrideView, status_code=201,
+@router.post("/admin/users/{user_id:int}/overrides", response_model=OverrideView, status_code=201,
              summary="Grant a person temporary limits")
 def grant_override(user_id: Id, body: NewOverride, admin: Admin, request: Request) -> OverrideView:
     return admin_users.grant_override_through(admin.id, user_id, body.expires_on, reason=body.reason,
@@ -301,14 +301,14 @@ def grant_override(user_id: Id, body: NewOverride, admin: Admin, request: Reques
                                               client_ip=_ip(request))
 
 
-@router.delete("/admin/overrides/{override_id}", status_code=204, response_class=Response,
+@router.delete("/admin/overrides/{override_id:int}", status_code=204, response_class=Response,
                summary="Revoke temporary limits")
 def revoke_override(override_id: Id, admin: Admin, request: Request) -> Response:
     quotas.revoke_override(admin.id, override_id, client_ip=_ip(request))
     return Response(status_code=204)
 
 
-@router.get("/admin/users/{user_id}/sets.csv", response_class=Response, summary="A person's workout log (audited)",
+@router.get("/admin/users/{user_id:int}/sets.csv", response_class=Response, summary="A person's workout log (audited)",
             responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}},
                              "description": "The person's sets, one a line"}})
 def person_csv(user_id: Id, admin: Admin, request: Request) -> Response:
@@ -333,14 +333,14 @@ def pending_requests(admin: Admin) -> list[RequestView]:
     return membership.pending_requests(admin.id)
 
 
-@router.post("/admin/upgrade-requests/{request_id}/approve", response_model=RequestView,
+@router.post("/admin/upgrade-requests/{request_id:int}/approve", response_model=RequestView,
              summary="Approve: the tier applies at once")
 def approve(request_id: Id, admin: Admin, request: Request, body: Answer | None = None) -> RequestView:
     body = body or Answer()
     return membership.approve(admin.id, request_id, reason=body.reason, client_ip=_ip(request))
 
 
-@router.post("/admin/upgrade-requests/{request_id}/decline", response_model=RequestView,
+@router.post("/admin/upgrade-requests/{request_id:int}/decline", response_model=RequestView,
              summary="Decline, saying why")
 def decline(request_id: Id, body: Answer, admin: Admin, request: Request) -> RequestView:
     return membership.decline(admin.id, request_id, reason=body.reason, client_ip=_ip(request))

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from vigor_app.public_api.callers import AiAllowance, Reader, Writer
 from vigor_app.public_api.errors import NO_STORE
+from vigor_app.public_api.params import MAX_ID, Id
 from vigor_app.services.coach import history as coach_history
 from vigor_app.services.coach import replies as coach_replies
 from vigor_app.services.coach.history import MessageView
@@ -25,7 +26,6 @@ from vigor_app.services.errors import VigorError
 log = logging.getLogger(__name__)
 router = APIRouter(tags=["coach"])
 
-Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 EVENTS_DOC = """Server-sent events, in order: `question` (`{conversation_id, message}`: the question
 as stored), any number of `delta` (`{text}`: words to add to the reply), perhaps `replace`
 (`{reply}`: the AI's words were withheld; show this instead), then `done` (`{conversation_id,
@@ -91,7 +91,7 @@ def list_conversations(user: Reader) -> list[ConversationItem]:
 
 @router.get("/coach/messages", response_model=list[MessageView],
             summary="A page of a conversation's messages, oldest first")
-def list_messages(user: Reader, conversation_id: Annotated[int, Query(ge=1, le=2**31 - 1)],
-                  before_id: Annotated[int | None, Query(ge=1, le=2**31 - 1)] = None,
+def list_messages(user: Reader, conversation_id: Annotated[int, Query(ge=1, le=MAX_ID)],
+                  before_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
                   limit: Annotated[int, Query(ge=1, le=100)] = coach_history.PAGE) -> list[MessageView]:
     return coach_history.messages(user.id, conversation_id, before_id=before_id, limit=limit)

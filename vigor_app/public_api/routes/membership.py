@@ -9,12 +9,12 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from vigor_app.public_api.callers import Reader, Writer
+from vigor_app.public_api.params import Id
 from vigor_app.services.admin import membership
 from vigor_app.services.admin.membership import Membership, RequestView, TierOffer
 
 router = APIRouter(tags=["membership"])
 
-Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 
 
 class UpgradeAsk(BaseModel):
@@ -43,7 +43,7 @@ def my_requests(user: Reader) -> list[RequestView]:
     return membership.my_requests(user.id)
 
 
-@router.get("/membership/upgrade-requests/{request_id}", response_model=RequestView,
+@router.get("/membership/upgrade-requests/{request_id:int}", response_model=RequestView,
             summary="One of my upgrade requests")
 def my_request(request_id: Id, user: Reader) -> RequestView:
     return membership.my_request(user.id, request_id)

@@ -10,12 +10,12 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from vigor_app.public_api.callers import AiAllowance, Reader, Writer
+from vigor_app.public_api.params import Id
 from vigor_app.services.plans import library as plan_library
 from vigor_app.services.plans.library import GeneratedPlan, StoredPlan
 
 router = APIRouter(tags=["plans"])
 
-Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Word = Annotated[str, Field(max_length=40)]
 
 
@@ -54,17 +54,17 @@ async def generate_plan(body: NewPlan, user: Writer) -> GeneratedPlan:
     return await plan_library.create_plan_via_gateway(user.id, request, name=body.name)
 
 
-@router.get("/plans/{plan_id}", response_model=StoredPlan, summary="One plan, with its days")
+@router.get("/plans/{plan_id:int}", response_model=StoredPlan, summary="One plan, with its days")
 def read_plan(plan_id: Id, user: Reader) -> StoredPlan:
     return plan_library.get_plan(user.id, plan_id)
 
 
-@router.post("/plans/{plan_id}/activate", response_model=StoredPlan, summary="Make a plan the active one")
+@router.post("/plans/{plan_id:int}/activate", response_model=StoredPlan, summary="Make a plan the active one")
 def activate_plan(plan_id: Id, user: Writer) -> StoredPlan:
     return plan_library.activate_plan(user.id, plan_id)
 
 
-@router.delete("/plans/{plan_id}", status_code=204, response_class=Response, summary="Delete a plan")
+@router.delete("/plans/{plan_id:int}", status_code=204, response_class=Response, summary="Delete a plan")
 def delete_plan(plan_id: Id, user: Writer) -> Response:
     plan_library.delete_plan(user.id, plan_id)
     return Response(status_code=204)

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Path, Query, Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from vigor_app.public_api.callers import Reader, Writer
+from vigor_app.public_api.params import Id
 from vigor_app.services.catalogue import store
 from vigor_app.services.training import body_metrics, cardio_progress, dashboard, progress, streaks
 from vigor_app.services.training.body_metrics import MetricEntry
@@ -20,7 +21,6 @@ from vigor_app.services.units import KG
 
 router = APIRouter(tags=["progress"])
 
-Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Measure = Annotated[float, Field(ge=0, le=1_000)]
 Weeks = Annotated[int, Query(ge=1, le=progress.MAX_WEEKS)]
 
@@ -92,7 +92,7 @@ def add_metrics(body: NewMetrics, user: Writer) -> MetricEntry:
     return body_metrics.record(user.id, body.measured_on, values, weight_unit=KG)
 
 
-@router.delete("/progress/body-metrics/{entry_id}", status_code=204, response_class=Response,
+@router.delete("/progress/body-metrics/{entry_id:int}", status_code=204, response_class=Response,
                summary="Delete a day's measurements")
 def delete_metrics(entry_id: Id, user: Writer) -> Response:
     body_metrics.delete(user.id, entry_id)

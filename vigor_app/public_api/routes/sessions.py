@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from vigor_app.public_api.callers import Reader, Writer
 from vigor_app.public_api.errors import ApiError
+from vigor_app.public_api.params import Id
 from vigor_app.services.errors import NotFound
 from vigor_app.services.training import set_changes, workout_entries, workout_sessions, workout_sets
 from vigor_app.services.training.set_changes import ChangeAnswer, SetChange
@@ -22,7 +23,6 @@ from vigor_app.services.units import KG
 
 router = APIRouter(tags=["sessions"])
 
-Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
 Reps = Annotated[int, Field(ge=0, le=10_000)]
 
 

@@ -3,12 +3,10 @@ where the token is shown once)."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
 from fastapi import APIRouter, Response
-from pydantic import Field
 
 from vigor_app.public_api.callers import Reader, Writer
+from vigor_app.public_api.params import Id
 from vigor_app.services.accounts import api_tokens
 from vigor_app.services.accounts.api_tokens import TokenView
 
@@ -21,6 +19,6 @@ def list_tokens(user: Reader) -> list[TokenView]:
 
 
 @router.delete("/me/tokens/{token_id:int}", status_code=204, response_class=Response, summary="Revoke a token")
-def revoke_token(token_id: Annotated[int, Field(ge=1, le=2**31 - 1)], user: Writer) -> Response:
+def revoke_token(token_id: Id, user: Writer) -> Response:
     api_tokens.revoke(user.id, token_id)
     return Response(status_code=204)
