@@ -4,10 +4,12 @@ Retry-After), body limits (413), request ids, and docs that work offline."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 
 import httpx
 
 from tests.api.conftest import error_of
+from vigor_app.clock import utcnow
 from vigor_app.services.accounts import api_tokens, sessions
 from vigor_app.settings import reload_settings
 
@@ -15,8 +17,9 @@ from vigor_app.settings import reload_settings
 def test_no_token_an_unknown_a_revoked_and_an_ended_session_get_401(running_app, alice):
     revoked = api_tokens.create(alice.id, "old watch", ["read"])
     api_tokens.revoke(alice.id, revoked.view.id)
+    expired = api_tokens.create(alice.id, "last month", ["read"], 7, now=utcnow() - timedelta(days=8))
     sessions.end_session(alice.session_token)
-    for token in (None, "vgr_not-a-token", revoked.token, alice.session_token, "x" * 500):
+    for token in (None, "vgr_not-a-token", revoked.token, expired.token, alice.session_token, "x" * 500):
         with running_app.client(token) as api:
             answer = api.get("/me")
         assert answer.status_code == 401, token

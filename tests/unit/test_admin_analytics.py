@@ -210,7 +210,8 @@ async def test_the_system_page_shows_this_workers_scheduler_and_its_jobs(vigor_e
         found = admin_analytics.scheduler_status()
         assert found.running
         assert set(found.detail["jobs"]) == {"Daily motivation messages", "Release stale AI reservations",
-                                             "Purge expired AI cache entries", "AI budget alerts"}
+                                             "Purge expired AI cache entries", "AI budget alerts",
+                                             "Forget the API's old idempotency keys"}
         assert all(v.startswith("next ") for v in found.detail["jobs"].values())
     assert not admin_analytics.scheduler_status().running
     vigor_env.setenv("SCHEDULER_ENABLED", "false")

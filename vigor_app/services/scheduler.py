@@ -132,7 +132,7 @@ class Scheduler:
             name="AI budget alerts", next_run_time=self._first_run(), replace_existing=True)
         self._scheduler.start()
         log.info("Scheduler started: daily motivation every %d s, stale reservations every %d s, "
-                 "cache purge every %d s, budget alerts every %d s", self.interval_seconds,
+                 "cache purge and old API keys every %d s, budget alerts every %d s", self.interval_seconds,
                  self.reservations_seconds, self.cache_purge_seconds, self.budget_alerts_seconds)
 
     def shutdown(self) -> None:
