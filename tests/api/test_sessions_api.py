@@ -153,3 +153,12 @@ def test_a_batch_with_a_repeated_key_or_too_many_changes_is_refused_whole(runnin
             {"key": f"k{i}", "op": "save_set", "set_id": set_ids[0], "reps": 5} for i in range(101)]})
         assert many.status_code == 422
     assert not any(s.done for s in _sets_in_db(session_id))
+
+
+def test_a_workouts_name_is_checked_when_it_starts_as_when_it_is_renamed(running_app, alice):
+    with running_app.client(alice.token) as api:
+        for name in ("bell\x07", "tab\tin it", "x" * 121):
+            refused = api.post("/sessions", json={"name": name})
+            assert refused.status_code == 422, name
+        assert api.get("/sessions/open").status_code == 404
+        assert api.post("/sessions", json={"name": "  Pull day  "}).json()["name"] == "Pull day"

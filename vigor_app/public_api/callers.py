@@ -21,7 +21,8 @@ _bearer = HTTPBearer(auto_error=False, description="A personal access token (Pro
 UNAUTHORIZED = {"WWW-Authenticate": "Bearer"}
 
 
-def _address(request: Request) -> str:
+def client_address(request: Request) -> str:
+    """The address a request came from, as the audit log and the limits keep it."""
     return (request.client.host if request.client else "")[:64]
 
 
@@ -39,11 +40,11 @@ def resolve(token: str) -> ApiCaller | None:
 def caller(request: Request,
            credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> ApiCaller:
     if credentials is None or not credentials.credentials:
-        limits.count_request("address:" + _address(request))
+        limits.count_request("address:" + client_address(request))
         raise ApiError(401, "unauthorized", "Send a token: Authorization: Bearer <token>.", headers=UNAUTHORIZED)
     found = resolve(credentials.credentials)
     if found is None:
-        limits.count_request("address:" + _address(request))
+        limits.count_request("address:" + client_address(request))
         raise ApiError(401, "unauthorized", "This token is unknown, revoked or expired.", headers=UNAUTHORIZED)
     limits.count_request(key_of(found))
     request.state.caller = found

@@ -10,7 +10,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from vigor_app.public_api.callers import Admin
+from vigor_app.public_api.callers import Admin, client_address
 from vigor_app.public_api.errors import NO_STORE
 from vigor_app.public_api.params import Id
 from vigor_app.services.admin import accounts as admin_accounts
@@ -35,10 +35,6 @@ router = APIRouter(tags=["admin"])
 Micros = Annotated[int, Field(ge=0, le=ai_providers.MAX_PRICE)]
 Limit = Annotated[int, Field(ge=0, le=quotas.MAX_LIMIT)]
 Minute = Annotated[int, Field(ge=0, lt=budgets.MINUTES_PER_DAY)]
-
-
-def _ip(request: Request) -> str:
-    return request.client.host if request.client else ""
 
 
 # --- providers ------------------------------------------------------------------------------
@@ -101,25 +97,25 @@ def list_providers(admin: Admin) -> list[ProviderRow]:
 
 @router.post("/admin/providers", response_model=ProviderView, status_code=201, summary="Add a provider")
 def create_provider(body: NewProvider, admin: Admin, request: Request) -> ProviderView:
-    return admin_providers.add(admin.id, body.model_dump(exclude_unset=True), client_ip=_ip(request))
+    return admin_providers.add(admin.id, body.model_dump(exclude_unset=True), client_ip=client_address(request))
 
 
 @router.patch("/admin/providers/{provider_id:int}", response_model=ProviderView,
               summary="Change a provider: settings, a new key, priority, enabled or not")
 def update_provider(provider_id: Id, body: ProviderChanges, admin: Admin, request: Request) -> ProviderView:
-    return ai_providers.update_provider(admin.id, provider_id, client_ip=_ip(request),
+    return ai_providers.update_provider(admin.id, provider_id, client_ip=client_address(request),
                                         **body.model_dump(exclude_unset=True))
 
 
 @router.post("/admin/providers/{provider_id:int}/move", response_model=Order, summary="Move a provider up or down")
 def move_provider(provider_id: Id, body: Move, admin: Admin, request: Request) -> Order:
-    return Order(order=admin_providers.move_provider(admin.id, provider_id, body.direction, client_ip=_ip(request)))
+    return Order(order=admin_providers.move_provider(admin.id, provider_id, body.direction, client_ip=client_address(request)))
 
 
 @router.delete("/admin/providers/{provider_id:int}", status_code=204, response_class=Response,
                summary="Remove a provider (its past requests stay in the figures)")
 def delete_provider(provider_id: Id, admin: Admin, request: Request) -> Response:
-    ai_providers.delete_provider(admin.id, provider_id, client_ip=_ip(request))
+    ai_providers.delete_provider(admin.id, provider_id, client_ip=client_address(request))
     return Response(status_code=204)
 
 
@@ -131,14 +127,14 @@ def circuits(admin: Admin) -> list[CircuitView]:
 @router.post("/admin/providers/{provider_id:int}/circuit/reset", status_code=204, response_class=Response,
              summary="Close a provider's circuit by hand")
 def reset_circuit(provider_id: Id, admin: Admin, request: Request) -> Response:
-    provider_health.reset_circuit(admin.id, provider_id, client_ip=_ip(request))
+    provider_health.reset_circuit(admin.id, provider_id, client_ip=client_address(request))
     return Response(status_code=204)
 
 
 @router.post("/admin/providers/{provider_id:int}/test", response_model=ConnectionTest,
              summary="One real, minimal call to the provider (costs a few tokens; audited)")
 async def test_provider(provider_id: Id, admin: Admin, request: Request) -> ConnectionTest:
-    return await admin_providers.test_connection(admin.id, provider_id, client_ip=_ip(request))
+    return await admin_providers.test_connection(admin.id, provider_id, client_ip=client_address(request))
 
 
 # --- budgets and tiers ----------------------------------------------------------------------
@@ -207,7 +203,7 @@ def read_budgets(admin: Admin) -> Budgets:
 
 @router.patch("/admin/budgets", response_model=Budgets, summary="Change the budget settings")
 def update_budgets(body: BudgetChanges, admin: Admin, request: Request) -> Budgets:
-    budgets.update_budget_settings(admin.id, client_ip=_ip(request), **body.model_dump(exclude_unset=True))
+    budgets.update_budget_settings(admin.id, client_ip=client_address(request), **body.model_dump(exclude_unset=True))
     return _budgets(admin.id)
 
 
@@ -219,7 +215,7 @@ def tier_limits(admin: Admin) -> dict[str, TierLimits]:
 @router.put("/admin/tiers/{tier}", response_model=TierLimits, summary="Set a tier's limits (they apply now)")
 def set_tier_limits(tier: Annotated[str, Path(max_length=20)], body: TierLimitValues, admin: Admin,
                     request: Request) -> TierLimits:
-    return quotas.set_tier_limits(admin.id, tier, client_ip=_ip(request), **body.model_dump())
+    return quotas.set_tier_limits(admin.id, tier, client_ip=client_address(request), **body.model_dump())
 
 
 # --- people ---------------------------------------------------------------------------------
@@ -270,20 +266,20 @@ def person(user_id: Id, admin: Admin) -> PersonRow:
 
 @router.put("/admin/users/{user_id:int}/role", response_model=PersonRow, summary="Change a person's role")
 def set_role(user_id: Id, body: Role, admin: Admin, request: Request) -> PersonRow:
-    admin_accounts.set_role(admin.id, user_id, body.role, client_ip=_ip(request))
+    admin_accounts.set_role(admin.id, user_id, body.role, client_ip=client_address(request))
     return admin_users.person(admin.id, user_id)
 
 
 @router.put("/admin/users/{user_id:int}/active", response_model=PersonRow,
             summary="Disable (ending their sessions and tokens) or enable an account")
 def set_active(user_id: Id, body: Active, admin: Admin, request: Request) -> PersonRow:
-    admin_accounts.set_active(admin.id, user_id, body.active, client_ip=_ip(request))
+    admin_accounts.set_active(admin.id, user_id, body.active, client_ip=client_address(request))
     return admin_users.person(admin.id, user_id)
 
 
 @router.put("/admin/users/{user_id:int}/tier", response_model=PersonRow, summary="Change a person's tier")
 def set_tier(user_id: Id, body: Tier, admin: Admin, request: Request) -> PersonRow:
-    quotas.set_user_tier(admin.id, user_id, body.tier, client_ip=_ip(request))
+    quotas.set_user_tier(admin.id, user_id, body.tier, client_ip=client_address(request))
     return admin_users.person(admin.id, user_id)
 
 
@@ -298,13 +294,13 @@ def overrides(user_id: Id, admin: Admin) -> list[OverrideView]:
 def grant_override(user_id: Id, body: NewOverride, admin: Admin, request: Request) -> OverrideView:
     return admin_users.grant_override_through(admin.id, user_id, body.expires_on, reason=body.reason,
                                               daily=body.daily, weekly=body.weekly, monthly=body.monthly,
-                                              client_ip=_ip(request))
+                                              client_ip=client_address(request))
 
 
 @router.delete("/admin/overrides/{override_id:int}", status_code=204, response_class=Response,
                summary="Revoke temporary limits")
 def revoke_override(override_id: Id, admin: Admin, request: Request) -> Response:
-    quotas.revoke_override(admin.id, override_id, client_ip=_ip(request))
+    quotas.revoke_override(admin.id, override_id, client_ip=client_address(request))
     return Response(status_code=204)
 
 
@@ -312,7 +308,7 @@ def revoke_override(override_id: Id, admin: Admin, request: Request) -> Response
             responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}},
                              "description": "The person's sets, one a line"}})
 def person_csv(user_id: Id, admin: Admin, request: Request) -> Response:
-    filename, data = admin_users.export_workouts_csv(admin.id, user_id, client_ip=_ip(request))
+    filename, data = admin_users.export_workouts_csv(admin.id, user_id, client_ip=client_address(request))
     return Response(data, media_type="text/csv; charset=utf-8",
                     headers={**NO_STORE, "Content-Disposition": f'attachment; filename="{filename}"'})
 
@@ -337,13 +333,13 @@ def pending_requests(admin: Admin) -> list[RequestView]:
              summary="Approve: the tier applies at once")
 def approve(request_id: Id, admin: Admin, request: Request, body: Answer | None = None) -> RequestView:
     body = body or Answer()
-    return membership.approve(admin.id, request_id, reason=body.reason, client_ip=_ip(request))
+    return membership.approve(admin.id, request_id, reason=body.reason, client_ip=client_address(request))
 
 
 @router.post("/admin/upgrade-requests/{request_id:int}/decline", response_model=RequestView,
              summary="Decline, saying why")
 def decline(request_id: Id, body: Answer, admin: Admin, request: Request) -> RequestView:
-    return membership.decline(admin.id, request_id, reason=body.reason, client_ip=_ip(request))
+    return membership.decline(admin.id, request_id, reason=body.reason, client_ip=client_address(request))
 
 
 # --- usage and the audit log ----------------------------------------------------------------

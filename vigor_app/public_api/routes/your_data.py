@@ -9,7 +9,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, File, Form, Request, Response, UploadFile
 from pydantic import BaseModel, ConfigDict, Field
 
-from vigor_app.public_api.callers import Reader, Writer
+from vigor_app.public_api.callers import Reader, Writer, client_address
 from vigor_app.public_api.errors import NO_STORE, ApiError
 from vigor_app.services.errors import AuthenticationError
 from vigor_app.services.your_data import deletion, file_cells, import_files, importer
@@ -67,7 +67,7 @@ async def import_file(user: Writer, file: Annotated[UploadFile, File(description
 def delete_account(body: Deletion, user: Writer, request: Request) -> Response:
     try:
         deletion.delete_account(user.id, body.password or None, confirm=body.confirm,
-                                client_ip=request.client.host if request.client else "")
+                                client_ip=client_address(request))
     except AuthenticationError as exc:  # a wrong password, not a bad token: the token is fine
         raise ApiError(403, "forbidden", exc.message, details={"field": exc.field}) from None
     return Response(status_code=204)

@@ -93,10 +93,12 @@ def start_from_plan(user_id: int, plan_id: int, day_index: int, *, now: datetime
 
 
 def start_freestyle(user_id: int, name: str = "", *, now: datetime | None = None) -> SessionView:
+    """A workout with no plan behind it, named `name` (checked as a rename is) or "Freestyle workout"."""
+    name = plain_text(name, label="The workout's name", field="name", limit=120, multiline=False)
     now = now or utcnow()
     with db.transaction() as session:
         _refuse_second_open(session, user_id)
-        row = WorkoutSession(user_id=user_id, name=(name.strip() or "Freestyle workout")[:120], started_at=now,
+        row = WorkoutSession(user_id=user_id, name=name or "Freestyle workout", started_at=now,
                              timezone=_person(session, user_id)[0], created_at=now, updated_at=now)
         session.add(row)
         session.flush()
