@@ -26,8 +26,10 @@ def test_a_token_is_shown_once_then_listed_without_its_secret(browser):
     assert row["scopes"] == "read your data, change your data" and row["used"] != ""
     state, _ = tab.call(ApiTokensState, "dismiss_new_token", path="/profile")
     assert state.new_token == ""
-    state, _ = tab.call(ApiTokensState, "load", path="/profile")
-    assert [t["name"] for t in state.tokens] == ["Watch"] and state.new_token == ""
+    state, _ = tab.call(ApiTokensState, "create", {"token_name": "Phone", "expires_in_days": "7"}, path="/profile")
+    assert state.new_token.startswith("vgr_")
+    state, _ = tab.call(ApiTokensState, "load", path="/profile")  # the page opened again: not shown
+    assert [t["name"] for t in state.tokens] == ["Phone", "Watch"] and state.new_token == ""
 
 
 def test_a_read_only_token_that_never_expires(browser):

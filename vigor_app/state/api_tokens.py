@@ -32,6 +32,9 @@ class ApiTokensState(AuthState):
 
     @rx.event
     def load(self):
+        """Opening the page again forgets a token shown before: it is shown once, not kept."""
+        self.new_token = self.new_token_name = ""
+        self.errors = {}
         self._as_user(self._refresh)
 
     @rx.event
