@@ -17,7 +17,7 @@ def _row(token: api_tokens.TokenView) -> dict[str, str]:
     return {"id": str(token.id), "name": token.name, "shown": token.shown,
             "scopes": ", ".join(api_tokens.SCOPE_LABELS[s].lower() for s in token.scopes),
             "created": day(token.created_at),
-            "expires": day(token.expires_at) if token.expires_at else "never expires",
+            "expires": f"expires {day(token.expires_at)}" if token.expires_at else "never expires",
             "used": when(token.last_used_at) if token.last_used_at else "not used yet"}
 
 
