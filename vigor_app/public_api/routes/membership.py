@@ -16,7 +16,6 @@ from vigor_app.services.admin.membership import Membership, RequestView, TierOff
 router = APIRouter(tags=["membership"])
 
 
-
 class UpgradeAsk(BaseModel):
     """A higher tier than mine, with an optional note for the admins."""
 
