@@ -10,9 +10,10 @@ from urllib.parse import quote
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
-from starlette.responses import JSONResponse, RedirectResponse
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 
+from vigor_app.offline import shell as offline_shell
 from vigor_app.public_api.app import PREFIX, public_api
 from vigor_app.services.accounts import single_sign_on
 from vigor_app.services.accounts.oidc import OidcError
@@ -22,6 +23,14 @@ from vigor_app.services.errors import VigorError
 from vigor_app.settings import get_settings
 
 log = logging.getLogger(__name__)
+
+
+async def service_worker(_request: Request) -> Response:
+    """The service worker for the build being served (vigor_app/offline/shell.py): never cached
+    by the browser's HTTP cache, so a new build's worker is found at the next visit."""
+    worker = await run_in_threadpool(offline_shell.current)
+    return Response(worker.script, media_type="text/javascript",
+                    headers={"Cache-Control": "no-cache", "Service-Worker-Allowed": "/"})
 
 
 async def health_endpoint(_request: Request) -> JSONResponse:
@@ -77,6 +86,7 @@ def _any_path_under(prefix: str, app) -> Mount:
 api = Starlette(
     routes=[
         Route("/health", health_endpoint, methods=["GET"]),
+        Route("/sw.js", service_worker, methods=["GET"]),
         Route("/auth/oidc/login", oidc_login, methods=["GET"]),
         Route(single_sign_on.CALLBACK_PATH, oidc_callback, methods=["GET"]),
         _any_path_under(PREFIX, public_api),

@@ -100,3 +100,11 @@ def test_the_docs_and_their_scripts_are_served_by_the_app(running_app):
     assert schema["info"]["title"] == "Vigor API"
     assert "/sessions/{session_id}/changes" in schema["paths"]
     assert "cdn" not in page.text.lower()
+
+
+def test_the_service_worker_is_served_for_the_whole_site_and_never_cached(running_app):
+    with httpx.Client(base_url=running_app.url) as web:
+        answer = web.get("/sw.js")
+    assert answer.status_code == 200 and answer.headers["content-type"].startswith("text/javascript")
+    assert answer.headers["service-worker-allowed"] == "/" and answer.headers["cache-control"] == "no-cache"
+    assert 'const PRECACHE = ["/dashboard", "/log", "/workouts"' in answer.text

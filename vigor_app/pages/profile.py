@@ -73,6 +73,9 @@ def profile_page() -> rx.Component:
             _row("E-mail", AccountState.email),
             _row("Role", rx.cond(AccountState.is_admin, "Administrator", "Member")),
             rx.link("Membership: your tier, usage and upgrades →", href="/membership", size="2"),
+            # Shown only where the browser offers installing (assets/offline.js).
+            rx.button(rx.icon("download", size=14), "Install Vigor on this device", variant="soft", size="2",
+                      class_name="vigor-install", on_click=rx.call_script("window.vigorInstall && window.vigorInstall()")),
             spacing="2",
         ),
         section_card(
