@@ -16,6 +16,7 @@ before and during the run; then it checks that every logged set is in the databa
     .venv/bin/python bench/api.py                        # 100 requests a second for 30 s, SQLite
     .venv/bin/python bench/api.py --rate 200 --seconds 60
     .venv/bin/python bench/api.py --database-url postgresql+psycopg://vigor:vigor@127.0.0.1:5432/postgres
+    .venv/bin/python bench/api.py --batch 50 --rate 5    # the offline queue: 50 changes a request
 
 Traffic goes to 127.0.0.1 only; the server is stopped at the end.
 """
@@ -100,8 +101,8 @@ def start_server(env: dict[str, str], port: int, log: Path) -> subprocess.Popen:
     raise SystemExit(f"the server did not start: see {log}")
 
 
-async def drive(base: str, members: list[tuple[str, int, list[int]]], rate: float, seconds: float
-                ) -> tuple[dict[str, list[float]], dict[str, int], set[int], float]:
+async def drive(base: str, members: list[tuple[str, int, list[int]]], rate: float, seconds: float,
+                batch: int = 0) -> tuple[dict[str, list[float]], dict[str, int], set[int], float]:
     """Send rate x seconds requests, open loop; (latencies per kind, errors per kind, the sets
     whose logging was acknowledged, seconds taken). aiohttp, not httpx: the client must cost
     far less CPU than the server it measures, on the same two cores."""
@@ -121,11 +122,26 @@ async def drive(base: str, members: list[tuple[str, int, list[int]]], rate: floa
         # One request per member first: connections open, caches warm (not counted).
         await asyncio.gather(*(call("GET", f"sessions/{sid}", token) for token, sid, _sets in members))
 
+        async def changes(token: str, session_id: int, sets: list[int], i: int) -> bool:
+            """A phone's queue sent at once: `batch` set changes, each with its own key."""
+            body = {"changes": [{"key": f"bench-{i}-{n}", "op": "save_set", "set_id": set_id, "reps": 5,
+                                 "weight_kg": 60 + n % 20 * 2.5} for n, set_id in enumerate(sets)]}
+            async with client.post(f"sessions/{session_id}/changes", json=body,
+                                   headers={"Authorization": f"Bearer {token}"}) as answer:
+                result = await answer.json() if answer.status == 200 else {}
+            return answer.status == 200 and all(a["status"] == 200 for a in result.get("answers", [None]))
+
         async def one(i: int, due: float) -> None:
             who = i // 2 % len(members)
             token, session_id, set_ids = members[who]
             set_id = 0
-            if i % 2 == 0:
+            sent_sets: list[int] = []
+            if batch:
+                who = i % len(members)
+                token, session_id, set_ids = members[who]
+                sent_sets = [set_ids[n % len(set_ids)] for n in range(batch)]
+                kind, request = f"{batch} changes", changes(token, session_id, sent_sets, i)
+            elif i % 2 == 0:
                 kind, request = "read a workout", call("GET", f"sessions/{session_id}", token)
             else:
                 set_id = set_ids[next_set[who] % len(set_ids)]
@@ -140,8 +156,8 @@ async def drive(base: str, members: list[tuple[str, int, list[int]]], rate: floa
             latencies[kind].append((time.perf_counter() - due) * 1000)
             if not ok:
                 errors[kind] += 1
-            elif set_id:
-                acknowledged.add(set_id)
+            else:
+                acknowledged.update([set_id] if set_id else sent_sets)
 
         total = int(rate * seconds)
         started = time.perf_counter()
@@ -162,6 +178,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--members", type=int, default=100)
     parser.add_argument("--database-url", default=None, help="a PostgreSQL server URL (default: SQLite)")
+    parser.add_argument("--batch", type=int, default=0,
+                        help="send batches of this many set changes instead (the offline queue's endpoint)")
     args = parser.parse_args()
 
     workdir = Path(tempfile.mkdtemp(prefix="vigor-api-bench-"))
@@ -183,7 +201,7 @@ def main() -> int:
     try:
         before_cpu, before_busy = usage(server.pid).cpu_s, machine_busy_s()
         latencies, errors, acknowledged, took = asyncio.run(
-            drive(f"http://127.0.0.1:{port}/api/v1/", members, args.rate, args.seconds))
+            drive(f"http://127.0.0.1:{port}/api/v1/", members, args.rate, args.seconds, args.batch))
         after = usage(server.pid)
         busy = machine_busy_s() - before_busy
     finally:
@@ -194,7 +212,7 @@ def main() -> int:
           f"{(after.cpu_s - before_cpu) / took * 100:.0f} % of a core, RSS {after.rss_mb:.0f} MB; machine "
           f"{busy / took * 100:.0f} % of a core (all processes, the load generator included); load after: {load_average()}")
     print(f"{'':16}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'max ms':>9}{'errors':>8}")
-    for kind in ("read a workout", "log a set"):
+    for kind in sorted(latencies):
         samples = latencies[kind]
         print(f"{kind:16}{percentile(samples, 0.5):9.1f}{percentile(samples, 0.95):9.1f}"
               f"{percentile(samples, 0.99):9.1f}{max(samples):9.1f}{errors[kind]:8d}")

@@ -49,6 +49,7 @@ class RunningApp:
     mailbox: list
     sso_user: FakeUser
     ai: FakeOpenAI
+    database: Path  # the app's SQLite file, for tests that check what was stored
 
 
 def _wait_healthy(url: str, process: subprocess.Popen, log_path: Path) -> None:
@@ -118,7 +119,7 @@ def app(tmp_path_factory) -> Iterator[RunningApp]:
             )
         try:
             _wait_healthy(url, process, log_path)
-            yield RunningApp(url=url, mailbox=mailbox, sso_user=sso_user, ai=ai)
+            yield RunningApp(url=url, mailbox=mailbox, sso_user=sso_user, ai=ai, database=data_dir / "vigor.db")
         finally:
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGTERM)

@@ -1,0 +1,392 @@
+// The log page without a network (docs/offline.md). Reflex pages show only what the server
+// sends; this is the one place that draws on the browser's side:
+// - online, on /log, it keeps a copy of the open workout (GET /api/v1/sessions/open) in
+//   IndexedDB, taken again whenever the page changes;
+// - offline, it shows that copy as its own "Offline log" over the page: tick a set, change its
+//   reps, weight or RPE, add or remove a set, finish the workout. Each change shows at once and is
+//   queued in IndexedDB with an idempotency key, surviving a reload, a closed tab, a restart;
+// - online again, it sends the queue in order to POST /api/v1/sessions/{id}/changes with the
+//   page's own session token, each change once by its key; the server applies it through the
+//   same services as the live page. A change the server refused is shown, never dropped.
+(function () {
+  "use strict";
+
+  var DB_NAME = "vigor-offline";
+  var SESSION_KEY = "vigor_session";
+  var PANEL_ID = "vigor-offline-log";
+  var BATCH = 100;
+
+  function token() {
+    try {
+      var raw = window.localStorage.getItem(SESSION_KEY) || "";
+      return raw.charAt(0) === '"' ? JSON.parse(raw) : raw;
+    } catch (error) {
+      return "";
+    }
+  }
+
+  // --- IndexedDB: "snapshot" (the open workout, key "open"), "queue" (changes, in order), ------
+  // --- "refused" (changes the server refused, to show) -------------------------------------
+  var opened = null;
+  function db() {
+    if (!opened) {
+      opened = new Promise(function (resolve, reject) {
+        var request = indexedDB.open(DB_NAME, 1);
+        request.onupgradeneeded = function () {
+          var store = request.result;
+          store.createObjectStore("snapshot");
+          store.createObjectStore("queue", { keyPath: "seq", autoIncrement: true });
+          store.createObjectStore("refused", { keyPath: "key" });
+        };
+        request.onsuccess = function () { resolve(request.result); };
+        request.onerror = function () { reject(request.error); };
+      });
+    }
+    return opened;
+  }
+
+  function run(storeName, mode, work) {
+    return db().then(function (database) {
+      return new Promise(function (resolve, reject) {
+        var tx = database.transaction(storeName, mode);
+        var result = work(tx.objectStore(storeName));
+        tx.oncomplete = function () { resolve(result && "result" in result ? result.result : result); };
+        tx.onerror = function () { reject(tx.error); };
+      });
+    });
+  }
+
+  function getSnapshot() { return run("snapshot", "readonly", function (s) { return s.get("open"); }); }
+  function putSnapshot(view) { return run("snapshot", "readwrite", function (s) { return s.put(view, "open"); }); }
+  function queued() { return run("queue", "readonly", function (s) { return s.getAll(); }); }
+  function refusals() { return run("refused", "readonly", function (s) { return s.getAll(); }); }
+
+  // --- online: keep the open workout ---------------------------------------------------------
+  var onLog = function () { return /^\/log\/?$/.test(window.location.pathname); };
+  var lastCopy = 0;
+  var copyTimer = null;
+
+  function copyOpenWorkout() {
+    var bearer = token();
+    if (!bearer || !navigator.onLine) {
+      return Promise.resolve();
+    }
+    lastCopy = Date.now();
+    return fetch("/api/v1/sessions/open", { headers: { Authorization: "Bearer " + bearer }, cache: "no-store" })
+      .then(function (answer) {
+        if (answer.status === 404) {
+          return putSnapshot(null);
+        }
+        return answer.ok ? answer.json().then(putSnapshot) : null;
+      })
+      .catch(function () { /* offline meanwhile: the last copy stays */ });
+  }
+
+  function copySoon() {
+    if (copyTimer !== null || !navigator.onLine || !onLog()) {
+      return;
+    }
+    var wait = Math.max(1000, 4000 - (Date.now() - lastCopy));
+    copyTimer = window.setTimeout(function () {
+      copyTimer = null;
+      queued().then(function (changes) {
+        if (!changes.length) {
+          copyOpenWorkout();
+        }
+      });
+    }, wait);
+  }
+
+  // --- offline: the changes ------------------------------------------------------------------
+  function newKey() {
+    return (window.crypto && crypto.randomUUID) ? crypto.randomUUID()
+      : Date.now().toString(36) + Math.random().toString(36).slice(2);
+  }
+
+  function findSet(view, ref) {
+    for (var i = 0; i < view.entries.length; i += 1) {
+      var sets = view.entries[i].sets;
+      for (var j = 0; j < sets.length; j += 1) {
+        if (String(sets[j].id) === String(ref)) {
+          return { entry: view.entries[i], set: sets[j], index: j };
+        }
+      }
+    }
+    return null;
+  }
+
+  function target(ref) {
+    // A set the server knows is named by its id; one added offline by its change's key.
+    return String(ref).indexOf("ref:") === 0 ? { set_ref: String(ref).slice(4) } : { set_id: Number(ref) };
+  }
+
+  function change(view, fields, apply) {
+    var entry = Object.assign({ key: newKey() }, fields);
+    apply(view);
+    return run("queue", "readwrite", function (s) { return s.add(entry); })
+      .then(function () { return putSnapshot(view); })
+      .then(draw);
+  }
+
+  function readNumber(text) {
+    var value = String(text || "").trim().replace(",", ".");
+    return value === "" ? null : Number(value);
+  }
+
+  function saveSet(view, ref, row, done, timed) {
+    var amount = readNumber(row.querySelector("[data-field=reps]").value);
+    var values = {
+      weight_kg: readNumber(row.querySelector("[data-field=weight]").value),
+      rpe: readNumber(row.querySelector("[data-field=rpe]").value),
+    };
+    values[timed ? "seconds" : "reps"] = amount;
+    return change(view, Object.assign({ op: "save_set", done: done }, target(ref), values), function (v) {
+      var found = findSet(v, ref);
+      if (found) {
+        Object.assign(found.set, values, { done: done });
+      }
+    });
+  }
+
+  function addSet(view, entryId) {
+    var key = newKey();
+    var entry = { key: key, op: "add_set", entry_id: entryId };
+    view.entries.forEach(function (e) {
+      if (e.id === entryId) {
+        var last = e.sets[e.sets.length - 1] || {};
+        e.sets.push({ id: "ref:" + key, position: e.sets.length, reps: last.reps || null,
+                      weight_kg: last.weight_kg || null, rpe: null, done: false, kind: "normal" });
+      }
+    });
+    return run("queue", "readwrite", function (s) { return s.add(entry); })
+      .then(function () { return putSnapshot(view); })
+      .then(draw);
+  }
+
+  function removeSet(view, ref) {
+    return change(view, Object.assign({ op: "remove_set" }, target(ref)), function (v) {
+      var found = findSet(v, ref);
+      if (found) {
+        found.entry.sets.splice(found.index, 1);
+      }
+    });
+  }
+
+  function finish(view) {
+    return change(view, { op: "finish" }, function (v) { v.status = "finished"; });
+  }
+
+  // --- offline: the view ---------------------------------------------------------------------
+  function element(tag, attributes, children) {
+    var node = document.createElement(tag);
+    Object.keys(attributes || {}).forEach(function (name) {
+      if (name === "text") {
+        node.textContent = attributes[name];
+      } else {
+        node.setAttribute(name, attributes[name]);
+      }
+    });
+    (children || []).forEach(function (child) { node.appendChild(child); });
+    return node;
+  }
+
+  function numberInput(label, field, value, hint) {
+    return element("input", { "aria-label": label, "data-field": field, inputmode: "decimal", placeholder: hint,
+                              value: value === null || value === undefined ? "" : String(value),
+                              class: "vigor-offline-number" });
+  }
+
+  function setRow(view, entry, set, number) {
+    var name = " set " + number + " of " + entry.name;
+    var row = element("div", { class: "vigor-offline-set" + (set.done ? " is-done" : "") }, [
+      element("span", { class: "vigor-offline-setno", text: String(number) }),
+      numberInput((entry.timed ? "Seconds" : "Reps") + name, "reps", entry.timed ? set.seconds : set.reps,
+                  entry.timed ? "s" : "Reps"),
+      numberInput("Weight (kg)" + name, "weight", set.weight_kg, "kg"),
+      numberInput("RPE" + name, "rpe", set.rpe, "RPE"),
+    ]);
+    var tick = element("button", { type: "button", text: set.done ? "Undo" : "Done",
+                                   "aria-label": (set.done ? "Undo" : "Done") + name });
+    tick.addEventListener("click", function () { saveSet(view, set.id, row, !set.done, entry.timed); });
+    var save = element("button", { type: "button", text: "Save", "aria-label": "Save" + name });
+    save.addEventListener("click", function () { saveSet(view, set.id, row, true, entry.timed); });
+    var remove = element("button", { type: "button", text: "✕", "aria-label": "Remove" + name,
+                                     class: "vigor-offline-remove" });
+    remove.addEventListener("click", function () { removeSet(view, set.id); });
+    row.appendChild(tick);
+    if (set.done) {
+      row.appendChild(save);
+    }
+    row.appendChild(remove);
+    return row;
+  }
+
+  var drawing = null;
+  function draw() {
+    if (drawing) {
+      return drawing;
+    }
+    drawing = Promise.all([getSnapshot(), queued(), refusals()]).then(function (found) {
+      drawing = null;
+      var view = found[0];
+      var waiting = found[1].length;
+      var refused = found[2];
+      var panel = document.getElementById(PANEL_ID);
+      var show = onLog() && (!navigator.onLine || waiting > 0 || refused.length > 0);
+      if (!show) {
+        if (panel) {
+          panel.remove();
+        }
+        return;
+      }
+      if (!panel) {
+        panel = element("section", { id: PANEL_ID, "aria-label": "Offline log", class: "vigor-offline-log" });
+        document.body.appendChild(panel);
+      }
+      panel.textContent = "";
+      panel.appendChild(element("h2", { text: navigator.onLine ? "Sending your changes…" : "Offline log" }));
+      panel.appendChild(element("p", { role: "status", class: "vigor-offline-waiting",
+                                       text: waiting === 1 ? "1 change waiting" : waiting + " changes waiting" }));
+      panel.appendChild(element("p", { class: "vigor-offline-waiting", text: navigator.onLine
+        ? "Your changes are being saved." : "What you log is kept on this device and sent when you're back online." }));
+      refused.forEach(function (item) {
+        panel.appendChild(element("p", { role: "alert", class: "vigor-offline-refused",
+                                         text: "Not saved: " + item.message }));
+      });
+      if (refused.length) {
+        var seen = element("button", { type: "button", text: "OK" });
+        seen.addEventListener("click", function () {
+          run("refused", "readwrite", function (s) { return s.clear(); }).then(draw);
+        });
+        panel.appendChild(seen);
+      }
+      if (!view) {
+        panel.appendChild(element("p", { text: "No workout was open when you were last online." }));
+        return;
+      }
+      panel.appendChild(element("h3", { text: view.name + (view.status === "finished" ? " (finished)" : "") }));
+      view.entries.forEach(function (entry) {
+        var card = element("div", { class: "vigor-offline-entry" }, [element("h4", { text: entry.name })]);
+        entry.sets.forEach(function (set, index) { card.appendChild(setRow(view, entry, set, index + 1)); });
+        var more = element("button", { type: "button", text: "Add set", "aria-label": "Add a set to " + entry.name });
+        more.addEventListener("click", function () { addSet(view, entry.id); });
+        card.appendChild(more);
+        panel.appendChild(card);
+      });
+      if (view.status !== "finished") {
+        var done = element("button", { type: "button", text: "Finish workout", class: "vigor-offline-finish" });
+        done.addEventListener("click", function () { finish(view); });
+        panel.appendChild(done);
+      }
+    }).catch(function (error) {
+      drawing = null;
+      console.warn("Vigor's offline log could not be drawn:", error);
+    });
+    return drawing;
+  }
+
+  // --- online again: send the queue ----------------------------------------------------------
+  var sending = false;
+  function send() {
+    if (sending || !navigator.onLine) {
+      return Promise.resolve();
+    }
+    var bearer = token();
+    sending = true;
+    return Promise.all([queued(), getSnapshot()]).then(function (found) {
+      var changes = found[0].slice(0, BATCH);
+      var view = found[1];
+      if (!changes.length || !view || !bearer) {
+        return false;
+      }
+      var body = changes.map(function (item) {
+        var copy = Object.assign({}, item);
+        delete copy.seq;
+        return copy;
+      });
+      return fetch("/api/v1/sessions/" + view.id + "/changes", {
+        method: "POST",
+        headers: { Authorization: "Bearer " + bearer, "Content-Type": "application/json" },
+        body: JSON.stringify({ changes: body }),
+      }).then(function (answer) {
+        if (answer.status === 404) {  // the workout was deleted elsewhere: every change is refused
+          return answer.json().then(function (problem) {
+            return settle(changes, changes.map(function (item) {
+              return { key: item.key, status: 404, error: { message: problem.error.message } };
+            }));
+          });
+        }
+        if (!answer.ok) {
+          return false;  // try again later (a limit, the server restarting)
+        }
+        return answer.json().then(function (result) { return settle(changes, result.answers); });
+      });
+    }).catch(function () { return false; }).then(function (sent) {
+      sending = false;
+      return sent ? send() : queued().then(function (left) { return left.length === 0; });
+    });
+  }
+
+  function settle(changes, answers) {
+    var bySeq = {};
+    changes.forEach(function (item) { bySeq[item.key] = item.seq; });
+    return db().then(function (database) {
+      return new Promise(function (resolve, reject) {
+        var tx = database.transaction(["queue", "refused"], "readwrite");
+        answers.forEach(function (answer) {
+          tx.objectStore("queue").delete(bySeq[answer.key]);
+          if (answer.status !== 200) {
+            tx.objectStore("refused").put({ key: answer.key, message: answer.error ? answer.error.message : "refused" });
+          }
+        });
+        tx.oncomplete = function () { resolve(true); };
+        tx.onerror = function () { reject(tx.error); };
+      });
+    });
+  }
+
+  function whenOnline() {
+    send().then(function (empty) {
+      if (empty === true) {
+        return refusals().then(function (refused) {
+          var panel = document.getElementById(PANEL_ID);
+          if (panel && refused.length === 0) {
+            window.location.reload();  // the live page, as the server now has it
+          } else {
+            draw();
+          }
+        });
+      }
+      return draw();
+    });
+  }
+
+  // --- wiring ----------------------------------------------------------------------------------
+  window.addEventListener("offline", draw);
+  window.addEventListener("online", whenOnline);
+  window.addEventListener("load", function () {
+    if (!("indexedDB" in window)) {
+      return;
+    }
+    if (navigator.onLine) {
+      queued().then(function (changes) {
+        if (changes.length) {
+          draw();
+          whenOnline();
+        } else if (onLog()) {
+          copyOpenWorkout();
+        }
+      });
+    } else {
+      draw();
+    }
+    new MutationObserver(copySoon).observe(document.body, { childList: true, subtree: true, characterData: true });
+    // React may take the page over and drop the panel: put it back while it is needed.
+    window.setInterval(function () {
+      if (!document.getElementById(PANEL_ID) && (!navigator.onLine)) {
+        draw();
+      }
+    }, 1000);
+  });
+  window.vigorOfflineLog = { draw: draw, send: send, queued: queued, snapshot: getSnapshot };
+})();
