@@ -61,6 +61,41 @@
   function queued() { return run("queue", "readonly", function (s) { return s.getAll(); }); }
   function refusals() { return run("refused", "readonly", function (s) { return s.getAll(); }); }
 
+  // --- whose copy: a browser another person signs in on forgets the last one's ---------------
+  var ownerChecked = false;
+  function clearAll() {
+    return db().then(function (database) {
+      return new Promise(function (resolve, reject) {
+        var tx = database.transaction(["snapshot", "queue", "refused"], "readwrite");
+        ["snapshot", "queue", "refused"].forEach(function (name) { tx.objectStore(name).clear(); });
+        tx.oncomplete = function () { resolve(); };
+        tx.onerror = function () { reject(tx.error); };
+      });
+    });
+  }
+
+  function checkOwner(bearer) {
+    if (ownerChecked || !bearer) {
+      return Promise.resolve();
+    }
+    return fetch("/api/v1/me", { headers: { Authorization: "Bearer " + bearer }, cache: "no-store" })
+      .then(function (answer) {
+        return answer.text().then(function (body) {
+          if (!answer.ok) {
+            return null;
+          }
+          ownerChecked = true;
+          var me = JSON.parse(body).id;
+          return run("snapshot", "readonly", function (s) { return s.get("owner"); }).then(function (owner) {
+            var forget = owner !== undefined && owner !== me ? clearAll() : Promise.resolve();
+            return forget.then(function () {
+              return run("snapshot", "readwrite", function (s) { return s.put(me, "owner"); });
+            });
+          });
+        });
+      });
+  }
+
   // --- online: keep the open workout ---------------------------------------------------------
   var onLog = function () { return /^\/log\/?$/.test(window.location.pathname); };
   var lastCopy = 0;
@@ -72,14 +107,18 @@
       return Promise.resolve();
     }
     lastCopy = Date.now();
-    return fetch("/api/v1/sessions/open", { headers: { Authorization: "Bearer " + bearer }, cache: "no-store" })
+    return checkOwner(bearer).then(function () {
+      return fetch("/api/v1/sessions/open", { headers: { Authorization: "Bearer " + bearer }, cache: "no-store" })
       .then(function (answer) {
-        if (answer.status === 404) {
-          return putSnapshot(null);
-        }
-        return answer.ok ? answer.json().then(putSnapshot) : null;
-      })
-      .catch(function () { /* offline meanwhile: the last copy stays */ });
+        // The body is always read to its end: an unread one keeps the request open.
+        return answer.text().then(function (body) {
+          if (answer.status === 404) {
+            return putSnapshot(null);
+          }
+          return answer.ok ? putSnapshot(JSON.parse(body)) : null;
+        });
+      });
+    }).catch(function () { /* offline meanwhile: the last copy stays */ });
   }
 
   function copySoon() {
@@ -222,17 +261,23 @@
   }
 
   var drawing = null;
+  var drawAgain = false;
   function draw() {
     if (drawing) {
+      drawAgain = true;  // what changed meanwhile is drawn right after
       return drawing;
     }
     drawing = Promise.all([getSnapshot(), queued(), refusals()]).then(function (found) {
       drawing = null;
+      if (drawAgain) {
+        drawAgain = false;
+        return draw();
+      }
       var view = found[0];
       var waiting = found[1].length;
       var refused = found[2];
       var panel = document.getElementById(PANEL_ID);
-      var show = onLog() && (!navigator.onLine || waiting > 0 || refused.length > 0);
+      var show = onLog() && token() !== "" && (!navigator.onLine || waiting > 0 || refused.length > 0);
       if (!show) {
         if (panel) {
           panel.remove();
@@ -256,7 +301,9 @@
       if (refused.length) {
         var seen = element("button", { type: "button", text: "OK" });
         seen.addEventListener("click", function () {
-          run("refused", "readwrite", function (s) { return s.clear(); }).then(draw);
+          run("refused", "readwrite", function (s) { return s.clear(); }).then(function () {
+            return navigator.onLine ? window.location.reload() : draw();
+          });
         });
         panel.appendChild(seen);
       }
@@ -293,7 +340,9 @@
     }
     var bearer = token();
     sending = true;
-    return Promise.all([queued(), getSnapshot()]).then(function (found) {
+    return checkOwner(bearer).then(function () {
+      return Promise.all([queued(), getSnapshot()]);
+    }).then(function (found) {
       var changes = found[0].slice(0, BATCH);
       var view = found[1];
       if (!changes.length || !view || !bearer) {
@@ -317,7 +366,7 @@
           });
         }
         if (!answer.ok) {
-          return false;  // try again later (a limit, the server restarting)
+          return answer.text().then(function () { return false; });  // later (a limit, a restart)
         }
         return answer.json().then(function (result) { return settle(changes, result.answers); });
       });
@@ -381,12 +430,23 @@
       draw();
     }
     new MutationObserver(copySoon).observe(document.body, { childList: true, subtree: true, characterData: true });
-    // React may take the page over and drop the panel: put it back while it is needed.
+    // React may take the page over and drop the panel: put it back while it is needed. And a
+    // sign-out (the session token gone) forgets this device's copy, unless changes still wait
+    // to be sent (then they wait for the next sign-in, whose owner is checked first).
+    var seenToken = token();
     window.setInterval(function () {
       if (!document.getElementById(PANEL_ID) && (!navigator.onLine)) {
         draw();
       }
+      var now = token();
+      if (now !== seenToken) {
+        seenToken = now;
+        ownerChecked = false;
+        if (!now) {
+          queued().then(function (changes) { return changes.length ? null : clearAll(); });
+        }
+      }
     }, 1000);
   });
-  window.vigorOfflineLog = { draw: draw, send: send, queued: queued, snapshot: getSnapshot };
+  window.vigorOfflineLog = { draw: draw, send: send, queued: queued, snapshot: getSnapshot, forget: clearAll };
 })();

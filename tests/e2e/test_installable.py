@@ -4,6 +4,8 @@ pages so a reload with the network gone shows the page (not the browser's error)
 
 from __future__ import annotations
 
+import os
+import signal
 import socket
 import subprocess
 import tempfile
@@ -29,10 +31,11 @@ def test_chromium_finds_vigor_installable(chromium, app):
     # Chromium never installs from an incognito context, which is what every Playwright context
     # is: this test starts a Chromium with a profile of its own and drives it over CDP.
     port = _free_port()
-    with tempfile.TemporaryDirectory() as profile:
+    # Chromium's helper processes may still write to the profile as it goes: cleaning up is best effort.
+    with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:
         process = subprocess.Popen([CHROMIUM, *CHROMIUM_ARGS, "--headless=new", f"--user-data-dir={profile}",
                                     f"--remote-debugging-port={port}", "about:blank"],
-                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
         try:
             deadline = time.monotonic() + 30
             while True:
@@ -52,7 +55,7 @@ def test_chromium_finds_vigor_installable(chromium, app):
             assert cdp.send("Page.getInstallabilityErrors")["installabilityErrors"] == []
             browser.close()
         finally:
-            process.kill()
+            os.killpg(process.pid, signal.SIGKILL)  # Chromium and every helper process it started
             process.wait(timeout=10)
     manifest = httpx.get(app.url + "/manifest.json").json()
     assert manifest["display"] == "standalone" and manifest["start_url"] == "/dashboard"

@@ -98,3 +98,19 @@ def test_sets_logged_offline_survive_a_reload_and_a_closed_tab(page: Page, app):
     assert sorted((s[2], s[3]) for s in done) == sorted([(8, 40.0)] * 4 + [(8, 42.5)] + [(6, 50.0)] * 3)
     assert applied == 9  # each change once, by its key
     assert len(sets) == len(before)  # no set added or lost on the way
+
+
+def test_signing_out_forgets_the_offline_copy(page: Page):
+    register(page, "sharedphone")
+    page.goto("/log")
+    page.get_by_role("button", name="Start a freestyle workout").click()
+    page.get_by_label("Add an exercise").fill("Barbell back squat")
+    page.get_by_role("button", name="Add Barbell back squat").click()
+    expect(page.get_by_role("button", name="Done set 1 of Barbell back squat")).to_be_visible()
+    assert _snapshot(page)["entries"][0]["name"] == "Barbell back squat"
+    page.get_by_role("button", name="Sign out").click()
+    expect(page).to_have_url(re.compile(r"/signin/?$"))
+    deadline = time.monotonic() + 10
+    while page.evaluate("window.vigorOfflineLog.snapshot()") is not None:
+        assert time.monotonic() < deadline, "the signed-out person's workout stayed on the device"
+        page.wait_for_timeout(250)
