@@ -395,18 +395,20 @@
   }
 
   function whenOnline() {
-    send().then(function (empty) {
-      if (empty === true) {
-        return refusals().then(function (refused) {
-          var panel = document.getElementById(PANEL_ID);
-          if (panel && refused.length === 0) {
-            window.location.reload();  // the live page, as the server now has it
-          } else {
-            draw();
-          }
-        });
+    // Something was waiting: once it is all sent (and none refused), the page reloads to show the
+    // workout as the server now has it; the live page under the panel may be older than that.
+    return queued().then(function (before) {
+      if (!before.length) {
+        return draw();
       }
-      return draw();
+      return send().then(function (empty) {
+        if (empty !== true) {
+          return draw();
+        }
+        return refusals().then(function (refused) {
+          return refused.length === 0 ? window.location.reload() : draw();
+        });
+      });
     });
   }
 

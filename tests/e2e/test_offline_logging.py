@@ -88,7 +88,13 @@ def test_sets_logged_offline_survive_a_reload_and_a_closed_tab(page: Page, app):
     context.set_offline(False)
     again = context.new_page()
     again.goto("/log")
-    # The queue is sent, then the live page shows what the server has.
+    # The queue is sent ("Sending your changes…" over the page), then the page reloads and the
+    # live page shows what the server has.
+    deadline = time.monotonic() + 20
+    while _stored(app, "deadzone")[1] < 9:
+        assert time.monotonic() < deadline, "the queue was not sent"
+        again.wait_for_timeout(250)
+    expect(again.get_by_role("region", name="Offline log")).to_have_count(0, timeout=20_000)
     expect(again.get_by_role("button", name=f"Undo set 2 of {first}")).to_be_visible(timeout=20_000)
     expect(again.get_by_label(f"Weight (kg) set 2 of {first}")).to_have_value("42.5")
     expect(again.get_by_text(re.compile(r"changes? waiting"))).to_have_count(0)
