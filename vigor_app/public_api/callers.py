@@ -47,7 +47,6 @@ def caller(request: Request,
         limits.count_request("address:" + client_address(request))
         raise ApiError(401, "unauthorized", "This token is unknown, revoked or expired.", headers=UNAUTHORIZED)
     limits.count_request(key_of(found))
-    request.state.caller = found
     return found
 
 

@@ -44,7 +44,7 @@ class ApiTokensState(AuthState):
         scopes = ["read"] + [s for s in ("write", "admin") if form_checked(form_data, f"scope_{s}")]
         expiry = form_field(form_data, "expires_in_days")
         # One of the offered choices, or whatever was sent, which the service refuses, saying why.
-        days: object = None if expiry in ("", NEVER) else (int(expiry) if whole(expiry, 1, 9999) else expiry)
+        days: object = None if expiry in ("", NEVER) else (whole(expiry, 1, 9999) or expiry)
 
         def make(user: CurrentUser) -> api_tokens.NewToken:
             return api_tokens.create(user.id, form_field(form_data, "token_name"), scopes, days)

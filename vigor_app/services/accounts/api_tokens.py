@@ -18,7 +18,12 @@ from vigor_app import db
 from vigor_app.clock import utcnow
 from vigor_app.models import ApiToken, User
 from vigor_app.services import audit
-from vigor_app.services.accounts.sessions import CurrentUser, current_user_of
+from vigor_app.services.accounts.sessions import (
+    MAX_TOKEN_LENGTH,
+    TOUCH_INTERVAL,
+    CurrentUser,
+    current_user_of,
+)
 from vigor_app.services.accounts.tokens import new_token, token_hash
 from vigor_app.services.errors import NotFound, PermissionDenied, ValidationError
 from vigor_app.services.text_rules import plain_text
@@ -30,8 +35,6 @@ SCOPE_LABELS = {READ: "Read your data", WRITE: "Change your data", ADMIN: "Run t
 NAME_LIMIT = 60
 MAX_TOKENS = 20  # live tokens one person may hold
 EXPIRY_DAYS = (7, 30, 90, 365)  # the choices offered; None never expires
-MAX_TOKEN_LENGTH = 200
-TOUCH_INTERVAL = timedelta(minutes=5)
 SHOWN_LENGTH = len(PREFIX) + 6
 
 
