@@ -8,6 +8,9 @@
 // - online again, it sends the queue in order to POST /api/v1/sessions/{id}/changes with the
 //   page's own session token, each change once by its key; the server applies it through the
 //   same services as the live page. A change the server refused is shown, never dropped.
+// - a set changed here and on another device too: each change says when it was made and which
+//   version of the set it was made on (the set's changed_at in the copy); the later change wins
+//   and the person is told which (kept in "refused" with its kind until they say OK).
 (function () {
   "use strict";
 
@@ -159,8 +162,25 @@
     return String(ref).indexOf("ref:") === 0 ? { set_ref: String(ref).slice(4) } : { set_id: Number(ref) };
   }
 
+  function label(view, ref) {
+    var found = findSet(view, ref);
+    return found ? found.entry.name + ", set " + (found.index + 1) : "A set";
+  }
+
   function change(view, fields, apply) {
     var entry = Object.assign({ key: newKey() }, fields);
+    var ref = fields.set_id !== undefined ? fields.set_id : null;
+    if (ref !== null) {
+      // When it was made, on which version of the set: the server tells a change made on
+      // another device meanwhile. The copy takes this change's time as the set's version.
+      var found = findSet(view, ref);
+      entry.made_at = new Date().toISOString();
+      entry.seen_changed_at = found && found.set.changed_at ? found.set.changed_at : null;
+      entry.label = label(view, ref);
+      if (found) {
+        found.set.changed_at = entry.made_at;
+      }
+    }
     apply(view);
     return run("queue", "readwrite", function (s) { return s.add(entry); })
       .then(function () { return putSnapshot(view); })
@@ -289,14 +309,21 @@
         document.body.appendChild(panel);
       }
       panel.textContent = "";
-      panel.appendChild(element("h2", { text: navigator.onLine ? "Sending your changes…" : "Offline log" }));
+      var sent = navigator.onLine && waiting === 0;  // only what the person must read is left
+      panel.appendChild(element("h2", { text: sent ? "Your offline changes" : navigator.onLine ? "Sending your changes…"
+        : "Offline log" }));
       panel.appendChild(element("p", { role: "status", class: "vigor-offline-waiting",
-                                       text: waiting === 1 ? "1 change waiting" : waiting + " changes waiting" }));
-      panel.appendChild(element("p", { class: "vigor-offline-waiting", text: navigator.onLine
-        ? "Your changes are being saved." : "What you log is kept on this device and sent when you're back online." }));
+                                       text: sent ? "All changes sent" : waiting === 1 ? "1 change waiting"
+                                         : waiting + " changes waiting" }));
+      if (!sent) {
+        panel.appendChild(element("p", { class: "vigor-offline-waiting", text: navigator.onLine
+          ? "Your changes are being saved." : "What you log is kept on this device and sent when you're back online." }));
+      }
       refused.forEach(function (item) {
-        panel.appendChild(element("p", { role: "alert", class: "vigor-offline-refused",
-                                         text: "Not saved: " + item.message }));
+        var kind = item.kind || "refused";
+        panel.appendChild(element("p", { role: kind === "kept" ? "status" : "alert",
+                                         class: "vigor-offline-refused vigor-offline-" + kind,
+                                         text: kind === "refused" ? "Not saved: " + item.message : item.message }));
       });
       if (refused.length) {
         var seen = element("button", { type: "button", text: "OK" });
@@ -351,6 +378,7 @@
       var body = changes.map(function (item) {
         var copy = Object.assign({}, item);
         delete copy.seq;
+        delete copy.label;  // for the person's eyes only
         return copy;
       });
       return fetch("/api/v1/sessions/" + view.id + "/changes", {
@@ -361,7 +389,7 @@
         if (answer.status === 404) {  // the workout was deleted elsewhere: every change is refused
           return answer.json().then(function (problem) {
             return settle(changes, changes.map(function (item) {
-              return { key: item.key, status: 404, error: { message: problem.error.message } };
+              return { key: item.key, status: 404, error: { code: "not_found", message: problem.error.message } };
             }));
           });
         }
@@ -376,16 +404,41 @@
     });
   }
 
+  function clock(iso) {
+    var moment = new Date(iso);
+    return isNaN(moment.getTime()) ? "" : " at " + moment.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  }
+
+  function told(item, answer) {
+    // What the person is shown about an answer (null: nothing to tell).
+    var error = answer.error || {};
+    var name = item && item.label ? item.label : "A set";
+    if (answer.status === 200) {
+      var other = answer.result && answer.result.changed_elsewhere_at;
+      return other ? { key: answer.key, kind: "kept", message: name + " was also changed on another device"
+        + clock(other) + ". Your later change here was kept." } : null;
+    }
+    if (error.code === "changed_elsewhere") {
+      return { key: answer.key, kind: "changed_elsewhere", message: name + " was changed on another device"
+        + clock(error.changed_elsewhere_at) + ", after your change here. That later change was kept." };
+    }
+    return { key: answer.key, kind: "refused", message: error.message || "refused" };
+  }
+
   function settle(changes, answers) {
-    var bySeq = {};
-    changes.forEach(function (item) { bySeq[item.key] = item.seq; });
+    var byKey = {};
+    changes.forEach(function (item) { byKey[item.key] = item; });
     return db().then(function (database) {
       return new Promise(function (resolve, reject) {
         var tx = database.transaction(["queue", "refused"], "readwrite");
         answers.forEach(function (answer) {
-          tx.objectStore("queue").delete(bySeq[answer.key]);
-          if (answer.status !== 200) {
-            tx.objectStore("refused").put({ key: answer.key, message: answer.error ? answer.error.message : "refused" });
+          var item = byKey[answer.key];
+          if (item) {
+            tx.objectStore("queue").delete(item.seq);
+          }
+          var tell = told(item, answer);
+          if (tell) {
+            tx.objectStore("refused").put(tell);
           }
         });
         tx.oncomplete = function () { resolve(true); };

@@ -3,6 +3,8 @@ member's ids; scopes; and the batch of set changes, each applied exactly once.""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from sqlmodel import func, select
 
 from tests.api.conftest import error_of
@@ -162,3 +164,30 @@ def test_a_workouts_name_is_checked_when_it_starts_as_when_it_is_renamed(running
             assert refused.status_code == 422, name
         assert api.get("/sessions/open").status_code == 404
         assert api.post("/sessions", json={"name": "  Pull day  "}).json()["name"] == "Pull day"
+
+
+def test_a_set_changed_on_two_devices_keeps_the_later_change_and_says_so(running_app, alice):
+    with running_app.client(alice.token) as api:
+        session_id, _entry_id, set_ids = _workout(api)
+        copy = api.get("/sessions/open").json()  # the phone's copy, before going offline
+        seen = copy["entries"][0]["sets"][0]["changed_at"]
+        assert seen is None
+        # Another device (the live page, or a second phone online) saves sets 1 and 2 now.
+        live = api.put(f"/sets/{set_ids[0]}", json={"reps": 5, "weight_kg": 100})
+        api.put(f"/sets/{set_ids[1]}", json={"reps": 5, "weight_kg": 100})
+        other_at = live.json()["saved"]["changed_at"]
+        # The phone changed set 1 a minute before that (loses) and set 2 a second after (wins).
+        then = datetime.fromisoformat(other_at)
+        answers = api.post(f"/sessions/{session_id}/changes", json={"changes": [
+            {"key": "p1", "op": "save_set", "set_id": set_ids[0], "reps": 8, "weight_kg": 90,
+             "made_at": (then - timedelta(minutes=1)).isoformat(), "seen_changed_at": seen},
+            {"key": "p2", "op": "save_set", "set_id": set_ids[1], "reps": 8, "weight_kg": 90,
+             "made_at": (then + timedelta(seconds=1)).isoformat(), "seen_changed_at": seen},
+        ]}).json()["answers"]
+        assert answers[0]["status"] == 409 and answers[0]["error"]["code"] == "changed_elsewhere"
+        assert datetime.fromisoformat(answers[0]["error"]["changed_elsewhere_at"]) == then
+        assert answers[1]["status"] == 200 and "changed_elsewhere_at" in answers[1]["result"]
+        assert [(s.reps, s.weight_kg) for s in _sets_in_db(session_id)][:2] == [(5, 100.0), (8, 90.0)]
+        far = api.post(f"/sessions/{session_id}/changes", json={"changes": [
+            {"key": "p3", "op": "save_set", "set_id": set_ids[2], "reps": 8, "made_at": "0001-01-01T00:00:00+01:00"}]})
+        assert far.status_code == 422 and error_of(far)["details"][0]["where"][-1] == "made_at"

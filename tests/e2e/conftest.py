@@ -13,7 +13,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,6 +50,7 @@ class RunningApp:
     sso_user: FakeUser
     ai: FakeOpenAI
     database: Path  # the app's SQLite file, for tests that check what was stored
+    restart: Callable[[], None]  # stop the server and start it again (same port, same data)
 
 
 def _wait_healthy(url: str, process: subprocess.Popen, log_path: Path) -> None:
@@ -65,6 +66,16 @@ def _wait_healthy(url: str, process: subprocess.Popen, log_path: Path) -> None:
             pass
         time.sleep(1)
     raise RuntimeError(f"the app did not start in {STARTUP_TIMEOUT_S}s:\n{log_path.read_text()[-4000:]}")
+
+
+def _stop(process: subprocess.Popen) -> None:
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=20)
 
 
 @pytest.fixture(scope="session")
@@ -111,22 +122,29 @@ def app(tmp_path_factory) -> Iterator[RunningApp]:
         }
         subprocess.run([sys.executable, "-m", "vigor_app", "migrate"], cwd=ROOT, env=env, check=True)
         log_path = data_dir / "server.log"
-        with open(log_path, "w") as log:
-            process = subprocess.Popen(
-                [str(ROOT / ".venv" / "bin" / "reflex"), "run", "--env", "prod", "--single-port",
-                 "--frontend-port", str(port), "--backend-port", str(port)],
-                cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-            )
+        log_path.write_text("")
+        server: list[subprocess.Popen] = []
+
+        def start() -> None:
+            with open(log_path, "a") as log:
+                server.append(subprocess.Popen(
+                    [str(ROOT / ".venv" / "bin" / "reflex"), "run", "--env", "prod", "--single-port",
+                     "--frontend-port", str(port), "--backend-port", str(port)],
+                    cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+                ))
+            _wait_healthy(url, server[-1], log_path)
+
+        def restart() -> None:
+            _stop(server[-1])
+            start()
+
         try:
-            _wait_healthy(url, process, log_path)
-            yield RunningApp(url=url, mailbox=mailbox, sso_user=sso_user, ai=ai, database=data_dir / "vigor.db")
+            start()
+            yield RunningApp(url=url, mailbox=mailbox, sso_user=sso_user, ai=ai, database=data_dir / "vigor.db",
+                             restart=restart)
         finally:
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-                try:
-                    process.wait(timeout=20)
-                except subprocess.TimeoutExpired:
-                    os.killpg(process.pid, signal.SIGKILL)
+            if server:
+                _stop(server[-1])
             server_log = log_path.read_text()
             assert "Traceback" not in server_log, server_log[-4000:]
 

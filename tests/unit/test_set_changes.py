@@ -127,3 +127,94 @@ def test_old_keys_are_forgotten(database):
     assert set_changes.forget_old() == 1
     with db.read_only() as session:
         assert session.exec(select(AppliedChange.key)).all() == ["new"]
+
+
+# -- the same set changed on two devices: the later change wins, and the answer says so -------
+
+def _changed_at(set_id: int):
+    with db.read_only() as session:
+        row = session.get(WorkoutSet, set_id)
+        assert row is not None
+        return row.changed_at
+
+
+def test_a_change_made_after_the_other_devices_wins_and_names_it(database):
+    user = make_user().user.id
+    session_id, _entry, set_ids = _workout(user)
+    start = utcnow()
+    seen = _changed_at(set_ids[0])  # the phone's copy: never changed
+    assert seen is None
+    # The live page (another device) saves the set at start + 1 min ...
+    workout_sets.save_set(user, set_ids[0], reps=5, weight_kg=100, now=start + timedelta(minutes=1))
+    other = _changed_at(set_ids[0])
+    # ... the phone, offline, changed it at start + 2 min on the copy it had before that.
+    [answer] = set_changes.apply(user, [SetChange(key="later", op="save_set", set_id=set_ids[0], reps=8,
+                                                  weight_kg=90, made_at=start + timedelta(minutes=2))],
+                                 now=start + timedelta(minutes=5))
+    assert answer.status == 200
+    assert answer.result["changed_elsewhere_at"] == other.isoformat()
+    assert _sets(session_id)[0][1:] == (8, 90.0, True)
+    assert _changed_at(set_ids[0]) == start + timedelta(minutes=2)  # when the person made it
+
+
+def test_a_change_made_before_the_other_devices_is_refused_and_changes_nothing(database):
+    user = make_user().user.id
+    session_id, _entry, set_ids = _workout(user)
+    start = utcnow()
+    workout_sets.save_set(user, set_ids[0], reps=5, weight_kg=100, now=start + timedelta(minutes=3))
+    before = _sets(session_id)
+    changes = [SetChange(key="early", op="save_set", set_id=set_ids[0], reps=8, weight_kg=90,
+                         made_at=start + timedelta(minutes=2)),
+               SetChange(key="gone", op="remove_set", set_id=set_ids[0], made_at=start + timedelta(minutes=2)),
+               SetChange(key="other", op="save_set", set_id=set_ids[1], reps=6, weight_kg=95,
+                         made_at=start + timedelta(minutes=2))]
+    early, gone, other = set_changes.apply(user, changes, now=start + timedelta(minutes=5))
+    assert early.status == gone.status == 409
+    assert early.error and early.error["code"] == "changed_elsewhere"
+    assert early.error["changed_elsewhere_at"] == (start + timedelta(minutes=3)).isoformat()
+    assert "another device" in early.error["message"]
+    assert other.status == 200 and "changed_elsewhere_at" not in other.result  # untouched elsewhere
+    after = _sets(session_id)
+    assert after[0] == before[0]  # the later change (the live page's) stands
+    assert after[1][1:] == (6, 95.0, True)
+
+
+def test_a_phones_own_changes_in_a_row_are_no_conflict(database):
+    """The phone's copy takes each of its own changes' times: the second change of a set is
+    made on the first, not on another device's."""
+    user = make_user().user.id
+    session_id, _entry, set_ids = _workout(user)
+    start = utcnow()
+    first, second = start + timedelta(minutes=1), start + timedelta(minutes=2)
+    answers = set_changes.apply(user, [
+        SetChange(key="a", op="save_set", set_id=set_ids[0], reps=5, weight_kg=100, made_at=first),
+        SetChange(key="b", op="save_set", set_id=set_ids[0], reps=6, weight_kg=100, made_at=second,
+                  seen_changed_at=first),
+    ], now=start + timedelta(minutes=3))
+    assert [a.status for a in answers] == [200, 200]
+    assert all("changed_elsewhere_at" not in a.result for a in answers)
+    assert _sets(session_id)[0][1:] == (6, 100.0, True)
+
+
+def test_a_phone_clock_ahead_is_taken_as_now(database):
+    user = make_user().user.id
+    _session, _entry, set_ids = _workout(user)
+    now = utcnow()
+    workout_sets.save_set(user, set_ids[0], reps=5, weight_kg=100, now=now - timedelta(seconds=1))
+    # A clock a day ahead does not let a change beat one made after it on another device later on.
+    [answer] = set_changes.apply(user, [SetChange(key="ahead", op="save_set", set_id=set_ids[0], reps=8,
+                                                  weight_kg=90, made_at=now + timedelta(days=1))], now=now)
+    assert answer.status == 200 and _changed_at(set_ids[0]) == now
+    [late] = set_changes.apply(user, [SetChange(key="after", op="save_set", set_id=set_ids[0], reps=9,
+                                                weight_kg=90, made_at=now - timedelta(seconds=30))],
+                               now=now + timedelta(minutes=1))
+    assert late.status == 409
+
+
+def test_a_change_without_a_time_is_applied_as_before(database):
+    user = make_user().user.id
+    session_id, _entry, set_ids = _workout(user)
+    workout_sets.save_set(user, set_ids[0], reps=5, weight_kg=100, now=utcnow() + timedelta(minutes=3))
+    [answer] = set_changes.apply(user, [SetChange(key="script", op="save_set", set_id=set_ids[0], reps=8,
+                                                  weight_kg=90)])
+    assert answer.status == 200 and _sets(session_id)[0][1:] == (8, 90.0, True)

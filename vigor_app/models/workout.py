@@ -122,6 +122,7 @@ class WorkoutSet(SQLModel, table=True):
     rpe: float | None = Field(default=None)
     done: bool = Field(default=False)
     completed_at: datetime | None = Field(default=None)
+    changed_at: datetime | None = Field(default=None)  # the person's last change (docs/offline.md)
     # normal | warmup | drop | failure (services/training/set_kinds.py)
     kind: str = Field(default="normal", sa_column=Column(String(16), nullable=False, server_default="normal"))
 

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from vigor_app.public_api.callers import Reader, Writer
 from vigor_app.public_api.errors import ApiError
-from vigor_app.public_api.params import Id
+from vigor_app.public_api.params import Id, Moment
 from vigor_app.services.errors import NotFound
 from vigor_app.services.training import set_changes, workout_entries, workout_sessions, workout_sets
 from vigor_app.services.training.set_changes import ChangeAnswer, SetChange
@@ -78,6 +78,10 @@ class Change(SetValues):
     set_ref: Annotated[str, Field(max_length=set_changes.KEY_LIMIT)] | None = None
     entry_id: Id | None = None
     intensity: Annotated[int, Field(ge=1, le=10)] | None = None
+    made_at: Moment | None = Field(None, description="When the person made the change (the device's clock). "
+                                   "With it, a set changed elsewhere since `seen_changed_at` is a change made "
+                                   "on two devices: the later one wins (docs/offline.md).")
+    seen_changed_at: Moment | None = Field(None, description="The set's `changed_at` as the device last saw it.")
 
 
 class ChangeBatch(BaseModel):
@@ -177,7 +181,8 @@ def apply_changes(session_id: Id, body: ChangeBatch, user: Writer) -> BatchAnswe
     get_session(user.id, session_id)  # 404 for a workout that is not theirs
     changes = [SetChange(key=c.key, op=c.op, set_id=c.set_id, set_ref=c.set_ref, entry_id=c.entry_id,
                          session_id=session_id, reps=c.reps, seconds=c.seconds, weight_kg=c.weight_kg, rpe=c.rpe,
-                         distance_m=c.distance_m, done=c.done, intensity=c.intensity) for c in body.changes]
+                         distance_m=c.distance_m, done=c.done, intensity=c.intensity, made_at=c.made_at,
+                         seen_changed_at=c.seen_changed_at) for c in body.changes]
     answers = set_changes.apply(user.id, changes)
     try:
         after: SessionView | None = get_session(user.id, session_id)

@@ -10,6 +10,14 @@ run: the person is shown each refusal.
 
 A set added in the same queue has no id yet on the phone: later changes name it by the key
 of the change that added it (`set_ref`).
+
+The same set changed on two devices: a change that says when it was made (`made_at`, the
+phone's clock, never later than now) and which version of the set it was made on
+(`seen_changed_at`, the set's `changed_at` in the phone's copy) is checked against the set as it
+stands. Changed elsewhere since: the later of the two changes wins. This one later: applied,
+and its answer names the other change (`result["changed_elsewhere_at"]`). The other later: not
+applied, refused as `changed_elsewhere` with the other change's time. Either way the phone tells
+the person. A change without `made_at` (a script using the API) is applied as before.
 """
 
 from __future__ import annotations
@@ -25,8 +33,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import col, select
 
 from vigor_app import db
-from vigor_app.clock import utcnow
-from vigor_app.models import AppliedChange
+from vigor_app.clock import as_utc, utcnow
+from vigor_app.models import AppliedChange, WorkoutSet
 from vigor_app.services.errors import NotFound, PermissionDenied, ValidationError, VigorError
 from vigor_app.services.text_rules import has_control_characters
 from vigor_app.services.training import workout_sessions, workout_sets
@@ -37,6 +45,7 @@ OPS = (SAVE_SET, ADD_SET, REMOVE_SET, FINISH)
 MAX_CHANGES = 100
 KEY_LIMIT = 100
 KEPT_FOR = timedelta(days=30)  # how long a key is remembered (a queue is sent within days)
+SAME_MOMENT = timedelta(milliseconds=1)  # a phone's copy keeps times to the millisecond
 
 
 @dataclass(frozen=True)
@@ -56,6 +65,17 @@ class SetChange:
     distance_m: float | None = None
     done: bool = True
     intensity: int | None = None
+    made_at: datetime | None = None  # when the person made it (on the phone's clock)
+    seen_changed_at: datetime | None = None  # the set's `changed_at` as the phone last saw it
+
+
+class ChangedElsewhere(VigorError):
+    """The set was changed on another device after this change was made: that one stands."""
+
+    def __init__(self, at: datetime) -> None:
+        super().__init__("This set was changed on another device after you changed it here: "
+                         "the later change was kept.", field="set_id")
+        self.at = at
 
 
 @dataclass(frozen=True)
@@ -74,6 +94,8 @@ def _status_of(exc: VigorError) -> tuple[int, str]:
         return 403, "forbidden"
     if isinstance(exc, ValidationError):
         return 422, "invalid"
+    if isinstance(exc, ChangedElsewhere):
+        return 409, "changed_elsewhere"
     return 409, "conflict"
 
 
@@ -123,15 +145,42 @@ def _required(value: int | None, name: str) -> int:
     return value
 
 
+def _made_at(change: SetChange, now: datetime) -> datetime:
+    """When the person made the change: the phone's word for it, but never in the future."""
+    return now if change.made_at is None else min(as_utc(change.made_at), now)
+
+
+def _changed_elsewhere(user_id: int, set_id: int, change: SetChange, now: datetime) -> datetime | None:
+    """When the set was changed on another device after the phone's copy of it (None: it was
+    not, or the change does not say when it was made). Raises ChangedElsewhere when that other
+    change is the later one."""
+    if change.made_at is None or change.set_id is None:  # a set added in this queue: only this phone knew it
+        return None
+    with db.read_only() as session:  # joins the change's unit of work
+        row = session.get(WorkoutSet, set_id)
+    if row is None or row.user_id != user_id or row.changed_at is None:
+        return None  # the service says what is wrong with the set, or it was never changed
+    other = as_utc(row.changed_at)
+    seen = change.seen_changed_at
+    if seen is not None and other <= as_utc(seen) + SAME_MOMENT:
+        return None
+    if other >= _made_at(change, now):
+        raise ChangedElsewhere(other)
+    return other
+
+
 def _apply(user_id: int, change: SetChange, now: datetime) -> dict[str, Any]:
     """The change, through the same services as the log page; what it changed."""
     if change.op == SAVE_SET:
         set_id = _target_set(user_id, change)
+        other = _changed_elsewhere(user_id, set_id, change, now)
         distance = None if change.distance_m is None else change.distance_m / 1000  # typed in km
         saved = workout_sets.save_set(user_id, set_id, reps=change.reps, seconds=change.seconds,
                                       weight_kg=change.weight_kg, rpe=change.rpe, done=change.done,
-                                      weight_unit=KG, distance=distance, now=now, with_session=False)
-        return {"set_id": saved.saved.id, "records": [hit.kind for hit in saved.records]}
+                                      weight_unit=KG, distance=distance, now=now, with_session=False,
+                                      changed_at=_made_at(change, now))
+        return {"set_id": saved.saved.id, "records": [hit.kind for hit in saved.records],
+                **_elsewhere(other)}
     if change.op == ADD_SET:
         entry_id = _required(change.entry_id, "entry_id")
         view = workout_sets.add_set(user_id, entry_id)
@@ -139,11 +188,16 @@ def _apply(user_id: int, change: SetChange, now: datetime) -> dict[str, Any]:
         return {"set_id": max(s.id for s in entry.sets), "session_id": view.id}
     if change.op == REMOVE_SET:
         set_id = _target_set(user_id, change)
+        other = _changed_elsewhere(user_id, set_id, change, now)
         view = workout_sets.remove_set(user_id, set_id)
-        return {"set_id": set_id, "session_id": view.id}
+        return {"set_id": set_id, "session_id": view.id, **_elsewhere(other)}
     session_id = _required(change.session_id, "session_id")
     finished = workout_sessions.finish(user_id, session_id, intensity=change.intensity, now=now)
     return {"session_id": finished.session.id, "milestones": [m.key for m in finished.milestones]}
+
+
+def _elsewhere(other: datetime | None) -> dict[str, str]:
+    return {} if other is None else {"changed_elsewhere_at": other.isoformat()}
 
 
 def _keep(user_id: int, answer: ChangeAnswer, now: datetime) -> None:
@@ -163,8 +217,10 @@ def _one(user_id: int, change: SetChange, now: datetime) -> ChangeAnswer:
         return answer
     except VigorError as exc:
         status, code = _status_of(exc)
-        refused = ChangeAnswer(key=change.key, status=status,
-                               error={"code": code, "message": exc.message, "field": exc.field})
+        error: dict[str, Any] = {"code": code, "message": exc.message, "field": exc.field}
+        if isinstance(exc, ChangedElsewhere):
+            error["changed_elsewhere_at"] = exc.at.isoformat()
+        refused = ChangeAnswer(key=change.key, status=status, error=error)
         try:
             _keep(user_id, refused, now)
         except IntegrityError:

@@ -285,14 +285,15 @@ def _volume_record_in(session: Session, row_set: WorkoutSet) -> bool:
 
 def save_set(user_id: int, set_id: int, *, reps=None, seconds=None, weight_kg=None, rpe=None, done: bool = True,
              weight_unit: str = KG, distance=None, time=None, now: datetime | None = None,
-             with_session: bool = True) -> SaveResult:
+             with_session: bool = True, changed_at: datetime | None = None) -> SaveResult:
     """Save one set at once (the person ticks it done). Returns any records it set.
 
     `weight_kg` is the weight as the person typed it, in `weight_unit` (kilograms unless that
     says "lb"); it is stored in kilograms. A run or a row comes as `distance` (typed in km, or
     in miles for a "lb" person; stored in metres) and `time` (typed "25:30" or minutes; it
     replaces `seconds`). With `with_session=False` the whole workout is not read back (the log
-    page, which already shows it, changes the one set)."""
+    page, which already shows it, changes the one set). `changed_at`: when the person made the
+    change, where that was not now (a change queued on a phone while offline)."""
     reps, seconds, weight_kg, rpe = check_set_values(reps, seconds, weight_kg, rpe, weight_unit)
     distance_m = check_distance(distance, weight_unit)
     if time is not None:
@@ -307,6 +308,7 @@ def save_set(user_id: int, set_id: int, *, reps=None, seconds=None, weight_kg=No
         row_set.distance_m = distance_m
         row_set.done = bool(done)
         row_set.completed_at = (row_set.completed_at or now) if done else None
+        row_set.changed_at = changed_at or now
         session.add(row_set)
         session.exec(delete(PersonalRecord).where(col(PersonalRecord.set_id) == row_set.id))
         hits: list[records.RecordHit] = []
@@ -333,6 +335,6 @@ def save_set(user_id: int, set_id: int, *, reps=None, seconds=None, weight_kg=No
         earned = achievements.award(session, user_id, now, measures=milestones.SET_MEASURES) if hits else []
         saved = SetView(id=row_set.id or 0, position=row_set.position, reps=row_set.reps, seconds=row_set.seconds,
                         weight_kg=row_set.weight_kg, rpe=row_set.rpe, done=row_set.done, kind=row_set.kind,
-                        distance_m=row_set.distance_m)
+                        distance_m=row_set.distance_m, changed_at=row_set.changed_at)
         return SaveResult(saved=saved, records=announced, milestones=earned,
                           session=session_view(session, row) if with_session else None)

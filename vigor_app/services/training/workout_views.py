@@ -35,6 +35,7 @@ class SetView:
     done: bool
     kind: str = "normal"  # set_kinds.KINDS
     distance_m: float | None = None
+    changed_at: datetime | None = None  # the person's last change of it (None: untouched since planned)
 
 
 @dataclass
@@ -142,7 +143,7 @@ def session_view(session: Session, row: WorkoutSession) -> SessionView:
     for s in sets:
         by_entry.setdefault(s.session_exercise_id, []).append(
             SetView(id=s.id or 0, position=s.position, reps=s.reps, seconds=s.seconds, weight_kg=s.weight_kg,
-                    rpe=s.rpe, done=s.done, kind=s.kind, distance_m=s.distance_m))
+                    rpe=s.rpe, done=s.done, kind=s.kind, distance_m=s.distance_m, changed_at=s.changed_at))
     known = catalogue_store.usable_exercises(session, row.user_id, {e.exercise_id for e in entries})
     views = []
     for e in entries:
