@@ -326,13 +326,16 @@
                                          text: kind === "refused" ? "Not saved: " + item.message : item.message }));
       });
       if (refused.length) {
-        var seen = element("button", { type: "button", text: "OK" });
+        var seen = element("button", { type: "button", text: sent ? "OK, show my workout" : "OK" });
         seen.addEventListener("click", function () {
           run("refused", "readwrite", function (s) { return s.clear(); }).then(function () {
             return navigator.onLine ? window.location.reload() : draw();
           });
         });
         panel.appendChild(seen);
+      }
+      if (sent) {
+        return;  // the copy is older than what the server now has: OK shows the server's
       }
       if (!view) {
         panel.appendChild(element("p", { text: "No workout was open when you were last online." }));
