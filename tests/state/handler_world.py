@@ -19,6 +19,8 @@ from vigor_app.services.accounts import accounts, api_tokens
 from vigor_app.services.admin import membership
 from vigor_app.services.admin import providers as admin_providers
 from vigor_app.services.admin import users as admin_users
+from vigor_app.services.ai import experiments, routing_rules
+from vigor_app.services.ai import providers as ai_providers
 from vigor_app.services.coach import history as coach_history
 from vigor_app.services.plans import library as plan_library
 from vigor_app.services.plans import profiles
@@ -81,6 +83,17 @@ def seed() -> World:
         name="Local Lab", kind="openai_compatible", base_url="http://127.0.0.1:9/v1",
         model="lab", api_version="", api_key="sk-test-0123456789abcdef0123456789", input_price="1",
         output_price="2", daily_cap="", timeout_seconds="2", max_output_tokens="100")).id
+    ids["provider_b"] = admin_providers.create(boss.user.id, admin_providers.ProviderFields(
+        name="Second Lab", kind="openai_compatible", base_url="http://127.0.0.1:9/v1",
+        model="lab-two", api_version="", api_key="sk-test-0123456789abcdef0123456789", input_price="1",
+        output_price="2", daily_cap="", timeout_seconds="2", max_output_tokens="100")).id
+    for provider_id in (ids["provider"], ids["provider_b"]):  # on while the experiment starts, then off again
+        ai_providers.set_enabled(boss.user.id, provider_id, True)
+    ids["experiment"] = experiments.start(boss.user.id, name="Lab A/B", feature="chat", provider_a=ids["provider"],
+                                          provider_b=ids["provider_b"]).id
+    for provider_id in (ids["provider"], ids["provider_b"]):
+        ai_providers.set_enabled(boss.user.id, provider_id, False)
+    routing_rules.set_order(boss.user.id, "motivation", [ids["provider_b"]])
     ids["api_token"] = api_tokens.create(a, "Alicequest watch", ["read", "write"]).view.id
     workout_sessions.start_freestyle(bob.user.id)
     assert accounts.sign_in("bob", DEFAULT_PASSWORD)

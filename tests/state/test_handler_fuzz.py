@@ -102,6 +102,20 @@ _cover("ProvidersState.ask_delete", lambda w: (str(w.ids["provider"]), "Local La
 _cover("ProvidersState.set_delete_open", lambda w: (False,), role=ADMIN, path="/admin/providers")
 _cover("ProvidersState.test_connection", lambda w: (str(w.ids["provider"]),), role=ADMIN,
        path="/admin/providers")
+_cover("RoutingState.load", role=ADMIN, path="/admin/routing")
+_cover("RoutingState.switch_now", lambda w: ({"switch_feature": "plan", "provider_id": str(w.ids["provider"]),
+                                              "reason": "incident"},), role=ADMIN, path="/admin/routing")
+_cover("RoutingState.switch_back", lambda w: ("plan",), role=ADMIN, path="/admin/routing")
+_cover("RoutingState.save_order", lambda w: ({"order_feature": "plan", "order_tier": "premium",
+                                              "first": str(w.ids["provider_b"]), "second": "", "third": ""},),
+       role=ADMIN, path="/admin/routing")
+_cover("RoutingState.remove_order", lambda w: ("motivation", ""), role=ADMIN, path="/admin/routing")
+_cover("RoutingState.start_experiment", lambda w: ({"name": "Plans A/B", "experiment_feature": "plan",
+                                                    "provider_a": str(w.ids["provider"]),
+                                                    "provider_b": str(w.ids["provider_b"]), "split_a": "50"},),
+       role=ADMIN, path="/admin/routing")
+_cover("RoutingState.stop_experiment", lambda w: (str(w.ids["experiment"]),), role=ADMIN, path="/admin/routing")
+_cover("RoutingState.promote", lambda w: (str(w.ids["experiment"]), "b"), role=ADMIN, path="/admin/routing")
 _cover("UsageState.load", role=ADMIN, path="/admin/usage")
 _cover("UsageState.set_days", lambda w: ("7",), role=ADMIN, path="/admin/usage")
 _cover("AuditState.load", role=ADMIN, path="/admin/audit")

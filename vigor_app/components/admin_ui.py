@@ -24,6 +24,7 @@ SECTIONS = [
     ("Overview", "/admin", "layout-grid"),
     ("Users", "/admin/users", "users"),
     ("Providers", "/admin/providers", "server"),
+    ("Routing", "/admin/routing", "route"),  # pages/admin_routing.py
     ("Budgets", "/admin/budgets", "wallet"),
     ("Tiers", "/admin/tiers", "layers"),
     ("Upgrade requests", "/admin/upgrades", "circle-arrow-up"),  # pages/membership_admin.py

@@ -10,6 +10,7 @@ from vigor_app.models.ai import (
     AiQuotaOverride,
     AiTierLimit,
 )
+from vigor_app.models.ai_routing import AiExperiment, AiRoute, AiSwitch
 from vigor_app.models.api import ApiToken, AppliedChange
 from vigor_app.models.audit import AuditEntry
 from vigor_app.models.coach import CoachConversation, CoachMessage, DailyMotivationRun
@@ -42,8 +43,11 @@ __all__ = [
     "AiCacheEntry",
     "AiCircuit",
     "AiCounter",
+    "AiExperiment",
     "AiProvider",
     "AiQuotaOverride",
+    "AiRoute",
+    "AiSwitch",
     "AiTierLimit",
     "ApiToken",
     "AppliedChange",

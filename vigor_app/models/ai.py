@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, Integer, Text
+from sqlalchemy import JSON, BigInteger, Column, ForeignKey, Index, Integer, String, Text
 from sqlmodel import Field, SQLModel
 
 from vigor_app.clock import utcnow
@@ -188,3 +188,9 @@ class AiAttempt(SQLModel, table=True):
     engine: str | None = Field(default=None, max_length=64)  # set on the final row
     builtin_reason: str | None = Field(default=None, max_length=16)  # quota | budget | ...
     settled_at: datetime | None = Field(default=None)  # None while money is reserved
+    # Which rule chose the providers (services/ai/routing.py: switch, experiment, tier, feature,
+    # global), and the experiment and arm the member is in when an experiment chose.
+    route: str = Field(default="global", sa_column=Column(String(16), nullable=False, server_default="global"))
+    experiment_id: int | None = Field(default=None, sa_column=Column(
+        Integer, ForeignKey("ai_experiments.id", ondelete="SET NULL"), nullable=True, index=True))
+    arm: str | None = Field(default=None, max_length=1)

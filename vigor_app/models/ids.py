@@ -13,6 +13,7 @@ from typing import Any, Protocol
 NEVER_REUSED: dict[str, Any] = {"sqlite_autoincrement": True}
 NEVER_REUSED_TABLES: tuple[str, ...] = (
     "users", "upgrade_requests", "ai_providers", "ai_quota_overrides", "workout_sessions",
+    "ai_routes", "ai_switches", "ai_experiments",
 )
 
 

@@ -35,6 +35,7 @@ DEFAULTS: dict[str, Any] = {
     "reserved_micros": 0, "cost_micros": 0, "latency_ms": 0, "error_class": "",
     "error_message": "", "cache_hit": False, "budget_decision": "", "final": False,
     "engine": None, "builtin_reason": None, "settled_at": None,
+    "route": "global", "experiment_id": None, "arm": None,
 }
 
 

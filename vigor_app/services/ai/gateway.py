@@ -40,7 +40,7 @@ from datetime import datetime
 from typing import Any
 
 from vigor_app.clock import utcnow
-from vigor_app.services.ai import cache, calls, circuit, outcomes, pricing, prompts, relay
+from vigor_app.services.ai import cache, calls, circuit, outcomes, pricing, prompts, relay, routing
 from vigor_app.services.ai.calls import Result
 from vigor_app.services.ai.inputs import CHAT_FEATURES, FEATURES, PLAN, chat_input
 from vigor_app.services.ai.ledger import AttemptSummary, Call, Flow, Ledger, Refused
@@ -297,8 +297,12 @@ class Gateway:
 
     @staticmethod
     def _order(flow: Flow, messages: list[dict[str, str]]) -> list[ProviderConfig]:
-        """The providers to try, in order: by priority, or cheapest first on a downgrade."""
-        found = list(flow.admission.providers)  # enabled, in priority order
+        """The providers to try, in order: as the routing rules say (`routing`), or those
+        cheapest first on a downgrade."""
+        admission = flow.admission
+        flow.route = routing.choose(admission.rules, flow.feature, admission.tier, flow.user_id,
+                                    admission.providers)
+        found = list(flow.route.providers)
         if flow.decision.kind == outcomes.DECISION_DOWNGRADE:
             estimate = prompts.estimate_input_tokens(messages)
 

@@ -40,6 +40,7 @@ from vigor_app.services.ai import (
     prompts,
     providers,
     quotas,
+    routing,
 )
 from vigor_app.services.ai.calls import Result
 from vigor_app.services.ai.outcomes import BUILTIN_ENGINE
@@ -70,6 +71,7 @@ class Admission:
     refusal: quotas.QuotaRefusal | None = None
     cached: cache.CachedAnswer | None = None
     tier: str = vocabulary.TIER_FREE
+    rules: routing.Rules = field(default_factory=routing.Rules)
 
 
 @dataclass
@@ -89,11 +91,15 @@ class Flow:
     admission: Admission = field(default_factory=Admission)
     candidates: list[ProviderConfig] = field(default_factory=list)  # in the order to try
     prepared: Call | None = None  # the first candidate's reservation, made during admission
+    route: routing.Route | None = None  # which rule chose the candidates
 
     def row(self, created_at: datetime, outcome: str, **values: Any) -> dict[str, Any]:
+        route = self.route
+        chosen = {"route": routing.NONE} if route is None else {
+            "route": route.rule, "experiment_id": route.experiment_id, "arm": route.arm}
         return attempts.row(created_at=created_at, request_id=self.id, user_id=self.user_id,
                             feature=self.feature, outcome=outcome,
-                            budget_decision=self.decision.kind, **values)
+                            budget_decision=self.decision.kind, **chosen, **values)
 
     def builtin_reason(self) -> str:
         if self.calls:
@@ -180,7 +186,8 @@ class Ledger:
             configs = providers.enabled_configs(session)
             admission = Admission(providers=configs, tier=allowed.tier,
                                   circuits=circuit.load_states(session, [p.id for p in configs]),
-                                  budget_settings=budgets.load_settings(session))
+                                  budget_settings=budgets.load_settings(session),
+                                  rules=routing.load(session) if configs else routing.Rules())
             flow.admission = admission
             if not configs:  # nothing to spend or protect: the built-in engine is the engine
                 attempts.add(session, [self.final_builtin_row(flow, outcomes.REASON_NO_PROVIDER)])
