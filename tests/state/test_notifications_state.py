@@ -113,3 +113,12 @@ def test_a_device_turned_on_from_the_card_gets_the_push(browser, vigor_env):
                                                "tag": ""}]
         state, _ = tab.call(S, "load", path="/profile")
         assert state.devices[0]["used"].startswith("last notified ")
+
+
+def test_a_vapid_key_that_is_not_a_key_is_said_not_raised(browser, vigor_env, caplog):
+    vigor_env.setenv("VAPID_PRIVATE_KEY", "not-a-key")
+    reload_settings()
+    tab = _tab(browser, make_user("alice").token)
+    state, event = tab.call(S, "turn_on", path="/profile")
+    assert event is None and state.device == "failed" and "not set up" in state.problem
+    assert "not-a-key" not in caplog.text

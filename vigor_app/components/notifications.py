@@ -19,8 +19,8 @@ SAID = {
              "this site in the browser's site settings, then come back here.",
     OFF: "Off on this device.",
     ON: "On: this device gets your notifications.",
-    FAILED: "This browser could not turn notifications on. It needs to reach its push service over the "
-            "network: try again when you are online.",
+    FAILED: "This browser could not turn notifications on. Browsers need their push service for them, "
+            "which some cannot reach (offline, a private window, a browser without one): try again later.",
 }
 COLOUR = {CHECKING: "gray", UNSUPPORTED: "amber", BLOCKED: "amber", OFF: "gray", ON: "green", FAILED: "red"}
 

@@ -10,6 +10,7 @@ and every handler asks who is signed in before it reads or writes a device.
 from __future__ import annotations
 
 import json
+import logging
 
 import reflex as rx
 
@@ -27,6 +28,8 @@ NO_HELPER = "({state: 'unsupported'})"  # assets/push.js not loaded (an old cach
 STATUS_SCRIPT = f"window.vigorPush ? window.vigorPush.status() : {NO_HELPER}"
 OFF_SCRIPT = "window.vigorPush ? window.vigorPush.unsubscribe() : ({state: 'off'})"
 PROBLEM_MAX = 160
+
+log = logging.getLogger(__name__)
 
 
 def _answer(value: object) -> dict:
@@ -74,7 +77,13 @@ class NotificationsState(AuthState):
         self.problem = ""
         if not self._as_user(lambda user: None).ok:
             return None
-        script = f"window.vigorPush ? window.vigorPush.subscribe({json.dumps(vapid.public_key())}) : {NO_HELPER}"
+        try:
+            key = vapid.public_key()
+        except Exception as exc:  # noqa: BLE001 - a VAPID_PRIVATE_KEY that is not a key: said, and logged
+            log.error("Notifications: VAPID_PRIVATE_KEY could not be read (%s)", type(exc).__name__)
+            self.device, self.problem = FAILED, "Notifications are not set up on this server yet."
+            return None
+        script = f"window.vigorPush ? window.vigorPush.subscribe({json.dumps(key)}) : {NO_HELPER}"
         return rx.call_script(script, callback=NotificationsState.subscribed)
 
     @rx.event
