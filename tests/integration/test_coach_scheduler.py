@@ -427,6 +427,7 @@ async def test_scheduler_enabled_false_turns_it_off_in_this_process(sqlite_db, e
 
 async def test_the_daily_message_is_pushed_to_the_devices_of_whoever_turned_notifications_on(sqlite_db, gateway, env):
     from tests.fakes.push_service import run_push_service
+    from vigor_app.services.coach import text_blocks
     from vigor_app.services.notifications import subscriptions, vapid
 
     env.setenv("PUSH_ALLOW_LOOPBACK", "true")
@@ -439,7 +440,7 @@ async def test_the_daily_message_is_pushed_to_the_devices_of_whoever_turned_noti
         [stored] = motivation_messages(alice)
         [pushed] = service.received("alice-phone")
         assert pushed["title"] == "Your coach" and pushed["url"] == "/coach" and pushed["tag"] == "coach"
-        flat = " ".join(stored.content.split())  # the stored message on one line, cut where it is long
+        flat = text_blocks.one_line(stored.content)  # the stored message on one line, cut where it is long
         assert pushed["body"] == flat if len(flat) <= 240 else flat.startswith(pushed["body"].rstrip("…"))
         assert len(service.attempts) == 1 and service.rejected == []  # Bob has no device: nothing sent
         assert motivation_messages(bob)

@@ -38,7 +38,7 @@ from vigor_app.services.ai import gateway as ai_gateway
 from vigor_app.services.ai.outcomes import BUILTIN_ENGINE
 from vigor_app.services.ai.windows import zone
 from vigor_app.services.coach import history as coach_history
-from vigor_app.services.coach import motivation
+from vigor_app.services.coach import motivation, text_blocks
 from vigor_app.services.coach.context import CoachContext, build_context
 from vigor_app.services.notifications import push
 
@@ -180,7 +180,8 @@ async def send_one(person: Due, now: datetime, *,
                       "retried today", person.user_id, person.local_date)
         return False
     # Stored first, then pushed to the person's devices (none: nothing is sent); never raises.
-    await push.send(person.user_id, push.Message(PUSH_TITLE, text, url="/coach", tag="coach"), now=now)
+    await push.send(person.user_id, push.Message(PUSH_TITLE, text_blocks.one_line(text), url="/coach", tag="coach"),
+                    now=now)
     return True
 
 
