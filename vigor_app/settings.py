@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import os
 import secrets
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 MAX_BACKEND_WORKERS = 8  # Reflex's own cap (reflex.utils.processes)
 SECRET_KEY_FILE = "secret_key"  # noqa: S105  (a file name, not a secret)
+VAPID_KEY_FILE = "vapid_private_key.pem"  # Web Push's signing key (services/notifications/vapid.py)
 
 
 class Settings(BaseSettings):
@@ -111,6 +114,17 @@ class Settings(BaseSettings):
     scheduler_interval_seconds: int = Field(default=300, ge=10, le=3600, alias="SCHEDULER_INTERVAL_SECONDS")
     # End of the scheduler block.
 
+    # Web Push (docs/offline.md#notifications-web-push). The VAPID private key (PEM, or the raw
+    # key in base64url) signs every push; empty: generated once and kept in the data directory.
+    # The subject names who sends (mailto: or https:); empty: ADMIN_EMAIL, else APP_URL when it is
+    # https, else mailto:webpush@localhost (which some push services refuse).
+    vapid_private_key: SecretStr | None = Field(default=None, alias="VAPID_PRIVATE_KEY")
+    vapid_subject: str = Field(default="", alias="VAPID_SUBJECT")
+    # Tests only: accept push endpoints on http://127.0.0.1 (a push service must be https).
+    push_allow_loopback: bool = Field(default=False, alias="PUSH_ALLOW_LOOPBACK")
+    # Seconds one push service may take to answer before the push is given up (the row is kept).
+    push_timeout_seconds: float = Field(default=10.0, gt=0, le=60, alias="PUSH_TIMEOUT_SECONDS")
+
     @field_validator("smtp_security")
     @classmethod
     def _known_security(cls, value: str) -> str:
@@ -151,6 +165,38 @@ class Settings(BaseSettings):
         path.touch(mode=0o600)
         path.write_text(key)
         return key
+
+    def resolved_vapid_private_key(self, generate: Callable[[], str]) -> str:
+        """VAPID_PRIVATE_KEY, or the key `generate()` made on first use, kept (owner-only) in
+        the data directory like the secret key."""
+        if self.vapid_private_key is not None and self.vapid_private_key.get_secret_value().strip():
+            return self.vapid_private_key.get_secret_value().strip()
+        path = self.data_dir / VAPID_KEY_FILE
+        if not path.exists():
+            # Written beside it, then linked into place: of workers racing at first start, the
+            # first link wins and every worker signs with that one key.
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            draft = path.with_name(f"{VAPID_KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
+            draft.touch(mode=0o600)
+            try:
+                draft.write_text(generate())
+                os.link(draft, path)
+            except FileExistsError:
+                pass
+            finally:
+                draft.unlink(missing_ok=True)
+        return path.read_text().strip()
+
+    @property
+    def resolved_vapid_subject(self) -> str:
+        if self.vapid_subject.strip():
+            return self.vapid_subject.strip()
+        if self.admin_email.strip():
+            return "mailto:" + self.admin_email.strip()
+        app = urlsplit(self.app_url)
+        if app.scheme == "https" and app.hostname and not app.port:
+            return f"https://{app.hostname}"
+        return "mailto:webpush@localhost"  # push services may refuse it: set VAPID_SUBJECT
 
 
 @lru_cache(maxsize=1)

@@ -35,6 +35,7 @@ app = rx.App(
         rx.el.script(src="/rest_timer.js", defer=True),  # the rest timer: its countdown, beep and vibration
         rx.el.script(src="/offline.js", defer=True),  # the service worker, the offline banner, installing
         rx.el.script(src="/offline_log.js", defer=True),  # the log page with the network gone
+        rx.el.script(src="/push.js", defer=True),  # notifications: permission, subscribing (Profile)
         rx.el.meta(name="theme-color", content="#f76b15"),
         rx.el.link(rel="apple-touch-icon", href="/icons/vigor-192.png"),
     ],

@@ -117,6 +117,8 @@ def app(tmp_path_factory) -> Iterator[RunningApp]:
             "OIDC_PROVIDER_NAME": "Test ID",
             "OPENAI_BASE_URL": ai.base_url,
             "OPENAI_MODEL": AI_MODEL,
+            # Push services on 127.0.0.1 (tests/fakes/push_service.py) may take notifications.
+            "PUSH_ALLOW_LOOPBACK": "true",
             # Every browser here shares 127.0.0.1; the per-account limit stays at 5.
             "LOGIN_MAX_FAILURES_PER_ADDRESS": "1000",
         }

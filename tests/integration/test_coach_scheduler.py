@@ -420,3 +420,31 @@ async def test_scheduler_enabled_false_turns_it_off_in_this_process(sqlite_db, e
     assert reload_settings().scheduler_enabled is False
     async with coach_scheduler.lifespan_task() as scheduler:
         assert scheduler is None
+
+
+# --- pushed to the person's devices ---------------------------------------------------------
+
+
+async def test_the_daily_message_is_pushed_to_the_devices_of_whoever_turned_notifications_on(sqlite_db, gateway, env):
+    from tests.fakes.push_service import run_push_service
+    from vigor_app.services.coach import text_blocks
+    from vigor_app.services.notifications import subscriptions, vapid
+
+    env.setenv("PUSH_ALLOW_LOOPBACK", "true")
+    reload_settings()
+    alice, bob = squatter("alice"), squatter("bob")
+    with run_push_service(expected_key=vapid.public_key()) as service:
+        subscriptions.subscribe(alice, service.device("alice-phone").subscription)
+        scheduler = Scheduler(clock=lambda: NOW, gateway=gateway)
+        assert await scheduler.daily_messages() == 2  # the job the scheduler runs, as it runs it
+        [stored] = motivation_messages(alice)
+        [pushed] = service.received("alice-phone")
+        assert pushed["title"] == "Your coach" and pushed["url"] == "/coach" and pushed["tag"] == "coach"
+        flat = text_blocks.one_line(stored.content)  # the stored message on one line, cut where it is long
+        assert pushed["body"] == flat if len(flat) <= 240 else flat.startswith(pushed["body"].rstrip("…"))
+        assert len(service.attempts) == 1 and service.rejected == []  # Bob has no device: nothing sent
+        assert motivation_messages(bob)
+        # Tomorrow's run finds her device gone: the message is still stored, the device removed.
+        service.answer("alice-phone", 410)
+        assert await daily_messages.send_daily_messages(NOW + timedelta(days=1), gateway=gateway) == 2
+        assert len(motivation_messages(alice)) == 2 and not subscriptions.has_devices(alice)

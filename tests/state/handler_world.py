@@ -8,9 +8,12 @@ Alice's private words (`PRIVATE`) must never reach another person's tab.
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from cryptography.hazmat.primitives.asymmetric import ec
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from sqlalchemy import inspect, text
 
 from tests.factories import DEFAULT_PASSWORD, make_admin, make_user
@@ -22,6 +25,7 @@ from vigor_app.services.admin import users as admin_users
 from vigor_app.services.ai import experiments, routing_rules
 from vigor_app.services.ai import providers as ai_providers
 from vigor_app.services.coach import history as coach_history
+from vigor_app.services.notifications import subscriptions
 from vigor_app.services.plans import library as plan_library
 from vigor_app.services.plans import profiles
 from vigor_app.services.training import body_metrics, workout_history, workout_sessions
@@ -95,10 +99,23 @@ def seed() -> World:
         ai_providers.set_enabled(boss.user.id, provider_id, False)
     routing_rules.set_order(boss.user.id, "motivation", [ids["provider_b"]])
     ids["api_token"] = api_tokens.create(a, "Alicequest watch", ["read", "write"]).view.id
+    ids["push_device"] = subscriptions.subscribe(a, push_subscription(ALICE_PUSH_ENDPOINT)).id
     workout_sessions.start_freestyle(bob.user.id)
     assert accounts.sign_in("bob", DEFAULT_PASSWORD)
     return World(tokens={"admin": boss.token, "alice": alice.token, "bob": bob.token, "anonymous": ""},
                  user_ids={"admin": boss.user.id, "alice": a, "bob": bob.user.id}, ids=ids)
+
+
+ALICE_PUSH_ENDPOINT = "https://push.example.com/send/alicequest-phone"
+_PUSH_POINT = ec.generate_private_key(ec.SECP256R1()).public_key().public_bytes(
+    Encoding.X962, PublicFormat.UncompressedPoint)
+
+
+def push_subscription(endpoint: str) -> dict:
+    """A browser's push subscription, as `PushSubscription.toJSON()` gives it (valid keys)."""
+    return {"endpoint": endpoint, "expirationTime": None,
+            "keys": {"p256dh": base64.urlsafe_b64encode(_PUSH_POINT).rstrip(b"=").decode(),
+                     "auth": base64.urlsafe_b64encode(b"0123456789abcdef").rstrip(b"=").decode()}}
 
 
 # Rows that change on every call whoever calls (sign-in bookkeeping), not data a handler wrote.

@@ -156,6 +156,19 @@ _cover("ApiTokensState.create", lambda w: ({"token_name": "Watch", "scope_write"
                                             "expires_in_days": "30"},), path="/profile")
 _cover("ApiTokensState.revoke", lambda w: (str(w.ids["api_token"]),), path="/profile")
 
+# Notifications on this device (Profile page)
+_cover("NotificationsState.load", path="/profile")
+_cover("NotificationsState.show_status", lambda w: ({"state": "on", "endpoint": handler_world.ALICE_PUSH_ENDPOINT},),
+       path="/profile")
+_cover("NotificationsState.turn_on", path="/profile")
+_cover("NotificationsState.subscribed", lambda w: ({
+    "state": "on", "agent": "Mozilla/5.0 (Linux; Android 14) Chrome/131.0",
+    "subscription": handler_world.push_subscription("https://push.example.com/send/a-new-laptop")},), path="/profile")
+_cover("NotificationsState.turn_off", path="/profile")
+_cover("NotificationsState.unsubscribed", lambda w: ({"state": "off", "endpoint": handler_world.ALICE_PUSH_ENDPOINT},),
+       path="/profile")
+_cover("NotificationsState.remove_device", lambda w: (str(w.ids["push_device"]),), path="/profile")
+
 # Coach
 for _name in ("load", "new_conversation", "load_older", "toggle_knows", "stop", "send"):
     _cover(f"CoachState.{_name}", path="/coach")
@@ -269,6 +282,7 @@ OWN_WRITES = {
     "LoggingState.finish", "MembershipState.request_upgrade", "ProgressState.log_metrics",
     "WorkoutsState.generate", "YourDataState.handle_upload", "SignInState.sign_in", "RegisterState.register",
     "ForgotPasswordState.request_link", "AccountState.change_password", "ApiTokensState.create",
+    "NotificationsState.subscribed",
 }
 # Handlers sent no ids, only the caller's own settings: another member calling one with the
 # same values changes their own row (which the stored-as-sent check still holds them to).

@@ -333,3 +333,41 @@ def test_the_rest_is_counted_down_in_the_browser_and_its_changes_restart_the_cou
     assert state.rest_left == 0 and state._rest_until == 0.0
     state, event = tab.call(LoggingState, "load", path="/log")
     assert state.rest_left == 0 and event is None
+
+
+def test_the_end_of_a_rest_is_pushed_to_the_members_devices_even_with_the_tab_gone(logging_tab, vigor_env):
+    """No websocket here: the tab counts as closed. With a device to tell, the timer waits on to
+    the deadline and pushes "Rest over" (decrypted by the test's push service); a newer rest
+    takes over from an older one, which then pushes nothing."""
+    import time
+
+    from tests.fakes.push_service import run_push_service
+    from vigor_app.services.notifications import subscriptions, vapid
+    from vigor_app.settings import reload_settings
+    from vigor_app.state import rest_wait
+
+    tab, user_id = logging_tab
+    vigor_env.setenv("PUSH_ALLOW_LOOPBACK", "true")
+    reload_settings()
+    vigor_env.setattr(rest_wait, "TAB_CHECK_SECONDS", 0.2)  # looks more often; the waiting is the real one
+
+    async def rest(seconds: int) -> list:
+        state = tab.state(LoggingState, "/log")
+        return [event async for event in LoggingState.start_rest.fn(state, seconds)]
+
+    async def two_rests() -> tuple[list, list]:
+        older = asyncio.ensure_future(rest(3))
+        await asyncio.sleep(0.3)
+        newer = asyncio.ensure_future(rest(1))
+        return await older, await newer
+
+    with run_push_service(expected_key=vapid.public_key()) as service:
+        subscriptions.subscribe(user_id, service.device("phone").subscription)
+        started = time.monotonic()
+        older, newer = asyncio.run(two_rests())
+        assert older == [] and "vigorRestDone" in str(newer)  # the newer rest ended; the older gave way
+        [delivery] = service.wait_for(1)
+        assert delivery.payload == {"title": "Rest over", "body": "Time for your next set.", "url": "/log",
+                                    "tag": "rest"}
+        assert delivery.headers["urgency"] == "high" and delivery.headers["ttl"] == "60"
+        assert time.monotonic() - started >= 1.0 and len(service.attempts) == 1

@@ -20,8 +20,9 @@ from vigor_app.state.coach import CoachState
 from vigor_app.state.dashboard import DashboardState
 from vigor_app.state.history import HistoryState
 from vigor_app.state.progress import ProgressState
+from vigor_app.state.rest_wait import TAB_CHECK_SECONDS
 from vigor_app.state.sign_in import SignInState
-from vigor_app.state.workout_log import TAB_CHECK_SECONDS, LoggingState
+from vigor_app.state.workout_log import LoggingState
 from vigor_app.state.workouts import WorkoutsState
 
 SECRET = "Alicequest"

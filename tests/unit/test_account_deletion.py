@@ -27,6 +27,7 @@ from vigor_app.models import (
     OidcIdentity,
     PasswordResetToken,
     PersonalRecord,
+    PushSubscription,
     SessionExercise,
     SignInCounter,
     UpgradeRequest,
@@ -102,6 +103,8 @@ def fill_account(user_id: int, tag: str, *, admin_id: int | None = None) -> None
         session.add(ApiToken(user_id=user_id, name="watch", token_hash=f"api-{tag}".ljust(64, "0"), shown="vgr_ab",
                              scopes="read write"))
         session.add(AppliedChange(user_id=user_id, key=f"change-{tag}", status=200, answer="{}"))
+        session.add(PushSubscription(user_id=user_id, endpoint=f"https://push.example.com/{tag}",
+                                     p256dh="B" + "A" * 86, auth="A" * 22, device="Chrome on Android"))
 
 
 def tables_with_user_id() -> list:
@@ -130,7 +133,7 @@ def test_the_check_covers_every_table_that_holds_a_person():
     names = {t.name for t in tables_with_user_id()}
     assert {"workout_sessions", "workout_exercises", "workout_sets", "personal_records", "milestones",
             "body_metrics", "fitness_profiles", "workout_plans", "auth_sessions", "ai_cache",
-            "ai_attempts", "ai_quota_overrides"} <= names
+            "ai_attempts", "ai_quota_overrides", "push_subscriptions"} <= names
 
 
 def test_deleting_removes_every_row_of_the_person_and_leaves_others_alone():

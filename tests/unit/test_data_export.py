@@ -405,3 +405,18 @@ def test_a_tampered_json_export_is_refused_whole(change, words):
     with db.read_only() as session:
         assert session.exec(select(WorkoutSession).where(WorkoutSession.user_id == bob.user.id)).all() == []
         assert session.exec(select(CoachConversation).where(CoachConversation.user_id == bob.user.id)).all() == []
+
+
+def test_the_json_export_names_the_devices_that_get_notifications_without_their_address_or_keys():
+    from tests.unit.test_push_subscriptions import _subscription
+    from vigor_app.services.notifications import subscriptions
+
+    alice, bob = make_user("alice"), make_user("bob")
+    mine = _subscription("https://push.example.com/alice-phone")
+    subscriptions.subscribe(alice.user.id, mine, user_agent="Mozilla/5.0 (Linux; Android 14) Chrome/131.0")
+    subscriptions.subscribe(bob.user.id, _subscription("https://push.example.com/bob-laptop"))
+    document = data_export.export_json(alice.user.id)
+    [device] = document["account"]["notification_devices"]
+    assert device["device"] == "Chrome on Android" and device["created_at"] and device["last_used_at"] is None
+    text = json.dumps(document)
+    assert "push.example.com" not in text and mine["keys"]["p256dh"] not in text and mine["keys"]["auth"] not in text

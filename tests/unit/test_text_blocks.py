@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from vigor_app.services.coach.text_blocks import MAX_BLOCKS, Block, Span, blocks, spans
+from vigor_app.services.coach.text_blocks import MAX_BLOCKS, Block, Span, blocks, one_line, spans
 
 
 def _words(block: Block) -> str:
@@ -54,3 +54,9 @@ def test_a_line_of_unmatched_markers_is_read_whole():
     for line in ("*a" * 4000, "**a" * 3000, "[x" * 3000, "_a " * 3000, "`" + "a" * 5000):
         assert "".join(span.text for span in spans(line)).replace("*", "").replace("_", "").replace("`", "") \
             == line.replace("*", "").replace("_", "").replace("`", "")
+
+
+def test_a_message_on_one_line_for_a_notification():
+    message = "## Today\n\n**Great** week: you hit a *squat* record.\n\n- Rest well\n- Then `Day 2`\n\n[Plan](http://x) <b>"
+    assert one_line(message) == "Today Great week: you hit a squat record. • Rest well • Then Day 2 Plan <b>"
+    assert one_line("") == ""

@@ -18,6 +18,7 @@ from vigor_app.models.exercise import Exercise
 from vigor_app.models.membership import TierOffer, UpgradeRequest
 from vigor_app.models.plan import WorkoutPlan
 from vigor_app.models.profile import FitnessProfile
+from vigor_app.models.push import PushSubscription
 from vigor_app.models.user import (
     AuthSession,
     LoginAttempt,
@@ -65,6 +66,7 @@ __all__ = [
     "OidcIdentity",
     "OidcLoginFlow",
     "PersonalRecord",
+    "PushSubscription",
     "SessionExercise",
     "SignInCounter",
     "PasswordResetToken",

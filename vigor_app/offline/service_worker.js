@@ -114,3 +114,75 @@ self.addEventListener("fetch", (event) => {
     event.respondWith(fromNetworkElseCache(request));  // the stylesheets, icons, manifest
   }
 });
+
+// --- Notifications (Web Push) --------------------------------------------------------------
+// The server sends {title, body, url, tag}, encrypted to this browser (services/notifications).
+
+const ICON = "/icons/vigor-192.png";
+const HOME = "/dashboard";
+
+function samePath(url) {
+  // Only a path on this site: a notification opens Vigor, never another address.
+  if (typeof url !== "string" || !url.startsWith("/") || url.startsWith("//") || url.includes("\\")) {
+    return HOME;
+  }
+  return url;
+}
+
+function readMessage(data) {
+  let message = {};
+  try {
+    message = data ? data.json() : {};
+  } catch (notJson) {
+    message = { body: data ? data.text() : "" };
+  }
+  const text = (value) => (typeof value === "string" ? value : "");
+  return {
+    title: text(message.title) || "Vigor",
+    body: text(message.body),
+    url: samePath(message.url),
+    tag: text(message.tag),
+  };
+}
+
+async function vigorInSight() {
+  // A Vigor window the person is looking at tells them itself (the rest timer beeps there).
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  return windows.some((client) => client.visibilityState === "visible" && client.focused);
+}
+
+async function showMessage(message) {
+  if (message.tag === "rest" && await vigorInSight()) {
+    return;
+  }
+  const options = { body: message.body, icon: ICON, badge: ICON, data: { url: message.url } };
+  if (message.tag) {
+    options.tag = message.tag;  // a newer one of the same kind replaces the older
+    options.renotify = true;
+  }
+  await self.registration.showNotification(message.title, options);
+}
+
+self.addEventListener("push", (event) => {
+  event.waitUntil(showMessage(readMessage(event.data)));
+});
+
+async function openPage(path) {
+  const target = new URL(path, self.location.origin);
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  const there = windows.find((client) => new URL(client.url).pathname === target.pathname);
+  if (there) {
+    return there.focus();
+  }
+  if (windows.length > 0) {
+    const focused = await windows[0].focus();
+    return focused.navigate ? focused.navigate(target.href).catch(() => focused) : focused;
+  }
+  return self.clients.openWindow(target.href);
+}
+
+self.addEventListener("notificationclick", (event) => {
+  event.notification.close();
+  const data = event.notification.data || {};
+  event.waitUntil(openPage(samePath(data.url)));
+});

@@ -14,7 +14,7 @@ TEMPLATE = Path(__file__).with_name("service_worker.js")
 BUILD = Path(".web") / "build" / "client"  # where `reflex export`/`run --env prod` puts the pages
 GYM_PAGES = ("/dashboard", "/log", "/workouts")  # opened at the gym: kept for when the network is not
 STATIC = ("/a11y.css", "/layout.css", "/favicon.svg", "/manifest.json", "/rest_timer.js", "/offline.js",
-          "/offline_log.js",
+          "/offline_log.js", "/push.js",
           "/icons/vigor-192.png", "/icons/vigor-512.png")
 _ASSET = re.compile(r"""["'](/assets/[A-Za-z0-9._~\-/]+)["']""")
 

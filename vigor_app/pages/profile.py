@@ -8,11 +8,13 @@ from vigor_app.components import profile_fields as fields
 from vigor_app.components.api_tokens import api_tokens_card
 from vigor_app.components.forms import form_error, text_field
 from vigor_app.components.layout import new_password_fields, section_card, stacked_form
+from vigor_app.components.notifications import notifications_card
 from vigor_app.components.shell import NavItem, app_page, page_header
 from vigor_app.components.your_data import your_data_card
 from vigor_app.state.api_tokens import ApiTokensState
 from vigor_app.state.fitness_profile import FitnessProfileState
 from vigor_app.state.gym_kit import GymKitState as Kit
+from vigor_app.state.notifications import NotificationsState
 from vigor_app.state.profile import AccountState
 
 
@@ -62,7 +64,8 @@ def _gym_kit() -> rx.Component:
     )
 
 
-@app_page("/profile", "Profile", on_load=[FitnessProfileState.load, Kit.load, ApiTokensState.load],
+@app_page("/profile", "Profile", on_load=[FitnessProfileState.load, Kit.load, ApiTokensState.load,
+                                      NotificationsState.load],
           nav=NavItem("Profile", "user", order=80))
 def profile_page() -> rx.Component:
     return rx.vstack(
@@ -96,6 +99,7 @@ def profile_page() -> rx.Component:
         ),
         _fitness_profile(),
         _gym_kit(),
+        notifications_card(),
         api_tokens_card(),
         your_data_card(),
         spacing="4",

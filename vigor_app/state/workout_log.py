@@ -7,7 +7,6 @@ person was.
 
 from __future__ import annotations
 
-import asyncio
 import time
 
 import reflex as rx
@@ -24,18 +23,16 @@ from vigor_app.services.training import (
     workout_sets,
     workout_views,
 )
-from vigor_app.services.units import (
-    distance_unit,
-)
+from vigor_app.services.units import distance_unit
 from vigor_app.state import log_cards
 from vigor_app.state.arguments import flag, record_id, whole
 from vigor_app.state.arguments import text as typed_text
 from vigor_app.state.auth import AuthState
-from vigor_app.state.connection import tab_connected, tab_token
+from vigor_app.state.connection import tab_token
+from vigor_app.state.rest_wait import tell_devices, until_over
 
 MAX_REST = 600
 REST_DONE_SCRIPT = "window.vigorRestDone && window.vigorRestDone()"  # assets/rest_timer.js
-TAB_CHECK_SECONDS = 5.0  # how often a waiting rest timer looks whether its tab is still open
 
 
 class LoggingState(AuthState):
@@ -415,36 +412,34 @@ class LoggingState(AuthState):
     async def start_rest(self, seconds: int):
         """A rest of `seconds` starts (a newer one replaces it); answered when it is over."""
         async with self:
+            member = self._current_user()  # whose devices hear the end of it
             seconds = max(0, min(MAX_REST, whole(seconds, 0, 10**6) or 0))
             self._rest_generation += 1
             generation = self._rest_generation
             self._show_rest(time.time() + seconds if seconds else 0.0)
             self.rest_total = seconds
             until, token = self._rest_until, tab_token(self)
-        async for event in self._rest_over(generation, until, token):
+        async for event in self._rest_over(generation, until, token, member.id if member else 0):
             yield event
 
     @rx.event(background=True)
     async def follow_rest(self):
         """Wait for the rest as it now stands (after −15 s or +15 s, or on a reloaded page)."""
         async with self:
+            member = self._current_user()
             generation, until, token = self._rest_generation, self._rest_until, tab_token(self)
-        async for event in self._rest_over(generation, until, token):
+        async for event in self._rest_over(generation, until, token, member.id if member else 0):
             yield event
 
-    async def _rest_over(self, generation: int, until: float, token: str):
-        """Sleep until the deadline (waking every few seconds to see whether the tab is still
-        open); then, unless a newer timer took over, end the rest with a beep."""
-        while until:
-            left = until - time.time()
-            if left > 0:
-                await asyncio.sleep(min(left, TAB_CHECK_SECONDS))
-                if not tab_connected(token):  # the tab closed: nobody is left to count down for
-                    return
-                continue
-            async with self:
-                if self._rest_generation != generation or self._rest_until != until:
-                    return
-                self._show_rest(0.0)
-            yield rx.call_script(REST_DONE_SCRIPT)  # a beep and a vibration where the browser allows
+    async def _rest_over(self, generation: int, until: float, token: str, member_id: int):
+        """Wait for the deadline while someone is left to tell (`rest_wait`: the tab, or the
+        member's devices); then, unless a newer timer took over, end the rest with a beep, and
+        push it to the member's devices."""
+        if not until or not await until_over(until, token, member_id):
             return
+        async with self:
+            if self._rest_generation != generation or self._rest_until != until:
+                return
+            self._show_rest(0.0)
+        await tell_devices(member_id)
+        yield rx.call_script(REST_DONE_SCRIPT)  # a beep and a vibration where the browser allows

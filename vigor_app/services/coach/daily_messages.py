@@ -38,8 +38,9 @@ from vigor_app.services.ai import gateway as ai_gateway
 from vigor_app.services.ai.outcomes import BUILTIN_ENGINE
 from vigor_app.services.ai.windows import zone
 from vigor_app.services.coach import history as coach_history
-from vigor_app.services.coach import motivation
+from vigor_app.services.coach import motivation, text_blocks
 from vigor_app.services.coach.context import CoachContext, build_context
+from vigor_app.services.notifications import push
 
 log = logging.getLogger(__name__)
 
@@ -50,6 +51,7 @@ PROMPT = ("Write today's motivational note for me: two or three short, warm sent
           "real thing from my training above (a recent record, my streak, a session I finished, "
           "or today's planned session) and what comes next. Plain text: no lists, no headings, "
           "no greeting line.")
+PUSH_TITLE = "Your coach"  # the notification on the person's devices (when they turned it on)
 CUT_NOTICE = ("Vigor's AI coach couldn't finish today's note, so it comes from Vigor's built-in "
               "coach.")
 
@@ -177,6 +179,9 @@ async def send_one(person: Due, now: datetime, *,
         log.exception("Daily motivation for user %s on %s failed; the claim stays, so it is not "
                       "retried today", person.user_id, person.local_date)
         return False
+    # Stored first, then pushed to the person's devices (none: nothing is sent); never raises.
+    await push.send(person.user_id, push.Message(PUSH_TITLE, text_blocks.one_line(text), url="/coach", tag="coach"),
+                    now=now)
     return True
 
 

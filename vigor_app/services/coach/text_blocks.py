@@ -108,3 +108,14 @@ def blocks(markdown: str) -> list[Block]:
     if code:  # a fence never closed: its lines are still shown
         out.append(Block("code", [Span("\n".join(code))]))
     return [block for block in out if block.spans][:MAX_BLOCKS]
+
+
+def one_line(markdown: str) -> str:
+    """The message as one line of plain text (a notification's body): its blocks' words in
+    order, list markers kept, no Markdown."""
+    parts = []
+    for block in blocks(markdown):
+        words = "".join(span.text for span in block.spans).strip()
+        if words:
+            parts.append(f"{block.marker} {words}" if block.marker else words)
+    return " ".join(" ".join(parts).split())

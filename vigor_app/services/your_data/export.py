@@ -3,7 +3,8 @@
 Rules:
 
 - Only rows owned by ``user_id`` are read; nothing about other people, and never a password
-  hash, a session or reset token, or an encrypted key.
+  hash, a session or reset token, or an encrypted key; the devices that get notifications
+  are named without their push address or keys.
 - Times are ISO 8601 in UTC (``...+00:00``) in the JSON; the CSV shows each session's start
   in the person's current time zone (their profile's, UTC by default).
 - Weights are kilograms and distances metres; the CSV adds the weight and the distance in
@@ -38,6 +39,7 @@ from vigor_app.models import (
     FitnessProfile,
     OidcIdentity,
     PersonalRecord,
+    PushSubscription,
     SessionExercise,
     User,
     WorkoutPlan,
@@ -206,6 +208,10 @@ def export_json(user_id: int, *, now: datetime | None = None) -> dict[str, Any]:
         ).all()
         ai_usage = _ai_usage(session, user_id)
         conversations = _conversations(session, user_id)
+        devices = session.exec(  # which devices get notifications; never their addresses or keys
+            select(PushSubscription).where(PushSubscription.user_id == user_id)
+            .order_by(col(PushSubscription.created_at), col(PushSubscription.id))
+        ).all()
 
         session_docs = []
         for row in sessions:
@@ -241,6 +247,10 @@ def export_json(user_id: int, *, now: datetime | None = None) -> dict[str, Any]:
                 "linked_sign_ins": [
                     {"issuer": i.issuer, "email": i.email, "created_at": _plain(i.created_at)}
                     for i in identities
+                ],
+                "notification_devices": [
+                    {"device": d.device, "created_at": _plain(d.created_at), "last_used_at": _plain(d.last_used_at)}
+                    for d in devices
                 ],
             },
             "fitness_profile": _row(profile, drop=("id", "user_id")) if profile is not None else None,
