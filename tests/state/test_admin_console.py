@@ -15,18 +15,22 @@ from vigor_app.clock import utcnow
 from vigor_app.models import (
     AiBudgetSettings,
     AiCounter,
+    AiExperiment,
     AiProvider,
     AiQuotaOverride,
+    AiRoute,
+    AiSwitch,
     AiTierLimit,
     AuditEntry,
     User,
 )
 from vigor_app.services.admin import accounts as admin
-from vigor_app.services.ai import attempts, budgets, counters, providers, quotas
+from vigor_app.services.ai import attempts, budgets, counters, experiments, providers, quotas, routing_rules
 from vigor_app.services.ai.windows import usage_windows
 from vigor_app.state.admin import AdminConsoleState, AdminState
 from vigor_app.state.admin_budgets import BudgetsState, TiersState
 from vigor_app.state.admin_providers import ProvidersState
+from vigor_app.state.admin_routing import RoutingState
 from vigor_app.state.admin_usage import AuditState, SystemState, UsageState
 
 FORM = {"name": "Evil", "kind": "openai_compatible", "base_url": "http://127.0.0.1:9/v1", "model": "evil",
@@ -76,6 +80,15 @@ HANDLERS = [
     (AuditState, "set_action", ("user.set_role",)),
     (AuditState, "set_by", ("system",)),
     (SystemState, "load", ()),
+    (RoutingState, "load", ()),
+    (RoutingState, "switch_now", ({"switch_feature": "plan", "provider_id": "provider", "reason": "mine"},)),
+    (RoutingState, "switch_back", ("plan",)),
+    (RoutingState, "save_order", ({"order_feature": "plan", "order_tier": "", "first": "provider"},)),
+    (RoutingState, "remove_order", ("chat", "")),
+    (RoutingState, "start_experiment", ({"name": "Mine", "experiment_feature": "chat", "provider_a": "provider",
+                                         "provider_b": "first", "split_a": "50"},)),
+    (RoutingState, "stop_experiment", ("experiment",)),
+    (RoutingState, "promote", ("experiment", "a")),
 ]
 # What a refused handler must have left empty in the state it answered for.
 LOADED = {
@@ -87,6 +100,7 @@ LOADED = {
     AuditState: ("rows", "actions", "actors"),
     SystemState: ("checks", "provider_health", "health_json"),
     AdminConsoleState: ("budget_banner",),
+    RoutingState: ("features", "orders", "experiments", "provider_choices"),
 }
 
 
@@ -104,6 +118,9 @@ def _snapshot() -> dict:
             "overrides": rows(AiQuotaOverride, "id", "user_id", "daily", "revoked_at"),
             "counters": rows(AiCounter, "key", "used", "reserved"),
             "audit": rows(AuditEntry, "id", "action"),
+            "routes": rows(AiRoute, "id", "feature", "tier", "updated_at"),
+            "switches": rows(AiSwitch, "id", "feature", "provider_id", "ended_at"),
+            "experiments": rows(AiExperiment, "id", "status", "winner"),
         }
 
 
@@ -134,7 +151,11 @@ def world(browser, openai_server):
         attempts.add(session, [attempts.row(created_at=now, request_id="r1", user_id=victim.user.id,
                                             feature="plan", outcome="ok", provider_id=first.id,
                                             provider_name="First", cost_micros=900, final=True, engine="First")])
-    ids = {"victim": str(victim.user.id), "provider": str(second.id), "override": str(override.id)}
+    routing_rules.set_order(boss.user.id, "chat", [second.id, first.id])
+    experiment = experiments.start(boss.user.id, name="First or second", feature="motivation",
+                                   provider_a=first.id, provider_b=second.id)
+    ids = {"victim": str(victim.user.id), "provider": str(second.id), "override": str(override.id),
+           "first": str(first.id), "experiment": str(experiment.id)}
     return boss, victim, ids, openai_server
 
 
@@ -311,3 +332,48 @@ def test_an_audit_change_shows_only_what_changed():
     assert audit_values(before, after) == ("Model: small", "Model: large\nAPI key replaced: on")
     assert audit_values("", json.dumps({"role": "admin"})) == ("—", "Role: admin")
     assert audit_values(json.dumps({"tier": "free"}), "") == ("Tier: free", "—")
+
+
+async def test_an_admin_routes_switches_and_runs_an_experiment_from_the_console(browser, world):
+    boss, _victim, ids, _server = world
+    tab = browser()
+    tab.state(RoutingState).session_token = boss.token
+    path = "/admin/routing"
+    state, _ = await _run(tab, RoutingState, "load", (), path)
+    assert [o["order"] for o in state.orders] == ["Second → First → Built-in coach"]
+    assert [c["name"] for c in state.provider_choices] == ["First", "Second"]
+    [running] = state.experiments
+    assert (running["status"], running["a_provider"], running["a_requests"]) == ("Running", "First", "0")
+
+    state, _ = await _run(tab, RoutingState, "switch_now", ({"switch_feature": "plan", "provider_id": ids["first"],
+                                                             "reason": "Second is down"},), path)
+    plan = next(f for f in state.features if f["feature"] == "plan")
+    assert (plan["switched"], plan["state"]) == ("yes", "Switched to First: Second is down")
+    assert _last("ai.switched")[1] == {"provider_id": int(ids["first"]), "reason": "Second is down"}
+    state, _ = await _run(tab, RoutingState, "switch_back", ("plan",), path)
+    assert next(f for f in state.features if f["feature"] == "plan")["switched"] == ""
+
+    # A refusal is shown at its field; nothing changes.
+    state, _ = await _run(tab, RoutingState, "save_order", ({"order_feature": "plan", "order_tier": "gold",
+                                                             "first": ids["first"]},), path)
+    assert "order_tier" in state.errors and len(state.orders) == 1
+    state, _ = await _run(tab, RoutingState, "save_order", ({"order_feature": "plan", "order_tier": "premium",
+                                                             "first": ids["provider"], "second": ids["first"]},), path)
+    assert state.errors == {}
+    assert {(o["label"], o["who"], o["order"]) for o in state.orders} >= {
+        ("Plan generation", "Premium", "Second → First → Built-in coach")}
+    state, _ = await _run(tab, RoutingState, "remove_order", ("plan", "premium"), path)
+    assert len(state.orders) == 1
+
+    state, _ = await _run(tab, RoutingState, "start_experiment", ({
+        "name": "Plans", "experiment_feature": "plan", "provider_a": ids["first"], "provider_b": ids["provider"],
+        "split_a": "²"},), path)
+    assert "split_a" in state.errors
+    state, _ = await _run(tab, RoutingState, "start_experiment", ({
+        "name": "Plans", "experiment_feature": "plan", "provider_a": ids["first"], "provider_b": ids["provider"],
+        "split_a": "30"},), path)
+    assert state.errors == {} and state.experiments[0]["split"] == "30 % / 70 %"
+    state, _ = await _run(tab, RoutingState, "promote", (ids["experiment"], "b"), path)
+    promoted = next(e for e in state.experiments if e["id"] == ids["experiment"])
+    assert promoted["status"] == "Stopped; arm B promoted" and promoted["promotable"] == ""
+    assert any(o["label"] == "Daily message" and o["order"].startswith("Second → ") for o in state.orders)

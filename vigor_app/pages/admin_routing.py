@@ -113,16 +113,23 @@ def _orders_card() -> rx.Component:
     )
 
 
+ARM_HEADERS = ["Arm", "Members", "Requests", "Valid first time", "Latency p50 / p95", "Cost per request",
+               "Answered by the arm"]
+
+
 def _arm_row(e: rx.Var[dict], arm: str) -> rx.Component:
-    return rx.table.row(
-        rx.table.cell(arm.upper() + ": ", e[arm + "_provider"]),
-        *[rx.table.cell(e[f"{arm}_{key}"]) for key in ("members", "requests", "validity", "latency", "cost", "served")],
-    )
+    """One arm's figures; each cell names its column, which a phone shows beside it (the rows
+    become cards there, as in every console table)."""
+    cells = [rx.table.cell(arm.upper() + ": ", e[arm + "_provider"]),
+             *[rx.table.cell(e[f"{arm}_{key}"]) for key in ("members", "requests", "validity", "latency", "cost",
+                                                              "served")]]
+    for cell, header in zip(cells, ARM_HEADERS, strict=True):
+        cell.custom_attrs["data-label"] = header
+    return rx.table.row(*cells)
 
 
 def _experiment(e: rx.Var[dict]) -> rx.Component:
-    headers = ["Arm", "Members", "Requests", "Valid first time", "Latency p50 / p95", "Cost per request",
-               "Answered by the arm"]
+    headers = ARM_HEADERS
     return rx.el.section(
         rx.card(rx.vstack(
             rx.hstack(rx.heading(e["name"], size="4", as_="h3"),
@@ -133,7 +140,7 @@ def _experiment(e: rx.Var[dict]) -> rx.Component:
                 rx.el.caption("Arms of " + e["name"], class_name="sr-only"),
                 rx.table.header(rx.table.row(*[rx.table.column_header_cell(h, white_space="nowrap") for h in headers])),
                 rx.table.body(_arm_row(e, "a"), _arm_row(e, "b")),
-                size="1", width="100%"), overflow_x="auto", width="100%", tab_index=0, role="region",
+                size="1", width="100%", class_name="vigor-cards"), overflow_x="auto", width="100%", tab_index=0, role="region",
                 aria_label="Comparison of " + e["name"], style={"contain": "inline-size"}),
             rx.flex(
                 rx.cond(e["running"] == "yes",
