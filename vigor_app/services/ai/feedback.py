@@ -39,10 +39,16 @@ MESSAGE = "message"  # a coach message: a reply, an analysis or a daily note
 PLAN = "plan"
 ABOUT = (MESSAGE, PLAN)
 UP, DOWN = 1, -1
+WORDS = {"up": UP, "down": DOWN}  # the thumbs as the app names them
+
+
+def word(vote: int | None) -> str:
+    """The thumb's name: "up", "down", or "" for no vote."""
+    return "up" if vote == UP else "down" if vote == DOWN else ""
 _MESSAGE_KINDS = {KIND_ANALYSIS: FEEDBACK_ANALYSIS, KIND_MOTIVATION: FEEDBACK_MOTIVATION}
 
-__all__ = ["ABOUT", "DOWN", "MAX_REASON", "MESSAGE", "PLAN", "UP", "Feedback", "check_reason", "clear",
-           "export_rows", "give", "press", "set_reason", "votes"]
+__all__ = ["ABOUT", "DOWN", "MAX_REASON", "MESSAGE", "PLAN", "UP", "WORDS", "Feedback", "check_reason", "clear",
+           "export_rows", "give", "press", "set_reason", "votes", "word"]
 
 
 @dataclass(frozen=True)
