@@ -12,13 +12,13 @@ from vigor_app.components.forms import field_error
 
 def _thumb(icon: str, label: str, pressed: rx.Var[bool], on_click: Any) -> rx.Component:
     return rx.icon_button(
-        rx.icon(icon, size=14),
+        rx.icon(icon, size=16),
         aria_label=label,
         aria_pressed=rx.cond(pressed, "true", "false"),
         title=label,
         variant=rx.cond(pressed, "solid", "ghost"),
         color_scheme="gray",
-        size="1",
+        size="2",  # 32 px: a thumb's tap on a phone
         type="button",
         on_click=on_click,
     )
@@ -28,7 +28,7 @@ def thumbs(vote: rx.Var[str], on_up: Any, on_down: Any) -> rx.Component:
     """Thumbs up ("This helped") and down ("This did not help"); the pressed one is the vote,
     pressing it again takes the vote back."""
     return rx.hstack(
-        rx.text("Helpful?", size="1", color_scheme="gray"),
+        rx.text("Helpful?", size="2", color_scheme="gray"),
         _thumb("thumbs-up", "This helped", vote == "up", on_up),
         _thumb("thumbs-down", "This did not help", vote == "down", on_down),
         role="group",
@@ -49,8 +49,8 @@ def reason_form(field_id: str, error: rx.Var[str], on_submit: Any, on_skip: Any,
                      aria_describedby=f"{field_id}-error"),
             field_error(error, field_id),
             rx.hstack(
-                rx.button("Send reason", type="submit", size="1"),
-                rx.button("Skip", type="button", size="1", variant="ghost", color_scheme="gray", on_click=on_skip),
+                rx.button("Send reason", type="submit", size="2"),
+                rx.button("Skip", type="button", size="2", variant="soft", color_scheme="gray", on_click=on_skip),
                 spacing="2",
             ),
             spacing="1",

@@ -81,7 +81,7 @@ def _member_feedback() -> rx.Component:
               _feedback_row, label="Member feedback by provider and model", min_width="560px"),
         empty(U.feedback_rows, "No member rated a reply, an analysis, a daily note or a plan in this period."),
         rx.cond(U.feedback_reasons.length() > 0, rx.vstack(
-            rx.heading("Latest reasons", size="3", as_="h3"),
+            rx.heading("Latest reasons", size="3", as_="h3", margin_top="12px"),
             table(["When", "About", "Written by", "Vote", "Reason"], U.feedback_reasons, _feedback_reason_row,
                   label="Latest reasons members gave", min_width="640px"),
             spacing="2", width="100%")),
