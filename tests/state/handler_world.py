@@ -76,7 +76,8 @@ def seed() -> World:
     ids["exercise"] = view.entries[0].exercise_id
     conversation = coach_history.start_conversation(a, MESSAGE)
     coach_history.add_message(a, conversation.id, "user", MESSAGE)
-    coach_history.add_message(a, conversation.id, "assistant", "Alicequest answer", engine="builtin")
+    ids["coach_reply"] = coach_history.add_message(a, conversation.id, "assistant", "Alicequest answer",
+                                                   engine="builtin").id
     ids["conversation"] = conversation.id
     body_metrics.record(a, date.today() - timedelta(days=1), {"weight_kg": 71.5})
     ids["upgrade_request"] = membership.request_upgrade(a, "premium", "Alicequest please").id

@@ -176,6 +176,9 @@ _cover("CoachState.select", lambda w: (str(w.ids["conversation"]),), path="/coac
 _cover("CoachState.delete_conversation", lambda w: (str(w.ids["conversation"]),), path="/coach")
 _cover("CoachState.set_draft", lambda w: ("How am I doing?",), path="/coach")
 _cover("CoachState.ask", lambda w: ("How am I doing?",), path="/coach")
+_cover("CoachState.rate", lambda w: (str(w.ids["coach_reply"]), "down"), path="/coach")
+_cover("CoachState.save_reason", lambda w: ({"reason": "Too vague"},), path="/coach")
+_cover("CoachState.close_reason", path="/coach")
 
 _cover("DashboardState.load", path="/dashboard")
 _cover("DashboardState.start_today", path="/dashboard")
@@ -246,6 +249,9 @@ for _name in ("load", "regenerate", "activate", "delete", "generate"):
     _cover(f"WorkoutsState.{_name}", path="/workouts")
 _cover("WorkoutsState.set_request", lambda w: ("req_days", "4"), path="/workouts")
 _cover("WorkoutsState.select_plan", lambda w: (str(w.ids["plan"]),), path="/workouts")
+_cover("WorkoutsState.rate_plan", lambda w: ("up",), path="/workouts")
+_cover("WorkoutsState.save_plan_reason", lambda w: ({"reason": "Too many days"},), path="/workouts")
+_cover("WorkoutsState.close_plan_reason", path="/workouts")
 _cover("WorkoutsState.rename", lambda w: ({"plan_name": "Winter block"},), path="/workouts")
 _cover("WorkoutsState.start_day", lambda w: (1,), path="/workouts")
 _cover("WorkoutsState.open_swap", lambda w: (0, 0), path="/workouts")
@@ -255,6 +261,7 @@ _cover("WorkoutsState.choose_swap", lambda w: (w.ids["exercise"],), path="/worko
 
 _cover("YourDataState.download_json", path="/profile")
 _cover("YourDataState.download_csv", path="/profile")
+_cover("YourDataState.download_feedback_csv", path="/profile")
 _cover("YourDataState.set_import_option", lambda w: ("import_source", "strong"), path="/profile")
 _cover("YourDataState.handle_upload", lambda w: ([_Upload(handler_world.IMPORT.encode())],), path="/profile")
 _cover("YourDataState.delete_account", lambda w: ({"confirm": "alice", "password": DEFAULT_PASSWORD},),

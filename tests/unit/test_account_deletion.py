@@ -12,6 +12,7 @@ from vigor_app.models import (
     AiAttempt,
     AiCacheEntry,
     AiCounter,
+    AiFeedback,
     AiQuotaOverride,
     ApiToken,
     AppliedChange,
@@ -97,6 +98,12 @@ def fill_account(user_id: int, tag: str, *, admin_id: int | None = None) -> None
         session.flush()
         session.add(CoachMessage(conversation_id=conversation.id, user_id=user_id, role="user", content="hi",
                                  session_id=row.id))
+        reply = CoachMessage(conversation_id=conversation.id, user_id=user_id, role="assistant", content="Hello",
+                             ai_request_id=f"req-{tag}")
+        session.add(reply)
+        session.flush()
+        session.add(AiFeedback(user_id=user_id, kind="coach_reply", message_id=reply.id, request_id=f"req-{tag}",
+                               vote=-1, reason=f"Too short {tag}"))
         session.add(DailyMotivationRun(user_id=user_id, local_date=date(2024, 3, 10)))
         session.add(UpgradeRequest(user_id=user_id, from_tier="free", to_tier="premium",
                                    decided_by=admin_id))

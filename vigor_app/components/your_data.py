@@ -18,6 +18,8 @@ def your_data_card() -> rx.Component:
                       on_click=S.download_json),
             rx.button(rx.icon("sheet", size=14), "Download workouts (CSV)", variant="soft",
                       on_click=S.download_csv),
+            rx.button(rx.icon("thumbs-up", size=14), "Download my feedback (CSV)", variant="soft",
+                      on_click=S.download_feedback_csv),
             wrap="wrap",
         ),
         rx.divider(),

@@ -15,6 +15,7 @@ from vigor_app.models.api import ApiToken, AppliedChange
 from vigor_app.models.audit import AuditEntry
 from vigor_app.models.coach import CoachConversation, CoachMessage, DailyMotivationRun
 from vigor_app.models.exercise import Exercise
+from vigor_app.models.feedback import AiFeedback
 from vigor_app.models.membership import TierOffer, UpgradeRequest
 from vigor_app.models.plan import WorkoutPlan
 from vigor_app.models.profile import FitnessProfile
@@ -41,6 +42,7 @@ from vigor_app.models.workout import (
 __all__ = [
     "AiAttempt",
     "AiBudgetSettings",
+    "AiFeedback",
     "AiCacheEntry",
     "AiCircuit",
     "AiCounter",

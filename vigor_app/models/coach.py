@@ -43,6 +43,7 @@ class CoachMessage(SQLModel, table=True):
     content: str = Field(sa_column=Column(Text, nullable=False))
     engine: str = Field(default="", max_length=64)  # who wrote a coach reply: "builtin" or a provider
     notice: str = Field(default="", max_length=500)  # why the built-in coach answered, when it did
+    ai_request_id: str | None = Field(default=None, max_length=32)  # the gateway request that wrote it
     session_id: int | None = Field(
         default=None, sa_column=Column(Integer, ForeignKey("workout_sessions.id", ondelete="SET NULL"),
                                        nullable=True))

@@ -21,6 +21,7 @@ class WorkoutPlan(SQLModel, table=True):
     is_active: bool = Field(default=False)
     engine: str = Field(default="builtin", max_length=64)  # "builtin" or the provider that answered
     seed: int = Field(default=0)
+    ai_request_id: str | None = Field(default=None, max_length=32)  # the gateway request that wrote it
     inputs: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     plan: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
     created_at: datetime = Field(default_factory=utcnow)

@@ -58,6 +58,38 @@ def _user_row(r: rx.Var[dict]) -> rx.Component:
     )
 
 
+def _feedback_row(r: rx.Var[dict]) -> rx.Component:
+    return rx.table.row(
+        rx.table.row_header_cell(r["provider"]), rx.table.cell(r["model"]), rx.table.cell(r["up"]),
+        rx.table.cell(r["down"]), rx.table.cell(r["votes"]), rx.table.cell(r["share"]),
+    )
+
+
+def _feedback_reason_row(r: rx.Var[dict]) -> rx.Component:
+    return rx.table.row(
+        rx.table.cell(rx.text(r["when"], size="2", white_space="nowrap")), rx.table.cell(r["about"]),
+        rx.table.cell(r["provider"]), rx.table.cell(r["vote"]),
+        rx.table.cell(rx.text(r["reason"], size="2", white_space="pre-wrap", overflow_wrap="anywhere",
+                              max_width="360px")),
+    )
+
+
+def _member_feedback() -> rx.Component:
+    return card(
+        "Member feedback",
+        table(["Provider", "Model", "Helped", "Did not help", "Votes", "Share helped"], U.feedback_rows,
+              _feedback_row, label="Member feedback by provider and model", min_width="560px"),
+        empty(U.feedback_rows, "No member rated a reply, an analysis, a daily note or a plan in this period."),
+        rx.cond(U.feedback_reasons.length() > 0, rx.vstack(
+            rx.heading("Latest reasons", size="3", as_="h3", margin_top="12px"),
+            table(["When", "About", "Written by", "Vote", "Reason"], U.feedback_reasons, _feedback_reason_row,
+                  label="Latest reasons members gave", min_width="640px"),
+            spacing="2", width="100%")),
+        description="Thumbs up and down members gave in this period, counted against whoever answered "
+                    "each request: a provider and its model, the cache, or the built-in coach.",
+    )
+
+
 def _period_picker() -> rx.Component:
     return rx.hstack(
         rx.el.label("Period", html_for="usage-days", class_name="vigor-label"),
@@ -72,7 +104,7 @@ def _period_picker() -> rx.Component:
 
 @admin_page("/admin/usage", "Usage · Admin", "AI usage",
             "Requests, tokens and cost per day by provider; cost per feature; cache and fallback rates; "
-            "top users.",
+            "member feedback; top users.",
             on_load=[U.load])
 def admin_usage() -> rx.Component:
     return rx.vstack(
@@ -108,6 +140,7 @@ def admin_usage() -> rx.Component:
             spacing="4",
             width="100%",
         ),
+        _member_feedback(),
         card("Top users by cost",
              table(["Person", "Requests", "Cost"], U.top_users, _user_row, label="Top users by cost"),
              empty(U.top_users, "Nobody used the AI in this period.")),

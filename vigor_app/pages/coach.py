@@ -5,8 +5,10 @@ from __future__ import annotations
 import reflex as rx
 
 from vigor_app.components.ai_text import ai_blocks
+from vigor_app.components.feedback import reason_form, thumbs
 from vigor_app.components.shell import NavItem, app_page, page_header
 from vigor_app.services.coach.text_blocks import Block
+from vigor_app.state.coach import REASON_LIMIT
 from vigor_app.state.coach import CoachState as S
 
 
@@ -26,6 +28,11 @@ def _bubble(message: rx.Var[dict], blocks: rx.Var[list[Block]]) -> rx.Component:
                         message["membership"] != "",
                         rx.fragment(" ", rx.link("Your membership", href="/membership"), "."))),
                     icon="info", size="1", color_scheme="orange")),
+                rx.cond(message["id"] != "", thumbs(message["vote"], S.rate(message["id"], "up"),
+                                                    S.rate(message["id"], "down"))),
+                rx.cond((S.reason_for != "") & (S.reason_for == message["id"]),
+                        reason_form("coach-feedback-reason", S.reason_error, S.save_reason, S.close_reason,
+                                    limit=REASON_LIMIT)),
                 spacing="1",
                 align="start",
             ),

@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import reflex as rx
 
+from vigor_app.components.feedback import reason_form, thumbs
 from vigor_app.components.forms import select_field
 from vigor_app.components.layout import compact_card, confirm_dialog, section_card
 from vigor_app.components.shell import NavItem, app_page, page_header
-from vigor_app.state.workouts import FOCUS_OPTIONS, INTENSITY_OPTIONS, DayView, ItemView
+from vigor_app.state.workouts import (
+    FOCUS_OPTIONS,
+    INTENSITY_OPTIONS,
+    REASON_LIMIT,
+    DayView,
+    ItemView,
+)
 from vigor_app.state.workouts import WorkoutsState as S
 
 
@@ -97,6 +104,9 @@ def _plan_actions() -> rx.Component:
             wrap="wrap",
         ),
         rx.cond(S.rest_days != "", rx.text("Rest days: ", S.rest_days, size="2", color_scheme="gray")),
+        thumbs(S.plan_vote, S.rate_plan("up"), S.rate_plan("down")),
+        rx.cond(S.reason_open, reason_form("plan-feedback-reason", S.reason_error, S.save_plan_reason,
+                                           S.close_plan_reason, limit=REASON_LIMIT)),
         rx.foreach(S.plan_notes, lambda note: rx.callout(note, icon="info", size="1", width="100%")),
         rx.flex(
             rx.cond(~S.plan_active, rx.button("Make active", size="2", on_click=S.activate)),

@@ -11,6 +11,7 @@ from vigor_app.clock import utcnow
 from vigor_app.services.accounts.sessions import CurrentUser
 from vigor_app.services.admin import accounts as admin
 from vigor_app.services.admin import analytics as admin_analytics
+from vigor_app.services.admin import feedback_summary
 from vigor_app.services.admin.audit_words import action_text
 from vigor_app.services.ai import pricing
 from vigor_app.state.admin import AdminConsoleState
@@ -24,6 +25,24 @@ FEATURE_LABELS = {"plan": "Plans", "chat": "Coach chat", "analysis": "Workout an
 REASON_LABELS = {"quota": "the person's quota was used up", "budget": "a budget was reached",
                  "no_provider": "no provider was available", "all_failed": "every provider failed",
                  "unavailable": "the gateway could not run", "unknown": "not recorded"}
+FEEDBACK_KINDS = {"coach_reply": "Coach reply", "analysis": "Workout analysis", "motivation": "Daily note",
+                  "plan": "Plan"}
+ENGINE_NAMES = {"builtin": admin_analytics.BUILTIN_LABEL, "safety": "Safety rules",
+                feedback_summary.UNKNOWN: "Not recorded"}
+
+
+def feedback_rows(summary: feedback_summary.FeedbackSummary) -> list[dict[str, str]]:
+    """The console's "Member feedback" table: one row per provider and model."""
+    return [{"provider": ENGINE_NAMES.get(g.provider, g.provider), "model": g.model or "—",
+             "up": f"{g.up:,}", "down": f"{g.down:,}", "votes": f"{g.total:,}", "share": rate(g.share_up)}
+            for g in summary.groups]
+
+
+def feedback_reasons(summary: feedback_summary.FeedbackSummary) -> list[dict[str, str]]:
+    return [{"when": when(r.when), "about": FEEDBACK_KINDS.get(r.kind, r.kind),
+             "provider": ENGINE_NAMES.get(r.provider, r.provider) + (f" · {r.model}" if r.model else ""),
+             "vote": "Helped" if r.vote > 0 else "Did not help", "reason": r.reason}
+            for r in summary.recent]
 
 
 class UsageState(AdminConsoleState):
@@ -40,12 +59,15 @@ class UsageState(AdminConsoleState):
     feature_chart: list[dict[str, Any]] = []
     reason_rows: list[dict[str, str]] = []
     top_users: list[dict[str, str]] = []
+    feedback_rows: list[dict[str, str]] = []
+    feedback_reasons: list[dict[str, str]] = []
 
     def _clear(self) -> None:
         self.series, self.calls_chart, self.tokens_chart, self.cost_chart = [], [], [], []
         self.provider_series = []
         self.totals, self.provider_rows, self.feature_rows, self.feature_chart = [], [], [], []
         self.reason_rows, self.top_users, self.period = [], [], ""
+        self.feedback_rows, self.feedback_reasons = [], []
 
     def _refresh(self, actor: CurrentUser) -> None:
         days = int(choice(self.days, {str(d) for d in admin_analytics.PERIODS}) or 30)
@@ -103,6 +125,8 @@ class UsageState(AdminConsoleState):
             {"username": u.username, "email": u.email, "requests": f"{u.requests:,}", "cost": money(u.cost_micros)}
             for u in report.top_users
         ]
+        votes = feedback_summary.summary(actor.id, days)
+        self.feedback_rows, self.feedback_reasons = feedback_rows(votes), feedback_reasons(votes)
 
     @rx.event
     def load(self):

@@ -14,18 +14,19 @@ from contextlib import aclosing
 import reflex as rx
 
 from vigor_app.services.accounts.sessions import CurrentUser
-from vigor_app.services.ai import notices
+from vigor_app.services.ai import feedback, notices
 from vigor_app.services.coach import context, text_blocks
 from vigor_app.services.coach import history as coach_history
 from vigor_app.services.coach import replies as coach_replies
 from vigor_app.services.errors import VigorError
-from vigor_app.state.arguments import record_id
+from vigor_app.state.arguments import choice, form_field, record_id
 from vigor_app.state.arguments import text as typed_text
 from vigor_app.state.auth import AuthState
 
 logger = logging.getLogger(__name__)
 
 HISTORY_FOR_MODEL = coach_replies.HISTORY_FOR_MODEL
+REASON_LIMIT = feedback.MAX_REASON  # the longest reason a thumbs down may give
 STREAM_LIMIT_SECONDS = 300  # longer than the gateway lets any reply take
 SUGGESTED_QUESTIONS = [
     "What should I train today?",
@@ -39,10 +40,16 @@ SUGGESTED_QUESTIONS = [
 ENGINE_LABELS = {"": "Built-in coach", "builtin": "Built-in coach", coach_history.ENGINE_SAFETY: "Safety rules"}
 
 
-def _message_dict(m: coach_history.MessageView) -> dict[str, str]:
+def _message_dict(m: coach_history.MessageView, vote: str = "") -> dict[str, str]:
     engine = "" if m.role == "user" else ENGINE_LABELS.get(m.engine, m.engine)
     return {"id": str(m.id), "role": m.role, "content": m.content, "engine": engine, "notice": m.notice,
-            "membership": "yes" if notices.about_allowance(m.notice) else ""}
+            "membership": "yes" if notices.about_allowance(m.notice) else "", "vote": vote}
+
+
+def _message_dicts(user_id: int, page: list[coach_history.MessageView]) -> list[dict[str, str]]:
+    """The messages as shown, each coach message with the person's vote on it."""
+    votes = feedback.votes(user_id, feedback.MESSAGE, [m.id for m in page if m.role != "user"])
+    return [_message_dict(m, feedback.word(votes[m.id].vote) if m.id in votes else "") for m in page]
 
 
 class CoachState(AuthState):
@@ -55,6 +62,8 @@ class CoachState(AuthState):
     error: str = ""
     knows: str = ""
     show_knows: bool = False
+    reason_for: str = ""  # the message whose thumbs down is asking for a reason
+    reason_error: str = ""
     _stop_requested: bool = False
     _streaming_since: float = 0.0
 
@@ -75,7 +84,8 @@ class CoachState(AuthState):
     def _open(self, user: CurrentUser, conversation_id: int) -> None:
         page = coach_history.messages(user.id, conversation_id)
         self.conversation_id = conversation_id
-        self.messages = [_message_dict(m) for m in page]
+        self.messages = _message_dicts(user.id, page)
+        self.reason_for, self.reason_error = "", ""
         self.has_older = len(page) == coach_history.PAGE
 
     @rx.event
@@ -136,8 +146,43 @@ class CoachState(AuthState):
             return
         first = int(self.messages[0]["id"] or 0)
         older = coach_history.messages(user.id, self.conversation_id, before_id=first)
-        self.messages = [_message_dict(m) for m in older] + self.messages
+        self.messages = _message_dicts(user.id, older) + self.messages
         self.has_older = len(older) == coach_history.PAGE
+
+    # -- the person's thumbs on a coach message ---------------------------------------------
+
+    @rx.event
+    def rate(self, message_id: str, vote: str):
+        """A thumb pressed: the vote given, changed, or taken back (the same thumb again); a
+        thumbs down asks for an optional reason."""
+        wanted, thumb = record_id(message_id), choice(vote, feedback.WORDS)
+        if thumb is None or self.streaming:
+            return None
+        done = self._as_user(lambda user: feedback.press(user.id, feedback.MESSAGE, wanted, feedback.WORDS[thumb]))
+        if not done.ok:
+            return done.answer
+        now = feedback.word(done.value)
+        self.messages = [{**m, "vote": now} if m["id"] == str(wanted) else m for m in self.messages]
+        self.reason_for = str(wanted) if now == "down" else ""
+        self.reason_error = ""
+        return None
+
+    @rx.event
+    def save_reason(self, form_data: dict):
+        wanted = record_id(self.reason_for)
+        if not wanted:
+            return None
+        reason = form_field(form_data, "reason")
+        done = self._as_user(lambda user: feedback.set_reason(user.id, feedback.MESSAGE, wanted, reason),
+                             error="reason_error")
+        if not done.ok:
+            return done.answer
+        self.reason_for, self.reason_error = "", ""
+        return rx.toast.success("Thank you: your reason is kept with the vote.")
+
+    @rx.event
+    def close_reason(self):
+        self.reason_for, self.reason_error = "", ""
 
     @rx.event
     def toggle_knows(self):
@@ -206,7 +251,7 @@ class CoachState(AuthState):
             self.draft = ""
             self.messages = [*shown, _message_dict(turn.question),
                              {"id": "", "role": "assistant", "content": "", "engine": "", "notice": "",
-                              "membership": ""}]
+                              "membership": "", "vote": ""}]
             self._refresh_list(user)
 
         stopped = False

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 import reflex as rx
 
 from vigor_app.services.accounts.sessions import CurrentUser
+from vigor_app.services.ai import feedback
 from vigor_app.services.ai.outcomes import REASON_BUDGET, REASON_QUOTA
 from vigor_app.services.catalogue import catalogue
 from vigor_app.services.errors import VigorError
@@ -16,11 +17,12 @@ from vigor_app.services.training import workout_sessions, workout_sets, workout_
 from vigor_app.services.units import KG
 from vigor_app.services.vocabulary import FOCUS_AREAS, INTENSITIES
 from vigor_app.services.vocabulary_labels import label
-from vigor_app.state.arguments import form_field, record_id, text, whole
+from vigor_app.state.arguments import choice, form_field, record_id, text, whole
 from vigor_app.state.auth import AuthState
 
 FOCUS_OPTIONS = [("", "No particular focus")] + [(w, label(w)) for w in FOCUS_AREAS]
 INTENSITY_OPTIONS = [(w, label(w)) for w in INTENSITIES]
+REASON_LIMIT = feedback.MAX_REASON  # the longest reason a thumbs down may give
 LIMIT_REASONS = frozenset({REASON_QUOTA, REASON_BUDGET})  # the built-in engine answered for a limit
 
 
@@ -126,6 +128,10 @@ class WorkoutsState(AuthState):
     week_options: list[dict[str, str]] = []
     week_summary: str = ""
     plan_notes: list[str] = []
+    # The person's thumbs on the plan shown, and the reason a thumbs down asks for.
+    plan_vote: str = ""
+    reason_open: bool = False
+    reason_error: str = ""
 
     def _show_week(self, user: CurrentUser, stored: plan_library.StoredPlan) -> list[dict] | None:
         """Fill the week picker; the days of the week to show (None: the plan has no weeks)."""
@@ -154,9 +160,13 @@ class WorkoutsState(AuthState):
             self.selected_id, self.plan_name, self.plan_engine, self.rest_days = "", "", "", ""
             self.plan_active, self.days, self.plan_notes = False, [], []
             self.week, self.week_options, self.week_summary, self.current_week = "", [], "", 0
+            self.plan_vote, self.reason_open, self.reason_error = "", False, ""
             return
         if str(stored.id) != self.selected_id:
             self.week = ""  # another plan: show the week its person is in
+            self.reason_open, self.reason_error = False, ""
+        given = feedback.votes(user.id, feedback.PLAN, [stored.id]).get(stored.id)
+        self.plan_vote = feedback.word(given.vote if given else None)
         self.selected_id = str(stored.id)
         self.plan_name = stored.name
         self.plan_active = stored.is_active
@@ -337,3 +347,35 @@ class WorkoutsState(AuthState):
         self.swap_open = False
         return self._act(plan_library.swap_exercise, self.swap_day, self.swap_item, text(exercise_id, 200),
                          done="Exercise swapped.")
+
+    # -- the person's thumbs on the plan shown ---------------------------------------------
+
+    @rx.event
+    def rate_plan(self, vote: str):
+        """A thumb pressed under the plan: the vote given, changed, or taken back (the same
+        thumb again); a thumbs down asks for an optional reason."""
+        thumb, wanted = choice(vote, feedback.WORDS), self._selected()
+        if thumb is None:
+            return None
+        done = self._as_user(lambda user: feedback.press(user.id, feedback.PLAN, wanted, feedback.WORDS[thumb]))
+        if not done.ok:
+            return done.answer
+        self.plan_vote = feedback.word(done.value)
+        self.reason_open, self.reason_error = self.plan_vote == "down", ""
+        return None
+
+    @rx.event
+    def save_plan_reason(self, form_data: dict):
+        wanted, reason = self._selected(), form_field(form_data, "reason")
+        if not self.reason_open:
+            return None
+        done = self._as_user(lambda user: feedback.set_reason(user.id, feedback.PLAN, wanted, reason),
+                             error="reason_error")
+        if not done.ok:
+            return done.answer
+        self.reason_open, self.reason_error = False, ""
+        return rx.toast.success("Thank you: your reason is kept with the vote.")
+
+    @rx.event
+    def close_plan_reason(self):
+        self.reason_open, self.reason_error = False, ""

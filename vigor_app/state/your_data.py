@@ -52,6 +52,13 @@ class YourDataState(AuthState):
         return rx.download(data=data_export.export_sets_csv(user.id), filename="vigor-sets.csv")
 
     @rx.event
+    def download_feedback_csv(self):
+        user = self._current_user()
+        if user is None:
+            return None
+        return rx.download(data=data_export.export_feedback_csv(user.id), filename="vigor-feedback.csv")
+
+    @rx.event
     def set_import_option(self, field: str, value: str):
         if field == "import_source" and value in ("", *import_files.SOURCES):
             self.import_source = value

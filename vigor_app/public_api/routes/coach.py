@@ -10,14 +10,16 @@ from collections.abc import AsyncIterator
 from contextlib import aclosing
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Query, Response
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import StreamingResponse
 from pydantic import BaseModel, ConfigDict, Field
 
+from vigor_app.public_api import feedback as votes
 from vigor_app.public_api.callers import AiAllowance, Reader, Writer
 from vigor_app.public_api.errors import NO_STORE
 from vigor_app.public_api.params import MAX_ID, Id
+from vigor_app.services.ai import feedback
 from vigor_app.services.coach import history as coach_history
 from vigor_app.services.coach import replies as coach_replies
 from vigor_app.services.coach.history import MessageView
@@ -95,3 +97,16 @@ def list_messages(user: Reader, conversation_id: Annotated[int, Query(ge=1, le=M
                   before_id: Annotated[int | None, Query(ge=1, le=MAX_ID)] = None,
                   limit: Annotated[int, Query(ge=1, le=100)] = coach_history.PAGE) -> list[MessageView]:
     return coach_history.messages(user.id, conversation_id, before_id=before_id, limit=limit)
+
+
+@router.put("/coach/messages/{message_id:int}/feedback", response_model=votes.VoteAnswer,
+            summary="My thumbs up or down (and a reason) on one of the coach's messages to me")
+def rate_message(message_id: Id, body: votes.Vote, user: Writer) -> votes.VoteAnswer:
+    return votes.give(user.id, feedback.MESSAGE, message_id, body)
+
+
+@router.delete("/coach/messages/{message_id:int}/feedback", status_code=204, response_class=Response,
+               summary="Take back my vote on one of the coach's messages")
+def unrate_message(message_id: Id, user: Writer) -> Response:
+    feedback.clear(user.id, feedback.MESSAGE, message_id)
+    return Response(status_code=204)

@@ -9,8 +9,10 @@ from typing import Annotated
 from fastapi import APIRouter, Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from vigor_app.public_api import feedback as votes
 from vigor_app.public_api.callers import AiAllowance, Reader, Writer
 from vigor_app.public_api.params import Id
+from vigor_app.services.ai import feedback
 from vigor_app.services.plans import library as plan_library
 from vigor_app.services.plans.library import GeneratedPlan, StoredPlan
 
@@ -67,4 +69,17 @@ def activate_plan(plan_id: Id, user: Writer) -> StoredPlan:
 @router.delete("/plans/{plan_id:int}", status_code=204, response_class=Response, summary="Delete a plan")
 def delete_plan(plan_id: Id, user: Writer) -> Response:
     plan_library.delete_plan(user.id, plan_id)
+    return Response(status_code=204)
+
+
+@router.put("/plans/{plan_id:int}/feedback", response_model=votes.VoteAnswer,
+            summary="My thumbs up or down (and a reason) on one of my plans")
+def rate_plan(plan_id: Id, body: votes.Vote, user: Writer) -> votes.VoteAnswer:
+    return votes.give(user.id, feedback.PLAN, plan_id, body)
+
+
+@router.delete("/plans/{plan_id:int}/feedback", status_code=204, response_class=Response,
+               summary="Take back my vote on one of my plans")
+def unrate_plan(plan_id: Id, user: Writer) -> Response:
+    feedback.clear(user.id, feedback.PLAN, plan_id)
     return Response(status_code=204)

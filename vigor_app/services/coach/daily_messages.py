@@ -133,27 +133,30 @@ def _record_message(user_id: int, local_date: date, message_id: int) -> None:
 
 
 async def _ask_gateway(user_id: int, context: CoachContext, builtin_text: str,
-                       gateway: ai_gateway.Gateway | None) -> tuple[str, str, str]:
-    """(text, engine, notice) of the gateway's answer; quotas, budgets and fallbacks are its."""
+                       gateway: ai_gateway.Gateway | None) -> tuple[str, str, str, str | None]:
+    """(text, engine, notice, request id) of the gateway's answer; quotas, budgets and fallbacks
+    are its. A note the built-in text replaced keeps no request id: the request's engine did not
+    write what is shown."""
     messages = [{"role": "user", "content": PROMPT}]
     stream_chat = gateway.stream_chat if gateway is not None else ai_gateway.stream_chat
     chunks = stream_chat(user_id, FEATURE, messages, builtin=lambda: builtin_text,
                          context=context.as_text())
     parts: list[str] = []
-    engine, notice = BUILTIN_ENGINE, ""
+    engine, notice, request_id = BUILTIN_ENGINE, "", None
     async with aclosing(chunks) as stream:
         async for chunk in stream:
             if chunk.done:
                 engine, notice = chunk.engine or BUILTIN_ENGINE, chunk.notice or ""
+                request_id = chunk.request_id
                 if chunk.replace is not None:  # the AI's note broke the safety rules
-                    return builtin_text, BUILTIN_ENGINE, CUT_NOTICE
+                    return builtin_text, BUILTIN_ENGINE, CUT_NOTICE, None
             else:
                 parts.append(chunk.text)
     text = "".join(parts).strip()
     if engine != BUILTIN_ENGINE and (not text or notice == ai_gateway.STREAM_CUT_NOTICE):
         # Half a note (the provider stopped mid-stream) or none: today's built-in note instead.
-        return builtin_text, BUILTIN_ENGINE, CUT_NOTICE
-    return text or builtin_text, engine, notice
+        return builtin_text, BUILTIN_ENGINE, CUT_NOTICE, None
+    return text or builtin_text, engine, notice, request_id
 
 
 async def send_one(person: Due, now: datetime, *,
@@ -170,10 +173,10 @@ async def send_one(person: Due, now: datetime, *,
     try:
         context = await asyncio.to_thread(build_context, person.user_id, now)
         builtin_text = motivation.message_for(context)  # = motivation.daily_message(user_id, now)
-        text, engine, notice = await _ask_gateway(person.user_id, context, builtin_text, gateway)
+        text, engine, notice, request_id = await _ask_gateway(person.user_id, context, builtin_text, gateway)
         message = await asyncio.to_thread(partial(
             coach_history.post_from_coach, person.user_id, KIND_MOTIVATION, text, engine=engine,
-            notice=notice, now=now))
+            notice=notice, ai_request_id=request_id, now=now))
         await asyncio.to_thread(_record_message, person.user_id, person.local_date, message.id)
     except Exception:  # noqa: BLE001 - one person's failure never stops the others
         log.exception("Daily motivation for user %s on %s failed; the claim stays, so it is not "

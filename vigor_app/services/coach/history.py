@@ -118,7 +118,7 @@ def messages(user_id: int, conversation_id: int, *, before_id: int | None = None
 
 def add_message(user_id: int, conversation_id: int, role: str, content: str, *, kind: str = KIND_CHAT,
                 engine: str = "", notice: str = "", session_id: int | None = None,
-                now: datetime | None = None) -> MessageView:
+                ai_request_id: str | None = None, now: datetime | None = None) -> MessageView:
     if role not in (ROLE_PERSON, ROLE_COACH):
         raise ValueError(f"unknown role {role!r}")
     now = now or utcnow()
@@ -126,7 +126,7 @@ def add_message(user_id: int, conversation_id: int, role: str, content: str, *, 
         conversation = _owned(session, user_id, conversation_id)
         message = CoachMessage(conversation_id=conversation_id, user_id=user_id, role=role, kind=kind,
                                content=content, engine=engine[:64], notice=notice[:500], session_id=session_id,
-                               created_at=now)
+                               ai_request_id=ai_request_id, created_at=now)
         session.add(message)
         if role == ROLE_PERSON and conversation.title == "New conversation":
             conversation.title = content[:60] + ("…" if len(content) > 60 else "")
@@ -175,14 +175,15 @@ def special_conversation(session: Session, user_id: int, kind: str) -> CoachConv
 
 
 def post_from_coach(user_id: int, kind: str, content: str, *, engine: str = "builtin", notice: str = "",
-                    session_id: int | None = None, now: datetime | None = None) -> MessageView:
+                    session_id: int | None = None, ai_request_id: str | None = None,
+                    now: datetime | None = None) -> MessageView:
     """A message the coach sends on its own (daily motivation, a workout analysis)."""
     now = now or utcnow()
     with db.transaction() as session:
         conversation = special_conversation(session, user_id, kind)
         message = CoachMessage(conversation_id=saved_id(conversation), user_id=user_id, role=ROLE_COACH, kind=kind,
                                content=content, engine=engine[:64], notice=notice[:500], session_id=session_id,
-                               created_at=now)
+                               ai_request_id=ai_request_id, created_at=now)
         session.add(message)
         conversation.updated_at = now
         session.add(conversation)

@@ -29,6 +29,7 @@ class ReplyPiece:
     engine: str = "builtin"
     notice: str = ""
     replace: str | None = None  # on the last piece: show this instead of the pieces before it
+    request_id: str | None = None  # on the last piece: the gateway request that answered
 
 
 async def chat_reply(user_id: int, text: str, earlier: list[dict[str, str]]) -> AsyncGenerator[ReplyPiece, None]:
@@ -47,7 +48,8 @@ async def chat_reply(user_id: int, text: str, earlier: list[dict[str, str]]) -> 
         async for chunk in chunks:
             if chunk.done:
                 yield ReplyPiece(chunk.text, done=True, engine=chunk.engine or "builtin",
-                                 notice=chunk.notice or "", replace=chunk.replace)
+                                 notice=chunk.notice or "", replace=chunk.replace,
+                                 request_id=chunk.request_id)
             elif chunk.text:
                 yield ReplyPiece(chunk.text)
 
@@ -76,7 +78,7 @@ async def write_analysis(user_id: int, session_id: int) -> coach_history.Message
     facts = await asyncio.to_thread(context.build_context, user_id)
     summary = builtin_text  # the facts of this session, for the model to put in its own words
     parts: list[str] = []
-    engine, notice = "builtin", ""
+    engine, notice, request_id = "builtin", "", None
     stream = gateway.stream_chat(user_id, "analysis",
                                  [{"role": "user", "content": f"{ANALYSIS_PROMPT}\n\n{summary}"}],
                                  builtin=lambda: builtin_text, context=facts.as_text())
@@ -85,10 +87,12 @@ async def write_analysis(user_id: int, session_id: int) -> coach_history.Message
             parts.append(chunk.text)
             if chunk.done:
                 engine, notice = chunk.engine or "builtin", chunk.notice or ""
+                request_id = chunk.request_id
                 if chunk.replace is not None:  # the AI's text was withheld
                     parts = [chunk.replace]
     return await asyncio.to_thread(coach_history.post_from_coach, user_id, KIND_ANALYSIS, "".join(parts),
-                                   engine=engine, notice=notice, session_id=session_id)
+                                   engine=engine, notice=notice, session_id=session_id,
+                                   ai_request_id=request_id)
 
 
 # --- a turn of a conversation: the question stored, the reply streamed, then stored --------
@@ -124,11 +128,11 @@ class Turn:
         """The coach's reply, piece by piece, stored once complete (or once `stop()` says so,
         asked after each piece: what came so far, or "(stopped)"). A failure stores nothing."""
         parts: list[str] = []
-        engine, notice = "builtin", ""
+        engine, notice, request_id = "builtin", "", None
         async with aclosing(chat_reply(self.user_id, self.text, self.earlier)) as pieces:
             async for piece in pieces:
                 if piece.done:
-                    engine, notice = piece.engine, piece.notice
+                    engine, notice, request_id = piece.engine, piece.notice, piece.request_id
                     if piece.replace is not None:
                         parts = [piece.replace]
                         yield TurnEvent("replace", reply=piece.replace)
@@ -138,7 +142,8 @@ class Turn:
                 if stop():
                     break
         stored = await asyncio.to_thread(coach_history.add_message, self.user_id, self.conversation_id,
-                                         ROLE_COACH, "".join(parts) or STOPPED, engine=engine, notice=notice)
+                                         ROLE_COACH, "".join(parts) or STOPPED, engine=engine, notice=notice,
+                                         ai_request_id=request_id)
         yield TurnEvent("done", reply=stored.content, message=stored)
 
 

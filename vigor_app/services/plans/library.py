@@ -12,12 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func
+from sqlalchemy import func, update
 from sqlmodel import Session, col, select
 
 from vigor_app import db
 from vigor_app.clock import utcnow
-from vigor_app.models import WorkoutPlan, WorkoutSession
+from vigor_app.models import AiFeedback, WorkoutPlan, WorkoutSession
 from vigor_app.models.workout import SESSION_FINISHED
 from vigor_app.services.catalogue import catalogue
 from vigor_app.services.catalogue.catalogue import load_catalogue
@@ -81,7 +81,7 @@ def _plan_request(request: dict[str, Any] | None) -> PlanRequest:
 
 
 def _store(user_id: int, plan: dict[str, Any], *, engine: str, seed: int, name: str,
-           inputs: PlanInputs, now: datetime | None = None) -> StoredPlan:
+           inputs: PlanInputs, ai_request_id: str | None = None, now: datetime | None = None) -> StoredPlan:
     """Keep a plan that passed every rule; the first plan becomes the active one."""
     problems = validate_plan(plan, inputs)
     if problems:  # never store or show a plan that breaks a rule, whoever wrote it
@@ -94,6 +94,7 @@ def _store(user_id: int, plan: dict[str, Any], *, engine: str, seed: int, name: 
         row = WorkoutPlan(
             user_id=user_id, name=_clean_name(name or _default_name(plan)), is_active=not has_active,
             engine=engine, seed=seed, inputs=inputs.to_dict(), plan=plan, created_at=now, updated_at=now,
+            ai_request_id=ai_request_id or None,
         )
         session.add(row)
         session.flush()
@@ -127,7 +128,7 @@ async def create_plan_via_gateway(user_id: int, request: dict[str, Any] | None =
     answer = await ai_plans.generate(user_id, profile, plan_request, seed)
     stored = await asyncio.to_thread(
         lambda: _store(user_id, answer.plan, engine=answer.engine, seed=seed, name=name,
-                       inputs=resolve_inputs(profile, plan_request)))
+                       inputs=resolve_inputs(profile, plan_request), ai_request_id=answer.request_id))
     return GeneratedPlan(plan=stored, notice=answer.notice, reason=answer.reason)
 
 
@@ -143,6 +144,8 @@ def regenerate_plan(user_id: int, plan_id: int, *, seed: int | None = None) -> S
     with db.transaction() as session:
         row = _owned(session, user_id, plan_id)
         row.plan, row.seed, row.engine, row.updated_at = plan, seed, BUILTIN_ENGINE, utcnow()
+        row.ai_request_id = None  # written here, by no request: its old votes stay with the old request
+        session.execute(update(AiFeedback).where(col(AiFeedback.plan_id) == plan_id).values(plan_id=None))
         session.add(row)
         return _stored(row)
 

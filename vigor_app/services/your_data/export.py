@@ -12,6 +12,8 @@ Rules:
 - Both files import back (`importer.import_csv`, `vigor_files`): the CSV holds every set with
   its session, exercise, superset and notes; the JSON holds everything the import brings
   back, coach conversations too.
+- The person's feedback on the coach's messages and their plans (thumbs and reasons) is in
+  the JSON (``ai_feedback``) and in a CSV of its own (`export_feedback_csv`).
 - CSV cells holding text that a spreadsheet would run as a formula (starting with ``=``,
   ``+``, ``-``, ``@``, a tab or a carriage return) are prefixed with a single quote.
 """
@@ -46,6 +48,7 @@ from vigor_app.models import (
     WorkoutSession,
     WorkoutSet,
 )
+from vigor_app.services.ai import feedback as ai_feedback
 from vigor_app.services.catalogue import store as catalogue_store
 from vigor_app.services.errors import NotFound
 from vigor_app.services.units import distance_unit, from_kg, from_metres
@@ -207,6 +210,8 @@ def export_json(user_id: int, *, now: datetime | None = None) -> dict[str, Any]:
             .order_by(col(Exercise.name))
         ).all()
         ai_usage = _ai_usage(session, user_id)
+        feedback = [{name: _plain(getattr(row, name)) for name in ai_feedback.EXPORT_FIELDS}
+                    for row in ai_feedback.export_rows(session, user_id)]
         conversations = _conversations(session, user_id)
         devices = session.exec(  # which devices get notifications; never their addresses or keys
             select(PushSubscription).where(PushSubscription.user_id == user_id)
@@ -261,6 +266,7 @@ def export_json(user_id: int, *, now: datetime | None = None) -> dict[str, Any]:
             "body_metrics": [_row(m) for m in metrics],
             "custom_exercises": [_row(e, drop=("owner_user_id",)) for e in customs],
             "coach_conversations": conversations,
+            "ai_feedback": feedback,
         }
         if ai_usage is not None:
             document["ai_usage"] = ai_usage
@@ -336,4 +342,24 @@ def export_sets_csv(user_id: int) -> str:
                     safe_cell(row.timezone),
                     "" if row.duration_seconds is None else row.duration_seconds,
                 ])
+    return out.getvalue()
+
+
+FEEDBACK_CSV_COLUMNS = ai_feedback.EXPORT_FIELDS
+
+
+def export_feedback_csv(user_id: int) -> str:
+    """The person's feedback on the coach's messages and their plans, one row per vote
+    (header in FEEDBACK_CSV_COLUMNS; a vote is 1 "this helped" or -1 "this did not help")."""
+    with db.read_only() as session:
+        if session.get(User, user_id) is None:
+            raise NotFound("That account does not exist.")
+        rows = ai_feedback.export_rows(session, user_id)
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_MINIMAL, lineterminator="\r\n")
+    writer.writerow(FEEDBACK_CSV_COLUMNS)
+    for row in rows:
+        cells = {name: _plain(getattr(row, name)) for name in FEEDBACK_CSV_COLUMNS}
+        writer.writerow(["" if cells[name] is None else safe_cell(str(cells[name])) if name == "reason"
+                         else cells[name] for name in FEEDBACK_CSV_COLUMNS])
     return out.getvalue()
