@@ -56,13 +56,14 @@ def test_a_member_rates_a_reply_and_a_plan_and_the_admin_sees_the_counts(page: P
     sign_in_and_wait(page, "admin", ADMIN_PASSWORD)
     page.goto("/admin/usage")
     page.get_by_label("Period").select_option("7")
-    table = page.get_by_role("table", name="Member feedback by provider and model")
+    table = page.get_by_role("table", name="Member feedback by provider, model and arm")
     row = table.get_by_role("row").filter(has_text=AI_MODEL)
     cells = row.get_by_role("cell")
     expect(cells.nth(0)).to_have_text(AI_MODEL)
-    expect(cells.nth(1)).to_have_text("1")  # helped: the plan
-    expect(cells.nth(2)).to_have_text("1")  # did not help: the reply
-    expect(cells.nth(4)).to_have_text("50.0%")
+    expect(cells.nth(1)).to_have_text("—")  # no experiment ran
+    expect(cells.nth(2)).to_have_text("1")  # helped: the plan
+    expect(cells.nth(3)).to_have_text("1")  # did not help: the reply
+    expect(cells.nth(5)).to_have_text("50.0%")
     reasons = page.get_by_role("table", name="Latest reasons members gave")
     expect(reasons).to_contain_text("It ignored my <b>sore knee</b>")
     assert reasons.locator("b").count() == 0

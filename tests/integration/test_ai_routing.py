@@ -15,11 +15,11 @@ from tests.factories import add_user
 from tests.fakes.openai_server import Failure, Reply
 from vigor_app import db
 from vigor_app.models import AiAttempt, AiRoute, AuditEntry
-from vigor_app.services.ai import experiments, providers, routing, routing_rules
+from vigor_app.services.ai import experiments, feedback, providers, routing, routing_rules
 from vigor_app.services.ai.gateway import Gateway
 from vigor_app.services.ai.providers import ProviderConfig, ProviderInput
 from vigor_app.services.errors import NotFound, PermissionDenied, ValidationError
-from vigor_app.services.plans import ai_plans
+from vigor_app.services.plans import ai_plans, library
 from vigor_app.services.plans.request import PlanRequest, Profile
 
 START = datetime(2026, 11, 18, 12, 0, tzinfo=UTC)
@@ -185,6 +185,16 @@ async def test_an_experiment_assigns_members_stably_compares_the_arms_and_promot
     assert arm_a.validity_rate == 1.0 and arm_b.validity_rate == 1.0
     assert arm_b.latency_p50_ms is not None and arm_b.latency_p50_ms >= 50
     assert arm_a.served == arm_a.requests and arm_a.cost_per_request_micros is not None
+
+    # Members rate the plans the arms wrote: the votes are counted per arm.
+    in_a = next(m for m in members if routing.arm_of(started.id, m, 50) == "a")
+    in_b = next(m for m in members if routing.arm_of(started.id, m, 50) == "b")
+    for member, vote in ((in_a, 1), (in_b, -1)):
+        made = await library.create_plan_via_gateway(member, seed=next(_seeds))
+        feedback.give(member, feedback.PLAN, made.plan.id, vote)
+    arm_a, arm_b = experiments.compare(admin_id, started.id)
+    assert (arm_a.helped, arm_a.not_helped, arm_b.helped, arm_b.not_helped) == (1, 0, 0, 1)
+    assert arm_a.helped_share == 1.0 and arm_b.helped_share == 0.0
 
     with pytest.raises(ValidationError):  # one experiment per feature at a time
         experiments.start(admin_id, name="Again", feature="plan", provider_a=a, provider_b=b)

@@ -111,7 +111,7 @@ async def test_the_console_shows_feedback_per_provider_and_model_to_admins_only(
     state, result = tab.call(UsageState, "load", path="/admin/usage")
     if result is not None and hasattr(result, "__await__"):
         await result
-    assert state.feedback_rows == [{"provider": "Built-in coach", "model": "—", "up": "0", "down": "1",
+    assert state.feedback_rows == [{"provider": "Built-in coach", "model": "—", "arm": "—", "up": "0", "down": "1",
                                     "votes": "1", "share": "0.0%"}]
     assert [(r["about"], r["vote"], r["reason"]) for r in state.feedback_reasons] == [
         ("Coach reply", "Did not help", "<b>Too</b> vague")]

@@ -114,7 +114,7 @@ def _orders_card() -> rx.Component:
 
 
 ARM_HEADERS = ["Arm", "Members", "Requests", "Valid first time", "Latency p50 / p95", "Cost per request",
-               "Answered by the arm"]
+               "Answered by the arm", "Member feedback"]
 
 
 def _arm_row(e: rx.Var[dict], arm: str) -> rx.Component:
@@ -122,7 +122,7 @@ def _arm_row(e: rx.Var[dict], arm: str) -> rx.Component:
     become cards there, as in every console table)."""
     cells = [rx.table.cell(arm.upper() + ": ", e[arm + "_provider"]),
              *[rx.table.cell(e[f"{arm}_{key}"]) for key in ("members", "requests", "validity", "latency", "cost",
-                                                              "served")]]
+                                                              "served", "feedback")]]
     for cell, header in zip(cells, ARM_HEADERS, strict=True):
         cell.custom_attrs["data-label"] = header
     return rx.table.row(*cells)

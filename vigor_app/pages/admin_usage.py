@@ -60,7 +60,8 @@ def _user_row(r: rx.Var[dict]) -> rx.Component:
 
 def _feedback_row(r: rx.Var[dict]) -> rx.Component:
     return rx.table.row(
-        rx.table.row_header_cell(r["provider"]), rx.table.cell(r["model"]), rx.table.cell(r["up"]),
+        rx.table.row_header_cell(r["provider"]), rx.table.cell(r["model"]), rx.table.cell(r["arm"]),
+        rx.table.cell(r["up"]),
         rx.table.cell(r["down"]), rx.table.cell(r["votes"]), rx.table.cell(r["share"]),
     )
 
@@ -77,8 +78,8 @@ def _feedback_reason_row(r: rx.Var[dict]) -> rx.Component:
 def _member_feedback() -> rx.Component:
     return card(
         "Member feedback",
-        table(["Provider", "Model", "Helped", "Did not help", "Votes", "Share helped"], U.feedback_rows,
-              _feedback_row, label="Member feedback by provider and model", min_width="560px"),
+        table(["Provider", "Model", "Experiment arm", "Helped", "Did not help", "Votes", "Share helped"],
+              U.feedback_rows, _feedback_row, label="Member feedback by provider, model and arm", min_width="620px"),
         empty(U.feedback_rows, "No member rated a reply, an analysis, a daily note or a plan in this period."),
         rx.cond(U.feedback_reasons.length() > 0, rx.vstack(
             rx.heading("Latest reasons", size="3", as_="h3", margin_top="12px"),

@@ -40,6 +40,8 @@ def _arm(figures: experiments.ArmFigures, prefix: str) -> dict[str, str]:
         f"{prefix}_cost": NOT_YET if figures.cost_per_request_micros is None else
         f"{money(figures.cost_per_request_micros)} ({money(figures.cost_micros)} in all)",
         f"{prefix}_served": f"{figures.served:,} of {figures.requests:,}",
+        f"{prefix}_feedback": NOT_YET if figures.helped_share is None else
+        f"{percent(100 * figures.helped_share, 1)} helped ({figures.helped:,} up, {figures.not_helped:,} down)",
     }
 
 

@@ -32,8 +32,9 @@ ENGINE_NAMES = {"builtin": admin_analytics.BUILTIN_LABEL, "safety": "Safety rule
 
 
 def feedback_rows(summary: feedback_summary.FeedbackSummary) -> list[dict[str, str]]:
-    """The console's "Member feedback" table: one row per provider and model."""
+    """The console's "Member feedback" table: one row per provider, model and experiment arm."""
     return [{"provider": ENGINE_NAMES.get(g.provider, g.provider), "model": g.model or "—",
+             "arm": g.arm.upper() or "—",
              "up": f"{g.up:,}", "down": f"{g.down:,}", "votes": f"{g.total:,}", "share": rate(g.share_up)}
             for g in summary.groups]
 

@@ -35,7 +35,7 @@ class FeedbackGroup:
     model: str  # "" for the built-in engine and items no request wrote
     up: int
     down: int
-    arm: str = ""  # the experiment arm, once ai_attempts records one (see `_GROUPED_BY`)
+    arm: str = ""  # the experiment arm ("a" or "b") the request was routed by, "" outside one
 
     @property
     def total(self) -> int:
@@ -69,19 +69,18 @@ def _final_attempts() -> Any:
     """One row per request: who answered it (its final attempt)."""
     return (sqlalchemy.select(col(AiAttempt.request_id).label("request_id"),
                               func.max(AiAttempt.provider_name).label("provider"),
-                              func.max(AiAttempt.model).label("model"))
-            # ARM: add func.max(AiAttempt.arm).label("arm") here once ai_attempts has the column.
+                              func.max(AiAttempt.model).label("model"),
+                              func.max(AiAttempt.arm).label("arm"))
             .where(col(AiAttempt.final).is_(True))
             .group_by(col(AiAttempt.request_id))
             .subquery("final_attempt"))
 
 
 def _grouped_by(final: Any) -> list[Any]:
-    """The columns votes are counted by: provider and model. ARM: append
-    func.coalesce(final.c.arm, "").label("arm") to count by experiment arm as well; the rest
-    (the grouping, `FeedbackGroup.arm`) follows the labels."""
+    """The columns votes are counted by: provider, model and experiment arm ("" outside one)."""
     provider = func.coalesce(final.c.provider, func.nullif(AiFeedback.engine, ""), UNKNOWN)
-    return [provider.label("provider"), func.coalesce(final.c.model, "").label("model")]
+    return [provider.label("provider"), func.coalesce(final.c.model, "").label("model"),
+            func.coalesce(final.c.arm, "").label("arm")]
 
 
 def summary(actor_id: int, days: int = 30, *, now: datetime | None = None,

@@ -10,7 +10,8 @@ every attempt of a request an experiment routed carries the experiment and the a
   streamed through). A refused plan, an error or a timeout counts against it;
 - latency p50/p95 of the arm's provider's calls, and cost per request (every attempt of the
   request, fallbacks included);
-- served by the arm: the share of requests its provider answered (the rest fell back).
+- served by the arm: the share of requests its provider answered (the rest fell back);
+- member feedback: the thumbs up and down members gave what the arm's requests produced.
 
 Each figure comes with the count it is computed from. Stopping keeps the figures; promoting
 the winner stops the test and puts the winner first in the feature's own order.
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select as sa_select
@@ -28,7 +29,7 @@ from sqlmodel import Session, col, select
 
 from vigor_app import db
 from vigor_app.clock import utcnow
-from vigor_app.models import AiAttempt, AiExperiment, AiProvider, AiRoute
+from vigor_app.models import AiAttempt, AiExperiment, AiFeedback, AiProvider, AiRoute
 from vigor_app.services import audit
 from vigor_app.services.accounts.roles import require_admin
 from vigor_app.services.ai import outcomes, snapshots
@@ -69,11 +70,17 @@ class ArmFigures:
     latency_p95_ms: int | None = None
     cost_micros: int = 0
     served: int = 0  # requests the arm's provider answered
-    extra: dict[str, Any] = field(default_factory=dict)
+    helped: int = 0  # members' votes on what the arm's requests produced
+    not_helped: int = 0
 
     @property
     def validity_rate(self) -> float | None:
         return self.first_time_ok / self.first_calls if self.first_calls else None
+
+    @property
+    def helped_share(self) -> float | None:
+        votes = self.helped + self.not_helped
+        return self.helped / votes if votes else None
 
     @property
     def cost_per_request_micros(self) -> int | None:
@@ -222,6 +229,10 @@ def compare(actor_id: int, experiment_id: int) -> list[ArmFigures]:
         attempts: list[Any] = list(session.connection().execute(
             sa_select(t.c.request_id, t.c.user_id, t.c.arm, t.c.provider_id, t.c.outcome, t.c.latency_ms,
                       t.c.cost_micros, t.c.final).where(t.c.experiment_id == row.id).order_by(t.c.id)).all())
+        routed = sa_select(t.c.request_id).where(t.c.experiment_id == row.id).distinct()
+        votes: list[Any] = list(session.execute(
+            sa_select(col(AiFeedback.request_id), col(AiFeedback.vote))
+            .where(col(AiFeedback.request_id).in_(routed))).all())
     arms = {ARM_A: (row.arm_a_provider_id, ArmFigures(ARM_A, names.get(row.arm_a_provider_id or 0, "deleted provider"))),
             ARM_B: (row.arm_b_provider_id, ArmFigures(ARM_B, names.get(row.arm_b_provider_id or 0, "deleted provider")))}
     requests: dict[tuple[str, str], list[Any]] = defaultdict(list)
@@ -246,6 +257,12 @@ def compare(actor_id: int, experiment_id: int) -> list[ArmFigures]:
                 figures.calls += 1
                 latencies[arm].append(r.latency_ms)
         figures.served += any(r.final and r.provider_id == provider_id and r.outcome == outcomes.OK for r in rows)
+    arm_of_request = {request: arm for arm, request in requests}
+    for request_id, vote in votes:
+        if request_id in arm_of_request:
+            voted = arms[arm_of_request[request_id]][1]
+            voted.helped += vote > 0
+            voted.not_helped += vote < 0
     for arm, (_provider_id, figures) in arms.items():
         figures.members = len(members[arm])
         figures.latency_p50_ms = percentile(latencies[arm], 0.5)
