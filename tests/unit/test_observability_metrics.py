@@ -3,7 +3,13 @@ scrape time (the database pool of a real engine). The endpoint over HTTP: tests/
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import textwrap
+
 from prometheus_client import CollectorRegistry
+from prometheus_client.parser import text_string_to_metric_families
 from sqlmodel import select
 
 from vigor_app import db
@@ -69,3 +75,31 @@ def test_a_second_watch_replaces_the_first():
         assert reading(registry, "vigor_connections_active") is None
     finally:
         metrics._watched.pop((id(registry), "connections"), None)
+
+
+def test_several_worker_processes_are_summed_in_multiprocess_mode(tmp_path):
+    """PROMETHEUS_MULTIPROC_DIR (scripts/serve_prod.sh): two processes record and sample, a third
+    answers the scrape with both summed."""
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
+    worker = textwrap.dedent("""
+        import sys
+        from vigor_app.observability import metrics
+        metrics.record_attempt("Local", "m", "chat", "ok", called=True, latency_s=0.5,
+                               input_tokens=10, output_tokens=5, cost_micros=7)
+        metrics.record_request("chat", "provider")
+        metrics.watch_connections(lambda: int(sys.argv[1]))
+        metrics.sample()
+    """)
+    for tabs in ("3", "4"):
+        subprocess.run([sys.executable, "-c", worker, tabs], env=env, check=True, timeout=120)
+    scrape = "import sys; from vigor_app.observability import metrics; sys.stdout.write(metrics.exposition()[0].decode())"
+    text = subprocess.run([sys.executable, "-c", scrape], env=env, check=True, timeout=120,
+                          capture_output=True, text=True).stdout
+    found = {(s.name, frozenset(s.labels.items())): s.value
+             for family in text_string_to_metric_families(text) for s in family.samples}
+    local = frozenset({"provider": "Local", "model": "m", "feature": "chat"}.items())
+    assert found[("vigor_ai_attempts_total", local | {("outcome", "ok")})] == 2
+    assert found[("vigor_ai_cost_microdollars_total", local)] == 14
+    assert found[("vigor_ai_attempt_duration_seconds_count", local | {("outcome", "ok")})] == 2
+    assert found[("vigor_ai_requests_total", frozenset({("feature", "chat"), ("reason", "provider")}))] == 2
+    assert found[("vigor_connections_active", frozenset())] == 7

@@ -4,7 +4,8 @@ provider, model and feature; the websocket connections and the database pool of 
 Counters and histograms are updated where the gateway records an attempt (`record_attempt`,
 `record_request`: a few dictionary lookups and additions). The connections and the pool are
 read only when /metrics is scraped, by collectors (`watch_connections`, `watch_database_pool`),
-so nothing on a hot path keeps them up to date. Label values are bounded: provider names and
+so nothing on a hot path keeps them up to date; with several workers (PROMETHEUS_MULTIPROC_DIR)
+each worker also copies them into shared gauges every few seconds, off any request's path. Label values are bounded: provider names and
 models come from the admins' provider table (cut to 64 characters), features and outcomes
 from fixed lists; never a person.
 """
@@ -12,12 +13,26 @@ from fixed lists; never a person.
 from __future__ import annotations
 
 import hmac
+import logging
+import os
+import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, Counter, Histogram, generate_latest
+from prometheus_client import (
+    CONTENT_TYPE_LATEST,
+    REGISTRY,
+    Counter,
+    Gauge,
+    Histogram,
+    generate_latest,
+    multiprocess,
+)
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector, CollectorRegistry
+
+log = logging.getLogger(__name__)
 
 LABEL_MAX = 64  # characters kept of a provider name or a model
 FEATURES = frozenset({"plan", "chat", "analysis", "motivation"})  # services/ai/inputs.py
@@ -79,54 +94,66 @@ def record_attempt(provider: str, model: str, feature: str, outcome: str, *, cal
 
 # --- read at scrape time -------------------------------------------------------------------
 
+Reading = tuple[str, str, float]  # (metric name, its help text, value now)
 
-class _Connections(Collector):
+
+class _Figures(Collector):
+    """Gauges read when scraped, from a callable."""
+
+    def readings(self) -> list[Reading]:
+        raise NotImplementedError
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        for name, documentation, value in self.readings():
+            yield GaugeMetricFamily(name, documentation, value=value)
+
+
+class _Connections(_Figures):
     """`vigor_connections_active`: the browser tabs with a websocket open to this process."""
 
     def __init__(self, count: Callable[[], int | None]) -> None:
         self.count = count
 
-    def collect(self) -> Iterator[GaugeMetricFamily]:
+    def readings(self) -> list[Reading]:
         value = self.count()
-        if value is not None:
-            yield GaugeMetricFamily("vigor_connections_active",
-                                    "Browser tabs with a websocket open to this process.", value=value)
+        if value is None:
+            return []
+        return [("vigor_connections_active", "Browser tabs with a websocket open.", value)]
 
 
-class _DatabasePool(Collector):
+class _DatabasePool(_Figures):
     """The SQLAlchemy pool of this process's engine, as it is when scraped."""
 
     def __init__(self, engine: Callable[[], Any]) -> None:
         self.engine = engine
 
-    def collect(self) -> Iterator[GaugeMetricFamily]:
-        engine = self.engine()
-        pool = getattr(engine, "pool", None)
+    def readings(self) -> list[Reading]:
+        pool = getattr(self.engine(), "pool", None)
         if pool is None or not hasattr(pool, "checkedout"):  # no engine yet, or a pool without counts
-            return
-        figures = (
+            return []
+        return [
             ("vigor_db_pool_size", "Connections the pool keeps open (its size).", pool.size()),
             ("vigor_db_pool_checked_out", "Connections in use by a transaction now.", pool.checkedout()),
             ("vigor_db_pool_checked_in", "Open connections waiting in the pool.", pool.checkedin()),
             ("vigor_db_pool_overflow", "Connections open beyond the pool's size now.", max(0, pool.overflow())),
             ("vigor_db_pool_max_overflow", "Connections the pool may open beyond its size.",
              max(0, getattr(pool, "_max_overflow", 0))),
-        )
-        for name, documentation, value in figures:
-            yield GaugeMetricFamily(name, documentation, value=value)
+        ]
 
 
-_watched: dict[tuple[int, str], Collector] = {}
+_watched: dict[tuple[int, str], _Figures] = {}
 
 
-def _watch(name: str, collector: Collector, registry: CollectorRegistry) -> None:
-    """Register `collector` in `registry` under `name`; a second call replaces the first (the
+def _watch(name: str, figures: _Figures, registry: CollectorRegistry) -> None:
+    """Register `figures` in `registry` under `name`; a second call replaces the first (the
     app module may be imported more than once in a process)."""
     previous = _watched.pop((id(registry), name), None)
     if previous is not None:
         registry.unregister(previous)
-    registry.register(collector)
-    _watched[(id(registry), name)] = collector
+    registry.register(figures)
+    _watched[(id(registry), name)] = figures
+    if multiprocess_dir():
+        _start_sampling()
 
 
 def watch_connections(count: Callable[[], int | None], registry: CollectorRegistry = REGISTRY) -> None:
@@ -137,6 +164,54 @@ def watch_connections(count: Callable[[], int | None], registry: CollectorRegist
 def watch_database_pool(engine: Callable[[], Any], registry: CollectorRegistry = REGISTRY) -> None:
     """Report the pool of `engine()` (None: no engine yet) at each scrape."""
     _watch("database_pool", _DatabasePool(engine), registry)
+
+
+# --- several workers on one port: prometheus-client's multiprocess mode ---------------------
+#
+# With PROMETHEUS_MULTIPROC_DIR in the environment (scripts/serve_prod.sh sets and empties it),
+# every process's counters and histograms live in files there and a scrape answered by any
+# worker sums them all. The gauges read at scrape time cannot be read in the other workers, so
+# each worker copies its own into multiprocess gauges (summed over the workers) every
+# SAMPLE_SECONDS and when it answers a scrape.
+
+SAMPLE_SECONDS = 5.0
+_gauges: dict[str, Gauge] = {}
+_sampler_pid = 0  # the process whose sampling thread runs (granian forks its workers)
+
+
+def multiprocess_dir() -> str:
+    return os.environ.get("PROMETHEUS_MULTIPROC_DIR", "")
+
+
+def sample() -> None:
+    """Copy this process's connections and pool into the gauges every worker writes."""
+    for figures in list(_watched.values()):
+        for name, documentation, value in figures.readings():
+            gauge = _gauges.get(name)
+            if gauge is None:
+                gauge = _gauges[name] = Gauge(name, documentation, registry=None, multiprocess_mode="livesum")
+            gauge.set(value)
+
+
+def _start_sampling() -> None:
+    """Start this process's sampling thread, once; a forked worker starts its own (a thread
+    does not survive a fork)."""
+    global _sampler_pid
+    if _sampler_pid == os.getpid():
+        return
+    if _sampler_pid == 0:
+        os.register_at_fork(after_in_child=_start_sampling)
+    _sampler_pid = os.getpid()
+
+    def loop() -> None:
+        while True:
+            time.sleep(SAMPLE_SECONDS)
+            try:
+                sample()
+            except Exception:  # noqa: BLE001 - a figure unreadable for a moment: the next look
+                log.debug("metrics: sampling failed", exc_info=True)
+
+    threading.Thread(target=loop, name="vigor-metrics-sampler", daemon=True).start()
 
 
 # --- the endpoint's rules (the route is vigor_app/api.py) ---------------------------------------
@@ -151,5 +226,10 @@ def authorized(header: str | None, token: str) -> bool:
 
 
 def exposition(registry: CollectorRegistry = REGISTRY) -> tuple[bytes, str]:
-    """Every metric in Prometheus's text format, and its content type."""
+    """Every metric in Prometheus's text format, and its content type. In multiprocess mode:
+    every worker's, summed (the process_* and python_* families are then left out)."""
+    if multiprocess_dir() and registry is REGISTRY:
+        sample()
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
     return generate_latest(registry), CONTENT_TYPE_LATEST
