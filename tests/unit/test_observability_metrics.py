@@ -30,9 +30,9 @@ def test_the_token_is_a_bearer_token_compared_whole():
 
 
 def test_labels_stay_bounded():
-    metrics.record_attempt("P" * 500, "m" * 500, "a-feature-nobody-has", "ok", called=True, latency_s=0.2,
+    metrics.record_attempt("P" * 500, "m" * 500, "chat", "ok", called=True, latency_s=0.2,
                            input_tokens=3, output_tokens=4, cost_micros=5)
-    labels = {"provider": "P" * 64, "model": "m" * 64, "feature": "other"}
+    labels = {"provider": "P" * 64, "model": "m" * 64, "feature": "chat"}
     assert metrics.AI_COST.labels(**labels)._value.get() >= 5
     assert metrics.AI_TOKENS.labels(**labels, direction="output")._value.get() >= 4
 

@@ -6,13 +6,12 @@ from __future__ import annotations
 
 from vigor_app.observability import metrics, tracing
 
-FAILURES = frozenset({"error", "rate_limited", "timeout", "invalid", "interrupted"})  # outcomes.FAILURES
-
 
 def attempt_ended(*, request_id: str, feature: str, provider: str, model: str, outcome: str,
-                  latency_s: float, input_tokens: int, output_tokens: int, cost_micros: int,
-                  error_class: str) -> None:
-    """A provider call ended: counted, timed, its tokens and cost added; a span of its length."""
+                  failed: bool, latency_s: float, input_tokens: int, output_tokens: int,
+                  cost_micros: int, error_class: str) -> None:
+    """A provider call ended: counted, timed, its tokens and cost added; a span of its length
+    (its status an error when the call `failed`: `outcomes.FAILURES`)."""
     metrics.record_attempt(provider, model, feature, outcome, called=True, latency_s=latency_s,
                            input_tokens=input_tokens, output_tokens=output_tokens,
                            cost_micros=cost_micros)
@@ -23,7 +22,7 @@ def attempt_ended(*, request_id: str, feature: str, provider: str, model: str, o
             "vigor.ai.outcome": outcome, "vigor.ai.error_class": error_class,
             "gen_ai.usage.input_tokens": input_tokens, "gen_ai.usage.output_tokens": output_tokens,
             "vigor.ai.cost_micros": cost_micros, "vigor.ai.called": True,
-        }, failed=outcome in FAILURES, error=error_class)
+        }, failed=failed, error=error_class)
 
 
 def attempt_skipped(*, request_id: str, feature: str, provider: str, model: str, outcome: str,

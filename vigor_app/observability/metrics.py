@@ -6,8 +6,9 @@ Counters and histograms are updated where the gateway records an attempt (`recor
 read only when /metrics is scraped, by collectors (`watch_connections`, `watch_database_pool`),
 so nothing on a hot path keeps them up to date; with several workers (PROMETHEUS_MULTIPROC_DIR)
 each worker also copies them into shared gauges every few seconds, off any request's path. Label values are bounded: provider names and
-models come from the admins' provider table (cut to 64 characters), features and outcomes
-from fixed lists; never a person.
+models come from the admins' provider table (cut to 64 characters), features (the gateway
+refuses any other than its four, `services/ai/inputs.py`) and outcomes from fixed lists;
+never a person.
 """
 
 from __future__ import annotations
@@ -35,8 +36,6 @@ from prometheus_client.registry import Collector, CollectorRegistry
 log = logging.getLogger(__name__)
 
 LABEL_MAX = 64  # characters kept of a provider name or a model
-FEATURES = frozenset({"plan", "chat", "analysis", "motivation"})  # services/ai/inputs.py
-OTHER = "other"
 
 # Provider calls last from tens of milliseconds (a local server) to the whole-reply deadline.
 AI_LATENCY_BUCKETS = (0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 20.0, 30.0, 60.0, 120.0)
@@ -65,13 +64,9 @@ AI_COST = Counter(
     ["provider", "model", "feature"])
 
 
-def _feature(feature: str) -> str:
-    return feature if feature in FEATURES else OTHER
-
-
 def record_request(feature: str, reason: str) -> None:
     """One gateway request answered, and by what (`outcomes.REASON_*`)."""
-    AI_REQUESTS.labels(_feature(feature), reason[:LABEL_MAX]).inc()
+    AI_REQUESTS.labels(feature[:LABEL_MAX], reason[:LABEL_MAX]).inc()
 
 
 def record_attempt(provider: str, model: str, feature: str, outcome: str, *, called: bool,
@@ -79,7 +74,7 @@ def record_attempt(provider: str, model: str, feature: str, outcome: str, *, cal
                    cost_micros: int = 0) -> None:
     """One provider attempt: a call that was made (`called`, timed, with its tokens and cost)
     or a skip (circuit open, Retry-After, budget, unreadable key)."""
-    labels = (provider[:LABEL_MAX], model[:LABEL_MAX], _feature(feature))
+    labels = (provider[:LABEL_MAX], model[:LABEL_MAX], feature[:LABEL_MAX])
     AI_ATTEMPTS.labels(*labels, outcome).inc()
     if not called:
         return

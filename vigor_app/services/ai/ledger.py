@@ -279,6 +279,7 @@ class Ledger:
                                              result.error_class))
         observed.attempt_ended(request_id=flow.id, feature=flow.feature, provider=provider.name,
                                model=provider.model, outcome=result.outcome,
+                               failed=result.outcome in outcomes.FAILURES,
                                latency_s=result.latency_s, input_tokens=result.input_tokens,
                                output_tokens=result.output_tokens, cost_micros=cost,
                                error_class=result.error_class)
