@@ -11,6 +11,8 @@
 # 4. starts it again if it stops on its own: granian, as Reflex starts it, ends the whole
 #    instance when one worker dies. Tabs reconnect and find their state in Redis.
 #    VIGOR_RESTART=0 turns that off (when systemd or a container runtime restarts it instead).
+# /metrics sums every worker's figures: PROMETHEUS_MULTIPROC_DIR (default
+# $VIGOR_DATA_DIR/prometheus) is emptied before each start and shared by the workers.
 #
 # Stop it with Ctrl-C or SIGTERM: the server's process group gets SIGTERM and the loop ends.
 # See docs/operations.md.
@@ -44,6 +46,10 @@ PY
 
 "$BIN/python" -m vigor_app migrate
 
+# Every worker's metrics in one directory, read by whichever worker answers /metrics
+# (prometheus-client's multiprocess mode; docs/operations.md, "Metrics, traces and logs").
+export PROMETHEUS_MULTIPROC_DIR="${PROMETHEUS_MULTIPROC_DIR:-${VIGOR_DATA_DIR:-data}/prometheus}"
+
 child=0
 stopping=0
 stop() {
@@ -59,6 +65,10 @@ trap stop INT TERM
 quick_exits=0
 while true; do
   started=$SECONDS
+  # The figures of the processes that stopped go with them (Prometheus reads the restart as a
+  # counter reset).
+  mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
+  find "$PROMETHEUS_MULTIPROC_DIR" -maxdepth 1 -name '*.db' -delete
   echo "serve_prod: starting Vigor on http://$HOST:$PORT with ${GRANIAN_WORKERS:-the default number of} workers"
   setsid "$BIN/reflex" run --env prod --single-port --backend-host "$HOST" \
     --frontend-port "$PORT" --backend-port "$PORT" &

@@ -1,5 +1,5 @@
-"""Plain HTTP routes beside the Reflex app: /health, the single sign-on redirects, and the
-public API under /api/v1 (`vigor_app/public_api`)."""
+"""Plain HTTP routes beside the Reflex app: /health, /metrics (Prometheus, for operators), the
+single sign-on redirects, and the public API under /api/v1 (`vigor_app/public_api`)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,8 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 
+from vigor_app import db
+from vigor_app.observability import metrics
 from vigor_app.offline import shell as offline_shell
 from vigor_app.public_api.app import PREFIX, public_api
 from vigor_app.services.accounts import single_sign_on
@@ -37,6 +39,22 @@ async def health_endpoint(_request: Request) -> JSONResponse:
     healthy, report = await run_in_threadpool(health.check)
     return JSONResponse(report, status_code=200 if healthy else 503,
                         headers={"Cache-Control": "no-store"})
+
+
+async def metrics_endpoint(request: Request) -> Response:
+    """Prometheus's text format (docs/operations.md), for a bearer token equal to METRICS_TOKEN.
+    Without METRICS_TOKEN the route is not there (404); a missing or wrong token is a 401."""
+    token = get_settings().metrics_token
+    if token is None or not token.get_secret_value():
+        return Response("Not Found", status_code=404, media_type="text/plain")
+    if not metrics.authorized(request.headers.get("authorization"), token.get_secret_value()):
+        return Response("Unauthorized", status_code=401, media_type="text/plain",
+                        headers={"WWW-Authenticate": 'Bearer realm="metrics"'})
+    body, content_type = await run_in_threadpool(metrics.exposition)
+    return Response(body, media_type=content_type, headers={"Cache-Control": "no-store"})
+
+
+metrics.watch_database_pool(db.current_engine)  # read at each scrape, never on a request's path
 
 
 # The browser key cookie is sent only where it is read: Reflex's websocket endpoint, whose
@@ -87,6 +105,7 @@ api = Starlette(
     routes=[
         Route("/health", health_endpoint, methods=["GET"]),
         Route("/sw.js", service_worker, methods=["GET"]),
+        Route("/metrics", metrics_endpoint, methods=["GET"]),
         Route("/auth/oidc/login", oidc_login, methods=["GET"]),
         Route(single_sign_on.CALLBACK_PATH, oidc_callback, methods=["GET"]),
         _any_path_under(PREFIX, public_api),

@@ -21,6 +21,7 @@ from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, create_engine
 
+from vigor_app.observability import tracing
 from vigor_app.services.errors import ValidationError
 from vigor_app.settings import get_settings
 
@@ -138,6 +139,11 @@ def get_engine() -> Engine:
         return _engine
 
 
+def current_engine() -> Engine | None:
+    """The engine this process made, if it made one yet (the pool metrics read it)."""
+    return _engine
+
+
 def dispose_engine() -> None:
     global _engine, _engine_url, _engine_settings
     with _lock:
@@ -156,7 +162,7 @@ def transaction() -> Iterator[Session]:
     if joined is not None:
         yield joined
         return
-    with Session(get_engine(), expire_on_commit=False) as session:
+    with tracing.span(tracing.TRANSACTION_SPAN), Session(get_engine(), expire_on_commit=False) as session:
         try:
             yield session
             session.commit()
@@ -176,7 +182,7 @@ def read_only() -> Iterator[Session]:
     if joined is not None:
         yield joined
         return
-    with Session(get_engine(), expire_on_commit=False) as session:
+    with tracing.span(tracing.READ_SPAN), Session(get_engine(), expire_on_commit=False) as session:
         try:
             yield session
         except DataError as exc:

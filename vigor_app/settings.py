@@ -33,6 +33,17 @@ class Settings(BaseSettings):
     # Public address people use to reach the app: used in e-mailed links and OIDC redirects.
     app_url: str = Field(default="http://localhost:3000", alias="APP_URL")
     log_level: str = Field(default="INFO", alias="LOG_LEVEL")
+    # "text" (one readable line per record) or "json" (one JSON object per line, for a log
+    # collector): vigor_app/observability/json_logs.py.
+    log_format: str = Field(default="text", alias="LOG_FORMAT")
+
+    # Operators' metrics and traces (docs/operations.md, "Metrics, traces and logs"). /metrics
+    # answers only a bearer token equal to METRICS_TOKEN; unset, it answers 404.
+    metrics_token: SecretStr | None = Field(default=None, alias="METRICS_TOKEN")
+    # OpenTelemetry spans are made and sent over OTLP/HTTP only when this is set (the collector's
+    # base address, e.g. http://127.0.0.1:4318); empty: tracing is off.
+    otel_exporter_otlp_endpoint: str = Field(default="", alias="OTEL_EXPORTER_OTLP_ENDPOINT")
+    otel_service_name: str = Field(default="vigor", alias="OTEL_SERVICE_NAME")
 
     # Several workers (docs/operations.md). With REDIS_URL set, Reflex keeps every tab's state
     # in Redis and starts GRANIAN_WORKERS backend processes (default 2 x cores + 1, at most 8);
@@ -124,6 +135,14 @@ class Settings(BaseSettings):
     push_allow_loopback: bool = Field(default=False, alias="PUSH_ALLOW_LOOPBACK")
     # Seconds one push service may take to answer before the push is given up (the row is kept).
     push_timeout_seconds: float = Field(default=10.0, gt=0, le=60, alias="PUSH_TIMEOUT_SECONDS")
+
+    @field_validator("log_format")
+    @classmethod
+    def _known_log_format(cls, value: str) -> str:
+        value = value.lower().strip()
+        if value not in {"text", "json"}:
+            raise ValueError("LOG_FORMAT must be text or json")
+        return value
 
     @field_validator("smtp_security")
     @classmethod

@@ -12,6 +12,7 @@ from alembic.config import Config
 from sqlmodel import Session
 
 from vigor_app.db import make_engine
+from vigor_app.observability import json_logs
 from vigor_app.services.accounts import accounts
 from vigor_app.services.ai import provider_bootstrap
 from vigor_app.services.catalogue import store as catalogue_store
@@ -49,8 +50,12 @@ def migrate(database_url: str | None = None, revision: str = "head") -> None:
 
 
 def configure_logging() -> None:
-    level = get_settings().log_level.upper()
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    """Log lines to stderr, readable text or JSON (LOG_FORMAT), the server's secrets taken out.
+    JSON replaces whatever the root logger had, so that every line a collector reads parses."""
+    settings = get_settings()
+    level = settings.log_level.upper()
+    logging.basicConfig(level=level, handlers=[json_logs.handler(settings)],
+                        force=settings.log_format == "json")
     logging.getLogger("vigor_app").setLevel(level)
 
 

@@ -5,9 +5,15 @@ import reflex as rx
 import vigor_app.pages  # noqa: F401 (every page module registers itself)
 from vigor_app import startup
 from vigor_app.api import api
+from vigor_app.observability import metrics, tracing
 from vigor_app.services import scheduler
+from vigor_app.state import connection
 
 startup.configure_logging()
+# Before rx.App: with OTEL_EXPORTER_OTLP_ENDPOINT set, reflex-otel must wrap the app's ASGI
+# callable when Reflex builds it, and Reflex's event handler spans start with the first event.
+tracing.configure()
+metrics.watch_connections(connection.connected_tabs)
 startup.return_large_buffers()  # a password hash's 19 MiB go back to the system, not to a thread
 
 STYLE = {

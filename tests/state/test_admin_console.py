@@ -25,7 +25,15 @@ from vigor_app.models import (
     User,
 )
 from vigor_app.services.admin import accounts as admin
-from vigor_app.services.ai import attempts, budgets, counters, experiments, providers, quotas, routing_rules
+from vigor_app.services.ai import (
+    attempts,
+    budgets,
+    counters,
+    experiments,
+    providers,
+    quotas,
+    routing_rules,
+)
 from vigor_app.services.ai.windows import usage_windows
 from vigor_app.state.admin import AdminConsoleState, AdminState
 from vigor_app.state.admin_budgets import BudgetsState, TiersState

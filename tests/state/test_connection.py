@@ -38,3 +38,14 @@ def test_nobody_is_connected_where_no_app_is_served():
         assert connection.tab_connected("tab-1") is False
     finally:
         connection._namespace[:] = kept
+
+
+async def test_the_tabs_connected_to_this_worker_are_counted(namespace):
+    manager = namespace._token_manager
+    assert connection.connected_tabs() == 0
+    await manager.link_token_to_sid("tab-1", "sid-1")
+    await manager.link_token_to_sid("tab-2", "sid-2")
+    assert connection.connected_tabs() == 2
+    await manager.disconnect_token("tab-1", "sid-1")
+    assert connection.connected_tabs() == 1
+

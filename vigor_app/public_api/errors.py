@@ -15,6 +15,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from vigor_app.observability import json_logs
 from vigor_app.services.errors import (
     AuthenticationError,
     NotFound,
@@ -27,7 +28,7 @@ from vigor_app.services.errors import (
 log = logging.getLogger(__name__)
 
 REQUEST_ID_HEADER = "X-Request-ID"
-_request_id: ContextVar[str] = ContextVar("vigor_api_request_id", default="")
+_request_id: ContextVar[str] = json_logs.request_id  # log lines carry it too
 NO_STORE = {"Cache-Control": "no-store"}
 
 

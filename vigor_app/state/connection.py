@@ -46,3 +46,13 @@ def tab_connected(token: str) -> bool:
     # waiting timers asking every five seconds would copy some 200,000 entries a second.
     sockets = getattr(getattr(namespace, "_token_manager", None), "token_to_socket", None)
     return token in (sockets if isinstance(sockets, dict) else namespace.token_to_sid)
+
+
+def connected_tabs() -> int | None:
+    """How many browser tabs have a websocket open to this worker (None: no app served here).
+    Read when /metrics is scraped (`vigor_connections_active`)."""
+    namespace = _event_namespace()
+    if namespace is None:
+        return None
+    local = getattr(getattr(namespace, "_token_manager", None), "sid_to_token", None)  # this worker's sockets
+    return len(local) if isinstance(local, dict) else len(namespace.token_to_sid)

@@ -41,6 +41,7 @@ from datetime import datetime
 from typing import Any
 
 from vigor_app.clock import utcnow
+from vigor_app.observability import ai_gateway as observed
 from vigor_app.services.ai import cache, calls, circuit, outcomes, pricing, prompts, relay, routing
 from vigor_app.services.ai.calls import Result
 from vigor_app.services.ai.inputs import CHAT_FEATURES, FEATURES, PLAN, chat_input
@@ -166,6 +167,7 @@ class Gateway:
     def _plan_answer(self, flow: Flow, plan: dict[str, Any], engine_name: str,
                      reason: str) -> PlanAnswer:
         notice = builtin_notice(reason, PLAN, flow) if engine_name == BUILTIN_ENGINE else None
+        observed.request_answered(flow.feature, reason)
         return PlanAnswer(plan=plan, engine=engine_name, notice=notice, reason=reason,
                           request_id=flow.id, cost_micros=flow.cost_micros,
                           attempts=tuple(flow.summaries))
@@ -274,6 +276,7 @@ class Gateway:
                                             ended)) as relayed:
                 async for text in relayed:
                     yield ChatChunk(text)
+            observed.request_answered(flow.feature, outcomes.REASON_PROVIDER)
             yield ChatChunk("", done=True, engine=provider.name, notice=ended.notice,
                             reason=outcomes.REASON_PROVIDER, request_id=flow.id,
                             attempts=tuple(flow.summaries), replace=ended.replace)
@@ -291,6 +294,7 @@ class Gateway:
         yield self._last_chunk(flow, BUILTIN_ENGINE, reason, builtin_notice(reason, flow.feature, flow))
 
     def _last_chunk(self, flow: Flow, engine_name: str, reason: str, notice: str | None) -> ChatChunk:
+        observed.request_answered(flow.feature, reason)
         return ChatChunk("", done=True, engine=engine_name, notice=notice, reason=reason,
                          request_id=flow.id, attempts=tuple(flow.summaries))
 

@@ -27,6 +27,7 @@ from sqlalchemy import and_, bindparam, select
 
 from vigor_app import db
 from vigor_app.models import FitnessProfile, User
+from vigor_app.observability import ai_gateway as observed
 from vigor_app.services import vocabulary
 from vigor_app.services.ai import (
     attempts,
@@ -283,6 +284,12 @@ class Ledger:
                           provider.name)
         flow.summaries.append(AttemptSummary(provider.name, result.outcome, result.latency_s, cost,
                                              result.error_class))
+        observed.attempt_ended(request_id=flow.id, feature=flow.feature, provider=provider.name,
+                               model=provider.model, outcome=result.outcome,
+                               failed=result.outcome in outcomes.FAILURES,
+                               latency_s=result.latency_s, input_tokens=result.input_tokens,
+                               output_tokens=result.output_tokens, cost_micros=cost,
+                               error_class=result.error_class)
         if log.isEnabledFor(logging.INFO):
             log.log(logging.INFO if ok else logging.WARNING,
                     "AI %s %s: %s %s in %.0f ms, %d+%d tokens, %s%s", flow.feature, flow.id[:8],
@@ -328,6 +335,8 @@ class Ledger:
             now, outcome, provider_id=provider.id, provider_name=provider.name, model=provider.model,
             error_class=error_class, error_message=message[:300], settled_at=now))
         flow.summaries.append(AttemptSummary(provider.name, outcome, error_class=error_class))
+        observed.attempt_skipped(request_id=flow.id, feature=flow.feature, provider=provider.name,
+                                 model=provider.model, outcome=outcome, error_class=error_class)
         log.info("AI %s %s: %s %s (%s)", flow.feature, flow.id[:8], provider.name, outcome, error_class)
 
     def final_builtin_row(self, flow: Flow, reason: str) -> dict[str, Any]:
