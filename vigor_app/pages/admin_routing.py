@@ -138,9 +138,12 @@ def _experiment(e: rx.Var[dict]) -> rx.Component:
                       wrap="wrap", align="center", spacing="2"),
             rx.box(rx.table.root(
                 rx.el.caption("Arms of " + e["name"], class_name="sr-only"),
-                rx.table.header(rx.table.row(*[rx.table.column_header_cell(h, white_space="nowrap") for h in headers])),
+                rx.table.header(rx.table.row(*[rx.table.column_header_cell(h) for h in headers])),
                 rx.table.body(_arm_row(e, "a"), _arm_row(e, "b")),
-                size="1", width="100%", class_name="vigor-cards"), overflow_x="auto", width="100%", tab_index=0, role="region",
+                # Its cells wrap, so it fits the card (Radix's own scroll area would not take
+                # keyboard focus); a phone shows each arm as a card.
+                size="1", width="100%", class_name="vigor-cards"),
+                overflow_x="auto", width="100%", tab_index=0, role="region",
                 aria_label="Comparison of " + e["name"], style={"contain": "inline-size"}),
             rx.flex(
                 rx.cond(e["running"] == "yes",
