@@ -210,8 +210,8 @@ def _mutate(document: dict[str, Any], how: str) -> None:
         providers_[0]["api_key"] = KEYS["Local Lab"]
     elif how == "control_character":
         providers_[2]["model"] = "keyless\x1b[31m"
-    elif how == "switch_to_disabled":
-        document["switches"][0]["provider"] = "Cloud"
+    elif how == "huge_number":
+        document["providers"][3]["daily_cap_micros"] = 2**64
     elif how == "time_zone":
         document["budgets"]["offpeak_timezone"] = "Mars/Olympus"
     elif how == "not_a_number":
@@ -226,7 +226,7 @@ INVALID = [
     ("version", "vigor_ai_config"), ("unknown_name", "routes[0].providers[2]"),
     ("bad_price", "providers[1].output_price_micros"), ("too_many", "providers"),
     ("key_inside", "providers[0].api_key"), ("control_character", "providers[2].model"),
-    ("switch_to_disabled", "switches[0].provider"), ("time_zone", "budgets.offpeak_timezone"),
+    ("huge_number", "providers[3].daily_cap_micros"), ("time_zone", "budgets.offpeak_timezone"),
     ("not_a_number", "tier_limits[0].daily"), ("same_split_arms", "experiments[0].provider_b"),
     ("no_sections", "budgets"),
 ]
@@ -300,3 +300,16 @@ def test_only_admins_export_preview_or_import(ai, server):
         with pytest.raises(PermissionDenied):
             config_transfer.apply(who, document, KEYS)
     assert [e.action for e in _audit()].count("ai.config_imported") == 0
+
+
+def test_every_export_imports_again_unchanged_even_with_a_disabled_provider_in_a_rule(ai, server):
+    admin = add_user("boss", "admin")
+    ids = configure(admin, server)
+    providers.set_enabled(admin, ids["strong"], False)  # arm B of the running experiment, after it started
+    document = _document(admin)
+    assert document["experiments"][0]["provider_b"] == "Strong Lab"
+    seen = config_transfer.preview(admin, document)
+    assert seen.changes == () and seen.needs_key == ()
+    result = config_transfer.apply(admin, document)
+    assert all(c["added"] == c["changed"] == c["removed"] == 0 for c in result.counts.values())
+    assert _without_time(_document(admin)) == _without_time(document)

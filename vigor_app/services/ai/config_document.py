@@ -7,7 +7,9 @@ characters), and every value through the same rules the admin services use
 (`providers.column_values`, `routing_rules`, `experiments`, `budgets.check_settings`,
 `quotas.check_tier_limits`). Every reference (an order's providers, a switch, an experiment's
 arms, the off-peak provider) must name a provider of the document: an import removes the
-providers the document lacks, so nothing else could be there afterwards. An error names the
+providers the document lacks, so nothing else could be there afterwards. A switch or an arm may
+name a disabled provider (an admin may disable one after switching to it; routing passes over it):
+every export can be imported again. An error names the
 place at fault as a path (``routes[2].providers[1]``). `read` needs no database.
 """
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 from dataclasses import fields
 from typing import Any
 
+from vigor_app.db import BIGINT_RANGE
 from vigor_app.services.ai import budgets, experiments, providers, quotas, routing_rules
 from vigor_app.services.ai.providers import ProviderInput
 from vigor_app.services.errors import ValidationError
@@ -85,6 +88,8 @@ def _value(value: Any, kind: str, path: str) -> Any:
     if kind in (STR, OPT_STR) and isinstance(value, str):
         return _text(value, path)
     if kind in (INT, OPT_INT) and _is_int(value):
+        if value not in BIGINT_RANGE:
+            raise DocumentError(path, "that number is too large.")
         return value
     if kind == BOOL and isinstance(value, bool):
         return value
@@ -161,15 +166,10 @@ class _Names:
     def __init__(self, found: list[dict[str, Any]]) -> None:
         self._by_key = {p["name"].casefold(): p for p in found}
 
-    def resolve(self, name: str, path: str, *, enabled: bool = False) -> str:
+    def resolve(self, name: str, path: str) -> str:
         provider = self._by_key.get(" ".join(name.split()).casefold())
         if provider is None:
             raise DocumentError(path, f"“{name}” is not one of the document's providers.")
-        if enabled:
-            try:
-                routing_rules.require_enabled(provider["name"], provider["enabled"], "")
-            except ValidationError as exc:
-                raise DocumentError(path, exc.message) from exc
         return str(provider["name"])
 
 
@@ -208,7 +208,7 @@ def _switches(document: dict[str, Any], names: _Names) -> list[dict[str, Any]]:
             raise DocumentError(f"{path}.feature", "one switch per feature.")
         seen.add(entry["feature"])
         found.append({"feature": entry["feature"],
-                      "provider": names.resolve(entry["provider"], f"{path}.provider", enabled=True),
+                      "provider": names.resolve(entry["provider"], f"{path}.provider"),
                       "reason": _checked(path, routing_rules.check_reason, entry["reason"])})
     return found
 
@@ -223,8 +223,8 @@ def _experiments(document: dict[str, Any], names: _Names) -> list[dict[str, Any]
         if entry["feature"] in seen:
             raise DocumentError(f"{path}.feature", "one experiment runs per feature at a time.")
         seen.add(entry["feature"])
-        a = names.resolve(entry["provider_a"], f"{path}.provider_a", enabled=True)
-        b = names.resolve(entry["provider_b"], f"{path}.provider_b", enabled=True)
+        a = names.resolve(entry["provider_a"], f"{path}.provider_a")
+        b = names.resolve(entry["provider_b"], f"{path}.provider_b")
         _checked(path, experiments.check_arms, a, b)
         found.append({"name": name, "feature": entry["feature"], "provider_a": a, "provider_b": b,
                       "split_a": _checked(path, experiments.check_split, entry["split_a"])})

@@ -317,11 +317,11 @@ def _apply_limits(session: Session, wanted: dict[str, Any], ids: dict[str, int],
 def apply(actor_id: int, document: Any, keys: Any = None, *, client_ip: str = "") -> Result:
     """Make this instance's AI configuration `document`'s, in one transaction; `keys`: API keys
     by provider name. A provider that needs a key and has none is saved disabled (`needs_key`)."""
-    wanted = read(document)
-    given = _keys(keys, wanted)
     now = utcnow()
     with db.transaction() as session:
         require_admin(session, actor_id)
+        wanted = read(document)
+        given = _keys(keys, wanted)
         current = _current(session)
         changes, counts = _diff(current, wanted)
         missing = {n.casefold() for n in _needs_key(current, wanted)} - set(given)
