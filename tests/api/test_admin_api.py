@@ -72,6 +72,9 @@ ADMIN_ENDPOINTS = [
     ("PATCH", "/admin/budgets", {"alert_percent": 50}),
     ("GET", "/admin/tiers", None),
     ("PUT", "/admin/tiers/free", {"daily": 1, "weekly": 1, "monthly": 1, "monthly_budget_micros": 0}),
+    ("GET", "/admin/ai-config", None),
+    ("POST", "/admin/ai-config/preview", {"vigor_ai_config": 1}),
+    ("POST", "/admin/ai-config", {"document": {"vigor_ai_config": 1}, "keys": {"Main": NEW_KEY}}),
     ("GET", "/admin/users", None),
     ("GET", "/admin/users/1", None),
     ("PUT", "/admin/users/1/role", {"role": "user"}),
@@ -309,6 +312,50 @@ def test_budgets_are_read_and_set(running_app, admin):
         50_000_000, 90, 1320)
     audited = _audit("ai.budgets")
     assert len(audited) == 1 and audited[0].client_ip == "127.0.0.1"
+
+
+def test_the_ai_configuration_is_exported_previewed_and_imported_with_its_keys_apart(running_app, admin):
+    texts: list[str] = []
+    with running_app.client(admin.token) as api:
+        assert api.post("/admin/providers", json=PROVIDER).status_code == 201
+        exported = api.get("/admin/ai-config")
+        texts.append(exported.text)
+        assert exported.status_code == 200 and exported.headers["cache-control"] == "no-store"
+        document = exported.json()
+        assert document["vigor_ai_config"] == 1 and document["providers"][0]["has_key"] is True
+        document["providers"].append({**document["providers"][0], "name": "Second", "priority": 20})
+        document["tier_limits"][0]["daily"] = 11
+
+        preview = api.post("/admin/ai-config/preview", json=document)
+        texts.append(preview.text)
+        assert preview.status_code == 200, preview.text
+        shown = preview.json()
+        assert shown["needs_key"] == ["Second"]
+        assert [(c["section"], c["item"], c["action"]) for c in shown["changes"]] == [
+            ("providers", "Second", "added"), ("tier_limits", "free", "changed")]
+        assert _provider_names() == ["Main"]  # a preview writes nothing
+
+        bad = {**document, "routes": [{"feature": "plan", "tier": None, "providers": ["Ghost"]}]}
+        refused = api.post("/admin/ai-config", json={"document": bad, "keys": {"Second": NEW_KEY}})
+        texts.append(refused.text)
+        assert refused.status_code == 422
+        assert error_of(refused)["details"] == {"field": "routes[0].providers[0]"}
+        assert _provider_names() == ["Main"]
+
+        imported = api.post("/admin/ai-config", json={"document": document, "keys": {"Second": NEW_KEY}})
+        texts.append(imported.text)
+        assert imported.status_code == 200, imported.text
+        assert (imported.json()["keys_set"], imported.json()["needs_key"]) == (["Second"], [])
+        texts.append(api.get("/admin/ai-config").text)
+    assert _provider_names() == ["Main", "Second"]
+    [entry] = _audit("ai.config_imported")
+    assert entry.client_ip == "127.0.0.1"
+    _no_key_in(" ".join([*texts, entry.after or ""]))
+
+
+def _provider_names() -> list[str]:
+    with db.read_only() as session:
+        return [p.name for p in session.exec(select(AiProvider).order_by(AiProvider.priority)).all()]
 
 
 def test_tier_limits_are_read_and_set(running_app, admin):

@@ -116,6 +116,13 @@ _cover("RoutingState.start_experiment", lambda w: ({"name": "Plans A/B", "experi
        role=ADMIN, path="/admin/routing")
 _cover("RoutingState.stop_experiment", lambda w: (str(w.ids["experiment"]),), role=ADMIN, path="/admin/routing")
 _cover("RoutingState.promote", lambda w: (str(w.ids["experiment"]), "b"), role=ADMIN, path="/admin/routing")
+_cover("ConfigTransferState.load", role=ADMIN, path="/admin/config")
+_cover("ConfigTransferState.download", role=ADMIN, path="/admin/config")
+_cover("ConfigTransferState.handle_upload", lambda w: ([_Upload(_CONFIG.encode(), "config.json")],), role=ADMIN,
+       path="/admin/config")
+_cover("ConfigTransferState.cancel", role=ADMIN, path="/admin/config")
+_cover("ConfigTransferState.apply", lambda w: ({"key_0": "sk-lab-0123456789abcdef"},), role=ADMIN,
+       path="/admin/config")
 _cover("UsageState.load", role=ADMIN, path="/admin/usage")
 _cover("UsageState.set_days", lambda w: ("7",), role=ADMIN, path="/admin/usage")
 _cover("AuditState.load", role=ADMIN, path="/admin/audit")
@@ -266,6 +273,16 @@ _cover("YourDataState.set_import_option", lambda w: ("import_source", "strong"),
 _cover("YourDataState.handle_upload", lambda w: ([_Upload(handler_world.IMPORT.encode())],), path="/profile")
 _cover("YourDataState.delete_account", lambda w: ({"confirm": "alice", "password": DEFAULT_PASSWORD},),
        path="/profile")
+
+
+# A valid AI configuration that changes nothing of the world's rules but its providers' absence:
+# previewing it writes nothing (applying needs a preview first, which a fuzzed call never has).
+_CONFIG = json.dumps({"vigor_ai_config": 1, "providers": [], "routes": [], "switches": [], "experiments": [],
+                      "budgets": {"weekly_limit_micros": None, "weekly_auto_disable": True,
+                                  "monthly_limit_micros": None, "monthly_auto_disable": True,
+                                  "user_auto_disable": True, "alert_percent": 80, "offpeak_start_minute": None,
+                                  "offpeak_end_minute": None, "offpeak_timezone": "UTC", "offpeak_provider": None},
+                      "tier_limits": []})
 
 
 class _Upload:

@@ -25,6 +25,7 @@ SECTIONS = [
     ("Users", "/admin/users", "users"),
     ("Providers", "/admin/providers", "server"),
     ("Routing", "/admin/routing", "route"),  # pages/admin_routing.py
+    ("Configuration", "/admin/config", "file-json"),  # pages/admin_config.py
     ("Budgets", "/admin/budgets", "wallet"),
     ("Tiers", "/admin/tiers", "layers"),
     ("Upgrade requests", "/admin/upgrades", "circle-arrow-up"),  # pages/membership_admin.py

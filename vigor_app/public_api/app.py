@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from vigor_app.public_api import errors
 from vigor_app.public_api.limits import BodyLimit
 from vigor_app.public_api.routes import ROUTERS
+from vigor_app.services.ai.config_document import MAX_BYTES as CONFIG_MAX_BYTES
 from vigor_app.services.your_data.file_cells import MAX_BYTES as IMPORT_MAX_BYTES
 
 PREFIX = "/api/v1"
@@ -58,7 +59,9 @@ def build() -> FastAPI:
     errors.install(app)
     # Inside the app's own stack, so a body found too large while an endpoint reads it is
     # refused here (413), not taken for a failure of the endpoint.
-    app.add_middleware(BodyLimit, larger={"/your-data/import": IMPORT_MAX_BYTES + 64 * 1024})
+    app.add_middleware(BodyLimit, larger={"/your-data/import": IMPORT_MAX_BYTES + 64 * 1024,
+                                          "/admin/ai-config": CONFIG_MAX_BYTES + 64 * 1024,
+                                          "/admin/ai-config/preview": CONFIG_MAX_BYTES})
     app.add_middleware(RequestIds)
     for router in ROUTERS:
         app.include_router(router)

@@ -2,6 +2,7 @@
 
 from vigor_app.public_api.routes import (
     admin,
+    admin_config,
     coach,
     exercises,
     me,
@@ -14,4 +15,5 @@ from vigor_app.public_api.routes import (
 )
 
 ROUTERS = [me.router, tokens.router, exercises.router, plans.router, sessions.router, progress.router,
-           coach.router, membership.router, your_data.router, admin.router]
+           coach.router, membership.router, your_data.router, admin.router,
+           admin_config.router]

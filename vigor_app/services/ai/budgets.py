@@ -264,7 +264,8 @@ class BudgetView:
 EDITABLE = tuple(BudgetSettings.__dataclass_fields__)
 
 
-def _check(settings: BudgetSettings) -> BudgetSettings:
+def check_settings(settings: BudgetSettings) -> BudgetSettings:
+    """`settings` if every value is acceptable (the off-peak provider's id only by its type)."""
     for name in ("weekly_limit_micros", "monthly_limit_micros"):
         value = getattr(settings, name)
         if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
@@ -286,6 +287,11 @@ def _check(settings: BudgetSettings) -> BudgetSettings:
     return settings
 
 
+def current_settings(session: Session) -> BudgetSettings:
+    """The budget settings as stored now (no snapshot)."""
+    return _load_settings(session)
+
+
 def get_budget_settings(actor_id: int) -> BudgetSettings:
     with db.read_only() as session:
         require_admin(session, actor_id)
@@ -300,7 +306,7 @@ def update_budget_settings(actor_id: int, *, client_ip: str = "", **changes: Any
     with db.transaction() as session:
         require_admin(session, actor_id)
         before = _load_settings(session)
-        after = _check(replace(before, **changes))
+        after = check_settings(replace(before, **changes))
         if after == before:
             return after
         if after.offpeak_provider_id is not None and session.get(AiProvider, after.offpeak_provider_id) is None:

@@ -34,7 +34,7 @@ from vigor_app.services import audit
 from vigor_app.services.accounts.roles import require_admin
 from vigor_app.services.ai import outcomes, snapshots
 from vigor_app.services.ai.routing import ARM_A, ARM_B, RUNNING, STOPPED
-from vigor_app.services.ai.routing_rules import check_feature, provider_names
+from vigor_app.services.ai.routing_rules import check_feature, provider_names, require_enabled
 from vigor_app.services.errors import NotFound, ValidationError
 from vigor_app.services.text_rules import has_control_characters
 
@@ -87,19 +87,29 @@ class ArmFigures:
         return round(self.cost_micros / self.requests) if self.requests else None
 
 
-def _check_name(name: str) -> str:
+def check_name(name: str) -> str:
     name = (name or "").strip()
     if not name or len(name) > NAME_LIMIT or has_control_characters(name, multiline=False):
         raise ValidationError(f"Name the experiment in 1 to {NAME_LIMIT} characters.", field="name")
     return name
 
 
+def check_split(split_a: Any) -> int:
+    if not isinstance(split_a, int) or isinstance(split_a, bool) or not 1 <= split_a <= 99:
+        raise ValidationError("Put 1 to 99 percent of members in arm A.", field="split_a")
+    return split_a
+
+
+def check_arms(provider_a: Any, provider_b: Any) -> None:
+    if provider_a == provider_b:
+        raise ValidationError("Pick two different providers.", field="provider_b")
+
+
 def _enabled_provider(session: Session, provider_id: Any, field_name: str) -> AiProvider:
     row = session.get(AiProvider, provider_id) if isinstance(provider_id, int) else None
     if row is None:
         raise NotFound("That provider does not exist.", field=field_name)
-    if not row.enabled:
-        raise ValidationError(f"{row.name} is disabled: enable it first.", field=field_name)
+    require_enabled(row.name, row.enabled, field_name)
     return row
 
 
@@ -115,12 +125,10 @@ def start(actor_id: int, *, name: str, feature: str, provider_a: int, provider_b
           client_ip: str = "") -> ExperimentView:
     """Start testing `provider_a` against `provider_b` on `feature`, `split_a` percent of
     members in A. One experiment runs per feature at a time."""
-    name = _check_name(name)
+    name = check_name(name)
     check_feature(feature)
-    if not isinstance(split_a, int) or isinstance(split_a, bool) or not 1 <= split_a <= 99:
-        raise ValidationError("Put 1 to 99 percent of members in arm A.", field="split_a")
-    if provider_a == provider_b:
-        raise ValidationError("Pick two different providers.", field="provider_b")
+    check_split(split_a)
+    check_arms(provider_a, provider_b)
     with db.transaction() as session:
         require_admin(session, actor_id)
         _enabled_provider(session, provider_a, "provider_a")

@@ -234,6 +234,16 @@ def _check_tier(tier: str) -> str:
     return tier
 
 
+def check_tier_limits(tier: str, daily: object, weekly: object, monthly: object,
+                      monthly_budget_micros: object) -> TierLimits:
+    """A tier's limits, checked (ValidationError naming the field at fault)."""
+    _check_tier(tier)
+    return TierLimits(
+        _check_limit(daily, "daily") or 0, _check_limit(weekly, "weekly") or 0,
+        _check_limit(monthly, "monthly") or 0, _check_money(monthly_budget_micros),
+    )
+
+
 def list_tier_limits(actor_id: int) -> dict[str, TierLimits]:
     with db.read_only() as session:
         require_admin(session, actor_id)
@@ -243,11 +253,7 @@ def list_tier_limits(actor_id: int) -> dict[str, TierLimits]:
 @snapshots.forgets
 def set_tier_limits(actor_id: int, tier: str, *, daily: int, weekly: int, monthly: int,
                     monthly_budget_micros: int, client_ip: str = "") -> TierLimits:
-    _check_tier(tier)
-    new = TierLimits(
-        _check_limit(daily, "daily") or 0, _check_limit(weekly, "weekly") or 0,
-        _check_limit(monthly, "monthly") or 0, _check_money(monthly_budget_micros),
-    )
+    new = check_tier_limits(tier, daily, weekly, monthly, monthly_budget_micros)
     with db.transaction() as session:
         require_admin(session, actor_id)
         before = tier_limits(session, tier, fresh=True)

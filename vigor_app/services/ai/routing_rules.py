@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlmodel import Session, col, select
 
@@ -22,6 +23,7 @@ from vigor_app.services.ai.inputs import FEATURES
 from vigor_app.services.errors import NotFound, ValidationError
 from vigor_app.services.text_rules import has_control_characters
 
+T = TypeVar("T")
 MAX_STEPS = 10
 REASON_LIMIT = 200
 FEATURE_LABELS = {"plan": "Plan generation", "chat": "Coach chat", "analysis": "Workout analysis",
@@ -52,7 +54,7 @@ def check_feature(feature: str) -> str:
     return feature
 
 
-def _check_tier(tier: str | None) -> str | None:
+def check_tier(tier: str | None) -> str | None:
     if tier is not None and tier not in vocabulary.TIERS:
         raise ValidationError("Pick one of the tiers: " + ", ".join(vocabulary.TIERS) + ".", field="tier")
     return tier
@@ -62,12 +64,33 @@ def provider_names(session: Session) -> dict[int, str]:
     return {r.id or 0: r.name for r in session.exec(select(AiProvider)).all()}
 
 
-def _check_providers(session: Session, provider_ids: Sequence[int]) -> list[int]:
-    ids = list(provider_ids)
-    if len(ids) > MAX_STEPS:
+def check_steps(steps: Sequence[T]) -> list[T]:
+    """An order's providers (ids, or names in an imported configuration): at most MAX_STEPS,
+    each once."""
+    found = list(steps)
+    if len(found) > MAX_STEPS:
         raise ValidationError(f"An order names at most {MAX_STEPS} providers.", field="provider_ids")
-    if len(set(ids)) != len(ids):
+    if len(set(found)) != len(found):
         raise ValidationError("Each provider comes once in an order.", field="provider_ids")
+    return found
+
+
+def check_reason(reason: str) -> str:
+    """A switch's reason: at most REASON_LIMIT characters, on one line."""
+    reason = (reason or "").strip()
+    if len(reason) > REASON_LIMIT or has_control_characters(reason, multiline=False):
+        raise ValidationError(f"Say why in at most {REASON_LIMIT} characters, on one line.", field="reason")
+    return reason
+
+
+def require_enabled(name: str, enabled: bool, field: str) -> None:
+    """A switch or an experiment's arm names an enabled provider."""
+    if not enabled:
+        raise ValidationError(f"{name} is disabled: enable it first.", field=field)
+
+
+def _check_providers(session: Session, provider_ids: Sequence[int]) -> list[int]:
+    ids = check_steps(provider_ids)
     known = provider_names(session)
     for provider_id in ids:
         if not isinstance(provider_id, int) or isinstance(provider_id, bool) or provider_id not in known:
@@ -80,7 +103,7 @@ def set_order(actor_id: int, feature: str, provider_ids: Sequence[int], *, tier:
     """The feature's own order (or its order for `tier`'s members); an empty order removes the
     rule (the next one applies: the feature's order, then the global one)."""
     check_feature(feature)
-    _check_tier(tier)
+    check_tier(tier)
     with db.transaction() as session:
         require_admin(session, actor_id)
         ids = _check_providers(session, provider_ids)
@@ -131,17 +154,14 @@ def switch_now(actor_id: int, feature: str, provider_id: int, *, reason: str = "
     """Send `feature` to `provider_id` first, from the next request on (replacing a switch in
     force), until `switch_back`."""
     check_feature(feature)
-    reason = (reason or "").strip()
-    if len(reason) > REASON_LIMIT or has_control_characters(reason, multiline=False):
-        raise ValidationError(f"Say why in at most {REASON_LIMIT} characters, on one line.", field="reason")
+    reason = check_reason(reason)
     now = utcnow()
     with db.transaction() as session:
         require_admin(session, actor_id)
         provider = session.get(AiProvider, provider_id) if isinstance(provider_id, int) else None
         if provider is None:
             raise NotFound("That provider does not exist.", field="provider_id")
-        if not provider.enabled:
-            raise ValidationError(f"{provider.name} is disabled: enable it first.", field="provider_id")
+        require_enabled(provider.name, provider.enabled, "provider_id")
         old = _active_switch(session, feature)
         if old is not None:
             old.ended_at = now
