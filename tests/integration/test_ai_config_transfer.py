@@ -164,10 +164,10 @@ def test_preview_lists_what_changes_and_writes_nothing_then_apply_makes_it_so(ai
         ("providers", "Keyless", "removed"), ("routes", "plan / all members", "changed"),
         ("switches", "analysis", "removed"), ("budgets", "budgets", "changed"),
         ("tier_limits", "premium", "changed")}
-    assert changes[("providers", "Local Lab", "changed")] == (("input_price_micros", "0", "5"),)
+    assert changes[("providers", "Local Lab", "changed")] == (("input_price_micros", 0, 5),)
     assert changes[("routes", "plan / all members", "changed")] == (
-        ("providers", "Keyless → Local Lab", "New Lab → Local Lab"),)
-    assert changes[("tier_limits", "premium", "changed")] == (("daily", "60", "70"),)
+        ("providers", ["Keyless", "Local Lab"], ["New Lab", "Local Lab"]),)
+    assert changes[("tier_limits", "premium", "changed")] == (("daily", 60, 70),)
     assert seen.needs_key == ("New Lab",)
     assert seen.counts["experiments"] == {"added": 0, "changed": 0, "removed": 0, "unchanged": 1}
     assert _without_time(_document(admin)) == _without_time(before) and len(_audit()) == entries

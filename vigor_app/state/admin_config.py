@@ -12,6 +12,7 @@ from typing import Any
 import reflex as rx
 
 from vigor_app.services.accounts.sessions import CurrentUser
+from vigor_app.services.admin import audit_words
 from vigor_app.services.ai import config_document, config_transfer
 from vigor_app.services.ai.routing_rules import FEATURE_LABELS
 from vigor_app.services.errors import ValidationError, VigorError
@@ -34,10 +35,19 @@ def _item(change: config_transfer.Change) -> str:
         else change.item
 
 
+def _value(name: str, value: Any) -> str:
+    """A field's value as the audit log shows it ("$12.00", "on"); an order as "A → B"."""
+    if isinstance(value, list):
+        return " → ".join(map(str, value)) or "none"
+    return audit_words.value_text(name, value)
+
+
 def _row(change: config_transfer.Change) -> dict[str, str]:
-    what = "; ".join(f"{name}: {before} → {after}" for name, before, after in change.fields)
+    what = "; ".join(f"{audit_words.field_label(name)}: {_value(name, before)} → {_value(name, after)}"
+                     for name, before, after in change.fields)
     if change.action == "added":
-        what = "; ".join(f"{name}: {after}" for name, _before, after in change.fields)
+        what = "; ".join(f"{audit_words.field_label(name)}: {_value(name, after)}"
+                         for name, _before, after in change.fields)
     elif change.action == "removed":
         what = {"providers": "deleted (its past attempts keep its name)", "switches": "switched back",
                 "experiments": "stopped (its figures stay)", "routes": "rule removed"}.get(change.section, "")

@@ -57,7 +57,7 @@ class Change:
     section: str
     item: str  # a provider's name, "plan / premium", a feature, a tier, "budgets"
     action: str  # added | changed | removed
-    fields: tuple[tuple[str, str, str], ...] = ()  # (field, before, after), as text
+    fields: tuple[tuple[str, Any, Any], ...] = ()  # (field, before, after), as stored (None: not set)
 
 
 @dataclass(frozen=True)
@@ -133,19 +133,8 @@ _KEYS = {
 }
 
 
-def _text(value: Any) -> str:
-    if value is None:
-        return "none"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return " → ".join(map(str, value)) or "none"
-    return str(value)
-
-
-def _fields(before: dict[str, Any], after: dict[str, Any]) -> tuple[tuple[str, str, str], ...]:
-    return tuple((name, _text(before.get(name)), _text(value)) for name, value in after.items()
-                 if before.get(name) != value)
+def _fields(before: dict[str, Any], after: dict[str, Any]) -> tuple[tuple[str, Any, Any], ...]:
+    return tuple((name, before.get(name), value) for name, value in after.items() if before.get(name) != value)
 
 
 def _diff(current: dict[str, Any], wanted: dict[str, Any]) -> tuple[list[Change], dict[str, dict[str, int]]]:
