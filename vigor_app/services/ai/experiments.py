@@ -34,7 +34,12 @@ from vigor_app.services import audit
 from vigor_app.services.accounts.roles import require_admin
 from vigor_app.services.ai import outcomes, snapshots
 from vigor_app.services.ai.routing import ARM_A, ARM_B, RUNNING, STOPPED
-from vigor_app.services.ai.routing_rules import check_feature, provider_names, require_enabled
+from vigor_app.services.ai.routing_rules import (
+    DELETED_PROVIDER,
+    check_feature,
+    provider_names,
+    require_enabled,
+)
 from vigor_app.services.errors import NotFound, ValidationError
 from vigor_app.services.text_rules import has_control_characters
 
@@ -115,7 +120,7 @@ def _enabled_provider(session: Session, provider_id: Any, field_name: str) -> Ai
 
 def _view(row: AiExperiment, names: dict[int, str]) -> ExperimentView:
     def name(provider_id: int | None) -> str:
-        return names.get(provider_id or 0, "deleted provider")
+        return names.get(provider_id or 0, DELETED_PROVIDER)
     return ExperimentView(row.id or 0, row.name, row.feature, name(row.arm_a_provider_id),
                           name(row.arm_b_provider_id), row.split_a, row.status, row.winner,
                           row.created_at.isoformat(), row.stopped_at.isoformat() if row.stopped_at else None)
@@ -241,8 +246,8 @@ def compare(actor_id: int, experiment_id: int) -> list[ArmFigures]:
         votes: list[Any] = list(session.execute(
             sa_select(col(AiFeedback.request_id), col(AiFeedback.vote))
             .where(col(AiFeedback.request_id).in_(routed))).all())
-    arms = {ARM_A: (row.arm_a_provider_id, ArmFigures(ARM_A, names.get(row.arm_a_provider_id or 0, "deleted provider"))),
-            ARM_B: (row.arm_b_provider_id, ArmFigures(ARM_B, names.get(row.arm_b_provider_id or 0, "deleted provider")))}
+    arms = {arm: (provider_id, ArmFigures(arm, names.get(provider_id or 0, DELETED_PROVIDER)))
+            for arm, provider_id in ((ARM_A, row.arm_a_provider_id), (ARM_B, row.arm_b_provider_id))}
     requests: dict[tuple[str, str], list[Any]] = defaultdict(list)
     members: dict[str, set[int]] = defaultdict(set)
     latencies: dict[str, list[int]] = defaultdict(list)

@@ -26,6 +26,7 @@ from vigor_app.services.text_rules import has_control_characters
 T = TypeVar("T")
 MAX_STEPS = 10
 REASON_LIMIT = 200
+DELETED_PROVIDER = "deleted provider"  # what a rule shows for a provider deleted since
 FEATURE_LABELS = {"plan": "Plan generation", "chat": "Coach chat", "analysis": "Workout analysis",
                   "motivation": "Daily message"}
 
@@ -202,7 +203,7 @@ def switches(actor_id: int) -> list[SwitchView]:
         names = provider_names(session)
         rows = session.exec(select(AiSwitch).where(col(AiSwitch.ended_at).is_(None))
                             .order_by(col(AiSwitch.feature))).all()
-        return [SwitchView(r.id or 0, r.feature, r.provider_id, names.get(r.provider_id or 0, "deleted provider"),
+        return [SwitchView(r.id or 0, r.feature, r.provider_id, names.get(r.provider_id or 0, DELETED_PROVIDER),
                            r.reason, r.created_at.isoformat()) for r in rows]
 
 
