@@ -32,6 +32,7 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from datetime import UTC, datetime
 from pathlib import Path
 
 import aiohttp
@@ -122,10 +123,19 @@ async def drive(base: str, members: list[tuple[str, int, list[int]]], rate: floa
         # One request per member first: connections open, caches warm (not counted).
         await asyncio.gather(*(call("GET", f"sessions/{sid}", token) for token, sid, _sets in members))
 
+        seen: dict[int, str] = {}  # each set's `changed_at` as the phone's copy has it
+
         async def changes(token: str, session_id: int, sets: list[int], i: int) -> bool:
-            """A phone's queue sent at once: `batch` set changes, each with its own key."""
-            body = {"changes": [{"key": f"bench-{i}-{n}", "op": "save_set", "set_id": set_id, "reps": 5,
-                                 "weight_kg": 60 + n % 20 * 2.5} for n, set_id in enumerate(sets)]}
+            """A phone's queue sent at once: `batch` set changes, each with its own key, and as
+            the offline log sends them, when it was made and on which version of the set (so
+            the server checks each for a change made on another device)."""
+            body: dict[str, list[dict]] = {"changes": []}
+            for n, set_id in enumerate(sets):
+                made = datetime.now(UTC).isoformat(timespec="microseconds")
+                body["changes"].append({"key": f"bench-{i}-{n}", "op": "save_set", "set_id": set_id, "reps": 5,
+                                        "weight_kg": 60 + n % 20 * 2.5, "made_at": made,
+                                        "seen_changed_at": seen.get(set_id)})
+                seen[set_id] = made
             async with client.post(f"sessions/{session_id}/changes", json=body,
                                    headers={"Authorization": f"Bearer {token}"}) as answer:
                 result = await answer.json() if answer.status == 200 else {}
