@@ -11,8 +11,9 @@ One request, in order (docs/ai.md has the operator's view and the guarantees):
    a tier's or the feature's own order, else by priority), skipping disabled ones, open
    circuits, those resting after a Retry-After, and those whose daily cap or a hard budget
    cannot cover the call (near a limit the call asks for fewer tokens; when calls in flight
-   hold the room, it waits a few seconds for them to settle). Each call has the provider's timeout and the request's
-   whole-reply deadline; SDK retries are off: this loop is the only retry loop.
+   hold the room, it waits a few seconds for them to settle). Each call has the provider's
+   timeout and the request's whole-reply deadline; SDK retries are off: this loop is the only
+   retry loop.
 4. Plans: structured output where the provider supports it, one repair turn for unreadable
    JSON, then the plan's own ``judge`` (the same rules as the built-in engine, and the text
    rules): anything it refuses is ``invalid``, and the next provider or the draft answers.
