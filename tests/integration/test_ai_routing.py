@@ -251,3 +251,25 @@ def test_only_admins_change_routing_and_bad_input_changes_nothing(server, admin_
     assert [o.provider_names for o in routing_rules.orders(admin_id)] == [["Alpha"]]
     assert routing_rules.set_order(admin_id, "chat", []) is None
     assert routing_rules.orders(admin_id) == []
+
+
+async def test_while_an_experiment_runs_its_feature_is_answered_afresh_not_from_the_cache(
+        server, gateway, admin_id):
+    a = add_provider(admin_id, server, "Alpha", 10)
+    b = add_provider(admin_id, server, "Beta", 20)
+    member = add_user("cache")
+    seed = next(_seeds)
+
+    async def same_plan() -> Any:
+        return await ai_plans.generate(member, PROFILE, PlanRequest(), seed, gateway=gateway)
+
+    first = await same_plan()
+    again = await same_plan()  # no experiment: the same question is answered from the cache
+    assert [r.outcome for r in _rows(again.request_id)] == ["cached"]
+    started = experiments.start(admin_id, name="Fresh", feature="plan", provider_a=a, provider_b=b)
+    tested = await same_plan()
+    [row] = _rows(tested.request_id)
+    assert (row.outcome, row.route, row.experiment_id) == ("ok", "experiment", started.id)
+    experiments.stop(admin_id, started.id)
+    assert [r.outcome for r in _rows((await same_plan()).request_id)] == ["cached"]
+    assert first.engine == "Alpha"

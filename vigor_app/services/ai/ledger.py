@@ -200,7 +200,10 @@ class Ledger:
                 attempts.add(session, [self.final_builtin_row(flow, outcomes.REASON_QUOTA)])
                 return admission
             ttl = get_settings().ai_cache_ttl_seconds
-            cached = cache.lookup(session, flow.cache_key, now) if ttl else None
+            # While an experiment runs on the feature its arms answer afresh: an answer from the
+            # cache would be counted for no arm (and may be an arm's answer from before).
+            tested = flow.feature in admission.rules.experiments
+            cached = cache.lookup(session, flow.cache_key, now) if ttl and not tested else None
             if cached is not None:
                 quotas.release(session, taken, now)
                 admission.cached = cached
