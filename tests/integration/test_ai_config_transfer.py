@@ -310,6 +310,8 @@ def test_every_export_imports_again_unchanged_even_with_a_disabled_provider_in_a
     assert document["experiments"][0]["provider_b"] == "Strong Lab"
     seen = config_transfer.preview(admin, document)
     assert seen.changes == () and seen.needs_key == ()
+    entries = len(_audit())
     result = config_transfer.apply(admin, document)
     assert all(c["added"] == c["changed"] == c["removed"] == 0 for c in result.counts.values())
     assert _without_time(_document(admin)) == _without_time(document)
+    assert len(_audit()) == entries  # nothing changed: nothing to audit

@@ -5,7 +5,8 @@ keys, orders, switches, running experiments, budgets, tier limits; providers nam
 `preview` reads an imported document and says what importing it would change, section by
 section, and which providers will need a key; it writes nothing. `apply` checks it again and
 makes this instance's configuration the document's in one transaction (all or nothing), with
-keys given separately by provider name, and writes one audit entry (`ai.config_imported`).
+keys given separately by provider name, and writes one audit entry (`ai.config_imported`)
+when anything changed.
 
 What importing does with each section (docs/admin.md, "Configuration export and import"):
 the document is the whole configuration, so what this instance has and the document lacks
@@ -320,8 +321,9 @@ def apply(actor_id: int, document: Any, keys: Any = None, *, client_ip: str = ""
         names = {p["name"].casefold(): p["name"] for p in wanted["providers"]}
         result = Result(counts, tuple(sorted(names[k] for k in given)), tuple(sorted(names[k] for k in missing)),
                         tuple(changes))
-        audit.record(session, actor_user_id=actor_id, action="ai.config_imported", target_type="ai_config",
-                     target_id=VERSION, after={"sections": counts, "keys_set": list(result.keys_set),
-                                               "needs_key": list(result.needs_key)},
-                     client_ip=client_ip, now=now)
+        if changes or result.keys_set:  # a document that changes nothing leaves no entry
+            audit.record(session, actor_user_id=actor_id, action="ai.config_imported", target_type="ai_config",
+                         target_id=VERSION, after={"sections": counts, "keys_set": list(result.keys_set),
+                                                   "needs_key": list(result.needs_key)},
+                         client_ip=client_ip, now=now)
     return result
