@@ -7,8 +7,12 @@ import shutil
 from pathlib import Path
 
 import pytest
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 
 from vigor_app import db, startup
+from vigor_app.observability import tracing
 from vigor_app.settings import reload_settings
 
 # Settings a developer's shell or .env might carry; tests start from none of them.
@@ -106,6 +110,19 @@ def openai_server():
 
     with run_openai_server() as server:
         yield server
+
+
+@pytest.fixture
+def spans(database):
+    """Tracing on, into memory (OpenTelemetry's in-memory exporter), for this test; off after."""
+    exporter = InMemorySpanExporter()
+    provider = TracerProvider()
+    provider.add_span_processor(SimpleSpanProcessor(exporter))
+    tracing.start(provider)
+    try:
+        yield exporter
+    finally:
+        tracing.stop()
 
 
 @pytest.fixture

@@ -5,12 +5,7 @@ attempts inside its trace: events sent through the app's own event processor
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from opentelemetry.sdk.trace import TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
-from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind
 
 from tests.factories import make_user
@@ -19,18 +14,6 @@ from vigor_app.observability import tracing
 from vigor_app.state.coach import CoachState
 
 pytestmark = pytest.mark.usefixtures("database")
-
-
-@pytest.fixture
-def spans() -> Iterator[InMemorySpanExporter]:
-    exporter = InMemorySpanExporter()
-    provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    tracing.start(provider)
-    try:
-        yield exporter
-    finally:
-        tracing.stop()
 
 
 async def test_each_event_handler_is_a_reflex_span_holding_its_transactions(spans):

@@ -4,11 +4,8 @@ the real openai SDK. With tracing off (no OTEL_EXPORTER_OTLP_ENDPOINT) nothing i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
-from opentelemetry.sdk.trace import ReadableSpan, TracerProvider
-from opentelemetry.sdk.trace.export import SimpleSpanProcessor
+from opentelemetry.sdk.trace import ReadableSpan
 from opentelemetry.sdk.trace.export.in_memory_span_exporter import InMemorySpanExporter
 from opentelemetry.trace import SpanKind, StatusCode
 from sqlmodel import select
@@ -26,18 +23,6 @@ from vigor_app.services.plans import ai_plans
 from vigor_app.services.plans.request import PlanRequest, Profile
 
 PROFILE = Profile(days_per_week=3, equipment=("dumbbells", "bench"))
-
-
-@pytest.fixture
-def spans(database) -> Iterator[InMemorySpanExporter]:
-    exporter = InMemorySpanExporter()
-    provider = TracerProvider()
-    provider.add_span_processor(SimpleSpanProcessor(exporter))
-    tracing.start(provider)
-    try:
-        yield exporter
-    finally:
-        tracing.stop()
 
 
 def named(exporter: InMemorySpanExporter, name: str) -> list[ReadableSpan]:

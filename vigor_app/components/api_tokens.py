@@ -6,7 +6,7 @@ from __future__ import annotations
 import reflex as rx
 
 from vigor_app.components.forms import field_error, form_error, select_field, text_field
-from vigor_app.components.layout import compact_card, section_card, stacked_form
+from vigor_app.components.layout import listed_item, section_card, stacked_form
 from vigor_app.services.accounts.api_tokens import EXPIRY_DAYS
 from vigor_app.state.api_tokens import NEVER
 from vigor_app.state.api_tokens import ApiTokensState as S
@@ -36,23 +36,12 @@ def _new_token() -> rx.Component:
 
 
 def _token(row) -> rx.Component:
-    return compact_card(
-        rx.hstack(
-            rx.vstack(
-                rx.text(row["name"], weight="medium"),
-                rx.text(row["shown"], " · ", row["scopes"], size="1", color_scheme="gray"),
-                rx.text("Made ", row["created"], " · ", row["expires"], " · ", row["used"], size="1",
-                        color_scheme="gray"),
-                spacing="1",
-                min_width="0",
-            ),
-            rx.spacer(),
-            rx.button("Revoke", size="2", color_scheme="red", variant="soft", on_click=S.revoke(row["id"]),
-                      aria_label="Revoke " + row["name"]),
-            align="center",
-            width="100%",
-            wrap="wrap",
-        ),
+    return listed_item(
+        row["name"],
+        rx.text(row["shown"], " · ", row["scopes"], size="1", color_scheme="gray"),
+        rx.text("Made ", row["created"], " · ", row["expires"], " · ", row["used"], size="1", color_scheme="gray"),
+        action=rx.button("Revoke", size="2", color_scheme="red", variant="soft", on_click=S.revoke(row["id"]),
+                         aria_label="Revoke " + row["name"]),
     )
 
 

@@ -25,6 +25,21 @@ def compact_card(*children: rx.Component, spacing: str = "2", **card_props: Any)
     return rx.card(rx.vstack(*children, spacing=spacing, width="100%"), size="2", width="100%", **card_props)
 
 
+def listed_item(title: rx.Var, *details: rx.Component, action: rx.Component) -> rx.Component:
+    """One item of a list the person manages (a device, a token): its name, a line or two of
+    small grey details, and its one action on the right (under it on a narrow phone)."""
+    return compact_card(
+        rx.hstack(
+            rx.vstack(rx.text(title, weight="medium"), *details, spacing="1", min_width="0"),
+            rx.spacer(),
+            action,
+            align="center",
+            width="100%",
+            wrap="wrap",
+        ),
+    )
+
+
 def stacked_form(*children: rx.Component, on_submit: Any, spacing: str = "4", max_width: str | None = None,
                  **form_props: Any) -> rx.Component:
     """A form of full width, its children one under the other; what the person typed stays

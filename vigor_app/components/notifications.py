@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import reflex as rx
 
-from vigor_app.components.layout import compact_card, section_card
+from vigor_app.components.layout import listed_item, section_card
 from vigor_app.state.notifications import BLOCKED, CHECKING, FAILED, OFF, ON, UNSUPPORTED
 from vigor_app.state.notifications import NotificationsState as S
 
@@ -37,21 +37,11 @@ def _said() -> rx.Component:
 
 
 def _device(row) -> rx.Component:
-    return compact_card(
-        rx.hstack(
-            rx.vstack(
-                rx.text(row["device"], weight="medium"),
-                rx.text(row["since"], " · ", row["used"], size="1", color_scheme="gray"),
-                spacing="1",
-                min_width="0",
-            ),
-            rx.spacer(),
-            rx.button("Stop", size="2", variant="soft", color_scheme="red", on_click=S.remove_device(row["id"]),
-                      aria_label="Stop notifications on " + row["device"]),
-            align="center",
-            width="100%",
-            wrap="wrap",
-        ),
+    return listed_item(
+        row["device"],
+        rx.text(row["since"], " · ", row["used"], size="1", color_scheme="gray"),
+        action=rx.button("Stop", size="2", variant="soft", color_scheme="red", on_click=S.remove_device(row["id"]),
+                         aria_label="Stop notifications on " + row["device"]),
     )
 
 

@@ -14,6 +14,7 @@ from vigor_app.services.errors import ValidationError, VigorError
 from vigor_app.state.admin import AdminConsoleState
 from vigor_app.state.admin_format import money, percent
 from vigor_app.state.arguments import form_field, record_id
+from vigor_app.state.arguments import text as typed_text
 from vigor_app.state.auth import field_errors
 
 ORDER_STEPS = ("first", "second", "third")
@@ -116,11 +117,9 @@ class RoutingState(AdminConsoleState):
 
     @rx.event
     def switch_back(self, feature: str):
-        def back(actor: CurrentUser):
-            return routing_rules.switch_back(actor.id, feature if isinstance(feature, str) else "",
-                                             client_ip=self._client_ip())
-
-        return self._act(back, f"{_label(feature if isinstance(feature, str) else '')} follows its rules again.")
+        feature = typed_text(feature, 16)
+        return self._act(lambda actor: routing_rules.switch_back(actor.id, feature, client_ip=self._client_ip()),
+                         f"{_label(feature)} follows its rules again.")
 
     # -- orders --------------------------------------------------------------------------------
 
@@ -141,12 +140,10 @@ class RoutingState(AdminConsoleState):
 
     @rx.event
     def remove_order(self, feature: str, tier: str):
-        def remove(actor: CurrentUser):
-            return routing_rules.set_order(actor.id, feature if isinstance(feature, str) else "", [],
-                                           tier=tier or None if isinstance(tier, str) else None,
-                                           client_ip=self._client_ip())
-
-        return self._act(remove, "Rule removed: the next one applies.")
+        feature, tier = typed_text(feature, 16), typed_text(tier, 16) or None  # "": all members
+        return self._act(lambda actor: routing_rules.set_order(actor.id, feature, [], tier=tier,
+                                                               client_ip=self._client_ip()),
+                         "Rule removed: the next one applies.")
 
     # -- experiments ---------------------------------------------------------------------------
 

@@ -108,9 +108,8 @@ def set_order(actor_id: int, feature: str, provider_ids: Sequence[int], *, tier:
     with db.transaction() as session:
         require_admin(session, actor_id)
         ids = _check_providers(session, provider_ids)
-        row = session.exec(select(AiRoute).where(AiRoute.feature == feature, AiRoute.tier == tier)
-                           if tier is not None else
-                           select(AiRoute).where(AiRoute.feature == feature, col(AiRoute.tier).is_(None))).first()
+        row = session.exec(select(AiRoute).where(AiRoute.feature == feature,
+                                                 col(AiRoute.tier).is_not_distinct_from(tier))).first()
         before = list(row.provider_ids) if row is not None else []
         if before == ids:
             return _order_view(session, row) if row is not None else None
